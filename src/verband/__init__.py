@@ -1,0 +1,1 @@
+"""Verband: the shared workplace of a regional network against domestic violence and child abuse."""

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from verband.accounts.models import ApiScope, ApiToken, User
+from verband.network.models import Membership
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["organisation", "team"]
+    filter_horizontal = ["networks"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "last_name", "email", "is_active"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,  # type: ignore[misc]
+        (_("Identity provider"), {"fields": ["oidc_subject"]}),
+    )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "organisation",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    ]
+    list_filter = ["organisation"]
+    readonly_fields = ["prefix", "created_at", "last_used_at"]
+    fields = [
+        "organisation",
+        "name",
+        "scopes",
+        "expires_at",
+        "revoked_at",
+        "prefix",
+        "created_at",
+        "last_used_at",
+    ]
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "scopes":
+            from django import forms
+
+            return forms.TypedMultipleChoiceField(
+                choices=ApiScope.choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                label=_("scopes"),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
+        if not change:
+            raw = obj.set_token()
+            messages.warning(
+                request,
+                _("Copy this token now; it is not shown again: %(token)s") % {"token": raw},
+            )
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,90 @@
+"""Session rules every request passes: expiry, the second factor, and which membership the user acts
+for."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from verband.accounts.twofactor import second_factor_done
+
+LAST_SEEN = "verband_last_seen"
+SIGNED_IN_AT = "verband_signed_in_at"
+ACTING_MEMBERSHIP = "verband_membership"
+
+# Paths a signed-in user who has not yet given the second factor may still reach.
+_OPEN_PATHS = ("/aanmelden/", "/afmelden/", "/static/", "/api/", "/taal/", "/oidc/")
+
+
+class SessionExpiryMiddleware:
+    """Ends a session after a period of inactivity or a maximum duration, whichever comes first."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            last_seen = request.session.get(LAST_SEEN, now)
+            signed_in_at = request.session.get(SIGNED_IN_AT, now)
+            idle = now - last_seen > settings.SESSION_IDLE_MINUTES * 60
+            too_long = now - signed_in_at > settings.SESSION_MAX_HOURS * 3600
+            if idle or too_long:
+                logout(request)
+                messages.info(request, _("Your session has expired. Please sign in again."))
+                return redirect(settings.LOGIN_URL)
+            # Write at most once a minute so a page full of requests does not rewrite the session each time.
+            if now - last_seen > 60 or LAST_SEEN not in request.session:
+                request.session[LAST_SEEN] = now
+            request.session.setdefault(SIGNED_IN_AT, now)
+        return self.get_response(request)
+
+
+class SecondFactorRequiredMiddleware:
+    """A password alone opens nothing: until the second factor is given, every page sends the user to
+    the one-time code step."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.user.is_authenticated
+            and not second_factor_done(request)
+            and not request.path.startswith(_OPEN_PATHS)
+        ):
+            return redirect("accounts:verify")
+        return self.get_response(request)
+
+
+class ActingMembershipMiddleware:
+    """Sets `request.membership`: the organisation and role the user acts for now."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.membership = None  # type: ignore[attr-defined]
+        if request.user.is_authenticated:
+            from verband.network.models import Membership
+
+            memberships = (
+                Membership.objects.active().filter(user=request.user).select_related("organisation", "team")
+            )
+            wanted = request.session.get(ACTING_MEMBERSHIP)
+            chosen = None
+            if wanted is not None:
+                chosen = memberships.filter(pk=wanted).first()
+            if chosen is None:
+                chosen = memberships.order_by("pk").first()
+                if chosen is not None:
+                    request.session[ACTING_MEMBERSHIP] = chosen.pk
+            request.membership = chosen  # type: ignore[attr-defined]
+        return self.get_response(request)

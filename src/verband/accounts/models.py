@@ -1,0 +1,90 @@
+"""People who sign in, and the API tokens organisations' systems use."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    oidc_subject = models.CharField(
+        _("OpenID Connect subject"),
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The identifier the region's identity provider uses for this person."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class ApiScope(models.TextChoices):
+    NETWORK_READ = "network:read", _("Read the network (partners, teams, coverage)")
+    HOUSEHOLDS_READ = "households:read", _("Read households the organisation is involved with")
+    SIGNALS_WRITE = "signals:write", _("Register signals (reports, advice requests)")
+
+
+TOKEN_PREFIX = "vbd_"  # noqa: S105 - a prefix, not a secret
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> ApiTokenQuerySet:
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True, organisation__active=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class ApiToken(models.Model):
+    """A bearer token for one organisation's system. Only a hash is stored; the token itself is shown
+    once, when it is made."""
+
+    organisation = models.ForeignKey(
+        "network.Organisation",
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=120, help_text=_("Which system uses this token."))
+    prefix = models.CharField(_("prefix"), max_length=16, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["organisation__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def set_token(self, raw: str | None = None) -> str:
+        raw = raw or TOKEN_PREFIX + secrets.token_urlsafe(32)
+        self.prefix = raw[:10]
+        self.token_hash = hash_token(raw)
+        return raw
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from verband.accounts.models import ApiScope
+from verband.api import ErrorOut, require_scope
+from verband.households.models import HouseholdMember
+from verband.households.selectors import household_rows, open_household
+from verband.sharing.access import actor_for_request, visible_households
+from verband.sharing.accesslog import Subject, record_many
+
+router = Router(tags=["households"])
+
+
+class MemberOut(Schema):
+    person_id: int
+    name: str
+    role: str
+    date_of_birth: date | None
+
+
+class InvolvementOut(Schema):
+    party: str
+    organisation_id: int | None
+    team_id: int | None
+    network_id: int | None
+    purpose: str
+    started_on: date
+
+
+class HouseholdOut(Schema):
+    reference: str
+    members: list[MemberOut]
+
+
+class HouseholdDetailOut(HouseholdOut):
+    involvements: list[InvolvementOut]
+
+
+def _members(members: list[HouseholdMember]) -> list[dict]:
+    return [
+        {
+            "person_id": m.person_id,
+            "name": m.person.full_name,
+            "role": m.role,
+            "date_of_birth": m.person.date_of_birth,
+        }
+        for m in members
+    ]
+
+
+@router.get(
+    "/households",
+    response={200: list[HouseholdOut], 403: ErrorOut},
+    summary="Households this organisation is involved with",
+)
+def list_households(request: HttpRequest) -> list[dict]:
+    require_scope(request, ApiScope.HOUSEHOLDS_READ)
+    actor = actor_for_request(request)
+    rows = household_rows(visible_households(actor), actor)
+    record_many(
+        actor,
+        action="list",
+        object_type="household",
+        subjects=[Subject(household_id=r.household.pk) for r in rows],
+        basis={r.household.pk: r.basis for r in rows},
+    )
+    return [{"reference": r.household.reference, "members": _members(r.members)} for r in rows]
+
+
+@router.get(
+    "/households/{reference}",
+    response={200: HouseholdDetailOut, 403: ErrorOut, 404: ErrorOut},
+    summary="One household, if this organisation is involved with it",
+)
+def get_household(request: HttpRequest, reference: str) -> dict:
+    require_scope(request, ApiScope.HOUSEHOLDS_READ)
+    detail = open_household(actor_for_request(request), reference)
+    return {
+        "reference": detail.household.reference,
+        "members": _members(detail.members),
+        "involvements": [
+            {
+                "party": str(i.party),
+                "organisation_id": i.organisation_id,
+                "team_id": i.team_id,
+                "network_id": i.network_id,
+                "purpose": i.purpose,
+                "started_on": i.started_on,
+            }
+            for i in detail.involvements
+        ],
+    }

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from verband.households import views
+
+app_name = "households"
+
+urlpatterns = [path("huishoudens/<str:reference>/", views.household_view, name="detail")]

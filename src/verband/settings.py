@@ -1,0 +1,337 @@
+"""Django settings for Verband. Everything that differs between installations comes from the
+environment through the typed helpers in `verband.env`; see docs/configuration.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.utils.translation import gettext_lazy as _
+
+from verband.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+
+DEMO_SECRET = "demo-only-secret-key-do-not-use-in-production-0123456789abcdef"  # noqa: S105
+
+DEBUG = env_bool("VERBAND_DEBUG", False, "Django debug mode. Never on in production.")
+DEMO_MODE = env_bool(
+    "VERBAND_DEMO",
+    True,
+    "Demo mode: loads the Rotterdam-Rijnmond demo region on first start, shows a demo banner on every "
+    "page and marks every API answer. Turn off for any installation with real data.",
+)
+SECRET_KEY = env_str(
+    "VERBAND_SECRET_KEY",
+    DEMO_SECRET if DEMO_MODE else "",
+    "Django secret key (sessions, CSRF, signed values). Required when demo mode is off.",
+    secret=True,
+)
+if not SECRET_KEY:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("VERBAND_SECRET_KEY is required when VERBAND_DEMO is off.")
+
+ACCESS_LOG_KEY = env_str(
+    "VERBAND_ACCESS_LOG_KEY",
+    SECRET_KEY,
+    "Key for the HMAC hash chain of the access log. Keep it outside the database so that someone who "
+    "can write to the database cannot forge a valid chain. Defaults to the secret key.",
+    group="Toegangslog",
+    secret=True,
+)
+
+ALLOWED_HOSTS = env_list(
+    "VERBAND_ALLOWED_HOSTS",
+    ["localhost", "127.0.0.1", "[::1]", "testserver"],
+    "Host names Verband answers to.",
+)
+CSRF_TRUSTED_ORIGINS = env_list(
+    "VERBAND_CSRF_TRUSTED_ORIGINS", [], "Origins (scheme://host) trusted for CSRF behind a reverse proxy."
+)
+SECURE_COOKIES = env_bool(
+    "VERBAND_SECURE_COOKIES",
+    not DEMO_MODE,
+    "Send session and CSRF cookies only over HTTPS. On by default outside demo mode.",
+    group="Aanmelden",
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "mozilla_django_oidc",
+    "django_htmx",
+    "rules.apps.AutodiscoverRulesConfig",
+    "verband.accounts",
+    "verband.network",
+    "verband.households",
+    "verband.sharing",
+    "verband.workspace",
+    "verband.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "verband.workspace.middleware.DemoMarkerMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "verband.accounts.middleware.SessionExpiryMiddleware",
+    "verband.accounts.middleware.SecondFactorRequiredMiddleware",
+    "verband.accounts.middleware.ActingMembershipMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "verband.urls"
+WSGI_APPLICATION = "verband.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "verband.workspace.context_processors.verband",
+            ],
+        },
+    }
+]
+
+# --- Database -------------------------------------------------------------------------------------
+DATA_DIR = Path(
+    env_str(
+        "VERBAND_DATA_DIR",
+        str(PROJECT_DIR / "var"),
+        "Folder for the embedded SQLite database and other local state.",
+        group="Database",
+    )
+)
+DATABASE_URL = env_str(
+    "DATABASE_URL",
+    "",
+    "Database to use, e.g. postgres://user:pass@host:5432/verband. Empty: the embedded SQLite "
+    "database in VERBAND_DATA_DIR.",
+    group="Database",
+    secret=True,
+)
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(DATA_DIR / "verband.sqlite3"),
+            "OPTIONS": {
+                # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at the
+                # start of a transaction so two writers queue instead of failing half-way.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Authentication -------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "workspace:start"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+AXES_FAILURE_LIMIT = env_int(
+    "VERBAND_LOCKOUT_FAILURES",
+    5,
+    "Failed sign-in attempts before an account is locked.",
+    group="Aanmelden",
+    minimum=1,
+)
+AXES_COOLOFF_TIME = (
+    env_int("VERBAND_LOCKOUT_MINUTES", 30, "Minutes an account stays locked.", group="Aanmelden", minimum=1)
+    / 60
+)
+# Lock the account, not the address: organisations sign in from behind shared addresses, and one
+# colleague's typos must not lock out a whole office. (Hence the silenced axes.W006.)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = env_int(
+    "VERBAND_PROXY_COUNT",
+    0,
+    "Number of reverse proxies in front of Verband (for the client address in the logs).",
+    minimum=0,
+)
+
+OTP_TOTP_ISSUER = "Verband"
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+SESSION_IDLE_MINUTES = env_int(
+    "VERBAND_SESSION_IDLE_MINUTES",
+    30,
+    "Minutes without activity after which a session ends.",
+    group="Aanmelden",
+    minimum=1,
+)
+SESSION_MAX_HOURS = env_int(
+    "VERBAND_SESSION_MAX_HOURS",
+    10,
+    "Hours after sign-in after which a session ends regardless of activity.",
+    group="Aanmelden",
+    minimum=1,
+)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+CSRF_FAILURE_VIEW = "verband.workspace.views.csrf_failure"
+
+# --- OpenID Connect -------------------------------------------------------------------------------
+OIDC_ENABLED = env_bool(
+    "OIDC_ENABLED",
+    False,
+    "Offer sign-in through the region's OpenID Connect provider.",
+    group="OpenID Connect",
+)
+OIDC_RP_CLIENT_ID = env_str(
+    "OIDC_RP_CLIENT_ID", "", "Client id registered at the provider.", group="OpenID Connect"
+)
+OIDC_RP_CLIENT_SECRET = env_str(
+    "OIDC_RP_CLIENT_SECRET",
+    "",
+    "Client secret registered at the provider.",
+    group="OpenID Connect",
+    secret=True,
+)
+OIDC_RP_SIGN_ALGO = env_str(
+    "OIDC_RP_SIGN_ALGO", "RS256", "Signing algorithm of the provider's ID tokens.", group="OpenID Connect"
+)
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str(
+    "OIDC_OP_AUTHORIZATION_ENDPOINT", "", "The provider's authorization endpoint URL.", group="OpenID Connect"
+)
+OIDC_OP_TOKEN_ENDPOINT = env_str(
+    "OIDC_OP_TOKEN_ENDPOINT", "", "The provider's token endpoint URL.", group="OpenID Connect"
+)
+OIDC_OP_USER_ENDPOINT = env_str(
+    "OIDC_OP_USER_ENDPOINT", "", "The provider's userinfo endpoint URL.", group="OpenID Connect"
+)
+OIDC_OP_JWKS_ENDPOINT = env_str(
+    "OIDC_OP_JWKS_ENDPOINT", "", "The provider's JSON Web Key Set URL.", group="OpenID Connect"
+)
+OIDC_RP_SCOPES = env_str(
+    "OIDC_RP_SCOPES", "openid email profile", "Scopes requested from the provider.", group="OpenID Connect"
+)
+OIDC_MFA_AMR_VALUES = env_list(
+    "OIDC_MFA_AMR_VALUES",
+    ["mfa", "otp", "hwk", "swk"],
+    "Values of the ID token's `amr` claim that prove the provider already did a second factor; without "
+    "one of them Verband asks for its own one-time code.",
+    group="OpenID Connect",
+)
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = False
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATE_CLASS = "verband.accounts.oidc.VerbandOIDCAuthenticationRequestView"
+OIDC_CALLBACK_CLASS = "verband.accounts.oidc.VerbandOIDCCallbackView"
+LOGIN_REDIRECT_URL_FAILURE = "/aanmelden/?oidc=mislukt"
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("verband.accounts.oidc.VerbandOIDCBackend")
+
+# --- Internationalisation -------------------------------------------------------------------------
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/Amsterdam"
+USE_TZ = True
+
+# --- Static files ---------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# --- Security headers -----------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF] + ([OIDC_OP_AUTHORIZATION_ENDPOINT] if OIDC_OP_AUTHORIZATION_ENDPOINT else []),
+    }
+}
+
+# --- API ------------------------------------------------------------------------------------------
+NINJA_PAGINATION_PER_PAGE = 50
+
+# --- Logging --------------------------------------------------------------------------------------
+LOG_LEVEL = env_str(
+    "VERBAND_LOG_LEVEL", "INFO", "Level of the application log (never contains personal data)."
+)
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+SMALL_CELL_THRESHOLD = env_int(
+    "VERBAND_SMALL_CELL_THRESHOLD",
+    5,
+    "Counts below this number are not shown in steering overviews (small-cell suppression).",
+    group="Sturing",
+    minimum=1,
+)

@@ -1,0 +1,144 @@
+"""The access core: who acts, and what they may see.
+
+Every read of household data goes through `visible_households(actor)`; the one question "may this
+actor see this household?" is `can_see_household`. A household the actor may not see does not exist
+for them: callers answer 404, never 403, and the refusal is logged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from verband.households.models import Household
+from verband.network.models import CASEWORK_ROLES, Membership, Organisation
+from verband.sharing.models import Channel, Involvement
+
+if TYPE_CHECKING:
+    from verband.accounts.models import ApiToken, User
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Someone or something acting in Verband: a person for one of their memberships, an organisation's
+    system through an API token, or Verband itself."""
+
+    channel: str
+    user: User | None = None
+    membership: Membership | None = None
+    token: ApiToken | None = None
+    organisation: Organisation | None = None
+    ip_address: str | None = None
+    path: str = ""
+    network_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def role(self) -> str:
+        if self.membership is not None:
+            return self.membership.role
+        if self.token is not None:
+            return "api_client"
+        return "system"
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    from axes.helpers import get_client_ip_address
+
+    try:
+        return get_client_ip_address(request) or None
+    except Exception:  # a malformed forwarded header must not break logging
+        return request.META.get("REMOTE_ADDR") or None
+
+
+def actor_for_request(request: HttpRequest) -> Actor:
+    membership: Membership | None = getattr(request, "membership", None)
+    token = getattr(request, "api_token", None)
+    if token is not None:
+        return Actor(
+            channel=Channel.API,
+            token=token,
+            organisation=token.organisation,
+            ip_address=_client_ip(request),
+            path=request.path[:300],
+        )
+    user = request.user if request.user.is_authenticated else None
+    return Actor(
+        channel=Channel.WEB,
+        user=user,
+        membership=membership,
+        organisation=membership.organisation if membership else None,
+        ip_address=_client_ip(request),
+        path=request.path[:300],
+        network_ids=frozenset(membership.networks.values_list("pk", flat=True))
+        if membership
+        else frozenset(),
+    )
+
+
+SYSTEM = Actor(channel=Channel.SYSTEM)
+
+
+def involvement_scope(actor: Actor) -> Q | None:
+    """The involvements that open households to this actor, as a filter on Involvement; None when the
+    actor sees no household at all."""
+    if actor.token is not None:
+        org = actor.token.organisation_id
+        return Q(organisation_id=org) | Q(team__organisation_id=org)
+    membership = actor.membership
+    if membership is None or membership.role not in CASEWORK_ROLES:
+        return None
+    scope = Q(organisation_id=membership.organisation_id, team__isnull=True, network__isnull=True)
+    if membership.team_id is not None:
+        scope |= Q(team_id=membership.team_id)
+    if actor.network_ids:
+        scope |= Q(network_id__in=actor.network_ids)
+    return scope
+
+
+def visible_involvements(actor: Actor) -> QuerySet[Involvement]:
+    scope = involvement_scope(actor)
+    if scope is None:
+        return Involvement.objects.none()
+    return Involvement.objects.active().filter(scope)
+
+
+def visible_households(actor: Actor) -> QuerySet[Household]:
+    """All households the actor may see: those with an active involvement that covers the actor."""
+    scope = involvement_scope(actor)
+    if scope is None:
+        return Household.objects.none()
+    return Household.objects.filter(pk__in=visible_involvements(actor).values("household_id"))
+
+
+def can_see_household(actor: Actor, household: Household) -> bool:
+    return visible_households(actor).filter(pk=household.pk).exists()
+
+
+def basis_for(actor: Actor, household: Household) -> str:
+    """The involvement that gives access, for the access log."""
+    involvement = visible_involvements(actor).filter(household=household).order_by("started_on", "pk").first()
+    if involvement is None:
+        return ""
+    return f"involvement:{involvement.pk}:{involvement.purpose}:{involvement.legal_basis}"
+
+
+def get_household_or_404(actor: Actor, reference: str, *, action: str = "view") -> tuple[Household, str]:
+    """The household with this reference if the actor may see it, with the basis for the log. Anything
+    else is "not found", and the attempt is logged as denied."""
+    from verband.sharing.accesslog import record
+
+    household = Household.objects.filter(reference=reference).first()
+    basis = basis_for(actor, household) if household is not None else ""
+    if household is None or not basis:
+        record(
+            actor,
+            action=action,
+            object_type="household",
+            object_id=reference[:60],
+            household_id=household.pk if household else None,
+            outcome="denied",
+        )
+        raise Http404
+    return household, basis

@@ -1,0 +1,191 @@
+"""Who is involved with which household, and the access log of every look at personal data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Purpose(models.TextChoices):
+    SAFETY_ASSESSMENT = "safety_assessment", _("Safety assessment")
+    HELP = "help", _("Help and support")
+    CASE_DIRECTION = "case_direction", _("Case direction (regie)")
+    PROTECTION = "protection", _("Protection")
+    CRIMINAL_JUSTICE = "criminal_justice", _("Criminal justice")
+    MONITORING = "monitoring", _("Monitoring")
+
+
+class LegalBasis(models.TextChoices):
+    LEGAL_TASK = "legal_task", _("Statutory task")
+    CONSENT = "consent", _("Consent of the person concerned")
+    COVENANT = "covenant", _("Covenant between partners")
+    SERIOUS_DANGER = "serious_danger", _("Serious danger (conflict of duties)")
+
+
+class InvolvementQuerySet(models.QuerySet["Involvement"]):
+    def active(self, on: Any = None) -> InvolvementQuerySet:
+        day = on or timezone.localdate()
+        return self.filter(started_on__lte=day).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+
+
+class Involvement(models.Model):
+    """An organisation, one of its teams, or a network is involved with a household for a purpose
+    from a date. This — and nothing else — opens the household to the people it covers."""
+
+    household = models.ForeignKey(
+        "households.Household",
+        on_delete=models.CASCADE,
+        related_name="involvements",
+        verbose_name=_("household"),
+    )
+    organisation = models.ForeignKey(
+        "network.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="involvements",
+        verbose_name=_("organisation"),
+    )
+    team = models.ForeignKey(
+        "network.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="involvements",
+        verbose_name=_("team"),
+    )
+    network = models.ForeignKey(
+        "network.Network",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="involvements",
+        verbose_name=_("network"),
+    )
+    purpose = models.CharField(_("purpose"), max_length=40, choices=Purpose.choices)
+    legal_basis = models.CharField(_("legal basis"), max_length=40, choices=LegalBasis.choices)
+    started_on = models.DateField(_("involved since"))
+    ended_on = models.DateField(_("involved until"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = InvolvementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("involvement")
+        verbose_name_plural = _("involvements")
+        ordering = ["started_on", "pk"]
+        constraints = [
+            # A team involvement names the team's organisation too; a network involvement has no single
+            # organisation; an organisation-wide involvement has neither team nor network.
+            models.CheckConstraint(
+                condition=(Q(network__isnull=True) & Q(organisation__isnull=False))
+                | (Q(network__isnull=False) & Q(team__isnull=True) & Q(organisation__isnull=True)),
+                name="involvement_party",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "started_on"]),
+            models.Index(fields=["organisation", "started_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} — {self.household}"
+
+    def clean(self) -> None:
+        if (
+            self.team is not None
+            and self.organisation_id
+            and self.team.organisation_id != self.organisation_id
+        ):
+            raise ValidationError(_("The team must belong to the organisation."))
+
+    @property
+    def party(self) -> Any:
+        return self.network or self.team or self.organisation
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web")
+    API = "api", _("API")
+    SYSTEM = "system", _("System")
+
+
+class Outcome(models.TextChoices):
+    GRANTED = "granted", _("Granted")
+    DENIED = "denied", _("Denied (not found)")
+
+
+class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The access log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The access log is append-only.")
+
+
+class AccessLogEntry(models.Model):
+    """One entry of the access log (NEN 7513): who, acting for which organisation and role, looked at
+    or changed whose data, which object, when, on which basis, and with what outcome.
+
+    Identifiers and labels of the actor are copied, not linked, so the log outlives users and
+    organisations. Entries are chained with an HMAC: changing or removing one breaks the chain."""
+
+    seq = models.BigIntegerField(unique=True, editable=False)
+    at = models.DateTimeField(editable=False)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    user_id = models.BigIntegerField(null=True)
+    username = models.CharField(max_length=150, blank=True)
+    organisation_id = models.BigIntegerField(null=True)
+    organisation_name = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=40, blank=True)
+    token_id = models.BigIntegerField(null=True)
+    action = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=60, blank=True)
+    subject_household_id = models.BigIntegerField(null=True, db_index=True)
+    subject_person_id = models.BigIntegerField(null=True, db_index=True)
+    basis = models.CharField(max_length=120, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    ip_address = models.GenericIPAddressField(null=True)
+    path = models.CharField(max_length=300, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["user_id", "at"]), models.Index(fields=["at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type} {self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The access log is append-only.")
+
+
+class AccessLogHead(models.Model):
+    """The end of the chain: the last sequence number and hash. Appending locks this one row, which
+    serialises writers; comparing it with the last entry reveals entries cut off at the end."""
+
+    seq = models.BigIntegerField(default=0)
+    entry_hash = models.CharField(max_length=64, default="")
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from verband.sharing import views
+
+app_name = "sharing"
+
+urlpatterns = [path("toegangslog/", views.access_log_view, name="access_log")]

@@ -1,0 +1,78 @@
+"""The privacy officer's view of the access log: who looked at whose data, and whether the chain is
+intact."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from verband.households.models import Household
+from verband.network.models import Role
+from verband.sharing.access import actor_for_request
+from verband.sharing.accesslog import record, verify_chain
+from verband.sharing.models import AccessLogEntry
+from verband.workspace.roles import role_required
+
+
+class LogFilterForm(forms.Form):
+    household = forms.CharField(label=_("Household reference"), required=False, max_length=20)
+    username = forms.CharField(label=_("Username"), required=False, max_length=150)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Up to and including"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return cleaned
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_http_methods(["GET", "POST"])
+def access_log_view(request: HttpRequest) -> HttpResponse:
+    actor = actor_for_request(request)
+    form = LogFilterForm(request.GET or None)
+    entries = AccessLogEntry.objects.order_by("-seq")
+    household = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["household"]:
+            household = Household.objects.filter(reference=data["household"].strip()).first()
+            entries = entries.filter(subject_household_id=household.pk if household else -1)
+        if data["username"]:
+            entries = entries.filter(username=data["username"].strip())
+        tz = timezone.get_current_timezone()
+        if data["date_from"]:
+            entries = entries.filter(at__gte=datetime.combine(data["date_from"], time.min, tzinfo=tz))
+        if data["date_to"]:
+            entries = entries.filter(at__lte=datetime.combine(data["date_to"], time.max, tzinfo=tz))
+    verification = verify_chain() if request.method == "POST" else None
+    page = Paginator(entries, 50).get_page(request.GET.get("pagina"))
+    references = dict(
+        Household.objects.filter(
+            pk__in={e.subject_household_id for e in page if e.subject_household_id}
+        ).values_list("pk", "reference")
+    )
+    record(
+        actor,
+        action="verify" if verification else "view",
+        object_type="access_log",
+        household_id=household.pk if household else None,
+    )
+    return render(
+        request,
+        "sharing/access_log.html",
+        {"form": form, "page": page, "references": references, "verification": verification},
+    )

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from verband.api import api
+from verband.workspace.admin_site import protect_admin
+
+protect_admin(admin.site)
+
+urlpatterns = [
+    path("", include("verband.accounts.urls")),
+    path("", include("verband.workspace.urls")),
+    path("", include("verband.network.urls")),
+    path("", include("verband.households.urls")),
+    path("", include("verband.sharing.urls")),
+    path("taal/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("beheer/django/", admin.site.urls),
+]
+if settings.OIDC_ENABLED:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+
+handler400 = "verband.workspace.views.bad_request"
+handler403 = "verband.workspace.views.permission_denied"
+handler404 = "verband.workspace.views.page_not_found"
+handler500 = "verband.workspace.views.server_error"

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from verband.network.models import Membership
+
+
+def verband(request: HttpRequest) -> dict[str, Any]:
+    membership = getattr(request, "membership", None)
+    memberships: list[Membership] = []
+    if membership is not None:
+        memberships = list(
+            Membership.objects.active()
+            .filter(user_id=request.user.pk or 0)
+            .select_related("organisation", "team")
+            .order_by("pk")
+        )
+    return {
+        "demo_mode": settings.DEMO_MODE,
+        "acting": membership,
+        "memberships": memberships,
+    }

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from verband.workspace import views
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("", views.start_view, name="start"),
+    path("mijn-werk/", views.my_work_view, name="my_work"),
+    path("overzicht/", views.overview_view, name="overview"),
+    path("beheer/", views.administration_view, name="administration"),
+]

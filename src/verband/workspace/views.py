@@ -1,0 +1,146 @@
+"""Start pages per role, error pages and the pages every role shares."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from verband.accounts.models import ApiToken
+from verband.households.selectors import household_rows
+from verband.network.models import CASEWORK_ROLES, Membership, Network, Organisation, Role, Team
+from verband.sharing.access import actor_for_request, visible_households
+from verband.sharing.accesslog import Subject, record_many
+from verband.workspace import aggregates
+from verband.workspace.roles import role_required
+
+_START = {
+    Role.MANAGER: "workspace:overview",
+    Role.EXECUTIVE: "workspace:overview",
+    Role.PRIVACY_OFFICER: "sharing:access_log",
+    Role.FUNCTIONAL_ADMIN: "workspace:administration",
+}
+
+
+@login_required
+def start_view(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    if membership is None:
+        return render(request, "workspace/no_role.html", status=403)
+    return redirect(_START.get(membership.role, "workspace:my_work"))
+
+
+@role_required(*CASEWORK_ROLES)
+def my_work_view(request: HttpRequest) -> HttpResponse:
+    actor = actor_for_request(request)
+    rows = household_rows(visible_households(actor), actor)
+    record_many(
+        actor,
+        action="list",
+        object_type="household",
+        object_id="mijn-werk",
+        subjects=[Subject(household_id=row.household.pk) for row in rows],
+        basis={row.household.pk: row.basis for row in rows},
+    )
+    colleagues: list[Membership] = []
+    membership = request.membership  # type: ignore[attr-defined]
+    if membership.role == Role.LINE_MANAGER and membership.team_id:
+        colleagues = list(
+            Membership.objects.active()
+            .filter(team=membership.team)
+            .exclude(pk=membership.pk)
+            .select_related("user")
+            .order_by("user__last_name")
+        )
+    networks = Network.objects.filter(pk__in=actor.network_ids).order_by("name")
+    return render(
+        request,
+        "workspace/my_work.html",
+        {"rows": rows, "colleagues": colleagues, "networks": networks},
+    )
+
+
+@role_required(Role.MANAGER, Role.EXECUTIVE)
+def overview_view(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    per_team = (
+        aggregates.households_per_team(membership.organisation) if membership.role == Role.MANAGER else []
+    )
+    return render(
+        request,
+        "workspace/overview.html",
+        {
+            "total": aggregates.households_total(),
+            "per_kind": aggregates.households_per_kind(),
+            "per_team": per_team,
+            "threshold": settings.SMALL_CELL_THRESHOLD,
+        },
+    )
+
+
+@role_required(Role.FUNCTIONAL_ADMIN)
+def administration_view(request: HttpRequest) -> HttpResponse:
+    roles = dict(Role.choices)
+    per_role = [
+        (roles.get(row["role"], row["role"]), row["n"])
+        for row in Membership.objects.active().values("role").annotate(n=Count("pk")).order_by("role")
+    ]
+    counts = {
+        "organisations": Organisation.objects.filter(active=True).count(),
+        "teams": Team.objects.filter(active=True).count(),
+        "networks": Network.objects.filter(active=True).count(),
+        "users": get_user_model().objects.filter(is_active=True).count(),
+        "tokens": ApiToken.objects.usable().count(),
+    }
+    return render(request, "workspace/administration.html", {"counts": counts, "per_role": per_role})
+
+
+def _error(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
+    return render(request, "error.html", {"status": status, "title": title, "text": text}, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400, _("Bad request"), _("Verband could not understand this request."))
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 403, _("No access"), _("Your role does not give access to this page."))
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request,
+        404,
+        _("Not found"),
+        _(
+            "This page does not exist, or it is not available to you. Households are only visible to the "
+            "organisations involved with them."
+        ),
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _error(
+        request,
+        500,
+        _("Something went wrong"),
+        _(
+            "Verband could not complete this. Nothing you entered was saved half-way. Try again, or contact "
+            "the functional administrator if it keeps happening."
+        ),
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _error(
+        request,
+        403,
+        _("Form expired"),
+        _(
+            "This form was open too long or was sent from another page. Go back, reload the page and send it again."
+        ),
+    )
