@@ -28,7 +28,7 @@ def household_rows(households: QuerySet[Household], actor: Actor) -> list[Househ
     """Households for a work list, with members and the involvement that brings each to this actor."""
     mine = (
         visible_involvements(actor)
-        .select_related("organisation", "team", "network")
+        .select_related("organisation", "team__organisation", "network")
         .order_by("started_on", "pk")
     )
     members = HouseholdMember.objects.select_related("person").order_by("role", "person__family_name")
@@ -60,7 +60,7 @@ def open_household(actor: Actor, reference: str) -> HouseholdDetail:
     involvements = list(
         Involvement.objects.active()
         .filter(household=household)
-        .select_related("organisation", "team", "network")
+        .select_related("organisation", "team__organisation", "network")
     )
     subjects = [Subject(household_id=household.pk)] + [
         Subject(household_id=household.pk, person_id=pid) for pid in sorted({m.person_id for m in members})

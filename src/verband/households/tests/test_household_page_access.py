@@ -1,0 +1,68 @@
+"""The household page: only through an involvement; everyone else gets "not found", and every look —
+granted or refused — is in the access log."""
+
+import pytest
+from django.urls import reverse
+
+from verband.sharing.models import AccessLogEntry
+
+EXPECTED = {"involved": 200, "colleague": 404, "other_org": 404, "manager": 403, "anonymous": 302}
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED))
+def test_household_page_per_persona(world, as_user, persona):
+    user = world.personas()[persona]
+    response = as_user(user).get(reverse("households:detail", args=[world.household.reference]))
+    assert response.status_code == EXPECTED[persona]
+    body = response.content.decode()
+    if EXPECTED[persona] == 200:
+        assert "Anna van Dam" in body
+    else:
+        assert "Anna van Dam" not in body
+
+
+def test_granted_view_is_logged_for_household_and_each_member(world, as_user):
+    as_user(world.involved).get(reverse("households:detail", args=[world.household.reference]))
+    entries = AccessLogEntry.objects.filter(username="involved", object_type="household", action="view")
+    assert entries.count() == 3  # the household and its two members
+    entry = entries.first()
+    assert entry.outcome == "granted"
+    assert entry.organisation_name == "Wijkteams Testdorp"
+    assert entry.role == "professional"
+    assert entry.subject_household_id == world.household.pk
+    assert entry.basis.startswith("involvement:")
+    assert {e.subject_person_id for e in entries} == {None, *world.household.members.values_list("person_id", flat=True)}
+
+
+def test_refused_view_is_logged_as_denied(world, as_user):
+    as_user(world.colleague).get(reverse("households:detail", args=[world.household.reference]))
+    entry = AccessLogEntry.objects.get(username="colleague")
+    assert entry.outcome == "denied"
+    assert entry.subject_household_id == world.household.pk
+
+
+def test_unknown_reference_is_not_found_and_logged(world, as_user):
+    response = as_user(world.involved).get(reverse("households:detail", args=["HH-BESTAAT-NIET"]))
+    assert response.status_code == 404
+    assert "Niet gevonden" in response.content.decode()
+    assert AccessLogEntry.objects.filter(username="involved", outcome="denied", object_id="HH-BESTAAT-NIET").exists()
+
+
+def test_ended_involvement_closes_access(world, as_user):
+    world.household.involvements.update(ended_on="2026-02-01")
+    response = as_user(world.involved).get(reverse("households:detail", args=[world.household.reference]))
+    assert response.status_code == 404
+
+
+def test_network_involvement_opens_to_network_members_only(world, as_user):
+    from datetime import date
+
+    from verband.sharing import services
+    from verband.sharing.access import SYSTEM
+
+    url = reverse("households:detail", args=[world.other_household.reference])
+    assert as_user(world.coordinator).get(url).status_code == 404
+    services.involve(SYSTEM, world.other_household, network=world.network, purpose="case_direction",
+                     legal_basis="covenant", started_on=date(2026, 3, 1))
+    assert as_user(world.coordinator).get(url).status_code == 200
+    assert as_user(world.involved).get(url).status_code == 404

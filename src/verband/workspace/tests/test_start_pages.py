@@ -1,0 +1,110 @@
+"""Each role lands on its own start page; pages of other roles answer 403, anonymous visitors go to
+sign-in."""
+
+import pytest
+from django.urls import reverse
+
+from verband.sharing.models import AccessLogEntry
+
+START = {
+    "involved": "/mijn-werk/",
+    "colleague": "/mijn-werk/",
+    "other_org": "/mijn-werk/",
+    "manager": "/overzicht/",
+    "executive": "/overzicht/",
+    "privacy_officer": "/toegangslog/",
+    "admin": "/beheer/",
+    "coordinator": "/mijn-werk/",
+}
+
+
+@pytest.mark.parametrize("persona", sorted(START))
+def test_start_redirects_to_role_page(world, as_user, persona):
+    response = as_user(getattr(world, persona)).get("/")
+    assert response.status_code == 302
+    assert response["Location"] == START[persona]
+    assert as_user(getattr(world, persona)).get(START[persona]).status_code == 200
+
+
+def test_anonymous_is_sent_to_sign_in(client):
+    for path in ["/", "/mijn-werk/", "/overzicht/", "/beheer/", "/toegangslog/", "/netwerk/"]:
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith("/aanmelden/"), path
+
+
+PAGES = {
+    "/mijn-werk/": {"involved": 200, "colleague": 200, "other_org": 200, "manager": 403, "anonymous": 302},
+    "/overzicht/": {"involved": 403, "colleague": 403, "other_org": 403, "manager": 200, "anonymous": 302},
+    "/beheer/": {"involved": 403, "colleague": 403, "other_org": 403, "manager": 403, "anonymous": 302},
+    "/toegangslog/": {"involved": 403, "colleague": 403, "other_org": 403, "manager": 403, "anonymous": 302},
+    "/netwerk/": {"involved": 200, "colleague": 200, "other_org": 200, "manager": 200, "anonymous": 302},
+}
+
+
+@pytest.mark.parametrize(("path", "persona"), [(p, r) for p, roles in PAGES.items() for r in roles])
+def test_page_per_persona(world, as_user, path, persona):
+    response = as_user(world.personas()[persona]).get(path)
+    assert response.status_code == PAGES[path][persona]
+    if response.status_code == 403:
+        assert "Geen toegang" in response.content.decode()
+
+
+def test_my_work_lists_only_involved_households_and_logs_them(world, as_user):
+    body = as_user(world.involved).get("/mijn-werk/").content.decode()
+    assert "HH-T-0001" in body and "Anna van Dam" in body
+    assert "HH-T-0002" not in body and "Carla" not in body
+    entry = AccessLogEntry.objects.get(username="involved", action="list")
+    assert entry.subject_household_id == world.household.pk
+    assert entry.basis.startswith("involvement:")
+
+
+def test_my_work_of_uninvolved_colleague_is_empty(world, as_user):
+    body = as_user(world.colleague).get("/mijn-werk/").content.decode()
+    assert "HH-T-0001" not in body
+    assert "Uw team is op dit moment niet betrokken bij een huishouden." in body
+    assert not AccessLogEntry.objects.filter(username="colleague", action="list").exists()
+
+
+def test_my_work_query_count_does_not_grow_with_households(world, as_user, django_assert_max_num_queries):
+    from datetime import date
+
+    from verband.households.models import Household, HouseholdMember, Person
+    from verband.sharing import services
+    from verband.sharing.access import SYSTEM
+
+    client = as_user(world.involved)
+    client.get("/mijn-werk/")
+    for n in range(15):
+        h = Household.objects.create(reference=f"HH-Q-{n:04d}", region=world.region)
+        HouseholdMember.objects.create(household=h, person=Person.objects.create(family_name=f"Q{n}"), role="victim")
+        services.involve(SYSTEM, h, team=world.team_a1, purpose="help", legal_basis="consent", started_on=date(2026, 2, 1))
+    with django_assert_max_num_queries(20):
+        response = client.get("/mijn-werk/")
+    assert response.content.decode().count('">HH-Q-') == 15
+
+
+def test_overview_shows_aggregates_not_persons_and_suppresses_small_cells(world, as_user):
+    body = as_user(world.manager).get("/overzicht/").content.decode()
+    assert "Anna" not in body and "HH-T-0001" not in body
+    assert "minder dan 5" in body
+    assert "Wijkteam Noord" in body
+
+
+def test_administration_shows_network_counts(world, as_user):
+    body = as_user(world.admin).get("/beheer/").content.decode()
+    assert "Organisaties" in body
+    assert "/beheer/django/network/organisation/" in body
+
+
+def test_user_without_membership_sees_no_role_page(world, as_user):
+    from verband.accounts.models import User
+    from verband.testing import PASSWORD
+
+    loner = User.objects.create_user("loner", password=PASSWORD)
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=loner, name="t", confirmed=True)
+    response = as_user(loner).get("/")
+    assert response.status_code == 403
+    assert "Nog geen rol" in response.content.decode()
