@@ -13,7 +13,7 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -132,6 +132,10 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
 
 
+# Every endpoint behind a token may answer these.
+AUTH_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut}
+
+
 class HealthOut(Schema):
     status: str
     database: str
@@ -142,7 +146,7 @@ class HealthOut(Schema):
 @api.get(
     "/health", auth=None, response={200: HealthOut, 503: HealthOut}, tags=["system"], summary="Health check"
 )
-def health(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def health(request: HttpRequest) -> Status:
     """Whether Verband and its database answer. Needs no token; reveals nothing about data."""
     try:
         with connection.cursor() as cursor:
@@ -156,7 +160,7 @@ def health(request: HttpRequest) -> tuple[int, dict[str, Any]]:
         "demo": settings.DEMO_MODE,
         "version": api.version,
     }
-    return (200 if database == "ok" else 503), body
+    return Status(200 if database == "ok" else 503, body)
 
 
 def _register_routers() -> None:

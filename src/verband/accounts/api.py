@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from verband.accounts.models import ApiToken
+from verband.api import AUTH_ERRORS
 
 router = Router(tags=["token"])
 
@@ -17,7 +18,7 @@ class MeOut(Schema):
     demo: bool
 
 
-@router.get("/me", response=MeOut, summary="The organisation and scopes of this token")
+@router.get("/me", response={200: MeOut, **AUTH_ERRORS}, summary="The organisation and scopes of this token")
 def me(request: HttpRequest) -> dict:
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     return {

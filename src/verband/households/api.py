@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from verband.accounts.models import ApiScope
-from verband.api import ErrorOut, require_scope
+from verband.api import AUTH_ERRORS, ErrorOut, require_scope
 from verband.households.models import HouseholdMember
 from verband.households.selectors import household_rows, open_household
 from verband.sharing.access import actor_for_request, visible_households
@@ -54,7 +54,7 @@ def _members(members: list[HouseholdMember]) -> list[dict]:
 
 @router.get(
     "/households",
-    response={200: list[HouseholdOut], 403: ErrorOut},
+    response={200: list[HouseholdOut], **AUTH_ERRORS},
     summary="Households this organisation is involved with",
 )
 def list_households(request: HttpRequest) -> list[dict]:
@@ -73,7 +73,7 @@ def list_households(request: HttpRequest) -> list[dict]:
 
 @router.get(
     "/households/{reference}",
-    response={200: HouseholdDetailOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: HouseholdDetailOut, **AUTH_ERRORS, 404: ErrorOut},
     summary="One household, if this organisation is involved with it",
 )
 def get_household(request: HttpRequest, reference: str) -> dict:

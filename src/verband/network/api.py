@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from verband.accounts.models import ApiScope
-from verband.api import ErrorOut, require_scope
+from verband.api import AUTH_ERRORS, require_scope
 from verband.network import selectors
 
 router = Router(tags=["network"])
@@ -55,7 +55,7 @@ def _coverage(items: list) -> list[dict]:
 
 @router.get(
     "/organisations",
-    response={200: list[OrganisationOut], 403: ErrorOut},
+    response={200: list[OrganisationOut], **AUTH_ERRORS},
     summary="Partner organisations with teams and coverage",
 )
 def organisations(request: HttpRequest) -> list[dict]:
@@ -84,7 +84,7 @@ def organisations(request: HttpRequest) -> list[dict]:
     ]
 
 
-@router.get("/networks", response={200: list[NetworkOut], 403: ErrorOut}, summary="Networks (core teams)")
+@router.get("/networks", response={200: list[NetworkOut], **AUTH_ERRORS}, summary="Networks (core teams)")
 def networks(request: HttpRequest) -> list[dict]:
     require_scope(request, ApiScope.NETWORK_READ)
     return [

@@ -31,7 +31,10 @@ def test_granted_view_is_logged_for_household_and_each_member(world, as_user):
     assert entry.role == "professional"
     assert entry.subject_household_id == world.household.pk
     assert entry.basis.startswith("involvement:")
-    assert {e.subject_person_id for e in entries} == {None, *world.household.members.values_list("person_id", flat=True)}
+    assert {e.subject_person_id for e in entries} == {
+        None,
+        *world.household.members.values_list("person_id", flat=True),
+    }
 
 
 def test_refused_view_is_logged_as_denied(world, as_user):
@@ -45,7 +48,9 @@ def test_unknown_reference_is_not_found_and_logged(world, as_user):
     response = as_user(world.involved).get(reverse("households:detail", args=["HH-BESTAAT-NIET"]))
     assert response.status_code == 404
     assert "Niet gevonden" in response.content.decode()
-    assert AccessLogEntry.objects.filter(username="involved", outcome="denied", object_id="HH-BESTAAT-NIET").exists()
+    assert AccessLogEntry.objects.filter(
+        username="involved", outcome="denied", object_id="HH-BESTAAT-NIET"
+    ).exists()
 
 
 def test_ended_involvement_closes_access(world, as_user):
@@ -62,7 +67,13 @@ def test_network_involvement_opens_to_network_members_only(world, as_user):
 
     url = reverse("households:detail", args=[world.other_household.reference])
     assert as_user(world.coordinator).get(url).status_code == 404
-    services.involve(SYSTEM, world.other_household, network=world.network, purpose="case_direction",
-                     legal_basis="covenant", started_on=date(2026, 3, 1))
+    services.involve(
+        SYSTEM,
+        world.other_household,
+        network=world.network,
+        purpose="case_direction",
+        legal_basis="covenant",
+        started_on=date(2026, 3, 1),
+    )
     assert as_user(world.coordinator).get(url).status_code == 200
     assert as_user(world.involved).get(url).status_code == 404

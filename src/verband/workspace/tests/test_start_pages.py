@@ -2,7 +2,6 @@
 sign-in."""
 
 import pytest
-from django.urls import reverse
 
 from verband.sharing.models import AccessLogEntry
 
@@ -77,8 +76,12 @@ def test_my_work_query_count_does_not_grow_with_households(world, as_user, djang
     client.get("/mijn-werk/")
     for n in range(15):
         h = Household.objects.create(reference=f"HH-Q-{n:04d}", region=world.region)
-        HouseholdMember.objects.create(household=h, person=Person.objects.create(family_name=f"Q{n}"), role="victim")
-        services.involve(SYSTEM, h, team=world.team_a1, purpose="help", legal_basis="consent", started_on=date(2026, 2, 1))
+        HouseholdMember.objects.create(
+            household=h, person=Person.objects.create(family_name=f"Q{n}"), role="victim"
+        )
+        services.involve(
+            SYSTEM, h, team=world.team_a1, purpose="help", legal_basis="consent", started_on=date(2026, 2, 1)
+        )
     with django_assert_max_num_queries(20):
         response = client.get("/mijn-werk/")
     assert response.content.decode().count('">HH-Q-') == 15

@@ -1,0 +1,77 @@
+from django.core.management import call_command
+
+from verband.accounts.models import ApiToken, User, hash_token
+from verband.demo import region
+from verband.demo.loader import load_demo_region
+from verband.households.models import Household
+from verband.network.models import Membership, Network, Organisation, Role, Team
+from verband.sharing.models import Involvement
+
+
+def _counts():
+    return (
+        Organisation.objects.count(),
+        Team.objects.count(),
+        Network.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+        ApiToken.objects.count(),
+        Household.objects.count(),
+        Involvement.objects.count(),
+    )
+
+
+def test_loader_is_idempotent(db):
+    load_demo_region()
+    first = _counts()
+    load_demo_region()
+    call_command("load_demo")
+    assert _counts() == first
+
+
+def test_demo_region_has_what_the_issue_asks(db):
+    load_demo_region()
+    names = set(Organisation.objects.values_list("name", flat=True))
+    for partner in [
+        "Veilig Thuis Rotterdam Rijnmond",
+        "Filomena",
+        "Vraagwijzer Rotterdam",
+        "Centraal Onthaal",
+        "Enver",
+        "De Waag",
+        "Jeugdbescherming Rotterdam Rijnmond",
+        "Arosa",
+        "Fier",
+        "Reclassering Nederland",
+        "Openbaar Ministerie Rotterdam",
+        "Zorg- en Veiligheidshuis Rotterdam-Rijnmond",
+        "DOCK",
+        "Gemeente Rotterdam",
+    ]:
+        assert partner in names
+    wijkteams = Team.objects.filter(
+        organisation__kind="neighbourhood_team", coverage__postcode_from__isnull=False
+    ).distinct()
+    assert wijkteams.count() >= 6
+    assert Network.objects.filter(is_pilot=True).exists()
+    assert Network.objects.filter(is_pilot=False, coverage__isnull=False).exists()
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+    for kind in ["police", "reporting_centre"]:
+        assert ApiToken.objects.usable().filter(organisation__kind=kind).exists()
+
+
+def test_demo_users_sign_in_with_the_published_password_and_token(db, client):
+    load_demo_region()
+    assert User.objects.get(username="wt.feijenoord").check_password(region.DEMO_PASSWORD)
+    raw = next(t[2] for t in region.API_TOKENS if t[0] == "Politie")
+    assert ApiToken.objects.filter(token_hash=hash_token(raw)).exists()
+    body = client.get("/api/v1/households", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert [h["reference"] for h in body] == ["HH-2026-0004"]
+
+
+def test_start_prints_address_and_demo_logins(db, capsys):
+    call_command("start", "--no-serve")
+    out = capsys.readouterr().out
+    assert "http://127.0.0.1:8000/" in out
+    assert "wt.feijenoord" in out and region.DEMO_PASSWORD in out
+    assert "vbd_demo_politie_rotterdam" in out

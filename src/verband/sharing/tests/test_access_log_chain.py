@@ -1,0 +1,116 @@
+"""The access log is append-only and tamper-evident: a changed or deleted row is reported by the verify
+command, naming the first broken entry."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+
+from verband.sharing.access import SYSTEM
+from verband.sharing.accesslog import record, verify_chain
+from verband.sharing.models import AccessLogEntry
+
+TABLE = AccessLogEntry._meta.db_table
+
+
+def _fill(n=5):
+    for i in range(n):
+        record(SYSTEM, action="view", object_type="household", object_id=f"HH-{i}", household_id=i + 1)
+
+
+def _drop_update_guard():
+    """What an attacker with database rights would do first. (Rolled back with the test.)"""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER accesslog_no_update")
+        else:
+            cursor.execute("DROP TRIGGER accesslog_no_update")
+
+
+def test_intact_chain_verifies(db, capsys):
+    _fill()
+    assert verify_chain().ok
+    call_command("verify_access_log")
+    assert "5 entries verified" in capsys.readouterr().out
+
+
+def test_changed_row_is_reported(db):
+    _fill()
+    _drop_update_guard()
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {TABLE} SET username = 'niemand' WHERE seq = 3")
+    result = verify_chain()
+    assert not result.ok
+    assert result.broken_seq == 3
+    assert "changed" in result.reason
+    with pytest.raises(CommandError, match="broken at entry 3"):
+        call_command("verify_access_log")
+
+
+def test_deleted_row_is_reported(db):
+    _fill()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE seq = 2")
+    result = verify_chain()
+    assert not result.ok
+    assert result.broken_seq == 2
+    assert "missing" in result.reason
+    with pytest.raises(CommandError, match="broken at entry 2"):
+        call_command("verify_access_log")
+
+
+def test_cut_off_tail_is_reported(db):
+    _fill()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE seq = 5")
+    result = verify_chain()
+    assert not result.ok
+    assert result.broken_seq == 5
+
+
+def test_recomputed_plain_hash_does_not_pass(db):
+    """Without the HMAC key, rewriting a row and its hash still breaks the chain."""
+    import hashlib
+
+    _fill(3)
+    _drop_update_guard()
+    forged = hashlib.sha256(b"forged").hexdigest()
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {TABLE} SET username = 'x', entry_hash = %s WHERE seq = 3", [forged])
+    assert verify_chain().broken_seq == 3
+
+
+def test_application_refuses_update_and_delete(db):
+    _fill(1)
+    entry = AccessLogEntry.objects.get()
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()
+    with pytest.raises(PermissionError):
+        AccessLogEntry.objects.filter(pk=entry.pk).update(username="x")
+    with pytest.raises(PermissionError):
+        AccessLogEntry.objects.all().delete()
+
+
+def test_database_refuses_update(db):
+    from django.db.utils import DatabaseError
+
+    _fill(1)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {TABLE} SET username = 'x'")
+    assert verify_chain().ok
+
+
+def test_entry_holds_the_nen7513_fields(world, as_user):
+    as_user(world.involved).get(f"/huishoudens/{world.household.reference}/")
+    entry = AccessLogEntry.objects.filter(username="involved").first()
+    assert entry.user_id == world.involved.pk
+    assert entry.organisation_id == world.org_a.pk
+    assert entry.role == "professional"
+    assert entry.action == "view"
+    assert entry.object_type == "household" and entry.object_id == "HH-T-0001"
+    assert entry.subject_household_id == world.household.pk
+    assert entry.basis and entry.outcome == "granted"
+    assert entry.at is not None and entry.ip_address == "127.0.0.1"
+    assert entry.channel == "web"

@@ -1,0 +1,34 @@
+import pytest
+
+from verband.sharing.models import AccessLogEntry
+
+EXPECTED = {"involved": 403, "colleague": 403, "other_org": 403, "manager": 403, "anonymous": 302}
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED))
+def test_access_log_page_is_for_the_privacy_officer_only(world, as_user, persona):
+    assert as_user(world.personas()[persona]).get("/toegangslog/").status_code == EXPECTED[persona]
+
+
+def test_privacy_officer_sees_who_looked_and_filters_by_household(world, as_user):
+    as_user(world.involved).get(f"/huishoudens/{world.household.reference}/")
+    as_user(world.colleague).get(f"/huishoudens/{world.household.reference}/")
+    client = as_user(world.privacy_officer)
+    body = client.get("/toegangslog/", {"household": "HH-T-0001"}).content.decode()
+    assert "involved" in body and "colleague" in body
+    assert "Geweigerd (niet gevonden)" in body
+    assert AccessLogEntry.objects.filter(username="privacy", object_type="access_log").exists()
+
+
+def test_invalid_filter_gets_dutch_error(world, as_user):
+    body = (
+        as_user(world.privacy_officer)
+        .get("/toegangslog/", {"date_from": "2026-05-01", "date_to": "2026-04-01"})
+        .content.decode()
+    )
+    assert "De begindatum ligt na de einddatum." in body
+
+
+def test_verify_button_reports_intact_chain(world, as_user):
+    body = as_user(world.privacy_officer).post("/toegangslog/").content.decode()
+    assert "De keten is intact" in body
