@@ -21,7 +21,7 @@ class Variable:
     kind: str
     default: str
     help: str
-    group: str = "Algemeen"
+    group: str = "General"
     secret: bool = False
 
 
@@ -34,12 +34,12 @@ def _declare(name: str, kind: str, default: object, help: str, group: str, secre
     return os.environ.get(name)
 
 
-def env_str(name: str, default: str, help: str, *, group: str = "Algemeen", secret: bool = False) -> str:
+def env_str(name: str, default: str, help: str, *, group: str = "General", secret: bool = False) -> str:
     raw = _declare(name, "string", default, help, group, secret)
     return default if raw is None else raw
 
 
-def env_bool(name: str, default: bool, help: str, *, group: str = "Algemeen") -> bool:
+def env_bool(name: str, default: bool, help: str, *, group: str = "General") -> bool:
     raw = _declare(name, "boolean", "true" if default else "false", help, group, False)
     if raw is None:
         return default
@@ -52,7 +52,7 @@ def env_bool(name: str, default: bool, help: str, *, group: str = "Algemeen") ->
 
 
 def env_int(
-    name: str, default: int, help: str, *, group: str = "Algemeen", minimum: int | None = None
+    name: str, default: int, help: str, *, group: str = "General", minimum: int | None = None
 ) -> int:
     raw = _declare(name, "integer", default, help, group, False)
     if raw is None or raw.strip() == "":
@@ -66,7 +66,7 @@ def env_int(
     return value
 
 
-def env_list(name: str, default: list[str], help: str, *, group: str = "Algemeen") -> list[str]:
+def env_list(name: str, default: list[str], help: str, *, group: str = "General") -> list[str]:
     raw = _declare(name, "comma-separated list", ",".join(default), help, group, False)
     if raw is None:
         return list(default)

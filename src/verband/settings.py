@@ -39,7 +39,7 @@ ACCESS_LOG_KEY = env_str(
     SECRET_KEY,
     "Key for the HMAC hash chain of the access log. Keep it outside the database so that someone who "
     "can write to the database cannot forge a valid chain. Defaults to the secret key.",
-    group="Toegangslog",
+    group="Access log",
     secret=True,
 )
 
@@ -55,7 +55,7 @@ SECURE_COOKIES = env_bool(
     "VERBAND_SECURE_COOKIES",
     not DEMO_MODE,
     "Send session and CSRF cookies only over HTTPS. On by default outside demo mode.",
-    group="Aanmelden",
+    group="Sign-in",
 )
 
 INSTALLED_APPS = [
@@ -179,11 +179,11 @@ AXES_FAILURE_LIMIT = env_int(
     "VERBAND_LOCKOUT_FAILURES",
     5,
     "Failed sign-in attempts before an account is locked.",
-    group="Aanmelden",
+    group="Sign-in",
     minimum=1,
 )
 AXES_COOLOFF_TIME = (
-    env_int("VERBAND_LOCKOUT_MINUTES", 30, "Minutes an account stays locked.", group="Aanmelden", minimum=1)
+    env_int("VERBAND_LOCKOUT_MINUTES", 30, "Minutes an account stays locked.", group="Sign-in", minimum=1)
     / 60
 )
 # Lock the account, not the address: organisations sign in from behind shared addresses, and one
@@ -207,14 +207,14 @@ SESSION_IDLE_MINUTES = env_int(
     "VERBAND_SESSION_IDLE_MINUTES",
     30,
     "Minutes without activity after which a session ends.",
-    group="Aanmelden",
+    group="Sign-in",
     minimum=1,
 )
 SESSION_MAX_HOURS = env_int(
     "VERBAND_SESSION_MAX_HOURS",
     10,
     "Hours after sign-in after which a session ends regardless of activity.",
-    group="Aanmelden",
+    group="Sign-in",
     minimum=1,
 )
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
@@ -332,6 +332,6 @@ SMALL_CELL_THRESHOLD = env_int(
     "VERBAND_SMALL_CELL_THRESHOLD",
     5,
     "Counts below this number are not shown in steering overviews (small-cell suppression).",
-    group="Sturing",
+    group="Steering",
     minimum=1,
 )
