@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "axes",
     "mozilla_django_oidc",
     "django_htmx",
+    "ninja",
     "rules.apps.AutodiscoverRulesConfig",
     "verband.accounts",
     "verband.network",

@@ -74,5 +74,5 @@ def access_log_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "sharing/access_log.html",
-        {"form": form, "page": page, "references": references, "verification": verification},
+        {"form": form, "page": page, "verification": verification},
     )

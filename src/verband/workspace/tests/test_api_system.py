@@ -55,3 +55,9 @@ def test_error_messages_follow_accept_language(world, client):
         HTTP_ACCEPT_LANGUAGE="en",
     ).json()
     assert en["error"]["message"] == "Not found."
+
+
+def test_api_docs_page_uses_local_assets(db, client):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    assert "/static/ninja/swagger-ui-bundle.js" in response.content.decode()
