@@ -153,6 +153,7 @@ def health(request: HttpRequest) -> Status:
             cursor.execute("SELECT 1")
         database = "ok"
     except Exception:
+        logger.warning("Health check: database unavailable", exc_info=True)
         database = "unavailable"
     body = {
         "status": "ok" if database == "ok" else "degraded",
