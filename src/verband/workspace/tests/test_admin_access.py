@@ -1,0 +1,60 @@
+"""The Django admin configures the network; only staff acting as functional administrator get in, and
+households are not in it."""
+
+import pytest
+
+PERSONAS = ["involved", "colleague", "other_org", "manager", "anonymous"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_admin_is_closed_to_other_personas(world, as_user, persona):
+    client = as_user(world.personas()[persona])
+    response = client.get("/beheer/django/")
+    assert response.status_code == 302
+    final = client.get("/beheer/django/", follow=True)
+    assert not final.redirect_chain[-1][0].startswith("/beheer/django/")
+    assert "Inrichting van het netwerk" not in final.content.decode()
+    assert client.get("/beheer/django/network/organisation/", follow=True).redirect_chain
+
+
+def test_functional_admin_configures_the_network(world, as_user):
+    from django.contrib.auth.models import Permission
+
+    world.admin.user_permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["network", "accounts"])
+    )
+    client = as_user(world.admin)
+    assert client.get("/beheer/django/").status_code == 200
+    body = client.get("/beheer/django/network/organisation/").content.decode()
+    assert "Wijkteams Testdorp" in body
+    assert client.get("/beheer/django/households/household/").status_code == 404
+
+
+def test_staff_without_second_factor_is_not_admitted(world, client):
+    client.force_login(world.admin, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get("/beheer/django/")
+    assert response.status_code == 302
+    assert response["Location"] == "/aanmelden/code/"
+
+
+def test_new_api_token_is_shown_once_and_stored_hashed(world, as_user):
+    from django.contrib.auth.models import Permission
+
+    from verband.accounts.models import ApiToken, hash_token
+
+    world.admin.user_permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["network", "accounts"])
+    )
+    client = as_user(world.admin)
+    response = client.post(
+        "/beheer/django/accounts/apitoken/add/",
+        {"organisation": world.org_b.pk, "name": "Nieuw systeem", "scopes": ["network:read"]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    message = next(str(m) for m in response.context["messages"] if "vbd_" in str(m))
+    raw = message.split(": ")[-1].strip()
+    token = ApiToken.objects.get(name="Nieuw systeem")
+    assert token.token_hash == hash_token(raw) and raw not in (token.prefix + token.token_hash)
+    assert token.scopes == ["network:read"]
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
