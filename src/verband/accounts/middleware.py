@@ -72,7 +72,8 @@ class ActingMembershipMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.membership = None  # type: ignore[attr-defined]
-        if request.user.is_authenticated:
+        # No role before the second factor: a password alone opens nothing, not even the menu.
+        if request.user.is_authenticated and second_factor_done(request):
             from verband.network.models import Membership
 
             memberships = (

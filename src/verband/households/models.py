@@ -58,6 +58,14 @@ class MemberRole(models.TextChoices):
     NETWORK_MEMBER = "network_member", _("Network member")
 
 
+# How members are listed: the people the violence is about first.
+ROLE_ORDER = {role: index for index, role in enumerate(MemberRole.values)}
+
+
+def member_sort_key(member: HouseholdMember) -> tuple[int, str]:
+    return ROLE_ORDER.get(member.role, len(ROLE_ORDER)), member.person.given_names
+
+
 class HouseholdMember(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from verband.households.models import Household, HouseholdMember
+from verband.households.models import Household, HouseholdMember, member_sort_key
 from verband.sharing.access import Actor, get_household_or_404, visible_involvements
 from verband.sharing.accesslog import Subject, record_many
 from verband.sharing.models import Involvement
@@ -37,7 +37,11 @@ def household_rows(households: QuerySet[Household], actor: Actor) -> list[Househ
         Prefetch("involvements", queryset=mine, to_attr="my_involvements"),
     ).order_by("reference")
     return [
-        HouseholdRow(household=h, members=list(h.members.all()), involvement=h.my_involvements[0])
+        HouseholdRow(
+            household=h,
+            members=sorted(h.members.all(), key=member_sort_key),
+            involvement=h.my_involvements[0],
+        )
         for h in items
         if h.my_involvements
     ]
@@ -54,8 +58,8 @@ def open_household(actor: Actor, reference: str) -> HouseholdDetail:
     """The household page's data, if the actor may see it (else 404), recorded in the access log for the
     household and each member shown."""
     household, basis = get_household_or_404(actor, reference)
-    members = list(
-        HouseholdMember.objects.filter(household=household).select_related("person").order_by("role", "pk")
+    members = sorted(
+        HouseholdMember.objects.filter(household=household).select_related("person"), key=member_sort_key
     )
     involvements = list(
         Involvement.objects.active()
