@@ -51,9 +51,7 @@ def env_bool(name: str, default: bool, help: str, *, group: str = "General") -> 
     raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {raw!r}")
 
 
-def env_int(
-    name: str, default: int, help: str, *, group: str = "General", minimum: int | None = None
-) -> int:
+def env_int(name: str, default: int, help: str, *, group: str = "General", minimum: int | None = None) -> int:
     raw = _declare(name, "integer", default, help, group, False)
     if raw is None or raw.strip() == "":
         return default

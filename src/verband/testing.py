@@ -23,8 +23,12 @@ from verband.sharing.access import SYSTEM
 PASSWORD = "Een-lang-test-wachtwoord-42"  # noqa: S105
 
 
-def make_user(username: str, organisation: Organisation, role: str, team: Team | None = None, **extra: Any) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD, first_name=username.title(), last_name="Test", **extra)
+def make_user(
+    username: str, organisation: Organisation, role: str, team: Team | None = None, **extra: Any
+) -> User:
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, first_name=username.title(), last_name="Test", **extra
+    )
     Membership.objects.create(user=user, organisation=organisation, team=team, role=role)
     TOTPDevice.objects.create(user=user, name="test", confirmed=True)
     return user
@@ -92,7 +96,9 @@ def build_world() -> World:
     network.organisations.set([org_a, org_b])
 
     household = Household.objects.create(reference="HH-T-0001", region=region)
-    victim = Person.objects.create(given_names="Anna", surname_prefix="van", family_name="Dam", date_of_birth=date(1990, 1, 2))
+    victim = Person.objects.create(
+        given_names="Anna", surname_prefix="van", family_name="Dam", date_of_birth=date(1990, 1, 2)
+    )
     child = Person.objects.create(given_names="Bram", surname_prefix="van", family_name="Dam")
     HouseholdMember.objects.create(household=household, person=victim, role="victim")
     HouseholdMember.objects.create(household=household, person=child, role="child")
@@ -103,15 +109,26 @@ def build_world() -> World:
     stranger = Person.objects.create(given_names="Carla", family_name="Zwart")
     HouseholdMember.objects.create(household=other_household, person=stranger, role="victim")
     sharing_services.involve(
-        SYSTEM, other_household, team=team_b1, purpose="criminal_justice", legal_basis="legal_task",
+        SYSTEM,
+        other_household,
+        team=team_b1,
+        purpose="criminal_justice",
+        legal_basis="legal_task",
         started_on=date(2026, 1, 5),
     )
 
     coordinator = make_user("coordinator", org_a, Role.NETWORK_COORDINATOR)
     coordinator.memberships.get().networks.add(network)
     return World(
-        region=region, org_a=org_a, team_a1=team_a1, team_a2=team_a2, org_b=org_b, team_b1=team_b1,
-        network=network, household=household, other_household=other_household,
+        region=region,
+        org_a=org_a,
+        team_a1=team_a1,
+        team_a2=team_a2,
+        org_b=org_b,
+        team_b1=team_b1,
+        network=network,
+        household=household,
+        other_household=other_household,
         involved=make_user("involved", org_a, Role.PROFESSIONAL, team_a1),
         colleague=make_user("colleague", org_a, Role.PROFESSIONAL, team_a2),
         other_org=make_user("other_org", org_b, Role.PROFESSIONAL, team_b1),

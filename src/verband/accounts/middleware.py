@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +15,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from verband.accounts.twofactor import second_factor_done
+
+if TYPE_CHECKING:
+    from verband.network.models import Membership
 
 LAST_SEEN = "verband_last_seen"
 SIGNED_IN_AT = "verband_signed_in_at"
@@ -64,6 +68,24 @@ class SecondFactorRequiredMiddleware:
         return self.get_response(request)
 
 
+def choose_membership(request: HttpRequest) -> Membership | None:
+    """The membership the user acts for: the one chosen in this session, else their first active one."""
+    from verband.network.models import Membership
+
+    memberships = (
+        Membership.objects.active()
+        .filter(user_id=request.user.pk or 0)
+        .select_related("organisation", "team")
+    )
+    wanted = request.session.get(ACTING_MEMBERSHIP)
+    chosen = memberships.filter(pk=wanted).first() if wanted is not None else None
+    if chosen is None:
+        chosen = memberships.order_by("pk").first()
+        if chosen is not None:
+            request.session[ACTING_MEMBERSHIP] = chosen.pk
+    return chosen
+
+
 class ActingMembershipMiddleware:
     """Sets `request.membership`: the organisation and role the user acts for now."""
 
@@ -74,18 +96,5 @@ class ActingMembershipMiddleware:
         request.membership = None  # type: ignore[attr-defined]
         # No role before the second factor: a password alone opens nothing, not even the menu.
         if request.user.is_authenticated and second_factor_done(request):
-            from verband.network.models import Membership
-
-            memberships = (
-                Membership.objects.active().filter(user=request.user).select_related("organisation", "team")
-            )
-            wanted = request.session.get(ACTING_MEMBERSHIP)
-            chosen = None
-            if wanted is not None:
-                chosen = memberships.filter(pk=wanted).first()
-            if chosen is None:
-                chosen = memberships.order_by("pk").first()
-                if chosen is not None:
-                    request.session[ACTING_MEMBERSHIP] = chosen.pk
-            request.membership = chosen  # type: ignore[attr-defined]
+            request.membership = choose_membership(request)  # type: ignore[attr-defined]
         return self.get_response(request)

@@ -7,19 +7,32 @@ provider did a second factor, Verband does not ask for its own code."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+import jwt
+import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from verband.accounts.twofactor import OIDC_MFA_SESSION_KEY
+from verband.accounts.middleware import choose_membership
+from verband.accounts.twofactor import OIDC_MFA_SESSION_KEY, second_factor_done
+from verband.sharing.access import actor_for_request
+from verband.sharing.accesslog import record
+
+logger = logging.getLogger(__name__)
 
 
 class VerbandOIDCBackend(OIDCAuthenticationBackend):
     def get_or_create_user(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Any:
+        # mozilla-django-oidc does not check the audience; an ID token must be meant for this client.
+        audience = payload.get("aud")
+        audiences = [audience] if isinstance(audience, str) else list(audience or [])
+        if settings.OIDC_RP_CLIENT_ID not in audiences:
+            raise SuspiciousOperation("ID token is not meant for this client")
         user = super().get_or_create_user(access_token, id_token, payload)
         if user is not None and self.request is not None:
             amr = payload.get("amr") or []
@@ -27,6 +40,13 @@ class VerbandOIDCBackend(OIDCAuthenticationBackend):
                 amr = [amr]
             self.request.session[OIDC_MFA_SESSION_KEY] = bool(set(amr) & set(settings.OIDC_MFA_AMR_VALUES))
         return user
+
+    def get_userinfo(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Any:
+        # OpenID Connect Core 5.3.2: userinfo of another subject than the ID token's must not be used.
+        user_info = super().get_userinfo(access_token, id_token, payload)
+        if not payload.get("sub") or user_info.get("sub") != payload.get("sub"):
+            raise SuspiciousOperation("Userinfo subject does not match the ID token")
+        return user_info
 
     def filter_users_by_claims(self, claims: dict[str, Any]) -> Any:
         users = get_user_model().objects.filter(is_active=True)
@@ -59,5 +79,16 @@ class VerbandOIDCCallbackView(OIDCAuthenticationCallbackView):
     def get(self, request: Any) -> Any:
         try:
             return super().get(request)
-        except SuspiciousOperation:
+        except (SuspiciousOperation, jwt.InvalidTokenError, requests.RequestException) as exc:
+            # An expired or not-yet-valid ID token, or a provider that cannot be reached, is a failed
+            # sign-in, not a server error.
+            logger.warning("OpenID Connect sign-in failed: %s", type(exc).__name__)
             return self.login_failure()
+
+    def login_success(self) -> Any:
+        response = super().login_success()
+        if second_factor_done(self.request):
+            # Signed in completely (the provider did the second factor): log it as the code step does.
+            self.request.membership = choose_membership(self.request)
+            record(actor_for_request(self.request), action="sign_in", object_type="session")
+        return response

@@ -27,7 +27,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from verband.accounts.forms import LoginForm, TokenForm
-from verband.accounts.middleware import ACTING_MEMBERSHIP, LAST_SEEN, SIGNED_IN_AT
+from verband.accounts.middleware import ACTING_MEMBERSHIP, LAST_SEEN, SIGNED_IN_AT, choose_membership
 from verband.accounts.twofactor import DEMO_DEVICE_NAME, second_factor_done
 from verband.network.models import Membership
 from verband.sharing.access import actor_for_request
@@ -68,6 +68,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 def _finish(request: HttpRequest) -> HttpResponse:
+    # ActingMembershipMiddleware chooses a role only once the second factor is given, which is after it
+    # ran for this request: choose it here too, so that the sign-in is logged with organisation and role.
+    request.membership = choose_membership(request)  # type: ignore[attr-defined]
     record(actor_for_request(request), action="sign_in", object_type="session")
     next_url = request.session.pop(NEXT_KEY, None)
     return redirect(next_url or "workspace:start")

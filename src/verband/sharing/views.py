@@ -65,6 +65,10 @@ def access_log_view(request: HttpRequest) -> HttpResponse:
             pk__in={e.subject_household_id for e in page if e.subject_household_id}
         ).values_list("pk", "reference")
     )
+    roles = dict(Role.choices)
+    for entry in page:
+        entry.household_reference = references.get(entry.subject_household_id or 0, "")  # type: ignore[attr-defined]
+        entry.role_label = roles.get(entry.role, entry.role)  # type: ignore[attr-defined]
     record(
         actor,
         action="verify" if verification else "view",

@@ -17,6 +17,8 @@ def test_privacy_officer_sees_who_looked_and_filters_by_household(world, as_user
     body = client.get("/toegangslog/", {"household": "HH-T-0001"}).content.decode()
     assert "involved" in body and "colleague" in body
     assert "Geweigerd (niet gevonden)" in body
+    assert "<td>HH-T-0001 · persoon" in body  # whose data, by reference and person id
+    assert "Wijkteams Testdorp · Professional" in body
     assert AccessLogEntry.objects.filter(username="privacy", object_type="access_log").exists()
 
 
