@@ -259,6 +259,12 @@ OIDC_OP_USER_ENDPOINT = env_str(
 OIDC_OP_JWKS_ENDPOINT = env_str(
     "OIDC_OP_JWKS_ENDPOINT", "", "The provider's JSON Web Key Set URL.", group="OpenID Connect"
 )
+OIDC_OP_ISSUER = env_str(
+    "OIDC_OP_ISSUER",
+    "",
+    "The provider's issuer identifier; when set, ID tokens from any other issuer are refused.",
+    group="OpenID Connect",
+)
 OIDC_RP_SCOPES = env_str(
     "OIDC_RP_SCOPES", "openid email profile", "Scopes requested from the provider.", group="OpenID Connect"
 )

@@ -287,6 +287,20 @@ def test_audience_list_with_this_client_is_accepted(client, involved, provider):
     assert client.session[SESSION_KEY] == str(involved.pk)
 
 
+def test_token_from_another_issuer_is_refused(client, involved, provider, settings):
+    settings.OIDC_OP_ISSUER = provider.issuer
+    response = sign_in(
+        client, provider, sub="sub-involved", email=EMAIL, amr=["mfa"], iss="https://elders.example"
+    )
+    assert_refused(client, response)
+
+
+def test_token_from_the_configured_issuer_is_accepted(client, involved, provider, settings):
+    settings.OIDC_OP_ISSUER = provider.issuer
+    response = sign_in(client, provider, sub="sub-involved", email=EMAIL, amr=["mfa"])
+    assert response["Location"] == "/"
+
+
 def test_userinfo_about_someone_else_is_not_used(client, world, involved, provider):
     """OpenID Connect Core 5.3.2: the userinfo subject must be the ID token's subject."""
     world.colleague.oidc_subject = "sub-colleague"
