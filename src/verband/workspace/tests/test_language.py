@@ -36,3 +36,10 @@ def test_dutch_error_pages(db, client):
     response = client.get("/bestaat-niet/")
     assert response.status_code == 404
     assert "Niet gevonden" in response.content.decode()
+
+
+def test_stylesheet_and_icon_are_found_by_staticfiles():
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("verband/verband.css")
+    assert finders.find("verband/favicon.svg")
