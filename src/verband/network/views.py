@@ -14,6 +14,8 @@ from verband.network.models import OrganisationKind
 def network_view(request: HttpRequest) -> HttpResponse:
     organisations = list(selectors.organisations_with_teams())
     labels = dict(OrganisationKind.choices)
+    order = {kind: index for index, kind in enumerate(labels)}
+    organisations.sort(key=lambda o: (order.get(o.kind, len(order)), o.name))
     groups = [
         (labels.get(kind, kind), list(items)) for kind, items in groupby(organisations, key=lambda o: o.kind)
     ]

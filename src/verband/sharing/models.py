@@ -124,6 +124,25 @@ class Outcome(models.TextChoices):
     DENIED = "denied", _("Denied (not found)")
 
 
+# How the log's codes read in the interface.
+ACTION_LABELS = {
+    "view": _("viewed"),
+    "list": _("listed"),
+    "create": _("created"),
+    "update": _("changed"),
+    "sign_in": _("signed in"),
+    "sign_out": _("signed out"),
+    "verify": _("verified"),
+}
+OBJECT_LABELS = {
+    "household": _("household"),
+    "involvement": _("involvement"),
+    "session": _("session"),
+    "access_log": _("access log"),
+}
+ACTOR_ROLE_LABELS = {"api_client": _("system of the organisation (API)"), "system": _("Verband itself")}
+
+
 class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("The access log is append-only.")

@@ -17,7 +17,7 @@ from verband.households.models import Household
 from verband.network.models import Role
 from verband.sharing.access import actor_for_request
 from verband.sharing.accesslog import record, verify_chain
-from verband.sharing.models import AccessLogEntry
+from verband.sharing.models import ACTION_LABELS, ACTOR_ROLE_LABELS, OBJECT_LABELS, AccessLogEntry
 from verband.workspace.roles import role_required
 
 
@@ -65,10 +65,12 @@ def access_log_view(request: HttpRequest) -> HttpResponse:
             pk__in={e.subject_household_id for e in page if e.subject_household_id}
         ).values_list("pk", "reference")
     )
-    roles = dict(Role.choices)
+    roles = {**dict(Role.choices), **ACTOR_ROLE_LABELS}
     for entry in page:
         entry.household_reference = references.get(entry.subject_household_id or 0, "")  # type: ignore[attr-defined]
         entry.role_label = roles.get(entry.role, entry.role)  # type: ignore[attr-defined]
+        entry.action_label = ACTION_LABELS.get(entry.action, entry.action)  # type: ignore[attr-defined]
+        entry.object_label = OBJECT_LABELS.get(entry.object_type, entry.object_type)  # type: ignore[attr-defined]
     record(
         actor,
         action="verify" if verification else "view",

@@ -39,3 +39,8 @@ def test_coverage_matches_postcode(world):
     assert area.covers("3072 AB")
     assert not area.covers("3080AB")
     assert not area.covers("")
+
+
+def test_partners_are_grouped_in_the_order_of_kinds(world, as_user):
+    body = as_user(world.colleague).get("/netwerk/").content.decode()
+    assert body.index("<h3>Wijkteam</h3>") < body.index("<h3>Politie</h3>")
