@@ -140,6 +140,19 @@ OBJECT_LABELS = {
     "session": _("session"),
     "access_log": _("access log"),
 }
+
+
+def basis_label(basis: str) -> str:
+    """`involvement:<id>:<purpose>:<legal basis>` (or `<legal basis>:<purpose>`) in words."""
+    purposes, bases = dict(Purpose.choices), dict(LegalBasis.choices)
+    parts = basis.split(":")
+    if len(parts) == 4 and parts[0] == "involvement":
+        return f"{_('involvement')} {parts[1]}: {purposes.get(parts[2], parts[2])}, {bases.get(parts[3], parts[3])}"
+    if len(parts) == 2 and parts[0] in bases:
+        return f"{bases[parts[0]]}, {purposes.get(parts[1], parts[1])}"
+    return basis
+
+
 ACTOR_ROLE_LABELS = {"api_client": _("system of the organisation (API)"), "system": _("Verband itself")}
 
 

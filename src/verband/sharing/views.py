@@ -17,7 +17,13 @@ from verband.households.models import Household
 from verband.network.models import Role
 from verband.sharing.access import actor_for_request
 from verband.sharing.accesslog import record, verify_chain
-from verband.sharing.models import ACTION_LABELS, ACTOR_ROLE_LABELS, OBJECT_LABELS, AccessLogEntry
+from verband.sharing.models import (
+    ACTION_LABELS,
+    ACTOR_ROLE_LABELS,
+    OBJECT_LABELS,
+    AccessLogEntry,
+    basis_label,
+)
 from verband.workspace.roles import role_required
 
 
@@ -71,6 +77,7 @@ def access_log_view(request: HttpRequest) -> HttpResponse:
         entry.role_label = roles.get(entry.role, entry.role)  # type: ignore[attr-defined]
         entry.action_label = ACTION_LABELS.get(entry.action, entry.action)  # type: ignore[attr-defined]
         entry.object_label = OBJECT_LABELS.get(entry.object_type, entry.object_type)  # type: ignore[attr-defined]
+        entry.basis_label = basis_label(entry.basis)  # type: ignore[attr-defined]
     record(
         actor,
         action="verify" if verification else "view",

@@ -20,6 +20,7 @@ def test_privacy_officer_sees_who_looked_and_filters_by_household(world, as_user
     assert "<td>HH-T-0001 · persoon" in body  # whose data, by reference and person id
     assert "Wijkteams Testdorp · Professional" in body
     assert "huishouden HH-T-0001 ingezien" in body
+    assert "Hulp en ondersteuning, Wettelijke taak" in body
     assert AccessLogEntry.objects.filter(username="privacy", object_type="access_log").exists()
 
 
