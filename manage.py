@@ -4,7 +4,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "src"))
 
-from verband.manage import main  # noqa: E402
+from verband.manage import main
 
 if __name__ == "__main__":
     main()
