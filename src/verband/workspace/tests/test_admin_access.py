@@ -58,3 +58,9 @@ def test_new_api_token_is_shown_once_and_stored_hashed(world, as_user):
     assert token.token_hash == hash_token(raw) and raw not in (token.prefix + token.token_hash)
     assert token.scopes == ["network:read"]
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+
+
+def test_admin_pages_carry_the_demo_marker(world, as_user):
+    body = as_user(world.admin).get("/beheer/django/").content.decode()
+    assert "verband-demo-banner" in body
+    assert "Dit is een demonstratieomgeving" in body
