@@ -49,6 +49,9 @@ class Command(BaseCommand):
             str(options["workers"]),
             "--threads",
             "4",
+            # The folder that holds the verband package, also when it runs from a checkout without install.
+            "--pythonpath",
+            str(settings.BASE_DIR.parent),
             "--access-logfile",
             "-",
             "--forwarded-allow-ips",
