@@ -6,6 +6,7 @@ for them: callers answer 404, never 403, and the refusal is logged."""
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -47,9 +48,14 @@ def _client_ip(request: HttpRequest) -> str | None:
     from axes.helpers import get_client_ip_address
 
     try:
-        return get_client_ip_address(request) or None
+        raw = get_client_ip_address(request) or request.META.get("REMOTE_ADDR")
     except Exception:  # a malformed forwarded header must not break logging
-        return request.META.get("REMOTE_ADDR") or None
+        raw = request.META.get("REMOTE_ADDR")
+    try:
+        # The canonical form, as the database hands it back, so the log's hash chain verifies.
+        return ipaddress.ip_address(raw).compressed if raw else None
+    except ValueError:
+        return None
 
 
 def actor_for_request(request: HttpRequest) -> Actor:

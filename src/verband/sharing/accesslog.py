@@ -110,7 +110,7 @@ def record_many(
         "token_id": actor.token.pk if actor.token else None,
         "action": action,
         "object_type": object_type,
-        "object_id": object_id,
+        "object_id": object_id[:60],
         "outcome": outcome,
         "ip_address": actor.ip_address,
         "path": actor.path,

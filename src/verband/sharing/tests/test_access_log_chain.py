@@ -125,3 +125,17 @@ def test_log_keeps_working_after_a_database_flush(db):
     _fill(2)
     assert verify_chain().ok
     assert AccessLogHead.objects.get(pk=1).seq == 2
+
+
+def test_chain_verifies_after_the_database_hands_values_back(db, rf):
+    """Addresses in a non-canonical form and long object ids are stored as the hash saw them."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from verband.sharing.access import actor_for_request
+
+    request = rf.get("/", REMOTE_ADDR="2001:0db8:0000:0000:0000:0000:0000:0001")
+    request.user = AnonymousUser()
+    actor = actor_for_request(request)
+    assert actor.ip_address == "2001:db8::1"
+    record(actor, action="view", object_type="household", object_id="X" * 200)
+    assert verify_chain().ok
