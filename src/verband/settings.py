@@ -203,6 +203,8 @@ AXES_IPWARE_PROXY_COUNT = env_int(
 )
 
 OTP_TOTP_ISSUER = "Verband"
+# Even a superuser never sees a second-factor secret in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_TOTP_THROTTLE_FACTOR = 1
 
 SESSION_IDLE_MINUTES = env_int(

@@ -11,11 +11,29 @@ from verband.accounts.models import ApiScope, ApiToken, User
 from verband.network.models import Membership
 
 
+def guards_privileges(request: HttpRequest, user: Any) -> bool:
+    """A functional administrator configures other people's accounts, never their own and never a
+    superuser's: nobody can raise their own privileges through the admin. Only a superuser (created on
+    the command line) may change superusers and their own account."""
+    if request.user.is_superuser:
+        return False
+    return user is not None and (user.pk == request.user.pk or user.is_superuser)
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["organisation", "team"]
     filter_horizontal = ["networks"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not guards_privileges(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not guards_privileges(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not guards_privileges(request, obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(User)
@@ -26,6 +44,18 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]
         (_("Identity provider"), {"fields": ["oidc_subject"]}),
     )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "groups", "user_permissions", "last_login", "date_joined"]
+        return fields
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not guards_privileges(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not guards_privileges(request, obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(ApiToken)

@@ -40,8 +40,17 @@ class VerbandOIDCBackend(OIDCAuthenticationBackend):
             amr = payload.get("amr") or []
             if isinstance(amr, str):
                 amr = [amr]
-            self.request.session[OIDC_MFA_SESSION_KEY] = bool(set(amr) & set(settings.OIDC_MFA_AMR_VALUES))
+            if not isinstance(amr, list):
+                amr = []
+            methods = {value for value in amr if isinstance(value, str)}
+            self.request.session[OIDC_MFA_SESSION_KEY] = bool(methods & set(settings.OIDC_MFA_AMR_VALUES))
         return user
+
+    def get_user(self, user_id: Any) -> Any:
+        # A session made through the provider ends as soon as the account is deactivated, as with
+        # local accounts.
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
 
     def get_userinfo(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Any:
         # OpenID Connect Core 5.3.2: userinfo of another subject than the ID token's must not be used.
@@ -59,7 +68,9 @@ class VerbandOIDCBackend(OIDCAuthenticationBackend):
         if by_subject.exists():
             return by_subject
         email = claims.get("email")
-        if not email or not claims.get("email_verified", False):
+        # Only a real `true` counts: some providers send the string "false".
+        verified = claims.get("email_verified")
+        if not email or not (verified is True or verified == "true"):
             return users.none()
         by_email = users.filter(email__iexact=email, oidc_subject__isnull=True)
         if by_email.count() == 1:

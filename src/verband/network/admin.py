@@ -1,4 +1,11 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from verband.accounts.admin import guards_privileges
 
 from verband.network.models import CoverageArea, Membership, Network, Organisation, Region, Team
 
@@ -44,10 +51,40 @@ class NetworkAdmin(admin.ModelAdmin):
     inlines = [CoverageInline]
 
 
+class MembershipForm(forms.ModelForm):
+    request: HttpRequest | None = None
+
+    class Meta:
+        model = Membership
+        fields = "__all__"
+
+    def clean_user(self) -> Any:
+        user = self.cleaned_data["user"]
+        if self.request is not None and guards_privileges(self.request, user):
+            raise forms.ValidationError(
+                _("You cannot give yourself or a superuser a role; ask another administrator.")
+            )
+        return user
+
+
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipForm
     list_display = ["user", "organisation", "team", "role", "active"]
     list_filter = ["role", "organisation"]
     search_fields = ["user__username", "user__last_name", "organisation__name"]
     autocomplete_fields = ["organisation", "team"]
     filter_horizontal = ["networks"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.request = request
+        return form
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        user = obj.user if obj is not None else None
+        return not guards_privileges(request, user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        user = obj.user if obj is not None else None
+        return not guards_privileges(request, user) and super().has_delete_permission(request, obj)

@@ -188,8 +188,9 @@ def test_unknown_person_is_not_signed_in_nor_created(client, involved, provider)
     assert not User.objects.filter(oidc_subject="sub-stranger").exists()
 
 
-def test_unverified_email_does_not_match(client, involved, provider):
-    response = sign_in(client, provider, sub="sub-x", email=EMAIL, email_verified=False, amr=["mfa"])
+@pytest.mark.parametrize("verified", [False, "false", "False", 0, None])
+def test_unverified_email_does_not_match(client, involved, provider, verified):
+    response = sign_in(client, provider, sub="sub-x", email=EMAIL, email_verified=verified, amr=["mfa"])
     assert_refused(client, response)
     involved.refresh_from_db()
     assert involved.oidc_subject is None
@@ -200,6 +201,21 @@ def test_email_of_an_account_bound_to_another_subject_does_not_match(client, inv
     involved.save()
     response = sign_in(client, provider, sub="sub-impostor", email=EMAIL, amr=["mfa"])
     assert_refused(client, response)
+
+
+def test_deactivating_an_account_ends_its_provider_session(client, involved, provider):
+    sign_in(client, provider, sub="sub-involved", email=EMAIL, amr=["mfa"])
+    assert client.get("/mijn-werk/").status_code == 200
+    involved.is_active = False
+    involved.save()
+    assert client.get("/mijn-werk/")["Location"].startswith("/aanmelden/")
+
+
+@pytest.mark.parametrize("amr", [[{"method": "mfa"}], 5, {"mfa": True}, [["mfa"]]])
+def test_malformed_amr_is_no_second_factor(client, involved, provider, amr):
+    response = sign_in(client, provider, sub="sub-involved", email=EMAIL, amr=amr)
+    assert response.status_code == 302
+    assert client.get("/mijn-werk/")["Location"] == VERIFY
 
 
 def test_inactive_user_is_not_signed_in(client, involved, provider):

@@ -64,3 +64,50 @@ def test_admin_pages_carry_the_demo_marker(world, as_user):
     body = as_user(world.admin).get("/beheer/django/").content.decode()
     assert "verband-demo-banner" in body
     assert "Dit is een demonstratieomgeving" in body
+
+
+def _functional_admin(world, as_user):
+    from django.contrib.auth.models import Permission
+
+    world.admin.user_permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["network", "accounts"])
+    )
+    return as_user(world.admin)
+
+
+def test_functional_admin_cannot_raise_own_privileges(world, as_user):
+    from verband.network.models import Membership, Role
+
+    client = _functional_admin(world, as_user)
+    own = f"/beheer/django/accounts/user/{world.admin.pk}/change/"
+    assert client.get(own).status_code == 200  # may look, read-only
+    response = client.post(own, {"username": "beheer", "is_superuser": "on", "is_staff": "on"})
+    assert response.status_code == 403
+    world.admin.refresh_from_db()
+    assert not world.admin.is_superuser
+
+    before = Membership.objects.filter(user=world.admin).count()
+    response = client.post(
+        "/beheer/django/network/membership/add/",
+        {"user": world.admin.pk, "organisation": world.org_b.pk, "role": Role.MANAGER, "active": "on"},
+    )
+    assert response.status_code == 200 and "uzelf" in response.content.decode()
+    assert Membership.objects.filter(user=world.admin).count() == before
+
+
+def test_functional_admin_cannot_grant_superuser_to_others(world, as_user):
+    client = _functional_admin(world, as_user)
+    page = client.get(f"/beheer/django/accounts/user/{world.colleague.pk}/change/").content.decode()
+    assert 'name="is_superuser"' not in page and 'name="user_permissions"' not in page
+
+
+def test_functional_admin_cannot_touch_a_superuser(world, as_user):
+    from verband.network.models import Role
+    from verband.testing import make_user
+
+    boss = make_user("root", world.org_a, Role.MANAGER, is_staff=True)
+    boss.is_superuser = True
+    boss.save()
+    client = _functional_admin(world, as_user)
+    response = client.post(f"/beheer/django/accounts/user/{boss.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
