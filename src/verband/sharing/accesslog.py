@@ -2,7 +2,9 @@
 
 Each entry carries the HMAC of its own fields and the previous entry's hash, keyed with a secret kept
 outside the database. Changing an entry breaks its own hash; removing one breaks the link of the next
-(and a gap in the sequence); cutting entries off the end no longer matches the head row."""
+(and a gap in the sequence); cutting entries off the end no longer matches the head row, whose own HMAC
+keeps it from being rewritten to match. Wiping the whole log together with its head is only detectable
+against a copy of the head hash kept elsewhere: `verify_access_log` prints it for that purpose."""
 
 from __future__ import annotations
 
@@ -56,6 +58,11 @@ def compute_hash(entry: AccessLogEntry, prev_hash: str) -> str:
     return hmac.new(settings.ACCESS_LOG_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
+def head_mac(seq: int, entry_hash: str) -> str:
+    message = f"head:{seq}:{entry_hash}"
+    return hmac.new(settings.ACCESS_LOG_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
 @dataclass(frozen=True)
 class Subject:
     household_id: int | None = None
@@ -96,11 +103,9 @@ def record_many(
 ) -> None:
     """Append one entry per subject shown or changed, in one transaction. `basis` may map household ids
     to the basis of each."""
-    now = timezone.now()
     user = actor.user
     org = actor.organisation
     template = {
-        "at": now,
         "channel": actor.channel,
         "user_id": user.pk if user else None,
         "username": user.get_username() if user else "",
@@ -121,6 +126,8 @@ def record_many(
     with transaction.atomic():
         # The head row is made by a migration; a database flush (tests, a wiped demo) removes it.
         head, _ = AccessLogHead.objects.select_for_update().get_or_create(pk=1)
+        # Taken under the lock, so that times never go backwards along the chain.
+        template["at"] = timezone.now()
         prev = head.entry_hash or GENESIS
         entries = []
         for offset, subject in enumerate(subjects, start=1):
@@ -137,7 +144,9 @@ def record_many(
             prev = entry.entry_hash
             entries.append(entry)
         AccessLogEntry.objects.bulk_create(entries)
-        AccessLogHead.objects.filter(pk=1).update(seq=entries[-1].seq, entry_hash=prev)
+        AccessLogHead.objects.filter(pk=1).update(
+            seq=entries[-1].seq, entry_hash=prev, head_mac=head_mac(entries[-1].seq, prev)
+        )
 
 
 @dataclass(frozen=True)
@@ -146,6 +155,7 @@ class VerifyResult:
     checked: int
     broken_seq: int | None = None
     reason: str = ""
+    head_hash: str = ""
 
 
 def _entries() -> Iterator[AccessLogEntry]:
@@ -174,4 +184,8 @@ def verify_chain() -> VerifyResult:
         return VerifyResult(
             False, checked, checked + 1, f"entries after {checked} are missing (the log ends at {head.seq})"
         )
-    return VerifyResult(True, checked)
+    if checked and not hmac.compare_digest(head.head_mac, head_mac(head.seq, head.entry_hash)):
+        return VerifyResult(
+            False, checked, checked + 1, f"the end of the log was rewritten; entries after {checked} may be missing"
+        )
+    return VerifyResult(True, checked, head_hash=prev)

@@ -218,6 +218,8 @@ class AccessLogHead(models.Model):
 
     seq = models.BigIntegerField(default=0)
     entry_hash = models.CharField(max_length=64, default="")
+    # HMAC over seq and entry_hash: rewriting the head to hide entries cut off at the end needs the key.
+    head_mac = models.CharField(max_length=64, default="")
 
     def __str__(self) -> str:
         return f"head #{self.seq}"

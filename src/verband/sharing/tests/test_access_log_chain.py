@@ -68,6 +68,27 @@ def test_cut_off_tail_is_reported(db):
     assert result.broken_seq == 5
 
 
+def test_cut_off_tail_with_a_rewritten_head_is_reported(db):
+    from verband.sharing.models import AccessLogHead
+
+    _fill()
+    fourth = AccessLogEntry.objects.get(seq=4)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE seq = 5")
+    AccessLogHead.objects.filter(pk=1).update(seq=4, entry_hash=fourth.entry_hash)
+    result = verify_chain()
+    assert not result.ok and result.broken_seq == 5
+    assert "rewritten" in result.reason
+
+
+def test_verify_prints_the_head_hash_to_keep_elsewhere(db, capsys):
+    from verband.sharing.models import AccessLogHead
+
+    _fill()
+    call_command("verify_access_log")
+    assert AccessLogHead.objects.get(pk=1).entry_hash in capsys.readouterr().out
+
+
 def test_recomputed_plain_hash_does_not_pass(db):
     """Without the HMAC key, rewriting a row and its hash still breaks the chain."""
     import hashlib

@@ -14,4 +14,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Access log broken at entry {result.broken_seq}: {result.reason} ({result.checked} entries intact before it)."
             )
-        self.stdout.write(self.style.SUCCESS(f"Access log intact: {result.checked} entries verified."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Access log intact: {result.checked} entries verified. Head hash: {result.head_hash}"
+            )
+        )
