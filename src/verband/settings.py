@@ -195,12 +195,14 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int(
+PROXY_COUNT = env_int(
     "VERBAND_PROXY_COUNT",
     0,
     "Number of reverse proxies in front of Verband (for the client address in the logs).",
     minimum=0,
 )
+# Lockout records and the access log take the client address from the same function.
+AXES_CLIENT_IP_CALLABLE = "verband.sharing.access.client_ip"
 
 OTP_TOTP_ISSUER = "Verband"
 # Even a superuser never sees a second-factor secret in the admin.

@@ -10,6 +10,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
@@ -44,18 +45,32 @@ class Actor:
         return "system"
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    from axes.helpers import get_client_ip_address
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address. Each of the VERBAND_PROXY_COUNT trusted reverse proxies appends the
+    address it received the request from to X-Forwarded-For, so the client is the entry that many
+    places from the right; anything further left is the client's own say and is ignored. Without
+    proxies the header is not looked at."""
+    raw = request.META.get("REMOTE_ADDR")
+    proxies = settings.PROXY_COUNT
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            raw = forwarded[-proxies]
+    return canonical_ip(raw)
 
+
+def canonical_ip(raw: str | None) -> str | None:
+    """The canonical form, as the database hands it back, so the log's hash chain verifies."""
+    if not raw:
+        return None
     try:
-        raw = get_client_ip_address(request) or request.META.get("REMOTE_ADDR")
-    except Exception:  # a malformed forwarded header must not break logging
-        raw = request.META.get("REMOTE_ADDR")
-    try:
-        # The canonical form, as the database hands it back, so the log's hash chain verifies.
-        return ipaddress.ip_address(raw).compressed if raw else None
+        address = ipaddress.ip_address(raw.split("%", 1)[0])
     except ValueError:
         return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return address.compressed
 
 
 def actor_for_request(request: HttpRequest) -> Actor:
@@ -66,7 +81,7 @@ def actor_for_request(request: HttpRequest) -> Actor:
             channel=Channel.API,
             token=token,
             organisation=token.organisation,
-            ip_address=_client_ip(request),
+            ip_address=client_ip(request),
             path=request.path[:300],
         )
     user = request.user if request.user.is_authenticated else None
@@ -75,7 +90,7 @@ def actor_for_request(request: HttpRequest) -> Actor:
         user=user,
         membership=membership,
         organisation=membership.organisation if membership else None,
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
         path=request.path[:300],
         network_ids=frozenset(membership.networks.values_list("pk", flat=True))
         if membership

@@ -160,3 +160,39 @@ def test_chain_verifies_after_the_database_hands_values_back(db, rf):
     assert actor.ip_address == "2001:db8::1"
     record(actor, action="view", object_type="household", object_id="X" * 200)
     assert verify_chain().ok
+
+
+def test_client_address_behind_a_proxy_comes_from_forwarded_for(rf, settings):
+    from verband.sharing.access import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="198.51.100.9, 203.0.113.7", REMOTE_ADDR="10.0.0.1")
+    assert client_ip(request) == "10.0.0.1"  # no proxy configured: the header is not trusted
+    settings.PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.7"  # the left entry is the client's own claim
+    settings.PROXY_COUNT = 2
+    assert client_ip(request) == "198.51.100.9"
+    settings.PROXY_COUNT = 3  # fewer entries than proxies: not trusted
+    assert client_ip(request) == "10.0.0.1"
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [("::ffff:192.0.2.1", "192.0.2.1"), ("fe80::1%eth0", "fe80::1"), ("2001:DB8::0:1", "2001:db8::1"), ("x", None)],
+)
+def test_client_addresses_are_stored_canonically(rf, raw, stored):
+    from verband.sharing.access import client_ip
+
+    assert client_ip(rf.get("/", REMOTE_ADDR=raw)) == stored
+
+
+def test_sign_in_failures_use_the_same_address(client, world, settings):
+    from axes.models import AccessAttempt
+
+    settings.PROXY_COUNT = 1
+    client.post(
+        "/aanmelden/",
+        {"username": "involved", "password": "wrong"},
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+        REMOTE_ADDR="10.0.0.1",
+    )
+    assert AccessAttempt.objects.get(username="involved").ip_address == "203.0.113.7"
