@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "verband.workspace.middleware.DemoMarkerMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "verband.workspace.middleware.NoStoreMiddleware",
+    "verband.workspace.middleware.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

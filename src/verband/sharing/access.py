@@ -7,6 +7,7 @@ for them: callers answer 404, never 403, and the refusal is logged."""
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -145,12 +146,17 @@ def basis_for(actor: Actor, household: Household) -> str:
     return f"involvement:{involvement.pk}:{involvement.purpose}:{involvement.legal_basis}"
 
 
+_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,19}")
+
+
 def get_household_or_404(actor: Actor, reference: str, *, action: str = "view") -> tuple[Household, str]:
     """The household with this reference if the actor may see it, with the basis for the log. Anything
     else is "not found", and the attempt is logged as denied."""
     from verband.sharing.accesslog import record
 
-    household = Household.objects.filter(reference=reference).first()
+    # A reference is short and plain; anything else (a NUL byte, a megabyte) is not looked up at all.
+    valid = _REFERENCE.fullmatch(reference) is not None
+    household = Household.objects.filter(reference=reference).first() if valid else None
     basis = basis_for(actor, household) if household is not None else ""
     if household is None or not basis:
         record(

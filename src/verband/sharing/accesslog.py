@@ -58,6 +58,11 @@ def compute_hash(entry: AccessLogEntry, prev_hash: str) -> str:
     return hmac.new(settings.ACCESS_LOG_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
+def printable(text: str) -> str:
+    """Control characters (a NUL byte in a crafted URL) are not stored: PostgreSQL refuses NUL."""
+    return "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
+
+
 def head_mac(seq: int, entry_hash: str) -> str:
     message = f"head:{seq}:{entry_hash}"
     return hmac.new(settings.ACCESS_LOG_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()
@@ -115,10 +120,10 @@ def record_many(
         "token_id": actor.token.pk if actor.token else None,
         "action": action,
         "object_type": object_type,
-        "object_id": object_id[:60],
+        "object_id": printable(object_id)[:60],
         "outcome": outcome,
         "ip_address": actor.ip_address,
-        "path": actor.path,
+        "path": printable(actor.path),
     }
     subjects = list(subjects)
     if not subjects:
@@ -186,6 +191,9 @@ def verify_chain() -> VerifyResult:
         )
     if checked and not hmac.compare_digest(head.head_mac, head_mac(head.seq, head.entry_hash)):
         return VerifyResult(
-            False, checked, checked + 1, f"the end of the log was rewritten; entries after {checked} may be missing"
+            False,
+            checked,
+            checked + 1,
+            f"the end of the log was rewritten; entries after {checked} may be missing",
         )
     return VerifyResult(True, checked, head_hash=prev)

@@ -17,3 +17,46 @@ class DemoMarkerMiddleware:
         if settings.DEMO_MODE:
             response["X-Verband-Demo"] = "true"
         return response
+
+
+class NoStoreMiddleware:
+    """Pages and API answers hold personal data: no browser or proxy cache keeps them (the back button
+    after signing out shows nothing). Static files are served before this and stay cacheable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response["Cache-Control"] = "no-store, private"
+        return response
+
+
+class ApiErrorMiddleware:
+    """Under /api/ every error is the structured JSON error, also for a route that does not exist or a
+    method a route does not take (which Django and django-ninja answer in HTML or plain text)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code in (404, 405)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            from django.utils.translation import gettext as _
+
+            from verband.api import error_response
+
+            if response.status_code == 404:
+                replaced = error_response(request, 404, "not_found", _("Not found."))
+            else:
+                replaced = error_response(
+                    request, 405, "method_not_allowed", _("This method is not allowed here.")
+                )
+                if response.has_header("Allow"):
+                    replaced["Allow"] = response["Allow"]
+            return replaced
+        return response

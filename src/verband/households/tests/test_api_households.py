@@ -58,3 +58,13 @@ def test_session_login_does_not_open_the_api(world, as_user):
     """The API is for systems with tokens; a browser session of a person is no API credential."""
     response = as_user(world.involved).get("/api/v1/households")
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize("reference", ["HH%00T", "%00", "a" * 300, "HH-T-0001%0A"])
+def test_odd_references_are_simply_not_found(world, client, as_user, reference):
+    response = _get(client, f"/api/v1/households/{reference}", world.token_a)
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+    assert as_user(world.involved).get(f"/huishoudens/{reference}/").status_code == 404
+    denied = AccessLogEntry.objects.filter(outcome="denied")
+    assert denied.count() == 2
+    assert all(entry.object_id.isprintable() and entry.path.isprintable() for entry in denied)

@@ -177,7 +177,12 @@ def test_client_address_behind_a_proxy_comes_from_forwarded_for(rf, settings):
 
 @pytest.mark.parametrize(
     ("raw", "stored"),
-    [("::ffff:192.0.2.1", "192.0.2.1"), ("fe80::1%eth0", "fe80::1"), ("2001:DB8::0:1", "2001:db8::1"), ("x", None)],
+    [
+        ("::ffff:192.0.2.1", "192.0.2.1"),
+        ("fe80::1%eth0", "fe80::1"),
+        ("2001:DB8::0:1", "2001:db8::1"),
+        ("x", None),
+    ],
 )
 def test_client_addresses_are_stored_canonically(rf, raw, stored):
     from verband.sharing.access import client_ip

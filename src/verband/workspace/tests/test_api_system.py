@@ -1,5 +1,7 @@
 """Health, token info, the OpenAPI document, structured errors and the demo marker."""
 
+import pytest
+
 
 def test_health_needs_no_token_and_shows_demo(db, client):
     response = client.get("/api/v1/health")
@@ -42,8 +44,26 @@ def test_unauthorized_is_structured(db, client):
     assert response["WWW-Authenticate"] == "Bearer"
 
 
-def test_unknown_api_path_is_404(db, client):
-    assert client.get("/api/v1/bestaat-niet").status_code == 404
+@pytest.mark.parametrize("path", ["/api/v1/bestaat-niet", "/api/v2/", "/api/v1/households/..%2F..%2Fetc"])
+def test_unknown_api_path_is_a_structured_404(db, client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not_found", "message": "Niet gevonden.", "details": None}}
+
+
+def test_wrong_method_is_a_structured_405(db, client):
+    response = client.delete("/api/v1/health")
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
+    assert "GET" in response["Allow"]
+
+
+def test_answers_with_personal_data_are_not_cached(world, client, as_user):
+    api = client.get("/api/v1/households/HH-T-0001", HTTP_AUTHORIZATION=f"Bearer {world.token_a}")
+    page = as_user(world.involved).get("/huishoudens/HH-T-0001/")
+    for response in (api, page):
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"]
 
 
 def test_error_messages_follow_accept_language(world, client):
