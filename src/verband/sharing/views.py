@@ -3,7 +3,7 @@ intact."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django import forms
 from django.core.paginator import Paginator
@@ -27,14 +27,26 @@ from verband.sharing.models import (
 from verband.workspace.roles import role_required
 
 
+def _plausible_date(value: date) -> None:
+    # Extreme dates overflow when combined with a time zone; the log starts long after 2000.
+    if not date(2000, 1, 1) <= value <= date(2999, 12, 31):
+        raise forms.ValidationError(_("Enter a date between 1 January 2000 and 31 December 2999."))
+
+
 class LogFilterForm(forms.Form):
     household = forms.CharField(label=_("Household reference"), required=False, max_length=20)
     username = forms.CharField(label=_("Username"), required=False, max_length=150)
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[_plausible_date],
     )
     date_to = forms.DateField(
-        label=_("Up to and including"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Up to and including"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[_plausible_date],
     )
 
     def clean(self) -> dict:

@@ -33,6 +33,14 @@ def test_invalid_filter_gets_dutch_error(world, as_user):
     assert "De begindatum ligt na de einddatum." in body
 
 
+@pytest.mark.parametrize("field", ["date_from", "date_to"])
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "1899-12-31"])
+def test_extreme_dates_get_a_dutch_error(world, as_user, field, value):
+    response = as_user(world.privacy_officer).get("/toegangslog/", {field: value})
+    assert response.status_code == 200
+    assert "Vul een datum in tussen 1 januari 2000 en 31 december 2999." in response.content.decode()
+
+
 def test_verify_button_reports_intact_chain(world, as_user):
     body = as_user(world.privacy_officer).post("/toegangslog/").content.decode()
     assert "De keten is intact" in body
