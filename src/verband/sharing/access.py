@@ -93,7 +93,7 @@ def actor_for_request(request: HttpRequest) -> Actor:
         organisation=membership.organisation if membership else None,
         ip_address=client_ip(request),
         path=request.path[:300],
-        network_ids=frozenset(membership.networks.values_list("pk", flat=True))
+        network_ids=frozenset(membership.networks.filter(active=True).values_list("pk", flat=True))
         if membership
         else frozenset(),
     )
@@ -107,13 +107,14 @@ def involvement_scope(actor: Actor) -> Q | None:
     actor sees no household at all."""
     if actor.token is not None:
         org = actor.token.organisation_id
-        return Q(organisation_id=org) | Q(team__organisation_id=org)
+        return Q(organisation_id=org, team__isnull=True) | Q(team__organisation_id=org, team__active=True)
     membership = actor.membership
     if membership is None or membership.role not in CASEWORK_ROLES:
         return None
     scope = Q(organisation_id=membership.organisation_id, team__isnull=True, network__isnull=True)
     if membership.team_id is not None:
-        scope |= Q(team_id=membership.team_id)
+        # A team that was closed no longer opens anything.
+        scope |= Q(team_id=membership.team_id, team__active=True)
     if actor.network_ids:
         scope |= Q(network_id__in=actor.network_ids)
     return scope

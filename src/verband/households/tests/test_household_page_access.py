@@ -77,3 +77,19 @@ def test_network_involvement_opens_to_network_members_only(world, as_user):
     )
     assert as_user(world.coordinator).get(url).status_code == 200
     assert as_user(world.involved).get(url).status_code == 404
+
+    world.network.active = False
+    world.network.save()
+    assert as_user(world.coordinator).get(url).status_code == 404
+
+
+def test_closed_team_no_longer_opens_its_households(world, as_user, client):
+    url = reverse("households:detail", args=[world.household.reference])
+    assert as_user(world.involved).get(url).status_code == 200
+    world.team_a1.active = False
+    world.team_a1.save()
+    assert as_user(world.involved).get(url).status_code == 404
+    api = client.get(
+        f"/api/v1/households/{world.household.reference}", HTTP_AUTHORIZATION=f"Bearer {world.token_a}"
+    )
+    assert api.status_code == 404
