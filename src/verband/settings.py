@@ -36,12 +36,17 @@ if not SECRET_KEY:
 
 ACCESS_LOG_KEY = env_str(
     "VERBAND_ACCESS_LOG_KEY",
-    SECRET_KEY,
+    DEMO_SECRET if DEMO_MODE else "",
     "Key for the HMAC hash chain of the access log. Keep it outside the database so that someone who "
-    "can write to the database cannot forge a valid chain. Defaults to the secret key.",
+    "can write to the database cannot forge a valid chain, and apart from the secret key so that "
+    "rotating that one does not break the chain. Required when demo mode is off.",
     group="Access log",
     secret=True,
 )
+if not ACCESS_LOG_KEY:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("VERBAND_ACCESS_LOG_KEY is required when VERBAND_DEMO is off.")
 
 ALLOWED_HOSTS = env_list(
     "VERBAND_ALLOWED_HOSTS",
@@ -163,7 +168,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "verband.accounts.backends.VerbandModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -36,7 +36,7 @@ def make_user(
 
 def sign_in(client: Client, user: User) -> Client:
     """Signs in as if password and one-time code were given."""
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="verband.accounts.backends.VerbandModelBackend")
     device = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
     assert device is not None
     session = client.session

@@ -20,6 +20,9 @@ class User(AbstractUser):
         blank=True,
         help_text=_("The identifier the region's identity provider uses for this person."),
     )
+    # Made by the demo loader, with a published password and a second factor anyone can compute: such
+    # an account signs in only while demo mode is on.
+    is_demo = models.BooleanField(_("demo account"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -28,6 +31,11 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+    def may_sign_in(self) -> bool:
+        from django.conf import settings
+
+        return self.is_active and (settings.DEMO_MODE or not self.is_demo)
 
 
 class ApiScope(models.TextChoices):
@@ -45,10 +53,14 @@ def hash_token(raw: str) -> str:
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def usable(self) -> ApiTokenQuerySet:
+        from django.conf import settings
+
         now = timezone.now()
-        return self.filter(revoked_at__isnull=True, organisation__active=True).filter(
+        tokens = self.filter(revoked_at__isnull=True, organisation__active=True).filter(
             models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
         )
+        # Demo tokens are published in the README: they open nothing once demo mode is off.
+        return tokens if settings.DEMO_MODE else tokens.filter(is_demo=False)
 
 
 class ApiToken(models.Model):
@@ -69,6 +81,7 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    is_demo = models.BooleanField(_("demo token"), default=False, editable=False)
 
     objects = ApiTokenQuerySet.as_manager()
 

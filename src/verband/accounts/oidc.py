@@ -50,7 +50,7 @@ class VerbandOIDCBackend(OIDCAuthenticationBackend):
         # A session made through the provider ends as soon as the account is deactivated, as with
         # local accounts.
         user = super().get_user(user_id)
-        return user if user is not None and user.is_active else None
+        return user if user is not None and user.may_sign_in() else None
 
     def get_userinfo(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Any:
         # OpenID Connect Core 5.3.2: userinfo of another subject than the ID token's must not be used.
@@ -61,6 +61,8 @@ class VerbandOIDCBackend(OIDCAuthenticationBackend):
 
     def filter_users_by_claims(self, claims: dict[str, Any]) -> Any:
         users = get_user_model().objects.filter(is_active=True)
+        if not settings.DEMO_MODE:
+            users = users.filter(is_demo=False)
         subject = claims.get("sub")
         if not subject:
             return users.none()

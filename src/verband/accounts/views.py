@@ -51,7 +51,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         next_url = _safe_next(request, request.POST.get("next"))
-        auth_login(request, form.user_cache, backend="django.contrib.auth.backends.ModelBackend")
+        auth_login(request, form.user_cache, backend="verband.accounts.backends.VerbandModelBackend")
         now = time.time()
         request.session[SIGNED_IN_AT] = now
         request.session[LAST_SEEN] = now

@@ -75,6 +75,7 @@ def load_demo_region() -> Region:
     for username, first, last, org_short, team_name, role, title, user_networks, staff in region.USERS:
         user, created = User.objects.get_or_create(username=username)
         user.first_name, user.last_name, user.is_staff = first, last, staff
+        user.is_demo = True
         user.email = f"{username}@verband-demo.nl"
         if created or not user.has_usable_password():
             user.set_password(region.DEMO_PASSWORD)
@@ -102,6 +103,7 @@ def load_demo_region() -> Region:
             organisation=orgs[org_short]
         )
         token.name, token.scopes, token.organisation = name, scopes, orgs[org_short]
+        token.is_demo = True
         token.set_token(raw)
         token.save()
 

@@ -75,3 +75,21 @@ def test_start_prints_address_and_demo_logins(db, capsys):
     assert "http://127.0.0.1:8000/" in out
     assert "wt.feijenoord" in out and region.DEMO_PASSWORD in out
     assert "vbd_demo_politie_rotterdam" in out
+
+
+def test_demo_accounts_and_tokens_open_nothing_once_demo_mode_is_off(db, client, settings):
+    from verband.testing import sign_in
+
+    load_demo_region()
+    user = User.objects.get(username="wt.feijenoord")
+    raw = next(t[2] for t in region.API_TOKENS if t[0] == "Politie")
+    sign_in(client, user)
+    assert client.get("/mijn-werk/").status_code == 200
+
+    settings.DEMO_MODE = False
+    # The running session ends, a new password sign-in fails, the published token is refused.
+    assert client.get("/mijn-werk/")["Location"].startswith("/aanmelden/")
+    response = client.post("/aanmelden/", {"username": "wt.feijenoord", "password": region.DEMO_PASSWORD})
+    assert response.status_code == 200 and "wachtwoord klopt niet" in response.content.decode()
+    assert client.get("/mijn-werk/")["Location"].startswith("/aanmelden/")
+    assert client.get("/api/v1/households", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401

@@ -31,7 +31,7 @@ def test_functional_admin_configures_the_network(world, as_user):
 
 
 def test_staff_without_second_factor_is_not_admitted(world, client):
-    client.force_login(world.admin, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(world.admin, backend="verband.accounts.backends.VerbandModelBackend")
     response = client.get("/beheer/django/")
     assert response.status_code == 302
     assert response["Location"] == "/aanmelden/code/"
