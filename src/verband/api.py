@@ -43,6 +43,12 @@ class TokenAuth(HttpBearer):
 def require_scope(request: HttpRequest, scope: str) -> ApiToken:
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     if not token.has_scope(scope):
+        from verband.sharing.access import actor_for_request
+        from verband.sharing.accesslog import record
+
+        record(
+            actor_for_request(request), action="view", object_type="api", object_id=scope, outcome="denied"
+        )
         raise HttpError(403, _("This token lacks the scope %(scope)s.") % {"scope": scope})
     return token
 

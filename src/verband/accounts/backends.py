@@ -9,7 +9,9 @@ from django.contrib.auth.backends import ModelBackend
 
 class VerbandModelBackend(ModelBackend):
     def user_can_authenticate(self, user: Any) -> bool:
-        return bool(user.may_sign_in()) if hasattr(user, "may_sign_in") else super().user_can_authenticate(user)
+        return (
+            bool(user.may_sign_in()) if hasattr(user, "may_sign_in") else super().user_can_authenticate(user)
+        )
 
     def get_user(self, user_id: Any) -> Any:
         # An existing session of a demo account ends when demo mode is turned off.

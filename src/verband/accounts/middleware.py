@@ -41,6 +41,10 @@ class SessionExpiryMiddleware:
             idle = now - last_seen > settings.SESSION_IDLE_MINUTES * 60
             too_long = now - signed_in_at > settings.SESSION_MAX_HOURS * 3600
             if idle or too_long:
+                from verband.sharing.access import actor_for_request
+                from verband.sharing.accesslog import record
+
+                record(actor_for_request(request), action="session_expired", object_type="session")
                 logout(request)
                 messages.info(request, _("Your session has expired. Please sign in again."))
                 return redirect(settings.LOGIN_URL)
@@ -62,7 +66,7 @@ class SecondFactorRequiredMiddleware:
         if (
             request.user.is_authenticated
             and not second_factor_done(request)
-            and not request.path.startswith(_OPEN_PATHS)
+            and not request.path_info.startswith(_OPEN_PATHS)
         ):
             return redirect("accounts:verify")
         return self.get_response(request)

@@ -8,9 +8,9 @@ from ninja import Router, Schema
 from verband.accounts.models import ApiScope
 from verband.api import AUTH_ERRORS, ErrorOut, require_scope
 from verband.households.models import HouseholdMember
-from verband.households.selectors import household_rows, open_household
+from verband.households.selectors import household_rows, open_household, row_subjects
 from verband.sharing.access import actor_for_request, visible_households
-from verband.sharing.accesslog import Subject, record_many
+from verband.sharing.accesslog import record_many
 
 router = Router(tags=["households"])
 
@@ -65,7 +65,7 @@ def list_households(request: HttpRequest) -> list[dict]:
         actor,
         action="list",
         object_type="household",
-        subjects=[Subject(household_id=r.household.pk) for r in rows],
+        subjects=row_subjects(rows),
         basis={r.household.pk: r.basis for r in rows},
     )
     return [{"reference": r.household.reference, "members": _members(r.members)} for r in rows]

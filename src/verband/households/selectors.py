@@ -47,6 +47,18 @@ def household_rows(households: QuerySet[Household], actor: Actor) -> list[Househ
     ]
 
 
+def row_subjects(rows: list[HouseholdRow]) -> list[Subject]:
+    """For the access log of a list: each household, and each member whose name the list shows."""
+    subjects = []
+    for row in rows:
+        subjects.append(Subject(household_id=row.household.pk))
+        subjects += [
+            Subject(household_id=row.household.pk, person_id=pid)
+            for pid in sorted({m.person_id for m in row.members})
+        ]
+    return subjects
+
+
 @dataclass(frozen=True)
 class HouseholdDetail:
     household: Household

@@ -6,7 +6,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from verband.accounts.admin import guards_privileges
-
 from verband.network.models import CoverageArea, Membership, Network, Organisation, Region, Team
 
 
@@ -56,7 +55,7 @@ class MembershipForm(forms.ModelForm):
 
     class Meta:
         model = Membership
-        fields = "__all__"
+        fields = ["user", "organisation", "team", "role", "job_title", "networks", "active"]
 
     def clean_user(self) -> Any:
         user = self.cleaned_data["user"]
@@ -78,7 +77,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change=change, **kwargs)
-        form.request = request
+        form.request = request  # type: ignore[attr-defined]
         return form
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

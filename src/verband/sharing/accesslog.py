@@ -110,7 +110,7 @@ def record_many(
     to the basis of each."""
     user = actor.user
     org = actor.organisation
-    template = {
+    template: dict[str, Any] = {
         "channel": actor.channel,
         "user_id": user.pk if user else None,
         "username": user.get_username() if user else "",

@@ -132,6 +132,7 @@ ACTION_LABELS = {
     "update": _("changed"),
     "sign_in": _("signed in"),
     "sign_out": _("signed out"),
+    "session_expired": _("session expired"),
     "verify": _("verified"),
 }
 OBJECT_LABELS = {
@@ -139,6 +140,8 @@ OBJECT_LABELS = {
     "involvement": _("involvement"),
     "session": _("session"),
     "access_log": _("access log"),
+    "page": _("page"),
+    "api": _("API"),
 }
 
 

@@ -42,7 +42,7 @@ class ApiErrorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if (
-            request.path.startswith("/api/")
+            request.path_info.startswith("/api/")
             and response.status_code in (404, 405)
             and not response.get("Content-Type", "").startswith("application/json")
         ):

@@ -18,6 +18,10 @@ def role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callab
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             membership = getattr(request, "membership", None)
             if membership is None or membership.role not in roles:
+                from verband.sharing.access import actor_for_request
+                from verband.sharing.accesslog import record
+
+                record(actor_for_request(request), action="view", object_type="page", outcome="denied")
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from verband.accounts.models import ApiToken
-from verband.households.selectors import household_rows
+from verband.households.selectors import household_rows, row_subjects
 from verband.network.models import CASEWORK_ROLES, Membership, Network, Organisation, Role, Team
 from verband.sharing.access import actor_for_request, visible_households
-from verband.sharing.accesslog import Subject, record_many
+from verband.sharing.accesslog import record_many
 from verband.workspace import aggregates
 from verband.workspace.roles import role_required
 
@@ -43,7 +43,7 @@ def my_work_view(request: HttpRequest) -> HttpResponse:
         action="list",
         object_type="household",
         object_id="mijn-werk",
-        subjects=[Subject(household_id=row.household.pk) for row in rows],
+        subjects=row_subjects(rows),
         basis={row.household.pk: row.basis for row in rows},
     )
     colleagues: list[Membership] = []

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_initial'),
+        ("accounts", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='apitoken',
-            name='is_demo',
-            field=models.BooleanField(default=False, editable=False, verbose_name='demo token'),
+            model_name="apitoken",
+            name="is_demo",
+            field=models.BooleanField(default=False, editable=False, verbose_name="demo token"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='is_demo',
-            field=models.BooleanField(default=False, editable=False, verbose_name='demo account'),
+            model_name="user",
+            name="is_demo",
+            field=models.BooleanField(default=False, editable=False, verbose_name="demo account"),
         ),
     ]

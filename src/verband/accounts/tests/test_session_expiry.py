@@ -41,6 +41,9 @@ def test_idle_session_ends(world, client, settings, traveller):
     assert client.get("/mijn-werk/").status_code == 200
     traveller.shift(timedelta(minutes=settings.SESSION_IDLE_MINUTES, seconds=1))
     assert_expired(client, client.get("/mijn-werk/"))
+    from verband.sharing.models import AccessLogEntry
+
+    assert AccessLogEntry.objects.filter(action="session_expired", username="involved").count() == 1
 
 
 def test_just_under_the_idle_limit_is_fine(world, client, settings, traveller):

@@ -33,9 +33,13 @@ def test_household_detail_per_token(world, client, who, status):
 def test_list_contains_only_involved_households_and_is_logged(world, client):
     body = _get(client, "/api/v1/households", world.token_b).json()
     assert [h["reference"] for h in body] == ["HH-T-0002"]
-    entry = AccessLogEntry.objects.get(channel="api", action="list")
+    entries = AccessLogEntry.objects.filter(channel="api", action="list")
+    assert {(e.subject_household_id, e.subject_person_id) for e in entries} == {
+        (world.other_household.pk, None),
+        (world.other_household.pk, world.other_household.members.get().person_id),
+    }
+    entry = entries.first()
     assert entry.organisation_name == "Politie Testdorp"
-    assert entry.subject_household_id == world.other_household.pk
     assert entry.token_id is not None and entry.role == "api_client"
 
 

@@ -44,3 +44,9 @@ def test_extreme_dates_get_a_dutch_error(world, as_user, field, value):
 def test_verify_button_reports_intact_chain(world, as_user):
     body = as_user(world.privacy_officer).post("/toegangslog/").content.decode()
     assert "De keten is intact" in body
+
+
+def test_refused_pages_are_logged(world, as_user):
+    assert as_user(world.involved).get("/toegangslog/").status_code == 403
+    entry = AccessLogEntry.objects.get(outcome="denied", username="involved")
+    assert (entry.object_type, entry.path) == ("page", "/toegangslog/")

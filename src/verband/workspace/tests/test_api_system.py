@@ -81,3 +81,12 @@ def test_api_docs_page_uses_local_assets(db, client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     assert "/static/ninja/swagger-ui-bundle.js" in response.content.decode()
+
+
+def test_missing_scope_is_refused_and_logged(world, client):
+    from verband.sharing.models import AccessLogEntry
+
+    response = client.get("/api/v1/households", HTTP_AUTHORIZATION=f"Bearer {world.token_a_network_only}")
+    assert response.status_code == 403 and response.json()["error"]["code"] == "forbidden"
+    entry = AccessLogEntry.objects.get(outcome="denied")
+    assert entry.object_type == "api" and entry.object_id == "households:read" and entry.channel == "api"

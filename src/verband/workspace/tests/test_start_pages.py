@@ -53,9 +53,11 @@ def test_my_work_lists_only_involved_households_and_logs_them(world, as_user):
     body = as_user(world.involved).get("/mijn-werk/").content.decode()
     assert "HH-T-0001" in body and "Anna van Dam" in body
     assert "HH-T-0002" not in body and "Carla" not in body
-    entry = AccessLogEntry.objects.get(username="involved", action="list")
-    assert entry.subject_household_id == world.household.pk
-    assert entry.basis.startswith("involvement:")
+    entries = AccessLogEntry.objects.filter(username="involved", action="list")
+    people = set(world.household.members.values_list("person_id", flat=True))
+    assert {e.subject_person_id for e in entries} == {None, *people}
+    assert all(e.subject_household_id == world.household.pk for e in entries)
+    assert all(e.basis.startswith("involvement:") for e in entries)
 
 
 def test_my_work_of_uninvolved_colleague_is_empty(world, as_user):
