@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "verband.accounts",
     "verband.network",
     "verband.households",
+    "verband.signals",
     "verband.sharing",
     "verband.workspace",
     "verband.demo",

@@ -111,9 +111,9 @@ def load_demo_region() -> Region:
         household, created = Household.objects.get_or_create(reference=reference, defaults={"region": rr})
         if created:
             for given, prefix, family, born, role in members:
-                person = Person.objects.create(
-                    given_names=given, surname_prefix=prefix, family_name=family, date_of_birth=born
-                )
+                person = Person(given_names=given, surname_prefix=prefix, family_name=family)
+                person.set_birth_date(born)
+                person.save()
                 HouseholdMember.objects.create(household=household, person=person, role=role)
         for kind, party, purpose, basis, started in involvements:
             sharing_services.involve(

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from verband.accounts.models import ApiScope
 from verband.api import AUTH_ERRORS, ErrorOut, require_scope
@@ -19,7 +19,7 @@ class MemberOut(Schema):
     person_id: int
     name: str
     role: str
-    date_of_birth: date | None
+    date_of_birth: str | None = Field(None, description="ISO 8601, reduced precision when partly known: 1990-03-12, 1990-03 or 1990")
 
 
 class InvolvementOut(Schema):
@@ -46,7 +46,7 @@ def _members(members: list[HouseholdMember]) -> list[dict]:
             "person_id": m.person_id,
             "name": m.person.full_name,
             "role": m.role,
-            "date_of_birth": m.person.date_of_birth,
+            "date_of_birth": m.person.birth_iso,
         }
         for m in members
     ]

@@ -1,0 +1,275 @@
+"""Signals from any door, who they are about, and the activations routing makes from them.
+
+A signal is stored before anything else happens (status `received`); recognition links its persons to
+the register and a household; routing then activates partners in parallel (status `routed`). A worker
+finishes routing for any signal left behind, exactly once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from verband.households.models import MemberRole, Sex, partial_date_display, partial_date_iso
+from verband.sharing.models import Purpose
+
+
+class SignalKind(models.TextChoices):
+    REPORT = "report", _("Report (melding)")
+    ADVICE = "advice_request", _("Advice request")
+    POLICE = "police_registration", _("Police registration")
+    SELF_REFERRAL = "self_referral", _("Self-referral (recorded on someone's behalf)")
+
+
+class ViolenceForm(models.TextChoices):
+    PHYSICAL = "physical", _("Physical violence")
+    PSYCHOLOGICAL = "psychological", _("Psychological violence")
+    SEXUAL = "sexual", _("Sexual violence")
+    NEGLECT = "neglect", _("Neglect")
+    COERCIVE_CONTROL = "coercive_control", _("Coercive control")
+    STALKING = "stalking", _("Stalking")
+    HONOUR = "honour", _("Honour-related violence")
+    FINANCIAL = "financial", _("Financial exploitation")
+    ELDER_ABUSE = "elder_abuse", _("Elder abuse")
+    WITNESSING = "witnessing", _("Children witnessing violence")
+
+
+class SignalStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ROUTING = "routing", _("Being routed")
+    ROUTED = "routed", _("Routed")
+
+
+class Signal(models.Model):
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    region = models.ForeignKey("network.Region", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=30, choices=SignalKind.choices)
+    channel = models.CharField(_("channel"), max_length=10)  # web / api
+    received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SignalStatus.choices, default=SignalStatus.RECEIVED
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    routed_at = models.DateTimeField(_("routed at"), null=True, blank=True)
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="signals"
+    )
+    # Who reports.
+    source_organisation = models.ForeignKey(
+        "network.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    source_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    source_token = models.ForeignKey(
+        "accounts.ApiToken", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reporter_name = models.CharField(_("reporter's name"), max_length=200, blank=True)
+    reporter_function = models.CharField(_("reporter's function"), max_length=120, blank=True)
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=40, blank=True)
+    anonymous_to_household = models.BooleanField(
+        _("reporter stays anonymous towards the household"), default=False
+    )
+    # What happened.
+    description = models.TextField(_("what happened"))
+    violence_forms = models.JSONField(_("forms of violence"), default=list, blank=True)
+    children_involved = models.BooleanField(_("children in the household"), default=False)
+    children_witness = models.BooleanField(_("children witnessed it"), default=False)
+    weapon_mentioned = models.BooleanField(_("weapon mentioned"), default=False)
+    acute_danger = models.BooleanField(_("acute danger"), default=False)
+    occurred_on = models.DateField(_("when"), null=True, blank=True)
+    location = models.CharField(_("where"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode of the household"), max_length=7, blank=True)
+    # The API's Idempotency-Key: the same key from the same organisation is the same signal.
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    request_hash = models.CharField(max_length=64, blank=True)
+    recognition_confirmed = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("signal")
+        verbose_name_plural = _("signals")
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_organisation", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="signal_idempotency_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "received_at"]), models.Index(fields=["household", "-received_at"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def violence_labels(self) -> list[str]:
+        labels = dict(ViolenceForm.choices)
+        return [str(labels.get(v, v)) for v in self.violence_forms]
+
+
+class MatchState(models.TextChoices):
+    PENDING = "pending", _("To be recognised")
+    AUTO = "auto", _("Recognised automatically")
+    CONFIRMED = "confirmed", _("Recognised by the professional")
+    NEW = "new", _("New person")
+
+
+class SignalPerson(models.Model):
+    """A person as the reporter described them — possibly partial or misspelled — and who in the
+    register they turned out to be."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="persons")
+    position = models.PositiveSmallIntegerField(default=0)
+    role = models.CharField(_("role"), max_length=20, choices=MemberRole.choices)
+    given_names = models.CharField(_("given names"), max_length=200, blank=True)
+    surname_prefix = models.CharField(_("surname prefix"), max_length=20, blank=True)
+    family_name = models.CharField(_("family name"), max_length=200)
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    birth_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    birth_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    sex = models.CharField(_("sex as recorded"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    bsn = models.CharField(_("BSN"), max_length=9, blank=True)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    house_number = models.CharField(_("house number"), max_length=20, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    person = models.ForeignKey(
+        "households.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="signal_mentions"
+    )
+    match_state = models.CharField(max_length=10, choices=MatchState.choices, default=MatchState.PENDING)
+    # The candidates as shown when the decision was made: [{"person": id, "score": 0.93, "reasons": [...]}]
+    candidates = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        surname = f"{self.surname_prefix} {self.family_name}".strip()
+        return f"{self.given_names} {surname}".strip()
+
+    @property
+    def birth_iso(self) -> str | None:
+        return partial_date_iso(self.birth_year, self.birth_month, self.birth_day)
+
+    @property
+    def birth_display(self) -> str:
+        return partial_date_display(self.birth_year, self.birth_month, self.birth_day)
+
+
+class RuleCondition(models.TextChoices):
+    EVERY_SIGNAL = "every", _("Every signal")
+    ACUTE_DANGER = "acute", _("Acute danger")
+    CHILDREN = "children", _("Children involved")
+    FALLBACK = "fallback", _("Nobody else found (and handed back signals)")
+
+
+class RuleTarget(models.TextChoices):
+    FIXED = "fixed", _("The team or network named in this rule")
+    COVERING_TEAM = "covering_team", _("The team of the organisation below that covers the postcode")
+    COVERING_NETWORK = "covering_network", _("The network that covers the postcode")
+
+
+class RoutingRule(models.Model):
+    """Routing as configuration, per region, edited in the admin: when a signal meets the condition,
+    activate the target for a purpose within a time norm in working days."""
+
+    region = models.ForeignKey("network.Region", on_delete=models.CASCADE, related_name="routing_rules")
+    name = models.CharField(_("name"), max_length=200)
+    condition = models.CharField(_("when"), max_length=20, choices=RuleCondition.choices)
+    target = models.CharField(_("whom"), max_length=20, choices=RuleTarget.choices)
+    organisation = models.ForeignKey(
+        "network.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("For 'the covering team': whose teams."),
+    )
+    team = models.ForeignKey("network.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
+    norm_working_days = models.PositiveSmallIntegerField(
+        _("time norm in working days"), help_text=_("0 means the same working day.")
+    )
+    urgent = models.BooleanField(_("urgent"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        ordering = ["region", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActivationStatus(models.TextChoices):
+    OPEN = "open", _("Waiting to be taken up")
+    ACCEPTED = "accepted", _("Taken up")
+    HANDED_BACK = "handed_back", _("Handed back")
+    FORWARDED = "forwarded", _("Sent on")
+
+
+class Activation(models.Model):
+    """A partner asked to act on a household for a purpose, with a clock. Taking it up creates the
+    involvement that opens the household; handing it back needs a reason and goes back to routing."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="activations")
+    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="activations")
+    team = models.ForeignKey("network.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
+    rule = models.ForeignKey(RoutingRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    reason = models.CharField(_("why"), max_length=300)
+    norm_working_days = models.PositiveSmallIntegerField(_("time norm in working days"))
+    due_on = models.DateField(_("due"))
+    urgent = models.BooleanField(_("urgent"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=15, choices=ActivationStatus.choices, default=ActivationStatus.OPEN
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handback_reason = models.TextField(_("reason for handing back"), blank=True)
+    previous = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next")
+
+    class Meta:
+        verbose_name = _("activation")
+        verbose_name_plural = _("activations")
+        indexes = [
+            models.Index(fields=["team", "status"]),
+            models.Index(fields=["network", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(team__isnull=False, network__isnull=True)
+                | models.Q(team__isnull=True, network__isnull=False),
+                name="activation_one_party",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signal} → {self.party_name}"
+
+    @property
+    def party(self) -> Any:
+        return self.team or self.network
+
+    @property
+    def party_name(self) -> str:
+        return str(self.party)
