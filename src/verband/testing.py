@@ -97,7 +97,12 @@ def build_world() -> World:
 
     household = Household.objects.create(reference="HH-T-0001", region=region)
     victim = Person.objects.create(
-        given_names="Anna", surname_prefix="van", family_name="Dam", birth_year=1990, birth_month=1, birth_day=2
+        given_names="Anna",
+        surname_prefix="van",
+        family_name="Dam",
+        birth_year=1990,
+        birth_month=1,
+        birth_day=2,
     )
     child = Person.objects.create(given_names="Bram", surname_prefix="van", family_name="Dam")
     HouseholdMember.objects.create(household=household, person=victim, role="victim")

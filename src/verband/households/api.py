@@ -19,7 +19,9 @@ class MemberOut(Schema):
     person_id: int
     name: str
     role: str
-    date_of_birth: str | None = Field(None, description="ISO 8601, reduced precision when partly known: 1990-03-12, 1990-03 or 1990")
+    date_of_birth: str | None = Field(
+        None, description="ISO 8601, reduced precision when partly known: 1990-03-12, 1990-03 or 1990"
+    )
 
 
 class InvolvementOut(Schema):

@@ -99,7 +99,10 @@ class Signal(models.Model):
                 name="signal_idempotency_unique",
             )
         ]
-        indexes = [models.Index(fields=["status", "received_at"]), models.Index(fields=["household", "-received_at"])]
+        indexes = [
+            models.Index(fields=["status", "received_at"]),
+            models.Index(fields=["household", "-received_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -193,7 +196,9 @@ class RoutingRule(models.Model):
         related_name="+",
         help_text=_("For 'the covering team': whose teams."),
     )
-    team = models.ForeignKey("network.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    team = models.ForeignKey(
+        "network.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     network = models.ForeignKey(
         "network.Network", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -226,8 +231,12 @@ class Activation(models.Model):
     involvement that opens the household; handing it back needs a reason and goes back to routing."""
 
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="activations")
-    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="activations")
-    team = models.ForeignKey("network.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.CASCADE, related_name="activations"
+    )
+    team = models.ForeignKey(
+        "network.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     network = models.ForeignKey(
         "network.Network", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -246,7 +255,9 @@ class Activation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     handback_reason = models.TextField(_("reason for handing back"), blank=True)
-    previous = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next")
+    previous = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next"
+    )
 
     class Meta:
         verbose_name = _("activation")

@@ -16,179 +16,293 @@ def split_birth_dates(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('households', '0001_initial'),
-        ('network', '0001_initial'),
+        ("households", "0001_initial"),
+        ("network", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Address',
+            name="Address",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('street', models.CharField(blank=True, max_length=200, verbose_name='street')),
-                ('house_number', models.CharField(blank=True, max_length=20, verbose_name='house number')),
-                ('postcode', models.CharField(blank=True, db_index=True, max_length=7, verbose_name='postcode')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='from')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('confidential', models.BooleanField(default=False, help_text='For example a shelter address: only explicitly authorised organisations see it.', verbose_name='confidential address')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("street", models.CharField(blank=True, max_length=200, verbose_name="street")),
+                ("house_number", models.CharField(blank=True, max_length=20, verbose_name="house number")),
+                (
+                    "postcode",
+                    models.CharField(blank=True, db_index=True, max_length=7, verbose_name="postcode"),
+                ),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="from")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="until")),
+                (
+                    "confidential",
+                    models.BooleanField(
+                        default=False,
+                        help_text="For example a shelter address: only explicitly authorised organisations see it.",
+                        verbose_name="confidential address",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'address',
-                'verbose_name_plural': 'addresses',
-                'ordering': ['-valid_from', '-pk'],
+                "verbose_name": "address",
+                "verbose_name_plural": "addresses",
+                "ordering": ["-valid_from", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='AddressDisclosure',
+            name="AddressDisclosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('basis', models.CharField(max_length=200, verbose_name='basis')),
-                ('granted_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("basis", models.CharField(max_length=200, verbose_name="basis")),
+                ("granted_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'address disclosure',
-                'verbose_name_plural': 'address disclosures',
+                "verbose_name": "address disclosure",
+                "verbose_name_plural": "address disclosures",
             },
         ),
         migrations.CreateModel(
-            name='HouseholdEvent',
+            name="HouseholdEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('kind', models.CharField(choices=[('signal', 'Signal received'), ('routed', 'Partner activated'), ('accepted', 'Taken up'), ('handed_back', 'Handed back'), ('rerouted', 'Sent on'), ('involved', 'Partner involved'), ('member_added', 'Member added'), ('note', 'Note')], max_length=20)),
-                ('summary', models.CharField(max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("signal", "Signal received"),
+                            ("routed", "Partner activated"),
+                            ("accepted", "Taken up"),
+                            ("handed_back", "Handed back"),
+                            ("rerouted", "Sent on"),
+                            ("involved", "Partner involved"),
+                            ("member_added", "Member added"),
+                            ("note", "Note"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("summary", models.CharField(max_length=300)),
             ],
             options={
-                'ordering': ['-at', '-pk'],
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='PersonKey',
+            name="PersonKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(db_index=True, max_length=80)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(db_index=True, max_length=80)),
             ],
         ),
         migrations.CreateModel(
-            name='Relation',
+            name="Relation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('partner', 'Partner'), ('ex_partner', 'Ex-partner'), ('parent_of', 'Parent of'), ('sibling', 'Sibling'), ('grandparent_of', 'Grandparent of'), ('guardian_of', 'Guardian of')], max_length=20, verbose_name='relation')),
-                ('since', models.DateField(blank=True, null=True, verbose_name='since')),
-                ('until', models.DateField(blank=True, null=True, verbose_name='until')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("partner", "Partner"),
+                            ("ex_partner", "Ex-partner"),
+                            ("parent_of", "Parent of"),
+                            ("sibling", "Sibling"),
+                            ("grandparent_of", "Grandparent of"),
+                            ("guardian_of", "Guardian of"),
+                        ],
+                        max_length=20,
+                        verbose_name="relation",
+                    ),
+                ),
+                ("since", models.DateField(blank=True, null=True, verbose_name="since")),
+                ("until", models.DateField(blank=True, null=True, verbose_name="until")),
             ],
             options={
-                'verbose_name': 'relation',
-                'verbose_name_plural': 'relations',
+                "verbose_name": "relation",
+                "verbose_name_plural": "relations",
             },
         ),
         migrations.AddField(
-            model_name='household',
-            name='status',
-            field=models.CharField(choices=[('active', 'Active'), ('closed', 'Closed')], default='active', max_length=10, verbose_name='status'),
+            model_name="household",
+            name="status",
+            field=models.CharField(
+                choices=[("active", "Active"), ("closed", "Closed")],
+                default="active",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='birth_day',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='day of birth'),
+            model_name="person",
+            name="birth_day",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="day of birth"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='birth_month',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='month of birth'),
+            model_name="person",
+            name="birth_month",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="month of birth"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='birth_year',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year of birth'),
+            model_name="person",
+            name="birth_year",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="year of birth"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='bsn',
-            field=models.CharField(blank=True, max_length=9, validators=[verband.households.models.validate_bsn], verbose_name='BSN'),
+            model_name="person",
+            name="bsn",
+            field=models.CharField(
+                blank=True,
+                max_length=9,
+                validators=[verband.households.models.validate_bsn],
+                verbose_name="BSN",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='created_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at'),
+            model_name="person",
+            name="created_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now, editable=False, verbose_name="created at"
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='e-mail'),
+            model_name="person",
+            name="email",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="e-mail"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='initials',
-            field=models.CharField(blank=True, max_length=20, verbose_name='initials'),
+            model_name="person",
+            name="initials",
+            field=models.CharField(blank=True, max_length=20, verbose_name="initials"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='interpreter_needed',
-            field=models.BooleanField(default=False, verbose_name='needs an interpreter'),
+            model_name="person",
+            name="interpreter_needed",
+            field=models.BooleanField(default=False, verbose_name="needs an interpreter"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='languages',
-            field=models.CharField(blank=True, max_length=200, verbose_name='languages'),
+            model_name="person",
+            name="languages",
+            field=models.CharField(blank=True, max_length=200, verbose_name="languages"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='phone',
-            field=models.CharField(blank=True, max_length=40, verbose_name='phone'),
+            model_name="person",
+            name="phone",
+            field=models.CharField(blank=True, max_length=40, verbose_name="phone"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='sex',
-            field=models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other (X)'), ('unknown', 'Unknown')], default='unknown', max_length=10, verbose_name='sex as recorded'),
+            model_name="person",
+            name="sex",
+            field=models.CharField(
+                choices=[
+                    ("female", "Female"),
+                    ("male", "Male"),
+                    ("other", "Other (X)"),
+                    ("unknown", "Unknown"),
+                ],
+                default="unknown",
+                max_length=10,
+                verbose_name="sex as recorded",
+            ),
         ),
         migrations.AlterField(
-            model_name='household',
-            name='created_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at'),
+            model_name="household",
+            name="created_at",
+            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name="created at"),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(condition=models.Q(('bsn', ''), _negated=True), fields=('bsn',), name='person_bsn_unique'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("bsn", ""), _negated=True), fields=("bsn",), name="person_bsn_unique"
+            ),
         ),
         migrations.AddField(
-            model_name='address',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to='households.person'),
+            model_name="address",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="addresses", to="households.person"
+            ),
         ),
         migrations.AddField(
-            model_name='addressdisclosure',
-            name='address',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='disclosures', to='households.address'),
+            model_name="addressdisclosure",
+            name="address",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="disclosures",
+                to="households.address",
+            ),
         ),
         migrations.AddField(
-            model_name='addressdisclosure',
-            name='granted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="addressdisclosure",
+            name="granted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='addressdisclosure',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='network.organisation'),
+            model_name="addressdisclosure",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="network.organisation"
+            ),
         ),
         migrations.AddField(
-            model_name='householdevent',
-            name='household',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='households.household'),
+            model_name="householdevent",
+            name="household",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="events", to="households.household"
+            ),
         ),
         migrations.AddField(
-            model_name='householdevent',
-            name='organisation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='network.organisation'),
+            model_name="householdevent",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="network.organisation",
+            ),
         ),
         migrations.RunPython(split_birth_dates, migrations.RunPython.noop),
         migrations.RemoveField(
-            model_name='person',
-            name='date_of_birth',
+            model_name="person",
+            name="date_of_birth",
         ),
     ]

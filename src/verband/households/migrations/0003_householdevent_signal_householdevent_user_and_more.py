@@ -6,57 +6,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('households', '0002_address_addressdisclosure_householdevent_personkey_and_more'),
-        ('signals', '0001_initial'),
+        ("households", "0002_address_addressdisclosure_householdevent_personkey_and_more"),
+        ("signals", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='householdevent',
-            name='signal',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='signals.signal'),
+            model_name="householdevent",
+            name="signal",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="events",
+                to="signals.signal",
+            ),
         ),
         migrations.AddField(
-            model_name='householdevent',
-            name='user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="householdevent",
+            name="user",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='personkey',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='keys', to='households.person'),
+            model_name="personkey",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="keys", to="households.person"
+            ),
         ),
         migrations.AddField(
-            model_name='relation',
-            name='other',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations_to', to='households.person'),
+            model_name="relation",
+            name="other",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="relations_to",
+                to="households.person",
+            ),
         ),
         migrations.AddField(
-            model_name='relation',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations_from', to='households.person'),
+            model_name="relation",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="relations_from",
+                to="households.person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='addressdisclosure',
-            constraint=models.UniqueConstraint(fields=('address', 'organisation'), name='disclosure_unique'),
+            model_name="addressdisclosure",
+            constraint=models.UniqueConstraint(fields=("address", "organisation"), name="disclosure_unique"),
         ),
         migrations.AddIndex(
-            model_name='householdevent',
-            index=models.Index(fields=['household', '-at'], name='households__househo_f3feeb_idx'),
+            model_name="householdevent",
+            index=models.Index(fields=["household", "-at"], name="households__househo_f3feeb_idx"),
         ),
         migrations.AddConstraint(
-            model_name='personkey',
-            constraint=models.UniqueConstraint(fields=('person', 'key'), name='person_key_unique'),
+            model_name="personkey",
+            constraint=models.UniqueConstraint(fields=("person", "key"), name="person_key_unique"),
         ),
         migrations.AddConstraint(
-            model_name='relation',
-            constraint=models.UniqueConstraint(fields=('person', 'other', 'kind'), name='relation_unique'),
+            model_name="relation",
+            constraint=models.UniqueConstraint(fields=("person", "other", "kind"), name="relation_unique"),
         ),
         migrations.AddConstraint(
-            model_name='relation',
-            constraint=models.CheckConstraint(condition=models.Q(('person', models.F('other')), _negated=True), name='relation_not_self'),
+            model_name="relation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("person", models.F("other")), _negated=True), name="relation_not_self"
+            ),
         ),
     ]

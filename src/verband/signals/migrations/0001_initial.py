@@ -7,155 +7,501 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_demo_accounts'),
-        ('households', '0002_address_addressdisclosure_householdevent_personkey_and_more'),
-        ('network', '0001_initial'),
+        ("accounts", "0003_demo_accounts"),
+        ("households", "0002_address_addressdisclosure_householdevent_personkey_and_more"),
+        ("network", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RoutingRule',
+            name="RoutingRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('condition', models.CharField(choices=[('every', 'Every signal'), ('acute', 'Acute danger'), ('children', 'Children involved'), ('fallback', 'Nobody else found (and handed back signals)')], max_length=20, verbose_name='when')),
-                ('target', models.CharField(choices=[('fixed', 'The team or network named in this rule'), ('covering_team', 'The team of the organisation below that covers the postcode'), ('covering_network', 'The network that covers the postcode')], max_length=20, verbose_name='whom')),
-                ('purpose', models.CharField(choices=[('safety_assessment', 'Safety assessment'), ('help', 'Help and support'), ('case_direction', 'Case direction (regie)'), ('protection', 'Protection'), ('criminal_justice', 'Criminal justice'), ('monitoring', 'Monitoring')], max_length=30, verbose_name='purpose')),
-                ('norm_working_days', models.PositiveSmallIntegerField(help_text='0 means the same working day.', verbose_name='time norm in working days')),
-                ('urgent', models.BooleanField(default=False, verbose_name='urgent')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('network', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='network.network')),
-                ('organisation', models.ForeignKey(blank=True, help_text="For 'the covering team': whose teams.", null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='network.organisation')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='routing_rules', to='network.region')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='network.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "condition",
+                    models.CharField(
+                        choices=[
+                            ("every", "Every signal"),
+                            ("acute", "Acute danger"),
+                            ("children", "Children involved"),
+                            ("fallback", "Nobody else found (and handed back signals)"),
+                        ],
+                        max_length=20,
+                        verbose_name="when",
+                    ),
+                ),
+                (
+                    "target",
+                    models.CharField(
+                        choices=[
+                            ("fixed", "The team or network named in this rule"),
+                            ("covering_team", "The team of the organisation below that covers the postcode"),
+                            ("covering_network", "The network that covers the postcode"),
+                        ],
+                        max_length=20,
+                        verbose_name="whom",
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("safety_assessment", "Safety assessment"),
+                            ("help", "Help and support"),
+                            ("case_direction", "Case direction (regie)"),
+                            ("protection", "Protection"),
+                            ("criminal_justice", "Criminal justice"),
+                            ("monitoring", "Monitoring"),
+                        ],
+                        max_length=30,
+                        verbose_name="purpose",
+                    ),
+                ),
+                (
+                    "norm_working_days",
+                    models.PositiveSmallIntegerField(
+                        help_text="0 means the same working day.", verbose_name="time norm in working days"
+                    ),
+                ),
+                ("urgent", models.BooleanField(default=False, verbose_name="urgent")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "network",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="network.network",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For 'the covering team': whose teams.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="network.organisation",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="routing_rules",
+                        to="network.region",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="network.team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'routing rule',
-                'verbose_name_plural': 'routing rules',
-                'ordering': ['region', 'order', 'pk'],
+                "verbose_name": "routing rule",
+                "verbose_name_plural": "routing rules",
+                "ordering": ["region", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Signal',
+            name="Signal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20, unique=True, verbose_name='reference')),
-                ('kind', models.CharField(choices=[('report', 'Report (melding)'), ('advice_request', 'Advice request'), ('police_registration', 'Police registration'), ('self_referral', "Self-referral (recorded on someone's behalf)")], max_length=30, verbose_name='kind')),
-                ('channel', models.CharField(max_length=10, verbose_name='channel')),
-                ('received_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='received at')),
-                ('status', models.CharField(choices=[('received', 'Received'), ('routing', 'Being routed'), ('routed', 'Routed')], default='received', max_length=10, verbose_name='status')),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('routed_at', models.DateTimeField(blank=True, null=True, verbose_name='routed at')),
-                ('reporter_name', models.CharField(blank=True, max_length=200, verbose_name="reporter's name")),
-                ('reporter_function', models.CharField(blank=True, max_length=120, verbose_name="reporter's function")),
-                ('reporter_phone', models.CharField(blank=True, max_length=40, verbose_name="reporter's phone")),
-                ('anonymous_to_household', models.BooleanField(default=False, verbose_name='reporter stays anonymous towards the household')),
-                ('description', models.TextField(verbose_name='what happened')),
-                ('violence_forms', models.JSONField(blank=True, default=list, verbose_name='forms of violence')),
-                ('children_involved', models.BooleanField(default=False, verbose_name='children in the household')),
-                ('children_witness', models.BooleanField(default=False, verbose_name='children witnessed it')),
-                ('weapon_mentioned', models.BooleanField(default=False, verbose_name='weapon mentioned')),
-                ('acute_danger', models.BooleanField(default=False, verbose_name='acute danger')),
-                ('occurred_on', models.DateField(blank=True, null=True, verbose_name='when')),
-                ('location', models.CharField(blank=True, max_length=200, verbose_name='where')),
-                ('postcode', models.CharField(blank=True, max_length=7, verbose_name='postcode of the household')),
-                ('idempotency_key', models.CharField(blank=True, max_length=100, null=True)),
-                ('request_hash', models.CharField(blank=True, max_length=64)),
-                ('recognition_confirmed', models.BooleanField(default=False)),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='signals', to='households.household')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='network.region')),
-                ('source_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='network.organisation')),
-                ('source_token', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.apitoken')),
-                ('source_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=20, unique=True, verbose_name="reference")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("report", "Report (melding)"),
+                            ("advice_request", "Advice request"),
+                            ("police_registration", "Police registration"),
+                            ("self_referral", "Self-referral (recorded on someone's behalf)"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("channel", models.CharField(max_length=10, verbose_name="channel")),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="received at"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("received", "Received"), ("routing", "Being routed"), ("routed", "Routed")],
+                        default="received",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("routed_at", models.DateTimeField(blank=True, null=True, verbose_name="routed at")),
+                (
+                    "reporter_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="reporter's name"),
+                ),
+                (
+                    "reporter_function",
+                    models.CharField(blank=True, max_length=120, verbose_name="reporter's function"),
+                ),
+                (
+                    "reporter_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="reporter's phone"),
+                ),
+                (
+                    "anonymous_to_household",
+                    models.BooleanField(
+                        default=False, verbose_name="reporter stays anonymous towards the household"
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="what happened")),
+                (
+                    "violence_forms",
+                    models.JSONField(blank=True, default=list, verbose_name="forms of violence"),
+                ),
+                (
+                    "children_involved",
+                    models.BooleanField(default=False, verbose_name="children in the household"),
+                ),
+                (
+                    "children_witness",
+                    models.BooleanField(default=False, verbose_name="children witnessed it"),
+                ),
+                ("weapon_mentioned", models.BooleanField(default=False, verbose_name="weapon mentioned")),
+                ("acute_danger", models.BooleanField(default=False, verbose_name="acute danger")),
+                ("occurred_on", models.DateField(blank=True, null=True, verbose_name="when")),
+                ("location", models.CharField(blank=True, max_length=200, verbose_name="where")),
+                (
+                    "postcode",
+                    models.CharField(blank=True, max_length=7, verbose_name="postcode of the household"),
+                ),
+                ("idempotency_key", models.CharField(blank=True, max_length=100, null=True)),
+                ("request_hash", models.CharField(blank=True, max_length=64)),
+                ("recognition_confirmed", models.BooleanField(default=False)),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signals",
+                        to="households.household",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="network.region"
+                    ),
+                ),
+                (
+                    "source_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="network.organisation",
+                    ),
+                ),
+                (
+                    "source_token",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.apitoken",
+                    ),
+                ),
+                (
+                    "source_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signal',
-                'verbose_name_plural': 'signals',
-                'ordering': ['-received_at'],
+                "verbose_name": "signal",
+                "verbose_name_plural": "signals",
+                "ordering": ["-received_at"],
             },
         ),
         migrations.CreateModel(
-            name='Activation',
+            name="Activation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('safety_assessment', 'Safety assessment'), ('help', 'Help and support'), ('case_direction', 'Case direction (regie)'), ('protection', 'Protection'), ('criminal_justice', 'Criminal justice'), ('monitoring', 'Monitoring')], max_length=30, verbose_name='purpose')),
-                ('reason', models.CharField(max_length=300, verbose_name='why')),
-                ('norm_working_days', models.PositiveSmallIntegerField(verbose_name='time norm in working days')),
-                ('due_on', models.DateField(verbose_name='due')),
-                ('urgent', models.BooleanField(default=False, verbose_name='urgent')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('status', models.CharField(choices=[('open', 'Waiting to be taken up'), ('accepted', 'Taken up'), ('handed_back', 'Handed back'), ('forwarded', 'Sent on')], default='open', max_length=15, verbose_name='status')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('handback_reason', models.TextField(blank=True, verbose_name='reason for handing back')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activations', to='households.household')),
-                ('network', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='network.network')),
-                ('previous', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='next', to='signals.activation')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='network.team')),
-                ('rule', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='signals.routingrule')),
-                ('signal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activations', to='signals.signal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("safety_assessment", "Safety assessment"),
+                            ("help", "Help and support"),
+                            ("case_direction", "Case direction (regie)"),
+                            ("protection", "Protection"),
+                            ("criminal_justice", "Criminal justice"),
+                            ("monitoring", "Monitoring"),
+                        ],
+                        max_length=30,
+                        verbose_name="purpose",
+                    ),
+                ),
+                ("reason", models.CharField(max_length=300, verbose_name="why")),
+                (
+                    "norm_working_days",
+                    models.PositiveSmallIntegerField(verbose_name="time norm in working days"),
+                ),
+                ("due_on", models.DateField(verbose_name="due")),
+                ("urgent", models.BooleanField(default=False, verbose_name="urgent")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Waiting to be taken up"),
+                            ("accepted", "Taken up"),
+                            ("handed_back", "Handed back"),
+                            ("forwarded", "Sent on"),
+                        ],
+                        default="open",
+                        max_length=15,
+                        verbose_name="status",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("handback_reason", models.TextField(blank=True, verbose_name="reason for handing back")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activations",
+                        to="households.household",
+                    ),
+                ),
+                (
+                    "network",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="network.network",
+                    ),
+                ),
+                (
+                    "previous",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="next",
+                        to="signals.activation",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="network.team",
+                    ),
+                ),
+                (
+                    "rule",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="signals.routingrule",
+                    ),
+                ),
+                (
+                    "signal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activations",
+                        to="signals.signal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'activation',
-                'verbose_name_plural': 'activations',
+                "verbose_name": "activation",
+                "verbose_name_plural": "activations",
             },
         ),
         migrations.CreateModel(
-            name='SignalPerson',
+            name="SignalPerson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('role', models.CharField(choices=[('victim', 'Victim'), ('perpetrator', 'Perpetrator'), ('child', 'Child'), ('witness', 'Witness'), ('parent', 'Parent'), ('network_member', 'Network member')], max_length=20, verbose_name='role')),
-                ('given_names', models.CharField(blank=True, max_length=200, verbose_name='given names')),
-                ('surname_prefix', models.CharField(blank=True, max_length=20, verbose_name='surname prefix')),
-                ('family_name', models.CharField(max_length=200, verbose_name='family name')),
-                ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('birth_month', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('birth_day', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other (X)'), ('unknown', 'Unknown')], default='unknown', max_length=10, verbose_name='sex as recorded')),
-                ('bsn', models.CharField(blank=True, max_length=9, verbose_name='BSN')),
-                ('street', models.CharField(blank=True, max_length=200, verbose_name='street')),
-                ('house_number', models.CharField(blank=True, max_length=20, verbose_name='house number')),
-                ('postcode', models.CharField(blank=True, max_length=7, verbose_name='postcode')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('match_state', models.CharField(choices=[('pending', 'To be recognised'), ('auto', 'Recognised automatically'), ('confirmed', 'Recognised by the professional'), ('new', 'New person')], default='pending', max_length=10)),
-                ('candidates', models.JSONField(blank=True, default=list)),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='signal_mentions', to='households.person')),
-                ('signal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='persons', to='signals.signal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("victim", "Victim"),
+                            ("perpetrator", "Perpetrator"),
+                            ("child", "Child"),
+                            ("witness", "Witness"),
+                            ("parent", "Parent"),
+                            ("network_member", "Network member"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("given_names", models.CharField(blank=True, max_length=200, verbose_name="given names")),
+                (
+                    "surname_prefix",
+                    models.CharField(blank=True, max_length=20, verbose_name="surname prefix"),
+                ),
+                ("family_name", models.CharField(max_length=200, verbose_name="family name")),
+                ("birth_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("birth_month", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("birth_day", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("other", "Other (X)"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="sex as recorded",
+                    ),
+                ),
+                ("bsn", models.CharField(blank=True, max_length=9, verbose_name="BSN")),
+                ("street", models.CharField(blank=True, max_length=200, verbose_name="street")),
+                ("house_number", models.CharField(blank=True, max_length=20, verbose_name="house number")),
+                ("postcode", models.CharField(blank=True, max_length=7, verbose_name="postcode")),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                (
+                    "match_state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "To be recognised"),
+                            ("auto", "Recognised automatically"),
+                            ("confirmed", "Recognised by the professional"),
+                            ("new", "New person"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("candidates", models.JSONField(blank=True, default=list)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signal_mentions",
+                        to="households.person",
+                    ),
+                ),
+                (
+                    "signal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="persons",
+                        to="signals.signal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'pk'],
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='signal',
-            index=models.Index(fields=['status', 'received_at'], name='signals_sig_status_cb957f_idx'),
+            model_name="signal",
+            index=models.Index(fields=["status", "received_at"], name="signals_sig_status_cb957f_idx"),
         ),
         migrations.AddIndex(
-            model_name='signal',
-            index=models.Index(fields=['household', '-received_at'], name='signals_sig_househo_fcb74d_idx'),
+            model_name="signal",
+            index=models.Index(fields=["household", "-received_at"], name="signals_sig_househo_fcb74d_idx"),
         ),
         migrations.AddConstraint(
-            model_name='signal',
-            constraint=models.UniqueConstraint(condition=models.Q(('idempotency_key__isnull', False)), fields=('source_organisation', 'idempotency_key'), name='signal_idempotency_unique'),
+            model_name="signal",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("idempotency_key__isnull", False)),
+                fields=("source_organisation", "idempotency_key"),
+                name="signal_idempotency_unique",
+            ),
         ),
         migrations.AddIndex(
-            model_name='activation',
-            index=models.Index(fields=['team', 'status'], name='signals_act_team_id_daed96_idx'),
+            model_name="activation",
+            index=models.Index(fields=["team", "status"], name="signals_act_team_id_daed96_idx"),
         ),
         migrations.AddIndex(
-            model_name='activation',
-            index=models.Index(fields=['network', 'status'], name='signals_act_network_e74eff_idx'),
+            model_name="activation",
+            index=models.Index(fields=["network", "status"], name="signals_act_network_e74eff_idx"),
         ),
         migrations.AddConstraint(
-            model_name='activation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('network__isnull', True), ('team__isnull', False)), models.Q(('network__isnull', False), ('team__isnull', True)), _connector='OR'), name='activation_one_party'),
+            model_name="activation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("network__isnull", True), ("team__isnull", False)),
+                    models.Q(("network__isnull", False), ("team__isnull", True)),
+                    _connector="OR",
+                ),
+                name="activation_one_party",
+            ),
         ),
     ]
