@@ -217,6 +217,23 @@ OTP_TOTP_ISSUER = "Verband"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_TOTP_THROTTLE_FACTOR = 1
 
+RECOGNITION_GRACE_MINUTES = env_int(
+    "VERBAND_RECOGNITION_GRACE_MINUTES",
+    15,
+    "Minutes a reporter has to confirm the recognition of a web signal before the worker routes it with "
+    "the automatic decisions (new persons where nothing was confirmed). API signals are routed at once.",
+    group="Signals and routing",
+    minimum=0,
+)
+WORKER_INTERVAL_SECONDS = env_int(
+    "VERBAND_WORKER_INTERVAL_SECONDS",
+    10,
+    "Seconds between two sweeps of the background worker (routing signals left behind, and later "
+    "deadlines and escalations).",
+    group="Signals and routing",
+    minimum=1,
+)
+
 SESSION_IDLE_MINUTES = env_int(
     "VERBAND_SESSION_IDLE_MINUTES",
     30,

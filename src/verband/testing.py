@@ -15,8 +15,9 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from verband.accounts.models import ApiToken, User
-from verband.households.models import Household, HouseholdMember, Person
-from verband.network.models import Membership, Network, Organisation, Region, Role, Team
+from verband.households.matching import index_person
+from verband.households.models import Address, Household, HouseholdMember, Person, Relation
+from verband.network.models import CoverageArea, Membership, Network, Organisation, Region, Role, Team
 from verband.sharing import services as sharing_services
 from verband.sharing.access import SYSTEM
 
@@ -67,6 +68,10 @@ class World:
     token_a: str
     token_b: str
     token_a_network_only: str
+    org_vt: Organisation
+    team_vt: Team
+    vt: User
+    token_vt: str
 
     def personas(self) -> dict[str, User | None]:
         return {
@@ -94,6 +99,12 @@ def build_world() -> World:
     team_b1 = Team.objects.create(organisation=org_b, name="Basisteam Centrum")
     network = Network.objects.create(region=region, name="Netwerk HG Testdorp")
     network.organisations.set([org_a, org_b])
+    org_vt = Organisation.objects.create(region=region, name="Veilig Thuis Testdorp", kind="reporting_centre")
+    team_vt = Team.objects.create(organisation=org_vt, name="Team Veiligheidsbeoordeling")
+    CoverageArea.objects.create(team=team_a1, postcode_from=1000, postcode_to=1049)
+    CoverageArea.objects.create(team=team_a2, postcode_from=1050, postcode_to=1099)
+    CoverageArea.objects.create(network=network, postcode_from=1000, postcode_to=1099)
+    _routing_rules(region, org_a, team_vt, team_b1)
 
     household = Household.objects.create(reference="HH-T-0001", region=region)
     victim = Person.objects.create(
@@ -105,6 +116,10 @@ def build_world() -> World:
         birth_day=2,
     )
     child = Person.objects.create(given_names="Bram", surname_prefix="van", family_name="Dam")
+    Address.objects.create(
+        person=victim, street="Dorpsstraat", house_number="12", postcode="1012AB", city="Testdorp"
+    )
+    Relation.objects.create(person=victim, other=child, kind="parent_of")
     HouseholdMember.objects.create(household=household, person=victim, role="victim")
     HouseholdMember.objects.create(household=household, person=child, role="child")
     sharing_services.involve(
@@ -121,6 +136,9 @@ def build_world() -> World:
         legal_basis="legal_task",
         started_on=date(2026, 1, 5),
     )
+
+    for person in Person.objects.all():
+        index_person(person)
 
     coordinator = make_user("coordinator", org_a, Role.NETWORK_COORDINATOR)
     coordinator.memberships.get().networks.add(network)
@@ -145,4 +163,34 @@ def build_world() -> World:
         token_a=_token(org_a, "Systeem A", ["network:read", "households:read"]),
         token_b=_token(org_b, "Systeem B", ["network:read", "households:read"]),
         token_a_network_only=_token(org_a, "Systeem A beperkt", ["network:read"]),
+        org_vt=org_vt,
+        team_vt=team_vt,
+        vt=make_user("vt", org_vt, Role.PROFESSIONAL, team_vt),
+        token_vt=_token(org_vt, "VT-systeem", ["network:read", "households:read", "signals:write"]),
     )
+
+
+def _routing_rules(region: Region, wijkteams: Organisation, reporting_centre: Team, police: Team) -> None:
+    from verband.signals.models import RoutingRule
+
+    common = {"region": region}
+    RoutingRule.objects.create(
+        **common, name="Elke melding: veiligheidsbeoordeling", condition="every", target="fixed",
+        team=reporting_centre, purpose="safety_assessment", norm_working_days=5, order=1,
+    )  # fmt: skip
+    RoutingRule.objects.create(
+        **common, name="Elke melding: netwerk voor hulp", condition="every", target="covering_network",
+        purpose="help", norm_working_days=2, order=2,
+    )  # fmt: skip
+    RoutingRule.objects.create(
+        **common, name="Kinderen: wijkteam", condition="children", target="covering_team",
+        organisation=wijkteams, purpose="help", norm_working_days=2, order=3,
+    )  # fmt: skip
+    RoutingRule.objects.create(
+        **common, name="Acuut gevaar: crisisroute", condition="acute", target="fixed", team=police,
+        purpose="protection", norm_working_days=0, urgent=True, order=4,
+    )  # fmt: skip
+    RoutingRule.objects.create(
+        **common, name="Routeringsdesk", condition="fallback", target="fixed", team=reporting_centre,
+        purpose="safety_assessment", norm_working_days=1, order=9,
+    )  # fmt: skip

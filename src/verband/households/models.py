@@ -286,6 +286,9 @@ class AddressDisclosure(models.Model):
             models.UniqueConstraint(fields=["address", "organisation"], name="disclosure_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.address}"
+
 
 class PersonKey(models.Model):
     """Blocking keys for recognition: a lookup reads only the persons that share a key with the query
@@ -296,6 +299,9 @@ class PersonKey(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "key"], name="person_key_unique")]
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class EventKind(models.TextChoices):
@@ -329,3 +335,6 @@ class HouseholdEvent(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["household", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.get_kind_display()}"

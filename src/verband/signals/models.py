@@ -39,7 +39,6 @@ class ViolenceForm(models.TextChoices):
 
 class SignalStatus(models.TextChoices):
     RECEIVED = "received", _("Received")
-    ROUTING = "routing", _("Being routed")
     ROUTED = "routed", _("Routed")
 
 
@@ -52,7 +51,6 @@ class Signal(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=SignalStatus.choices, default=SignalStatus.RECEIVED
     )
-    claimed_at = models.DateTimeField(null=True, blank=True)
     routed_at = models.DateTimeField(_("routed at"), null=True, blank=True)
     household = models.ForeignKey(
         "households.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="signals"
@@ -84,7 +82,8 @@ class Signal(models.Model):
     location = models.CharField(_("where"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode of the household"), max_length=7, blank=True)
     # The API's Idempotency-Key: the same key from the same organisation is the same signal.
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    # NULL (not "") when absent, so that the conditional unique constraint leaves key-less signals alone.
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     request_hash = models.CharField(max_length=64, blank=True)
     recognition_confirmed = models.BooleanField(default=False)
 

@@ -6,6 +6,7 @@ def _get(client, path, token=None):
 def test_organisations_with_teams_and_coverage(world, client):
     from verband.network.models import CoverageArea
 
+    world.team_a1.coverage.all().delete()
     CoverageArea.objects.create(team=world.team_a1, postcode_from=3071, postcode_to=3075)
     body = _get(client, "/api/v1/organisations", world.token_b).json()
     org = next(o for o in body if o["name"] == "Wijkteams Testdorp")

@@ -5,6 +5,7 @@ from verband.network.models import CoverageArea
 
 
 def test_network_page_lists_partners_teams_coverage_and_contact(world, as_user):
+    world.team_a1.coverage.all().delete()
     CoverageArea.objects.create(team=world.team_a1, postcode_from=3071, postcode_to=3075)
     world.org_a.phone = "010-1234567"
     world.org_a.save()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from typing import Any
 
@@ -57,6 +58,19 @@ class Command(BaseCommand):
             "--forwarded-allow-ips",
             "127.0.0.1",
         ]
+        # The background worker runs next to the server, in the same process group, so Ctrl-C stops both.
+        subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "django",
+                "worker",
+                "--settings",
+                "verband.settings",
+                "--pythonpath",
+                str(settings.BASE_DIR.parent),
+            ]
+        )
         os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with the server
 
     def _print_demo_logins(self) -> None:

@@ -1,0 +1,367 @@
+"""Recognising persons: who in the register is the person a signal describes?
+
+Names are compared with rapidfuzz (Jaro-Winkler) after Dutch-aware normalisation (the tussenvoegsel
+is split off, accents dropped); sound-alike names meet through jellyfish's metaphone. Evidence is
+added up as log-odds weights in the manner of Fellegi and Sunter: agreement on a rare, reliable field
+(a BSN, a full birth date) counts for much, disagreement counts against. Every candidate carries the
+reasons in words.
+
+A lookup never scans the register: blocking keys (`PersonKey`, indexed) bring only the persons that
+share a birth date (also with day and month swapped), a sound-alike family name with an initial or a
+birth year, a BSN or an address. See bench/matching.py for quality (F1) and speed."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import jellyfish
+from django.db.models import Count
+from django.utils.translation import gettext as _
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+# Dutch surname prefixes (tussenvoegsels), longest first so "van der" wins over "van".
+PREFIXES = sorted(
+    [
+        "van", "de", "der", "den", "van der", "van den", "van de", "van het", "van 't", "ter", "ten", "te",
+        "het", "'t", "in 't", "in de", "in het", "op de", "op den", "op het", "uit de", "uit den", "aan de",
+        "aan den", "bij de", "onder de", "over de", "voor de", "la", "le", "du", "d'", "von", "von der",
+        "el", "al", "da", "dos", "das", "di",
+    ],
+    key=len,
+    reverse=True,
+)  # fmt: skip
+
+# Above this probability a candidate is shown; auto-linking needs more than probability (see below).
+CANDIDATE_THRESHOLD = 0.5
+PRIOR_LOG2 = -9.0
+MAX_BLOCKED = 400
+
+
+def fold(text: str) -> str:
+    """Lower case without accents or punctuation: "Özdemir-Jansen" → "ozdemir jansen"."""
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = re.sub(r"[^a-z' ]+", " ", text.replace("-", " "))
+    return " ".join(text.split())
+
+
+def split_surname(prefix: str, family: str) -> tuple[str, str]:
+    """The prefix and core of a Dutch surname, however it was typed: ("", "van der Berg"),
+    ("van der", "Berg") and ("", "Berg, van der") all give ("van der", "berg")."""
+    prefix, family = fold(prefix), (family or "")
+    if "," in family:  # "Berg, van der"
+        core, _sep, after = family.partition(",")
+        family = f"{after} {core}"
+    family = fold(family)
+    if not prefix:
+        for candidate in PREFIXES:
+            if family.startswith(candidate + " ") and len(family) > len(candidate) + 1:
+                prefix, family = candidate, family[len(candidate) + 1 :]
+                break
+    return prefix, family
+
+
+def phonetic(text: str) -> str:
+    squashed = fold(text).replace(" ", "").replace("'", "")
+    return jellyfish.metaphone(squashed)[:8] if squashed else ""
+
+
+def first_name(given: str) -> str:
+    parts = fold(given).split()
+    return parts[0] if parts else ""
+
+
+def initials(given: str, explicit: str = "") -> str:
+    if explicit:
+        return re.sub(r"[^a-z]", "", fold(explicit))
+    return "".join(part[0] for part in fold(given).split())
+
+
+@dataclass(frozen=True)
+class Description:
+    """A person as known (a register entry) or as described (a signal); any field may be empty."""
+
+    given_names: str = ""
+    surname_prefix: str = ""
+    family_name: str = ""
+    initials: str = ""
+    birth_year: int | None = None
+    birth_month: int | None = None
+    birth_day: int | None = None
+    sex: str = ""
+    bsn: str = ""
+    addresses: tuple[tuple[str, str, str], ...] = ()  # (postcode, house number, street)
+
+    @property
+    def core(self) -> str:
+        return split_surname(self.surname_prefix, self.family_name)[1]
+
+    @property
+    def full_birth(self) -> bool:
+        return bool(self.birth_year and self.birth_month and self.birth_day)
+
+
+def _postcode(value: str) -> str:
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+def _number(value: str) -> str:
+    match = re.match(r"\s*(\d+)", value or "")
+    return match.group(1) if match else ""
+
+
+def blocking_keys(d: Description, *, query: bool = False) -> set[str]:
+    """Keys stored for a register entry; for a query also the variants that find typing errors (day and
+    month swapped, given and family name swapped)."""
+    keys: set[str] = set()
+    if d.full_birth:
+        keys.add(f"b:{d.birth_year:04d}{d.birth_month:02d}{d.birth_day:02d}")
+        if query and d.birth_day and d.birth_day <= 12 and d.birth_day != d.birth_month:
+            keys.add(f"b:{d.birth_year:04d}{d.birth_day:02d}{d.birth_month:02d}")
+    names = [(d.given_names, d.core, d.initials)]
+    if query and d.given_names:
+        names.append((d.core, fold(d.given_names), ""))
+    for given, core, explicit in names:
+        sound = phonetic(core)
+        if not sound:
+            continue
+        letters = initials(given, explicit)
+        if letters:
+            keys.add(f"n:{sound}|{letters[0]}")
+        if d.birth_year:
+            keys.add(f"y:{sound}|{d.birth_year}")
+    if d.bsn:
+        keys.add(f"s:{d.bsn}")
+    for postcode, number, _street in d.addresses:
+        if _postcode(postcode) and _number(number):
+            keys.add(f"a:{_postcode(postcode)}|{_number(number)}")
+    return keys
+
+
+@dataclass
+class Evidence:
+    weight: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+
+    def add(self, weight: float, reason: str = "") -> None:
+        self.weight += weight
+        if reason:
+            self.reasons.append(reason)
+
+
+def _similar(a: str, b: str) -> float:
+    return JaroWinkler.normalized_similarity(a, b) if a and b else 0.0
+
+
+def _compare_names(query: Description, known: Description, evidence: Evidence) -> None:
+    q_prefix, q_core = split_surname(query.surname_prefix, query.family_name)
+    k_prefix, k_core = split_surname(known.surname_prefix, known.family_name)
+    q_first, k_first = first_name(query.given_names), first_name(known.given_names)
+    straight = _similar(q_core, k_core) + _similar(q_first, k_first)
+    crossed = _similar(q_core, k_first) + _similar(q_first, k_core)
+    if q_first and crossed > straight + 0.3:
+        evidence.add(0, _("given and family name swapped"))
+        q_core, q_first = q_first, q_core
+    family = _similar(q_core, k_core)
+    if q_core == k_core:
+        evidence.add(7, _("family name equal"))
+    elif family >= 0.9 or (phonetic(q_core) == phonetic(k_core) and family >= 0.75):
+        evidence.add(5, _("family name sounds alike (%(a)s ~ %(b)s)") % {"a": q_core, "b": k_core})
+    elif family >= 0.8:
+        evidence.add(2, _("family name looks alike"))
+    else:
+        evidence.add(-5)
+    if q_prefix and k_prefix and q_prefix != k_prefix:
+        evidence.add(-1)
+    if q_first and k_first:
+        given = _similar(q_first, k_first)
+        if q_first == k_first:
+            evidence.add(6, _("given name equal"))
+        elif given >= 0.9 or (phonetic(q_first) == phonetic(k_first) and given >= 0.75):
+            evidence.add(4, _("given name sounds alike (%(a)s ~ %(b)s)") % {"a": q_first, "b": k_first})
+        elif given >= 0.8:
+            evidence.add(1.5, _("given name looks alike"))
+        elif q_first[0] == k_first[0]:
+            evidence.add(-1)
+        else:
+            evidence.add(-4)
+    else:
+        q_init, k_init = (
+            initials(query.given_names, query.initials),
+            initials(known.given_names, known.initials),
+        )
+        if q_init and k_init:
+            if q_init == k_init:
+                evidence.add(2.5, _("initials equal"))
+            elif q_init[0] == k_init[0]:
+                evidence.add(1, _("first initial equal"))
+            else:
+                evidence.add(-3)
+
+
+def _compare_birth(query: Description, known: Description, evidence: Evidence) -> None:
+    if not (query.birth_year and known.birth_year):
+        return
+    if query.full_birth and known.full_birth:
+        q = (query.birth_year, query.birth_month, query.birth_day)
+        k = (known.birth_year, known.birth_month, known.birth_day)
+        if q == k:
+            evidence.add(9, _("date of birth equal"))
+            return
+        if q[0] == k[0] and q[1] == k[2] and q[2] == k[1]:
+            evidence.add(7, _("date of birth with day and month swapped"))
+            return
+        q_digits, k_digits = (f"{x[0] or 0:04d}{x[1] or 0:02d}{x[2] or 0:02d}" for x in (q, k))
+        distance = Levenshtein.distance(q_digits, k_digits)
+        if distance == 1:
+            evidence.add(4.5, _("date of birth differs by one digit"))
+            return
+        if q[0] == k[0] and q[1] == k[1]:
+            evidence.add(1, _("month and year of birth equal"))
+            return
+        evidence.add(-6)
+        return
+    # One of the two is only partly known: what is known must agree.
+    if query.birth_year != known.birth_year:
+        evidence.add(-4)
+    elif query.birth_month and known.birth_month and query.birth_month != known.birth_month:
+        evidence.add(-3)
+    elif query.birth_month and known.birth_month:
+        evidence.add(3, _("month and year of birth equal"))
+    else:
+        evidence.add(2, _("year of birth equal"))
+
+
+def _compare_rest(query: Description, known: Description, evidence: Evidence) -> None:
+    if query.bsn and known.bsn:
+        if query.bsn == known.bsn:
+            evidence.add(14, _("BSN equal"))
+        else:
+            evidence.add(-14)
+    known_places = {(_postcode(p), _number(n)): s for p, n, s in known.addresses}
+    for postcode, number, street in query.addresses:
+        pc, no = _postcode(postcode), _number(number)
+        if pc and no and (pc, no) in known_places:
+            evidence.add(4, _("same address (now or earlier)"))
+            break
+        if street and any(
+            _similar(fold(street), fold(s)) >= 0.9 and no == n for (_p, n), s in known_places.items() if s
+        ):
+            evidence.add(3, _("same street and house number"))
+            break
+        if pc and any(pc == p for p, _n in known_places):
+            evidence.add(1, _("same postcode"))
+            break
+    if query.sex in ("female", "male") and known.sex in ("female", "male") and query.sex != known.sex:
+        evidence.add(-3)
+
+
+def compare(query: Description, known: Description) -> tuple[float, list[str]]:
+    """The probability that the two describe the same person, and why."""
+    evidence = Evidence(PRIOR_LOG2)
+    _compare_names(query, known, evidence)
+    _compare_birth(query, known, evidence)
+    _compare_rest(query, known, evidence)
+    probability = 1 / (1 + math.pow(2, -evidence.weight))
+    return probability, evidence.reasons
+
+
+def strong_evidence(query: Description, known: Description) -> bool:
+    """Automatic linking, without a person confirming, only on an equal BSN and an equal full birth
+    date."""
+    return bool(
+        query.bsn
+        and query.bsn == known.bsn
+        and query.full_birth
+        and (query.birth_year, query.birth_month, query.birth_day)
+        == (known.birth_year, known.birth_month, known.birth_day)
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    person_id: int
+    score: float
+    reasons: list[str]
+    automatic: bool
+
+    def as_json(self) -> dict:
+        return {
+            "person": self.person_id,
+            "score": round(self.score, 3),
+            "reasons": self.reasons,
+            "automatic": self.automatic,
+        }
+
+
+def describe(person: object) -> Description:
+    """A register person (with prefetched `addresses`) as a Description."""
+    addresses = tuple(
+        (a.postcode, a.house_number, a.street)
+        for a in person.addresses.all()  # type: ignore[attr-defined]
+    )
+    return Description(
+        given_names=person.given_names,  # type: ignore[attr-defined]
+        surname_prefix=person.surname_prefix,  # type: ignore[attr-defined]
+        family_name=person.family_name,  # type: ignore[attr-defined]
+        initials=person.initials,  # type: ignore[attr-defined]
+        birth_year=person.birth_year,  # type: ignore[attr-defined]
+        birth_month=person.birth_month,  # type: ignore[attr-defined]
+        birth_day=person.birth_day,  # type: ignore[attr-defined]
+        sex=person.sex,  # type: ignore[attr-defined]
+        bsn=person.bsn,  # type: ignore[attr-defined]
+        addresses=addresses,
+    )
+
+
+def blocked_person_ids(query: Description, limit: int = MAX_BLOCKED) -> list[int]:
+    """Persons sharing at least one blocking key with the query, those sharing most keys first."""
+    from verband.households.models import PersonKey
+
+    keys = blocking_keys(query, query=True)
+    if not keys:
+        return []
+    rows = (
+        PersonKey.objects.filter(key__in=keys)
+        .values("person_id")
+        .annotate(shared=Count("key"))
+        .order_by("-shared", "person_id")[:limit]
+    )
+    return [row["person_id"] for row in rows]
+
+
+def find_candidates(query: Description, limit: int = 5) -> list[Candidate]:
+    """The most likely register persons for a description, best first, above the threshold."""
+    from verband.households.models import Person
+
+    ids = blocked_person_ids(query)
+    if not ids:
+        return []
+    persons = Person.objects.filter(pk__in=ids).prefetch_related("addresses")
+    scored = []
+    for person in persons:
+        known = describe(person)
+        score, reasons = compare(query, known)
+        if score >= CANDIDATE_THRESHOLD:
+            scored.append(Candidate(person.pk, score, reasons, strong_evidence(query, known)))
+    scored.sort(key=lambda c: (-c.score, c.person_id))
+    return scored[:limit]
+
+
+def keys_for_people(people: Iterable[tuple[int, Description]]) -> list[tuple[int, str]]:
+    return [(pid, key) for pid, d in people for key in sorted(blocking_keys(d))]
+
+
+def index_person(person: object) -> None:
+    """Rewrite the blocking keys of one person (after it was made or changed)."""
+    from verband.households.models import PersonKey
+
+    pk = person.pk  # type: ignore[attr-defined]
+    keys = blocking_keys(describe(person))
+    PersonKey.objects.filter(person_id=pk).exclude(key__in=keys).delete()
+    existing = set(PersonKey.objects.filter(person_id=pk).values_list("key", flat=True))
+    PersonKey.objects.bulk_create([PersonKey(person_id=pk, key=k) for k in sorted(keys - existing)])

@@ -1,0 +1,558 @@
+"""Every write around a signal: receiving it (stored first, idempotent), recognising its persons,
+finishing it (household, members, timeline, activations — in one transaction, exactly once), and what
+teams do with activations (take up, hand back, send on)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from verband.households import matching
+from verband.households import services as households
+from verband.households.models import EventKind, Household, MemberRole, Person
+from verband.network.models import CASEWORK_ROLES, Network, Organisation, Team
+from verband.sharing import services as sharing
+from verband.sharing.access import SYSTEM, Actor
+from verband.sharing.accesslog import Subject, record, record_many
+from verband.sharing.models import LegalBasis, Purpose
+from verband.signals.models import (
+    Activation,
+    ActivationStatus,
+    MatchState,
+    RoutingRule,
+    RuleCondition,
+    RuleTarget,
+    Signal,
+    SignalPerson,
+    SignalStatus,
+)
+from verband.workdays import add_working_days
+
+# The legal basis an involvement gets when a partner takes up an activation for this purpose.
+BASIS_FOR_PURPOSE: dict[str, str] = {
+    Purpose.SAFETY_ASSESSMENT: LegalBasis.LEGAL_TASK,
+    Purpose.PROTECTION: LegalBasis.LEGAL_TASK,
+    Purpose.MONITORING: LegalBasis.LEGAL_TASK,
+    Purpose.CRIMINAL_JUSTICE: LegalBasis.LEGAL_TASK,
+    Purpose.HELP: LegalBasis.COVENANT,
+    Purpose.CASE_DIRECTION: LegalBasis.COVENANT,
+}
+
+
+@dataclass
+class PersonInput:
+    role: str
+    family_name: str
+    given_names: str = ""
+    surname_prefix: str = ""
+    birth_year: int | None = None
+    birth_month: int | None = None
+    birth_day: int | None = None
+    sex: str = "unknown"
+    bsn: str = ""
+    street: str = ""
+    house_number: str = ""
+    postcode: str = ""
+    city: str = ""
+    phone: str = ""
+
+
+@dataclass
+class SignalInput:
+    kind: str
+    description: str
+    persons: list[PersonInput]
+    reporter_name: str = ""
+    reporter_function: str = ""
+    reporter_phone: str = ""
+    anonymous_to_household: bool = False
+    violence_forms: list[str] = field(default_factory=list)
+    children_involved: bool = False
+    children_witness: bool = False
+    weapon_mentioned: bool = False
+    acute_danger: bool = False
+    occurred_on: date | None = None
+    location: str = ""
+    postcode: str = ""
+
+
+class IdempotencyConflict(Exception):
+    """The Idempotency-Key was used before for a different request."""
+
+
+def _request_hash(data: SignalInput) -> str:
+    payload = json.dumps(asdict(data), sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def receive(actor: Actor, data: SignalInput, *, idempotency_key: str | None = None) -> tuple[Signal, bool]:
+    """Store the signal and who it is about, before anything else happens. With an idempotency key the
+    same key from the same organisation returns the signal stored the first time."""
+    organisation = actor.organisation
+    if organisation is None:
+        raise PermissionDenied
+    digest = _request_hash(data)
+
+    def existing() -> Signal | None:
+        if not idempotency_key:
+            return None
+        found = Signal.objects.filter(
+            source_organisation=organisation, idempotency_key=idempotency_key
+        ).first()
+        if found is not None and found.request_hash != digest:
+            raise IdempotencyConflict
+        return found
+
+    found = existing()
+    if found is not None:
+        return found, False
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                signal = _store(actor, organisation, data, idempotency_key, digest)
+            return signal, True
+        except IntegrityError:
+            found = existing()
+            if found is not None:
+                return found, False
+    raise RuntimeError("Could not store the signal")
+
+
+def _store(
+    actor: Actor, organisation: Organisation, data: SignalInput, key: str | None, digest: str
+) -> Signal:
+    signal = Signal.objects.create(
+        reference=households.next_reference("SG", Signal),
+        region=organisation.region,
+        kind=data.kind,
+        channel=actor.channel,
+        source_organisation=organisation,
+        source_user=actor.user,
+        source_token=actor.token,
+        reporter_name=data.reporter_name or (actor.user.get_full_name() if actor.user else ""),
+        reporter_function=data.reporter_function,
+        reporter_phone=data.reporter_phone,
+        anonymous_to_household=data.anonymous_to_household,
+        description=data.description,
+        violence_forms=list(data.violence_forms),
+        children_involved=data.children_involved or any(p.role == MemberRole.CHILD for p in data.persons),
+        children_witness=data.children_witness,
+        weapon_mentioned=data.weapon_mentioned,
+        acute_danger=data.acute_danger,
+        occurred_on=data.occurred_on,
+        location=data.location,
+        postcode=_postcode(data.postcode)
+        or next((_postcode(p.postcode) for p in data.persons if p.postcode), ""),
+        idempotency_key=key,
+        request_hash=digest,
+    )
+    SignalPerson.objects.bulk_create(
+        [
+            SignalPerson(signal=signal, position=index, **{**asdict(p), "postcode": _postcode(p.postcode)})
+            for index, p in enumerate(data.persons)
+        ]
+    )
+    record(actor, action="create", object_type="signal", object_id=signal.reference)
+    return signal
+
+
+def _postcode(value: str) -> str:
+    return (value or "").replace(" ", "").upper()[:6]
+
+
+def description_of(sp: SignalPerson) -> matching.Description:
+    return matching.Description(
+        given_names=sp.given_names,
+        surname_prefix=sp.surname_prefix,
+        family_name=sp.family_name,
+        birth_year=sp.birth_year,
+        birth_month=sp.birth_month,
+        birth_day=sp.birth_day,
+        sex=sp.sex,
+        bsn=sp.bsn,
+        addresses=((sp.postcode, sp.house_number, sp.street),) if (sp.postcode or sp.street) else (),
+    )
+
+
+def recognise(signal: Signal) -> list[SignalPerson]:
+    """Look up every person not yet decided; link automatically only on strong evidence."""
+    persons = list(signal.persons.all())
+    for sp in persons:
+        if sp.match_state != MatchState.PENDING:
+            continue
+        candidates = matching.find_candidates(description_of(sp))
+        sp.candidates = [c.as_json() for c in candidates]
+        if candidates and candidates[0].automatic:
+            sp.person_id, sp.match_state = candidates[0].person_id, MatchState.AUTO
+        sp.save(update_fields=["candidates", "person", "match_state"])
+    return persons
+
+
+def confirm_recognition(actor: Actor, signal: Signal, decisions: dict[int, int | None]) -> None:
+    """The professional's decisions: for each signal person, one of its candidates or a new person."""
+    if signal.status != SignalStatus.RECEIVED:
+        raise ValidationError(_("This signal has already been routed."))
+    with transaction.atomic():
+        for sp in signal.persons.select_for_update():
+            if sp.match_state == MatchState.AUTO or sp.pk not in decisions:
+                continue
+            chosen = decisions[sp.pk]
+            offered = {c["person"] for c in sp.candidates}
+            if chosen is not None and chosen not in offered:
+                raise ValidationError(_("Choose one of the persons offered, or a new person."))
+            sp.person_id = chosen
+            sp.match_state = MatchState.CONFIRMED if chosen else MatchState.NEW
+            sp.save(update_fields=["person", "match_state"])
+        Signal.objects.filter(pk=signal.pk).update(recognition_confirmed=True)
+        record_many(
+            actor,
+            action="update",
+            object_type="recognition",
+            object_id=signal.reference,
+            subjects=[Subject(person_id=pid) for pid in sorted({p for p in decisions.values() if p})]
+            or [Subject()],
+        )
+
+
+def finish(signal_id: int, actor: Actor = SYSTEM) -> bool:
+    """Recognise what is left, settle the household and activate partners. Runs in one transaction that
+    starts by claiming the signal: a second caller (another worker, a retry) finds nothing to do, and a
+    crash half-way leaves the signal `received` for the next sweep."""
+    with transaction.atomic():
+        claimed = Signal.objects.filter(pk=signal_id, status=SignalStatus.RECEIVED).update(
+            status=SignalStatus.ROUTED, routed_at=timezone.now()
+        )
+        if not claimed:
+            return False
+        signal = Signal.objects.select_related("region", "source_organisation").get(pk=signal_id)
+        persons = recognise(signal)
+        for sp in persons:
+            _settle_person(sp)
+        household = _choose_household(persons) or households.new_household(signal.region)
+        for sp in persons:
+            assert sp.person is not None
+            households.add_member(household, sp.person, sp.role)
+        signal.household = household
+        signal.save(update_fields=["household"])
+        households.add_event(
+            household,
+            EventKind.SIGNAL,
+            signal.get_kind_display(),
+            organisation=signal.source_organisation,
+            signal=signal,
+            at=signal.received_at,
+        )
+        activations = plan_activations(signal, household)
+        for activation in activations:
+            households.add_event(household, EventKind.ROUTED, activation.party_name, signal=signal)
+        record_many(
+            actor,
+            action="create",
+            object_type="routing",
+            object_id=signal.reference,
+            subjects=[Subject(household.pk)] + [Subject(household.pk, sp.person_id) for sp in persons],
+            basis=f"{LegalBasis.LEGAL_TASK}:{Purpose.SAFETY_ASSESSMENT}",
+        )
+    return True
+
+
+def _settle_person(sp: SignalPerson) -> None:
+    address: dict[str, Any] | None = (
+        {"street": sp.street, "house_number": sp.house_number, "postcode": sp.postcode, "city": sp.city}
+        if (sp.street or sp.postcode)
+        else None
+    )
+    if sp.person_id is None:
+        sp.person = households.create_person(
+            given_names=sp.given_names,
+            surname_prefix=sp.surname_prefix,
+            family_name=sp.family_name,
+            birth_year=sp.birth_year,
+            birth_month=sp.birth_month,
+            birth_day=sp.birth_day,
+            sex=sp.sex,
+            bsn=sp.bsn if sp.bsn and not Person.objects.filter(bsn=sp.bsn).exists() else "",
+            phone=sp.phone,
+            address=address,
+        )
+        if sp.match_state == MatchState.PENDING:
+            sp.match_state = MatchState.NEW
+        sp.save(update_fields=["person", "match_state"])
+    else:
+        person = Person.objects.prefetch_related("addresses").get(pk=sp.person_id)
+        sp.person = person
+        if address and not any(a.confidential for a in person.addresses.all() if a.valid_until is None):
+            # A reported new address is recorded; a confidential current one is never overwritten by it.
+            households.add_address(person, **address)
+            matching.index_person(person)
+
+
+def _choose_household(persons: list[SignalPerson]) -> Household | None:
+    """The active household holding most of the recognised persons (the latest on a tie)."""
+    known = [sp.person_id for sp in persons if sp.match_state in (MatchState.AUTO, MatchState.CONFIRMED)]
+    if not known:
+        return None
+    counts: dict[int, int] = {}
+    for household_id in Household.objects.filter(members__person_id__in=known, status="active").values_list(
+        "pk", flat=True
+    ):
+        counts[household_id] = counts.get(household_id, 0) + 1
+    if not counts:
+        return None
+    best = max(counts.items(), key=lambda item: (item[1], item[0]))[0]
+    return Household.objects.get(pk=best)
+
+
+def _covering(postcode: str) -> Q | None:
+    digits = postcode[:4]
+    if not (len(digits) == 4 and digits.isdigit()):
+        return None
+    number = int(digits)
+    return Q(coverage__postcode_from__lte=number, coverage__postcode_to__gte=number)
+
+
+def _applies(rule: RoutingRule, signal: Signal, persons: list[SignalPerson]) -> bool:
+    if rule.condition == RuleCondition.EVERY_SIGNAL:
+        return True
+    if rule.condition == RuleCondition.ACUTE_DANGER:
+        return signal.acute_danger
+    if rule.condition == RuleCondition.CHILDREN:
+        this_year = timezone.localdate().year
+        minors = any(sp.birth_year and this_year - sp.birth_year < 18 for sp in persons)
+        return signal.children_involved or minors or any(sp.role == MemberRole.CHILD for sp in persons)
+    return False
+
+
+def _target(rule: RoutingRule, signal: Signal) -> tuple[Team | None, Network | None, str]:
+    if rule.target == RuleTarget.FIXED:
+        return rule.team, rule.network, ""
+    area = _covering(signal.postcode)
+    if area is None:
+        return None, None, _("no usable postcode")
+    if rule.target == RuleTarget.COVERING_TEAM:
+        team = Team.objects.filter(area, organisation=rule.organisation, active=True).distinct().first()
+        return team, None, _("postcode %(postcode)s") % {"postcode": signal.postcode[:4]}
+    network = Network.objects.filter(area, region=rule.region, active=True).distinct().first()
+    return None, network, _("postcode %(postcode)s") % {"postcode": signal.postcode[:4]}
+
+
+def fallback_rule(region_id: int) -> RoutingRule | None:
+    return (
+        RoutingRule.objects.filter(region_id=region_id, active=True, condition=RuleCondition.FALLBACK)
+        .exclude(team=None, network=None)
+        .first()
+    )
+
+
+def plan_activations(signal: Signal, household: Household) -> list[Activation]:
+    """Apply the region's rules: every matching rule activates its target, all at the same time."""
+    persons = list(signal.persons.all())
+    rules = RoutingRule.objects.filter(region=signal.region, active=True).select_related(
+        "team", "network", "organisation"
+    )
+    fallback = fallback_rule(signal.region_id)
+    made: dict[tuple[int | None, int | None, str], Activation] = {}
+    for rule in rules:
+        if rule.condition == RuleCondition.FALLBACK or not _applies(rule, signal, persons):
+            continue
+        team, network, why = _target(rule, signal)
+        reason = f"{rule.name}" + (f" ({why})" if why else "")
+        if team is None and network is None:
+            if fallback is None:
+                continue
+            team, network = fallback.team, fallback.network
+            reason = _("%(rule)s: nobody covers this (%(why)s), so the routing desk decides") % {
+                "rule": rule.name,
+                "why": why,
+            }
+        key = (team.pk if team else None, network.pk if network else None, rule.purpose)
+        if key in made:
+            continue
+        made[key] = Activation.objects.create(
+            signal=signal,
+            household=household,
+            team=team,
+            network=network,
+            purpose=rule.purpose,
+            rule=rule,
+            reason=reason[:300],
+            norm_working_days=rule.norm_working_days,
+            due_on=add_working_days(signal.received_at, rule.norm_working_days),
+            urgent=rule.urgent or signal.acute_danger,
+        )
+    if not made and fallback is not None:
+        made[(0, 0, "")] = Activation.objects.create(
+            signal=signal,
+            household=household,
+            team=fallback.team,
+            network=fallback.network,
+            purpose=fallback.purpose,
+            rule=fallback,
+            reason=fallback.name,
+            norm_working_days=fallback.norm_working_days,
+            due_on=add_working_days(signal.received_at, fallback.norm_working_days),
+            urgent=signal.acute_danger,
+        )
+    return list(made.values())
+
+
+def pending_signals(grace_minutes: int | None = None) -> list[int]:
+    """Signals stored but not routed: from the API at once, from the web form once the reporter had
+    time to confirm the recognition."""
+    minutes = settings.RECOGNITION_GRACE_MINUTES if grace_minutes is None else grace_minutes
+    cutoff = timezone.now() - timedelta(minutes=minutes)
+    return list(
+        Signal.objects.filter(status=SignalStatus.RECEIVED)
+        .filter(Q(channel="api") | Q(received_at__lte=cutoff))
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:500]
+    )
+
+
+def route_pending(grace_minutes: int | None = None) -> int:
+    return sum(finish(pk) for pk in pending_signals(grace_minutes))
+
+
+# --- What teams do with activations ---------------------------------------------------------------
+
+
+def may_act_on(actor: Actor, activation: Activation) -> bool:
+    membership = actor.membership
+    if membership is None or membership.role not in CASEWORK_ROLES:
+        return False
+    if activation.team_id is not None:
+        return activation.team_id == membership.team_id and activation.team.active  # type: ignore[union-attr]
+    return activation.network_id in actor.network_ids
+
+
+def _decide(actor: Actor, activation: Activation, status: str, **fields: object) -> None:
+    if not may_act_on(actor, activation):
+        raise PermissionDenied
+    updated = Activation.objects.filter(pk=activation.pk, status=ActivationStatus.OPEN).update(
+        status=status, decided_at=timezone.now(), decided_by=actor.user, **fields
+    )
+    if not updated:
+        raise ValidationError(_("Someone else already dealt with this."))
+    activation.refresh_from_db()
+
+
+def accept(actor: Actor, activation: Activation) -> None:
+    """ "Wij pakken dit op": the team or network becomes involved, which opens the household to it."""
+    with transaction.atomic():
+        _decide(actor, activation, ActivationStatus.ACCEPTED)
+        sharing.involve(
+            actor,
+            activation.household,
+            purpose=activation.purpose,
+            legal_basis=BASIS_FOR_PURPOSE.get(activation.purpose, LegalBasis.LEGAL_TASK),
+            started_on=timezone.localdate(),
+            team=activation.team,
+            network=activation.network,
+        )
+        households.add_event(
+            activation.household,
+            EventKind.ACCEPTED,
+            activation.party_name,
+            actor=actor,
+            signal=activation.signal,
+        )
+        record(
+            actor,
+            action="update",
+            object_type="activation",
+            object_id=str(activation.pk),
+            household_id=activation.household_id,
+            basis=f"{BASIS_FOR_PURPOSE.get(activation.purpose, LegalBasis.LEGAL_TASK)}:{activation.purpose}",
+        )
+
+
+def hand_back(actor: Actor, activation: Activation, reason: str) -> Activation:
+    """Not for us: with a reason, back to the routing desk, which sends it on. The clock keeps running."""
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise ValidationError(_("Explain in a sentence why this is not for your team."))
+    fallback = fallback_rule(activation.household.region_id)
+    if fallback is None or (fallback.team_id, fallback.network_id) == (
+        activation.team_id,
+        activation.network_id,
+    ):
+        raise ValidationError(_("The routing desk cannot hand back; send it on to the right partner."))
+    with transaction.atomic():
+        _decide(actor, activation, ActivationStatus.HANDED_BACK, handback_reason=reason)
+        successor = Activation.objects.create(
+            signal=activation.signal,
+            household=activation.household,
+            team=fallback.team,
+            network=fallback.network,
+            purpose=activation.purpose,
+            rule=fallback,
+            reason=_("Handed back by %(party)s: %(reason)s")
+            % {"party": activation.party_name, "reason": reason},
+            norm_working_days=activation.norm_working_days,
+            due_on=activation.due_on,
+            urgent=activation.urgent,
+            previous=activation,
+        )
+        households.add_event(
+            activation.household,
+            EventKind.HANDED_BACK,
+            activation.party_name,
+            actor=actor,
+            signal=activation.signal,
+        )
+        record(
+            actor,
+            action="update",
+            object_type="activation",
+            object_id=str(activation.pk),
+            household_id=activation.household_id,
+        )
+    return successor
+
+
+def send_on(
+    actor: Actor, activation: Activation, *, team: Team | None = None, network: Network | None = None
+) -> Activation:
+    """The routing desk (or whoever holds it) sends an activation to the right partner."""
+    if (team is None) == (network is None):
+        raise ValidationError(_("Choose one team or network."))
+    with transaction.atomic():
+        _decide(actor, activation, ActivationStatus.FORWARDED)
+        successor = Activation.objects.create(
+            signal=activation.signal,
+            household=activation.household,
+            team=team,
+            network=network,
+            purpose=activation.purpose,
+            rule=activation.rule,
+            reason=_("Sent on by %(party)s") % {"party": activation.party_name},
+            norm_working_days=activation.norm_working_days,
+            due_on=activation.due_on,
+            urgent=activation.urgent,
+            previous=activation,
+        )
+        households.add_event(
+            activation.household,
+            EventKind.REROUTED,
+            successor.party_name,
+            actor=actor,
+            signal=activation.signal,
+        )
+        record(
+            actor,
+            action="update",
+            object_type="activation",
+            object_id=str(activation.pk),
+            household_id=activation.household_id,
+        )
+    return successor
