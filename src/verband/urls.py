@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("verband.workspace.urls")),
     path("", include("verband.network.urls")),
     path("", include("verband.households.urls")),
+    path("", include("verband.signals.urls")),
     path("", include("verband.sharing.urls")),
     path("taal/", set_language, name="set_language"),
     path("api/v1/", api.urls),

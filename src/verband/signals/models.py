@@ -277,6 +277,10 @@ class Activation(models.Model):
         return f"{self.signal} → {self.party_name}"
 
     @property
+    def is_open(self) -> bool:
+        return self.status == ActivationStatus.OPEN
+
+    @property
     def party(self) -> Any:
         return self.team or self.network
 

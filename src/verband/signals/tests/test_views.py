@@ -1,0 +1,185 @@
+"""The intake form, recognition, the signal page and the inbox, per persona."""
+
+import pytest
+
+from verband.households.models import Person
+from verband.sharing.models import AccessLogEntry
+from verband.signals.models import Activation, Signal
+
+PERSONAS = ["involved", "colleague", "other_org", "manager", "anonymous"]
+
+
+def form_data(**extra):
+    data = {
+        "kind": "police_registration",
+        "description": "Buren hoorden geschreeuw; kind huilde op de trap.",
+        "violence_forms": ["physical"],
+        "children_involved": "on",
+        "postcode": "1012 ab",
+        "personen-TOTAL_FORMS": "2",
+        "personen-INITIAL_FORMS": "0",
+        "personen-0-role": "victim",
+        "personen-0-given_names": "Ana",
+        "personen-0-family_name": "van Damme",
+        "personen-0-birth_day": "1",
+        "personen-0-birth_month": "2",
+        "personen-0-birth_year": "1990",
+        "personen-0-sex": "unknown",
+        "personen-1-role": "perpetrator",
+        "personen-1-given_names": "Dirk",
+        "personen-1-family_name": "Vos",
+        "personen-1-sex": "unknown",
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_intake_form_per_persona(world, as_user, persona):
+    response = as_user(world.personas()[persona]).get("/meldingen/nieuw/")
+    expected = {"involved": 200, "colleague": 200, "other_org": 200, "manager": 403, "anonymous": 302}
+    assert response.status_code == expected[persona]
+
+
+def test_invalid_input_keeps_everything_typed_with_dutch_messages(world, as_user):
+    client = as_user(world.other_org)
+    data = form_data(**{"personen-0-bsn": "123456789", "personen-1-birth_day": "31", "postcode": "AB12"})
+    data["description"] = ""
+    response = client.post("/meldingen/nieuw/", data)
+    body = response.content.decode()
+    assert response.status_code == 200 and not Signal.objects.exists()
+    assert "Dit is geen geldig BSN" in body
+    assert "Vul een Nederlandse postcode in" in body
+    assert "Een gedeeltelijke geboortedatum heeft het jaar nodig" in body
+    assert 'value="van Damme"' in body and 'value="Dirk"' in body
+
+
+def test_adding_a_person_keeps_what_was_typed(world, as_user):
+    response = as_user(world.other_org).post("/meldingen/nieuw/", form_data(add_person="1"))
+    body = response.content.decode()
+    assert 'name="personen-2-family_name"' in body and 'value="van Damme"' in body
+    assert not Signal.objects.exists()
+
+
+def test_report_with_a_known_person_goes_through_recognition_to_the_household(world, as_user):
+    client = as_user(world.involved)  # involved with Anna's household: sees its history
+    response = client.post("/meldingen/nieuw/", form_data())
+    signal = Signal.objects.get()
+    assert response["Location"] == f"/meldingen/{signal.reference}/herkennen/"
+    page = client.get(response["Location"]).content.decode()
+    assert "Anna van Dam" in page and "geboortedatum met dag en maand omgewisseld" in page
+    assert "HH-T-0001" in page and "in de afgelopen 12 maanden" in page
+    anna = Person.objects.get(given_names="Anna")
+    victim, _perpetrator = signal.persons.all()
+    response = client.post(response["Location"], {f"persoon-{victim.pk}": str(anna.pk)})
+    assert response["Location"] == f"/meldingen/{signal.reference}/"
+    signal.refresh_from_db()
+    assert signal.household == world.household
+    assert AccessLogEntry.objects.filter(object_type="recognition", subject_person_id=anna.pk).exists()
+
+
+def test_reporter_without_involvement_does_not_see_the_history(world, as_user):
+    client = as_user(world.other_org)
+    response = client.post("/meldingen/nieuw/", form_data())
+    page = client.get(response["Location"]).content.decode()
+    assert "Anna van Dam" in page
+    assert "HH-T-0001" not in page and "Bekend in een huishouden" in page
+
+
+def test_recognition_must_choose_for_every_person(world, as_user):
+    client = as_user(world.other_org)
+    url = client.post("/meldingen/nieuw/", form_data())["Location"]
+    response = client.post(url, {})
+    assert response.status_code == 200
+    assert "Kies voor elke persoon" in response.content.decode()
+    assert Signal.objects.get().status == "received"
+
+
+def test_only_the_reporter_confirms_the_recognition(world, as_user):
+    url = as_user(world.other_org).post("/meldingen/nieuw/", form_data())["Location"]
+    assert as_user(world.involved).get(url).status_code == 404
+
+
+def _routed(world, as_user):
+    client = as_user(world.other_org)
+    url = client.post("/meldingen/nieuw/", form_data())["Location"]
+    signal = Signal.objects.get()
+    victim = signal.persons.get(role="victim")
+    client.post(url, {f"persoon-{victim.pk}": str(Person.objects.get(given_names="Anna").pk)})
+    signal.refresh_from_db()
+    return signal
+
+
+def test_signal_page_per_persona(world, as_user):
+    signal = _routed(world, as_user)
+    url = f"/meldingen/{signal.reference}/"
+    reporter = as_user(world.other_org).get(url).content.decode()
+    assert "Vervolg" in reporter and "geschreeuw" not in reporter  # feedback only
+    involved = as_user(world.involved).get(url).content.decode()  # addressed (Wijkteam Noord) and involved
+    assert "geschreeuw" in involved
+    assert as_user(world.colleague).get(url).status_code == 404
+    assert as_user(world.manager).get(url).status_code == 403
+    assert as_user(None).get(url).status_code == 302
+    assert AccessLogEntry.objects.filter(
+        object_type="signal", outcome="denied", username="colleague"
+    ).exists()
+
+
+def test_reporter_sees_who_took_it_up_and_nothing_more(world, as_user):
+    signal = _routed(world, as_user)
+    activation = signal.activations.get(team=world.team_vt)
+    as_user(world.vt).post(f"/werkbak/{activation.pk}/oppakken/")
+    page = as_user(world.other_org).get(f"/meldingen/{signal.reference}/").content.decode()
+    assert "Team Veiligheidsbeoordeling" in page and "heeft het op" in page
+    assert "Netwerk HG Testdorp" not in page  # not (yet) taken up: not told
+
+
+def test_inbox_shows_clocks_and_taking_up_opens_the_household(world, as_user):
+    signal = _routed(world, as_user)
+    client = as_user(world.vt)
+    page = client.get("/werkbak/").content.decode()
+    assert signal.household.reference in page and "nog 5 werkdagen" in page
+    assert client.get(f"/huishoudens/{signal.household.reference}/").status_code == 404
+    activation = signal.activations.get(team=world.team_vt)
+    response = client.post(f"/werkbak/{activation.pk}/oppakken/")
+    assert response["Location"] == f"/huishoudens/{signal.household.reference}/"
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_inbox_per_persona(world, as_user, persona):
+    _routed(world, as_user)
+    response = as_user(world.personas()[persona]).get("/werkbak/")
+    expected = {"involved": 200, "colleague": 200, "other_org": 200, "manager": 403, "anonymous": 302}
+    assert response.status_code == expected[persona]
+    if persona == "involved":
+        assert "Wijkteam Noord" in response.content.decode()
+    if persona == "colleague":
+        assert "Er wacht niets" in response.content.decode()
+
+
+def test_others_cannot_take_up_or_hand_back_someone_elses_activation(world, as_user):
+    signal = _routed(world, as_user)
+    activation = signal.activations.get(team=world.team_vt)
+    for user in (world.colleague, world.other_org):
+        assert as_user(user).post(f"/werkbak/{activation.pk}/oppakken/").status_code == 404
+        assert (
+            as_user(user).post(f"/werkbak/{activation.pk}/teruggeven/", {"reason": "x" * 20}).status_code
+            == 404
+        )
+    assert Activation.objects.get(pk=activation.pk).status == "open"
+
+
+def test_hand_back_without_reason_keeps_the_text_and_explains(world, as_user):
+    signal = _routed(world, as_user)
+    activation = signal.activations.get(team=world.team_a1)
+    client = as_user(world.involved)
+    response = client.post(f"/werkbak/{activation.pk}/teruggeven/", {"reason": "nee"})
+    body = response.content.decode()
+    assert response.status_code == 200 and "Leg in een zin uit" in body and ">nee</textarea>" in body
+    response = client.post(
+        f"/werkbak/{activation.pk}/teruggeven/", {"reason": "Gezin is verhuisd naar Zuid."}
+    )
+    assert response["Location"] == "/werkbak/"
+    desk = as_user(world.vt).get("/werkbak/").content.decode()
+    assert "Teruggegeven door" in desk and "Doorsturen naar" in desk

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from verband.signals import views
+
+app_name = "signals"
+urlpatterns = [
+    path("meldingen/nieuw/", views.intake_view, name="intake"),
+    path("meldingen/<str:reference>/", views.signal_view, name="detail"),
+    path("meldingen/<str:reference>/herkennen/", views.recognise_view, name="recognise"),
+    path("werkbak/", views.inbox_view, name="inbox"),
+    path("werkbak/<int:pk>/oppakken/", views.accept_view, name="accept"),
+    path("werkbak/<int:pk>/teruggeven/", views.hand_back_view, name="hand_back"),
+    path("werkbak/<int:pk>/doorsturen/", views.send_on_view, name="send_on"),
+]
