@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from verband.households.models import Household, HouseholdMember, member_sort_key
+from verband.households.addresses import address_text
+from verband.households.models import (
+    Address,
+    Household,
+    HouseholdEvent,
+    HouseholdMember,
+    Person,
+    Relation,
+    member_sort_key,
+)
 from verband.sharing.access import Actor, get_household_or_404, visible_involvements
 from verband.sharing.accesslog import Subject, record_many
 from verband.sharing.models import Involvement
@@ -60,10 +70,64 @@ def row_subjects(rows: list[HouseholdRow]) -> list[Subject]:
 
 
 @dataclass(frozen=True)
+class PersonRow:
+    person: Person
+    roles: list[str]
+    address: str
+    confidential: bool
+
+
+@dataclass(frozen=True)
+class RelationRow:
+    person: Person
+    label: str
+    other: Person
+    kind: str
+
+
+@dataclass(frozen=True)
 class HouseholdDetail:
     household: Household
     members: list[HouseholdMember]
     involvements: list[Involvement]
+    people: list[PersonRow] = field(default_factory=list)
+    relations: list[RelationRow] = field(default_factory=list)
+    events: list[HouseholdEvent] = field(default_factory=list)
+    activations: list[Any] = field(default_factory=list)
+    diagram: Any = None
+
+
+def _people(actor: Actor, members: list[HouseholdMember]) -> list[PersonRow]:
+    by_person: dict[int, PersonRow] = {}
+    for member in members:
+        person = member.person
+        if person.pk in by_person:
+            by_person[person.pk].roles.append(member.get_role_display())
+            continue
+        current = [a for a in person.addresses.all() if a.valid_until is None]
+        address = current[0] if current else None
+        by_person[person.pk] = PersonRow(
+            person=person,
+            roles=[member.get_role_display()],
+            address=address_text(actor, address) if address else "",
+            confidential=bool(address and address.confidential),
+        )
+    return list(by_person.values())
+
+
+def _relations(members: list[HouseholdMember]) -> list[RelationRow]:
+    people = {m.person_id: m.person for m in members}
+    rows = []
+    for relation in Relation.objects.filter(person_id__in=people, other_id__in=people).order_by("pk"):
+        rows.append(
+            RelationRow(
+                people[relation.person_id],
+                relation.get_kind_display(),
+                people[relation.other_id],
+                relation.kind,
+            )
+        )
+    return rows
 
 
 def open_household(actor: Actor, reference: str) -> HouseholdDetail:
@@ -71,13 +135,35 @@ def open_household(actor: Actor, reference: str) -> HouseholdDetail:
     household and each member shown."""
     household, basis = get_household_or_404(actor, reference)
     members = sorted(
-        HouseholdMember.objects.filter(household=household).select_related("person"), key=member_sort_key
+        HouseholdMember.objects.filter(household=household)
+        .select_related("person")
+        .prefetch_related(
+            Prefetch("person__addresses", queryset=Address.objects.prefetch_related("disclosures")),
+        ),
+        key=member_sort_key,
     )
     involvements = list(
         Involvement.objects.active()
         .filter(household=household)
-        .select_related("organisation", "team__organisation", "network")
+        .select_related("organisation", "team__organisation", "network", "created_by")
     )
+    from verband.signals.models import Activation, ActivationStatus
+    from verband.signals.selectors import clock_for
+
+    activations = list(
+        Activation.objects.filter(household=household, status=ActivationStatus.OPEN)
+        .select_related("team__organisation", "network")
+        .order_by("due_on")
+    )
+    for activation in activations:
+        activation.clock = clock_for(activation)  # type: ignore[attr-defined]
+    events = list(
+        household.events.select_related("organisation", "signal__source_organisation").order_by("-at", "-pk")[
+            :500
+        ]
+    )
+    people = _people(actor, members)
+    relations = _relations(members)
     subjects = [Subject(household_id=household.pk)] + [
         Subject(household_id=household.pk, person_id=pid) for pid in sorted({m.person_id for m in members})
     ]
@@ -89,4 +175,58 @@ def open_household(actor: Actor, reference: str) -> HouseholdDetail:
         subjects=subjects,
         basis=basis,
     )
-    return HouseholdDetail(household, members, involvements)
+    return HouseholdDetail(
+        household,
+        members,
+        involvements,
+        people=people,
+        relations=relations,
+        events=events,
+        activations=activations,
+        diagram=family_diagram(people, relations),
+    )
+
+
+@dataclass(frozen=True)
+class Diagram:
+    width: int
+    height: int
+    nodes: list[dict]
+    lines: list[dict]
+
+
+def family_diagram(people: list[PersonRow], relations: list[RelationRow]) -> Diagram | None:
+    """A small picture of who is related to whom: adults on the top row, children below. The same facts
+    are in the table next to it, which is what screen readers use."""
+    if not people:
+        return None
+    child_ids = {r.other.pk for r in relations if r.kind in ("parent_of", "grandparent_of", "guardian_of")}
+    adults = [p for p in people if p.person.pk not in child_ids]
+    children = [p for p in people if p.person.pk in child_ids]
+    box_w, gap = 150, 30
+    width = max(len(adults), len(children), 1) * (box_w + gap) + gap
+    positions: dict[int, tuple[int, int]] = {}
+    nodes = []
+    for row, group in enumerate((adults, children)):
+        offset = (width - (len(group) * (box_w + gap) - gap)) // 2
+        for index, item in enumerate(group):
+            x, y = offset + index * (box_w + gap), 20 + row * 110
+            positions[item.person.pk] = (x + box_w // 2, y + 25)
+            nodes.append(
+                {"x": x, "y": y, "w": box_w, "name": item.person.full_name, "role": ", ".join(item.roles)}
+            )
+    lines = []
+    for relation in relations:
+        (x1, y1), (x2, y2) = positions[relation.person.pk], positions[relation.other.pk]
+        lines.append(
+            {
+                "x1": x1,
+                "y1": y1,
+                "x2": x2,
+                "y2": y2,
+                "dashed": relation.kind == "ex_partner",
+                "label": relation.label,
+            }
+        )
+    height = 20 + (2 if children else 1) * 110
+    return Diagram(width, height, nodes, lines)

@@ -112,6 +112,16 @@ class Involvement(models.Model):
     def party(self) -> Any:
         return self.network or self.team or self.organisation
 
+    @property
+    def contact(self) -> dict[str, str]:
+        """Who to call: the person who took it up, and the contact point of the team (or its
+        organisation), network or organisation."""
+        points = [self.network, self.team, self.organisation, self.team.organisation if self.team else None]
+        phone = next((p.phone for p in points if p is not None and p.phone), "")
+        email = next((p.email for p in points if p is not None and p.email), "")
+        person = self.created_by.get_full_name() if self.created_by else ""
+        return {"phone": phone, "email": email, "person": person}
+
 
 class Channel(models.TextChoices):
     WEB = "web", _("Web")

@@ -93,3 +93,57 @@ def test_closed_team_no_longer_opens_its_households(world, as_user, client):
         f"/api/v1/households/{world.household.reference}", HTTP_AUTHORIZATION=f"Bearer {world.token_a}"
     )
     assert api.status_code == 404
+
+
+def _hide_annas_address(world):
+    from verband.households.models import Address
+
+    address = Address.objects.get(person__given_names="Anna")
+    address.street, address.house_number, address.postcode = "Geheimeweg", "7", "1013CD"
+    address.confidential = True
+    address.save()
+    return address
+
+
+def test_confidential_address_shows_as_geheim_adres(world, as_user):
+    _hide_annas_address(world)
+    body = as_user(world.involved).get(f"/huishoudens/{world.household.reference}/").content.decode()
+    assert "geheim adres" in body
+    assert "Geheimeweg" not in body and "1013" not in body
+
+
+def test_authorised_organisation_sees_the_confidential_address(world, as_user):
+    from verband.households.models import AddressDisclosure
+
+    address = _hide_annas_address(world)
+    AddressDisclosure.objects.create(address=address, organisation=world.org_a, basis="Opvang: noodzakelijk")
+    body = as_user(world.involved).get(f"/huishoudens/{world.household.reference}/").content.decode()
+    assert "Geheimeweg 7" in body
+
+
+def test_household_page_shows_relations_timeline_and_contacts(world, as_user):
+    from verband.households.models import HouseholdEvent
+
+    HouseholdEvent.objects.create(household=world.household, kind="note", summary="Huisbezoek gepland")
+    world.team_a1.phone = "010-5550001"
+    world.team_a1.save()
+    body = as_user(world.involved).get(f"/huishoudens/{world.household.reference}/").content.decode()
+    assert "Ouder van" in body and "<svg" in body
+    assert "Huisbezoek gepland" in body
+    assert "010-5550001" in body
+    assert "Dorpsstraat 12, 1012AB Testdorp" in body
+
+
+def test_household_page_query_count_does_not_grow_with_the_timeline(
+    world, as_user, django_assert_max_num_queries
+):
+    from verband.households.models import HouseholdEvent
+
+    client = as_user(world.involved)
+    url = f"/huishoudens/{world.household.reference}/"
+    client.get(url)
+    HouseholdEvent.objects.bulk_create(
+        [HouseholdEvent(household=world.household, kind="note", summary=f"Notitie {n}") for n in range(200)]
+    )
+    with django_assert_max_num_queries(20):
+        assert client.get(url).status_code == 200
