@@ -1,0 +1,248 @@
+"""`POST /signals` for partner systems, with an Idempotency-Key; `GET /signals/{reference}` for the
+follow-up the reporting organisation may know."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from pydantic import field_validator
+
+from verband.accounts.models import ApiScope
+from verband.api import AUTH_ERRORS, ErrorOut, error_response, require_scope
+from verband.households.models import MemberRole, Sex
+from verband.sharing.access import actor_for_request
+from verband.sharing.accesslog import record
+from verband.signals import selectors, services
+from verband.signals.models import ActivationStatus, Signal, SignalKind, ViolenceForm
+
+router = Router(tags=["signals"])
+
+PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+KindLiteral = Literal[tuple(SignalKind.values)]  # type: ignore[valid-type]
+RoleLiteral = Literal[tuple(MemberRole.values)]  # type: ignore[valid-type]
+SexLiteral = Literal[tuple(Sex.values)]  # type: ignore[valid-type]
+ViolenceLiteral = Literal[tuple(ViolenceForm.values)]  # type: ignore[valid-type]
+
+
+def _valid_postcode(value: str) -> str:
+    from verband.signals.forms import POSTCODE
+
+    if value.strip() and not POSTCODE.match(value):
+        raise ValueError(_("Enter a Dutch postcode, for example 3072 AB (or only the four digits)."))
+    return value.replace(" ", "").upper()
+
+
+def _no_nul(value: object) -> object:
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError(_("Null characters are not allowed."))
+    return value
+
+
+class PersonIn(Schema):
+    _nul = field_validator("*", mode="before")(classmethod(lambda cls, v: _no_nul(v)))
+    role: RoleLiteral  # type: ignore[valid-type]
+    family_name: str = Field(..., min_length=1, max_length=200)
+    given_names: str = Field("", max_length=200)
+    surname_prefix: str = Field("", max_length=20)
+    date_of_birth: str | None = Field(
+        None, description="ISO 8601, reduced precision allowed: 1990-03-12, 1990-03 or 1990; omit if unknown"
+    )
+    sex: SexLiteral = "unknown"  # type: ignore[valid-type]
+    bsn: str = Field("", max_length=11)
+    street: str = Field("", max_length=200)
+    house_number: str = Field("", max_length=20)
+    postcode: str = Field("", max_length=10)
+    city: str = Field("", max_length=100)
+    phone: str = Field("", max_length=40)
+
+    @field_validator("date_of_birth")
+    @classmethod
+    def _partial_date(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        match = PARTIAL_DATE.match(value)
+        if not match:
+            raise ValueError(_("Use 1990-03-12, 1990-03 or 1990."))
+        year, month, day = (int(part) if part else None for part in match.groups())
+        try:
+            date(year or 1, month or 1, day or 1)
+        except ValueError:
+            raise ValueError(_("This date does not exist.")) from None
+        if (year or 0) < 1900 or (year or 0) > timezone.localdate().year:
+            raise ValueError(_("The year must lie between 1900 and this year."))
+        return value
+
+    @field_validator("bsn")
+    @classmethod
+    def _bsn(cls, value: str) -> str:
+        from stdnum.nl import bsn
+
+        value = re.sub(r"[\s.]", "", value)
+        if value and not bsn.is_valid(value):
+            raise ValueError(_("This is not a valid BSN: it must be 9 digits and pass the eleven test."))
+        return value
+
+    @field_validator("postcode")
+    @classmethod
+    def _postcode(cls, value: str) -> str:
+        return _valid_postcode(value)
+
+    def as_input(self) -> services.PersonInput:
+        year = month = day = None
+        if self.date_of_birth:
+            parts = [int(p) if p else None for p in PARTIAL_DATE.match(self.date_of_birth).groups()]  # type: ignore[union-attr]
+            year, month, day = parts
+        return services.PersonInput(
+            role=self.role,
+            family_name=self.family_name,
+            given_names=self.given_names,
+            surname_prefix=self.surname_prefix,
+            birth_year=year,
+            birth_month=month,
+            birth_day=day,
+            sex=self.sex,
+            bsn=self.bsn,
+            street=self.street,
+            house_number=self.house_number,
+            postcode=self.postcode,
+            city=self.city,
+            phone=self.phone,
+        )
+
+
+class SignalIn(Schema):
+    _nul = field_validator("*", mode="before")(classmethod(lambda cls, v: _no_nul(v)))
+    kind: KindLiteral  # type: ignore[valid-type]
+    description: str = Field(..., min_length=1, max_length=20000)
+    persons: list[PersonIn] = Field(..., min_length=1, max_length=12)
+    reporter_name: str = Field("", max_length=200)
+    reporter_function: str = Field("", max_length=120)
+    reporter_phone: str = Field("", max_length=40)
+    anonymous_to_household: bool = False
+    violence_forms: list[ViolenceLiteral] = Field(default_factory=list)  # type: ignore[valid-type]
+    children_involved: bool = False
+    children_witness: bool = False
+    weapon_mentioned: bool = False
+    acute_danger: bool = False
+    occurred_on: date | None = None
+    location: str = Field("", max_length=200)
+    postcode: str = Field("", max_length=10)
+
+    @field_validator("postcode")
+    @classmethod
+    def _postcode(cls, value: str) -> str:
+        return _valid_postcode(value)
+
+    @field_validator("occurred_on")
+    @classmethod
+    def _not_future(cls, value: date | None) -> date | None:
+        if value and (value > timezone.localdate() or value.year < 1900):
+            raise ValueError(_("The date must lie between 1900 and today."))
+        return value
+
+
+class TakenUpOut(Schema):
+    organisation: str
+    on: datetime
+
+
+class SignalOut(Schema):
+    reference: str
+    status: str = Field(..., description="received (stored, being routed) or routed")
+    received_at: datetime
+    taken_up_by: list[TakenUpOut] = Field(
+        default_factory=list, description="Organisations that took up the follow-up; nothing more"
+    )
+
+
+def _out(signal: Signal) -> dict:
+    taken = [
+        {"organisation": str(a.team.organisation if a.team else a.network), "on": a.decided_at}
+        for a in signal.activations.filter(status=ActivationStatus.ACCEPTED).select_related(
+            "team__organisation", "network"
+        )
+    ]
+    return {
+        "reference": signal.reference,
+        "status": signal.status,
+        "received_at": signal.received_at,
+        "taken_up_by": taken,
+    }
+
+
+@router.post(
+    "/signals",
+    response={200: SignalOut, 201: SignalOut, 409: ErrorOut, 422: ErrorOut, **AUTH_ERRORS},
+    summary="Register a signal (report, advice request, police registration, self-referral)",
+    description=(
+        "Stored before anything else happens, then recognised and routed. Send an `Idempotency-Key` header "
+        "(up to 100 characters): the same key from the same organisation returns the signal stored the "
+        "first time (200) instead of a second one; the same key with a different body is a 409."
+    ),
+)
+def create_signal(request: HttpRequest, payload: SignalIn) -> HttpResponse | Status:
+    require_scope(request, ApiScope.SIGNALS_WRITE)
+    actor = actor_for_request(request)
+    key = request.headers.get("Idempotency-Key", "").strip() or None
+    if key is not None and (len(key) > 100 or not key.isprintable()):
+        return error_response(
+            request, 422, "invalid", _("The Idempotency-Key must be at most 100 characters.")
+        )
+    data = services.SignalInput(
+        kind=payload.kind,
+        description=payload.description,
+        persons=[p.as_input() for p in payload.persons],
+        reporter_name=payload.reporter_name,
+        reporter_function=payload.reporter_function,
+        reporter_phone=payload.reporter_phone,
+        anonymous_to_household=payload.anonymous_to_household,
+        violence_forms=list(payload.violence_forms),
+        children_involved=payload.children_involved,
+        children_witness=payload.children_witness,
+        weapon_mentioned=payload.weapon_mentioned,
+        acute_danger=payload.acute_danger,
+        occurred_on=payload.occurred_on,
+        location=payload.location,
+        postcode=payload.postcode,
+    )
+    try:
+        signal, created = services.receive(actor, data, idempotency_key=key)
+    except services.IdempotencyConflict:
+        return error_response(
+            request, 409, "conflict", _("This Idempotency-Key was used before for a different signal.")
+        )
+    if created:
+        try:
+            services.finish(signal.pk, actor)
+        except Exception:  # the signal is stored; the worker routes it later
+            import logging
+
+            logging.getLogger(__name__).exception("Routing %s failed; the worker retries", signal.reference)
+        signal.refresh_from_db()
+    return Status(201 if created else 200, _out(signal))
+
+
+@router.get(
+    "/signals/{reference}",
+    response={200: SignalOut, **AUTH_ERRORS},
+    summary="The follow-up of a signal your organisation reported",
+)
+def get_signal(request: HttpRequest, reference: str) -> dict:
+    require_scope(request, ApiScope.SIGNALS_WRITE)
+    actor = actor_for_request(request)
+    signal, access = selectors.get_signal_or_404(actor, reference)
+    record(
+        actor,
+        action="view",
+        object_type="signal_feedback",
+        object_id=signal.reference,
+        household_id=signal.household_id if access == "full" else None,
+    )
+    return _out(signal)
