@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -11,7 +12,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from verband.accounts.models import ApiToken, hash_token
 from verband.accounts.twofactor import DEMO_DEVICE_NAME
 from verband.demo import region
-from verband.households.models import Household, HouseholdMember, Person
+from verband.demo.households import HOUSEHOLDS, H
+from verband.households.models import Household
 from verband.network.models import CoverageArea, Membership, Network, Organisation, Region, Team
 from verband.sharing import services as sharing_services
 from verband.sharing.access import SYSTEM
@@ -107,22 +109,125 @@ def load_demo_region() -> Region:
         token.set_token(raw)
         token.save()
 
-    for reference, members, involvements in region.HOUSEHOLDS:
-        household, created = Household.objects.get_or_create(reference=reference, defaults={"region": rr})
-        if created:
-            for given, prefix, family, born, role in members:
-                person = Person(given_names=given, surname_prefix=prefix, family_name=family)
-                person.set_birth_date(born)
-                person.save()
-                HouseholdMember.objects.create(household=household, person=person, role=role)
-        for kind, party, purpose, basis, started in involvements:
-            sharing_services.involve(
-                SYSTEM,
-                household,
-                purpose=purpose,
-                legal_basis=basis,
-                started_on=started,
-                team=teams[party] if kind == "team" else None,
-                network=networks[party] if kind == "network" else None,
-            )
+    _routing_rules(rr, orgs, teams, networks)
+    for spec in HOUSEHOLDS:
+        if not Household.objects.filter(reference=spec.reference).exists():
+            _household(rr, spec, orgs, teams, networks)
     return rr
+
+
+def _routing_rules(rr: Region, orgs: dict, teams: dict, networks: dict) -> None:
+    from verband.signals.models import RoutingRule
+
+    for order, (name, condition, target, org, team, network, purpose, days, urgent) in enumerate(
+        region.ROUTING_RULES, start=1
+    ):
+        RoutingRule.objects.update_or_create(
+            region=rr,
+            name=name,
+            defaults={
+                "condition": condition,
+                "target": target,
+                "organisation": orgs[org] if org else None,
+                "team": teams[team] if team else None,
+                "network": networks[network] if network else None,
+                "purpose": purpose,
+                "norm_working_days": days,
+                "urgent": urgent,
+                "order": order,
+            },
+        )
+
+
+def _household(rr: Region, spec: H, orgs: dict, teams: dict, networks: dict) -> None:
+    """One demo household with its people, relations, addresses, involvements and signals, written through
+    the same services a report uses."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from verband.households import services as households
+    from verband.households.models import AddressDisclosure, HouseholdEvent, Relation
+    from verband.sharing.access import Actor
+    from verband.sharing.models import Channel, Involvement
+    from verband.signals import services as signals
+    from verband.signals.models import Activation, MatchState
+
+    household = Household.objects.create(reference=spec.reference, region=rr)
+    people = []
+    for index, p in enumerate(spec.persons):
+        year, month, day = (
+            (p.born.year, p.born.month, p.born.day) if isinstance(p.born, date) else (p.born, None, None)
+        )
+        if index == spec.hidden:
+            street, number, postcode = spec.hidden_address
+            address = {"street": street, "house_number": number, "postcode": postcode, "city": "Rotterdam",
+                       "confidential": True}  # fmt: skip
+        else:
+            address = {"street": spec.street, "house_number": spec.number, "postcode": spec.postcode,
+                       "city": "Rotterdam"}  # fmt: skip
+        person = households.create_person(
+            given_names=p.given, surname_prefix=p.prefix, family_name=p.family, birth_year=year,
+            birth_month=month, birth_day=day, sex=p.sex, address=address,
+        )  # fmt: skip
+        if index == spec.hidden:
+            for org in spec.disclosed_to:
+                AddressDisclosure.objects.create(
+                    address=person.addresses.get(),
+                    organisation=orgs[org],
+                    basis="Veiligheid slachtoffer (demo)",
+                )
+        households.add_member(household, person, p.role)
+        people.append(person)
+    for a, b, kind in spec.relations:
+        Relation.objects.create(person=people[a], other=people[b], kind=kind)
+    for kind, party, purpose, basis, started in spec.involvements:
+        sharing_services.involve(
+            SYSTEM, household, purpose=purpose, legal_basis=basis, started_on=started,
+            team=teams[party] if kind == "team" else None, network=networks[party] if kind == "network" else None,
+        )  # fmt: skip
+    now = timezone.now()
+    for s in sorted(spec.signals, key=lambda s: -s.days_ago):
+        source = orgs[s.source]
+        actor = Actor(channel=Channel.SYSTEM, organisation=source)
+        persons = [
+            signals.PersonInput(
+                role=spec.persons[i].role,
+                family_name=people[i].family_name,
+                given_names=people[i].given_names,
+                surname_prefix=people[i].surname_prefix,
+                birth_year=people[i].birth_year,
+                birth_month=people[i].birth_month,
+                birth_day=people[i].birth_day,
+            )  # fmt: skip
+            for i in s.about
+        ]
+        data = signals.SignalInput(
+            kind=s.kind, description=s.text, persons=persons, violence_forms=list(s.violence),
+            children_involved=any(spec.persons[i].role == "child" for i in s.about), acute_danger=s.acute,
+            weapon_mentioned=s.weapon, postcode=spec.postcode, reporter_name=f"Demo-melder {source.short_name}",
+        )  # fmt: skip
+        signal, _created = signals.receive(actor, data)
+        received = now - timedelta(days=s.days_ago)
+        type(signal).objects.filter(pk=signal.pk).update(received_at=received)
+        for sp, i in zip(signal.persons.order_by("position"), s.about, strict=True):
+            sp.person, sp.match_state = people[i], MatchState.CONFIRMED
+            sp.save(update_fields=["person", "match_state"])
+        signals.finish(signal.pk)
+        HouseholdEvent.objects.filter(signal=signal).update(at=received)
+        for activation in Activation.objects.filter(signal=signal):
+            party = activation.team or activation.network
+            if party is None or not s.was_taken_up(party.name):
+                continue
+            taken_on = received + timedelta(days=1)
+            Activation.objects.filter(pk=activation.pk).update(status="accepted", decided_at=taken_on)
+            involvement = sharing_services.involve(
+                SYSTEM, household, purpose=activation.purpose,
+                legal_basis=signals.BASIS_FOR_PURPOSE.get(activation.purpose, "legal_task"),
+                started_on=taken_on.date(), team=activation.team, network=activation.network,
+            )  # fmt: skip
+            Involvement.objects.filter(pk=involvement.pk).update(started_on=taken_on.date())
+            households.add_event(
+                household, "accepted", party.name, organisation=getattr(party, "organisation", None),
+                signal=signal, at=taken_on,
+            )  # fmt: skip

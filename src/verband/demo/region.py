@@ -3,7 +3,6 @@ people and invented households. Loading it is idempotent: running it twice chang
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 # (name, short name, kind, description, phone, email)
@@ -223,6 +222,17 @@ USERS: list[tuple[Any, ...]] = [
         [],
         False,
     ),
+    (
+        "vt.triage",
+        "Noor",
+        "Hendriks",
+        "Veilig Thuis",
+        "Team Advies en Melding",
+        "professional",
+        "Medewerker routeringsdesk",
+        [],
+        False,
+    ),
     ("politie", "Mark", "Jansen", "Politie", "Basisteam Feijenoord", "professional", "Wijkagent", [], False),
     (
         "enver",
@@ -299,67 +309,16 @@ API_TOKENS: list[tuple[Any, ...]] = [
     ),
 ]
 
-# (reference, [(given, prefix, family, birth date, role)], [(party kind, party name, purpose, basis, started)])
-HOUSEHOLDS: list[tuple[Any, ...]] = [
-    (
-        "HH-2026-0001",
-        [
-            ("Elif", "", "Demir", date(1991, 4, 12), "victim"),
-            ("Kemal", "", "Demir", date(1988, 9, 3), "perpetrator"),
-            ("Deniz", "", "Demir", date(2015, 2, 20), "child"),
-            ("Mila", "", "Demir", date(2019, 11, 5), "child"),
-        ],
-        [
-            ("team", "Wijkteam Feijenoord", "help", "legal_task", date(2026, 9, 14)),
-            ("team", "Team Onderzoek Zuid", "safety_assessment", "legal_task", date(2026, 9, 10)),
-            (
-                "network",
-                "Netwerk Huiselijk Geweld Rotterdam-Zuid",
-                "case_direction",
-                "covenant",
-                date(2026, 9, 21),
-            ),
-        ],
-    ),
-    (
-        "HH-2026-0002",
-        [
-            ("Sandra", "de", "Groot", date(1979, 6, 30), "victim"),
-            ("Patrick", "de", "Groot", date(1977, 1, 17), "perpetrator"),
-            ("Kevin", "de", "Groot", date(2010, 8, 8), "child"),
-        ],
-        [
-            ("team", "Wijkteam Charlois", "help", "legal_task", date(2026, 6, 2)),
-            ("team", "Team Onderzoek Zuid", "monitoring", "legal_task", date(2026, 5, 28)),
-        ],
-    ),
-    (
-        "HH-2026-0003",
-        [
-            ("Shanice", "", "Pinas", date(1996, 3, 9), "parent"),
-            ("Jayden", "", "Pinas", date(2012, 12, 1), "child"),
-            ("Romano", "", "Pinas", date(2014, 7, 22), "child"),
-        ],
-        [
-            (
-                "network",
-                "Kernteam pilot Laagdrempelige specialistische zorg",
-                "help",
-                "consent",
-                date(2026, 8, 1),
-            ),
-            ("team", "Team Rotterdam-Zuid", "help", "consent", date(2026, 8, 1)),
-        ],
-    ),
-    (
-        "HH-2026-0004",
-        [
-            ("Ingrid", "van den", "Berg", date(1958, 10, 2), "victim"),
-            ("Tom", "van den", "Berg", date(1985, 5, 14), "perpetrator"),
-        ],
-        [
-            ("team", "Basisteam Feijenoord", "criminal_justice", "legal_task", date(2026, 10, 30)),
-            ("team", "Team Advies en Melding", "safety_assessment", "legal_task", date(2026, 10, 31)),
-        ],
-    ),
-]
+# (name, condition, target, organisation, team, network, purpose, working days, urgent)
+ROUTING_RULES: list[tuple[Any, ...]] = [
+    ("Elke melding: veiligheidsbeoordeling door Veilig Thuis", "every", "covering_team", "Veilig Thuis", None,
+     None, "safety_assessment", 5, False),
+    ("Elke melding: het lokale netwerk voor hulp", "every", "covering_network", None, None, None, "help", 2,
+     False),
+    ("Kinderen betrokken: het wijkteam van de postcode", "children", "covering_team", "Wijkteams", None, None,
+     "help", 2, False),
+    ("Acuut gevaar: crisisinterventie", "acute", "fixed", None, "Crisisinterventieteam (CIT)", None,
+     "protection", 0, True),
+    ("Routeringsdesk Veilig Thuis", "fallback", "fixed", None, "Team Advies en Melding", None,
+     "safety_assessment", 1, False),
+]  # fmt: skip

@@ -179,7 +179,7 @@ def _out(signal: Signal) -> dict:
 
 @router.post(
     "/signals",
-    response={200: SignalOut, 201: SignalOut, 409: ErrorOut, 422: ErrorOut, **AUTH_ERRORS},
+    response={200: SignalOut, 201: SignalOut, 400: ErrorOut, 409: ErrorOut, 422: ErrorOut, **AUTH_ERRORS},
     summary="Register a signal (report, advice request, police registration, self-referral)",
     description=(
         "Stored before anything else happens, then recognised and routed. Send an `Idempotency-Key` header "
@@ -231,7 +231,7 @@ def create_signal(request: HttpRequest, payload: SignalIn) -> HttpResponse | Sta
 
 @router.get(
     "/signals/{reference}",
-    response={200: SignalOut, **AUTH_ERRORS},
+    response={200: SignalOut, **AUTH_ERRORS, 404: ErrorOut},
     summary="The follow-up of a signal your organisation reported",
 )
 def get_signal(request: HttpRequest, reference: str) -> dict:

@@ -340,9 +340,20 @@ def _target(rule: RoutingRule, signal: Signal) -> tuple[Team | None, Network | N
     if area is None:
         return None, None, _("no usable postcode")
     if rule.target == RuleTarget.COVERING_TEAM:
-        team = Team.objects.filter(area, organisation=rule.organisation, active=True).distinct().first()
+        team = (
+            Team.objects.filter(area, organisation=rule.organisation, active=True)
+            .distinct()
+            .order_by("name")
+            .first()
+        )
         return team, None, _("postcode %(postcode)s") % {"postcode": signal.postcode[:4]}
-    network = Network.objects.filter(area, region=rule.region, active=True).distinct().first()
+    # Standing networks before pilots, so a pilot covering the same area does not take every signal.
+    network = (
+        Network.objects.filter(area, region=rule.region, active=True)
+        .distinct()
+        .order_by("is_pilot", "name")
+        .first()
+    )
     return None, network, _("postcode %(postcode)s") % {"postcode": signal.postcode[:4]}
 
 

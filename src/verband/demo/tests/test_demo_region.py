@@ -60,6 +60,29 @@ def test_demo_region_has_what_the_issue_asks(db):
         assert ApiToken.objects.usable().filter(organisation__kind=kind).exists()
 
 
+def test_demo_households_in_different_states(db):
+    from verband.households.models import Address, Relation
+    from verband.signals.models import Activation, RoutingRule, Signal
+
+    load_demo_region()
+    assert Household.objects.count() >= 20
+    assert Relation.objects.count() >= 30
+    assert Address.objects.filter(confidential=True, disclosures__isnull=False).exists()
+    assert set(RoutingRule.objects.values_list("condition", flat=True)) == {
+        "every",
+        "children",
+        "acute",
+        "fallback",
+    }
+    assert (
+        Activation.objects.filter(status="open").exists()
+        and Activation.objects.filter(status="accepted").exists()
+    )
+    repeat = Household.objects.get(reference="HH-2026-0018")
+    assert Signal.objects.filter(household=repeat).count() == 3
+    assert all(s.status == "routed" for s in Signal.objects.all())
+
+
 def test_demo_users_sign_in_with_the_published_password_and_token(db, client):
     load_demo_region()
     assert User.objects.get(username="wt.feijenoord").check_password(region.DEMO_PASSWORD)
