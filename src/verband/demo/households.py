@@ -63,6 +63,7 @@ class H:
 ZUID = "Netwerk Huiselijk Geweld Rotterdam-Zuid"
 PILOT = "Kernteam pilot Laagdrempelige specialistische zorg"
 
+# fmt: off
 HOUSEHOLDS: tuple[H, ...] = (
     H(
         "HH-2026-0001",
@@ -99,7 +100,7 @@ HOUSEHOLDS: tuple[H, ...] = (
                 taken_up=("Team Onderzoek Zuid", ZUID),
             ),
         ),
-    ),  # fmt: skip
+    ),
     H(
         "HH-2026-0002",
         "Wolphaertsbocht",
@@ -115,7 +116,7 @@ HOUSEHOLDS: tuple[H, ...] = (
             ("team", "Wijkteam Charlois", "help", "legal_task", date(2026, 6, 2)),
             ("team", "Team Onderzoek Zuid", "monitoring", "legal_task", date(2026, 5, 28)),
         ),
-    ),  # fmt: skip
+    ),
     H(
         "HH-2026-0003",
         "Groene Hilledijk",
@@ -131,7 +132,7 @@ HOUSEHOLDS: tuple[H, ...] = (
             ("network", PILOT, "help", "consent", date(2026, 8, 1)),
             ("team", "Team Rotterdam-Zuid", "help", "consent", date(2026, 8, 1)),
         ),
-    ),  # fmt: skip
+    ),
     H(
         "HH-2026-0004",
         "Dordtsestraatweg",
@@ -157,7 +158,7 @@ HOUSEHOLDS: tuple[H, ...] = (
                 ("financial", "elder_abuse", "physical"),
             ),
         ),
-    ),  # fmt: skip
+    ),
     H(
         "HH-2026-0005",
         "Pretorialaan",
@@ -182,7 +183,7 @@ HOUSEHOLDS: tuple[H, ...] = (
                 ("physical", "coercive_control", "witnessing"),
             ),
         ),
-    ),  # fmt: skip
+    ),
     H(
         "HH-2026-0006",
         "Wielewaalstraat",
@@ -234,7 +235,7 @@ HOUSEHOLDS: tuple[H, ...] = (
                 ("psychological", "witnessing"),
             ),
         ),
-    ),  # fmt: skip
+    ),
     H(
         "HH-2026-0007",
         "Zuidplein",
@@ -262,7 +263,7 @@ HOUSEHOLDS: tuple[H, ...] = (
                 taken_up=("Crisisinterventieteam (CIT)",),
             ),
         ),
-    ),  # fmt: skip
+    ),
     H(
         "HH-2026-0008",
         "Slaghekstraat",
@@ -290,7 +291,7 @@ HOUSEHOLDS: tuple[H, ...] = (
         hidden=0,
         hidden_address=("(opvanglocatie)", "1", "3011AA"),
         disclosed_to=("Arosa", "Veilig Thuis"),
-    ),  # fmt: skip
+    ),
     H(
         "HH-2026-0009",
         "Mathenesserweg",
@@ -313,7 +314,7 @@ HOUSEHOLDS: tuple[H, ...] = (
                 ("physical",),
             ),
         ),
-    ),  # fmt: skip
+    ),
     H(
         "HH-2026-0010",
         "Beijerlandselaan",
@@ -345,7 +346,7 @@ HOUSEHOLDS: tuple[H, ...] = (
                 taken_up=(ZUID, "Team Onderzoek Zuid"),
             ),
         ),
-    ),  # fmt: skip
+    ),
     H(
         "HH-2026-0011",
         "Putselaan",
@@ -371,7 +372,7 @@ HOUSEHOLDS: tuple[H, ...] = (
                 stalled=("Wijkteam Feijenoord", ZUID),
             ),
         ),
-    ),  # fmt: skip
+    ),
     H(
         "HH-2026-0012",
         "Strevelsweg",
@@ -394,7 +395,7 @@ HOUSEHOLDS: tuple[H, ...] = (
                 ("physical", "neglect", "elder_abuse"),
             ),
         ),
-    ),  # fmt: skip
+    ),
     H(
         "HH-2026-0013",
         "Oranjeboomstraat",
@@ -418,7 +419,7 @@ HOUSEHOLDS: tuple[H, ...] = (
                 taken_up=("Team Onderzoek Zuid",),
             ),
         ),
-    ),  # fmt: skip
+    ),
     H(
         "HH-2026-0014",
         "Vlietlandplein",
@@ -443,7 +444,7 @@ HOUSEHOLDS: tuple[H, ...] = (
                 taken_up=("Wijkteam IJsselmonde",),
             ),
         ),
-    ),  # fmt: skip
+    ),
     H(
         "HH-2026-0015",
         "Kruisplein",
@@ -466,7 +467,7 @@ HOUSEHOLDS: tuple[H, ...] = (
                 ("stalking", "coercive_control"),
             ),
         ),
-    ),  # fmt: skip
+    ),
     H(
         "HH-2026-0016",
         "Brede Hilledijk",
@@ -496,7 +497,7 @@ HOUSEHOLDS: tuple[H, ...] = (
                 ("physical", "witnessing"),
             ),
         ),
-    ),  # fmt: skip
+    ),
     H(
         "HH-2026-0017",
         "Bergweg",
@@ -520,7 +521,7 @@ HOUSEHOLDS: tuple[H, ...] = (
                 taken_up=("Wijkteam Noord",),
             ),
         ),
-    ),  # fmt: skip
+    ),
     H(
         "HH-2026-0018",
         "Carnisseweg",
@@ -561,7 +562,7 @@ HOUSEHOLDS: tuple[H, ...] = (
                 ("physical", "witnessing"),
             ),
         ),
-    ),  # fmt: skip
+    ),
     H(
         "HH-2026-0019",
         "Slinge",
@@ -588,7 +589,7 @@ HOUSEHOLDS: tuple[H, ...] = (
         hidden=0,
         hidden_address=("(beschermd wonen)", "2", "3012AB"),
         disclosed_to=("Fier",),
-    ),  # fmt: skip
+    ),
     H(
         "HH-2026-0020",
         "Zwaanshals",
@@ -613,5 +614,6 @@ HOUSEHOLDS: tuple[H, ...] = (
                 taken_up=("Wijkteam Noord",),
             ),
         ),
-    ),  # fmt: skip
+    ),
 )
+# fmt: on

@@ -161,15 +161,30 @@ def _household(rr: Region, spec: H, orgs: dict, teams: dict, networks: dict) -> 
         )
         if index == spec.hidden:
             street, number, postcode = spec.hidden_address
-            address = {"street": street, "house_number": number, "postcode": postcode, "city": "Rotterdam",
-                       "confidential": True}  # fmt: skip
+            address = {
+                "street": street,
+                "house_number": number,
+                "postcode": postcode,
+                "city": "Rotterdam",
+                "confidential": True,
+            }
         else:
-            address = {"street": spec.street, "house_number": spec.number, "postcode": spec.postcode,
-                       "city": "Rotterdam"}  # fmt: skip
+            address = {
+                "street": spec.street,
+                "house_number": spec.number,
+                "postcode": spec.postcode,
+                "city": "Rotterdam",
+            }
         person = households.create_person(
-            given_names=p.given, surname_prefix=p.prefix, family_name=p.family, birth_year=year,
-            birth_month=month, birth_day=day, sex=p.sex, address=address,
-        )  # fmt: skip
+            given_names=p.given,
+            surname_prefix=p.prefix,
+            family_name=p.family,
+            birth_year=year,
+            birth_month=month,
+            birth_day=day,
+            sex=p.sex,
+            address=address,
+        )
         if index == spec.hidden:
             for org in spec.disclosed_to:
                 AddressDisclosure.objects.create(
@@ -183,9 +198,14 @@ def _household(rr: Region, spec: H, orgs: dict, teams: dict, networks: dict) -> 
         Relation.objects.create(person=people[a], other=people[b], kind=kind)
     for kind, party, purpose, basis, started in spec.involvements:
         sharing_services.involve(
-            SYSTEM, household, purpose=purpose, legal_basis=basis, started_on=started,
-            team=teams[party] if kind == "team" else None, network=networks[party] if kind == "network" else None,
-        )  # fmt: skip
+            SYSTEM,
+            household,
+            purpose=purpose,
+            legal_basis=basis,
+            started_on=started,
+            team=teams[party] if kind == "team" else None,
+            network=networks[party] if kind == "network" else None,
+        )
     now = timezone.now()
     for s in sorted(spec.signals, key=lambda s: -s.days_ago):
         source = orgs[s.source]
@@ -199,14 +219,20 @@ def _household(rr: Region, spec: H, orgs: dict, teams: dict, networks: dict) -> 
                 birth_year=people[i].birth_year,
                 birth_month=people[i].birth_month,
                 birth_day=people[i].birth_day,
-            )  # fmt: skip
+            )
             for i in s.about
         ]
         data = signals.SignalInput(
-            kind=s.kind, description=s.text, persons=persons, violence_forms=list(s.violence),
-            children_involved=any(spec.persons[i].role == "child" for i in s.about), acute_danger=s.acute,
-            weapon_mentioned=s.weapon, postcode=spec.postcode, reporter_name=f"Demo-melder {source.short_name}",
-        )  # fmt: skip
+            kind=s.kind,
+            description=s.text,
+            persons=persons,
+            violence_forms=list(s.violence),
+            children_involved=any(spec.persons[i].role == "child" for i in s.about),
+            acute_danger=s.acute,
+            weapon_mentioned=s.weapon,
+            postcode=spec.postcode,
+            reporter_name=f"Demo-melder {source.short_name}",
+        )
         signal, _created = signals.receive(actor, data)
         received = now - timedelta(days=s.days_ago)
         type(signal).objects.filter(pk=signal.pk).update(received_at=received)
@@ -216,18 +242,26 @@ def _household(rr: Region, spec: H, orgs: dict, teams: dict, networks: dict) -> 
         signals.finish(signal.pk)
         HouseholdEvent.objects.filter(signal=signal).update(at=received)
         for activation in Activation.objects.filter(signal=signal):
-            party = activation.team or activation.network
-            if party is None or not s.was_taken_up(party.name):
+            activated = activation.team or activation.network
+            if activated is None or not s.was_taken_up(activated.name):
                 continue
             taken_on = received + timedelta(days=1)
             Activation.objects.filter(pk=activation.pk).update(status="accepted", decided_at=taken_on)
             involvement = sharing_services.involve(
-                SYSTEM, household, purpose=activation.purpose,
+                SYSTEM,
+                household,
+                purpose=activation.purpose,
                 legal_basis=signals.BASIS_FOR_PURPOSE.get(activation.purpose, "legal_task"),
-                started_on=taken_on.date(), team=activation.team, network=activation.network,
-            )  # fmt: skip
+                started_on=taken_on.date(),
+                team=activation.team,
+                network=activation.network,
+            )
             Involvement.objects.filter(pk=involvement.pk).update(started_on=taken_on.date())
             households.add_event(
-                household, "accepted", party.name, organisation=getattr(party, "organisation", None),
-                signal=signal, at=taken_on,
-            )  # fmt: skip
+                household,
+                "accepted",
+                activated.name,
+                organisation=getattr(activated, "organisation", None),
+                signal=signal,
+                at=taken_on,
+            )
