@@ -570,7 +570,7 @@ HOUSEHOLDS: tuple[H, ...] = (
         "3085EX",
         (
             P("Kim", "", "Hoekstra", date(2007, 6, 3), "victim", "female"),
-            P("Peter", "", "Hoekstra", date(1970, 1, 1), "perpetrator", "male"),
+            P("Gerard", "", "Hoekstra", date(1970, 1, 1), "perpetrator", "male"),
         ),
         ((1, 0, "parent_of"),),
         (),
