@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -38,8 +38,34 @@ class HouseholdOut(Schema):
     members: list[MemberOut]
 
 
+class PersonOut(Schema):
+    person_id: int
+    name: str
+    roles: list[str]
+    date_of_birth: str | None
+    address: str = Field(
+        ..., description='Current address, or "geheim adres" when it is confidential for you'
+    )
+
+
+class RelationOut(Schema):
+    person_id: int
+    relation: str
+    other_person_id: int
+
+
+class EventOut(Schema):
+    at: datetime
+    kind: str
+    summary: str
+    signal: str | None
+
+
 class HouseholdDetailOut(HouseholdOut):
     involvements: list[InvolvementOut]
+    persons: list[PersonOut]
+    relations: list[RelationOut]
+    timeline: list[EventOut]
 
 
 def _members(members: list[HouseholdMember]) -> list[dict]:
@@ -94,5 +120,28 @@ def get_household(request: HttpRequest, reference: str) -> dict:
                 "started_on": i.started_on,
             }
             for i in detail.involvements
+        ],
+        "persons": [
+            {
+                "person_id": row.person.pk,
+                "name": row.person.full_name,
+                "roles": row.roles,
+                "date_of_birth": row.person.birth_iso,
+                "address": row.address,
+            }
+            for row in detail.people
+        ],
+        "relations": [
+            {"person_id": r.person.pk, "relation": r.kind, "other_person_id": r.other.pk}
+            for r in detail.relations
+        ],
+        "timeline": [
+            {
+                "at": e.at,
+                "kind": e.kind,
+                "summary": e.signal.get_kind_display() if e.kind == "signal" and e.signal else e.summary,
+                "signal": e.signal.reference if e.signal else None,
+            }
+            for e in detail.events
         ],
     }

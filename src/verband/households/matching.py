@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import jellyfish
 from django.db.models import Count
@@ -41,6 +42,7 @@ PRIOR_LOG2 = -9.0
 MAX_BLOCKED = 400
 
 
+@lru_cache(maxsize=100_000)
 def fold(text: str) -> str:
     """Lower case without accents or punctuation: "Özdemir-Jansen" → "ozdemir jansen"."""
     text = unicodedata.normalize("NFKD", text or "")
@@ -49,6 +51,7 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=100_000)
 def split_surname(prefix: str, family: str) -> tuple[str, str]:
     """The prefix and core of a Dutch surname, however it was typed: ("", "van der Berg"),
     ("van der", "Berg") and ("", "Berg, van der") all give ("van der", "berg")."""
@@ -65,11 +68,13 @@ def split_surname(prefix: str, family: str) -> tuple[str, str]:
     return prefix, family
 
 
+@lru_cache(maxsize=100_000)
 def phonetic(text: str) -> str:
     squashed = fold(text).replace(" ", "").replace("'", "")
     return jellyfish.metaphone(squashed)[:8] if squashed else ""
 
 
+@lru_cache(maxsize=100_000)
 def first_name(given: str) -> str:
     parts = fold(given).split()
     return parts[0] if parts else ""
@@ -130,10 +135,15 @@ def blocking_keys(d: Description, *, query: bool = False) -> set[str]:
         if not sound:
             continue
         letters = initials(given, explicit)
-        if letters:
+        # Name with initial is a wide block on a national register; a query uses it only when it has no
+        # year of birth to narrow the name down with.
+        if letters and not (query and d.birth_year):
             keys.add(f"n:{sound}|{letters[0]}")
         if d.birth_year:
             keys.add(f"y:{sound}|{d.birth_year}")
+        given_sound = phonetic(first_name(given))
+        if given_sound:
+            keys.add(f"g:{given_sound}|{sound}")
     if d.bsn:
         keys.add(f"s:{d.bsn}")
     for postcode, number, _street in d.addresses:
