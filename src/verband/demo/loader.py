@@ -98,6 +98,9 @@ def load_demo_region() -> Region:
 
             user.user_permissions.set(
                 Permission.objects.filter(content_type__app_label__in=["network", "accounts"])
+                | Permission.objects.filter(
+                    content_type__app_label="signals", content_type__model="routingrule"
+                )
             )
 
     for org_short, name, raw, scopes in region.API_TOKENS:

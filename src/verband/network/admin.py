@@ -46,6 +46,7 @@ class TeamAdmin(admin.ModelAdmin):
 @admin.register(Network)
 class NetworkAdmin(admin.ModelAdmin):
     list_display = ["name", "is_pilot", "active"]
+    search_fields = ["name"]
     filter_horizontal = ["organisations"]
     inlines = [CoverageInline]
 

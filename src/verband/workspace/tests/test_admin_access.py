@@ -111,3 +111,28 @@ def test_functional_admin_cannot_touch_a_superuser(world, as_user):
     client = _functional_admin(world, as_user)
     response = client.post(f"/beheer/django/accounts/user/{boss.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
+
+
+def test_routing_rules_are_configuration_the_functional_admin_edits(world, as_user):
+    from django.contrib.auth.models import Permission
+
+    from verband.signals.models import RoutingRule
+
+    world.admin.user_permissions.set(Permission.objects.filter(content_type__model="routingrule"))
+    client = as_user(world.admin)
+    assert "Routeringsdesk" in client.get("/beheer/django/signals/routingrule/").content.decode()
+    rule = RoutingRule.objects.get(name="Elke melding: veiligheidsbeoordeling")
+    page = client.get(f"/beheer/django/signals/routingrule/{rule.pk}/change/")
+    assert page.status_code == 200
+    data = {
+        "region": world.region.pk, "name": rule.name, "condition": "every", "target": "fixed",
+        "team": world.team_vt.pk, "purpose": "safety_assessment", "norm_working_days": "3", "order": "1",
+        "active": "on",
+    }  # fmt: skip
+    assert client.post(f"/beheer/django/signals/routingrule/{rule.pk}/change/", data).status_code == 302
+    rule.refresh_from_db()
+    assert rule.norm_working_days == 3
+    data["network"] = world.network.pk  # a team and a network: refused with a message
+    response = client.post(f"/beheer/django/signals/routingrule/{rule.pk}/change/", data)
+    assert response.status_code == 200 and "óf een team óf een netwerk" in response.content.decode()
+    assert client.get("/beheer/django/signals/signal/").status_code == 404  # personal data: not here
