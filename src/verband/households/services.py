@@ -18,6 +18,7 @@ from verband.households.models import (
     HouseholdEvent,
     HouseholdMember,
     Person,
+    Relation,
 )
 from verband.network.models import Organisation, Region
 from verband.sharing.access import Actor
@@ -51,6 +52,8 @@ def create_person(
     sex: str = "unknown",
     bsn: str = "",
     phone: str = "",
+    languages: str = "",
+    interpreter_needed: bool = False,
     address: dict | None = None,
 ) -> Person:
     person = Person(
@@ -63,6 +66,8 @@ def create_person(
         sex=sex or "unknown",
         bsn=bsn,
         phone=phone,
+        languages=languages,
+        interpreter_needed=interpreter_needed,
     )
     person.save()
     if address:
@@ -144,3 +149,33 @@ def add_event(
 
 
 __all__ = ["EventKind", "add_address", "add_event", "add_member", "create_person", "new_household"]
+
+
+def add_relation(actor: Actor, household: Household, person_id: int, other_id: int, kind: str) -> Relation:
+    """Record how two members of this household are related; logged for both."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from verband.households.models import RelationKind
+    from verband.sharing.accesslog import Subject, record_many
+
+    members = set(household.members.values_list("person_id", flat=True))
+    if person_id not in members or other_id not in members:
+        raise ValidationError(_("Both persons must be members of this household."))
+    if person_id == other_id:
+        raise ValidationError(_("Choose two different persons."))
+    if kind not in RelationKind.values:
+        raise ValidationError(_("Choose a relation."))
+    with transaction.atomic():
+        relation, created = Relation.objects.get_or_create(person_id=person_id, other_id=other_id, kind=kind)
+        if created:
+            add_event(household, EventKind.NOTE, f"{relation.person} — {relation.get_kind_display()} — {relation.other}",
+                      actor=actor)  # fmt: skip
+        record_many(
+            actor,
+            action="update",
+            object_type="relation",
+            object_id=str(relation.pk),
+            subjects=[Subject(household.pk, person_id), Subject(household.pk, other_id)],
+        )
+    return relation

@@ -4,4 +4,7 @@ from verband.households import views
 
 app_name = "households"
 
-urlpatterns = [path("huishoudens/<str:reference>/", views.household_view, name="detail")]
+urlpatterns = [
+    path("huishoudens/<str:reference>/", views.household_view, name="detail"),
+    path("huishoudens/<str:reference>/relaties/", views.relation_view, name="relation"),
+]

@@ -1,15 +1,37 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from verband.households import services
+from verband.households.models import RelationKind
 from verband.households.selectors import open_household
 from verband.network.models import CASEWORK_ROLES
-from verband.sharing.access import actor_for_request
+from verband.sharing.access import actor_for_request, get_household_or_404
 from verband.workspace.roles import role_required
 
 
 @role_required(*CASEWORK_ROLES)
-def household_view(request: HttpRequest, reference: str) -> HttpResponse:
+def household_view(request: HttpRequest, reference: str, relation_error: str = "") -> HttpResponse:
     detail = open_household(actor_for_request(request), reference)
-    return render(request, "households/household.html", {"detail": detail})
+    context = {"detail": detail, "relation_kinds": RelationKind.choices, "relation_error": relation_error}
+    return render(request, "households/household.html", context)
+
+
+@role_required(*CASEWORK_ROLES)
+@require_POST
+def relation_view(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = actor_for_request(request)
+    household, _basis = get_household_or_404(actor, reference, action="update")
+    try:
+        person, other = int(request.POST.get("person", "")), int(request.POST.get("other", ""))
+        services.add_relation(actor, household, person, other, request.POST.get("kind", ""))
+    except (ValueError, ValidationError) as exc:
+        message = " ".join(exc.messages) if isinstance(exc, ValidationError) else _("Choose two persons.")
+        return household_view(request, reference, relation_error=message)
+    messages.success(request, _("The relation is recorded."))
+    return redirect("households:detail", reference=reference)

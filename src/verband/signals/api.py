@@ -61,6 +61,8 @@ class PersonIn(Schema):
     postcode: str = Field("", max_length=10)
     city: str = Field("", max_length=100)
     phone: str = Field("", max_length=40)
+    languages: str = Field("", max_length=200)
+    interpreter_needed: bool = False
 
     @field_validator("date_of_birth")
     @classmethod
@@ -114,6 +116,8 @@ class PersonIn(Schema):
             postcode=self.postcode,
             city=self.city,
             phone=self.phone,
+            languages=self.languages,
+            interpreter_needed=self.interpreter_needed,
         )
 
 

@@ -95,6 +95,11 @@ class PersonForm(forms.Form):
     house_number = forms.CharField(label=_("House number"), required=False, max_length=20)
     postcode = forms.CharField(label=_("Postcode"), required=False, max_length=10)
     city = forms.CharField(label=_("City"), required=False, max_length=100)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
+    languages = forms.CharField(
+        label=_("Languages"), required=False, max_length=200, help_text=_("For example: Arabic, Dutch")
+    )
+    interpreter_needed = forms.BooleanField(label=_("Needs an interpreter"), required=False)
 
     def clean_bsn(self) -> str:
         value = re.sub(r"[\s.]", "", self.cleaned_data.get("bsn", ""))
@@ -154,6 +159,9 @@ class PersonForm(forms.Form):
             house_number=d.get("house_number", ""),
             postcode=d.get("postcode", ""),
             city=d.get("city", ""),
+            phone=d.get("phone", ""),
+            languages=d.get("languages", ""),
+            interpreter_needed=d.get("interpreter_needed", False),
         )
 
 

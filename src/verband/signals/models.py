@@ -139,6 +139,8 @@ class SignalPerson(models.Model):
     postcode = models.CharField(_("postcode"), max_length=7, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    languages = models.CharField(_("languages"), max_length=200, blank=True)
+    interpreter_needed = models.BooleanField(_("needs an interpreter"), default=False)
     person = models.ForeignKey(
         "households.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="signal_mentions"
     )

@@ -65,6 +65,8 @@ class PersonInput:
     postcode: str = ""
     city: str = ""
     phone: str = ""
+    languages: str = ""
+    interpreter_needed: bool = False
 
 
 @dataclass
@@ -283,6 +285,8 @@ def _settle_person(sp: SignalPerson) -> None:
             sex=sp.sex,
             bsn=sp.bsn if sp.bsn and not Person.objects.filter(bsn=sp.bsn).exists() else "",
             phone=sp.phone,
+            languages=sp.languages,
+            interpreter_needed=sp.interpreter_needed,
             address=address,
         )
         if sp.match_state == MatchState.PENDING:
@@ -291,6 +295,16 @@ def _settle_person(sp: SignalPerson) -> None:
     else:
         person = Person.objects.prefetch_related("addresses").get(pk=sp.person_id)
         sp.person = person
+        # What the reporter adds about contact and language is kept; nothing known is erased by a blank.
+        updates = {
+            name: getattr(sp, name)
+            for name in ("phone", "languages")
+            if getattr(sp, name) and getattr(sp, name) != getattr(person, name)
+        }
+        if sp.interpreter_needed and not person.interpreter_needed:
+            updates["interpreter_needed"] = True
+        if updates:
+            Person.objects.filter(pk=person.pk).update(**updates)
         if address and not any(a.confidential for a in person.addresses.all() if a.valid_until is None):
             # A reported new address is recorded; a confidential current one is never overwritten by it.
             households.add_address(person, **address)

@@ -147,3 +147,39 @@ def test_household_page_query_count_does_not_grow_with_the_timeline(
     )
     with django_assert_max_num_queries(20):
         assert client.get(url).status_code == 200
+
+
+def test_involved_professional_records_a_relation(world, as_user):
+    from verband.households.models import Relation
+    from verband.sharing.models import AccessLogEntry
+
+    anna = world.household.members.get(role="victim").person
+    bram = world.household.members.get(role="child").person
+    Relation.objects.all().delete()
+    client = as_user(world.involved)
+    url = f"/huishoudens/{world.household.reference}/relaties/"
+    response = client.post(url, {"person": anna.pk, "other": bram.pk, "kind": "parent_of"})
+    assert response.status_code == 302
+    assert Relation.objects.filter(person=anna, other=bram, kind="parent_of").exists()
+    assert AccessLogEntry.objects.filter(object_type="relation", subject_person_id=bram.pk).exists()
+    same = client.post(url, {"person": anna.pk, "other": anna.pk, "kind": "sibling"})
+    assert same.status_code == 200 and "Kies twee verschillende personen." in same.content.decode()
+    stranger = world.other_household.members.get().person
+    outside = client.post(url, {"person": anna.pk, "other": stranger.pk, "kind": "partner"})
+    assert "Beide personen moeten gezinslid zijn" in outside.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("colleague", 404), ("other_org", 404), ("manager", 403), ("anonymous", 302)]
+)
+def test_others_cannot_record_relations(world, as_user, persona, status):
+    from verband.households.models import Relation
+
+    anna = world.household.members.get(role="victim").person
+    bram = world.household.members.get(role="child").person
+    before = Relation.objects.count()
+    response = as_user(world.personas()[persona]).post(
+        f"/huishoudens/{world.household.reference}/relaties/",
+        {"person": anna.pk, "other": bram.pk, "kind": "sibling"},
+    )
+    assert response.status_code == status and Relation.objects.count() == before
