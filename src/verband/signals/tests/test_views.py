@@ -183,3 +183,38 @@ def test_hand_back_without_reason_keeps_the_text_and_explains(world, as_user):
     assert response["Location"] == "/werkbak/"
     desk = as_user(world.vt).get("/werkbak/").content.decode()
     assert "Teruggegeven door" in desk and "Doorsturen naar" in desk
+
+
+@pytest.mark.parametrize(("persona", "status"), [("manager", 403), ("anonymous", 302), ("colleague", 404)])
+@pytest.mark.parametrize("action", ["oppakken", "teruggeven", "doorsturen"])
+def test_inbox_actions_per_persona(world, as_user, persona, status, action):
+    signal = _routed(world, as_user)
+    activation = signal.activations.get(team=world.team_vt)
+    response = as_user(world.personas()[persona]).post(
+        f"/werkbak/{activation.pk}/{action}/",
+        {"reason": "Niet voor ons team, echt niet.", "party": f"team:{world.team_a2.pk}"},
+    )
+    assert response.status_code == status
+    assert Activation.objects.get(pk=activation.pk).status == "open"
+
+
+def test_routing_desk_sends_on(world, as_user):
+    signal = _routed(world, as_user)
+    activation = signal.activations.get(team=world.team_a1)
+    as_user(world.involved).post(
+        f"/werkbak/{activation.pk}/teruggeven/", {"reason": "Gezin is verhuisd naar Zuid."}
+    )
+    desk_item = Activation.objects.get(previous=activation)
+    response = as_user(world.vt).post(
+        f"/werkbak/{desk_item.pk}/doorsturen/", {"party": f"team:{world.team_a2.pk}"}
+    )
+    assert response["Location"] == "/werkbak/"
+    forwarded = Activation.objects.get(previous=desk_item)
+    assert forwarded.team == world.team_a2
+    assert "Wijkteam Zuid" in as_user(world.colleague).get("/werkbak/").content.decode()
+
+
+@pytest.mark.parametrize(("persona", "status"), [("manager", 403), ("anonymous", 302), ("colleague", 404)])
+def test_recognition_step_per_persona(world, as_user, persona, status):
+    url = as_user(world.other_org).post("/meldingen/nieuw/", form_data())["Location"]
+    assert as_user(world.personas()[persona]).get(url).status_code == status
