@@ -501,40 +501,37 @@ def accept(actor: Actor, activation: Activation) -> None:
         )
 
 
-def hand_back(actor: Actor, activation: Activation, reason: str) -> Activation:
-    """Not for us: with a reason, back to the routing desk, which sends it on. The clock keeps running."""
-    reason = reason.strip()
-    if len(reason) < 10:
-        raise ValidationError(_("Explain in a sentence why this is not for your team."))
-    fallback = fallback_rule(activation.household.region_id)
-    if fallback is None or (fallback.team_id, fallback.network_id) == (
-        activation.team_id,
-        activation.network_id,
-    ):
-        raise ValidationError(_("The routing desk cannot hand back; send it on to the right partner."))
+def _pass_on(
+    actor: Actor,
+    activation: Activation,
+    *,
+    status: str,
+    team: Team | None,
+    network: Network | None,
+    rule: RoutingRule | None,
+    reason: str,
+    event: str,
+    **decision: object,
+) -> Activation:
+    """Close this activation and open its successor for another party, keeping the purpose and the
+    deadline: the household's clock keeps running while it is passed on."""
     with transaction.atomic():
-        _decide(actor, activation, ActivationStatus.HANDED_BACK, handback_reason=reason)
+        _decide(actor, activation, status, **decision)
         successor = Activation.objects.create(
             signal=activation.signal,
             household=activation.household,
-            team=fallback.team,
-            network=fallback.network,
+            team=team,
+            network=network,
             purpose=activation.purpose,
-            rule=fallback,
-            reason=_("Handed back by %(party)s: %(reason)s")
-            % {"party": activation.party_name, "reason": reason},
+            rule=rule,
+            reason=reason[:300],
             norm_working_days=activation.norm_working_days,
             due_on=activation.due_on,
             urgent=activation.urgent,
             previous=activation,
         )
-        households.add_event(
-            activation.household,
-            EventKind.HANDED_BACK,
-            activation.party_name,
-            actor=actor,
-            signal=activation.signal,
-        )
+        party = activation.party_name if event == EventKind.HANDED_BACK else successor.party_name
+        households.add_event(activation.household, event, party, actor=actor, signal=activation.signal)
         record(
             actor,
             action="update",
@@ -543,6 +540,27 @@ def hand_back(actor: Actor, activation: Activation, reason: str) -> Activation:
             household_id=activation.household_id,
         )
     return successor
+
+
+def hand_back(actor: Actor, activation: Activation, reason: str) -> Activation:
+    """Not for us: with a reason, back to the routing desk, which sends it on."""
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise ValidationError(_("Explain in a sentence why this is not for your team."))
+    desk = fallback_rule(activation.household.region_id)
+    if desk is None or (desk.team_id, desk.network_id) == (activation.team_id, activation.network_id):
+        raise ValidationError(_("The routing desk cannot hand back; send it on to the right partner."))
+    return _pass_on(
+        actor,
+        activation,
+        status=ActivationStatus.HANDED_BACK,
+        team=desk.team,
+        network=desk.network,
+        rule=desk,
+        reason=_("Handed back by %(party)s: %(reason)s") % {"party": activation.party_name, "reason": reason},
+        event=EventKind.HANDED_BACK,
+        handback_reason=reason,
+    )
 
 
 def send_on(
@@ -551,33 +569,13 @@ def send_on(
     """The routing desk (or whoever holds it) sends an activation to the right partner."""
     if (team is None) == (network is None):
         raise ValidationError(_("Choose one team or network."))
-    with transaction.atomic():
-        _decide(actor, activation, ActivationStatus.FORWARDED)
-        successor = Activation.objects.create(
-            signal=activation.signal,
-            household=activation.household,
-            team=team,
-            network=network,
-            purpose=activation.purpose,
-            rule=activation.rule,
-            reason=_("Sent on by %(party)s") % {"party": activation.party_name},
-            norm_working_days=activation.norm_working_days,
-            due_on=activation.due_on,
-            urgent=activation.urgent,
-            previous=activation,
-        )
-        households.add_event(
-            activation.household,
-            EventKind.REROUTED,
-            successor.party_name,
-            actor=actor,
-            signal=activation.signal,
-        )
-        record(
-            actor,
-            action="update",
-            object_type="activation",
-            object_id=str(activation.pk),
-            household_id=activation.household_id,
-        )
-    return successor
+    return _pass_on(
+        actor,
+        activation,
+        status=ActivationStatus.FORWARDED,
+        team=team,
+        network=network,
+        rule=activation.rule,
+        reason=_("Sent on by %(party)s") % {"party": activation.party_name},
+        event=EventKind.REROUTED,
+    )
