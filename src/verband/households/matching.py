@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -39,7 +40,7 @@ PREFIXES = sorted(
 # Above this probability a candidate is shown; auto-linking needs more than probability (see below).
 CANDIDATE_THRESHOLD = 0.5
 PRIOR_LOG2 = -9.0
-MAX_BLOCKED = 400
+MAX_BLOCKED = 150
 
 
 @lru_cache(maxsize=100_000)
@@ -183,22 +184,26 @@ def _compare_names(query: Description, known: Description, evidence: Evidence) -
         evidence.add(5, _("family name sounds alike (%(a)s ~ %(b)s)") % {"a": q_core, "b": k_core})
     elif family >= 0.8:
         evidence.add(2, _("family name looks alike"))
+    elif family >= 0.7:
+        evidence.add(-4)
     else:
-        evidence.add(-5)
+        evidence.add(-8)
     if q_prefix and k_prefix and q_prefix != k_prefix:
         evidence.add(-1)
     if q_first and k_first:
         given = _similar(q_first, k_first)
         if q_first == k_first:
             evidence.add(6, _("given name equal"))
-        elif given >= 0.9 or (phonetic(q_first) == phonetic(k_first) and given >= 0.75):
+        elif given >= 0.9 or (phonetic(q_first) == phonetic(k_first) and given >= 0.8):
             evidence.add(4, _("given name sounds alike (%(a)s ~ %(b)s)") % {"a": q_first, "b": k_first})
         elif given >= 0.8:
             evidence.add(1.5, _("given name looks alike"))
+        elif given < 0.6:
+            evidence.add(-8)  # another name altogether: twins and cousins share the rest
         elif q_first[0] == k_first[0]:
-            evidence.add(-1)
+            evidence.add(-2)
         else:
-            evidence.add(-4)
+            evidence.add(-5)
     else:
         q_init, k_init = (
             initials(query.given_names, query.initials),
@@ -308,6 +313,12 @@ class Candidate:
         }
 
 
+DESCRIPTION_FIELDS = (
+    "given_names", "surname_prefix", "family_name", "initials", "birth_year", "birth_month", "birth_day", "sex",
+    "bsn",
+)  # fmt: skip
+
+
 def describe(person: object) -> Description:
     """A register person (with prefetched `addresses`) as a Description."""
     addresses = tuple(
@@ -346,18 +357,24 @@ def blocked_person_ids(query: Description, limit: int = MAX_BLOCKED) -> list[int
 
 def find_candidates(query: Description, limit: int = 5) -> list[Candidate]:
     """The most likely register persons for a description, best first, above the threshold."""
-    from verband.households.models import Person
+    from verband.households.models import Address, Person
 
     ids = blocked_person_ids(query)
     if not ids:
         return []
-    persons = Person.objects.filter(pk__in=ids).prefetch_related("addresses")
+    # Plain rows, not model instances: a lookup reads up to MAX_BLOCKED persons and must stay fast.
+    addresses: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    for row in Address.objects.filter(person_id__in=ids).values_list(
+        "person_id", "postcode", "house_number", "street"
+    ):
+        addresses[row[0]].append(row[1:])
+    fields = ("pk", *DESCRIPTION_FIELDS)
     scored = []
-    for person in persons:
-        known = describe(person)
+    for row in Person.objects.filter(pk__in=ids).values_list(*fields):
+        known = Description(*row[1:], addresses=tuple(addresses[row[0]]))  # type: ignore[misc]
         score, reasons = compare(query, known)
         if score >= CANDIDATE_THRESHOLD:
-            scored.append(Candidate(person.pk, score, reasons, strong_evidence(query, known)))
+            scored.append(Candidate(row[0], score, reasons, strong_evidence(query, known)))
     scored.sort(key=lambda c: (-c.score, c.person_id))
     return scored[:limit]
 
