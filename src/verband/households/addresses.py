@@ -21,7 +21,3 @@ def may_see_address(actor: Actor, address: Address) -> bool:
 
 def address_text(actor: Actor, address: Address) -> str:
     return address.one_line if may_see_address(actor, address) else _("confidential address")
-
-
-def visible_postcode(actor: Actor, address: Address) -> str:
-    return address.postcode if may_see_address(actor, address) else ""
