@@ -174,12 +174,16 @@ def _register_routers() -> None:
     from verband.accounts.api import router as accounts_router
     from verband.households.api import router as households_router
     from verband.network.api import router as network_router
+    from verband.plans.api import router as plans_router
+    from verband.safety.api import router as safety_router
     from verband.signals.api import router as signals_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", network_router)
     api.add_router("/", households_router)
     api.add_router("/", signals_router)
+    api.add_router("/", safety_router)
+    api.add_router("/", plans_router)
 
 
 _register_routers()

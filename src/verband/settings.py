@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "verband.network",
     "verband.households",
     "verband.signals",
+    "verband.safety",
+    "verband.plans",
     "verband.sharing",
     "verband.workspace",
     "verband.demo",
@@ -232,6 +234,15 @@ WORKER_INTERVAL_SECONDS = env_int(
     "deadlines and escalations).",
     group="Signals and routing",
     minimum=1,
+)
+
+INSTRUMENTS_DIR = env_str(
+    "VERBAND_INSTRUMENTS_DIR",
+    "",
+    "A folder with the region's own instrument files (*.yaml, *.yml, *.json), e.g. a licensed risk "
+    "assessment checklist; loaded next to the built-in neutral screening and Balansmodel. See "
+    "docs/instruments.md. Invalid files are skipped and reported by `manage.py check_instruments`.",
+    group="Safety",
 )
 
 SESSION_IDLE_MINUTES = env_int(

@@ -161,12 +161,18 @@ def build_world() -> World:
         admin=make_user("beheer", org_a, Role.FUNCTIONAL_ADMIN, is_staff=True),
         coordinator=coordinator,
         token_a=_token(org_a, "Systeem A", ["network:read", "households:read"]),
-        token_b=_token(org_b, "Systeem B", ["network:read", "households:read"]),
+        token_b=_token(
+            org_b, "Systeem B", ["network:read", "households:read", "safety:write", "plans:write"]
+        ),
         token_a_network_only=_token(org_a, "Systeem A beperkt", ["network:read"]),
         org_vt=org_vt,
         team_vt=team_vt,
         vt=make_user("vt", org_vt, Role.PROFESSIONAL, team_vt),
-        token_vt=_token(org_vt, "VT-systeem", ["network:read", "households:read", "signals:write"]),
+        token_vt=_token(
+            org_vt,
+            "VT-systeem",
+            ["network:read", "households:read", "signals:write", "safety:write", "plans:write"],
+        ),
     )
 
 

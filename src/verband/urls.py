@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("verband.network.urls")),
     path("", include("verband.households.urls")),
     path("", include("verband.signals.urls")),
+    path("", include("verband.safety.urls")),
+    path("", include("verband.plans.urls")),
     path("", include("verband.sharing.urls")),
     path("taal/", set_language, name="set_language"),
     path("api/v1/", api.urls),

@@ -42,6 +42,8 @@ class ApiScope(models.TextChoices):
     NETWORK_READ = "network:read", _("Read the network (partners, teams, coverage)")
     HOUSEHOLDS_READ = "households:read", _("Read households the organisation is involved with")
     SIGNALS_WRITE = "signals:write", _("Register signals (reports, advice requests)")
+    SAFETY_WRITE = "safety:write", _("Record safety assessments and danger facts")
+    PLANS_WRITE = "plans:write", _("Report progress on family plan actions")
 
 
 TOKEN_PREFIX = "vbd_"  # noqa: S105 - a prefix, not a secret

@@ -299,13 +299,13 @@ API_TOKENS: list[tuple[Any, ...]] = [
         "Politie",
         "Politiesysteem (demo)",
         "vbd_demo_politie_rotterdam",
-        ["network:read", "households:read", "signals:write"],
+        ["network:read", "households:read", "signals:write", "safety:write", "plans:write"],
     ),
     (
         "Veilig Thuis",
         "Veilig Thuis registratiesysteem (demo)",
         "vbd_demo_veiligthuis_rotterdam",
-        ["network:read", "households:read", "signals:write"],
+        ["network:read", "households:read", "signals:write", "safety:write", "plans:write"],
     ),
 ]
 

@@ -313,6 +313,10 @@ class EventKind(models.TextChoices):
     INVOLVED = "involved", _("Partner involved")
     MEMBER_ADDED = "member_added", _("Member added")
     NOTE = "note", _("Note")
+    ASSESSMENT = "assessment", _("Safety assessment")
+    DANGER = "danger", _("Danger for professionals")
+    PLAN = "plan", _("Family plan")
+    REGIE = "regie", _("Regie")
 
 
 class HouseholdEvent(models.Model):

@@ -17,8 +17,20 @@ from verband.workspace.roles import role_required
 
 @role_required(*CASEWORK_ROLES)
 def household_view(request: HttpRequest, reference: str, relation_error: str = "") -> HttpResponse:
-    detail = open_household(actor_for_request(request), reference)
-    context = {"detail": detail, "relation_kinds": RelationKind.choices, "relation_error": relation_error}
+    from verband.plans.selectors import regie_panel
+    from verband.safety.selectors import safety_summary
+
+    actor = actor_for_request(request)
+    detail = open_household(actor, reference)
+    people = [row.person for row in detail.people]
+    context = {
+        "detail": detail,
+        "household": detail.household,
+        "summary": safety_summary(detail.household, people),
+        "regie": regie_panel(actor, detail.household),
+        "relation_kinds": RelationKind.choices,
+        "relation_error": relation_error,
+    }
     return render(request, "households/household.html", context)
 
 

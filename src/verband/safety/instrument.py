@@ -117,6 +117,33 @@ def built_in() -> list[Instrument]:
     return [load(path) for path in sorted(BUILT_IN.glob("*.y*ml"))]
 
 
+def region_files() -> list[Path]:
+    """The region's own instrument files, from VERBAND_INSTRUMENTS_DIR."""
+    from django.conf import settings
+
+    folder = Path(settings.INSTRUMENTS_DIR) if settings.INSTRUMENTS_DIR else None
+    if folder is None or not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml", ".json") and p.is_file())
+
+
+def available() -> dict[str, Instrument]:
+    """Every instrument a professional can fill in: the built-in ones and the region's valid files (a
+    region file with the code of a built-in one replaces it). Invalid files are left out and logged;
+    `manage.py check_instruments` says what is wrong with them."""
+    import logging
+
+    found = {i.code: i for i in built_in()}
+    for path in region_files():
+        try:
+            instrument = load(path)
+        except InstrumentError as exc:
+            logging.getLogger(__name__).warning("%s", exc)
+            continue
+        found[instrument.code] = instrument
+    return found
+
+
 @dataclass
 class Result:
     instrument: str

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from verband.households.models import Household
-from verband.network.models import CASEWORK_ROLES, Membership, Organisation
+from verband.network.models import CASEWORK_ROLES, Membership, Network, Organisation
 from verband.sharing.models import Channel, Involvement
 
 if TYPE_CHECKING:
@@ -170,3 +170,33 @@ def get_household_or_404(actor: Actor, reference: str, *, action: str = "view") 
         )
         raise Http404
     return household, basis
+
+
+def memberships_seeing(household: Household) -> QuerySet[Membership]:
+    """The active case-working memberships this household is open to: the same rule as
+    `involvement_scope`, read the other way round (from the household to the people)."""
+    involvements = Involvement.objects.active().filter(household=household)
+    org_wide = involvements.filter(team__isnull=True, network__isnull=True).values("organisation_id")
+    teams = involvements.filter(team__isnull=False, team__active=True).values("team_id")
+    networks = involvements.filter(network__isnull=False, network__active=True).values("network_id")
+    return (
+        Membership.objects.active()
+        .filter(role__in=CASEWORK_ROLES)
+        .filter(Q(organisation_id__in=org_wide) | Q(team_id__in=teams) | Q(networks__in=networks))
+        .distinct()
+    )
+
+
+def partner_organisations(household: Household) -> QuerySet[Organisation]:
+    """The organisations working with this household: involved themselves, through a team, or taking part
+    in an involved network."""
+    involvements = Involvement.objects.active().filter(household=household)
+    direct = involvements.filter(organisation__isnull=False).values("organisation_id")
+    via_network = Network.objects.filter(
+        pk__in=involvements.filter(network__isnull=False, network__active=True).values("network_id")
+    ).values("organisations")
+    return (
+        Organisation.objects.filter(active=True)
+        .filter(Q(pk__in=direct) | Q(pk__in=via_network))
+        .order_by("name")
+    )

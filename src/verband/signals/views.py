@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from verband.households.addresses import address_text
 from verband.households.models import Address, HouseholdMember, Person
 from verband.network.models import CASEWORK_ROLES, Network, Team
+from verband.safety.selectors import danger_flags
 from verband.sharing.access import Actor, actor_for_request, can_see_household
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.signals import selectors, services
@@ -167,6 +168,9 @@ def _render_inbox(
     request: HttpRequest, actor: Actor, *, error_for: int | None = None, error: str = "", draft: str = ""
 ) -> HttpResponse:
     items = selectors.inbox(actor)
+    flags = danger_flags(item.household_id for item in items if item.household_id)
+    for item in items:
+        item.danger = flags.get(item.household_id, [])  # type: ignore[attr-defined]
     record_many(
         actor,
         action="list",

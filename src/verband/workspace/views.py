@@ -13,8 +13,12 @@ from django.utils.translation import gettext as _
 from verband.accounts.models import ApiToken
 from verband.households.selectors import household_rows, row_subjects
 from verband.network.models import CASEWORK_ROLES, Membership, Network, Organisation, Role, Team
+from verband.plans.models import ActionStatus
+from verband.plans.selectors import my_actions
+from verband.plans.services import pending_for
+from verband.safety.selectors import danger_flags
 from verband.sharing.access import actor_for_request, visible_households
-from verband.sharing.accesslog import record_many
+from verband.sharing.accesslog import Subject, record_many
 from verband.workspace import aggregates
 from verband.workspace.roles import role_required
 
@@ -57,10 +61,31 @@ def my_work_view(request: HttpRequest) -> HttpResponse:
             .order_by("user__last_name")
         )
     networks = Network.objects.filter(pk__in=actor.network_ids).order_by("name")
+    actions = my_actions(actor)
+    flags = danger_flags([row.household.pk for row in rows] + [a.plan.household_id for a in actions])
+    for row in rows:
+        row.household.danger = flags.get(row.household.pk, [])  # type: ignore[attr-defined]
+    for action in actions:
+        action.danger = flags.get(action.plan.household_id, [])  # type: ignore[attr-defined]
+    if actions:
+        record_many(
+            actor,
+            action="list",
+            object_type="plan_action",
+            object_id="mijn-werk",
+            subjects=[Subject(a.plan.household_id, a.person_id) for a in actions],
+        )
     return render(
         request,
         "workspace/my_work.html",
-        {"rows": rows, "colleagues": colleagues, "networks": networks},
+        {
+            "rows": rows,
+            "colleagues": colleagues,
+            "networks": networks,
+            "actions": actions,
+            "regie_requests": pending_for(actor),
+            "action_statuses": ActionStatus.choices,
+        },
     )
 
 

@@ -1,0 +1,218 @@
+"""The family plan, its actions and regie over the API, through the same access core as the pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from verband.accounts.models import ApiScope
+from verband.api import AUTH_ERRORS, ErrorOut, require_scope
+from verband.households.models import Household, HouseholdMember
+from verband.plans import services
+from verband.plans.models import PlanAction
+from verband.plans.selectors import OPEN_ACTION, regie_state
+from verband.sharing.access import actor_for_request, get_household_or_404, visible_households
+from verband.sharing.accesslog import Subject, record_many
+
+router = Router(tags=["plans"])
+
+
+class GoalOut(Schema):
+    person_id: int | None = Field(None, description="None: for the whole household")
+    text: str
+
+
+class AgreementOut(GoalOut):
+    monitored_by: str
+    monitored_by_id: int
+
+
+class ActionOut(Schema):
+    id: int
+    household: str
+    person_id: int | None
+    text: str
+    owner_organisation_id: int
+    owner_organisation: str
+    owner_person: str | None
+    due_on: date
+    status: str
+    overdue: bool
+
+
+class PlanOut(Schema):
+    reference: str
+    version: int = Field(..., description="0 while nothing has been saved")
+    status: str
+    household_wishes: str
+    household_agreement: str
+    agreement_note: str
+    updated_at: datetime
+    goals: list[GoalOut]
+    agreements: list[AgreementOut]
+    actions: list[ActionOut]
+
+
+class ActionPatch(Schema):
+    status: str = Field(..., description="open, in_progress, done or cancelled")
+
+
+class RegieOut(Schema):
+    regisseur: str | None
+    organisation: str | None
+    mandated_by: str | None
+    since: datetime | None
+    pending_to: str | None = Field(None, description="Asked to take regie, not yet accepted")
+    history: list[dict]
+
+
+def _action(a: PlanAction, reference: str) -> dict:
+    return {
+        "id": a.pk,
+        "household": reference,
+        "person_id": a.person_id,
+        "text": a.text,
+        "owner_organisation_id": a.owner_organisation_id,
+        "owner_organisation": str(a.owner_organisation),
+        "owner_person": a.owner_user.display_name if a.owner_user else None,
+        "due_on": a.due_on,
+        "status": a.status,
+        "overdue": a.overdue,
+    }
+
+
+def _log(request: HttpRequest, household: Household, basis: str, object_type: str) -> None:
+    actor = actor_for_request(request)
+    persons = sorted(
+        set(HouseholdMember.objects.filter(household=household).values_list("person_id", flat=True))
+    )
+    hid = household.pk
+    record_many(
+        actor,
+        action="view",
+        object_type=object_type,
+        object_id=household.reference,
+        subjects=[Subject(hid)] + [Subject(hid, p) for p in persons],
+        basis=basis,
+    )
+
+
+@router.get(
+    "/households/{reference}/plan",
+    response={200: PlanOut, **AUTH_ERRORS, 404: ErrorOut},
+    summary="The household's one family plan",
+)
+def get_plan(request: HttpRequest, reference: str) -> dict:
+    require_scope(request, ApiScope.HOUSEHOLDS_READ)
+    household, basis = get_household_or_404(actor_for_request(request), reference)
+    plan = services.plan_for(household)
+    _log(request, household, basis, "family_plan")
+    return {
+        "reference": household.reference,
+        "version": plan.version,
+        "status": plan.status,
+        "household_wishes": plan.household_wishes,
+        "household_agreement": plan.household_agreement,
+        "agreement_note": plan.agreement_note,
+        "updated_at": plan.updated_at,
+        "goals": [{"person_id": g.person_id, "text": g.text} for g in plan.goals.all()],
+        "agreements": [
+            {
+                "person_id": a.person_id,
+                "text": a.text,
+                "monitored_by": str(a.monitored_by),
+                "monitored_by_id": a.monitored_by_id,
+            }
+            for a in plan.agreements.select_related("monitored_by")
+        ],
+        "actions": [
+            _action(a, household.reference)
+            for a in plan.actions.select_related("owner_organisation", "owner_user")
+        ],
+    }
+
+
+@router.get(
+    "/actions",
+    response={200: list[ActionOut], **AUTH_ERRORS},
+    summary="Open family-plan actions owned by this organisation",
+)
+def list_actions(request: HttpRequest) -> list[dict]:
+    require_scope(request, ApiScope.HOUSEHOLDS_READ)
+    actor = actor_for_request(request)
+    actions = list(
+        PlanAction.objects.filter(
+            owner_organisation=actor.organisation,
+            status__in=OPEN_ACTION,
+            plan__household__in=visible_households(actor),
+        )
+        .select_related("plan__household", "owner_organisation", "owner_user")
+        .order_by("due_on", "pk")[:500]
+    )
+    record_many(
+        actor,
+        action="list",
+        object_type="plan_action",
+        subjects=[Subject(a.plan.household_id, a.person_id) for a in actions] or [Subject()],
+    )
+    return [_action(a, a.plan.household.reference) for a in actions]
+
+
+@router.patch(
+    "/actions/{action_id}",
+    response={200: ActionOut, **AUTH_ERRORS, 404: ErrorOut, 422: ErrorOut},
+    summary="Report progress on an action of this organisation",
+)
+def patch_action(request: HttpRequest, action_id: int, body: ActionPatch) -> dict:
+    require_scope(request, ApiScope.PLANS_WRITE)
+    actor = actor_for_request(request)
+    action = (
+        PlanAction.objects.filter(
+            pk=action_id, owner_organisation=actor.organisation, plan__household__in=visible_households(actor)
+        )
+        .select_related("plan__household", "owner_organisation", "owner_user")
+        .first()
+        if 0 < action_id < 2**62
+        else None
+    )
+    if action is None:
+        raise HttpError(404, "Niet gevonden.")
+    try:
+        services.set_action_status(actor, action, body.status)
+    except ValidationError as exc:
+        raise HttpError(422, " ".join(exc.messages)) from None
+    action.refresh_from_db()
+    return _action(action, action.plan.household.reference)
+
+
+@router.get(
+    "/households/{reference}/regie",
+    response={200: RegieOut, **AUTH_ERRORS, 404: ErrorOut},
+    summary="Who has regie (or nobody yet), a request waiting for acceptance, and the history",
+)
+def get_regie(request: HttpRequest, reference: str) -> dict:
+    require_scope(request, ApiScope.HOUSEHOLDS_READ)
+    household, basis = get_household_or_404(actor_for_request(request), reference)
+    current, history, pending = regie_state(household.pk)
+    _log(request, household, basis, "regie")
+    return {
+        "regisseur": current.user.display_name if current else None,
+        "organisation": str(current.organisation) if current else None,
+        "mandated_by": current.mandated_by.display_name if current else None,
+        "since": current.started_at if current else None,
+        "pending_to": pending.to_user.display_name if pending else None,
+        "history": [
+            {
+                "regisseur": r.user.display_name,
+                "organisation": str(r.organisation),
+                "mandated_by": r.mandated_by.display_name,
+                "started_at": r.started_at.isoformat(),
+                "ended_at": r.ended_at.isoformat() if r.ended_at else None,
+            }
+            for r in history
+        ],
+    }

@@ -1,0 +1,569 @@
+"""Writes of the family plan and of regie.
+
+Plan saves are optimistic: the caller passes the version it started from; if someone saved in between,
+`StalePlan` is raised and nothing is written, so the view can show the newer plan next to what the user
+typed. Every save writes a `PlanVersion` snapshot and a timeline line and is logged.
+
+Regie changes only on acceptance: `request_regie` writes a pending transfer; `accept_regie` (by the
+receiver, naming the line manager who gave the mandate) ends the current regie and starts the new one in
+one transaction; `decline_regie`, `withdraw_regie` and `end_regie` complete the set."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from verband.accounts.models import User
+from verband.households.models import EventKind, Household
+from verband.households.services import add_event
+from verband.network.models import Membership, Role
+from verband.plans.models import (
+    ActionStatus,
+    Agreement,
+    FamilyPlan,
+    Goal,
+    PlanAction,
+    PlanStatus,
+    PlanVersion,
+    Regie,
+    RegieTransfer,
+    SafetyAgreement,
+    TransferStatus,
+)
+from verband.sharing import services as sharing
+from verband.sharing.access import Actor, can_see_household, memberships_seeing, partner_organisations
+from verband.sharing.accesslog import Subject, record, record_many
+from verband.sharing.models import LegalBasis, Purpose
+
+# ---------------------------------------------------------------------------------------------- plan
+
+
+class StalePlan(Exception):
+    """Someone saved the plan after this editor opened it."""
+
+    def __init__(self, plan: FamilyPlan) -> None:
+        super().__init__("stale plan")
+        self.plan = plan
+
+
+@dataclass
+class GoalInput:
+    text: str
+    person_id: int | None = None
+
+
+@dataclass
+class AgreementInput:
+    text: str
+    monitored_by_id: int
+    person_id: int | None = None
+
+
+@dataclass
+class ActionInput:
+    text: str
+    owner_organisation_id: int
+    due_on: date
+    status: str = ActionStatus.OPEN
+    owner_user_id: int | None = None
+    person_id: int | None = None
+    id: int | None = None
+
+
+@dataclass
+class PlanInput:
+    status: str = PlanStatus.DRAFT
+    household_wishes: str = ""
+    household_agreement: str = Agreement.NOT_ASKED
+    agreement_note: str = ""
+    goals: list[GoalInput] = field(default_factory=list)
+    agreements: list[AgreementInput] = field(default_factory=list)
+    actions: list[ActionInput] = field(default_factory=list)
+
+
+def plan_for(household: Household) -> FamilyPlan:
+    """The household's one plan (an empty, unsaved-version-0 plan when nobody wrote one yet)."""
+    plan, _created = FamilyPlan.objects.get_or_create(household=household)
+    return plan
+
+
+def owner_choices(household: Household) -> tuple[dict[int, str], dict[int, tuple[int, str]]]:
+    """Who can own an action or monitor an agreement: the partner organisations, and the people the
+    household is open to (with their organisation)."""
+    organisations = {o.pk: str(o) for o in partner_organisations(household)}
+    people: dict[int, tuple[int, str]] = {}
+    for membership in memberships_seeing(household).select_related("user", "organisation"):
+        if membership.organisation_id in organisations:
+            people.setdefault(membership.user_id, (membership.organisation_id, membership.user.display_name))
+    return organisations, people
+
+
+def validate_plan(household: Household, plan: FamilyPlan, data: PlanInput) -> None:
+    errors: dict[str, list[str]] = {}
+
+    def add(key: str, message: str) -> None:
+        if message not in errors.setdefault(key, []):
+            errors[key].append(message)
+
+    members = set(household.members.values_list("person_id", flat=True))
+    organisations, people = owner_choices(household)
+    if data.status not in PlanStatus.values:
+        add("status", _("Choose the plan status."))
+    if data.household_agreement not in Agreement.values:
+        add("household_agreement", _("Choose whether the household agrees."))
+    if len(data.household_wishes) > 4000:
+        add("household_wishes", _("At most 4000 characters."))
+    if len(data.agreement_note) > 500:
+        add("agreement_note", _("At most 500 characters."))
+    for goal in data.goals:
+        if goal.person_id is not None and goal.person_id not in members:
+            add("goals", _("A goal is for the household or for one of its members."))
+        if not goal.text.strip() or len(goal.text) > 500:
+            add("goals", _("Write each goal in 1 to 500 characters."))
+    for agreement in data.agreements:
+        if agreement.person_id is not None and agreement.person_id not in members:
+            add("agreements", _("An agreement is for the household or for one of its members."))
+        if not agreement.text.strip() or len(agreement.text) > 500:
+            add("agreements", _("Write each agreement in 1 to 500 characters."))
+        if agreement.monitored_by_id not in organisations:
+            add("agreements", _("Choose a partner working with this household to monitor each agreement."))
+    existing = set(plan.actions.values_list("pk", flat=True)) if plan.pk else set()
+    for action in data.actions:
+        if action.id is not None and action.id not in existing:
+            add("actions", _("This action does not belong to this plan."))
+        if action.person_id is not None and action.person_id not in members:
+            add("actions", _("An action is for the household or for one of its members."))
+        if not action.text.strip() or len(action.text) > 500:
+            add("actions", _("Write each action in 1 to 500 characters."))
+        if action.owner_organisation_id not in organisations:
+            add("actions", _("Choose a partner working with this household as owner of each action."))
+        if action.owner_user_id is not None and people.get(action.owner_user_id, (None,))[0] != (
+            action.owner_organisation_id
+        ):
+            add("actions", _("The person who owns an action must work for its owner and see this household."))
+        if action.status not in ActionStatus.values:
+            add("actions", _("Choose a status for each action."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def snapshot(plan: FamilyPlan) -> dict:
+    """The plan as words, for the version history and comparisons (names, not ids)."""
+    from verband.households.models import Person
+
+    people = {p.pk: p.full_name for p in Person.objects.filter(memberships__household=plan.household_id)}
+
+    def who(pid: int | None) -> str:
+        return people.get(pid, "") if pid else str(_("Household"))
+
+    return {
+        "status": plan.get_status_display(),
+        "household_wishes": plan.household_wishes,
+        "household_agreement": plan.get_household_agreement_display(),
+        "agreement_note": plan.agreement_note,
+        "goals": [{"for": who(g.person_id), "text": g.text} for g in plan.goals.all()],
+        "agreements": [
+            {"for": who(a.person_id), "text": a.text, "monitored_by": str(a.monitored_by)}
+            for a in plan.agreements.select_related("monitored_by")
+        ],
+        "actions": [
+            {
+                "id": a.pk,
+                "for": who(a.person_id),
+                "text": a.text,
+                "owner": str(a.owner_organisation),
+                "person": a.owner_user.display_name if a.owner_user else "",
+                "due_on": a.due_on.isoformat(),
+                "status": a.get_status_display(),
+            }
+            for a in plan.actions.select_related("owner_organisation", "owner_user")
+        ],
+    }
+
+
+def _new_version(actor: Actor, plan: FamilyPlan, change: str) -> PlanVersion:
+    user = actor.user
+    plan.refresh_from_db()
+    return PlanVersion.objects.create(
+        plan=plan,
+        number=plan.version,
+        saved_by=user,
+        saved_by_name=(user.get_full_name() or user.get_username())
+        if user
+        else (actor.token.name if actor.token else ""),
+        organisation_name=actor.organisation.name if actor.organisation else "",
+        change=change[:300],
+        snapshot=snapshot(plan),
+    )
+
+
+def _claim(plan: FamilyPlan, expected: int, actor: Actor) -> None:
+    """Take the next version number if nobody saved since `expected`; otherwise StalePlan."""
+    claimed = FamilyPlan.objects.filter(pk=plan.pk, version=expected).update(
+        version=F("version") + 1, updated_at=timezone.now(), updated_by=actor.user
+    )
+    if not claimed:
+        plan.refresh_from_db()
+        raise StalePlan(plan)
+
+
+def save_plan(actor: Actor, household: Household, data: PlanInput, expected_version: int) -> FamilyPlan:
+    plan = plan_for(household)
+    validate_plan(household, plan, data)
+    with transaction.atomic():
+        _claim(plan, expected_version, actor)
+        FamilyPlan.objects.filter(pk=plan.pk).update(
+            status=data.status,
+            household_wishes=data.household_wishes.strip(),
+            household_agreement=data.household_agreement,
+            agreement_note=data.agreement_note.strip(),
+        )
+        plan.goals.all().delete()
+        Goal.objects.bulk_create(
+            Goal(plan=plan, person_id=g.person_id, text=g.text.strip(), order=i)
+            for i, g in enumerate(data.goals)
+        )
+        plan.agreements.all().delete()
+        SafetyAgreement.objects.bulk_create(
+            SafetyAgreement(
+                plan=plan,
+                person_id=a.person_id,
+                text=a.text.strip(),
+                monitored_by_id=a.monitored_by_id,
+                order=i,
+            )
+            for i, a in enumerate(data.agreements)
+        )
+        kept = [a.id for a in data.actions if a.id is not None]
+        plan.actions.exclude(pk__in=kept).delete()
+        for order, item in enumerate(data.actions):
+            values = {
+                "person_id": item.person_id,
+                "text": item.text.strip(),
+                "owner_organisation_id": item.owner_organisation_id,
+                "owner_user_id": item.owner_user_id,
+                "due_on": item.due_on,
+                "status": item.status,
+                "order": order,
+            }
+            if item.id is not None:
+                PlanAction.objects.filter(plan=plan, pk=item.id).update(**values)
+            else:
+                PlanAction.objects.create(plan=plan, **values)
+        version = _new_version(actor, plan, _("Plan saved"))
+        add_event(
+            household,
+            EventKind.PLAN,
+            _("Family plan version %(n)s: %(goals)s goals, %(agreements)s agreements, %(actions)s actions")
+            % {
+                "n": version.number,
+                "goals": len(data.goals),
+                "agreements": len(data.agreements),
+                "actions": len(data.actions),
+            },
+            actor=actor,
+        )
+        _log_plan(actor, household, "update", plan)
+    plan.refresh_from_db()
+    return plan
+
+
+def set_action_status(actor: Actor, action: PlanAction, status: str) -> PlanAction:
+    """An owner reports progress on their action; this is a new plan version like any other change."""
+    if status not in ActionStatus.values:
+        raise ValidationError({"status": [_("Choose a status for the action.")]})
+    plan = action.plan
+    if not can_see_household(actor, plan.household):
+        raise PermissionDenied
+    with transaction.atomic():
+        plan.refresh_from_db()
+        _claim(plan, plan.version, actor)
+        PlanAction.objects.filter(pk=action.pk).update(status=status)
+        action.refresh_from_db()
+        _new_version(
+            actor,
+            plan,
+            _("%(action)s: %(status)s")
+            % {"action": action.text[:200], "status": action.get_status_display()},
+        )
+        add_event(
+            plan.household,
+            EventKind.PLAN,
+            _("Action “%(action)s”: %(status)s")
+            % {"action": action.text[:200], "status": action.get_status_display()},
+            actor=actor,
+        )
+        record(
+            actor,
+            action="update",
+            object_type="plan_action",
+            object_id=str(action.pk),
+            household_id=plan.household_id,
+        )
+    return action
+
+
+def _log_plan(actor: Actor, household: Household, action: str, plan: FamilyPlan) -> None:
+    persons = sorted(set(household.members.values_list("person_id", flat=True)))
+    record_many(
+        actor,
+        action=action,
+        object_type="family_plan",
+        object_id=str(plan.pk),
+        subjects=[Subject(household.pk)] + [Subject(household.pk, pid) for pid in persons],
+    )
+
+
+# --------------------------------------------------------------------------------------------- regie
+
+REGISSEUR_ROLES = (Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR)
+
+
+def current_regie(household: Household) -> Regie | None:
+    return (
+        Regie.objects.filter(household=household, ended_at__isnull=True)
+        .select_related("user", "organisation", "mandated_by", "membership__team")
+        .first()
+    )
+
+
+def regie_candidates(household: Household) -> list[Membership]:
+    """Who can be asked to take regie: case workers of the partner organisations (not experience experts)."""
+    return list(
+        Membership.objects.active()
+        .filter(role__in=REGISSEUR_ROLES, organisation__in=partner_organisations(household))
+        .select_related("user", "organisation", "team")
+        .order_by("organisation__name", "user__last_name", "user__first_name")
+    )
+
+
+def line_managers_for(membership: Membership) -> list[Membership]:
+    """Who can have given the mandate: the line managers of the receiver's organisation (their own team
+    first)."""
+    managers = (
+        Membership.objects.active()
+        .filter(role=Role.LINE_MANAGER, organisation_id=membership.organisation_id)
+        .exclude(user_id=membership.user_id)
+        .select_related("user", "team")
+    )
+    return sorted(managers, key=lambda m: (m.team_id != membership.team_id, m.user.last_name))
+
+
+def may_request_regie(actor: Actor, household: Household) -> bool:
+    if actor.membership is None or actor.membership.role not in REGISSEUR_ROLES:
+        return False
+    if not can_see_household(actor, household):
+        return False
+    current = current_regie(household)
+    return current is None or current.user_id == actor.user.pk if actor.user else False
+
+
+def request_regie(actor: Actor, household: Household, to_membership_id: int, note: str = "") -> RegieTransfer:
+    """Ask someone to take (over) regie. Only the current regisseur may hand it over; while there is none,
+    any case worker involved may ask someone. Nothing changes until the receiver accepts."""
+    if not may_request_regie(actor, household):
+        raise PermissionDenied
+    candidates = {m.pk: m for m in regie_candidates(household)}
+    target = candidates.get(to_membership_id)
+    if target is None:
+        raise ValidationError({"to": [_("Choose a professional of a partner working with this household.")]})
+    current = current_regie(household)
+    if current is not None and current.user_id == target.user_id:
+        raise ValidationError({"to": [_("This person already has regie.")]})
+    if len(note) > 500:
+        raise ValidationError({"note": [_("At most 500 characters.")]})
+    user = actor.user
+    try:
+        with transaction.atomic():
+            transfer = RegieTransfer.objects.create(
+                household=household,
+                to_membership=target,
+                to_user_id=target.user_id,
+                from_regie=current,
+                requested_by=user,
+                requested_by_name=user.display_name if user else "",
+                note=note.strip(),
+            )
+            add_event(
+                household,
+                EventKind.REGIE,
+                _("Regie offered to %(name)s (%(org)s); waiting for acceptance")
+                % {"name": target.user.display_name, "org": target.organisation},
+                actor=actor,
+            )
+            record(
+                actor,
+                action="create",
+                object_type="regie_transfer",
+                object_id=str(transfer.pk),
+                household_id=household.pk,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"to": [_("A request for regie is already waiting for an answer. Withdraw it first.")]}
+        ) from None
+    return transfer
+
+
+def _decide(transfer_id: int, status: str, note: str) -> RegieTransfer | None:
+    """Move a pending transfer to its decision, exactly once."""
+    moved = RegieTransfer.objects.filter(pk=transfer_id, status=TransferStatus.PENDING).update(
+        status=status, decided_at=timezone.now(), decision_note=note[:500]
+    )
+    return (
+        RegieTransfer.objects.select_related("household", "to_membership").get(pk=transfer_id)
+        if moved
+        else None
+    )
+
+
+def pending_for(actor: Actor) -> list[RegieTransfer]:
+    if actor.membership is None:
+        return []
+    return list(
+        RegieTransfer.objects.filter(status=TransferStatus.PENDING, to_membership=actor.membership)
+        .select_related("household", "from_regie__organisation")
+        .order_by("requested_at")
+    )
+
+
+def accept_regie(actor: Actor, transfer: RegieTransfer, mandated_by_id: int, mandate_note: str = "") -> Regie:
+    """The receiver accepts: the current regie ends, theirs begins, with the mandate of the line manager
+    they name. Their team (or organisation) becomes involved for case direction if it was not."""
+    membership = actor.membership
+    if membership is None or transfer.to_membership_id != membership.pk:
+        raise PermissionDenied
+    managers = {m.user_id for m in line_managers_for(membership)}
+    if mandated_by_id not in managers:
+        raise ValidationError({"mandated_by": [_("Choose the line manager who gave you the mandate.")]})
+    if len(mandate_note) > 300:
+        raise ValidationError({"mandate_note": [_("At most 300 characters.")]})
+    household = transfer.household
+    with transaction.atomic():
+        decided = _decide(transfer.pk, TransferStatus.ACCEPTED, "")
+        if decided is None:
+            raise ValidationError(_("This request is no longer waiting for an answer."))
+        now = timezone.now()
+        previous = current_regie(household)
+        if previous is not None:
+            Regie.objects.filter(pk=previous.pk).update(ended_at=now, end_reason=str(_("Handed over")))
+        regie = Regie.objects.create(
+            household=household,
+            user_id=membership.user_id,
+            membership=membership,
+            organisation_id=membership.organisation_id,
+            mandated_by_id=mandated_by_id,
+            mandate_note=mandate_note.strip(),
+            started_at=now,
+        )
+        if not can_see_household(actor, household):
+            sharing.involve(
+                actor,
+                household,
+                purpose=Purpose.CASE_DIRECTION,
+                legal_basis=LegalBasis.COVENANT,
+                started_on=timezone.localdate(),
+                team=membership.team,
+                organisation=None if membership.team else membership.organisation,
+            )
+        manager = User.objects.get(pk=mandated_by_id)
+        add_event(
+            household,
+            EventKind.REGIE,
+            _("%(name)s (%(org)s) has regie, mandated by %(manager)s")
+            % {
+                "name": regie.user.display_name,
+                "org": membership.organisation,
+                "manager": manager.display_name,
+            },
+            actor=actor,
+        )
+        record(
+            actor, action="update", object_type="regie", object_id=str(regie.pk), household_id=household.pk
+        )
+    return regie
+
+
+def decline_regie(actor: Actor, transfer: RegieTransfer, reason: str) -> RegieTransfer:
+    if actor.membership is None or transfer.to_membership_id != actor.membership.pk:
+        raise PermissionDenied
+    if not reason.strip() or len(reason) > 500:
+        raise ValidationError({"reason": [_("Say why you decline (at most 500 characters).")]})
+    with transaction.atomic():
+        decided = _decide(transfer.pk, TransferStatus.DECLINED, reason.strip())
+        if decided is None:
+            raise ValidationError(_("This request is no longer waiting for an answer."))
+        add_event(
+            transfer.household,
+            EventKind.REGIE,
+            _("Regie declined by %(name)s: %(reason)s")
+            % {"name": actor.user.display_name if actor.user else "", "reason": reason.strip()[:200]},
+            actor=actor,
+        )
+        record(
+            actor,
+            action="update",
+            object_type="regie_transfer",
+            object_id=str(transfer.pk),
+            household_id=transfer.household_id,
+        )
+    return decided
+
+
+def withdraw_regie(actor: Actor, transfer: RegieTransfer) -> RegieTransfer:
+    """The requester (or the current regisseur) takes a waiting request back."""
+    current = current_regie(transfer.household)
+    user_id = actor.user.pk if actor.user else None
+    if user_id is None or user_id not in {transfer.requested_by_id, current.user_id if current else None}:
+        raise PermissionDenied
+    with transaction.atomic():
+        decided = _decide(transfer.pk, TransferStatus.WITHDRAWN, "")
+        if decided is None:
+            raise ValidationError(_("This request is no longer waiting for an answer."))
+        add_event(transfer.household, EventKind.REGIE, _("Request for regie withdrawn"), actor=actor)
+        record(
+            actor,
+            action="update",
+            object_type="regie_transfer",
+            object_id=str(transfer.pk),
+            household_id=transfer.household_id,
+        )
+    return decided
+
+
+def end_regie(actor: Actor, household: Household, reason: str) -> None:
+    """The regisseur (or a line manager of their organisation) ends regie: the household then explicitly
+    has no regisseur until someone accepts it."""
+    current = current_regie(household)
+    if current is None:
+        raise ValidationError(_("This household has no regisseur."))
+    membership = actor.membership
+    allowed = membership is not None and (
+        current.user_id == membership.user_id
+        or (membership.role == Role.LINE_MANAGER and membership.organisation_id == current.organisation_id)
+    )
+    if not allowed or not can_see_household(actor, household):
+        raise PermissionDenied
+    if not reason.strip() or len(reason) > 300:
+        raise ValidationError({"reason": [_("Say why regie ends (at most 300 characters).")]})
+    with transaction.atomic():
+        ended = Regie.objects.filter(pk=current.pk, ended_at__isnull=True).update(
+            ended_at=timezone.now(), end_reason=reason.strip()
+        )
+        if not ended:
+            raise ValidationError(_("Regie was changed in the meantime."))
+        add_event(
+            household,
+            EventKind.REGIE,
+            _("Regie ended: %(reason)s") % {"reason": reason.strip()[:200]},
+            actor=actor,
+        )
+        record(
+            actor, action="update", object_type="regie", object_id=str(current.pk), household_id=household.pk
+        )

@@ -1,0 +1,357 @@
+"""The family plan (view, edit with optimistic concurrency, versions, PDF), actions in Mijn werk, and
+regie (request, accept with mandate, decline, withdraw, end)."""
+
+from __future__ import annotations
+
+import difflib
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from verband.households.models import Household, HouseholdMember, Person, member_sort_key
+from verband.network.models import CASEWORK_ROLES
+from verband.plans import forms, services
+from verband.plans.models import (
+    ActionStatus,
+    Agreement,
+    FamilyPlan,
+    PlanAction,
+    PlanStatus,
+    PlanVersion,
+    RegieTransfer,
+    TransferStatus,
+)
+from verband.plans.selectors import plan_document
+from verband.sharing.access import Actor, actor_for_request, get_household_or_404, visible_households
+from verband.sharing.accesslog import Subject, record_many
+from verband.workspace.roles import role_required
+
+WRITERS = services.REGISSEUR_ROLES
+
+
+def _members(household: Household) -> list[HouseholdMember]:
+    return sorted(
+        HouseholdMember.objects.filter(household=household).select_related("person"), key=member_sort_key
+    )
+
+
+def _people(household: Household) -> list[Person]:
+    seen: dict[int, Person] = {}
+    for member in _members(household):
+        seen.setdefault(member.person_id, member.person)
+    return list(seen.values())
+
+
+def _log_view(actor: Actor, household: Household, basis: str, object_type: str) -> None:
+    persons = sorted({m.person_id for m in _members(household)})
+    record_many(
+        actor,
+        action="view",
+        object_type=object_type,
+        object_id=household.reference,
+        subjects=[Subject(household.pk)] + [Subject(household.pk, pid) for pid in persons],
+        basis=basis,
+    )
+
+
+@role_required(*CASEWORK_ROLES)
+def plan_view(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = actor_for_request(request)
+    household, basis = get_household_or_404(actor, reference)
+    plan = services.plan_for(household)
+    _log_view(actor, household, basis, "family_plan")
+    versions = list(
+        plan.versions.only("number", "saved_at", "saved_by_name", "organisation_name", "change")[:50]
+    )
+    return render(
+        request,
+        "plans/plan.html",
+        {
+            "household": household,
+            "doc": plan_document(plan, None),
+            "plan": plan,
+            "versions": versions,
+            "people": _people(household),
+            "may_write": actor.membership is not None and actor.membership.role in WRITERS,
+        },
+    )
+
+
+def _edit_context(household: Household, plan: FamilyPlan, form: forms.PlanForm, **extra: object) -> dict:
+    organisations, people = services.owner_choices(household)
+    return {
+        "household": household,
+        "plan": plan,
+        "form": form,
+        "members": _people(household),
+        "organisations": sorted(organisations.items(), key=lambda kv: kv[1]),
+        "owners": sorted(((uid, org, name) for uid, (org, name) in people.items()), key=lambda r: r[2]),
+        "statuses": PlanStatus.choices,
+        "agreements": Agreement.choices,
+        "action_statuses": ActionStatus.choices,
+        **extra,
+    }
+
+
+@role_required(*WRITERS)
+def plan_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = actor_for_request(request)
+    household, basis = get_household_or_404(
+        actor, reference, action="update" if request.method == "POST" else "view"
+    )
+    plan = services.plan_for(household)
+    if request.method != "POST":
+        _log_view(actor, household, basis, "family_plan")
+        return render(
+            request,
+            "plans/edit.html",
+            _edit_context(household, plan, forms.initial(plan), version=plan.version),
+        )
+    form, data = forms.read(request.POST)
+    try:
+        expected = int(request.POST.get("version", ""))
+    except ValueError:
+        expected = -1
+    if data is not None:
+        try:
+            services.save_plan(actor, household, data, expected)
+        except services.StalePlan as stale:
+            newer = stale.plan.versions.first()
+            _log_view(actor, household, basis, "family_plan")
+            return render(
+                request,
+                "plans/edit.html",
+                _edit_context(
+                    household,
+                    stale.plan,
+                    form.with_blank_rows(),
+                    version=stale.plan.version,
+                    stale=newer,
+                    doc=plan_document(stale.plan, None),
+                ),
+                status=409,
+            )
+        except ValidationError as exc:
+            for key, problems in exc.message_dict.items():
+                form.errors.setdefault(key, []).extend(problems)
+        else:
+            messages.success(request, _("The family plan is saved."))
+            return redirect("plans:plan", reference=household.reference)
+    _log_view(actor, household, basis, "family_plan")
+    return render(
+        request,
+        "plans/edit.html",
+        _edit_context(household, plan, form.with_blank_rows(), version=expected),
+        status=400,
+    )
+
+
+def _lines(snapshot: dict) -> list[str]:
+    lines = [
+        f"{_('Plan status')}: {snapshot.get('status', '')}",
+        f"{_('What the household itself wants')}: {snapshot.get('household_wishes', '')}",
+        f"{_('Does the household agree?')}: {snapshot.get('household_agreement', '')} {snapshot.get('agreement_note', '')}",
+    ]
+    lines += [f"{_('Goal')} ({g['for']}): {g['text']}" for g in snapshot.get("goals", [])]
+    lines += [
+        f"{_('Agreement')} ({a['for']}): {a['text']} — {_('monitored by')} {a['monitored_by']}"
+        for a in snapshot.get("agreements", [])
+    ]
+    lines += [
+        f"{_('Action')} ({a['for']}): {a['text']} — {a['owner']}{' / ' + a['person'] if a['person'] else ''}, "
+        f"{_('due')} {a['due_on']}, {a['status']}"
+        for a in snapshot.get("actions", [])
+    ]
+    return lines
+
+
+@role_required(*CASEWORK_ROLES)
+def versions_view(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = actor_for_request(request)
+    household, basis = get_household_or_404(actor, reference)
+    plan = services.plan_for(household)
+    numbers = list(plan.versions.values_list("number", flat=True))
+    if not numbers:
+        raise Http404
+
+    def pick(name: str, default: int) -> int:
+        try:
+            value = int(request.GET.get(name, default))
+        except ValueError:
+            return default
+        return value if value in numbers else default
+
+    newest = numbers[0]
+    b = pick("b", newest)
+    a = pick("a", max([n for n in numbers if n < b], default=b))
+    older, newer = PlanVersion.objects.get(plan=plan, number=a), PlanVersion.objects.get(plan=plan, number=b)
+    diff = []
+    for line in difflib.ndiff(_lines(older.snapshot), _lines(newer.snapshot)):
+        if line[:2] in ("- ", "+ ", "  "):
+            diff.append(({"- ": "removed", "+ ": "added", "  ": "same"}[line[:2]], line[2:]))
+    _log_view(actor, household, basis, "plan_version")
+    return render(
+        request,
+        "plans/versions.html",
+        {"household": household, "older": older, "newer": newer, "diff": diff, "numbers": numbers},
+    )
+
+
+@role_required(*CASEWORK_ROLES)
+def plan_pdf_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """The plan for the household to take home, as a PDF: for the whole household or for one member
+    (then only the household's parts and theirs). Never an address, never danger facts or assessments."""
+    from weasyprint import HTML
+
+    actor = actor_for_request(request)
+    household, basis = get_household_or_404(actor, reference)
+    plan = services.plan_for(household)
+    people = {p.pk: p for p in _people(household)}
+    reader = None
+    wanted = request.GET.get("voor", "")
+    if wanted:
+        if not wanted.isdigit() or int(wanted) not in people:
+            raise Http404
+        reader = people[int(wanted)]
+    doc = plan_document(plan, reader)
+    html = render_to_string("plans/plan_pdf.html", {"household": household, "doc": doc, "reader": reader})
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    _log_view(actor, household, basis, "plan_pdf")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="gezinsplan-{household.reference}.pdf"'
+    return response
+
+
+@role_required(*CASEWORK_ROLES)
+@require_POST
+def action_status_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for_request(request)
+    action = (
+        PlanAction.objects.filter(pk=pk, plan__household__in=visible_households(actor))
+        .select_related("plan__household")
+        .first()
+    )
+    if action is None:
+        raise Http404
+    try:
+        services.set_action_status(actor, action, request.POST.get("status", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(request, _("The action is updated."))
+    if request.POST.get("next", "") == "mijn-werk":
+        return redirect("workspace:my_work")
+    return redirect("plans:plan", reference=action.plan.household.reference)
+
+
+# --------------------------------------------------------------------------------------------- regie
+
+
+@role_required(*WRITERS)
+@require_POST
+def regie_request_view(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = actor_for_request(request)
+    household, _basis = get_household_or_404(actor, reference, action="update")
+    try:
+        target = int(request.POST.get("to", ""))
+    except ValueError:
+        target = -1
+    try:
+        services.request_regie(actor, household, target, request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied:
+        messages.error(request, _("Only the current regisseur can hand regie over."))
+    else:
+        messages.success(request, _("The request is sent. Regie changes when it is accepted."))
+    return redirect("households:detail", reference=household.reference)
+
+
+def _transfer(actor: Actor, pk: int) -> RegieTransfer:
+    transfer = (
+        RegieTransfer.objects.select_related("household", "to_membership__organisation").filter(pk=pk).first()
+    )
+    if transfer is None or actor.membership is None or transfer.to_membership_id != actor.membership.pk:
+        raise Http404
+    return transfer
+
+
+@role_required(*WRITERS)
+def regie_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for_request(request)
+    transfer = _transfer(actor, pk)
+    managers = services.line_managers_for(actor.membership)  # type: ignore[arg-type]
+    error = ""
+    if request.method == "POST" and transfer.status == TransferStatus.PENDING:
+        action = request.POST.get("decision", "accept")
+        try:
+            if action == "decline":
+                services.decline_regie(actor, transfer, request.POST.get("reason", ""))
+                messages.success(request, _("You declined regie. The requester sees your reason."))
+                return redirect("workspace:my_work")
+            try:
+                manager = int(request.POST.get("mandated_by", ""))
+            except ValueError:
+                manager = -1
+            services.accept_regie(actor, transfer, manager, request.POST.get("mandate_note", ""))
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("You now have regie of this household."))
+            return redirect("households:detail", reference=transfer.household.reference)
+    record_many(
+        actor,
+        action="view",
+        object_type="regie_transfer",
+        object_id=str(transfer.pk),
+        subjects=[Subject(transfer.household_id)],
+        basis="regie_transfer",
+    )
+    return render(
+        request,
+        "plans/regie_accept.html",
+        {"transfer": transfer, "managers": managers, "error": error, "post": request.POST},
+        status=400 if error else 200,
+    )
+
+
+@role_required(*WRITERS)
+@require_POST
+def regie_withdraw_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    actor = actor_for_request(request)
+    household, _basis = get_household_or_404(actor, reference, action="update")
+    transfer = RegieTransfer.objects.filter(pk=pk, household=household).first()
+    if transfer is None:
+        raise Http404
+    try:
+        services.withdraw_regie(actor, transfer)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The request is withdrawn."))
+    return redirect("households:detail", reference=household.reference)
+
+
+@role_required(*WRITERS)
+@require_POST
+def regie_end_view(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = actor_for_request(request)
+    household, _basis = get_household_or_404(actor, reference, action="update")
+    try:
+        services.end_regie(actor, household, request.POST.get("reason", ""))
+    except PermissionDenied:
+        messages.error(request, _("Only the regisseur or their line manager can end regie."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Regie has ended. The household has no regisseur now."))
+    return redirect("households:detail", reference=household.reference)

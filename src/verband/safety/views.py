@@ -1,0 +1,160 @@
+"""The household's safety page: the assessment history, a new assessment, danger facts and instruments."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from verband.households.models import Household, HouseholdMember, Person, member_sort_key
+from verband.network.models import CASEWORK_ROLES, Role
+from verband.safety import instrument as instruments
+from verband.safety import services
+from verband.safety.forms import AssessmentForm, DangerForm
+from verband.safety.models import InstrumentResult
+from verband.safety.selectors import safety_summary
+from verband.sharing.access import Actor, actor_for_request, get_household_or_404
+from verband.sharing.accesslog import Subject, record_many
+from verband.workspace.roles import role_required
+
+WRITERS = (Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR)
+
+
+def _members(household: Household) -> list[Person]:
+    members = sorted(
+        HouseholdMember.objects.filter(household=household).select_related("person"), key=member_sort_key
+    )
+    seen: dict[int, Person] = {}
+    for member in members:
+        seen.setdefault(member.person_id, member.person)
+    return list(seen.values())
+
+
+def _page(
+    request: HttpRequest,
+    actor: Actor,
+    household: Household,
+    basis: str,
+    form: AssessmentForm | None = None,
+    danger_form: DangerForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    members = _members(household)
+    summary = safety_summary(household, members)
+    results = list(InstrumentResult.objects.filter(household=household).select_related("organisation")[:50])
+    record_many(
+        actor,
+        action="view",
+        object_type="safety",
+        object_id=household.reference,
+        subjects=[Subject(household.pk)] + [Subject(household.pk, p.pk) for p in members],
+        basis=basis,
+    )
+    may_write = actor.membership is not None and actor.membership.role in WRITERS
+    context = {
+        "household": household,
+        "summary": summary,
+        "results": results,
+        "form": form or AssessmentForm(members=members),
+        "danger_form": danger_form or DangerForm(),
+        "may_write": may_write,
+        "instruments": sorted(instruments.available().values(), key=lambda i: i.name),
+    }
+    return render(request, "safety/safety.html", context, status=status)
+
+
+@role_required(*CASEWORK_ROLES)
+def safety_view(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = actor_for_request(request)
+    if request.method == "POST":
+        household, basis = get_household_or_404(actor, reference, action="create")
+        if actor.membership is None or actor.membership.role not in WRITERS:
+            raise Http404
+        form = AssessmentForm(request.POST, members=_members(household))
+        if form.is_valid():
+            try:
+                services.record_assessment(actor, household, form.as_input())
+            except ValidationError as exc:
+                for key, problems in exc.message_dict.items():
+                    form.add_error(
+                        None if key == "__all__" else key if key in form.fields else None, problems
+                    )
+            else:
+                messages.success(request, _("The safety assessment is recorded."))
+                return redirect("safety:page", reference=household.reference)
+        return _page(request, actor, household, basis, form=form, status=400)
+    household, basis = get_household_or_404(actor, reference)
+    return _page(request, actor, household, basis)
+
+
+@role_required(*WRITERS)
+@require_POST
+def danger_add_view(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = actor_for_request(request)
+    household, basis = get_household_or_404(actor, reference, action="create")
+    form = DangerForm(request.POST)
+    if form.is_valid():
+        services.add_danger_fact(actor, household, form.cleaned_data["kind"], form.cleaned_data["detail"])
+        messages.success(request, _("The danger fact is recorded and shown to every professional involved."))
+        return redirect("safety:page", reference=household.reference)
+    return _page(request, actor, household, basis, danger_form=form, status=400)
+
+
+@role_required(*WRITERS)
+@require_POST
+def danger_end_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    actor = actor_for_request(request)
+    household, _basis = get_household_or_404(actor, reference, action="update")
+    try:
+        services.end_danger_fact(actor, household, pk)
+    except ValidationError:
+        raise Http404 from None
+    messages.success(request, _("The danger fact no longer applies; it stays in the history."))
+    return redirect("safety:page", reference=household.reference)
+
+
+@role_required(*WRITERS)
+def instrument_view(request: HttpRequest, reference: str, code: str) -> HttpResponse:
+    actor = actor_for_request(request)
+    household, basis = get_household_or_404(
+        actor, reference, action="create" if request.method == "POST" else "view"
+    )
+    instrument = instruments.available().get(code)
+    if instrument is None:
+        raise Http404
+    answers: dict[str, float] = {}
+    error = ""
+    if request.method == "POST":
+        try:
+            for question in instrument.questions:
+                raw = request.POST.get(question.id, "")
+                if raw != "":
+                    answers[question.id] = float(raw)
+            services.record_instrument(actor, household, instrument, answers)
+        except (ValueError, ValidationError) as exc:
+            error = (
+                " ".join(exc.messages)
+                if isinstance(exc, ValidationError)
+                else _("Choose one of the answers.")
+            )
+        else:
+            messages.success(request, _("%(name)s is recorded.") % {"name": instrument.name})
+            return redirect("safety:page", reference=household.reference)
+    record_many(
+        actor,
+        action="view",
+        object_type="instrument",
+        object_id=household.reference,
+        subjects=[Subject(household.pk)],
+        basis=basis,
+    )
+    questions = [(q, instrument.options_for(q), answers.get(q.id)) for q in instrument.questions]
+    return render(
+        request,
+        "safety/instrument.html",
+        {"household": household, "instrument": instrument, "questions": questions, "error": error},
+        status=400 if error else 200,
+    )
