@@ -164,7 +164,7 @@ def list_actions(request: HttpRequest) -> list[dict]:
 
 @router.patch(
     "/actions/{action_id}",
-    response={200: ActionOut, **AUTH_ERRORS, 404: ErrorOut, 422: ErrorOut},
+    response={200: ActionOut, **AUTH_ERRORS, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Report progress on an action of this organisation",
 )
 def patch_action(request: HttpRequest, action_id: int, body: ActionPatch) -> dict:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from verband.accounts.models import ApiScope
@@ -147,10 +147,10 @@ def _bad_input(exc: ValidationError) -> HttpError:
 
 @router.post(
     "/households/{reference}/assessments",
-    response={201: AssessmentOut, **AUTH_ERRORS, 404: ErrorOut, 422: ErrorOut},
+    response={201: AssessmentOut, **AUTH_ERRORS, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Record a safety assessment (a new entry in the history)",
 )
-def post_assessment(request: HttpRequest, reference: str, body: AssessmentIn) -> tuple[int, dict]:
+def post_assessment(request: HttpRequest, reference: str, body: AssessmentIn) -> Status:
     require_scope(request, ApiScope.SAFETY_WRITE)
     actor = actor_for_request(request)
     household, _basis = get_household_or_404(actor, reference, action="create")
@@ -169,15 +169,15 @@ def post_assessment(request: HttpRequest, reference: str, body: AssessmentIn) ->
         assessment = services.record_assessment(actor, household, data)
     except ValidationError as exc:
         raise _bad_input(exc) from None
-    return 201, _assessment(assessment)
+    return Status(201, _assessment(assessment))
 
 
 @router.post(
     "/households/{reference}/danger-facts",
-    response={201: DangerOut, **AUTH_ERRORS, 404: ErrorOut, 422: ErrorOut},
+    response={201: DangerOut, **AUTH_ERRORS, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Record a danger fact for professionals (e.g. a weapon is present)",
 )
-def post_danger(request: HttpRequest, reference: str, body: DangerIn) -> tuple[int, dict]:
+def post_danger(request: HttpRequest, reference: str, body: DangerIn) -> Status:
     require_scope(request, ApiScope.SAFETY_WRITE)
     actor = actor_for_request(request)
     household, _basis = get_household_or_404(actor, reference, action="create")
@@ -185,4 +185,4 @@ def post_danger(request: HttpRequest, reference: str, body: DangerIn) -> tuple[i
         fact = services.add_danger_fact(actor, household, body.kind, body.detail)
     except ValidationError as exc:
         raise _bad_input(exc) from None
-    return 201, _danger(fact)
+    return Status(201, _danger(fact))

@@ -137,7 +137,9 @@ def test_household_page_shows_relations_timeline_and_contacts(world, as_user):
 def test_household_page_query_count_does_not_grow_with_the_timeline(
     world, as_user, django_assert_max_num_queries
 ):
+    """Neither the timeline nor the safety history, danger facts or regie history add queries per row."""
     from verband.households.models import HouseholdEvent
+    from verband.safety.models import DangerFact, SafetyAssessment, SafetyScore
 
     client = as_user(world.involved)
     url = f"/huishoudens/{world.household.reference}/"
@@ -145,7 +147,16 @@ def test_household_page_query_count_does_not_grow_with_the_timeline(
     HouseholdEvent.objects.bulk_create(
         [HouseholdEvent(household=world.household, kind="note", summary=f"Notitie {n}") for n in range(200)]
     )
-    with django_assert_max_num_queries(20):
+    persons = list(world.household.members.values_list("person_id", flat=True))
+    for n in range(12):
+        assessment = SafetyAssessment.objects.create(
+            household=world.household, acute=False, structural=True, phase="direct", organisation=world.org_vt
+        )
+        SafetyScore.objects.bulk_create(
+            SafetyScore(assessment=assessment, person_id=p, professional=1 + n % 10) for p in persons
+        )
+    DangerFact.objects.bulk_create(DangerFact(household=world.household, kind="weapon") for _n in range(5))
+    with django_assert_max_num_queries(27):
         assert client.get(url).status_code == 200
 
 
