@@ -44,6 +44,37 @@ class S:
 
 
 @dataclass(frozen=True)
+class A:
+    """A safety assessment: how long ago, by which demo user, the verdict, and per member index the
+    professional's score and (or None) the member's own."""
+
+    days_ago: int
+    by: str
+    structural: bool
+    phase: str
+    profiles: tuple[str, ...]
+    scores: tuple[tuple[int, int, int | None], ...]
+    acute: bool = False
+    balance: tuple[str, ...] = ()
+    summary: str = ""
+    danger: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A family plan written by `by`; actions are (member index or None, text, owner organisation short
+    name, owner username or None, due in days from today (negative: overdue), status)."""
+
+    by: str
+    wishes: str
+    agreement: str
+    goals: tuple[tuple[int | None, str], ...]
+    agreements: tuple[tuple[int | None, str, str], ...]
+    actions: tuple[tuple[int | None, str, str, str | None, int, str], ...]
+    status: str = "active"
+
+
+@dataclass(frozen=True)
 class H:
     reference: str
     street: str
@@ -58,6 +89,10 @@ class H:
     hidden: int | None = None
     hidden_address: tuple[str, str, str] = ("", "", "")
     disclosed_to: tuple[str, ...] = field(default_factory=tuple)
+    assessments: tuple[A, ...] = ()
+    # (regisseur username, the line manager who gave the mandate)
+    regie: tuple[str, str] | None = None
+    plan: Plan | None = None
 
 
 ZUID = "Netwerk Huiselijk Geweld Rotterdam-Zuid"
@@ -99,6 +134,32 @@ HOUSEHOLDS: tuple[H, ...] = (
                 ("physical", "witnessing"),
                 taken_up=("Team Onderzoek Zuid", ZUID),
             ),
+        ),
+        assessments=(
+            A(70, "vt.medewerker", True, "direct", ("family_stress",), ((0, 3, 2), (2, 4, None), (3, 5, None)),
+              acute=True, balance=("micro-verslaving", "meso-armoede", "meso-werkloos", "meso-steun"),
+              summary="Acute onveiligheid na geweld onder invloed; vader tijdelijk huisverbod. Deniz zag alles.",
+              danger=(("aggressive_dog", "Staffordshire in de woning, niet aangelijnd"),)),
+            A(40, "vt.medewerker", True, "direct", ("family_stress",), ((0, 5, 5), (1, 6, None), (2, 5, 6),
+              (3, 6, None))),
+            A(12, "wt.feijenoord", True, "stable", ("family_stress",), ((0, 7, 6), (1, 7, None), (2, 6, 7),
+              (3, 7, None)), summary="Geen nieuwe incidenten; vader in behandeling bij De Waag."),
+        ),
+        regie=("wt.feijenoord", "lm.feijenoord"),
+        plan=Plan(
+            "wt.feijenoord",
+            "Elif wil dat het thuis rustig blijft en dat Kemal blijft werken aan zijn drankgebruik. Deniz wil "
+            "weer bij de voetbalclub.",
+            "agrees",
+            ((None, "Geen geweld meer in huis; iedereen geeft veiligheid een 7 of hoger"),
+             (2, "Deniz verwerkt wat hij zag en kan erover praten"),
+             (1, "Kemal drinkt niet meer en herkent zijn spanning op tijd")),
+            ((1, "Kemal drinkt niet als de kinderen thuis zijn", "De Waag"),
+             (None, "Bij spanning belt Elif haar zus en gaat zij met de kinderen daarheen", "Wijkteams")),
+            ((1, "Behandeling agressie en alcohol", "De Waag", None, 30, "in_progress"),
+             (2, "Traumascreening Deniz", "Wijkteams", "wt.feijenoord", -3, "open"),
+             (None, "Veiligheidscheck na drie maanden", "Veilig Thuis", "vt.medewerker", 21, "open"),
+             (2, "Aanmelding voetbalclub via jeugdfonds", "Wijkteams", None, 10, "open")),
         ),
     ),
     H(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -268,3 +269,85 @@ def _household(rr: Region, spec: H, orgs: dict, teams: dict, networks: dict) -> 
                 signal=signal,
                 at=taken_on,
             )
+    _safety_and_plan(household, spec, people, orgs)
+
+
+def _demo_actor(username: str) -> Any:
+    from verband.sharing.access import Actor
+    from verband.sharing.models import Channel
+
+    membership = Membership.objects.select_related("user", "organisation").get(user__username=username)
+    return Actor(
+        channel=Channel.SYSTEM,
+        user=membership.user,
+        membership=membership,
+        organisation=membership.organisation,
+        network_ids=frozenset(membership.networks.values_list("pk", flat=True)),
+    )
+
+
+def _safety_and_plan(household: Household, spec: H, people: list, orgs: dict) -> None:
+    """Assessments (back-dated), regie and the family plan, written through their services."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from verband.households.models import HouseholdEvent
+    from verband.plans import services as plans
+    from verband.safety import services as safety
+    from verband.safety.models import DangerFact, SafetyAssessment
+
+    now = timezone.now()
+    for a in spec.assessments:
+        data = safety.AssessmentInput(
+            acute=a.acute,
+            structural=a.structural,
+            phase=a.phase,
+            weighing={"suspicion": "yes", "unsafety": "yes" if (a.acute or a.structural) else "no"},
+            profiles=list(a.profiles),
+            balance=list(a.balance),
+            summary=a.summary,
+            scores=[safety.ScoreInput(people[i].pk, pro, own) for i, pro, own in a.scores],
+            danger=list(a.danger),
+        )
+        assessment = safety.record_assessment(_demo_actor(a.by), household, data)
+        at = now - timedelta(days=a.days_ago)
+        SafetyAssessment.objects.filter(pk=assessment.pk).update(assessed_at=at)
+        DangerFact.objects.filter(assessment=assessment).update(recorded_at=at)
+        HouseholdEvent.objects.filter(
+            household=household, kind__in=["assessment", "danger"], at__gte=now - timedelta(minutes=5)
+        ).update(at=at)
+    if spec.regie:
+        regisseur, manager = spec.regie
+        actor = _demo_actor(regisseur)
+        transfer = plans.request_regie(actor, household, actor.membership.pk)
+        plans.accept_regie(actor, transfer, get_user_model().objects.get(username=manager).pk)
+    if spec.plan:
+        users = {u.username: u.pk for u in get_user_model().objects.filter(is_demo=True)}
+        today = timezone.localdate()
+
+        def who(index: int | None) -> int | None:
+            return people[index].pk if index is not None else None
+
+        plan_data = plans.PlanInput(
+            status=spec.plan.status,
+            household_wishes=spec.plan.wishes,
+            household_agreement=spec.plan.agreement,
+            goals=[plans.GoalInput(text, who(i)) for i, text in spec.plan.goals],
+            agreements=[
+                plans.AgreementInput(text, orgs[org].pk, who(i)) for i, text, org in spec.plan.agreements
+            ],
+            actions=[
+                plans.ActionInput(
+                    text=text,
+                    owner_organisation_id=orgs[org].pk,
+                    due_on=today + timedelta(days=due),
+                    status=status,
+                    owner_user_id=users[owner] if owner else None,
+                    person_id=who(i),
+                )
+                for i, text, org, owner, due, status in spec.plan.actions
+            ],
+        )
+        plans.save_plan(_demo_actor(spec.plan.by), household, plan_data, plans.plan_for(household).version)

@@ -233,7 +233,17 @@ USERS: list[tuple[Any, ...]] = [
         [],
         False,
     ),
-    ("politie", "Mark", "Jansen", "Politie", "Basisteam Feijenoord", "professional", "Wijkagent", [], False),
+    (
+        "politie",
+        "Mark",
+        "Jansen",
+        "Politie",
+        "Basisteam Feijenoord",
+        "professional",
+        "Wijkagent",
+        ["Netwerk Huiselijk Geweld Rotterdam-Zuid"],
+        False,
+    ),
     (
         "enver",
         "Lotte",

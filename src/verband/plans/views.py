@@ -27,6 +27,7 @@ from verband.plans.models import (
     TransferStatus,
 )
 from verband.plans.selectors import plan_document
+from verband.safety.selectors import danger_flags
 from verband.sharing.access import Actor, actor_for_request, get_household_or_404, visible_households
 from verband.sharing.accesslog import Subject, record_many
 from verband.workspace.roles import role_required
@@ -78,6 +79,7 @@ def plan_view(request: HttpRequest, reference: str) -> HttpResponse:
             "versions": versions,
             "people": _people(household),
             "may_write": actor.membership is not None and actor.membership.role in WRITERS,
+            "danger": danger_flags([household.pk]).get(household.pk, []),
         },
     )
 
@@ -152,21 +154,25 @@ def plan_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _lines(snapshot: dict) -> list[str]:
+    """The plan as lines of words, for comparing two versions."""
+    goal, agreement, action = _("Goal"), _("Agreement"), _("Plan action")
+    monitored, due = _("monitored by"), _("due")
     lines = [
         f"{_('Plan status')}: {snapshot.get('status', '')}",
         f"{_('What the household itself wants')}: {snapshot.get('household_wishes', '')}",
-        f"{_('Does the household agree?')}: {snapshot.get('household_agreement', '')} {snapshot.get('agreement_note', '')}",
+        f"{_('Does the household agree?')}: {snapshot.get('household_agreement', '')} "
+        f"{snapshot.get('agreement_note', '')}",
     ]
-    lines += [f"{_('Goal')} ({g['for']}): {g['text']}" for g in snapshot.get("goals", [])]
+    lines += [f"{goal} ({g['for']}): {g['text']}" for g in snapshot.get("goals", [])]
     lines += [
-        f"{_('Agreement')} ({a['for']}): {a['text']} — {_('monitored by')} {a['monitored_by']}"
+        f"{agreement} ({a['for']}): {a['text']} — {monitored} {a['monitored_by']}"
         for a in snapshot.get("agreements", [])
     ]
-    lines += [
-        f"{_('Action')} ({a['for']}): {a['text']} — {a['owner']}{' / ' + a['person'] if a['person'] else ''}, "
-        f"{_('due')} {a['due_on']}, {a['status']}"
-        for a in snapshot.get("actions", [])
-    ]
+    for a in snapshot.get("actions", []):
+        person = f" / {a['person']}" if a["person"] else ""
+        lines.append(
+            f"{action} ({a['for']}): {a['text']} — {a['owner']}{person}, {due} {a['due_on']}, {a['status']}"
+        )
     return lines
 
 
@@ -264,12 +270,15 @@ def regie_request_view(request: HttpRequest, reference: str) -> HttpResponse:
     except ValueError:
         target = -1
     try:
-        services.request_regie(actor, household, target, request.POST.get("note", ""))
+        transfer = services.request_regie(actor, household, target, request.POST.get("note", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except PermissionDenied:
         messages.error(request, _("Only the current regisseur can hand regie over."))
     else:
+        if actor.membership is not None and transfer.to_membership_id == actor.membership.pk:
+            # Taking regie oneself: straight on to accepting it, with the mandate.
+            return redirect("plans:regie_accept", pk=transfer.pk)
         messages.success(request, _("The request is sent. Regie changes when it is accepted."))
     return redirect("households:detail", reference=household.reference)
 

@@ -40,7 +40,7 @@ class AssessmentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    danger_detail = forms.CharField(label=_("About the danger"), max_length=300, required=False)
+    danger_detail = forms.CharField(label=_("Explain the danger"), max_length=300, required=False)
     summary = forms.CharField(
         label=_("Summary of the assessment"),
         max_length=4000,

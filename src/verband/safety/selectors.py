@@ -36,9 +36,9 @@ class Point:
     label: str
     professional: int
     own: int | None
-    x: float = 0
-    y: float = 0
-    own_y: float | None = None
+    x: int = 0
+    y: int = 0
+    own_y: int | None = None
 
 
 @dataclass
@@ -66,11 +66,12 @@ class SafetySummary:
     chart: dict = field(default_factory=dict)
 
 
-CHART_W, CHART_H, PAD_L, PAD_R, PAD_T, PAD_B = 320, 160, 28, 10, 10, 22
+# Whole pixels: the template prints numbers, and a localised decimal comma would break the SVG.
+CHART_W, CHART_H, PAD_L, PAD_R, PAD_T, PAD_B = 260, 130, 24, 12, 10, 10
 
 
-def _y(score: float) -> float:
-    return round(PAD_T + (10 - score) * (CHART_H - PAD_T - PAD_B) / 9, 1)
+def _y(score: float) -> int:
+    return round(PAD_T + (10 - score) * (CHART_H - PAD_T - PAD_B) / 9)
 
 
 def safety_summary(household: Household, members: list[Person]) -> SafetySummary:
@@ -100,9 +101,8 @@ def safety_summary(household: Household, members: list[Person]) -> SafetySummary
         item = Series(person=person, points=points, latest=points[-1] if points else None, target=target)
         n = len(points)
         for i, point in enumerate(points):
-            point.x = round(
-                PAD_L + (i * (CHART_W - PAD_L - PAD_R) / (n - 1) if n > 1 else (CHART_W - PAD_L) / 2), 1
-            )
+            span = CHART_W - PAD_L - PAD_R
+            point.x = round(PAD_L + (i * span / (n - 1) if n > 1 else span / 2))
             point.y = _y(point.professional)
             point.own_y = _y(point.own) if point.own is not None else None
         item.polyline = " ".join(f"{p.x},{p.y}" for p in points)

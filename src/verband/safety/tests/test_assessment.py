@@ -208,3 +208,19 @@ def test_household_page_shows_phase_scores_chart_and_table(world, as_user):
     assert "<polyline" in body  # the chart
     assert "score-table" in body  # the same data as a table
     assert "Intieme terreur" in body
+
+
+def test_chart_numbers_are_plain_svg_numbers(world, as_user):
+    """The Dutch locale prints 24,5 for a float; SVG needs 24.5. The chart only uses whole pixels."""
+    import re
+
+    services.record_assessment(vt_actor(world), world.household, valid_input(world))
+    services.record_assessment(
+        vt_actor(world), world.household, valid_input(world, phase="stable", danger=[])
+    )
+    body = as_user(world.involved).get(reverse("households:detail", args=[world.household.reference])).content
+    circles = re.findall(r'<circle cx="([^"]+)" cy="([^"]+)"', body.decode())
+    assert len(circles) == 4
+    assert all(x.isdigit() and y.isdigit() for x, y in circles)
+    lines = re.findall(r'<polyline points="([^"]+)"', body.decode())
+    assert lines and all(re.fullmatch(r"\d+,\d+( \d+,\d+)*", line) for line in lines)
