@@ -124,7 +124,7 @@ def test_assessment_danger_flag_regie_plan_and_pdf(page: Page, new_page):
     screenshot(fatima, "plan-form.png")
     fatima.get_by_role("button", name="Plan opslaan").click()
     expect(fatima.get_by_role("status")).to_contain_text("Het gezinsplan is opgeslagen.")
-    for text, owner, _due in actions:
+    for text, _owner, _due in actions:
         expect(fatima.get_by_role("cell", name=text)).to_be_visible()
     assert_accessible(fatima, "the plan page")
     screenshot(fatima, "plan.png")
@@ -163,7 +163,7 @@ def test_assessment_danger_flag_regie_plan_and_pdf(page: Page, new_page):
         assert action_text in text and owner in text
     assert "Vuurwapen" not in text and "Wapen aanwezig" not in text and "Intieme terreur" not in text
     if shutil.which("pdftoppm"):
-        subprocess.run(  # noqa: S603
-            ["pdftoppm", "-png", "-r", "60", str(pdf_path), str(ARTIFACTS / "gezinsplan")],  # noqa: S607
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", str(pdf_path), str(ARTIFACTS / "gezinsplan")],
             check=True,
         )

@@ -230,7 +230,8 @@ def test_pdf_for_one_member_leaves_out_the_others_parts(partners, as_user):
     client = as_user(world.involved)
     client.post(reverse("plans:edit", args=[world.household.reference]), plan_post(world, 0))
     text = pdf_text(client.get(reverse("plans:pdf", args=[world.household.reference]) + f"?voor={anna}"))
-    assert "Anna voelt zich thuis veilig" in text and "Geen contact van de ex-partner" in text
+    assert "Voor Anna van Dam" in text and "Anna voelt zich thuis veilig" in text
+    assert "Geen contact van de ex-partner" in text
     assert "Traumascreening voor Bram" not in text
     stranger = Person.objects.get(given_names="Carla").pk
     bad = client.get(reverse("plans:pdf", args=[world.household.reference]) + f"?voor={stranger}")
