@@ -275,37 +275,37 @@ def save_plan(actor: Actor, household: Household, data: PlanInput, expected_vers
 
 
 def set_action_status(actor: Actor, action: PlanAction, status: str) -> PlanAction:
-    """An owner reports progress on their action; this is a new plan version like any other change."""
+    """An owner reports progress on their action; this is a new plan version like any other change. A
+    save by someone else at the same moment is not an error here: the status change simply follows it."""
     if status not in ActionStatus.values:
         raise ValidationError({"status": [_("Choose a status for the action.")]})
     plan = action.plan
     if not can_see_household(actor, plan.household):
         raise PermissionDenied
-    with transaction.atomic():
-        plan.refresh_from_db()
-        _claim(plan, plan.version, actor)
-        PlanAction.objects.filter(pk=action.pk).update(status=status)
-        action.refresh_from_db()
-        _new_version(
-            actor,
-            plan,
-            _("%(action)s: %(status)s")
-            % {"action": action.text[:200], "status": action.get_status_display()},
-        )
-        add_event(
-            plan.household,
-            EventKind.PLAN,
-            _("Action “%(action)s”: %(status)s")
-            % {"action": action.text[:200], "status": action.get_status_display()},
-            actor=actor,
-        )
-        record(
-            actor,
-            action="update",
-            object_type="plan_action",
-            object_id=str(action.pk),
-            household_id=plan.household_id,
-        )
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                plan.refresh_from_db()
+                _claim(plan, plan.version, actor)
+                if not PlanAction.objects.filter(pk=action.pk, plan=plan).update(status=status):
+                    raise ValidationError(_("This action is no longer part of the plan."))
+                action.refresh_from_db()
+                change = {"action": action.text[:200], "status": action.get_status_display()}
+                _new_version(actor, plan, _("%(action)s: %(status)s") % change)
+                add_event(
+                    plan.household, EventKind.PLAN, _("Action “%(action)s”: %(status)s") % change, actor=actor
+                )
+                record(
+                    actor,
+                    action="update",
+                    object_type="plan_action",
+                    object_id=str(action.pk),
+                    household_id=plan.household_id,
+                )
+            return action
+        except StalePlan:
+            if attempt == 2:
+                raise ValidationError(_("The plan is being changed right now. Try again.")) from None
     return action
 
 

@@ -277,3 +277,14 @@ def test_due_dates_and_overdue():
     assert action.overdue
     action.status = "done"
     assert not action.overdue
+
+
+def test_status_of_an_action_removed_meanwhile_is_a_clear_error(partners, as_user):
+    world = partners
+    as_user(world.involved).post(reverse("plans:edit", args=[world.household.reference]), plan_post(world, 0))
+    action = PlanAction.objects.get(owner_organisation=world.org_vt)
+    stale_copy = PlanAction.objects.select_related("plan__household").get(pk=action.pk)
+    PlanAction.objects.filter(pk=action.pk).delete()
+    with pytest.raises(services.ValidationError):
+        services.set_action_status(actor_for(world.vt), stale_copy, "done")
+    assert FamilyPlan.objects.get().version == 1  # nothing written
