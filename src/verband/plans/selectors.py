@@ -120,6 +120,7 @@ def regie_panel(actor: Actor, household: Household) -> dict[str, Any]:
         )
     )
     plan = FamilyPlan.objects.filter(household=household).only("version").first()
+    candidates = services.regie_candidates(household) if may_request and pending is None else []
     return {
         "current": current,
         "history": history,
@@ -128,6 +129,9 @@ def regie_panel(actor: Actor, household: Household) -> dict[str, Any]:
         "may_withdraw": pending is not None
         and user_id in {pending.requested_by_id, current.user_id if current else None},
         "may_end": may_end,
-        "candidates": services.regie_candidates(household) if may_request and pending is None else [],
+        "candidates": candidates,
+        "self_candidate": next((m for m in candidates if membership and m.pk == membership.pk), None)
+        if current is None
+        else None,
         "plan_version": plan.version if plan else 0,
     }
