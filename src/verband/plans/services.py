@@ -40,6 +40,7 @@ from verband.sharing import services as sharing
 from verband.sharing.access import Actor, can_see_household, memberships_seeing, partner_organisations
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.sharing.models import LegalBasis, Purpose
+from verband.text import refuse_nul
 
 # ---------------------------------------------------------------------------------------------- plan
 
@@ -105,6 +106,16 @@ def owner_choices(household: Household) -> tuple[dict[int, str], dict[int, tuple
 
 
 def validate_plan(household: Household, plan: FamilyPlan, data: PlanInput) -> None:
+    refuse_nul(
+        data.status,
+        data.household_wishes,
+        data.household_agreement,
+        data.agreement_note,
+        *(g.text for g in data.goals),
+        *(a.text for a in data.agreements),
+        *(a.text for a in data.actions),
+        *(a.status for a in data.actions),
+    )
     errors: dict[str, list[str]] = {}
 
     def add(key: str, message: str) -> None:
@@ -277,6 +288,7 @@ def save_plan(actor: Actor, household: Household, data: PlanInput, expected_vers
 def set_action_status(actor: Actor, action: PlanAction, status: str) -> PlanAction:
     """An owner reports progress on their action; this is a new plan version like any other change. A
     save by someone else at the same moment is not an error here: the status change simply follows it."""
+    refuse_nul(status)
     if status not in ActionStatus.values:
         raise ValidationError({"status": [_("Choose a status for the action.")]})
     plan = action.plan
@@ -376,6 +388,7 @@ def request_regie(actor: Actor, household: Household, to_membership_id: int, not
     current = current_regie(household)
     if current is not None and current.user_id == target.user_id:
         raise ValidationError({"to": [_("This person already has regie.")]})
+    refuse_nul(note)
     if len(note) > 500:
         raise ValidationError({"note": [_("At most 500 characters.")]})
     user = actor.user
@@ -442,6 +455,7 @@ def accept_regie(actor: Actor, transfer: RegieTransfer, mandated_by_id: int, man
     managers = {m.user_id for m in line_managers_for(membership)}
     if mandated_by_id not in managers:
         raise ValidationError({"mandated_by": [_("Choose the line manager who gave you the mandate.")]})
+    refuse_nul(mandate_note)
     if len(mandate_note) > 300:
         raise ValidationError({"mandate_note": [_("At most 300 characters.")]})
     household = transfer.household
@@ -493,6 +507,7 @@ def accept_regie(actor: Actor, transfer: RegieTransfer, mandated_by_id: int, man
 def decline_regie(actor: Actor, transfer: RegieTransfer, reason: str) -> RegieTransfer:
     if actor.membership is None or transfer.to_membership_id != actor.membership.pk:
         raise PermissionDenied
+    refuse_nul(reason)
     if not reason.strip() or len(reason) > 500:
         raise ValidationError({"reason": [_("Say why you decline (at most 500 characters).")]})
     with transaction.atomic():
@@ -550,6 +565,7 @@ def end_regie(actor: Actor, household: Household, reason: str) -> None:
     )
     if not allowed or not can_see_household(actor, household):
         raise PermissionDenied
+    refuse_nul(reason)
     if not reason.strip() or len(reason) > 300:
         raise ValidationError({"reason": [_("Say why regie ends (at most 300 characters).")]})
     with transaction.atomic():

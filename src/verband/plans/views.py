@@ -30,6 +30,7 @@ from verband.plans.selectors import plan_document
 from verband.safety.selectors import danger_flags
 from verband.sharing.access import Actor, actor_for_request, get_household_or_404, visible_households
 from verband.sharing.accesslog import Subject, record_many
+from verband.text import errors_of
 from verband.workspace.roles import role_required
 
 WRITERS = services.REGISSEUR_ROLES
@@ -139,7 +140,7 @@ def plan_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
                 status=409,
             )
         except ValidationError as exc:
-            for key, problems in exc.message_dict.items():
+            for key, problems in errors_of(exc).items():
                 form.errors.setdefault(key, []).extend(problems)
         else:
             messages.success(request, _("The family plan is saved."))

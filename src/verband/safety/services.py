@@ -27,6 +27,7 @@ from verband.safety.models import (
 )
 from verband.sharing.access import Actor
 from verband.sharing.accesslog import Subject, record, record_many
+from verband.text import refuse_nul
 
 
 @dataclass
@@ -64,6 +65,15 @@ def actor_name(actor: Actor) -> str:
 
 
 def validate_assessment(household: Household, data: AssessmentInput) -> None:
+    refuse_nul(
+        data.summary,
+        data.phase,
+        *data.profiles,
+        *data.balance,
+        *data.weighing,
+        *data.weighing.values(),
+        *(text for pair in data.danger for text in pair),
+    )
     errors: dict[str, list[str]] = {}
     if data.phase not in Phase.values:
         errors.setdefault("phase", []).append(_("Choose the phase."))
@@ -175,6 +185,7 @@ def _add_danger(
 
 
 def add_danger_fact(actor: Actor, household: Household, kind: str, detail: str = "") -> DangerFact:
+    refuse_nul(kind, detail)
     if kind not in DangerKind.values:
         raise ValidationError({"kind": [_("Choose the kind of danger.")]})
     if len(detail) > 300:

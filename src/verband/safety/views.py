@@ -18,6 +18,7 @@ from verband.safety.models import InstrumentResult
 from verband.safety.selectors import safety_summary
 from verband.sharing.access import Actor, actor_for_request, get_household_or_404
 from verband.sharing.accesslog import Subject, record_many
+from verband.text import errors_of
 from verband.workspace.roles import role_required
 
 WRITERS = (Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR)
@@ -78,7 +79,7 @@ def safety_view(request: HttpRequest, reference: str) -> HttpResponse:
             try:
                 services.record_assessment(actor, household, form.as_input())
             except ValidationError as exc:
-                for key, problems in exc.message_dict.items():
+                for key, problems in errors_of(exc).items():
                     form.add_error(
                         None if key == "__all__" else key if key in form.fields else None, problems
                     )

@@ -288,3 +288,30 @@ def test_status_of_an_action_removed_meanwhile_is_a_clear_error(partners, as_use
     with pytest.raises(services.ValidationError):
         services.set_action_status(actor_for(world.vt), stale_copy, "done")
     assert FamilyPlan.objects.get().version == 1  # nothing written
+
+
+@pytest.mark.parametrize("field", ["household_wishes", "goal-0-text", "act-0-text", "agreement_note"])
+def test_nul_characters_are_refused_in_dutch(partners, as_user, field):
+    world = partners
+    edit = reverse("plans:edit", args=[world.household.reference])
+    response = as_user(world.involved).post(edit, plan_post(world, 0, **{field: "veilig\x00thuis"}))
+    assert response.status_code == 400
+    assert "Nultekens zijn niet toegestaan." in response.content.decode()
+    assert not PlanVersion.objects.exists()
+
+
+def test_nul_characters_are_refused_by_the_api(partners, client):
+    world = partners
+    ref = world.household.reference
+    for path, body in (
+        ("assessments", {"acute": False, "structural": False, "phase": "direct", "summary": "a\x00b"}),
+        ("danger-facts", {"kind": "weapon", "detail": "a\x00b"}),
+    ):
+        response = client.post(
+            f"/api/v1/households/{ref}/{path}",
+            body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {world.token_vt}",
+        )
+        assert response.status_code == 422, response.content
+    assert not DangerFact.objects.exists()
