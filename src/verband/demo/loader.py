@@ -295,6 +295,7 @@ def _safety_and_plan(household: Household, spec: H, people: list, orgs: dict) ->
 
     from verband.households.models import HouseholdEvent
     from verband.plans import services as plans
+    from verband.plans.models import Regie, RegieTransfer
     from verband.safety import services as safety
     from verband.safety.models import DangerFact, SafetyAssessment
 
@@ -323,6 +324,10 @@ def _safety_and_plan(household: Household, spec: H, people: list, orgs: dict) ->
         actor = _demo_actor(regisseur)
         transfer = plans.request_regie(actor, household, actor.membership.pk)
         plans.accept_regie(actor, transfer, get_user_model().objects.get(username=manager).pk)
+        since = now - timedelta(days=60)
+        Regie.objects.filter(household=household).update(started_at=since)
+        RegieTransfer.objects.filter(household=household).update(requested_at=since, decided_at=since)
+        HouseholdEvent.objects.filter(household=household, kind="regie").update(at=since)
     if spec.plan:
         users = {u.username: u.pk for u in get_user_model().objects.filter(is_demo=True)}
         today = timezone.localdate()
