@@ -147,7 +147,13 @@ def basis_for(actor: Actor, household: Household) -> str:
     return f"involvement:{involvement.pk}:{involvement.purpose}:{involvement.legal_basis}"
 
 
-_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,19}")
+REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,19}")
+
+
+def plausible_reference(reference: str) -> bool:
+    """A reference (household HH-…, signal SG-…) is short and plain; anything else (a NUL byte, a
+    megabyte) is not looked up at all."""
+    return REFERENCE.fullmatch(reference) is not None
 
 
 def get_household_or_404(actor: Actor, reference: str, *, action: str = "view") -> tuple[Household, str]:
@@ -156,7 +162,7 @@ def get_household_or_404(actor: Actor, reference: str, *, action: str = "view") 
     from verband.sharing.accesslog import record
 
     # A reference is short and plain; anything else (a NUL byte, a megabyte) is not looked up at all.
-    valid = _REFERENCE.fullmatch(reference) is not None
+    valid = plausible_reference(reference)
     household = Household.objects.filter(reference=reference).first() if valid else None
     basis = basis_for(actor, household) if household is not None else ""
     if household is None or not basis:

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from verband.households.models import Household
-from verband.sharing.access import Actor, can_see_household
+from verband.sharing.access import Actor, can_see_household, plausible_reference
 from verband.signals.models import Activation, ActivationStatus, Signal
 from verband.workdays import working_days_between
 
@@ -87,6 +87,8 @@ def get_signal_or_404(actor: Actor, reference: str) -> tuple[Signal, str]:
         Signal.objects.select_related("household", "source_organisation", "source_user")
         .filter(reference=reference)
         .first()
+        if plausible_reference(reference)
+        else None
     )
     access = signal_access(actor, signal) if signal is not None else None
     if signal is None or access is None:

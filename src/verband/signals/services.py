@@ -36,6 +36,7 @@ from verband.signals.models import (
     SignalPerson,
     SignalStatus,
 )
+from verband.text import refuse_nul
 from verband.workdays import add_working_days
 
 # The legal basis an involvement gets when a partner takes up an activation for this purpose.
@@ -544,9 +545,12 @@ def _pass_on(
 
 def hand_back(actor: Actor, activation: Activation, reason: str) -> Activation:
     """Not for us: with a reason, back to the routing desk, which sends it on."""
+    refuse_nul(reason)
     reason = reason.strip()
     if len(reason) < 10:
         raise ValidationError(_("Explain in a sentence why this is not for your team."))
+    if len(reason) > 2000:
+        raise ValidationError(_("At most 2000 characters."))
     desk = fallback_rule(activation.household.region_id)
     if desk is None or (desk.team_id, desk.network_id) == (activation.team_id, activation.network_id):
         raise ValidationError(_("The routing desk cannot hand back; send it on to the right partner."))

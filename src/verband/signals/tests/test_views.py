@@ -218,3 +218,23 @@ def test_routing_desk_sends_on(world, as_user):
 def test_recognition_step_per_persona(world, as_user, persona, status):
     url = as_user(world.other_org).post("/meldingen/nieuw/", form_data())["Location"]
     assert as_user(world.personas()[persona]).get(url).status_code == status
+
+
+@pytest.mark.parametrize("reference", ["SG\x00-1", "x" * 5000, "SG-2026-00001%"])
+def test_implausible_signal_references_are_not_found(world, as_user, reference):
+    from urllib.parse import quote
+
+    response = as_user(world.vt).get("/meldingen/" + quote(reference, safe="") + "/")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("reason", ["Niet voor ons\x00 want buiten het gebied", "x" * 2001])
+def test_hand_back_refuses_nul_and_overlong_reasons(world, as_user, reason):
+    from verband.signals.models import ActivationStatus
+
+    signal = _routed(world, as_user)
+    activation = signal.activations.get(team=world.team_a1)
+    response = as_user(world.involved).post(f"/werkbak/{activation.pk}/teruggeven/", {"reason": reason})
+    assert response.status_code == 200
+    activation.refresh_from_db()
+    assert activation.status == ActivationStatus.OPEN
