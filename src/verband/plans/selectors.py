@@ -33,6 +33,10 @@ class PlanDocument:
     regie: Regie | None
     actions_total: int
 
+    @property
+    def empty(self) -> bool:
+        return all(section.empty for section in self.sections)
+
 
 def plan_document(plan: FamilyPlan, reader: Person | None) -> PlanDocument:
     """The plan grouped in sections: the household first, then each member. For a member as reader only

@@ -145,6 +145,9 @@ def validate_plan(household: Household, plan: FamilyPlan, data: PlanInput) -> No
         if agreement.monitored_by_id not in organisations:
             add("agreements", _("Choose a partner working with this household to monitor each agreement."))
     existing = set(plan.actions.values_list("pk", flat=True)) if plan.pk else set()
+    ids = [a.id for a in data.actions if a.id is not None]
+    if len(ids) != len(set(ids)):
+        add("actions", _("This action does not belong to this plan."))
     for action in data.actions:
         if action.id is not None and action.id not in existing:
             add("actions", _("This action does not belong to this plan."))

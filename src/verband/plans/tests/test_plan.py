@@ -315,3 +315,23 @@ def test_nul_characters_are_refused_by_the_api(partners, client):
         )
         assert response.status_code == 422, response.content
     assert not DangerFact.objects.exists()
+
+
+def test_an_action_cannot_be_listed_twice(partners):
+    world = partners
+    services.save_plan(
+        actor_for(world.involved),
+        world.household,
+        services.PlanInput(actions=[services.ActionInput("Gesprek", world.org_a.pk, date(2026, 12, 1))]),
+        0,
+    )
+    action = PlanAction.objects.get()
+    twice = [services.ActionInput("Gesprek", world.org_a.pk, date(2026, 12, 1), id=action.pk)] * 2
+    with pytest.raises(services.ValidationError):
+        services.save_plan(actor_for(world.involved), world.household, services.PlanInput(actions=twice), 1)
+
+
+def test_pdf_of_an_empty_plan_says_nothing_is_agreed_yet(world, as_user):
+    response = as_user(world.involved).get(reverse("plans:pdf", args=[world.household.reference]))
+    text = pdf_text(response)
+    assert "Nog niets afgesproken." in text and "Nog niet opgeschreven." in text
