@@ -71,6 +71,8 @@ def test_my_work_query_count_does_not_grow_with_households(world, as_user, djang
     from datetime import date
 
     from verband.households.models import Household, HouseholdMember, Person
+    from verband.plans.models import FamilyPlan, PlanAction
+    from verband.safety.models import DangerFact
     from verband.sharing import services
     from verband.sharing.access import SYSTEM
 
@@ -84,9 +86,16 @@ def test_my_work_query_count_does_not_grow_with_households(world, as_user, djang
         services.involve(
             SYSTEM, h, team=world.team_a1, purpose="help", legal_basis="consent", started_on=date(2026, 2, 1)
         )
-    with django_assert_max_num_queries(20):
+        plan = FamilyPlan.objects.create(household=h, version=1)
+        PlanAction.objects.create(
+            plan=plan, text=f"Actie {n}", owner_organisation=world.org_a, due_on=date(2026, 12, 1)
+        )
+        DangerFact.objects.create(household=h, kind="weapon")
+    with django_assert_max_num_queries(24):
         response = client.get("/mijn-werk/")
-    assert response.content.decode().count('">HH-Q-') == 15
+    body = response.content.decode()
+    assert body.count('">HH-Q-') == 15
+    assert body.count("Actie ") >= 15 and body.count("danger-flag") == 30  # on each household and action
 
 
 def test_overview_shows_aggregates_not_persons_and_suppresses_small_cells(world, as_user):
