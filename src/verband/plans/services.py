@@ -155,12 +155,24 @@ def validate_plan(household: Household, plan: FamilyPlan, data: PlanInput) -> No
             add("actions", _("An action is for the household or for one of its members."))
         if not action.text.strip() or len(action.text) > 500:
             add("actions", _("Write each action in 1 to 500 characters."))
+        named = {"action": action.text.strip()[:80]}
         if action.owner_organisation_id not in organisations:
-            add("actions", _("Choose a partner working with this household as owner of each action."))
-        if action.owner_user_id is not None and people.get(action.owner_user_id, (None,))[0] != (
+            add(
+                "actions",
+                _(
+                    "“%(action)s”: choose a partner working with this household as owner (an organisation whose "
+                    "involvement ended cannot own actions)."
+                )
+                % named,
+            )
+        elif action.owner_user_id is not None and people.get(action.owner_user_id, (None,))[0] != (
             action.owner_organisation_id
         ):
-            add("actions", _("The person who owns an action must work for its owner and see this household."))
+            add(
+                "actions",
+                _("“%(action)s”: the person who owns it must work for its owner and see this household.")
+                % named,
+            )
         if action.status not in ActionStatus.values:
             add("actions", _("Choose a status for each action."))
     if errors:

@@ -335,3 +335,23 @@ def test_pdf_of_an_empty_plan_says_nothing_is_agreed_yet(world, as_user):
     response = as_user(world.involved).get(reverse("plans:pdf", args=[world.household.reference]))
     text = pdf_text(response)
     assert "Nog niets afgesproken." in text and "Nog niet opgeschreven." in text
+
+
+def test_an_owner_whose_involvement_ended_is_named_in_the_error(partners, as_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from verband.sharing.models import Involvement
+
+    world = partners
+    client = as_user(world.involved)
+    edit = reverse("plans:edit", args=[world.household.reference])
+    client.post(edit, plan_post(world, 0))
+    Involvement.objects.filter(team=world.team_b1).update(ended_on=timezone.localdate() - timedelta(days=1))
+    ids = dict(PlanAction.objects.values_list("text", "pk"))
+    again = plan_post(world, 1, **{"agr-0-by": str(world.org_a.pk)})
+    again.update({f"act-{n}-id": str(ids[again[f"act-{n}-text"]]) for n in range(3)})
+    response = client.post(edit, again)
+    assert response.status_code == 400
+    assert "Gevaarsbeoordeling pleger”: kies als eigenaar een partner" in response.content.decode()
