@@ -7,9 +7,17 @@ from django.utils.translation import gettext as _
 
 
 def refuse_nul(*texts: str) -> None:
-    """PostgreSQL cannot store a NUL character in text; refuse it as bad input, in Dutch, before any write."""
-    if any("\x00" in text for text in texts if isinstance(text, str)):
-        raise ValidationError(_("Null characters are not allowed."))
+    """PostgreSQL cannot store a NUL character in text, and no database can store a lone surrogate (JSON
+    "\\ud800" decodes to one); refuse both as bad input, in Dutch, before any write."""
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        if "\x00" in text:
+            raise ValidationError(_("Null characters are not allowed."))
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError(_("The text contains characters that are not valid.")) from None
 
 
 def errors_of(exc: ValidationError) -> dict[str, list[str]]:

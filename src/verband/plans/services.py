@@ -304,6 +304,9 @@ def set_action_status(actor: Actor, action: PlanAction, status: str) -> PlanActi
     """An owner reports progress on their action; this is a new plan version like any other change. A
     save by someone else at the same moment is not an error here: the status change simply follows it."""
     refuse_nul(status)
+    owner = actor.organisation is not None and action.owner_organisation_id == actor.organisation.pk
+    if not owner and not (actor.user is not None and action.owner_user_id == actor.user.pk):
+        raise PermissionDenied
     if status not in ActionStatus.values:
         raise ValidationError({"status": [_("Choose a status for the action.")]})
     plan = action.plan
@@ -467,13 +470,18 @@ def accept_regie(actor: Actor, transfer: RegieTransfer, mandated_by_id: int, man
     membership = actor.membership
     if membership is None or transfer.to_membership_id != membership.pk:
         raise PermissionDenied
+    household = transfer.household
+    # The offer may be older than the receiver's place in the network: they must still be a candidate.
+    if not membership.active or membership.pk not in {m.pk for m in regie_candidates(household)}:
+        raise ValidationError(
+            _("You can no longer take regie of this household: your organisation no longer works with it.")
+        )
     managers = {m.user_id for m in line_managers_for(membership)}
     if mandated_by_id not in managers:
         raise ValidationError({"mandated_by": [_("Choose the line manager who gave you the mandate.")]})
     refuse_nul(mandate_note)
     if len(mandate_note) > 300:
         raise ValidationError({"mandate_note": [_("At most 300 characters.")]})
-    household = transfer.household
     with transaction.atomic():
         decided = _decide(transfer.pk, TransferStatus.ACCEPTED, "")
         if decided is None:

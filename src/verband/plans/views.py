@@ -222,7 +222,7 @@ def plan_pdf_view(request: HttpRequest, reference: str) -> HttpResponse:
     reader = None
     wanted = request.GET.get("voor", "")
     if wanted:
-        if not wanted.isdigit() or int(wanted) not in people:
+        if not (wanted.isascii() and wanted.isdigit() and len(wanted) <= 18) or int(wanted) not in people:
             raise Http404
         reader = people[int(wanted)]
     doc = plan_document(plan, reader)

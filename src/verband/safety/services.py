@@ -181,6 +181,9 @@ def _add_danger(
         assessment=assessment,
     )
     add_event(household, EventKind.DANGER, str(fact), actor=actor)
+    record(
+        actor, action="create", object_type="danger_fact", object_id=str(fact.pk), household_id=household.pk
+    )
     return fact
 
 
@@ -192,13 +195,6 @@ def add_danger_fact(actor: Actor, household: Household, kind: str, detail: str =
         raise ValidationError({"detail": [_("Describe the danger in at most 300 characters.")]})
     with transaction.atomic():
         fact = _add_danger(actor, household, kind, detail, None)
-        record(
-            actor,
-            action="create",
-            object_type="danger_fact",
-            object_id=str(fact.pk),
-            household_id=household.pk,
-        )
     return fact
 
 

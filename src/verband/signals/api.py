@@ -7,6 +7,7 @@ import re
 from datetime import date, datetime
 from typing import Literal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from verband.sharing.access import actor_for_request
 from verband.sharing.accesslog import record
 from verband.signals import selectors, services
 from verband.signals.models import ActivationStatus, Signal, SignalKind, ViolenceForm
+from verband.text import refuse_nul
 
 router = Router(tags=["signals"])
 
@@ -40,8 +42,11 @@ def _valid_postcode(value: str) -> str:
 
 
 def _no_nul(value: object) -> object:
-    if isinstance(value, str) and "\x00" in value:
-        raise ValueError(_("Null characters are not allowed."))
+    if isinstance(value, str):
+        try:
+            refuse_nul(value)
+        except DjangoValidationError as exc:
+            raise ValueError(exc.messages[0]) from None
     return value
 
 

@@ -174,3 +174,24 @@ def test_regie_over_the_api(partners, client):
     body = client.get(f"/api/v1/households/{ref}/regie", **auth(world.token_vt)).json()
     assert body["regisseur"] == world.vt.display_name and body["mandated_by"] == world.lm_vt.display_name
     assert len(body["history"]) == 1
+
+
+def test_lone_surrogates_are_422_not_500(partners, client):
+    world = partners
+    ref = world.household.reference
+    for path, raw in (
+        ("assessments", '{"acute": false, "structural": false, "phase": "stable", "summary": "\\ud800"}'),
+        ("danger-facts", '{"kind": "other", "detail": "\\ud800"}'),
+    ):
+        response = client.post(
+            f"/api/v1/households/{ref}/{path}", raw, content_type="application/json", **auth(world.token_vt)
+        )
+        assert response.status_code == 422, response.content
+    signal = client.post(
+        "/api/v1/signals",
+        '{"kind": "advice", "description": "\\ud800", "persons": []}',
+        content_type="application/json",
+        **auth(world.token_vt),
+    )
+    assert signal.status_code in (400, 422)
+    assert not DangerFact.objects.exists() and not SafetyAssessment.objects.exists()

@@ -355,3 +355,26 @@ def test_an_owner_whose_involvement_ended_is_named_in_the_error(partners, as_use
     response = client.post(edit, again)
     assert response.status_code == 400
     assert "Gevaarsbeoordeling pleger”: kies als eigenaar een partner" in response.content.decode()
+
+
+@pytest.mark.parametrize("voor", ["²", "9" * 5000, "٣"])
+def test_pdf_reader_must_be_a_plain_member_id(world, as_user, voor):
+    response = as_user(world.involved).get(
+        reverse("plans:pdf", args=[world.household.reference]) + f"?voor={voor}"
+    )
+    assert response.status_code == 404
+
+
+def test_only_the_owner_reports_progress_on_an_action(partners, as_user):
+    from verband.network.models import Role
+    from verband.testing import make_user
+
+    world = partners
+    as_user(world.involved).post(reverse("plans:edit", args=[world.household.reference]), plan_post(world, 0))
+    action = PlanAction.objects.get(owner_organisation=world.org_vt)
+    url = reverse("plans:action_status", args=[action.pk])
+    expert = make_user("ervaring", world.org_a, Role.EXPERIENCE_EXPERT, world.team_a1)
+    for user in (world.involved, world.other_org, expert):  # they see the household, but do not own it
+        assert as_user(user).post(url, {"status": "done"}).status_code == 404
+    action.refresh_from_db()
+    assert action.status == "open" and FamilyPlan.objects.get().version == 1

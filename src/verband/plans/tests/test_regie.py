@@ -214,3 +214,21 @@ class RegieRules(TestCase):
         periods = list(Regie.objects.filter(household=household).order_by("started_at", "pk"))
         for earlier, later in pairwise(periods):
             assert earlier.ended_at is not None and earlier.ended_at <= later.started_at
+
+
+def test_an_old_offer_cannot_be_accepted_after_the_receivers_organisation_left(partners):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from verband.sharing.models import Involvement
+
+    world = partners
+    transfer = services.request_regie(
+        actor_for(world.involved), world.household, world.other_org.memberships.get().pk
+    )
+    Involvement.objects.filter(team=world.team_b1).update(ended_on=timezone.localdate() - timedelta(days=1))
+    with pytest.raises(ValidationError):
+        services.accept_regie(actor_for(world.other_org), transfer, world.lm_b.pk)
+    assert not Regie.objects.exists()
+    assert not can_see_household(actor_for(world.other_org), world.household)
