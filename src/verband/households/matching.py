@@ -321,9 +321,11 @@ DESCRIPTION_FIELDS = (
 
 def describe(person: object) -> Description:
     """A register person (with prefetched `addresses`) as a Description."""
+    # A confidential address (a shelter) is never a key or evidence: recognition must not confirm a guess.
     addresses = tuple(
         (a.postcode, a.house_number, a.street)
         for a in person.addresses.all()  # type: ignore[attr-defined]
+        if not a.confidential
     )
     return Description(
         given_names=person.given_names,  # type: ignore[attr-defined]
@@ -364,7 +366,7 @@ def find_candidates(query: Description, limit: int = 5) -> list[Candidate]:
         return []
     # Plain rows, not model instances: a lookup reads up to MAX_BLOCKED persons and must stay fast.
     addresses: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
-    for row in Address.objects.filter(person_id__in=ids).values_list(
+    for row in Address.objects.filter(person_id__in=ids, confidential=False).values_list(
         "person_id", "postcode", "house_number", "street"
     ):
         addresses[row[0]].append(row[1:])

@@ -116,10 +116,12 @@ def plan_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
             _edit_context(household, plan, forms.initial(plan), version=plan.version),
         )
     form, data = forms.read(request.POST)
-    try:
-        expected = int(request.POST.get("version", ""))
-    except ValueError:
-        expected = -1
+    raw_version = request.POST.get("version", "")
+    if raw_version.isascii() and raw_version.isdigit() and len(raw_version) <= 9:
+        expected = int(raw_version)
+    else:  # not a stale save but an unreadable form: say so, and go on from the plan as it is now
+        form.errors.setdefault("__all__", []).append(_("The form contains a value Verband cannot read."))
+        data, expected = None, plan.version
     if data is not None:
         try:
             services.save_plan(actor, household, data, expected)

@@ -43,8 +43,8 @@ class Question(BaseModel):
 class Band(BaseModel):
     model_config = ConfigDict(extra="forbid")
     min: float
-    level: str = Field(..., min_length=1)
-    label: str
+    level: str = Field(..., min_length=1, max_length=60)
+    label: str = Field(..., max_length=200)
     explanation: str = ""
 
 
@@ -59,8 +59,8 @@ class Instrument(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     code: str = Field(..., pattern=r"^[a-z0-9][a-z0-9-]{1,60}$")
-    name: str
-    version: str
+    name: str = Field(..., min_length=1, max_length=200)
+    version: str = Field(..., min_length=1, max_length=40)
     licence: str = Field(..., description="Who may use it; a licensed instrument names the licence holder")
     explanation: str = ""
     scale: list[Option] = []

@@ -570,9 +570,17 @@ def hand_back(actor: Actor, activation: Activation, reason: str) -> Activation:
 def send_on(
     actor: Actor, activation: Activation, *, team: Team | None = None, network: Network | None = None
 ) -> Activation:
-    """The routing desk (or whoever holds it) sends an activation to the right partner."""
+    """The routing desk sends an activation it holds to the right partner of the same region. Other
+    teams hand back, with a reason."""
     if (team is None) == (network is None):
         raise ValidationError(_("Choose one team or network."))
+    region = activation.household.region_id
+    desk = fallback_rule(region)
+    if desk is None or (desk.team_id, desk.network_id) != (activation.team_id, activation.network_id):
+        raise ValidationError(_("Only the routing desk sends on; hand it back with a reason instead."))
+    target_region = team.organisation.region_id if team is not None else network.region_id  # type: ignore[union-attr]
+    if target_region != region:
+        raise ValidationError(_("Choose a team or network of this region."))
     return _pass_on(
         actor,
         activation,

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from verband.households.addresses import address_text
+from verband.households.addresses import address_text, may_see_address
 from verband.households.models import Address, HouseholdMember, Person
 from verband.network.models import CASEWORK_ROLES, Network, Team
 from verband.safety.selectors import danger_flags
@@ -30,7 +30,8 @@ def intake_view(request: HttpRequest) -> HttpResponse:
         if "add_person" in request.POST:
             # Another row, keeping everything typed so far.
             data = request.POST.copy()
-            total = int(data.get("personen-TOTAL_FORMS", "1") or 1)
+            raw = data.get("personen-TOTAL_FORMS", "1")
+            total = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 3 else 1
             data["personen-TOTAL_FORMS"] = str(min(total + 1, 12))
             return render(
                 request,
@@ -58,7 +59,12 @@ def _candidate_view(actor: Actor, candidate: dict, persons: dict[int, Person]) -
     person = persons.get(candidate["person"])
     if person is None:
         return None
-    current = [a for a in person.addresses.all() if a.valid_until is None]
+    # A reporter learns nothing from a confidential address, not even that there is one.
+    current = [
+        a
+        for a in person.addresses.all()
+        if a.valid_until is None and (not a.confidential or may_see_address(actor, a))
+    ]
     households = []
     for member in person.memberships.all():
         household = member.household
@@ -108,7 +114,9 @@ def recognise_view(request: HttpRequest, reference: str) -> HttpResponse:
             if not choice:
                 error = _("Choose for every person: one of the persons found, or a new person.")
                 break
-            decisions[sp.pk] = int(choice) if choice.isdigit() else None
+            decisions[sp.pk] = (
+                int(choice) if choice.isascii() and choice.isdigit() and len(choice) <= 18 else None
+            )
         if not error:
             try:
                 services.confirm_recognition(actor, signal, decisions)
@@ -239,12 +247,9 @@ def send_on_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for_request(request)
     activation = _activation(actor, pk)
     kind, _sep, party = request.POST.get("party", "").partition(":")
-    team = Team.objects.filter(pk=party, active=True).first() if kind == "team" and party.isdigit() else None
-    network = (
-        Network.objects.filter(pk=party, active=True).first()
-        if kind == "network" and party.isdigit()
-        else None
-    )
+    plain = party.isascii() and party.isdigit() and len(party) <= 18
+    team = Team.objects.filter(pk=party, active=True).first() if kind == "team" and plain else None
+    network = Network.objects.filter(pk=party, active=True).first() if kind == "network" and plain else None
     try:
         successor = services.send_on(actor, activation, team=team, network=network)
     except ValidationError as exc:

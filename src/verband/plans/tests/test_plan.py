@@ -378,3 +378,14 @@ def test_only_the_owner_reports_progress_on_an_action(partners, as_user):
         assert as_user(user).post(url, {"status": "done"}).status_code == 404
     action.refresh_from_db()
     assert action.status == "open" and FamilyPlan.objects.get().version == 1
+
+
+@pytest.mark.parametrize("version", ["", "x", "²"])
+def test_an_unreadable_version_is_a_400_not_a_stale_save(partners, as_user, version):
+    world = partners
+    response = as_user(world.involved).post(
+        reverse("plans:edit", args=[world.household.reference]), {**plan_post(world, 0), "version": version}
+    )
+    assert response.status_code == 400
+    assert "Iemand anders" not in response.content.decode()
+    assert not PlanVersion.objects.exists()

@@ -67,3 +67,10 @@ def test_instrument_page_per_persona(world, region_dir, as_user, persona, status
 def test_unknown_instrument_is_not_found(world, as_user):
     url = reverse("safety:instrument", args=[world.household.reference, "bestaat-niet"])
     assert as_user(world.involved).get(url).status_code == 404
+
+
+def test_overlong_fields_are_refused_when_the_file_loads(region_dir):
+    from verband.safety.instrument import InstrumentError, parse
+
+    with pytest.raises(InstrumentError):
+        parse(LICENSED.replace('version: "2.1"', f'version: "{"9" * 41}"'), name="lang.yaml")
