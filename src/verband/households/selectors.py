@@ -230,3 +230,14 @@ def family_diagram(people: list[PersonRow], relations: list[RelationRow]) -> Dia
         )
     height = 20 + (2 if children else 1) * 110
     return Diagram(width, height, nodes, lines)
+
+
+def household_people(household: Household) -> list[Person]:
+    """The household's persons, once each (a person may hold two roles), in the usual member order."""
+    members = sorted(
+        HouseholdMember.objects.filter(household=household).select_related("person"), key=member_sort_key
+    )
+    people: dict[int, Person] = {}
+    for member in members:
+        people.setdefault(member.person_id, member.person)
+    return list(people.values())

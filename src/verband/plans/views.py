@@ -13,7 +13,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from verband.households.models import Household, HouseholdMember, Person, member_sort_key
+from verband.households.models import Household
+from verband.households.selectors import household_people
 from verband.network.models import CASEWORK_ROLES
 from verband.plans import forms, services
 from verband.plans.models import (
@@ -36,21 +37,8 @@ from verband.workspace.roles import role_required
 WRITERS = services.REGISSEUR_ROLES
 
 
-def _members(household: Household) -> list[HouseholdMember]:
-    return sorted(
-        HouseholdMember.objects.filter(household=household).select_related("person"), key=member_sort_key
-    )
-
-
-def _people(household: Household) -> list[Person]:
-    seen: dict[int, Person] = {}
-    for member in _members(household):
-        seen.setdefault(member.person_id, member.person)
-    return list(seen.values())
-
-
 def _log_view(actor: Actor, household: Household, basis: str, object_type: str) -> None:
-    persons = sorted({m.person_id for m in _members(household)})
+    persons = sorted(p.pk for p in household_people(household))
     record_many(
         actor,
         action="view",
@@ -78,7 +66,7 @@ def plan_view(request: HttpRequest, reference: str) -> HttpResponse:
             "doc": plan_document(plan, None),
             "plan": plan,
             "versions": versions,
-            "people": _people(household),
+            "people": household_people(household),
             "may_write": actor.membership is not None and actor.membership.role in WRITERS,
             "danger": danger_flags([household.pk]).get(household.pk, []),
         },
@@ -91,7 +79,7 @@ def _edit_context(household: Household, plan: FamilyPlan, form: forms.PlanForm, 
         "household": household,
         "plan": plan,
         "form": form,
-        "members": _people(household),
+        "members": household_people(household),
         "organisations": sorted(organisations.items(), key=lambda kv: kv[1]),
         "owners": sorted(((uid, org, name) for uid, (org, name) in people.items()), key=lambda r: r[2]),
         "statuses": PlanStatus.choices,
@@ -220,7 +208,7 @@ def plan_pdf_view(request: HttpRequest, reference: str) -> HttpResponse:
     actor = actor_for_request(request)
     household, basis = get_household_or_404(actor, reference)
     plan = services.plan_for(household)
-    people = {p.pk: p for p in _people(household)}
+    people = {p.pk: p for p in household_people(household)}
     reader = None
     wanted = request.GET.get("voor", "")
     if wanted:

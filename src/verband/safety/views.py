@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from verband.households.models import Household, HouseholdMember, Person, member_sort_key
+from verband.households.models import Household
+from verband.households.selectors import household_people
 from verband.network.models import CASEWORK_ROLES, Role
 from verband.safety import instrument as instruments
 from verband.safety import services
@@ -24,16 +25,6 @@ from verband.workspace.roles import role_required
 WRITERS = (Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR)
 
 
-def _members(household: Household) -> list[Person]:
-    members = sorted(
-        HouseholdMember.objects.filter(household=household).select_related("person"), key=member_sort_key
-    )
-    seen: dict[int, Person] = {}
-    for member in members:
-        seen.setdefault(member.person_id, member.person)
-    return list(seen.values())
-
-
 def _page(
     request: HttpRequest,
     actor: Actor,
@@ -43,7 +34,7 @@ def _page(
     danger_form: DangerForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    members = _members(household)
+    members = household_people(household)
     summary = safety_summary(household, members)
     results = list(InstrumentResult.objects.filter(household=household).select_related("organisation")[:50])
     record_many(
@@ -74,7 +65,7 @@ def safety_view(request: HttpRequest, reference: str) -> HttpResponse:
         household, basis = get_household_or_404(actor, reference, action="create")
         if actor.membership is None or actor.membership.role not in WRITERS:
             raise Http404
-        form = AssessmentForm(request.POST, members=_members(household))
+        form = AssessmentForm(request.POST, members=household_people(household))
         if form.is_valid():
             try:
                 services.record_assessment(actor, household, form.as_input())
