@@ -21,6 +21,7 @@ from verband.households import matching
 from verband.households import services as households
 from verband.households.models import EventKind, Household, MemberRole, Person
 from verband.network.models import CASEWORK_ROLES, Network, Organisation, Team
+from verband.sharing import access as sharing_access
 from verband.sharing import services as sharing
 from verband.sharing.access import SYSTEM, Actor
 from verband.sharing.accesslog import Subject, record, record_many
@@ -472,10 +473,41 @@ def _decide(actor: Actor, activation: Activation, status: str, **fields: object)
     activation.refresh_from_db()
 
 
+def own_report_on_known_household(actor: Actor, activation: Activation) -> bool:
+    """Taking up opens the household. When the actor's own organisation reported on a household that
+    was known before the report and that the actor cannot see yet, a report could be a way in: the
+    reporter never takes it up personally (a colleague or the routing desk does, four eyes), and a
+    colleague's take-up is logged apart for the privacy officer."""
+    signal = activation.signal
+    return (
+        actor.organisation is not None
+        and signal.source_organisation_id == actor.organisation.pk
+        and activation.household.created_at < signal.received_at
+        and not sharing_access.can_see_household(actor, activation.household)
+    )
+
+
 def accept(actor: Actor, activation: Activation) -> None:
     """ "Wij pakken dit op": the team or network becomes involved, which opens the household to it."""
+    own_report = own_report_on_known_household(actor, activation)
+    if own_report and actor.user is not None and activation.signal.source_user_id == actor.user.pk:
+        raise ValidationError(
+            _(
+                "You reported this about a household that was already known. A colleague or the "
+                "routing desk takes it up, so that a report is never a way into a household's file."
+            )
+        )
     with transaction.atomic():
         _decide(actor, activation, ActivationStatus.ACCEPTED)
+        if own_report:
+            record(
+                actor,
+                action="update",
+                object_type="own_report_take_up",
+                object_id=str(activation.pk),
+                household_id=activation.household_id,
+                basis=f"{BASIS_FOR_PURPOSE.get(activation.purpose, LegalBasis.LEGAL_TASK)}:{activation.purpose}",
+            )
         sharing.involve(
             actor,
             activation.household,

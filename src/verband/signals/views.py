@@ -179,6 +179,12 @@ def _render_inbox(
     flags = danger_flags(item.household_id for item in items if item.household_id)
     for item in items:
         item.danger = flags.get(item.household_id, [])  # type: ignore[attr-defined]
+        # A reporter never takes up their own report about a household that was already known.
+        item.own_report = (  # type: ignore[attr-defined]
+            actor.user is not None
+            and item.signal.source_user_id == actor.user.pk
+            and services.own_report_on_known_household(actor, item)
+        )
     record_many(
         actor,
         action="list",
@@ -216,7 +222,11 @@ def _activation(actor: Actor, pk: int) -> Activation:
 def accept_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for_request(request)
     activation = _activation(actor, pk)
-    services.accept(actor, activation)
+    try:
+        services.accept(actor, activation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("signals:inbox")
     messages.success(
         request,
         _("You took up %(household)s. The household page is now open to your team.")

@@ -12,6 +12,7 @@ from verband.sharing.models import AccessLogEntry, Channel, Involvement
 from verband.signals import services
 from verband.signals.models import Activation, MatchState, Signal, SignalStatus
 from verband.signals.services import PersonInput, SignalInput
+from verband.testing import make_user
 
 
 def actor_of(user):
@@ -238,3 +239,36 @@ def test_birth_date_partly_known(world):
     services.finish(signal.pk)
     person = signal.persons.get().person
     assert person.birth_iso == "1985-06" and person.date_of_birth is None  # not invented into a full date
+
+
+def test_a_report_is_no_way_into_a_known_household(world):
+    """Police report about Anna (known, not theirs) with acute danger: the crisis route activates their
+    own team. The reporter cannot take it up personally; a colleague can, logged apart."""
+    reporter = actor_of(world.other_org)
+    signal, _ = services.receive(reporter, report_about_anna(acute_danger=True))
+    victim, perpetrator = services.recognise(signal)
+    anna = Person.objects.get(given_names="Anna")
+    services.confirm_recognition(reporter, signal, {victim.pk: anna.pk, perpetrator.pk: None})
+    services.finish(signal.pk)
+    own = Activation.objects.get(signal=signal, team=world.team_b1)
+    with pytest.raises(ValidationError, match="already known"):
+        services.accept(reporter, own)
+    assert not visible_households(reporter).filter(pk=world.household.pk).exists()
+    own.refresh_from_db()
+    assert own.status == "open"
+
+    colleague = actor_of(make_user("agent2", world.org_b, "professional", world.team_b1))
+    services.accept(colleague, own)
+    assert visible_households(colleague).filter(pk=world.household.pk).exists()
+    flagged = AccessLogEntry.objects.get(object_type="own_report_take_up")
+    assert flagged.username == "agent2" and flagged.subject_household_id == world.household.pk
+
+
+def test_a_reporter_takes_up_a_household_their_report_created(world):
+    reporter = actor_of(world.other_org)
+    signal, _ = services.receive(reporter, report_about_anna(acute_danger=True))
+    victim, perpetrator = services.recognise(signal)
+    services.confirm_recognition(reporter, signal, {victim.pk: None, perpetrator.pk: None})
+    services.finish(signal.pk)
+    services.accept(reporter, Activation.objects.get(signal=signal, team=world.team_b1))
+    assert not AccessLogEntry.objects.filter(object_type="own_report_take_up").exists()

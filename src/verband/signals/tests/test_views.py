@@ -238,3 +238,25 @@ def test_hand_back_refuses_nul_and_overlong_reasons(world, as_user, reason):
     assert response.status_code == 200
     activation.refresh_from_db()
     assert activation.status == ActivationStatus.OPEN
+
+
+def test_reporter_cannot_take_up_own_report_about_a_known_household(world, as_user):
+    """Police report about Anna with acute danger: the crisis route is their own team. The inbox tells
+    them a colleague takes it up; posting anyway gives a Dutch message and opens nothing."""
+    from verband.signals import services
+    from verband.signals.tests.test_services import actor_of, report_about_anna
+
+    reporter = actor_of(world.other_org)
+    signal, _ = services.receive(reporter, report_about_anna(acute_danger=True))
+    victim, perpetrator = services.recognise(signal)
+    anna = Person.objects.get(given_names="Anna")
+    services.confirm_recognition(reporter, signal, {victim.pk: anna.pk, perpetrator.pk: None})
+    services.finish(signal.pk)
+    activation = Activation.objects.get(signal=signal, team=world.team_b1)
+    client = as_user(world.other_org)
+    page = client.get("/werkbak/").content.decode()
+    assert "een collega pakt het op" in page
+    assert f"/werkbak/{activation.pk}/oppakken/" not in page
+    response = client.post(f"/werkbak/{activation.pk}/oppakken/", follow=True)
+    assert "al bekend was" in response.content.decode()
+    assert client.get(f"/huishoudens/{world.household.reference}/").status_code == 404
