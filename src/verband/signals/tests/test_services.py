@@ -251,7 +251,7 @@ def test_a_report_is_no_way_into_a_known_household(world):
     services.confirm_recognition(reporter, signal, {victim.pk: anna.pk, perpetrator.pk: None})
     services.finish(signal.pk)
     own = Activation.objects.get(signal=signal, team=world.team_b1)
-    with pytest.raises(ValidationError, match="already known"):
+    with pytest.raises(ValidationError, match="al bekend was"):
         services.accept(reporter, own)
     assert not visible_households(reporter).filter(pk=world.household.pk).exists()
     own.refresh_from_db()
