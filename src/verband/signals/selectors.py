@@ -73,7 +73,10 @@ def inbox(actor: Actor) -> list[Activation]:
 def signal_access(actor: Actor, signal: Signal) -> str | None:
     """How much of a signal the actor sees: "full" (addressed to them, or involved with the household),
     "reporter" (their organisation reported it: the follow-up only), or None (not found)."""
-    if addressed_activations(actor).filter(signal=signal).exists():
+    # A team that handed the signal back or sent it on no longer holds it: only open or taken-up
+    # activations open the whole signal.
+    held = (ActivationStatus.OPEN, ActivationStatus.ACCEPTED)
+    if addressed_activations(actor).filter(signal=signal, status__in=held).exists():
         return "full"
     if signal.household is not None and can_see_household(actor, signal.household):
         return "full"

@@ -204,9 +204,11 @@ def recognise(signal: Signal) -> list[SignalPerson]:
 
 def confirm_recognition(actor: Actor, signal: Signal, decisions: dict[int, int | None]) -> None:
     """The professional's decisions: for each signal person, one of its candidates or a new person."""
-    if signal.status != SignalStatus.RECEIVED:
-        raise ValidationError(_("This signal has already been routed."))
     with transaction.atomic():
+        # Locked and read again: the worker may have routed it since the page was loaded.
+        current = Signal.objects.select_for_update().filter(pk=signal.pk).values_list("status", flat=True)
+        if current.first() != SignalStatus.RECEIVED:
+            raise ValidationError(_("This signal has already been routed."))
         for sp in signal.persons.select_for_update():
             if sp.match_state == MatchState.AUTO or sp.pk not in decisions:
                 continue

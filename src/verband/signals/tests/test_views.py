@@ -260,3 +260,13 @@ def test_reporter_cannot_take_up_own_report_about_a_known_household(world, as_us
     response = client.post(f"/werkbak/{activation.pk}/oppakken/", follow=True)
     assert "al bekend was" in response.content.decode()
     assert client.get(f"/huishoudens/{world.household.reference}/").status_code == 404
+
+
+def test_a_team_that_sent_a_signal_on_no_longer_reads_it(world, as_user):
+    signal = _routed(world, as_user)
+    activation = signal.activations.get(team=world.team_vt)
+    desk = as_user(world.vt)
+    assert desk.get(f"/meldingen/{signal.reference}/").status_code == 200
+    desk.post(f"/werkbak/{activation.pk}/doorsturen/", {"party": f"team:{world.team_a2.pk}"})
+    assert desk.get(f"/meldingen/{signal.reference}/").status_code == 404
+    assert as_user(world.colleague).get(f"/meldingen/{signal.reference}/").status_code == 200
