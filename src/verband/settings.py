@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "verband.signals",
     "verband.safety",
     "verband.plans",
+    "verband.collaboration",
+    "verband.escalation",
+    "verband.notifications",
     "verband.sharing",
     "verband.workspace",
     "verband.demo",
@@ -379,7 +382,37 @@ LOGGING = {
     },
 }
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+SMTP_URL = env_str(
+    "VERBAND_SMTP_URL",
+    "",
+    "Mail server for notification e-mails, e.g. smtp+tls://user:pass@mail.example.nl:587. Empty: "
+    "e-mails are printed to the console (the demo).",
+    group="Notifications",
+    secret=True,
+)
+if SMTP_URL:
+    from urllib.parse import unquote, urlsplit
+
+    _smtp = urlsplit(SMTP_URL)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _smtp.hostname or "localhost"
+    EMAIL_PORT = _smtp.port or 25
+    EMAIL_HOST_USER = unquote(_smtp.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_smtp.password or "")
+    EMAIL_USE_TLS = _smtp.scheme == "smtp+tls"
+    EMAIL_USE_SSL = _smtp.scheme == "smtps"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str(
+    "VERBAND_MAIL_FROM", "Verband <noreply@verband.localhost>", "Sender of notification e-mails.",
+    group="Notifications",
+)  # fmt: skip
+BASE_URL = env_str(
+    "VERBAND_BASE_URL",
+    "http://127.0.0.1:8000",
+    "Address users reach Verband at; notification e-mails link to it.",
+    group="Notifications",
+).rstrip("/")
 
 SMALL_CELL_THRESHOLD = env_int(
     "VERBAND_SMALL_CELL_THRESHOLD",

@@ -18,7 +18,24 @@ def _route_signals() -> int:
     return route_pending()
 
 
-SWEEPS: list[tuple[str, Callable[[], int]]] = [("route_signals", _route_signals)]
+def _escalate() -> int:
+    from verband.escalation.services import sweep
+
+    return sum(sweep().values())
+
+
+def _send_mail() -> int:
+    from verband.notifications.services import send_waiting
+
+    return send_waiting()
+
+
+# Order matters: routed signals can stall, and escalations notify, in the same round.
+SWEEPS: list[tuple[str, Callable[[], int]]] = [
+    ("route_signals", _route_signals),
+    ("escalate", _escalate),
+    ("send_mail", _send_mail),
+]
 
 
 def run_sweeps() -> dict[str, int]:

@@ -135,6 +135,18 @@ class HouseholdStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class Level(models.TextChoices):
+    """Where a household's case is held: the neighbourhood network, the domestic violence centre or
+    the safety house (scaling up and down moves it, after the receiver accepts)."""
+
+    NETWORK = "network", _("Neighbourhood network")
+    DV_CENTRE = "dv_centre", _("Domestic violence centre")
+    SAFETY_HOUSE = "safety_house", _("Safety house")
+
+
+LEVEL_ORDER = {level: index for index, level in enumerate(Level.values)}
+
+
 class Household(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True)
     region = models.ForeignKey("network.Region", on_delete=models.PROTECT, related_name="households")
@@ -142,6 +154,7 @@ class Household(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=HouseholdStatus.choices, default=HouseholdStatus.ACTIVE
     )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.NETWORK)
     persons: models.ManyToManyField[Person, HouseholdMember] = models.ManyToManyField(
         Person, through="HouseholdMember", related_name="households"
     )
@@ -317,6 +330,10 @@ class EventKind(models.TextChoices):
     DANGER = "danger", _("Danger for professionals")
     PLAN = "plan", _("Family plan")
     REGIE = "regie", _("Regie")
+    HANDOVER = "handover", _("Handover")
+    ESCALATION = "escalation", _("Escalation")
+    HELP = "help", _("Help")
+    MEETING = "meeting", _("Case meeting")
 
 
 class HouseholdEvent(models.Model):

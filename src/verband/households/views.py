@@ -17,6 +17,7 @@ from verband.workspace.roles import role_required
 
 @role_required(*CASEWORK_ROLES)
 def household_view(request: HttpRequest, reference: str, relation_error: str = "") -> HttpResponse:
+    from verband.collaboration.selectors import panel
     from verband.plans.selectors import regie_panel
     from verband.safety.selectors import safety_summary
 
@@ -28,6 +29,7 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
         "household": detail.household,
         "summary": safety_summary(detail.household, people),
         "regie": regie_panel(actor, detail.household),
+        "together": panel(actor, detail.household),
         "relation_kinds": RelationKind.choices,
         "relation_error": relation_error,
     }

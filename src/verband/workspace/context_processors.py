@@ -18,8 +18,16 @@ def verband(request: HttpRequest) -> dict[str, Any]:
             .select_related("organisation", "team")
             .order_by("pk")
         )
+    user_id = request.user.pk if getattr(request, "user", None) is not None else None
+
+    def unread() -> int:
+        from verband.notifications.models import Notification
+
+        return Notification.objects.filter(user_id=user_id, read_at__isnull=True).count() if user_id else 0
+
     return {
         "demo_mode": settings.DEMO_MODE,
+        "unread_notifications": unread,
         "acting": membership,
         "memberships": memberships,
     }

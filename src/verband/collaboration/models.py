@@ -1,0 +1,198 @@
+"""Warm handovers (referral, scale up, scale down) and help deployed per member.
+
+A handover changes nothing until the receiving team accepts: the sender stays responsible, and a
+handover left unanswered past its norm escalates. Regie transfers live with the plan
+(`plans.RegieTransfer`) and are treated as handovers by the escalation engine and the monitor."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class HandoverKind(models.TextChoices):
+    REFERRAL = "referral", _("Referral")
+    SCALE_UP = "scale_up", _("Scale up")
+    SCALE_DOWN = "scale_down", _("Scale down")
+
+
+class HandoverStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for acceptance")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Handover(models.Model):
+    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="handovers")
+    kind = models.CharField(_("kind"), max_length=20, choices=HandoverKind.choices)
+    person = models.ForeignKey(
+        "households.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("for"),
+        help_text=_("Empty: the whole household."),
+    )
+    from_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    from_membership = models.ForeignKey("network.Membership", on_delete=models.PROTECT, related_name="+")
+    from_organisation = models.ForeignKey("network.Organisation", on_delete=models.PROTECT, related_name="+")
+    to_team = models.ForeignKey(
+        "network.Team", on_delete=models.PROTECT, related_name="incoming_handovers", verbose_name=_("to")
+    )
+    question = models.CharField(_("what you ask"), max_length=1000)
+    requested_at = models.DateTimeField(default=timezone.now)
+    norm_working_days = models.PositiveSmallIntegerField()
+    due_on = models.DateField()
+    status = models.CharField(max_length=20, choices=HandoverStatus.choices, default=HandoverStatus.PENDING)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_by_name = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(_("reason"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["status", "due_on"]), models.Index(fields=["to_team", "status"])]
+        constraints = [
+            # One open question per receiver, kind and member: asking twice is a double click.
+            models.UniqueConstraint(
+                fields=["household", "to_team", "kind", "person"],
+                condition=Q(status="pending"),
+                name="one_pending_handover_per_receiver",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.household} → {self.to_team}"
+
+
+class FundingStream(models.TextChoices):
+    WMO = "wmo", _("Wmo (social support)")
+    JEUGDWET = "jeugdwet", _("Youth Act")
+    ZVW = "zvw", _("Health insurance (Zvw)")
+    WLZ = "wlz", _("Long-term care (Wlz)")
+    FORENSIC = "forensic", _("Forensic care")
+    BREAKTHROUGH = "breakthrough", _("Breakthrough budget")
+    NONE = "none", _("No funding needed")
+
+
+class HelpKind(models.Model):
+    """The region's catalogue of kinds of help (e.g. shelter place, perpetrator programme)."""
+
+    region = models.ForeignKey("network.Region", on_delete=models.PROTECT, related_name="help_kinds")
+    name = models.CharField(_("name"), max_length=120)
+    default_funding = models.CharField(
+        _("usual funding"), max_length=20, choices=FundingStream.choices, blank=True
+    )
+    waiting_norm_working_days = models.PositiveSmallIntegerField(
+        _("waiting time norm (working days)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the region's norm."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("kind of help")
+        verbose_name_plural = _("kinds of help")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="help_kind_unique_per_region")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProviderCapacity(models.Model):
+    """How many of a kind of help a provider can give at once (e.g. 10 shelter places)."""
+
+    team = models.ForeignKey("network.Team", on_delete=models.CASCADE, related_name="capacities")
+    kind = models.ForeignKey(HelpKind, on_delete=models.CASCADE, related_name="capacities")
+    places = models.PositiveIntegerField(_("places"))
+
+    class Meta:
+        verbose_name = _("provider capacity")
+        verbose_name_plural = _("provider capacities")
+        constraints = [models.UniqueConstraint(fields=["team", "kind"], name="capacity_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.team}: {self.places} x {self.kind}"
+
+
+class HelpStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    WAITING = "waiting", _("On the waiting list")
+    NO_PROVIDER = "no_provider", _("No provider accepts")
+    STARTED = "started", _("Started")
+    ENDED = "ended", _("Ended")
+
+
+# Help that has not started yet: its waiting time is still running.
+WAITING_STATUSES = (HelpStatus.REQUESTED, HelpStatus.WAITING, HelpStatus.NO_PROVIDER)
+
+
+class Help(models.Model):
+    """Help deployed for one member (or the household): who gives it, paid from what, and when."""
+
+    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="help")
+    person = models.ForeignKey(
+        "households.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("for"),
+    )
+    kind = models.ForeignKey(
+        HelpKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("kind of help")
+    )
+    provider = models.ForeignKey(
+        "network.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="help_given",
+        verbose_name=_("provider"),
+    )
+    funding = models.CharField(_("funding"), max_length=20, choices=FundingStream.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=HelpStatus.choices, default=HelpStatus.REQUESTED
+    )
+    requested_on = models.DateField(_("requested on"))
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("help")
+        verbose_name_plural = _("help")
+        ordering = ["requested_on", "pk"]
+        indexes = [
+            models.Index(fields=["status", "requested_on"]),
+            models.Index(fields=["provider", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.get_status_display()})"
+
+    @property
+    def waiting_working_days(self) -> int:
+        """Working days from the request to the start (or to today, while it has not started)."""
+        from verband.workdays import working_days_between
+
+        end = (
+            self.started_on
+            or (self.ended_on if self.status == HelpStatus.ENDED else None)
+            or timezone.localdate()
+        )
+        return max(0, working_days_between(self.requested_on, end))

@@ -1,0 +1,419 @@
+"""Warm handovers and help deployed. Every write checks who may do it, logs, adds to the household's
+timeline and notifies the people who must act."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from verband.collaboration.models import (
+    Handover,
+    HandoverKind,
+    HandoverStatus,
+    Help,
+    HelpKind,
+    HelpStatus,
+    ProviderCapacity,
+)
+from verband.escalation.services import norms_for
+from verband.households.models import LEVEL_ORDER, EventKind, Household, Level
+from verband.households.services import add_event
+from verband.network.models import CASEWORK_ROLES, Membership, OrganisationKind, Role, Team
+from verband.notifications.services import notify
+from verband.sharing import services as sharing
+from verband.sharing.access import Actor, can_see_household
+from verband.sharing.accesslog import record
+from verband.sharing.models import LegalBasis, Purpose
+from verband.text import refuse_nul
+from verband.workdays import add_working_days
+
+WORKER_ROLES = (Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR)
+
+LEVEL_OF_KIND = {
+    OrganisationKind.DOMESTIC_VIOLENCE_CENTRE: Level.DV_CENTRE,
+    OrganisationKind.SAFETY_HOUSE: Level.SAFETY_HOUSE,
+}
+
+
+def level_of(team: Team) -> str:
+    return str(LEVEL_OF_KIND.get(team.organisation.kind, Level.NETWORK))  # type: ignore[call-overload]
+
+
+def _worker(actor: Actor, household: Household) -> None:
+    if actor.membership is None or actor.membership.role not in WORKER_ROLES:
+        raise PermissionDenied
+    if not can_see_household(actor, household):
+        raise PermissionDenied
+
+
+def receivers(household: Household, kind: str) -> list[Team]:
+    """Teams that can receive this kind of handover: active teams of the region, for scaling up only
+    heavier levels, for scaling down only lighter ones."""
+    teams = list(
+        Team.objects.filter(
+            active=True, organisation__active=True, organisation__region_id=household.region_id
+        )
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+    current = LEVEL_ORDER[household.level]
+    if kind == HandoverKind.SCALE_UP:
+        return [t for t in teams if LEVEL_ORDER[level_of(t)] > current]
+    if kind == HandoverKind.SCALE_DOWN:
+        return [t for t in teams if LEVEL_ORDER[level_of(t)] < current]
+    return teams
+
+
+def _receiving_users(team: Team) -> list[int]:
+    return list(
+        Membership.objects.active()
+        .filter(team=team, role__in=CASEWORK_ROLES)
+        .values_list("user_id", flat=True)
+    )
+
+
+def request_handover(
+    actor: Actor,
+    household: Household,
+    *,
+    kind: str,
+    to_team_id: int | None,
+    question: str,
+    person_id: int | None = None,
+) -> Handover:
+    """Ask another team to take something over. Nothing moves until they accept: the sender stays
+    responsible, and an unanswered handover escalates after the region's norm."""
+    _worker(actor, household)
+    errors: dict[str, list[str]] = {}
+    if kind not in HandoverKind.values:
+        errors["kind"] = [_("Choose referral, scale up or scale down.")]
+    team = next((t for t in receivers(household, kind) if t.pk == to_team_id), None) if not errors else None
+    if team is None and "kind" not in errors:
+        if kind == HandoverKind.SCALE_UP:
+            errors["to_team"] = [
+                _("Scaling up goes to a heavier level: the domestic violence centre or the safety house.")
+            ]
+        elif kind == HandoverKind.SCALE_DOWN:
+            errors["to_team"] = [_("Scaling down goes to a lighter level than where the household is now.")]
+        else:
+            errors["to_team"] = [_("Choose a team of this region.")]
+    elif team is not None and actor.membership is not None and team.pk == actor.membership.team_id:
+        errors["to_team"] = [_("Your own team cannot receive your handover.")]
+    if person_id is not None and not household.members.filter(person_id=person_id).exists():
+        errors["person"] = [_("Choose a member of this household, or the whole household.")]
+    refuse_nul(question)
+    question = question.strip()
+    if len(question) < 10:
+        errors["question"] = [_("Say in a sentence what you ask of them.")]
+    elif len(question) > 1000:
+        errors["question"] = [_("At most 1000 characters.")]
+    if errors:
+        raise ValidationError(errors)
+    assert team is not None and actor.membership is not None and actor.user is not None
+    norms = norms_for(household.region_id)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            handover = Handover.objects.create(
+                household=household,
+                kind=kind,
+                person_id=person_id,
+                from_user=actor.user,
+                from_membership=actor.membership,
+                from_organisation=actor.membership.organisation,
+                to_team=team,
+                question=question,
+                requested_at=now,
+                norm_working_days=norms.handover_days,
+                due_on=add_working_days(now, norms.handover_days),
+            )
+            add_event(
+                household,
+                EventKind.HANDOVER,
+                _("%(kind)s to %(team)s (%(org)s); waiting for acceptance")
+                % {"kind": handover.get_kind_display(), "team": team.name, "org": team.organisation},
+                actor=actor,
+            )
+            record(
+                actor,
+                action="create",
+                object_type="handover",
+                object_id=str(handover.pk),
+                household_id=household.pk,
+            )
+            with override("nl"):
+                title = _("%(kind)s to accept: %(ref)s") % {
+                    "kind": handover.get_kind_display(),
+                    "ref": household.reference,
+                }
+            notify(_receiving_users(team), title, reverse("collaboration:handover", args=[handover.pk]))
+    except IntegrityError:
+        raise ValidationError(
+            {"to_team": [_("This team was already asked the same; wait for its answer or withdraw it.")]}
+        ) from None
+    return handover
+
+
+def may_answer(actor: Actor, handover: Handover) -> bool:
+    m = actor.membership
+    return (
+        handover.status == HandoverStatus.PENDING
+        and m is not None
+        and m.role in WORKER_ROLES
+        and m.team_id == handover.to_team_id
+        and handover.to_team.active
+    )
+
+
+def _decide(handover: Handover, status: str, actor: Actor, reason: str = "") -> None:
+    moved = Handover.objects.filter(pk=handover.pk, status=HandoverStatus.PENDING).update(
+        status=status,
+        decided_at=timezone.now(),
+        decided_by=actor.user,
+        decided_by_name=actor.user.display_name if actor.user else "",
+        reason=reason,
+    )
+    if not moved:
+        raise ValidationError(_("This handover is no longer waiting for an answer."))
+    handover.refresh_from_db()
+
+
+def accept_handover(actor: Actor, handover: Handover) -> Handover:
+    """The receiving team takes it over: it becomes involved (which opens the household to it); a scale
+    up or down moves the household to the receiver's level."""
+    if not may_answer(actor, handover):
+        raise PermissionDenied
+    household = handover.household
+    with transaction.atomic():
+        _decide(handover, HandoverStatus.ACCEPTED, actor)
+        purpose = Purpose.HELP if handover.kind == HandoverKind.REFERRAL else Purpose.CASE_DIRECTION
+        sharing.involve(
+            actor,
+            household,
+            purpose=purpose,
+            legal_basis=LegalBasis.COVENANT,
+            started_on=timezone.localdate(),
+            team=handover.to_team,
+        )
+        if handover.kind in (HandoverKind.SCALE_UP, HandoverKind.SCALE_DOWN):
+            Household.objects.filter(pk=household.pk).update(level=level_of(handover.to_team))
+        add_event(
+            household,
+            EventKind.HANDOVER,
+            _("%(kind)s accepted by %(team)s")
+            % {"kind": handover.get_kind_display(), "team": handover.to_team.name},
+            actor=actor,
+        )
+        record(
+            actor,
+            action="update",
+            object_type="handover",
+            object_id=str(handover.pk),
+            household_id=household.pk,
+        )
+        with override("nl"):
+            title = _("%(kind)s accepted: %(ref)s") % {
+                "kind": handover.get_kind_display(),
+                "ref": household.reference,
+            }
+        notify([handover.from_user_id], title, reverse("households:detail", args=[household.reference]))
+    return handover
+
+
+def reject_handover(actor: Actor, handover: Handover, reason: str) -> Handover:
+    """Not for us: with a reason, back to the sender, who stays responsible and asks someone else."""
+    if not may_answer(actor, handover):
+        raise PermissionDenied
+    refuse_nul(reason)
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise ValidationError({"reason": [_("Explain in a sentence why you do not accept.")]})
+    if len(reason) > 1000:
+        raise ValidationError({"reason": [_("At most 1000 characters.")]})
+    with transaction.atomic():
+        _decide(handover, HandoverStatus.REJECTED, actor, reason)
+        add_event(
+            handover.household,
+            EventKind.HANDOVER,
+            _("%(kind)s not accepted by %(team)s: %(reason)s")
+            % {"kind": handover.get_kind_display(), "team": handover.to_team.name, "reason": reason[:150]},
+            actor=actor,
+        )
+        record(
+            actor,
+            action="update",
+            object_type="handover",
+            object_id=str(handover.pk),
+            household_id=handover.household_id,
+        )
+        with override("nl"):
+            title = _("%(kind)s returned to you: %(ref)s") % {
+                "kind": handover.get_kind_display(),
+                "ref": handover.household.reference,
+            }
+        notify([handover.from_user_id], title, reverse("collaboration:handover", args=[handover.pk]))
+    return handover
+
+
+def withdraw_handover(actor: Actor, handover: Handover) -> Handover:
+    if actor.user is None or handover.from_user_id != actor.user.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        _decide(handover, HandoverStatus.WITHDRAWN, actor)
+        add_event(
+            handover.household,
+            EventKind.HANDOVER,
+            _("%(kind)s to %(team)s withdrawn")
+            % {"kind": handover.get_kind_display(), "team": handover.to_team.name},
+            actor=actor,
+        )
+        record(
+            actor,
+            action="update",
+            object_type="handover",
+            object_id=str(handover.pk),
+            household_id=handover.household_id,
+        )
+    return handover
+
+
+def bounces(household: Household) -> int:
+    """How often a handover of this household was refused: two or more marks it as bounced between
+    organisations."""
+    return Handover.objects.filter(household=household, status=HandoverStatus.REJECTED).count()
+
+
+# --- Help deployed ---------------------------------------------------------------------------
+
+
+def kinds_for(household: Household) -> list[HelpKind]:
+    return list(HelpKind.objects.filter(region_id=household.region_id, active=True))
+
+
+def capacity(kind: HelpKind) -> list[tuple[Team, int, int]]:
+    """Per provider with a capacity for this kind: places and places in use (help started, not ended)."""
+    rows = []
+    for cap in ProviderCapacity.objects.filter(kind=kind).select_related("team__organisation"):
+        used = Help.objects.filter(kind=kind, provider=cap.team, status=HelpStatus.STARTED).count()
+        rows.append((cap.team, cap.places, used))
+    return rows
+
+
+_NEXT = {
+    HelpStatus.REQUESTED: {HelpStatus.WAITING, HelpStatus.NO_PROVIDER, HelpStatus.STARTED, HelpStatus.ENDED},
+    HelpStatus.WAITING: {HelpStatus.STARTED, HelpStatus.NO_PROVIDER, HelpStatus.ENDED},
+    HelpStatus.NO_PROVIDER: {HelpStatus.REQUESTED, HelpStatus.WAITING, HelpStatus.STARTED, HelpStatus.ENDED},
+    HelpStatus.STARTED: {HelpStatus.ENDED},
+    HelpStatus.ENDED: set(),
+}
+
+
+def add_help(
+    actor: Actor,
+    household: Household,
+    *,
+    kind_id: int | None,
+    funding: str,
+    person_id: int | None = None,
+    provider_id: int | None = None,
+    requested_on: date | None = None,
+    note: str = "",
+) -> Help:
+    _worker(actor, household)
+    from verband.collaboration.models import FundingStream
+
+    errors: dict[str, list[str]] = {}
+    kind = next((k for k in kinds_for(household) if k.pk == kind_id), None)
+    if kind is None:
+        errors["kind"] = [_("Choose a kind of help from the region's catalogue.")]
+    if funding not in FundingStream.values:
+        errors["funding"] = [_("Choose how it is funded.")]
+    provider = None
+    if provider_id is not None:
+        provider = Team.objects.filter(
+            pk=provider_id, active=True, organisation__region_id=household.region_id
+        ).first()
+        if provider is None:
+            errors["provider"] = [_("Choose a provider of this region.")]
+    if person_id is not None and not household.members.filter(person_id=person_id).exists():
+        errors["person"] = [_("Choose a member of this household, or the whole household.")]
+    day = requested_on or timezone.localdate()
+    if day > timezone.localdate():
+        errors["requested_on"] = [_("The request date cannot be in the future.")]
+    refuse_nul(note)
+    if len(note) > 500:
+        errors["note"] = [_("At most 500 characters.")]
+    if errors or kind is None:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        help_ = Help.objects.create(
+            household=household,
+            person_id=person_id,
+            kind=kind,
+            provider=provider,
+            funding=funding,
+            requested_on=day,
+            note=note.strip(),
+            created_by=actor.user,
+            status=HelpStatus.REQUESTED if provider is not None else HelpStatus.NO_PROVIDER,
+        )
+        add_event(household, EventKind.HELP, _("Help requested: %(kind)s") % {"kind": kind}, actor=actor)
+        record(actor, action="create", object_type="help", object_id=str(help_.pk), household_id=household.pk)
+    return help_
+
+
+def set_help_status(
+    actor: Actor, help_: Help, status: str, *, on: date | None = None, provider_id: int | None = None
+) -> Help:
+    """Move help along requested → waiting → started → ended (or "no provider accepts"), with dates."""
+    _worker(actor, help_.household)
+    day = on or timezone.localdate()
+    if status not in _NEXT.get(help_.status, set()):  # type: ignore[call-overload]
+        raise ValidationError(
+            {"status": [_("This step is not possible from “%(now)s”.") % {"now": help_.get_status_display()}]}
+        )
+    if day > timezone.localdate() or day < help_.requested_on:
+        raise ValidationError({"on": [_("The date must lie between the request and today.")]})
+    fields: dict[str, object] = {"status": status, "updated_at": timezone.now()}
+    if provider_id is not None:
+        provider = Team.objects.filter(
+            pk=provider_id, active=True, organisation__region_id=help_.household.region_id
+        ).first()
+        if provider is None:
+            raise ValidationError({"provider": [_("Choose a provider of this region.")]})
+        fields["provider"] = provider
+    if (
+        status in (HelpStatus.WAITING, HelpStatus.STARTED)
+        and help_.provider_id is None
+        and "provider" not in fields
+    ):
+        raise ValidationError({"provider": [_("Choose the provider first.")]})
+    if status == HelpStatus.STARTED:
+        fields["started_on"] = day
+    if status == HelpStatus.ENDED:
+        fields["ended_on"] = day
+    with transaction.atomic():
+        moved = Help.objects.filter(pk=help_.pk, status=help_.status).update(**fields)
+        if not moved:
+            raise ValidationError(_("Someone else changed this help in the meantime; look again."))
+        help_.refresh_from_db()
+        add_event(
+            help_.household,
+            EventKind.HELP,
+            _("%(kind)s: %(status)s") % {"kind": help_.kind, "status": help_.get_status_display().lower()},
+            actor=actor,
+        )
+        record(
+            actor,
+            action="update",
+            object_type="help",
+            object_id=str(help_.pk),
+            household_id=help_.household_id,
+        )
+    return help_

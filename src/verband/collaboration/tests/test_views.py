@@ -1,0 +1,160 @@
+"""Handover, help and escalation pages per persona; what is logged."""
+
+from datetime import date
+
+import pytest
+from django.utils import timezone
+
+from verband.collaboration.models import Handover, Help, HelpKind, ProviderCapacity
+from verband.escalation import services as escalation
+from verband.escalation.models import Escalation
+from verband.escalation.tests.test_engine import ask_shelter, at, shelter  # noqa: F401 - fixture
+from verband.sharing.models import AccessLogEntry
+
+PERSONAS = ["involved", "colleague", "other_org", "manager", "anonymous"]
+EXPECTED = {"involved": 200, "colleague": 404, "other_org": 200, "manager": 403, "anonymous": 302}
+
+
+def persona(world, name):
+    return getattr(world, name) if name != "anonymous" else None
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_handover_form_per_persona(shelter, as_user, name):  # noqa: F811
+    response = as_user(persona(shelter, name)).get(f"/huishoudens/{shelter.household.reference}/overdragen/")
+    assert response.status_code == EXPECTED[name]
+
+
+def test_referral_to_the_shelter_is_answered_by_the_shelter_only(shelter, as_user):  # noqa: F811
+    w = shelter
+    url = f"/huishoudens/{w.household.reference}/overdragen/"
+    sender = as_user(w.involved)
+    bad = sender.post(url, {"kind": "referral", "to_team": str(w.team_shelter.pk), "question": "kort"})
+    assert bad.status_code == 400 and "Zeg in een zin" in bad.content.decode()
+    assert "kort</textarea>" in bad.content.decode()
+    sender.post(
+        url, {"kind": "referral", "to_team": str(w.team_shelter.pk), "question": "Opvangplek nodig vandaag."}
+    )
+    handover = Handover.objects.get()
+    page = f"/overdrachten/{handover.pk}/"
+    assert as_user(w.colleague).get(page).status_code == 404
+    assert AccessLogEntry.objects.filter(
+        object_type="handover", outcome="denied", username="colleague"
+    ).exists()
+    shelter_client = as_user(w.shelter_worker)
+    body = shelter_client.get(page).content.decode()
+    assert "Wij accepteren" in body and "Opvangplek nodig" in body
+    assert shelter_client.get(f"/huishoudens/{w.household.reference}/").status_code == 404
+    refused = shelter_client.post(page, {"decision": "reject", "reason": "nee"})
+    assert refused.status_code == 400
+    response = shelter_client.post(page, {"decision": "accept"})
+    assert response["Location"] == f"/huishoudens/{w.household.reference}/"
+    assert shelter_client.get(response["Location"]).status_code == 200
+    assert AccessLogEntry.objects.filter(object_type="handover", username="opvang", action="view").exists()
+
+
+def test_refused_twice_marks_the_household_as_bouncing(shelter, as_user):  # noqa: F811
+    w = shelter
+    from verband.collaboration import services
+    from verband.signals.tests.test_services import actor_of
+
+    for _ in range(2):
+        handover = ask_shelter(w, day=timezone.localdate())
+        services.reject_handover(actor_of(w.shelter_worker), handover, "Geen plek, probeer Opvang Zuid.")
+    page = as_user(w.involved).get(f"/huishoudens/{w.household.reference}/").content.decode()
+    assert "Kaatst heen en weer" in page
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_help_page_per_persona(shelter, as_user, name):  # noqa: F811
+    response = as_user(persona(shelter, name)).get(f"/huishoudens/{shelter.household.reference}/hulp/")
+    assert response.status_code == EXPECTED[name]
+
+
+def test_help_moves_from_requested_to_started_with_waiting_time_and_capacity(shelter, as_user):  # noqa: F811
+    w = shelter
+    kind = HelpKind.objects.create(region=w.region, name="Opvangplek", default_funding="wmo")
+    ProviderCapacity.objects.create(team=w.team_shelter, kind=kind, places=10)
+    client = as_user(w.involved)
+    url = f"/huishoudens/{w.household.reference}/hulp/"
+    assert "0 van 10 bezet" in client.get(url).content.decode()
+    bad = client.post(url, {"kind": str(kind.pk), "funding": ""})
+    assert bad.status_code == 400 and "Kies hoe het gefinancierd wordt" in bad.content.decode()
+    client.post(url, {"kind": str(kind.pk), "funding": "wmo", "person": ""})
+    help_ = Help.objects.get()
+    assert help_.status == "no_provider"  # nobody chosen: a state, not a silence
+    client.post(f"{url}{help_.pk}/status/", {"status": "waiting", "provider": str(w.team_shelter.pk)})
+    client.post(f"{url}{help_.pk}/status/", {"status": "started"})
+    help_.refresh_from_db()
+    assert help_.status == "started" and help_.started_on == timezone.localdate()
+    assert "1 van 10 bezet" in client.get(url).content.decode()
+    assert as_user(w.colleague).post(f"{url}{help_.pk}/status/", {"status": "ended"}).status_code == 404
+
+
+@pytest.mark.parametrize("name", [*PERSONAS, "coordinator"])
+def test_escalation_pages_per_persona(shelter, as_user, name):  # noqa: F811
+    w = shelter
+    ask_shelter(w)
+    with at(date(2026, 4, 29)):
+        escalation.sweep()
+    e = Escalation.objects.get(household=w.household)
+    listing = as_user(persona(w, name)).get("/escalaties/")
+    detail = as_user(persona(w, name)).get(f"/escalaties/{e.pk}/")
+    expected_list = {"anonymous": 302}.get(name, 200)
+    assert listing.status_code == expected_list
+    assert detail.status_code == {"involved": 200, "anonymous": 302}.get(name, 404)
+    if name == "involved":
+        assert "Overdracht onbeantwoord" in detail.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [("coordinator", 200), ("manager", 200), ("involved", 403), ("colleague", 403), ("anonymous", 302)],
+)
+def test_monitor_per_persona(shelter, as_user, name, status):  # noqa: F811
+    w = shelter
+    ask_shelter(w)  # an unanswered handover: between the cracks
+    response = as_user(persona(w, name)).get("/tussen-wal-en-schip/")
+    assert response.status_code == status
+    if status == 200:
+        body = response.content.decode()
+        assert w.household.reference in body and "Overdracht niet beantwoord" in body and "Anna" not in body
+        assert AccessLogEntry.objects.filter(
+            object_type="monitor", subject_household_id=w.household.pk
+        ).exists()
+
+
+def test_ask_for_a_decision_per_persona(shelter, as_user):  # noqa: F811
+    w = shelter
+    url = f"/huishoudens/{w.household.reference}/beslissing-vragen/"
+    assert as_user(w.colleague).get(url).status_code == 404
+    assert as_user(w.manager).get(url).status_code == 403
+    client = as_user(w.other_org)
+    assert client.post(url, {"question": "kort"}).status_code == 400
+    response = client.post(url, {"question": "Wij willen een huisverbod; wijkteam niet. Beslis."})
+    e = Escalation.objects.get(kind="disagreement")
+    assert response["Location"] == f"/escalaties/{e.pk}/"
+    assert client.get(response["Location"]).status_code == 200  # the asker reads it
+    decider = as_user(w.involved)
+    assert (
+        decider.post(
+            f"/escalaties/{e.pk}/", {"decision": "Geen huisverbod; wel dagelijks contact."}
+        ).status_code
+        == 302
+    )
+    e.refresh_from_db()
+    assert e.status == "resolved"
+    assert client.post(f"/escalaties/{e.pk}/", {"decision": "Ik beslis het anders."}).status_code == 400
+
+
+def test_notifications_list_and_open(shelter, as_user):  # noqa: F811
+    w = shelter
+    handover = ask_shelter(w)
+    client = as_user(w.shelter_worker)
+    page = client.get("/notificaties/").content.decode()
+    assert "te accepteren" in page and "Anna" not in page
+    n = w.shelter_worker.notifications.get()
+    assert client.post(f"/notificaties/{n.pk}/")["Location"] == f"/overdrachten/{handover.pk}/"
+    n.refresh_from_db()
+    assert n.read_at is not None
+    assert as_user(w.involved).post(f"/notificaties/{n.pk}/").status_code == 404

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from verband.collaboration import views
+
+app_name = "collaboration"
+urlpatterns = [
+    path("huishoudens/<str:reference>/overdragen/", views.request_view, name="request"),
+    path("overdrachten/<int:pk>/", views.handover_view, name="handover"),
+    path("huishoudens/<str:reference>/hulp/", views.help_view, name="help"),
+    path("huishoudens/<str:reference>/hulp/<int:pk>/status/", views.help_status_view, name="help_status"),
+]

@@ -1,0 +1,220 @@
+"""Handovers (ask, answer, withdraw) and help deployed per member."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from verband.collaboration import services
+from verband.collaboration.models import FundingStream, Handover, HandoverKind, Help, HelpStatus
+from verband.households.models import Household
+from verband.households.selectors import household_people
+from verband.network.models import CASEWORK_ROLES
+from verband.sharing.access import Actor, actor_for_request, can_see_household, get_household_or_404
+from verband.sharing.accesslog import Subject, record, record_many
+from verband.text import errors_of
+from verband.workspace.roles import role_required
+
+
+def _int(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
+def _log_household(actor: Actor, household: Household, object_type: str, basis: str) -> None:
+    persons = sorted(p.pk for p in household_people(household))
+    record_many(
+        actor,
+        action="view",
+        object_type=object_type,
+        object_id=household.reference,
+        subjects=[Subject(household.pk)] + [Subject(household.pk, pid) for pid in persons],
+        basis=basis,
+    )
+
+
+@role_required(*services.WORKER_ROLES)
+def request_view(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = actor_for_request(request)
+    household, basis = get_household_or_404(actor, reference)
+    kind = request.POST.get("kind") or request.GET.get("soort") or HandoverKind.REFERRAL
+    if kind not in HandoverKind.values:
+        kind = HandoverKind.REFERRAL
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            handover = services.request_handover(
+                actor,
+                household,
+                kind=kind,
+                to_team_id=_int(request.POST.get("to_team")),
+                question=request.POST.get("question", ""),
+                person_id=_int(request.POST.get("person")),
+            )
+        except ValidationError as exc:
+            errors = errors_of(exc)
+        else:
+            messages.success(
+                request,
+                _("Asked %(team)s. You stay responsible until they accept.")
+                % {"team": handover.to_team.name},
+            )
+            return redirect("households:detail", reference=household.reference)
+    _log_household(actor, household, "handover_form", basis)
+    context = {
+        "household": household,
+        "kind": kind,
+        "kinds": HandoverKind.choices,
+        "teams": services.receivers(household, kind),
+        "members": household_people(household),
+        "errors": errors,
+        "post": request.POST,
+        "bounces": services.bounces(household),
+    }
+    return render(request, "collaboration/request.html", context, status=400 if errors else 200)
+
+
+def _handover(actor: Actor, pk: int) -> Handover:
+    """Sender and receiving team see a handover; those who can see the household see it too."""
+    handover = (
+        Handover.objects.select_related(
+            "household", "to_team__organisation", "from_organisation", "from_user", "person"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    m = actor.membership
+    allowed = (
+        handover is not None
+        and m is not None
+        and (
+            handover.to_team_id == m.team_id
+            or (actor.user is not None and handover.from_user_id == actor.user.pk)
+            or can_see_household(actor, handover.household)
+        )
+    )
+    if not allowed:
+        record(actor, action="view", object_type="handover", object_id=str(pk), outcome="denied")
+        raise Http404
+    assert handover is not None
+    return handover
+
+
+@role_required(*CASEWORK_ROLES)
+def handover_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for_request(request)
+    handover = _handover(actor, pk)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        try:
+            if decision == "accept":
+                services.accept_handover(actor, handover)
+                messages.success(request, _("Accepted. The household page is now open to your team."))
+                return redirect("households:detail", reference=handover.household.reference)
+            if decision == "reject":
+                services.reject_handover(actor, handover, request.POST.get("reason", ""))
+                messages.success(request, _("Returned to the sender with your reason."))
+                return redirect("workspace:my_work")
+            if decision == "withdraw":
+                services.withdraw_handover(actor, handover)
+                messages.success(request, _("Handover withdrawn."))
+                return redirect("households:detail", reference=handover.household.reference)
+            errors = {"__all__": [_("Choose accept or not accept.")]}
+        except PermissionDenied:
+            errors = {"__all__": [_("Only the receiving team answers a handover.")]}
+        except ValidationError as exc:
+            errors = errors_of(exc)
+    record(
+        actor,
+        action="view",
+        object_type="handover",
+        object_id=str(handover.pk),
+        household_id=handover.household_id,
+        person_id=handover.person_id,
+        basis="handover",
+    )
+    context = {
+        "handover": handover,
+        "may_answer": services.may_answer(actor, handover),
+        "is_sender": actor.user is not None and handover.from_user_id == actor.user.pk,
+        "bounces": services.bounces(handover.household),
+        "errors": errors,
+        "post": request.POST,
+    }
+    return render(request, "collaboration/handover.html", context, status=400 if errors else 200)
+
+
+@role_required(*CASEWORK_ROLES)
+def help_view(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = actor_for_request(request)
+    household, basis = get_household_or_404(actor, reference)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            services.add_help(
+                actor,
+                household,
+                kind_id=_int(request.POST.get("kind")),
+                funding=request.POST.get("funding", ""),
+                person_id=_int(request.POST.get("person")),
+                provider_id=_int(request.POST.get("provider")),
+                note=request.POST.get("note", ""),
+            )
+        except PermissionDenied:
+            errors = {"__all__": [_("Only case workers involved with this household register help.")]}
+        except ValidationError as exc:
+            errors = errors_of(exc)
+        else:
+            messages.success(request, _("Help registered."))
+            return redirect("collaboration:help", reference=household.reference)
+    rows = list(
+        Help.objects.filter(household=household).select_related("kind", "provider__organisation", "person")
+    )
+    kinds = services.kinds_for(household)
+    _log_household(actor, household, "help", basis)
+    context = {
+        "household": household,
+        "rows": rows,
+        "kinds": kinds,
+        "capacity": [(k, team, places, used) for k in kinds for team, places, used in services.capacity(k)],
+        "fundings": FundingStream.choices,
+        "statuses": HelpStatus.choices,
+        "members": household_people(household),
+        "providers": services.receivers(household, HandoverKind.REFERRAL),
+        "errors": errors,
+        "post": request.POST,
+        "may_write": actor.membership is not None and actor.membership.role in services.WORKER_ROLES,
+    }
+    return render(request, "collaboration/help.html", context, status=400 if errors else 200)
+
+
+@role_required(*services.WORKER_ROLES)
+@require_POST
+def help_status_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    actor = actor_for_request(request)
+    household, _basis = get_household_or_404(actor, reference)
+    help_ = Help.objects.filter(pk=pk, household=household).select_related("household", "kind").first()
+    if help_ is None:
+        record(
+            actor,
+            action="update",
+            object_type="help",
+            object_id=str(pk),
+            household_id=household.pk,
+            outcome="denied",
+        )
+        raise Http404
+    try:
+        services.set_help_status(
+            actor, help_, request.POST.get("status", ""), provider_id=_int(request.POST.get("provider"))
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Status updated."))
+    return redirect("collaboration:help", reference=household.reference)

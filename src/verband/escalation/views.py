@@ -1,0 +1,122 @@
+"""Escalations put to me, one escalation with its decision, asking for a decision, and the monitor."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from verband.escalation import selectors, services
+from verband.escalation.models import Escalation, Step
+from verband.network.models import CASEWORK_ROLES, Role
+from verband.sharing.access import actor_for_request, get_household_or_404
+from verband.sharing.accesslog import Subject, record, record_many
+from verband.text import errors_of
+from verband.workspace.roles import role_required
+
+ESCALATION_ROLES = (*CASEWORK_ROLES, Role.MANAGER)
+
+
+@role_required(*ESCALATION_ROLES)
+def list_view(request: HttpRequest) -> HttpResponse:
+    actor = actor_for_request(request)
+    open_items = selectors.escalations_for(actor)
+    closed = selectors.escalations_for(actor, open_only=False)
+    record_many(
+        actor,
+        action="list",
+        object_type="escalation",
+        subjects=[Subject(e.household_id) for e in open_items + closed if e.household_id] or [Subject()],
+    )
+    return render(request, "escalation/list.html", {"open_items": open_items, "closed": closed})
+
+
+def _escalation(request: HttpRequest, pk: int) -> Escalation:
+    actor = actor_for_request(request)
+    escalation = (
+        selectors.visible_escalations(actor).select_related("household", "decided_by").filter(pk=pk).first()
+    )
+    if escalation is None:
+        record(actor, action="view", object_type="escalation", object_id=str(pk), outcome="denied")
+        raise Http404
+    return escalation
+
+
+@role_required(*ESCALATION_ROLES)
+def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for_request(request)
+    escalation = _escalation(request, pk)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            services.resolve(actor, escalation, request.POST.get("decision", ""))
+        except PermissionDenied:
+            errors = {"decision": [_("Only those this escalation was put to decide it.")]}
+        except ValidationError as exc:
+            errors = errors_of(exc)
+        else:
+            messages.success(request, _("Your decision is recorded; everyone it was put to is told."))
+            return redirect("escalation:detail", pk=escalation.pk)
+    ladder = [
+        (
+            step,
+            [
+                r
+                for r in escalation.recipients.select_related(
+                    "membership__user", "membership__organisation", "membership__team"
+                )
+                if r.step == step
+            ],
+        )
+        for step in Step
+    ]
+    record(
+        actor,
+        action="view",
+        object_type="escalation",
+        object_id=str(escalation.pk),
+        household_id=escalation.household_id,
+    )
+    context = {
+        "escalation": escalation,
+        "ladder": ladder,
+        "may_decide": services.may_decide(actor, escalation),
+        "errors": errors,
+        "draft": request.POST.get("decision", ""),
+    }
+    return render(request, "escalation/detail.html", context, status=400 if errors else 200)
+
+
+@role_required(*CASEWORK_ROLES)
+def ask_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """ "We disagree — decide": a partner puts a question about a household onto the ladder."""
+    actor = actor_for_request(request)
+    household, _basis = get_household_or_404(actor, reference)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            escalation = services.ask_decision(actor, household, request.POST.get("question", ""))
+        except PermissionDenied:
+            errors = {"question": [_("Only case workers involved with this household ask for a decision.")]}
+        except ValidationError as exc:
+            errors = errors_of(exc)
+        else:
+            messages.success(request, _("Your question is on the escalation ladder."))
+            return redirect("escalation:detail", pk=escalation.pk)
+    context = {"household": household, "errors": errors, "draft": request.POST.get("question", "")}
+    return render(request, "escalation/ask.html", context, status=400 if errors else 200)
+
+
+@role_required(*selectors.MONITOR_ROLES)
+def monitor_view(request: HttpRequest) -> HttpResponse:
+    actor = actor_for_request(request)
+    rows = selectors.between_the_cracks(actor)
+    record_many(
+        actor,
+        action="list",
+        object_type="monitor",
+        subjects=[Subject(row.household_id) for row in rows] or [Subject()],
+    )
+    return render(request, "escalation/monitor.html", {"rows": rows})

@@ -1,0 +1,87 @@
+"""Writing notifications and sending their e-mails.
+
+`notify` is called inside the transaction of the change it is about, so a notification exists exactly
+when the change does. `send_waiting` runs in the worker: each e-mail is claimed with a conditional
+UPDATE and sent inside the same transaction, so two workers never send one twice, and a crash before the
+commit leaves it waiting for the next sweep (at least once, never lost)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from verband.accounts.models import User
+from verband.notifications.models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+def notify(users: Iterable[User | int], title: str, url: str, *, email: bool = True) -> list[Notification]:
+    """One notification per distinct user. `title` must not contain personal data: it is shown in
+    lists and may be read over a shoulder; the e-mail does not contain it at all."""
+    ids = sorted({u if isinstance(u, int) else u.pk for u in users})
+    return Notification.objects.bulk_create(
+        [Notification(user_id=uid, title=title[:200], url=url[:300], email_wanted=email) for uid in ids]
+    )
+
+
+def mark_read(user: User, notification_id: int | None = None) -> int:
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())
+
+
+def _body(count: int) -> str:
+    link = f"{settings.BASE_URL}/notificaties/"
+    return _(
+        "Something is waiting for you in Verband (%(count)s new).\n\n"
+        "Sign in to see what: %(link)s\n\n"
+        "This e-mail contains no details on purpose. Do not reply to it."
+    ) % {"count": count, "link": link}
+
+
+def send_waiting(limit: int = 200) -> int:
+    """One e-mail per user with waiting notifications: only a count and a link, never a name or a
+    household."""
+    users = list(
+        Notification.objects.filter(emailed_at__isnull=True, email_wanted=True)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()[:limit]
+    )
+    sent = 0
+    for user_id in users:
+        try:
+            sent += _send_one(user_id)
+        except Exception:  # the mail server refused: the claim rolled back, the next sweep tries again
+            logger.exception("Notification e-mail for user %s not sent; trying again later", user_id)
+    return sent
+
+
+def _send_one(user_id: int) -> int:
+    with transaction.atomic():
+        now = timezone.now()
+        claimed = Notification.objects.filter(
+            user_id=user_id, emailed_at__isnull=True, email_wanted=True
+        ).update(emailed_at=now)
+        if not claimed:
+            return 0  # another worker took them
+        user = User.objects.filter(pk=user_id, is_active=True).first()
+        if user is None or not user.email:
+            return 0  # nobody to mail: the in-app list still shows them
+        with override(settings.LANGUAGE_CODE):
+            send_mail(
+                _("Verband: something is waiting for you"),
+                _body(claimed),
+                None,
+                [user.email],
+            )
+        return 1
