@@ -49,3 +49,30 @@ def panel(actor: Actor, household: Household) -> CollaborationPanel:
         escalations=Escalation.objects.filter(household=household, status=EscalationStatus.OPEN).count(),
         may_write=actor.membership is not None and actor.membership.role in WORKER_ROLES,
     )
+
+
+def incoming_for(actor: Actor) -> list[Handover]:
+    """Handovers waiting for the actor's team to accept."""
+    if actor.membership is None or actor.membership.team_id is None:
+        return []
+    return list(
+        Handover.objects.filter(to_team_id=actor.membership.team_id, status=HandoverStatus.PENDING)
+        .select_related("household", "from_organisation")
+        .order_by("due_on", "pk")
+    )
+
+
+def returned_for(actor: Actor, days: int = 30) -> list[Handover]:
+    """The actor's handovers that were not accepted lately: they stay responsible and ask someone else."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    if actor.user is None:
+        return []
+    since = timezone.now() - timedelta(days=days)
+    return list(
+        Handover.objects.filter(from_user=actor.user, status=HandoverStatus.REJECTED, decided_at__gte=since)
+        .select_related("household", "to_team")
+        .order_by("-decided_at")
+    )

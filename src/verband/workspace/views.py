@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from verband.accounts.models import ApiToken
+from verband.collaboration.selectors import incoming_for, returned_for
+from verband.escalation.selectors import escalations_for
 from verband.households.selectors import household_rows, row_subjects
 from verband.network.models import CASEWORK_ROLES, Membership, Network, Organisation, Role, Team
 from verband.plans.models import ActionStatus
@@ -75,6 +77,15 @@ def my_work_view(request: HttpRequest) -> HttpResponse:
             object_id="mijn-werk",
             subjects=[Subject(a.plan.household_id, a.person_id) for a in actions],
         )
+    incoming, returned = incoming_for(actor), returned_for(actor)
+    if incoming or returned:
+        record_many(
+            actor,
+            action="list",
+            object_type="handover",
+            object_id="mijn-werk",
+            subjects=[Subject(h.household_id) for h in incoming + returned],
+        )
     return render(
         request,
         "workspace/my_work.html",
@@ -84,6 +95,9 @@ def my_work_view(request: HttpRequest) -> HttpResponse:
             "networks": networks,
             "actions": actions,
             "regie_requests": pending_for(actor),
+            "incoming": incoming,
+            "returned": returned,
+            "escalations": escalations_for(actor),
             "action_statuses": ActionStatus.choices,
         },
     )

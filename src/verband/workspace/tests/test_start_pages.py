@@ -70,12 +70,15 @@ def test_my_work_of_uninvolved_colleague_is_empty(world, as_user):
 def test_my_work_query_count_does_not_grow_with_households(world, as_user, django_assert_max_num_queries):
     from datetime import date
 
+    from verband.collaboration.models import Handover
+    from verband.escalation.models import Escalation, EscalationRecipient
     from verband.households.models import Household, HouseholdMember, Person
     from verband.plans.models import FamilyPlan, PlanAction
     from verband.safety.models import DangerFact
     from verband.sharing import services
     from verband.sharing.access import SYSTEM
 
+    police = world.other_org.memberships.get()
     client = as_user(world.involved)
     client.get("/mijn-werk/")
     for n in range(15):
@@ -91,9 +94,20 @@ def test_my_work_query_count_does_not_grow_with_households(world, as_user, djang
             plan=plan, text=f"Actie {n}", owner_organisation=world.org_a, due_on=date(2026, 12, 1)
         )
         DangerFact.objects.create(household=h, kind="weapon")
-    with django_assert_max_num_queries(24):
+        Handover.objects.create(
+            household=h, kind="referral", from_user=world.other_org, from_membership=police,
+            from_organisation=world.org_b, to_team=world.team_a1, question="Graag hulp.",
+            norm_working_days=3, due_on=date(2026, 12, 4),
+        )  # fmt: skip
+        e = Escalation.objects.create(
+            region=world.region, household=h, kind="action_overdue", subject_type="test", subject_id=n,
+            summary=f"Escalatie {n}", breach_since=date(2026, 11, 1), step_due_on=date(2026, 12, 4),
+        )  # fmt: skip
+        EscalationRecipient.objects.create(escalation=e, membership=world.involved.memberships.get(), step=1)
+    with django_assert_max_num_queries(31):
         response = client.get("/mijn-werk/")
     body = response.content.decode()
+    assert body.count("Escalatie ") >= 15 and body.count("/overdrachten/") == 15
     assert body.count('">HH-Q-') == 15
     assert body.count("Actie ") >= 15 and body.count("danger-flag") == 30  # on each household and action
 
