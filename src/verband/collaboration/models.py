@@ -196,3 +196,90 @@ class Help(models.Model):
             or timezone.localdate()
         )
         return max(0, working_days_between(self.requested_on, end))
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class CaseMeeting(models.Model):
+    """A case meeting of a network (or ad hoc about one household): an agenda of households, the partners
+    who contribute, decisions that become owned actions in each family plan, and minutes."""
+
+    region = models.ForeignKey("network.Region", on_delete=models.PROTECT, related_name="+")
+    network = models.ForeignKey(
+        "network.Network",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("network"),
+    )
+    scheduled_at = models.DateTimeField(_("date and time"))
+    location = models.CharField(_("where"), max_length=200, blank=True)
+    status = models.CharField(max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
+    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    chair_membership = models.ForeignKey("network.Membership", on_delete=models.PROTECT, related_name="+")
+    experience_expert = models.ForeignKey(
+        "network.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("experience expert"),
+    )
+    minutes = models.TextField(_("minutes"), blank=True)
+    held_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("case meeting")
+        verbose_name_plural = _("case meetings")
+        ordering = ["-scheduled_at", "-pk"]
+        indexes = [models.Index(fields=["network", "status", "scheduled_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.network or _('Ad hoc')} {self.scheduled_at:%Y-%m-%d}"
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(CaseMeeting, on_delete=models.CASCADE, related_name="items")
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    # A household member who joins for this household (optional; the meeting is about them, with them).
+    member_present = models.ForeignKey(
+        "households.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("household member present"),
+    )
+    changes = models.JSONField(default=list)  # what changed since the previous meeting, kept when held
+    decisions = models.TextField(_("decisions"), blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "household"], name="agenda_household_once")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} — {self.household}"
+
+
+class MeetingParticipant(models.Model):
+    """A partner organisation at the table; `present` is recorded when the meeting is held."""
+
+    meeting = models.ForeignKey(CaseMeeting, on_delete=models.CASCADE, related_name="participants")
+    organisation = models.ForeignKey("network.Organisation", on_delete=models.PROTECT, related_name="+")
+    present = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "organisation"], name="participant_once")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} — {self.organisation}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from verband.collaboration import views
+from verband.collaboration import meeting_views, views
 
 app_name = "collaboration"
 urlpatterns = [
@@ -8,4 +8,7 @@ urlpatterns = [
     path("overdrachten/<int:pk>/", views.handover_view, name="handover"),
     path("huishoudens/<str:reference>/hulp/", views.help_view, name="help"),
     path("huishoudens/<str:reference>/hulp/<int:pk>/status/", views.help_status_view, name="help_status"),
+    path("overleggen/", meeting_views.list_view, name="meetings"),
+    path("overleggen/nieuw/", meeting_views.schedule_view, name="schedule"),
+    path("overleggen/<int:pk>/", meeting_views.meeting_view, name="meeting"),
 ]

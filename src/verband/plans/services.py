@@ -10,6 +10,7 @@ one transaction; `decline_regie`, `withdraw_regie` and `end_regie` complete the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -145,10 +146,24 @@ def validate_plan(household: Household, plan: FamilyPlan, data: PlanInput) -> No
         if agreement.monitored_by_id not in organisations:
             add("agreements", _("Choose a partner working with this household to monitor each agreement."))
     existing = set(plan.actions.values_list("pk", flat=True)) if plan.pk else set()
-    ids = [a.id for a in data.actions if a.id is not None]
+    _check_actions(data.actions, existing, members, organisations, people, add)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_actions(
+    actions: list[ActionInput],
+    existing: set[int],
+    members: set[int],
+    organisations: dict[int, str],
+    people: dict[int, tuple[int, str]],
+    add: Callable[[str, str], None],
+) -> None:
+    """The rules every action obeys, whether saved with the whole plan or added from a case meeting."""
+    ids = [a.id for a in actions if a.id is not None]
     if len(ids) != len(set(ids)):
         add("actions", _("This action does not belong to this plan."))
-    for action in data.actions:
+    for action in actions:
         if action.id is not None and action.id not in existing:
             add("actions", _("This action does not belong to this plan."))
         if action.person_id is not None and action.person_id not in members:
@@ -175,8 +190,60 @@ def validate_plan(household: Household, plan: FamilyPlan, data: PlanInput) -> No
             )
         if action.status not in ActionStatus.values:
             add("actions", _("Choose a status for each action."))
+
+
+def add_actions(
+    actor: Actor, household: Household, actions: list[ActionInput], change: str
+) -> list[PlanAction]:
+    """Append actions to the household's plan as a new version (e.g. decided in a case meeting). Does not
+    touch the rest of the plan, so it never collides with an edit: the version is claimed afresh."""
+    if actor.membership is None or actor.membership.role not in REGISSEUR_ROLES:
+        raise PermissionDenied
+    if not can_see_household(actor, household):
+        raise PermissionDenied
+    refuse_nul(*(a.text for a in actions))
+    errors: dict[str, list[str]] = {}
+
+    def add(key: str, message: str) -> None:
+        if message not in errors.setdefault(key, []):
+            errors[key].append(message)
+
+    members = set(household.members.values_list("person_id", flat=True))
+    organisations, people = owner_choices(household)
+    _check_actions(actions, set(), members, organisations, people, add)
+    today = timezone.localdate()
+    if any(a.due_on < today for a in actions):
+        add("actions", _("A new action is due today or later."))
     if errors:
         raise ValidationError(errors)
+    plan = plan_for(household)
+    with transaction.atomic():
+        plan = FamilyPlan.objects.select_for_update().get(pk=plan.pk)
+        _claim(plan, plan.version, actor)
+        start = plan.actions.count()
+        made = [
+            PlanAction.objects.create(
+                plan=plan,
+                person_id=item.person_id,
+                text=item.text.strip(),
+                owner_organisation_id=item.owner_organisation_id,
+                owner_user_id=item.owner_user_id,
+                due_on=item.due_on,
+                status=ActionStatus.OPEN,
+                order=start + i,
+            )
+            for i, item in enumerate(actions)
+        ]
+        version = _new_version(actor, plan, change)
+        add_event(
+            household,
+            EventKind.PLAN,
+            _("Family plan version %(n)s: %(count)s actions added (%(change)s)")
+            % {"n": version.number, "count": len(made), "change": change[:120]},
+            actor=actor,
+        )
+        _log_plan(actor, household, "update", plan)
+    return made
 
 
 def snapshot(plan: FamilyPlan) -> dict:

@@ -1,0 +1,251 @@
+"""Case meeting pages: the list with what is due, scheduling, and the meeting itself (prepare and hold)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from datetime import time as dt_time
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from verband.collaboration import meetings
+from verband.collaboration.models import CaseMeeting, MeetingStatus
+from verband.network.models import CASEWORK_ROLES, Membership, Network, Role
+from verband.plans.services import ActionInput, owner_choices
+from verband.sharing.access import actor_for_request, get_household_or_404
+from verband.sharing.accesslog import Subject, record, record_many
+from verband.text import errors_of
+from verband.workspace.roles import role_required
+
+
+def _int(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
+@role_required(*CASEWORK_ROLES)
+def list_view(request: HttpRequest) -> HttpResponse:
+    actor = actor_for_request(request)
+    visible = meetings.visible_meetings(actor).select_related("network")
+    today = timezone.localdate()
+    planned = list(visible.filter(status=MeetingStatus.PLANNED).order_by("scheduled_at"))
+    held = list(visible.filter(status=MeetingStatus.HELD).order_by("-held_at")[:20])
+    networks = []
+    for network in Network.objects.filter(pk__in=actor.network_ids, active=True).order_by("name"):
+        due = meetings.due_households(network, today)
+        networks.append(
+            {
+                "network": network,
+                "next_due": meetings.next_meeting_due(network),
+                "overdue": sum(d.overdue for d in due),
+                "count": len(due),
+            }
+        )
+    record(actor, action="list", object_type="case_meeting")
+    context = {
+        "planned": planned,
+        "held": held,
+        "networks": networks,
+        "may_chair": actor.membership is not None and actor.membership.role in meetings.CHAIR_ROLES,
+    }
+    return render(request, "collaboration/meetings.html", context)
+
+
+def _when(day: str, time: str) -> datetime | None:
+    try:
+        moment = datetime.combine(date.fromisoformat(day.strip()), dt_time.fromisoformat(time.strip()))
+    except ValueError:
+        return None
+    return timezone.make_aware(moment)
+
+
+@role_required(*meetings.CHAIR_ROLES)
+def schedule_view(request: HttpRequest) -> HttpResponse:
+    actor = actor_for_request(request)
+    network_id = _int(request.GET.get("netwerk") or request.POST.get("network"))
+    reference = request.GET.get("huishouden") or request.POST.get("household_ref") or ""
+    network = None
+    household = None
+    if network_id is not None:
+        network = Network.objects.filter(pk=network_id, pk__in=actor.network_ids).first()
+        if network is None:
+            record(actor, action="view", object_type="network", object_id=str(network_id), outcome="denied")
+            raise Http404
+        due = meetings.due_households(network)
+    elif reference:
+        household, _basis = get_household_or_404(actor, reference)
+        due = [meetings.Due(household, None, True)]
+    else:
+        return redirect("collaboration:meetings")
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        ids = [i for i in (_int(v) for v in request.POST.getlist("households")) if i is not None]
+        try:
+            meeting = meetings.schedule(
+                actor,
+                scheduled_at=_when(request.POST.get("date", ""), request.POST.get("time", "")),
+                household_ids=ids,
+                network=network,
+                location=request.POST.get("location", ""),
+                experience_expert_id=_int(request.POST.get("experience_expert")),
+            )
+        except ValidationError as exc:
+            errors = errors_of(exc)
+        else:
+            messages.success(request, _("The meeting is planned; the partners involved are invited."))
+            return redirect("collaboration:meeting", pk=meeting.pk)
+    record_many(
+        actor,
+        action="list",
+        object_type="agenda_candidates",
+        subjects=[Subject(d.household.pk) for d in due] or [Subject()],
+    )
+    experts = (
+        Membership.objects.active()
+        .filter(
+            role=Role.EXPERIENCE_EXPERT,
+            organisation__region_id=actor.organisation.region_id if actor.organisation else 0,
+        )
+        .select_related("user", "organisation")
+    )
+    chosen = (
+        set(request.POST.getlist("households"))
+        if request.method == "POST"
+        else {str(d.household.pk) for d in due if d.overdue}
+    )
+    context = {
+        "network": network,
+        "household": household,
+        "due": due,
+        "chosen": chosen,
+        "experts": experts,
+        "errors": errors,
+        "post": request.POST,
+    }
+    return render(request, "collaboration/schedule.html", context, status=400 if errors else 200)
+
+
+def _meeting(request: HttpRequest, pk: int) -> CaseMeeting:
+    actor = actor_for_request(request)
+    meeting = (
+        meetings.visible_meetings(actor)
+        .select_related("network", "chair", "experience_expert__user")
+        .filter(pk=pk)
+        .first()
+    )
+    if meeting is None:
+        record(actor, action="view", object_type="case_meeting", object_id=str(pk), outcome="denied")
+        raise Http404
+    return meeting
+
+
+def _read_hold(
+    request: HttpRequest, meeting: CaseMeeting
+) -> tuple[set[int], dict[int, meetings.ItemInput], dict[str, list[str]]]:
+    post = request.POST
+    present = {i for i in (_int(v) for v in post.getlist("present")) if i is not None}
+    items: dict[int, meetings.ItemInput] = {}
+    errors: dict[str, list[str]] = {}
+    for item in meeting.items.all():
+        key = f"item-{item.pk}"
+        data = meetings.ItemInput(
+            decisions=post.get(f"{key}-decisions", ""), member_present_id=_int(post.get(f"{key}-member"))
+        )
+        for n in range(meetings.ACTIONS_PER_ITEM):
+            text = post.get(f"{key}-act-{n}-text", "").strip()
+            if not text:
+                continue
+            owner = _int(post.get(f"{key}-act-{n}-org"))
+            try:
+                due = date.fromisoformat(post.get(f"{key}-act-{n}-due", "").strip())
+            except ValueError:
+                errors.setdefault(key, []).append(_("Give each action a due date (day-month-year)."))
+                continue
+            if owner is None:
+                errors.setdefault(key, []).append(_("Choose the owner of each action."))
+                continue
+            data.actions.append(
+                ActionInput(
+                    text=text,
+                    owner_organisation_id=owner,
+                    due_on=due,
+                    owner_user_id=_int(post.get(f"{key}-act-{n}-user")),
+                    person_id=_int(post.get(f"{key}-act-{n}-for")),
+                )
+            )
+        items[item.pk] = data
+    return present, items, errors
+
+
+@role_required(*CASEWORK_ROLES)
+def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for_request(request)
+    meeting = _meeting(request, pk)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST" and request.POST.get("do") == "cancel":
+        try:
+            meetings.cancel(actor, meeting)
+        except (PermissionDenied, ValidationError):
+            errors = {"__all__": [_("Only the chair cancels a planned meeting.")]}
+        else:
+            messages.success(request, _("The meeting is cancelled."))
+            return redirect("collaboration:meetings")
+    elif request.method == "POST":
+        present, items, errors = _read_hold(request, meeting)
+        if not errors:
+            try:
+                meetings.hold(
+                    actor, meeting, present=present, minutes=request.POST.get("minutes", ""), items=items
+                )
+            except PermissionDenied:
+                errors = {"__all__": [_("Only the chair or an invited partner records the meeting.")]}
+            except ValidationError as exc:
+                errors = errors_of(exc)
+            else:
+                messages.success(request, _("The meeting is recorded; its actions are in the family plans."))
+                return redirect("collaboration:meeting", pk=meeting.pk)
+    rows = meetings.agenda_view(actor, meeting)
+    owners = {}
+    members = {}
+    for row in rows:
+        if row.visible and meeting.status == MeetingStatus.PLANNED:
+            organisations, people = owner_choices(row.item.household)
+            owners[row.item.pk] = (organisations, [(uid, org, name) for uid, (org, name) in people.items()])
+            members[row.item.pk] = list(row.item.household.persons.all())
+        key = f"item-{row.item.pk}"
+        row.key = key  # type: ignore[attr-defined]
+        row.owners = owners.get(row.item.pk, ({}, []))  # type: ignore[attr-defined]
+        row.members = members.get(row.item.pk, [])  # type: ignore[attr-defined]
+        row.errors = errors.get(key, [])  # type: ignore[attr-defined]
+        # What was typed, so a refused record shows it again unchanged.
+        post = request.POST
+        row.form = {  # type: ignore[attr-defined]
+            "decisions": post.get(f"{key}-decisions", ""),
+            "member": post.get(f"{key}-member", ""),
+            "acts": [
+                {k: post.get(f"{key}-act-{n}-{k}", "") for k in ("text", "for", "org", "user", "due")}
+                for n in range(meetings.ACTIONS_PER_ITEM)
+            ],
+        }
+    record_many(
+        actor,
+        action="view",
+        object_type="case_meeting",
+        object_id=str(meeting.pk),
+        subjects=[Subject(r.item.household_id) for r in rows if r.visible] or [Subject()],
+    )
+    context = {
+        "meeting": meeting,
+        "rows": rows,
+        "participants": list(meeting.participants.select_related("organisation")),
+        "may_hold": meetings.may_hold(actor, meeting),
+        "is_chair": actor.user is not None and meeting.chair_id == actor.user.pk,
+        "errors": errors,
+        "post": request.POST,
+        "today": timezone.localdate().isoformat(),
+    }
+    return render(request, "collaboration/meeting.html", context, status=400 if errors else 200)

@@ -1,0 +1,387 @@
+"""Case meetings: schedule (network or ad hoc), prepare (what changed since last time), hold (attendance,
+decisions, minutes) — and the decisions' actions go straight into each family plan, owned and dated.
+
+Holding a meeting is one transaction: either every household's decisions and actions are stored and the
+meeting is held, or nothing is (and the form keeps what was typed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from verband.collaboration.models import AgendaItem, CaseMeeting, MeetingParticipant, MeetingStatus
+from verband.escalation.services import norms_for
+from verband.households.models import EventKind, Household, HouseholdEvent, HouseholdStatus
+from verband.households.services import add_event
+from verband.network.models import Membership, Network, Role
+from verband.notifications.services import notify
+from verband.plans import services as plans
+from verband.plans.models import PlanAction
+from verband.plans.selectors import OPEN_ACTION
+from verband.sharing.access import Actor, can_see_household, visible_households
+from verband.sharing.accesslog import Subject, record_many
+from verband.sharing.models import Involvement
+from verband.text import refuse_nul
+
+CHAIR_ROLES = (Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR)
+MAX_AGENDA = 30
+ACTIONS_PER_ITEM = 3
+
+
+def visible_meetings(actor: Actor) -> QuerySet[CaseMeeting]:
+    """Network meetings of the actor's networks; ad hoc meetings about a household the actor sees."""
+    if actor.membership is None or not actor.membership.does_casework:
+        return CaseMeeting.objects.none()
+    seen = visible_households(actor)
+    return CaseMeeting.objects.filter(
+        Q(network_id__in=actor.network_ids) | Q(network__isnull=True, items__household__in=seen)
+    ).distinct()
+
+
+def network_households(network: Network) -> QuerySet[Household]:
+    return Household.objects.filter(
+        status=HouseholdStatus.ACTIVE,
+        pk__in=Involvement.objects.active().filter(network=network).values("household_id"),
+    )
+
+
+@dataclass
+class Due:
+    household: Household
+    last_discussed: date | None
+    overdue: bool
+
+
+def due_households(network: Network, today: date | None = None) -> list[Due]:
+    """The network's active households with when they were last discussed; those not discussed within
+    the region's cadence (every two to three weeks) first."""
+    day = today or timezone.localdate()
+    interval = norms_for(network.region_id).meeting_interval_days
+    households = network_households(network).annotate(
+        last=Max("agenda_items__meeting__held_at", filter=Q(agenda_items__meeting__status=MeetingStatus.HELD))
+    )
+    rows = []
+    for h in households.order_by("reference"):
+        last = timezone.localdate(h.last) if h.last else None
+        rows.append(Due(h, last, last is None or (day - last).days >= interval))
+    return sorted(rows, key=lambda r: (not r.overdue, r.last_discussed or date.min, r.household.reference))
+
+
+def next_meeting_due(network: Network) -> date | None:
+    last = CaseMeeting.objects.filter(network=network, status=MeetingStatus.HELD).aggregate(m=Max("held_at"))[
+        "m"
+    ]
+    if last is None:
+        return None
+    return timezone.localdate(last) + timedelta(days=norms_for(network.region_id).meeting_interval_days)
+
+
+def _organisations(households: list[Household]) -> set[int]:
+    rows = Involvement.objects.active().filter(household__in=households)
+    return {o for o in rows.values_list("team__organisation_id", flat=True) if o} | {
+        o for o in rows.values_list("organisation_id", flat=True) if o
+    }
+
+
+def schedule(
+    actor: Actor,
+    *,
+    scheduled_at: datetime | None,
+    household_ids: list[int],
+    network: Network | None = None,
+    location: str = "",
+    experience_expert_id: int | None = None,
+) -> CaseMeeting:
+    """Plan a meeting with an agenda of households. The partners involved with them are invited."""
+    m = actor.membership
+    if m is None or m.role not in CHAIR_ROLES or actor.user is None:
+        raise PermissionDenied
+    if network is not None and network.pk not in actor.network_ids:
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    if scheduled_at is None:
+        errors["scheduled_at"] = [_("Give the date and time of the meeting.")]
+    elif timezone.localdate(scheduled_at) < timezone.localdate():
+        errors["scheduled_at"] = [_("A meeting is planned for today or later.")]
+    refuse_nul(location)
+    if len(location) > 200:
+        errors["location"] = [_("At most 200 characters.")]
+    allowed = network_households(network) if network is not None else visible_households(actor)
+    households = list(allowed.filter(pk__in=household_ids).order_by("reference"))
+    if not household_ids:
+        errors["households"] = [_("Put at least one household on the agenda.")]
+    elif len(households) != len(set(household_ids)):
+        errors["households"] = [_("Only households of this network (that you can see) go on the agenda.")]
+    elif len(households) > MAX_AGENDA:
+        errors["households"] = [_("At most %(n)s households per meeting.") % {"n": MAX_AGENDA}]
+    expert = None
+    if experience_expert_id is not None:
+        expert = (
+            Membership.objects.active().filter(pk=experience_expert_id, role=Role.EXPERIENCE_EXPERT).first()
+        )
+        if expert is None:
+            errors["experience_expert"] = [_("Choose an experience expert of the region.")]
+    if errors:
+        raise ValidationError(errors)
+    assert scheduled_at is not None
+    with transaction.atomic():
+        meeting = CaseMeeting.objects.create(
+            region_id=m.organisation.region_id,
+            network=network,
+            scheduled_at=scheduled_at,
+            location=location.strip(),
+            chair=actor.user,
+            chair_membership=m,
+            experience_expert=expert,
+        )
+        AgendaItem.objects.bulk_create(
+            AgendaItem(meeting=meeting, household=h, order=i) for i, h in enumerate(households)
+        )
+        organisations = _organisations(households) | {m.organisation_id}
+        MeetingParticipant.objects.bulk_create(
+            MeetingParticipant(meeting=meeting, organisation_id=o) for o in sorted(organisations)
+        )
+        for h in households:
+            add_event(
+                h,
+                EventKind.MEETING,
+                _("On the agenda of the case meeting of %(date)s")
+                % {"date": timezone.localtime(scheduled_at).strftime("%d-%m-%Y %H:%M")},
+                actor=actor,
+            )
+        record_many(
+            actor,
+            action="create",
+            object_type="case_meeting",
+            object_id=str(meeting.pk),
+            subjects=[Subject(h.pk) for h in households],
+        )
+        invitees = Membership.objects.active().filter(organisation_id__in=organisations, role__in=CHAIR_ROLES)
+        if network is not None:
+            invitees = invitees.filter(networks=network)
+        users = set(invitees.values_list("user_id", flat=True)) - {actor.user.pk}
+        if expert is not None:
+            users.add(expert.user_id)
+        with override("nl"):
+            title = _("Case meeting on %(date)s") % {
+                "date": timezone.localtime(scheduled_at).strftime("%d-%m-%Y %H:%M")
+            }
+        notify(users, title, reverse("collaboration:meeting", args=[meeting.pk]))
+    return meeting
+
+
+def may_hold(actor: Actor, meeting: CaseMeeting) -> bool:
+    m = actor.membership
+    if meeting.status != MeetingStatus.PLANNED or m is None or m.role not in CHAIR_ROLES:
+        return False
+    if actor.user is not None and meeting.chair_id == actor.user.pk:
+        return True
+    return (
+        meeting.participants.filter(organisation_id=m.organisation_id).exists()
+        and visible_meetings(actor).filter(pk=meeting.pk).exists()
+    )
+
+
+def previous_meeting_date(household: Household, before: CaseMeeting) -> datetime | None:
+    return (
+        AgendaItem.objects.filter(household=household, meeting__status=MeetingStatus.HELD)
+        .exclude(meeting=before)
+        .aggregate(m=Max("meeting__held_at"))["m"]
+    )
+
+
+def changes_since(household: Household, since: datetime | None, limit: int = 30) -> list[dict[str, str]]:
+    """What happened in the household since the previous meeting (or the last three weeks)."""
+    start = since or timezone.now() - timedelta(days=21)
+    events = (
+        HouseholdEvent.objects.filter(household=household, at__gt=start)
+        .exclude(kind=EventKind.MEETING)
+        .select_related("organisation")
+        .order_by("-at", "-pk")[:limit]
+    )
+    return [
+        {
+            "at": timezone.localtime(e.at).strftime("%d-%m-%Y"),
+            "kind": str(e.get_kind_display()),
+            "summary": e.summary,
+            "organisation": str(e.organisation) if e.organisation else "",
+        }
+        for e in events
+    ]
+
+
+@dataclass
+class ItemInput:
+    decisions: str = ""
+    member_present_id: int | None = None
+    actions: list[plans.ActionInput] = field(default_factory=list)
+
+
+def hold(
+    actor: Actor,
+    meeting: CaseMeeting,
+    *,
+    present: set[int],
+    minutes: str,
+    items: dict[int, ItemInput],
+) -> CaseMeeting:
+    """Record the meeting as held: attendance, minutes, decisions per household and their actions, which
+    are added to each family plan as a new version. All or nothing; errors are keyed per agenda item."""
+    if not may_hold(actor, meeting):
+        raise PermissionDenied
+    refuse_nul(minutes, *(i.decisions for i in items.values()))
+    errors: dict[str, list[str]] = {}
+    if len(minutes) > 20000:
+        errors["minutes"] = [_("At most 20000 characters.")]
+    agenda = {item.pk: item for item in meeting.items.select_related("household")}
+    participants = set(meeting.participants.values_list("organisation_id", flat=True))
+    if not present <= participants:
+        errors["present"] = [_("Only invited partners can be marked present.")]
+    for pk, data in items.items():
+        item = agenda.get(pk)
+        if item is None:
+            errors["__all__"] = [_("This household is not on the agenda.")]
+            continue
+        key = f"item-{pk}"
+        if len(data.decisions) > 10000:
+            errors.setdefault(key, []).append(_("At most 10000 characters."))
+        if data.actions and not data.decisions.strip():
+            errors.setdefault(key, []).append(_("Write down the decision the actions come from."))
+        if (
+            data.member_present_id is not None
+            and not item.household.members.filter(person_id=data.member_present_id).exists()
+        ):
+            errors.setdefault(key, []).append(_("Choose a member of this household."))
+    if errors:
+        raise ValidationError(errors)
+    held_on = timezone.localdate()
+    with transaction.atomic():
+        moved = CaseMeeting.objects.filter(pk=meeting.pk, status=MeetingStatus.PLANNED).update(
+            status=MeetingStatus.HELD, held_at=timezone.now(), minutes=minutes.strip()
+        )
+        if not moved:
+            raise ValidationError(_("This meeting was recorded or cancelled in the meantime."))
+        MeetingParticipant.objects.filter(meeting=meeting).update(present=False)
+        MeetingParticipant.objects.filter(meeting=meeting, organisation_id__in=present).update(present=True)
+        owners: set[int] = set()
+        for pk, item in agenda.items():
+            data = items.get(pk, ItemInput())
+            if data.actions:
+                try:
+                    made = plans.add_actions(
+                        actor,
+                        item.household,
+                        data.actions,
+                        _("Decided in the case meeting of %(date)s") % {"date": held_on.strftime("%d-%m-%Y")},
+                    )
+                except ValidationError as exc:
+                    raise ValidationError({f"item-{pk}": exc.messages}) from None
+                except PermissionDenied:
+                    raise ValidationError(
+                        {
+                            f"item-{pk}": [
+                                _("You cannot add actions to the plan of a household you do not see.")
+                            ]
+                        }
+                    ) from None
+                owners |= {a.owner_user_id for a in made if a.owner_user_id}
+            AgendaItem.objects.filter(pk=pk).update(
+                decisions=data.decisions.strip(),
+                member_present_id=data.member_present_id,
+                changes=changes_since(item.household, previous_meeting_date(item.household, meeting)),
+            )
+            add_event(
+                item.household,
+                EventKind.MEETING,
+                _("Discussed in the case meeting of %(date)s; %(n)s actions decided")
+                % {"date": held_on.strftime("%d-%m-%Y"), "n": len(data.actions)},
+                actor=actor,
+            )
+        record_many(
+            actor,
+            action="update",
+            object_type="case_meeting",
+            object_id=str(meeting.pk),
+            subjects=[Subject(item.household_id) for item in agenda.values()],
+        )
+        with override("nl"):
+            title = _("New actions for you from the case meeting of %(date)s") % {
+                "date": held_on.strftime("%d-%m-%Y")
+            }
+        notify(
+            owners - {actor.user.pk if actor.user else 0},
+            title,
+            reverse("collaboration:meeting", args=[meeting.pk]),
+        )
+    meeting.refresh_from_db()
+    return meeting
+
+
+def cancel(actor: Actor, meeting: CaseMeeting) -> None:
+    if actor.user is None or meeting.chair_id != actor.user.pk:
+        raise PermissionDenied
+    moved = CaseMeeting.objects.filter(pk=meeting.pk, status=MeetingStatus.PLANNED).update(
+        status=MeetingStatus.CANCELLED
+    )
+    if not moved:
+        raise ValidationError(_("Only a planned meeting can be cancelled."))
+    record_many(
+        actor, action="update", object_type="case_meeting", object_id=str(meeting.pk), subjects=[Subject()]
+    )
+
+
+@dataclass
+class ItemView:
+    item: AgendaItem
+    visible: bool
+    changes: list[dict[str, str]]
+    open_actions: list[PlanAction]
+    absent_actions: list[PlanAction]
+
+
+def agenda_view(actor: Actor, meeting: CaseMeeting) -> list[ItemView]:
+    """Per household: what changed since last time, its open actions, and those of absent partners."""
+    items = list(meeting.items.select_related("household", "member_present"))
+    seen = set(
+        visible_households(actor).filter(pk__in=[i.household_id for i in items]).values_list("pk", flat=True)
+    )
+    absent = set(meeting.participants.filter(present=False).values_list("organisation_id", flat=True))
+    actions: dict[int, list[PlanAction]] = {}
+    for action in (
+        PlanAction.objects.filter(plan__household__in=seen, status__in=OPEN_ACTION)
+        .select_related("owner_organisation", "owner_user", "person", "plan")
+        .order_by("due_on", "pk")
+    ):
+        actions.setdefault(action.plan.household_id, []).append(action)
+    rows = []
+    for item in items:
+        visible = item.household_id in seen
+        if meeting.status == MeetingStatus.HELD:
+            changes = item.changes
+        elif visible:
+            changes = changes_since(item.household, previous_meeting_date(item.household, meeting))
+        else:
+            changes = []
+        open_actions = actions.get(item.household_id, []) if visible else []
+        rows.append(
+            ItemView(
+                item,
+                visible,
+                changes,
+                open_actions,
+                [a for a in open_actions if a.owner_organisation_id in absent],
+            )
+        )
+    return rows
+
+
+def can_see(actor: Actor, household: Household) -> bool:
+    return can_see_household(actor, household)
