@@ -172,6 +172,7 @@ def health(request: HttpRequest) -> Status:
 
 def _register_routers() -> None:
     from verband.accounts.api import router as accounts_router
+    from verband.collaboration.api import router as collaboration_router
     from verband.households.api import router as households_router
     from verband.network.api import router as network_router
     from verband.plans.api import router as plans_router
@@ -184,6 +185,7 @@ def _register_routers() -> None:
     api.add_router("/", signals_router)
     api.add_router("/", safety_router)
     api.add_router("/", plans_router)
+    api.add_router("/", collaboration_router)
 
 
 _register_routers()
