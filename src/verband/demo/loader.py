@@ -114,10 +114,89 @@ def load_demo_region() -> Region:
         token.save()
 
     _routing_rules(rr, orgs, teams, networks)
+    _help_catalogue(rr, teams)
     for spec in HOUSEHOLDS:
         if not Household.objects.filter(reference=spec.reference).exists():
             _household(rr, spec, orgs, teams, networks)
+            if spec.reference == BETWEEN_THE_CRACKS:
+                _between_the_cracks(spec.reference, teams)
     return rr
+
+
+def _help_catalogue(rr: Region, teams: dict) -> None:
+    from verband.collaboration.models import HelpKind, ProviderCapacity
+    from verband.escalation.models import RegionNorms
+
+    RegionNorms.objects.get_or_create(region=rr)
+    kinds = {}
+    for name, funding, norm in region.HELP_KINDS:
+        kinds[name], _created = HelpKind.objects.update_or_create(
+            region=rr, name=name, defaults={"default_funding": funding, "waiting_norm_working_days": norm}
+        )
+    for team, kind, places in region.CAPACITIES:
+        ProviderCapacity.objects.update_or_create(
+            team=teams[team], kind=kinds[kind], defaults={"places": places}
+        )
+
+
+# The VJI case in our own words: a young mother not "acute" enough for the women's shelter and not
+# "homeless" enough for the social shelter, staying with her mother; nobody takes regie.
+BETWEEN_THE_CRACKS = "HH-2026-0006"
+
+
+def _between_the_cracks(reference: str, teams: dict) -> None:
+    """Two refused referrals, a third unanswered past its norm, help without a provider: written through
+    the services, then back-dated."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from verband.collaboration import services as collaboration
+    from verband.collaboration.models import Handover, Help, HelpKind
+    from verband.households.models import HouseholdEvent
+
+    household = Household.objects.get(reference=reference)
+    naomi = household.members.get(role="victim").person_id
+    actor = _demo_actor("wt.charlois")
+    now = timezone.now()
+    question = (
+        "Naomi en haar dochter slapen sinds weken op de bank bij oma; de ex-partner weet het adres. "
+        "Graag een veilige plek."
+    )
+    refusals = [
+        ("Opvang Fier", 25, "Niet acuut genoeg voor de vrouwenopvang: er is geen direct gevaar gemeld."),
+        ("Maatschappelijke opvang", 15, "Mevrouw is niet dakloos: zij kan bij haar moeder verblijven."),
+    ]
+    for team, days, reason in refusals:
+        handover = collaboration.request_handover(
+            actor, household, kind="referral", to_team_id=teams[team].pk, question=question, person_id=naomi
+        )
+        receiver = Membership.objects.filter(team=teams[team]).first()
+        Handover.objects.filter(pk=handover.pk).update(
+            status="rejected",
+            requested_at=now - timedelta(days=days + 3),
+            due_on=(now - timedelta(days=days)).date(),
+            decided_at=now - timedelta(days=days),
+            decided_by_name=receiver.user.display_name if receiver else f"Aanmelding {team}",
+            reason=reason,
+        )
+    pending = collaboration.request_handover(
+        actor,
+        household,
+        kind="referral",
+        to_team_id=teams["Opvang Rotterdam"].pk,
+        question=question,
+        person_id=naomi,
+    )
+    Handover.objects.filter(pk=pending.pk).update(
+        requested_at=now - timedelta(days=9), due_on=(now - timedelta(days=5)).date()
+    )
+    kind = HelpKind.objects.get(region=household.region, name="Opvangplek")
+    help_ = collaboration.add_help(actor, household, kind_id=kind.pk, funding="wmo", person_id=naomi)
+    Help.objects.filter(pk=help_.pk).update(requested_on=(now - timedelta(days=28)).date())
+    HouseholdEvent.objects.filter(household=household, kind__in=["handover", "help"]).update(
+        at=now - timedelta(days=9)
+    )
 
 
 def _routing_rules(rr: Region, orgs: dict, teams: dict, networks: dict) -> None:

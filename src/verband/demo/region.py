@@ -150,6 +150,10 @@ TEAMS: list[tuple[Any, ...]] = [
     ("Enver", "Team Rotterdam-Zuid", [], ""),
     ("De Waag", "Team Rotterdam", [], ""),
     ("Filomena", "Team Filomena", [], ""),
+    ("Arosa", "Opvang Rotterdam", [], "010-0000300"),
+    ("Fier", "Opvang Fier", [], "058-0000400"),
+    ("Centraal Onthaal", "Maatschappelijke opvang", [], "010-0000500"),
+    ("ZVH", "Procesregie ZVH", [], "010-0000600"),
 ]
 
 # (name, description, is_pilot, [organisations], [coverage], phone, email)
@@ -291,6 +295,17 @@ USERS: list[tuple[Any, ...]] = [
     ),
     ("beheer", "Rob", "de Boer", "Gemeente", None, "functional_admin", "Functioneel beheerder", [], True),
     (
+        "opvang",
+        "Sanne",
+        "Verhoeven",
+        "Arosa",
+        "Opvang Rotterdam",
+        "professional",
+        "Medewerker aanmelding opvang",
+        ["Netwerk Huiselijk Geweld Rotterdam-Zuid"],
+        False,
+    ),
+    (
         "ervaring",
         "Ayla",
         "Yilmaz",
@@ -332,3 +347,21 @@ ROUTING_RULES: list[tuple[Any, ...]] = [
     ("Routeringsdesk Veilig Thuis", "fallback", "fixed", None, "Team Advies en Melding", None,
      "safety_assessment", 1, False),
 ]  # fmt: skip
+
+# The region's catalogue of help: (name, usual funding, waiting norm in working days or None)
+HELP_KINDS: list[tuple[Any, ...]] = [
+    ("Opvangplek", "wmo", 2),
+    ("Maatschappelijke opvang", "wmo", 5),
+    ("Gezinscoaching", "jeugdwet", None),
+    ("Traumabehandeling", "zvw", 20),
+    ("Behandeling agressie en alcohol", "forensic", 15),
+    ("Ambulante begeleiding", "wmo", None),
+    ("Doorbraakbudget", "breakthrough", 2),
+]
+
+# (team, kind of help, places)
+CAPACITIES: list[tuple[Any, ...]] = [
+    ("Opvang Rotterdam", "Opvangplek", 10),
+    ("Opvang Fier", "Opvangplek", 6),
+    ("Maatschappelijke opvang", "Maatschappelijke opvang", 40),
+]

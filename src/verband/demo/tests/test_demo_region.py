@@ -116,3 +116,27 @@ def test_demo_accounts_and_tokens_open_nothing_once_demo_mode_is_off(db, client,
     assert response.status_code == 200 and "wachtwoord klopt niet" in response.content.decode()
     assert client.get("/mijn-werk/")["Location"].startswith("/aanmelden/")
     assert client.get("/api/v1/households", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+
+
+def test_demo_has_a_household_between_the_cracks_and_the_monitor_shows_it(db, client):
+    from verband.escalation.services import sweep
+    from verband.testing import sign_in
+    from verband.worker import run_sweeps
+
+    load_demo_region()
+    run_sweeps()  # the worker of `verband start`
+    sweep()  # a second worker pass finds nothing new
+    coordinator = User.objects.get(username="coordinator")
+    sign_in(client, coordinator)
+    body = client.get("/tussen-wal-en-schip/").content.decode()
+    row = body[body.index('id="monitor-HH-2026-0006"') :][:2000]
+    assert (
+        "Geen regisseur" in row and "Overdracht niet beantwoord" in row and "Escalatie niet opgelost" in row
+    )
+    charlois = User.objects.get(username="wt.charlois")
+    client.logout()
+    sign_in(client, charlois)
+    household = client.get("/huishoudens/HH-2026-0006/").content.decode()
+    assert "Kaatst heen en weer" in household and "geen aanbieder neemt aan" in household.lower()
+    escalations = client.get("/escalaties/").content.decode()
+    assert "Overdracht onbeantwoord" in escalations
