@@ -85,10 +85,15 @@ def next_meeting_due(network: Network) -> date | None:
 
 
 def _organisations(households: list[Household]) -> set[int]:
+    """The partners who contribute: those involved with the households, and the owners of their open
+    plan actions."""
     rows = Involvement.objects.active().filter(household__in=households)
-    return {o for o in rows.values_list("team__organisation_id", flat=True) if o} | {
-        o for o in rows.values_list("organisation_id", flat=True) if o
-    }
+    owners = PlanAction.objects.filter(plan__household__in=households, status__in=OPEN_ACTION)
+    return (
+        {o for o in rows.values_list("team__organisation_id", flat=True) if o}
+        | {o for o in rows.values_list("organisation_id", flat=True) if o}
+        | set(owners.values_list("owner_organisation_id", flat=True))
+    )
 
 
 def schedule(
@@ -272,6 +277,11 @@ def hold(
         MeetingParticipant.objects.filter(meeting=meeting).update(present=False)
         MeetingParticipant.objects.filter(meeting=meeting, organisation_id__in=present).update(present=True)
         owners: set[int] = set()
+        # What changed is kept as it was before this meeting's own decisions.
+        changes = {
+            pk: changes_since(item.household, previous_meeting_date(item.household, meeting))
+            for pk, item in agenda.items()
+        }
         for pk, item in agenda.items():
             data = items.get(pk, ItemInput())
             if data.actions:
@@ -296,7 +306,7 @@ def hold(
             AgendaItem.objects.filter(pk=pk).update(
                 decisions=data.decisions.strip(),
                 member_present_id=data.member_present_id,
-                changes=changes_since(item.household, previous_meeting_date(item.household, meeting)),
+                changes=changes[pk],
             )
             add_event(
                 item.household,

@@ -493,7 +493,8 @@ def open_escalation(
                 add_event(
                     escalation.household,
                     EventKind.ESCALATION,
-                    _("Escalated: %(kind)s") % {"kind": escalation.get_kind_display()},
+                    _("%(kind)s: put to the %(step)s")
+                    % {"kind": escalation.get_kind_display(), "step": escalation.get_step_display().lower()},
                     actor=actor,
                 )
             record(
@@ -533,7 +534,8 @@ def climb(escalation_id: int, *, today: date | None = None) -> bool:
             add_event(
                 escalation.household,
                 EventKind.ESCALATION,
-                _("Escalation went up to: %(step)s") % {"step": escalation.get_step_display()},
+                _("%(kind)s: up to the %(step)s")
+                % {"kind": escalation.get_kind_display(), "step": escalation.get_step_display().lower()},
             )
         record(
             SYSTEM,
@@ -622,7 +624,8 @@ def resolve(actor: Actor, escalation: Escalation, decision: str, *, today: date 
             add_event(
                 escalation.household,
                 EventKind.ESCALATION,
-                _("Escalation decided by %(who)s") % {"who": escalation.decided_by_name},
+                _("%(kind)s: decided by %(who)s")
+                % {"kind": escalation.get_kind_display(), "who": escalation.decided_by_name},
                 actor=actor,
             )
         others = (
