@@ -85,6 +85,10 @@ class RelationRow:
     kind: str
 
 
+TIMELINE_ON_PAGE = 50
+TIMELINE_PAGE_SIZE = 100
+
+
 @dataclass(frozen=True)
 class HouseholdDetail:
     household: Household
@@ -93,6 +97,7 @@ class HouseholdDetail:
     people: list[PersonRow] = field(default_factory=list)
     relations: list[RelationRow] = field(default_factory=list)
     events: list[HouseholdEvent] = field(default_factory=list)
+    more_events: bool = False
     activations: list[Any] = field(default_factory=list)
     diagram: Any = None
 
@@ -157,11 +162,14 @@ def open_household(actor: Actor, reference: str) -> HouseholdDetail:
     )
     for activation in activations:
         activation.clock = clock_for(activation)  # type: ignore[attr-defined]
+    # The newest events on the page; the whole timeline has its own, paged, page.
     events = list(
         household.events.select_related("organisation", "signal__source_organisation").order_by("-at", "-pk")[
-            :500
+            : TIMELINE_ON_PAGE + 1
         ]
     )
+    more = len(events) > TIMELINE_ON_PAGE
+    events = events[:TIMELINE_ON_PAGE]
     people = _people(actor, members)
     relations = _relations(members)
     subjects = [Subject(household_id=household.pk)] + [
@@ -182,6 +190,7 @@ def open_household(actor: Actor, reference: str) -> HouseholdDetail:
         people=people,
         relations=relations,
         events=events,
+        more_events=more,
         activations=activations,
         diagram=family_diagram(people, relations),
     )

@@ -7,4 +7,5 @@ app_name = "households"
 urlpatterns = [
     path("huishoudens/<str:reference>/", views.household_view, name="detail"),
     path("huishoudens/<str:reference>/relaties/", views.relation_view, name="relation"),
+    path("huishoudens/<str:reference>/tijdlijn/", views.timeline_view, name="timeline"),
 ]

@@ -49,3 +49,35 @@ def relation_view(request: HttpRequest, reference: str) -> HttpResponse:
         return household_view(request, reference, relation_error=message)
     messages.success(request, _("The relation is recorded."))
     return redirect("households:detail", reference=reference)
+
+
+@role_required(*CASEWORK_ROLES)
+def timeline_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """The whole shared timeline, newest first, a hundred events per page, optionally of one kind."""
+    from django.core.paginator import Paginator
+
+    from verband.households.models import EventKind
+    from verband.households.selectors import TIMELINE_PAGE_SIZE
+    from verband.sharing.accesslog import record
+
+    actor = actor_for_request(request)
+    household, basis = get_household_or_404(actor, reference)
+    kind = request.GET.get("soort", "")
+    events = household.events.select_related("organisation", "signal__source_organisation").order_by(
+        "-at", "-pk"
+    )
+    if kind in EventKind.values:
+        events = events.filter(kind=kind)
+    else:
+        kind = ""
+    page = Paginator(events, TIMELINE_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    record(
+        actor,
+        action="view",
+        object_type="timeline",
+        object_id=household.reference,
+        household_id=household.pk,
+        basis=basis,
+    )
+    context = {"household": household, "page": page, "kind": kind, "kinds": EventKind.choices}
+    return render(request, "households/timeline.html", context)

@@ -61,7 +61,9 @@ def inbox(actor: Actor) -> list[Activation]:
     items = list(
         addressed_activations(actor)
         .filter(status=ActivationStatus.OPEN)
-        .select_related("signal", "signal__source_organisation", "household", "team", "network", "previous")
+        .select_related(
+            "signal", "signal__source_organisation", "household", "team__organisation", "network", "previous"
+        )
         .prefetch_related("signal__persons")
         .order_by("-urgent", "due_on", "created_at")
     )

@@ -194,3 +194,27 @@ def test_others_cannot_record_relations(world, as_user, persona, status):
         {"person": anna.pk, "other": bram.pk, "kind": "sibling"},
     )
     assert response.status_code == status and Relation.objects.count() == before
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED))
+def test_whole_timeline_per_persona_and_paged(world, as_user, persona):
+    from verband.households.models import HouseholdEvent
+
+    HouseholdEvent.objects.bulk_create(
+        [HouseholdEvent(household=world.household, kind="note", summary=f"Notitie {n}") for n in range(130)]
+    )
+    user = getattr(world, persona) if persona != "anonymous" else None
+    client = as_user(user)
+    response = client.get(f"/huishoudens/{world.household.reference}/tijdlijn/")
+    assert response.status_code == EXPECTED[persona]
+    if response.status_code == 200:
+        body = response.content.decode()
+        assert body.count("<li><time") == 100 and "pagina 1 van 2" in body
+        assert (
+            client.get(f"/huishoudens/{world.household.reference}/tijdlijn/?pagina=2")
+            .content.decode()
+            .count("<li><time")
+            == 30
+        )
+        page = client.get(f"/huishoudens/{world.household.reference}/").content.decode()
+        assert page.count("<li><time") == 50 and "De hele tijdlijn" in page

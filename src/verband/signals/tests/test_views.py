@@ -270,3 +270,29 @@ def test_a_team_that_sent_a_signal_on_no_longer_reads_it(world, as_user):
     desk.post(f"/werkbak/{activation.pk}/doorsturen/", {"party": f"team:{world.team_a2.pk}"})
     assert desk.get(f"/meldingen/{signal.reference}/").status_code == 404
     assert as_user(world.colleague).get(f"/meldingen/{signal.reference}/").status_code == 200
+
+
+def test_inbox_query_count_does_not_grow_with_items(world, as_user, django_assert_max_num_queries):
+    from datetime import date
+
+    from verband.households.models import Household, HouseholdMember
+    from verband.households.models import Person as P
+
+    client = as_user(world.involved)
+    client.get("/werkbak/")
+    for n in range(20):
+        h = Household.objects.create(reference=f"HH-I-{n:04d}", region=world.region)
+        HouseholdMember.objects.create(
+            household=h, person=P.objects.create(family_name=f"I{n}"), role="victim"
+        )
+        signal = Signal.objects.create(
+            region=world.region, kind="report", description="x", source_organisation=world.org_b,
+            household=h, status="routed", reference=f"SIG-I-{n:04d}",
+        )  # fmt: skip
+        Activation.objects.create(
+            signal=signal, household=h, team=world.team_a1, purpose="help", reason="r",
+            norm_working_days=2, due_on=date(2026, 12, 4),
+        )  # fmt: skip
+    with django_assert_max_num_queries(18):
+        body = client.get("/werkbak/").content.decode()
+    assert body.count("HH-I-") >= 20
