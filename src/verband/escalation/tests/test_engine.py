@@ -225,3 +225,27 @@ def test_mail_carries_a_link_and_no_personal_data(shelter, settings):
     assert "/notificaties/" in body
     for private in ("Anna", "Dam", "Bram", w.household.reference, "opvangplek"):
         assert private not in body
+
+
+def test_a_climb_that_lost_the_race_changes_nothing(shelter):
+    """Worker A read the escalation at step 1; before its update, worker B moved it to step 2. A's
+    conditional update finds nothing to move: no double step, no second round of notifications."""
+    w = shelter
+    ask_shelter(w)
+    with at(date(2026, 4, 29)):
+        services.sweep()
+    escalation = Escalation.objects.get()
+    real_due = services._due
+    raced = {"done": False}
+
+    def other_worker_first(region_id, step, today):
+        if not raced["done"]:
+            raced["done"] = True
+            Escalation.objects.filter(pk=escalation.pk).update(step=Step.LINE_MANAGER)
+        return real_due(region_id, step, today)
+
+    with at(date(2026, 5, 4)), mock.patch.object(services, "_due", other_worker_first):
+        assert services.climb(escalation.pk) is False
+    escalation.refresh_from_db()
+    assert escalation.step == Step.LINE_MANAGER
+    assert not escalation.recipients.filter(step=Step.LINE_MANAGER).exists()  # B's own work, not A's
