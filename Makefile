@@ -42,3 +42,4 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/pages.py

@@ -102,6 +102,13 @@ def load_demo_region() -> Region:
                 | Permission.objects.filter(
                     content_type__app_label="signals", content_type__model="routingrule"
                 )
+                | Permission.objects.filter(
+                    content_type__app_label="escalation", content_type__model="regionnorms"
+                )
+                | Permission.objects.filter(
+                    content_type__app_label="collaboration",
+                    content_type__model__in=["helpkind", "providercapacity"],
+                )
             )
 
     for org_short, name, raw, scopes in region.API_TOKENS:

@@ -11,7 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from verband.accounts.models import ApiToken
+from verband.collaboration.models import HelpKind
 from verband.collaboration.selectors import incoming_for, returned_for
+from verband.escalation.models import RegionNorms
 from verband.escalation.selectors import escalations_for
 from verband.households.selectors import household_rows, row_subjects
 from verband.network.models import CASEWORK_ROLES, Membership, Network, Organisation, Role, Team
@@ -134,6 +136,8 @@ def administration_view(request: HttpRequest) -> HttpResponse:
         "networks": Network.objects.filter(active=True).count(),
         "users": get_user_model().objects.filter(is_active=True).count(),
         "tokens": ApiToken.objects.usable().count(),
+        "help_kinds": HelpKind.objects.filter(active=True).count(),
+        "norms": RegionNorms.objects.count(),
     }
     return render(request, "workspace/administration.html", {"counts": counts, "per_role": per_role})
 

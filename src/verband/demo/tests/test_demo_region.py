@@ -140,3 +140,15 @@ def test_demo_has_a_household_between_the_cracks_and_the_monitor_shows_it(db, cl
     assert "Kaatst heen en weer" in household and "geen aanbieder neemt aan" in household.lower()
     escalations = client.get("/escalaties/").content.decode()
     assert "Overdracht onbeantwoord" in escalations
+
+
+def test_functional_admin_sets_norms_and_the_help_catalogue(db, client):
+    from verband.testing import sign_in
+
+    load_demo_region()
+    sign_in(client, User.objects.get(username="beheer"))
+    assert "/beheer/django/escalation/regionnorms/" in client.get("/beheer/").content.decode()
+    norms = client.get("/beheer/django/escalation/regionnorms/")
+    assert norms.status_code == 200 and "Rotterdam-Rijnmond" in norms.content.decode()
+    catalogue = client.get("/beheer/django/collaboration/helpkind/")
+    assert catalogue.status_code == 200 and "Opvangplek" in catalogue.content.decode()
