@@ -127,6 +127,8 @@ def load_demo_region() -> Region:
             _household(rr, spec, orgs, teams, networks)
             if spec.reference == BETWEEN_THE_CRACKS:
                 _between_the_cracks(spec.reference, teams)
+            else:
+                _first_contacts(spec.reference)
     return rr
 
 
@@ -144,6 +146,22 @@ def _help_catalogue(rr: Region, teams: dict) -> None:
         ProviderCapacity.objects.update_or_create(
             team=teams[team], kind=kinds[kind], defaults={"places": places}
         )
+
+
+def _first_contacts(reference: str) -> None:
+    """The demo's partners involved for help have reached their households (on the day they started),
+    except where the story says otherwise."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from verband.sharing.models import Involvement
+
+    for inv in Involvement.objects.filter(
+        household__reference=reference, purpose="help", first_contact_at=None
+    ):
+        at = timezone.make_aware(datetime.combine(inv.started_on, time(10, 0)))
+        Involvement.objects.filter(pk=inv.pk).update(first_contact_at=at)
 
 
 # The VJI case in our own words: a young mother not "acute" enough for the women's shelter and not

@@ -15,6 +15,7 @@ class RegionNormsAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "handover_days",
+                    "first_contact_days",
                     "assessment_days",
                     "action_grace_days",
                     "waiting_days",

@@ -21,6 +21,9 @@ class RegionNorms(models.Model):
     handover_days = models.PositiveSmallIntegerField(
         _("handover answered within"), default=3, help_text=_("Referral, scaling up or down, regie transfer.")
     )
+    first_contact_days = models.PositiveSmallIntegerField(
+        _("first contact within (after a partner is involved for help)"), default=2
+    )
     assessment_days = models.PositiveSmallIntegerField(
         _("safety assessment within (after the signal)"), default=5
     )
@@ -69,6 +72,7 @@ class Step(models.IntegerChoices):
 
 class EscalationKind(models.TextChoices):
     SIGNAL_NOT_ACCEPTED = "signal_not_accepted", _("Signal not taken up")
+    FIRST_CONTACT_LATE = "first_contact_late", _("First contact late")
     ASSESSMENT_LATE = "assessment_late", _("Safety assessment late")
     ACTION_OVERDUE = "action_overdue", _("Plan action overdue")
     HANDOVER_UNANSWERED = "handover_unanswered", _("Handover unanswered")

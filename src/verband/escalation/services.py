@@ -122,6 +122,40 @@ def _signals_not_taken_up(today: date) -> Iterator[Stall]:
         )
 
 
+def _first_contact_late(today: date) -> Iterator[Stall]:
+    norms: dict[int, RegionNorms] = {}
+    waiting = (
+        Involvement.objects.active(today)
+        .filter(purpose=Purpose.HELP, first_contact_at__isnull=True, household__status=HouseholdStatus.ACTIVE)
+        .select_related("household", "team__organisation", "network", "organisation")
+        .order_by("pk")
+    )
+    for inv in waiting:
+        region = inv.household.region_id
+        days = norms.setdefault(region, norms_for(region)).first_contact_days
+        due = add_working_days(inv.started_on, days)
+        if due >= today:
+            continue
+        if inv.team_id is not None:
+            owners = _team_workers(inv.team_id)
+        elif inv.network_id is not None:
+            owners = _team_workers(None, inv.network_id)
+        else:
+            owners = []
+        yield Stall(
+            EscalationKind.FIRST_CONTACT_LATE,
+            "involvement",
+            inv.pk,
+            inv.household_id,
+            region,
+            due,
+            _("%(party)s has not recorded first contact with %(ref)s (due %(due)s)")
+            % {"party": inv.party, "ref": inv.household.reference, "due": due.strftime("%d-%m-%Y")},
+            owners=owners,
+            parties=[inv.organisation_id] if inv.organisation_id else [],
+        )
+
+
 def _assessments_late(today: date) -> Iterator[Stall]:
     assessed = SafetyAssessment.objects.filter(
         household_id=OuterRef("household_id"), assessed_at__gte=OuterRef("signal__received_at")
@@ -320,6 +354,7 @@ def _without_regisseur(today: date) -> Iterator[Stall]:
 
 DETECTORS = (
     _signals_not_taken_up,
+    _first_contact_late,
     _assessments_late,
     _actions_overdue,
     _handovers_unanswered,

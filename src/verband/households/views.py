@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +24,14 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
     actor = actor_for_request(request)
     detail = open_household(actor, reference)
     people = [row.person for row in detail.people]
+    m = actor.membership
+    for inv in detail.involvements:
+        # Whether the acting person records first contact for this involvement (their own party).
+        inv.mine = m is not None and (  # type: ignore[attr-defined]
+            (inv.team_id is not None and inv.team_id == m.team_id)
+            or (inv.team_id is None and inv.network_id is None and inv.organisation_id == m.organisation_id)
+            or (inv.network_id is not None and inv.network_id in actor.network_ids)
+        )
     context = {
         "detail": detail,
         "household": detail.household,
@@ -81,3 +89,34 @@ def timeline_view(request: HttpRequest, reference: str) -> HttpResponse:
     )
     context = {"household": household, "page": page, "kind": kind, "kinds": EventKind.choices}
     return render(request, "households/timeline.html", context)
+
+
+@role_required(*CASEWORK_ROLES)
+@require_POST
+def first_contact_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    from verband.sharing import services as sharing
+    from verband.sharing.accesslog import record
+    from verband.sharing.models import Involvement
+
+    actor = actor_for_request(request)
+    household, _basis = get_household_or_404(actor, reference, action="update")
+    involvement = Involvement.objects.filter(pk=pk, household=household).select_related("household").first()
+    if involvement is None:
+        record(
+            actor,
+            action="update",
+            object_type="involvement",
+            object_id=str(pk),
+            household_id=household.pk,
+            outcome="denied",
+        )
+        raise Http404
+    try:
+        sharing.record_first_contact(actor, involvement)
+    except PermissionDenied:
+        messages.error(request, _("Only the partner involved records its first contact."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("First contact recorded."))
+    return redirect("households:detail", reference=household.reference)

@@ -77,6 +77,13 @@ class Involvement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    # Help starts with contact: a partner involved for help records when it first reached the household
+    # (the region's norm counts working days from the start of the involvement).
+    first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
+    first_contact_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
     objects = InvolvementQuerySet.as_manager()
 
     class Meta:

@@ -59,3 +59,52 @@ def involve(
         basis=f"{legal_basis}:{purpose}",
     )
     return involvement
+
+
+def record_first_contact(actor: Actor, involvement: Involvement) -> Involvement:
+    """The involved partner reached the household: once, by someone of that partner."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from verband.households.models import EventKind
+    from verband.households.services import add_event
+    from verband.sharing.access import can_see_household
+
+    m = actor.membership
+    own = (
+        m is not None
+        and m.does_casework
+        and (
+            (involvement.team_id is not None and involvement.team_id == m.team_id)
+            or (
+                involvement.team_id is None
+                and involvement.network_id is None
+                and involvement.organisation_id == m.organisation_id
+            )
+            or (involvement.network_id is not None and involvement.network_id in actor.network_ids)
+        )
+    )
+    if not own or not can_see_household(actor, involvement.household):
+        raise PermissionDenied
+    with transaction.atomic():
+        moved = Involvement.objects.filter(pk=involvement.pk, first_contact_at__isnull=True).update(
+            first_contact_at=timezone.now(), first_contact_by=actor.user
+        )
+        if not moved:
+            raise ValidationError(_("First contact was already recorded."))
+        involvement.refresh_from_db()
+        add_event(
+            involvement.household,
+            EventKind.INVOLVED,
+            _("First contact by %(party)s") % {"party": involvement.party},
+            actor=actor,
+        )
+        record(
+            actor,
+            action="update",
+            object_type="involvement",
+            object_id=str(involvement.pk),
+            household_id=involvement.household_id,
+        )
+    return involvement

@@ -38,6 +38,9 @@ def shelter(partners):
     w.lm_shelter = make_user("lm_opvang", org, Role.LINE_MANAGER, w.team_shelter)
     w.other_household.status = "closed"  # only Anna's household is of interest here
     w.other_household.save()
+    from verband.sharing.models import Involvement
+
+    Involvement.objects.filter(purpose="help").update(first_contact_at=timezone.now())  # help has begun
     Regie.objects.create(
         household=w.household,
         user=w.involved,
@@ -249,3 +252,34 @@ def test_a_climb_that_lost_the_race_changes_nothing(shelter):
     escalation.refresh_from_db()
     assert escalation.step == Step.LINE_MANAGER
     assert not escalation.recipients.filter(step=Step.LINE_MANAGER).exists()  # B's own work, not A's
+
+
+def test_first_contact_not_recorded_in_time_escalates_and_recording_clears_it(partners, as_user):
+    w = partners
+    from verband.sharing.models import Involvement
+
+    w.other_household.status = "closed"
+    w.other_household.save()
+    involvement = Involvement.objects.get(household=w.household, team=w.team_a1)
+    # Involved since Monday 5 January 2026; the norm is 2 working days: due Wednesday 7 January.
+    with at(date(2026, 1, 7)):
+        services.sweep()
+    assert not Escalation.objects.filter(kind=EscalationKind.FIRST_CONTACT_LATE).exists()
+    with at(date(2026, 1, 8)):
+        services.sweep()
+    escalation = Escalation.objects.get(kind=EscalationKind.FIRST_CONTACT_LATE)
+    assert {r.membership.user.username for r in escalation.recipients.all()} == {"involved", "lm_a"}
+    page = f"/huishoudens/{w.household.reference}/"
+    url = f"{page}betrokken/{involvement.pk}/eerste-contact/"
+    assert as_user(w.other_org).post(url).status_code == 302  # police: not their involvement
+    involvement.refresh_from_db()
+    assert involvement.first_contact_at is None
+    assert as_user(w.colleague).post(url).status_code == 404
+    body = as_user(w.involved).post(url, follow=True).content.decode()
+    assert "Eerste contact vastgelegd" in body
+    involvement.refresh_from_db()
+    assert involvement.first_contact_by == w.involved
+    with at(date(2026, 1, 9)):
+        assert services.sweep()["cleared"] >= 1
+    escalation.refresh_from_db()
+    assert escalation.status == "cleared"
