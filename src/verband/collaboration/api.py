@@ -4,6 +4,7 @@ named professional in Verband, not by a partner system."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db.models import Q
@@ -16,7 +17,7 @@ from verband.collaboration.models import AgendaItem, Handover, HandoverStatus, H
 from verband.escalation.models import Escalation
 from verband.households.models import Household
 from verband.sharing.access import actor_for_request, get_household_or_404
-from verband.sharing.accesslog import Subject, record, record_many
+from verband.sharing.accesslog import Subject, record_many
 
 router = Router(tags=["collaboration"])
 
@@ -102,19 +103,28 @@ def _handover(h: Handover) -> dict:
     }
 
 
-def _open(request: HttpRequest, reference: str, object_type: str) -> Household:
+def _open(request: HttpRequest, reference: str) -> tuple[Household, str]:
     require_scope(request, ApiScope.HOUSEHOLDS_READ)
-    actor = actor_for_request(request)
-    household, basis = get_household_or_404(actor, reference)
-    record(
-        actor,
+    return get_household_or_404(actor_for_request(request), reference)
+
+
+def _log(
+    request: HttpRequest,
+    household: Household,
+    basis: str,
+    object_type: str,
+    persons: Iterable[int | None] = (),
+) -> None:
+    """The household, and each member the answer is about."""
+    record_many(
+        actor_for_request(request),
         action="view",
         object_type=object_type,
         object_id=household.reference,
-        household_id=household.pk,
+        subjects=[Subject(household.pk)]
+        + [Subject(household.pk, p) for p in sorted({x for x in persons if x})],
         basis=basis,
     )
-    return household
 
 
 @router.get(
@@ -123,10 +133,13 @@ def _open(request: HttpRequest, reference: str, object_type: str) -> Household:
     summary="Handovers of a household (referrals, scaling up and down)",
 )
 def household_handovers(request: HttpRequest, reference: str) -> list[dict]:
-    household = _open(request, reference, "handover")
-    rows = Handover.objects.filter(household=household).select_related(
-        "household", "from_organisation", "to_team__organisation"
+    household, basis = _open(request, reference)
+    rows = list(
+        Handover.objects.filter(household=household).select_related(
+            "household", "from_organisation", "to_team__organisation"
+        )
     )
+    _log(request, household, basis, "handover", (h.person_id for h in rows))
     return [_handover(h) for h in rows]
 
 
@@ -169,8 +182,9 @@ def incoming(request: HttpRequest) -> list[dict]:
     summary="Help deployed per member, with funding stream and waiting time",
 )
 def household_help(request: HttpRequest, reference: str) -> list[dict]:
-    household = _open(request, reference, "help")
-    rows = Help.objects.filter(household=household).select_related("kind", "provider__organisation")
+    household, basis = _open(request, reference)
+    rows = list(Help.objects.filter(household=household).select_related("kind", "provider__organisation"))
+    _log(request, household, basis, "help", (h.person_id for h in rows))
     return [
         {
             "id": h.pk,
@@ -194,7 +208,8 @@ def household_help(request: HttpRequest, reference: str) -> list[dict]:
     summary="Escalations about a household, open and closed",
 )
 def household_escalations(request: HttpRequest, reference: str) -> list[dict]:
-    household = _open(request, reference, "escalation")
+    household, basis = _open(request, reference)
+    _log(request, household, basis, "escalation")
     rows = Escalation.objects.filter(household=household).order_by("-opened_at", "-pk")
     return [
         {
@@ -219,7 +234,8 @@ def household_escalations(request: HttpRequest, reference: str) -> list[dict]:
     summary="Case meetings where the household was on the agenda, with their decisions",
 )
 def household_meetings(request: HttpRequest, reference: str) -> list[dict]:
-    household = _open(request, reference, "case_meeting")
+    household, basis = _open(request, reference)
+    _log(request, household, basis, "case_meeting")
     items = (
         AgendaItem.objects.filter(household=household)
         .exclude(meeting__status=MeetingStatus.CANCELLED)

@@ -16,7 +16,7 @@ from verband.collaboration import meetings
 from verband.collaboration.models import CaseMeeting, MeetingStatus
 from verband.network.models import CASEWORK_ROLES, Membership, Network, Role
 from verband.plans.services import ActionInput, owner_choices
-from verband.sharing.access import actor_for_request, get_household_or_404
+from verband.sharing.access import actor_for_request, get_household_or_404, visible_households
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.text import errors_of
 from verband.workspace.roles import role_required
@@ -56,11 +56,14 @@ def list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _when(day: str, time: str) -> datetime | None:
+    """A date and a local clock time from the form; None for anything else (a time with an offset, too)."""
     try:
-        moment = datetime.combine(date.fromisoformat(day.strip()), dt_time.fromisoformat(time.strip()))
-    except ValueError:
+        clock = dt_time.fromisoformat(time.strip())
+        if clock.tzinfo is not None:
+            return None
+        return timezone.make_aware(datetime.combine(date.fromisoformat(day.strip()), clock))
+    except (ValueError, OverflowError):
         return None
-    return timezone.make_aware(moment)
 
 
 @role_required(*meetings.CHAIR_ROLES)
@@ -150,7 +153,8 @@ def _read_hold(
     present = {i for i in (_int(v) for v in post.getlist("present")) if i is not None}
     items: dict[int, meetings.ItemInput] = {}
     errors: dict[str, list[str]] = {}
-    for item in meeting.items.all():
+    seen = visible_households(actor_for_request(request))
+    for item in meeting.items.filter(household__in=seen):
         key = f"item-{item.pk}"
         data = meetings.ItemInput(
             decisions=post.get(f"{key}-decisions", ""), member_present_id=_int(post.get(f"{key}-member"))

@@ -130,7 +130,13 @@ def schedule(
     expert = None
     if experience_expert_id is not None:
         expert = (
-            Membership.objects.active().filter(pk=experience_expert_id, role=Role.EXPERIENCE_EXPERT).first()
+            Membership.objects.active()
+            .filter(
+                pk=experience_expert_id,
+                role=Role.EXPERIENCE_EXPERT,
+                organisation__region_id=m.organisation.region_id,
+            )
+            .first()
         )
         if expert is None:
             errors["experience_expert"] = [_("Choose an experience expert of the region.")]
@@ -247,12 +253,18 @@ def hold(
     if len(minutes) > 20000:
         errors["minutes"] = [_("At most 20000 characters.")]
     agenda = {item.pk: item for item in meeting.items.select_related("household")}
+    # Decisions are recorded only for households the actor sees; the others keep what they have.
+    seen = set(
+        visible_households(actor)
+        .filter(pk__in=[i.household_id for i in agenda.values()])
+        .values_list("pk", flat=True)
+    )
     participants = set(meeting.participants.values_list("organisation_id", flat=True))
     if not present <= participants:
         errors["present"] = [_("Only invited partners can be marked present.")]
     for pk, data in items.items():
         item = agenda.get(pk)
-        if item is None:
+        if item is None or item.household_id not in seen:
             errors["__all__"] = [_("This household is not on the agenda.")]
             continue
         key = f"item-{pk}"
@@ -303,11 +315,14 @@ def hold(
                         }
                     ) from None
                 owners |= {a.owner_user_id for a in made if a.owner_user_id}
-            AgendaItem.objects.filter(pk=pk).update(
-                decisions=data.decisions.strip(),
-                member_present_id=data.member_present_id,
-                changes=changes[pk],
-            )
+            if item.household_id in seen:
+                AgendaItem.objects.filter(pk=pk).update(
+                    decisions=data.decisions.strip(),
+                    member_present_id=data.member_present_id,
+                    changes=changes[pk],
+                )
+            else:
+                AgendaItem.objects.filter(pk=pk).update(changes=changes[pk])
             add_event(
                 item.household,
                 EventKind.MEETING,

@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from verband.collaboration import services
-from verband.collaboration.models import FundingStream, Handover, HandoverKind, Help, HelpStatus
+from verband.collaboration.models import (
+    FundingStream,
+    Handover,
+    HandoverKind,
+    HandoverStatus,
+    Help,
+    HelpStatus,
+)
 from verband.households.models import Household
 from verband.households.selectors import household_people
 from verband.network.models import CASEWORK_ROLES
@@ -88,14 +95,20 @@ def _handover(actor: Actor, pk: int) -> Handover:
         .first()
     )
     m = actor.membership
+    # The receiving team's case workers while it is theirs to answer (or accepted); the sender while
+    # acting for the membership that sent it; otherwise only those who see the household.
+    receiver = (
+        handover is not None
+        and m is not None
+        and m.team_id == handover.to_team_id
+        and m.role in services.WORKER_ROLES
+        and handover.status in (HandoverStatus.PENDING, HandoverStatus.ACCEPTED)
+    )
+    sender = handover is not None and m is not None and handover.from_membership_id == m.pk
     allowed = (
         handover is not None
         and m is not None
-        and (
-            handover.to_team_id == m.team_id
-            or (actor.user is not None and handover.from_user_id == actor.user.pk)
-            or can_see_household(actor, handover.household)
-        )
+        and (receiver or sender or can_see_household(actor, handover.household))
     )
     if not allowed:
         record(actor, action="view", object_type="handover", object_id=str(pk), outcome="denied")

@@ -494,7 +494,8 @@ def open_escalation(
         status=EscalationStatus.RESOLVED,
         quiet_until__gte=day,
     )
-    if quiet.exists():
+    # A partner's explicit request is never kept quiet: it asks for a new decision.
+    if stall.kind != EscalationKind.DISAGREEMENT and quiet.exists():
         return None
     step = start_step
     try:

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from verband.escalation import selectors, services
 from verband.escalation.models import Escalation, Step
-from verband.network.models import CASEWORK_ROLES, Role
-from verband.sharing.access import actor_for_request, get_household_or_404
+from verband.network.models import AGGREGATE_ROLES, CASEWORK_ROLES, Role
+from verband.sharing.access import actor_for_request, can_see_household, get_household_or_404
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.text import errors_of
 from verband.workspace.roles import role_required
@@ -79,8 +79,15 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         object_id=str(escalation.pk),
         household_id=escalation.household_id,
     )
+    # The free texts (a partner's question, the decision) may name people: only case workers who see the
+    # household, and the one who asked, read them; managers on the higher steps see what stalls.
+    m = actor.membership
+    asked = actor.user is not None and escalation.opened_by_id == actor.user.pk
+    sees_household = escalation.household is None or can_see_household(actor, escalation.household)
+    show_text = asked or (m is not None and m.role not in AGGREGATE_ROLES and sees_household)
     context = {
         "escalation": escalation,
+        "show_text": show_text,
         "ladder": ladder,
         "may_decide": services.may_decide(actor, escalation),
         "errors": errors,

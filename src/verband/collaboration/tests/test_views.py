@@ -158,3 +158,99 @@ def test_notifications_list_and_open(shelter, as_user):  # noqa: F811
     n.refresh_from_db()
     assert n.read_at is not None
     assert as_user(w.involved).post(f"/notificaties/{n.pk}/").status_code == 404
+
+
+def test_managers_on_the_ladder_do_not_read_names_in_questions_or_decisions(shelter, as_user):  # noqa: F811
+    w = shelter
+    from verband.escalation import services as esc
+    from verband.signals.tests.test_services import actor_of
+
+    e = esc.ask_decision(
+        actor_of(w.other_org), w.household, "Anna van Dam en Bram willen niet naar de opvang."
+    )
+    for day in (date(2026, 12, 7), date(2026, 12, 10), date(2026, 12, 15)):
+        with at(day):
+            esc.sweep()
+    e.refresh_from_db()
+    assert e.step >= 3 and e.recipients.filter(membership__user=w.manager).exists()
+    manager_page = as_user(w.manager).get(f"/escalaties/{e.pk}/").content.decode()
+    assert (
+        "Anna van Dam" not in manager_page and "Alleen betrokken hulpverleners lezen de vraag" in manager_page
+    )
+    assert "Anna van Dam" in as_user(w.involved).get(f"/escalaties/{e.pk}/").content.decode()  # the regisseur
+    assert "Anna van Dam" in as_user(w.other_org).get(f"/escalaties/{e.pk}/").content.decode()  # the asker
+
+
+def test_a_handover_is_no_lasting_window_for_the_receiving_team(shelter, as_user):  # noqa: F811
+    w = shelter
+    from verband.collaboration import services
+    from verband.network.models import Role
+    from verband.signals.tests.test_services import actor_of
+    from verband.testing import make_user
+
+    handover = ask_shelter(w, day=timezone.localdate())
+    expert = make_user("ervaring_opvang", w.team_shelter.organisation, Role.EXPERIENCE_EXPERT, w.team_shelter)
+    page = f"/overdrachten/{handover.pk}/"
+    assert as_user(expert).get(page).status_code == 404
+    assert as_user(w.shelter_worker).get(page).status_code == 200
+    services.reject_handover(actor_of(w.shelter_worker), handover, "Geen plek vrij deze week.")
+    assert as_user(w.shelter_worker).get(page).status_code == 404  # returned: no longer theirs
+    assert as_user(w.involved).get(page).status_code == 200  # the sender
+
+
+def test_meeting_holder_cannot_write_into_a_household_they_do_not_see(partners, as_user):
+    from datetime import timedelta
+
+    from verband.collaboration import meetings
+    from verband.signals.tests.test_services import actor_of
+
+    w = partners
+    from verband.sharing import services as sharing
+    from verband.sharing.access import SYSTEM
+
+    sharing.involve(
+        SYSTEM,
+        w.household,
+        team=w.team_b1,
+        purpose="protection",
+        legal_basis="legal_task",
+        started_on=date(2026, 1, 5),
+    )
+    tomorrow = timezone.now() + timedelta(days=1)
+    meeting = meetings.schedule(
+        actor_of(w.other_org), scheduled_at=tomorrow, household_ids=[w.household.pk, w.other_household.pk]
+    )
+    hidden = meeting.items.get(household=w.other_household)
+    stranger = w.other_household.members.get().person_id
+    response = as_user(w.involved).post(
+        f"/overleggen/{meeting.pk}/",
+        {
+            "present": [w.org_a.pk],
+            f"item-{hidden.pk}-decisions": "Ingeschoven",
+            f"item-{hidden.pk}-member": stranger,
+        },
+    )
+    hidden.refresh_from_db()
+    assert hidden.decisions == "" and hidden.member_present_id is None
+    assert response.status_code == 302  # held for what they see
+
+
+def test_a_time_with_an_offset_is_a_dutch_error_not_a_crash(shelter, as_user):  # noqa: F811
+    w = shelter
+    day = (timezone.localdate() + timedelta_days(2)).isoformat()
+    response = as_user(w.involved).post(
+        f"/overleggen/nieuw/?huishouden={w.household.reference}",
+        {
+            "household_ref": w.household.reference,
+            "date": day,
+            "time": "10:00+01:00",
+            "households": [w.household.pk],
+        },
+    )
+    assert response.status_code == 400 and "Geef de datum en tijd" in response.content.decode()
+
+
+def timedelta_days(n):
+    from datetime import timedelta
+
+    return timedelta(days=n)
