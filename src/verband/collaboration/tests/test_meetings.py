@@ -208,3 +208,28 @@ def test_schedule_and_hold_through_the_pages(network_world, as_user):
     assert client.post(f"/overleggen/{meeting.pk}/", form).status_code == 302
     plan = as_user(w.involved).get(f"/huishoudens/{w.household.reference}/plan/").content.decode()
     assert "Huisbezoek plannen" in plan
+
+
+def test_an_ad_hoc_meeting_about_one_household(network_world, as_user):
+    w = network_world
+    client = as_user(w.involved)
+    page = client.get(f"/huishoudens/{w.household.reference}/").content.decode()
+    assert f"/overleggen/nieuw/?huishouden={w.household.reference}" in page
+    day = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = client.post(
+        "/overleggen/nieuw/",
+        {
+            "household_ref": w.household.reference,
+            "date": day,
+            "time": "09:30",
+            "households": [w.household.pk],
+        },
+    )
+    meeting = CaseMeeting.objects.get()
+    assert response["Location"] == f"/overleggen/{meeting.pk}/" and meeting.network is None
+    assert as_user(w.colleague).get(f"/overleggen/{meeting.pk}/").status_code == 404
+    assert (
+        as_user(w.other_org).get(f"/overleggen/{meeting.pk}/").status_code == 200
+    )  # police see the household
+    refused = as_user(w.colleague).get(f"/overleggen/nieuw/?huishouden={w.household.reference}")
+    assert refused.status_code == 404
