@@ -143,7 +143,7 @@ def _store(
         source_organisation=organisation,
         source_user=actor.user,
         source_token=actor.token,
-        reporter_name=data.reporter_name or (actor.user.get_full_name() if actor.user else ""),
+        reporter_name=(data.reporter_name or (actor.user.get_full_name() if actor.user else ""))[:200],
         reporter_function=data.reporter_function,
         reporter_phone=data.reporter_phone,
         anonymous_to_household=data.anonymous_to_household,

@@ -80,6 +80,15 @@ def my_work_view(request: HttpRequest) -> HttpResponse:
             subjects=[Subject(a.plan.household_id, a.person_id) for a in actions],
         )
     incoming, returned = incoming_for(actor), returned_for(actor)
+    regie_requests = pending_for(actor)
+    if regie_requests:
+        record_many(
+            actor,
+            action="list",
+            object_type="regie_transfer",
+            object_id="mijn-werk",
+            subjects=[Subject(t.household_id) for t in regie_requests],
+        )
     if incoming or returned:
         record_many(
             actor,
@@ -96,7 +105,7 @@ def my_work_view(request: HttpRequest) -> HttpResponse:
             "colleagues": colleagues,
             "networks": networks,
             "actions": actions,
-            "regie_requests": pending_for(actor),
+            "regie_requests": regie_requests,
             "incoming": incoming,
             "returned": returned,
             "escalations": escalations_for(actor),
