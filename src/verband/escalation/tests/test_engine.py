@@ -283,3 +283,23 @@ def test_first_contact_not_recorded_in_time_escalates_and_recording_clears_it(pa
         assert services.sweep()["cleared"] >= 1
     escalation.refresh_from_db()
     assert escalation.status == "cleared"
+
+
+@pytest.mark.parametrize(
+    ("asked", "handover_due", "opened", "step_due"),
+    [
+        # Thursday before Easter 2026, norm 3 working days: Good Friday (3 April), the weekend and Easter
+        # Monday (6 April) do not count; the regisseur's two days run Monday 13 and Tuesday 14 April.
+        (date(2026, 4, 2), date(2026, 4, 9), date(2026, 4, 10), date(2026, 4, 14)),
+        # Wednesday 23 December: Christmas (25th) and Boxing Day (26th, a Saturday) are skipped.
+        (date(2026, 12, 23), date(2026, 12, 29), date(2026, 12, 30), date(2027, 1, 4)),
+    ],
+)
+def test_deadlines_skip_easter_and_christmas(shelter, asked, handover_due, opened, step_due):
+    w = shelter
+    handover = ask_shelter(w, day=asked)
+    assert handover.due_on == handover_due
+    with at(opened):
+        services.sweep()
+    escalation = Escalation.objects.get(kind=EscalationKind.HANDOVER_UNANSWERED)
+    assert escalation.step_due_on == step_due
