@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override
 
 from verband.collaboration.models import (
     Handover,
@@ -184,6 +184,26 @@ def _decide(handover: Handover, status: str, actor: Actor, reason: str = "") -> 
     handover.refresh_from_db()
 
 
+def _decided(actor: Actor, handover: Handover, summary: str, *, tell_sender: str = "", url: str = "") -> None:
+    """What every answer to a handover does: a timeline line, an access-log entry, and, when given, a
+    notification for the sender (its title names the kind and the household reference, nobody)."""
+    add_event(handover.household, EventKind.HANDOVER, summary, actor=actor)
+    record(
+        actor,
+        action="update",
+        object_type="handover",
+        object_id=str(handover.pk),
+        household_id=handover.household_id,
+    )
+    if tell_sender:
+        with override("nl"):
+            title = _(tell_sender) % {
+                "kind": handover.get_kind_display(),
+                "ref": handover.household.reference,
+            }
+        notify([handover.from_user_id], title, url)
+
+
 def accept_handover(actor: Actor, handover: Handover) -> Handover:
     """The receiving team takes it over: it becomes involved (which opens the household to it); a scale
     up or down moves the household to the receiver's level."""
@@ -203,26 +223,14 @@ def accept_handover(actor: Actor, handover: Handover) -> Handover:
         )
         if handover.kind in (HandoverKind.SCALE_UP, HandoverKind.SCALE_DOWN):
             Household.objects.filter(pk=household.pk).update(level=level_of(handover.to_team))
-        add_event(
-            household,
-            EventKind.HANDOVER,
+        _decided(
+            actor,
+            handover,
             _("%(kind)s accepted by %(team)s")
             % {"kind": handover.get_kind_display(), "team": handover.to_team.name},
-            actor=actor,
+            tell_sender=gettext_noop("%(kind)s accepted: %(ref)s"),
+            url=reverse("households:detail", args=[household.reference]),
         )
-        record(
-            actor,
-            action="update",
-            object_type="handover",
-            object_id=str(handover.pk),
-            household_id=household.pk,
-        )
-        with override("nl"):
-            title = _("%(kind)s accepted: %(ref)s") % {
-                "kind": handover.get_kind_display(),
-                "ref": household.reference,
-            }
-        notify([handover.from_user_id], title, reverse("households:detail", args=[household.reference]))
     return handover
 
 
@@ -238,26 +246,14 @@ def reject_handover(actor: Actor, handover: Handover, reason: str) -> Handover:
         raise ValidationError({"reason": [_("At most 1000 characters.")]})
     with transaction.atomic():
         _decide(handover, HandoverStatus.REJECTED, actor, reason)
-        add_event(
-            handover.household,
-            EventKind.HANDOVER,
+        _decided(
+            actor,
+            handover,
             _("%(kind)s not accepted by %(team)s: %(reason)s")
             % {"kind": handover.get_kind_display(), "team": handover.to_team.name, "reason": reason[:150]},
-            actor=actor,
+            tell_sender=gettext_noop("%(kind)s returned to you: %(ref)s"),
+            url=reverse("collaboration:handover", args=[handover.pk]),
         )
-        record(
-            actor,
-            action="update",
-            object_type="handover",
-            object_id=str(handover.pk),
-            household_id=handover.household_id,
-        )
-        with override("nl"):
-            title = _("%(kind)s returned to you: %(ref)s") % {
-                "kind": handover.get_kind_display(),
-                "ref": handover.household.reference,
-            }
-        notify([handover.from_user_id], title, reverse("collaboration:handover", args=[handover.pk]))
     return handover
 
 
@@ -266,19 +262,11 @@ def withdraw_handover(actor: Actor, handover: Handover) -> Handover:
         raise PermissionDenied
     with transaction.atomic():
         _decide(handover, HandoverStatus.WITHDRAWN, actor)
-        add_event(
-            handover.household,
-            EventKind.HANDOVER,
+        _decided(
+            actor,
+            handover,
             _("%(kind)s to %(team)s withdrawn")
             % {"kind": handover.get_kind_display(), "team": handover.to_team.name},
-            actor=actor,
-        )
-        record(
-            actor,
-            action="update",
-            object_type="handover",
-            object_id=str(handover.pk),
-            household_id=handover.household_id,
         )
     return handover
 

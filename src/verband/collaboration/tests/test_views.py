@@ -63,6 +63,8 @@ def test_refused_twice_marks_the_household_as_bouncing(shelter, as_user):  # noq
         services.reject_handover(actor_of(w.shelter_worker), handover, "Geen plek, probeer Opvang Zuid.")
     page = as_user(w.involved).get(f"/huishoudens/{w.household.reference}/").content.decode()
     assert "Kaatst heen en weer" in page
+    titles = list(w.involved.notifications.values_list("title", flat=True))
+    assert titles.count(f"Verwijzing naar u teruggekomen: {w.household.reference}") == 2
 
 
 @pytest.mark.parametrize("name", PERSONAS)
