@@ -129,6 +129,8 @@ def load_demo_region() -> Region:
                 _between_the_cracks(spec.reference, teams)
             else:
                 _first_contacts(spec.reference)
+            if spec.reference == "HH-2026-0001":
+                _help_started(spec.reference, teams)
     return rr
 
 
@@ -164,6 +166,43 @@ def _first_contacts(reference: str) -> None:
         Involvement.objects.filter(pk=inv.pk).update(first_contact_at=at)
 
 
+def _help_started(reference: str, teams: dict) -> None:
+    """The Demir family: Kemal's treatment at De Waag started six weeks ago; traumascreening for Deniz
+    is on the waiting list."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from verband.collaboration import services as collaboration
+    from verband.collaboration.models import Help, HelpKind
+
+    household = Household.objects.get(reference=reference)
+    actor = _demo_actor("wt.feijenoord")
+    kinds = {k.name: k for k in HelpKind.objects.filter(region=household.region)}
+    members = {m.person.given_names: m.person_id for m in household.members.select_related("person")}
+    today = timezone.localdate()
+    treatment = collaboration.add_help(
+        actor,
+        household,
+        kind_id=kinds["Behandeling agressie en alcohol"].pk,
+        funding="forensic",
+        person_id=members["Kemal"],
+        provider_id=teams["Team Rotterdam"].pk,
+    )
+    Help.objects.filter(pk=treatment.pk).update(
+        status="started", requested_on=today - timedelta(days=60), started_on=today - timedelta(days=42)
+    )
+    screening = collaboration.add_help(
+        actor,
+        household,
+        kind_id=kinds["Traumabehandeling"].pk,
+        funding="zvw",
+        person_id=members["Deniz"],
+        provider_id=teams["Team Rotterdam-Zuid"].pk,
+    )
+    Help.objects.filter(pk=screening.pk).update(status="waiting", requested_on=today - timedelta(days=10))
+
+
 # The VJI case in our own words: a young mother not "acute" enough for the women's shelter and not
 # "homeless" enough for the social shelter, staying with her mother; nobody takes regie.
 BETWEEN_THE_CRACKS = "HH-2026-0006"
@@ -196,7 +235,15 @@ def _between_the_cracks(reference: str, teams: dict) -> None:
         handover = collaboration.request_handover(
             actor, household, kind="referral", to_team_id=teams[team].pk, question=question, person_id=naomi
         )
+        _backdate_last_event(household, now - timedelta(days=days + 3))
         receiver = Membership.objects.filter(team=teams[team]).first()
+        HouseholdEvent.objects.create(
+            household=household,
+            kind="handover",
+            summary=f"Verwijzing niet geaccepteerd door {team}: {reason}",
+            organisation=teams[team].organisation,
+            at=now - timedelta(days=days),
+        )
         Handover.objects.filter(pk=handover.pk).update(
             status="rejected",
             requested_at=now - timedelta(days=days + 3),
@@ -216,12 +263,19 @@ def _between_the_cracks(reference: str, teams: dict) -> None:
     Handover.objects.filter(pk=pending.pk).update(
         requested_at=now - timedelta(days=9), due_on=(now - timedelta(days=5)).date()
     )
+    _backdate_last_event(household, now - timedelta(days=9))
     kind = HelpKind.objects.get(region=household.region, name="Opvangplek")
     help_ = collaboration.add_help(actor, household, kind_id=kind.pk, funding="wmo", person_id=naomi)
     Help.objects.filter(pk=help_.pk).update(requested_on=(now - timedelta(days=28)).date())
-    HouseholdEvent.objects.filter(household=household, kind__in=["handover", "help"]).update(
-        at=now - timedelta(days=9)
-    )
+    _backdate_last_event(household, now - timedelta(days=28))
+
+
+def _backdate_last_event(household: Household, at: Any) -> None:
+    from verband.households.models import HouseholdEvent
+
+    last = HouseholdEvent.objects.filter(household=household).order_by("-pk").first()
+    if last is not None:
+        HouseholdEvent.objects.filter(pk=last.pk).update(at=at)
 
 
 def _routing_rules(rr: Region, orgs: dict, teams: dict, networks: dict) -> None:

@@ -64,7 +64,7 @@ class RegionNorms(models.Model):
 
 
 class Step(models.IntegerChoices):
-    REGISSEUR = 1, _("Regisseur")
+    REGISSEUR = 1, _("Regisseur or the one responsible")
     LINE_MANAGER = 2, _("Line manager")
     COORDINATOR = 3, _("Network coordinator or manager")
     TACTICAL = 4, _("Tactical platform")
