@@ -81,14 +81,16 @@ class Stall:
 
 
 def _team_workers(team_id: int | None, network_id: int | None = None) -> list[int]:
+    """Who must act for a team (its case workers) or a network (its coordinators, who see that the
+    network takes it up; only without a coordinator all of its members)."""
     qs = Membership.objects.active().filter(role__in=_WORKERS)
     if team_id is not None:
-        qs = qs.filter(team_id=team_id)
-    elif network_id is not None:
-        qs = qs.filter(networks=network_id)
-    else:
+        return list(qs.filter(team_id=team_id).values_list("pk", flat=True))
+    if network_id is None:
         return []
-    return list(qs.values_list("pk", flat=True))
+    members = qs.filter(networks=network_id)
+    coordinators = list(members.filter(role=Role.NETWORK_COORDINATOR).values_list("pk", flat=True))
+    return coordinators or list(members.values_list("pk", flat=True))
 
 
 def _membership_of(user_id: int | None, organisation_id: int) -> list[int]:

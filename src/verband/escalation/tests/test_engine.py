@@ -303,3 +303,23 @@ def test_deadlines_skip_easter_and_christmas(shelter, asked, handover_due, opene
         services.sweep()
     escalation = Escalation.objects.get(kind=EscalationKind.HANDOVER_UNANSWERED)
     assert escalation.step_due_on == step_due
+
+
+def test_a_network_stall_goes_to_its_coordinator_not_every_member(partners):
+    """An activation for the network nobody took up: step 1 is the network's coordinator."""
+    w = partners
+    from verband.signals.models import Activation, Signal
+
+    w.involved.memberships.get().networks.add(w.network)
+    signal = Signal.objects.create(
+        region=w.region, kind="report", description="x", source_organisation=w.org_b, household=w.household,
+        status="routed", reference="SIG-N-0001",
+    )  # fmt: skip
+    Activation.objects.create(
+        signal=signal, household=w.household, network=w.network, purpose="help", reason="r",
+        norm_working_days=2, due_on=date(2026, 3, 2),
+    )  # fmt: skip
+    with at(date(2026, 3, 4)):
+        services.sweep()
+    escalation = Escalation.objects.get(kind=EscalationKind.SIGNAL_NOT_ACCEPTED)
+    assert {r.membership.user.username for r in escalation.recipients.all()} == {"coordinator"}
