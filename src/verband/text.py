@@ -23,3 +23,10 @@ def refuse_nul(*texts: str) -> None:
 def errors_of(exc: ValidationError) -> dict[str, list[str]]:
     """The messages of a ValidationError per field ("__all__" for those about the whole input)."""
     return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+
+
+def plain_id(value: str | None) -> int | None:
+    """A form's id field as a number: plain ASCII digits of a sensible length, else None (so a NUL byte
+    or a 40-digit string is "nothing chosen", never a database error)."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None

@@ -18,13 +18,8 @@ from verband.network.models import CASEWORK_ROLES, Membership, Network, Role
 from verband.plans.services import ActionInput, owner_choices
 from verband.sharing.access import actor_for_request, get_household_or_404, visible_households
 from verband.sharing.accesslog import Subject, record, record_many
-from verband.text import errors_of
+from verband.text import errors_of, plain_id
 from verband.workspace.roles import role_required
-
-
-def _int(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 @role_required(*CASEWORK_ROLES)
@@ -69,7 +64,7 @@ def _when(day: str, time: str) -> datetime | None:
 @role_required(*meetings.CHAIR_ROLES)
 def schedule_view(request: HttpRequest) -> HttpResponse:
     actor = actor_for_request(request)
-    network_id = _int(request.GET.get("netwerk") or request.POST.get("network"))
+    network_id = plain_id(request.GET.get("netwerk") or request.POST.get("network"))
     reference = request.GET.get("huishouden") or request.POST.get("household_ref") or ""
     network = None
     household = None
@@ -86,7 +81,7 @@ def schedule_view(request: HttpRequest) -> HttpResponse:
         return redirect("collaboration:meetings")
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        ids = [i for i in (_int(v) for v in request.POST.getlist("households")) if i is not None]
+        ids = [i for i in (plain_id(v) for v in request.POST.getlist("households")) if i is not None]
         try:
             meeting = meetings.schedule(
                 actor,
@@ -94,7 +89,7 @@ def schedule_view(request: HttpRequest) -> HttpResponse:
                 household_ids=ids,
                 network=network,
                 location=request.POST.get("location", ""),
-                experience_expert_id=_int(request.POST.get("experience_expert")),
+                experience_expert_id=plain_id(request.POST.get("experience_expert")),
             )
         except ValidationError as exc:
             errors = errors_of(exc)
@@ -150,20 +145,20 @@ def _read_hold(
     request: HttpRequest, meeting: CaseMeeting
 ) -> tuple[set[int], dict[int, meetings.ItemInput], dict[str, list[str]]]:
     post = request.POST
-    present = {i for i in (_int(v) for v in post.getlist("present")) if i is not None}
+    present = {i for i in (plain_id(v) for v in post.getlist("present")) if i is not None}
     items: dict[int, meetings.ItemInput] = {}
     errors: dict[str, list[str]] = {}
     seen = visible_households(actor_for_request(request))
     for item in meeting.items.filter(household__in=seen):
         key = f"item-{item.pk}"
         data = meetings.ItemInput(
-            decisions=post.get(f"{key}-decisions", ""), member_present_id=_int(post.get(f"{key}-member"))
+            decisions=post.get(f"{key}-decisions", ""), member_present_id=plain_id(post.get(f"{key}-member"))
         )
         for n in range(meetings.ACTIONS_PER_ITEM):
             text = post.get(f"{key}-act-{n}-text", "").strip()
             if not text:
                 continue
-            owner = _int(post.get(f"{key}-act-{n}-org"))
+            owner = plain_id(post.get(f"{key}-act-{n}-org"))
             try:
                 due = date.fromisoformat(post.get(f"{key}-act-{n}-due", "").strip())
             except ValueError:
@@ -177,8 +172,8 @@ def _read_hold(
                     text=text,
                     owner_organisation_id=owner,
                     due_on=due,
-                    owner_user_id=_int(post.get(f"{key}-act-{n}-user")),
-                    person_id=_int(post.get(f"{key}-act-{n}-for")),
+                    owner_user_id=plain_id(post.get(f"{key}-act-{n}-user")),
+                    person_id=plain_id(post.get(f"{key}-act-{n}-for")),
                 )
             )
         items[item.pk] = data

@@ -26,7 +26,7 @@ from verband.notifications.services import notify
 from verband.plans import services as plans
 from verband.plans.models import PlanAction
 from verband.plans.selectors import OPEN_ACTION
-from verband.sharing.access import Actor, can_see_household, visible_households
+from verband.sharing.access import Actor, involved_organisation_ids, visible_households
 from verband.sharing.accesslog import Subject, record_many
 from verband.sharing.models import Involvement
 from verband.text import refuse_nul
@@ -87,13 +87,8 @@ def next_meeting_due(network: Network) -> date | None:
 def _organisations(households: list[Household]) -> set[int]:
     """The partners who contribute: those involved with the households, and the owners of their open
     plan actions."""
-    rows = Involvement.objects.active().filter(household__in=households)
     owners = PlanAction.objects.filter(plan__household__in=households, status__in=OPEN_ACTION)
-    return (
-        {o for o in rows.values_list("team__organisation_id", flat=True) if o}
-        | {o for o in rows.values_list("organisation_id", flat=True) if o}
-        | set(owners.values_list("owner_organisation_id", flat=True))
-    )
+    return involved_organisation_ids(households) | set(owners.values_list("owner_organisation_id", flat=True))
 
 
 def schedule(
@@ -406,7 +401,3 @@ def agenda_view(actor: Actor, meeting: CaseMeeting) -> list[ItemView]:
             )
         )
     return rows
-
-
-def can_see(actor: Actor, household: Household) -> bool:
-    return can_see_household(actor, household)

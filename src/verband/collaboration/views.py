@@ -18,30 +18,12 @@ from verband.collaboration.models import (
     Help,
     HelpStatus,
 )
-from verband.households.models import Household
-from verband.households.selectors import household_people
+from verband.households.selectors import household_people, log_household_view
 from verband.network.models import CASEWORK_ROLES
 from verband.sharing.access import Actor, actor_for_request, can_see_household, get_household_or_404
-from verband.sharing.accesslog import Subject, record, record_many
-from verband.text import errors_of
+from verband.sharing.accesslog import record
+from verband.text import errors_of, plain_id
 from verband.workspace.roles import role_required
-
-
-def _int(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
-
-
-def _log_household(actor: Actor, household: Household, object_type: str, basis: str) -> None:
-    persons = sorted(p.pk for p in household_people(household))
-    record_many(
-        actor,
-        action="view",
-        object_type=object_type,
-        object_id=household.reference,
-        subjects=[Subject(household.pk)] + [Subject(household.pk, pid) for pid in persons],
-        basis=basis,
-    )
 
 
 @role_required(*services.WORKER_ROLES)
@@ -58,9 +40,9 @@ def request_view(request: HttpRequest, reference: str) -> HttpResponse:
                 actor,
                 household,
                 kind=kind,
-                to_team_id=_int(request.POST.get("to_team")),
+                to_team_id=plain_id(request.POST.get("to_team")),
                 question=request.POST.get("question", ""),
-                person_id=_int(request.POST.get("person")),
+                person_id=plain_id(request.POST.get("person")),
             )
         except ValidationError as exc:
             errors = errors_of(exc)
@@ -71,7 +53,7 @@ def request_view(request: HttpRequest, reference: str) -> HttpResponse:
                 % {"team": handover.to_team.name},
             )
             return redirect("households:detail", reference=household.reference)
-    _log_household(actor, household, "handover_form", basis)
+    log_household_view(actor, household, basis, "handover_form")
     context = {
         "household": household,
         "kind": kind,
@@ -172,10 +154,10 @@ def help_view(request: HttpRequest, reference: str) -> HttpResponse:
             services.add_help(
                 actor,
                 household,
-                kind_id=_int(request.POST.get("kind")),
+                kind_id=plain_id(request.POST.get("kind")),
                 funding=request.POST.get("funding", ""),
-                person_id=_int(request.POST.get("person")),
-                provider_id=_int(request.POST.get("provider")),
+                person_id=plain_id(request.POST.get("person")),
+                provider_id=plain_id(request.POST.get("provider")),
                 note=request.POST.get("note", ""),
             )
         except PermissionDenied:
@@ -189,7 +171,7 @@ def help_view(request: HttpRequest, reference: str) -> HttpResponse:
         Help.objects.filter(household=household).select_related("kind", "provider__organisation", "person")
     )
     kinds = services.kinds_for(household)
-    _log_household(actor, household, "help", basis)
+    log_household_view(actor, household, basis, "help")
     context = {
         "household": household,
         "rows": rows,
@@ -224,7 +206,7 @@ def help_status_view(request: HttpRequest, reference: str, pk: int) -> HttpRespo
         raise Http404
     try:
         services.set_help_status(
-            actor, help_, request.POST.get("status", ""), provider_id=_int(request.POST.get("provider"))
+            actor, help_, request.POST.get("status", ""), provider_id=plain_id(request.POST.get("provider"))
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -38,7 +38,7 @@ from verband.network.models import CASEWORK_ROLES, Membership, Role
 from verband.notifications.services import notify
 from verband.plans.models import ActionStatus, PlanAction, Regie, RegieTransfer, TransferStatus
 from verband.safety.models import SafetyAssessment
-from verband.sharing.access import SYSTEM, Actor, can_see_household
+from verband.sharing.access import SYSTEM, Actor, can_see_household, involved_organisation_ids
 from verband.sharing.accesslog import record
 from verband.sharing.models import Involvement, Purpose
 from verband.signals.models import Activation, ActivationStatus
@@ -327,20 +327,7 @@ def _without_regisseur(today: date) -> Iterator[Stall]:
         due = add_working_days(household.first_involved, days)
         if due >= today:
             continue
-        organisations = sorted(
-            {
-                org
-                for org in Involvement.objects.active(today)
-                .filter(household=household)
-                .values_list("team__organisation_id", flat=True)
-                if org
-            }
-            | set(
-                Involvement.objects.active(today)
-                .filter(household=household, organisation__isnull=False)
-                .values_list("organisation_id", flat=True)
-            )
-        )
+        organisations = sorted(involved_organisation_ids([household], today))
         yield Stall(
             EscalationKind.NO_REGISSEUR,
             "household",
@@ -405,12 +392,7 @@ def _household_networks(household_id: int | None, organisations: set[int]) -> se
 
 
 def _involved_organisations(household_id: int | None) -> set[int]:
-    if household_id is None:
-        return set()
-    rows = Involvement.objects.active().filter(household_id=household_id)
-    return {o for o in rows.values_list("organisation_id", flat=True) if o} | {
-        o for o in rows.values_list("team__organisation_id", flat=True) if o
-    }
+    return involved_organisation_ids([household_id]) if household_id is not None else set()
 
 
 def recipients_for(escalation: Escalation, step: int) -> list[int]:

@@ -250,3 +250,16 @@ def household_people(household: Household) -> list[Person]:
     for member in members:
         people.setdefault(member.person_id, member.person)
     return list(people.values())
+
+
+def log_household_view(actor: Actor, household: Household, basis: str, object_type: str) -> None:
+    """A page about the whole household was shown: log the household and each of its members."""
+    persons = sorted(p.pk for p in household_people(household))
+    record_many(
+        actor,
+        action="view",
+        object_type=object_type,
+        object_id=household.reference,
+        subjects=[Subject(household.pk)] + [Subject(household.pk, pid) for pid in persons],
+        basis=basis,
+    )

@@ -11,7 +11,7 @@ from verband.households import services
 from verband.households.models import RelationKind
 from verband.households.selectors import open_household
 from verband.network.models import CASEWORK_ROLES
-from verband.sharing.access import actor_for_request, get_household_or_404
+from verband.sharing.access import actor_for_request, get_household_or_404, is_own_involvement
 from verband.workspace.roles import role_required
 
 
@@ -24,14 +24,9 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
     actor = actor_for_request(request)
     detail = open_household(actor, reference)
     people = [row.person for row in detail.people]
-    m = actor.membership
     for inv in detail.involvements:
         # Whether the acting person records first contact for this involvement (their own party).
-        inv.mine = m is not None and (  # type: ignore[attr-defined]
-            (inv.team_id is not None and inv.team_id == m.team_id)
-            or (inv.team_id is None and inv.network_id is None and inv.organisation_id == m.organisation_id)
-            or (inv.network_id is not None and inv.network_id in actor.network_ids)
-        )
+        inv.mine = is_own_involvement(actor, inv)  # type: ignore[attr-defined]
     context = {
         "detail": detail,
         "household": detail.household,

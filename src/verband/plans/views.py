@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from verband.households.models import Household
-from verband.households.selectors import household_people
+from verband.households.selectors import household_people, log_household_view
 from verband.network.models import CASEWORK_ROLES
 from verband.plans import forms, services
 from verband.plans.models import (
@@ -37,24 +37,12 @@ from verband.workspace.roles import role_required
 WRITERS = services.REGISSEUR_ROLES
 
 
-def _log_view(actor: Actor, household: Household, basis: str, object_type: str) -> None:
-    persons = sorted(p.pk for p in household_people(household))
-    record_many(
-        actor,
-        action="view",
-        object_type=object_type,
-        object_id=household.reference,
-        subjects=[Subject(household.pk)] + [Subject(household.pk, pid) for pid in persons],
-        basis=basis,
-    )
-
-
 @role_required(*CASEWORK_ROLES)
 def plan_view(request: HttpRequest, reference: str) -> HttpResponse:
     actor = actor_for_request(request)
     household, basis = get_household_or_404(actor, reference)
     plan = services.plan_for(household)
-    _log_view(actor, household, basis, "family_plan")
+    log_household_view(actor, household, basis, "family_plan")
     versions = list(
         plan.versions.only("number", "saved_at", "saved_by_name", "organisation_name", "change")[:50]
     )
@@ -97,7 +85,7 @@ def plan_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
     )
     plan = services.plan_for(household)
     if request.method != "POST":
-        _log_view(actor, household, basis, "family_plan")
+        log_household_view(actor, household, basis, "family_plan")
         return render(
             request,
             "plans/edit.html",
@@ -115,7 +103,7 @@ def plan_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
             services.save_plan(actor, household, data, expected)
         except services.StalePlan as stale:
             newer = stale.plan.versions.first()
-            _log_view(actor, household, basis, "family_plan")
+            log_household_view(actor, household, basis, "family_plan")
             return render(
                 request,
                 "plans/edit.html",
@@ -135,7 +123,7 @@ def plan_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, _("The family plan is saved."))
             return redirect("plans:plan", reference=household.reference)
-    _log_view(actor, household, basis, "family_plan")
+    log_household_view(actor, household, basis, "family_plan")
     return render(
         request,
         "plans/edit.html",
@@ -191,7 +179,7 @@ def versions_view(request: HttpRequest, reference: str) -> HttpResponse:
     for line in difflib.ndiff(_lines(older.snapshot), _lines(newer.snapshot)):
         if line[:2] in ("- ", "+ ", "  "):
             diff.append(({"- ": "removed", "+ ": "added", "  ": "same"}[line[:2]], line[2:]))
-    _log_view(actor, household, basis, "plan_version")
+    log_household_view(actor, household, basis, "plan_version")
     return render(
         request,
         "plans/versions.html",
@@ -218,7 +206,7 @@ def plan_pdf_view(request: HttpRequest, reference: str) -> HttpResponse:
     doc = plan_document(plan, reader)
     html = render_to_string("plans/plan_pdf.html", {"household": household, "doc": doc, "reader": reader})
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    _log_view(actor, household, basis, "plan_pdf")
+    log_household_view(actor, household, basis, "plan_pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="gezinsplan-{household.reference}.pdf"'
     return response

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -205,4 +207,26 @@ def partner_organisations(household: Household) -> QuerySet[Organisation]:
         Organisation.objects.filter(active=True)
         .filter(Q(pk__in=direct) | Q(pk__in=via_network))
         .order_by("name")
+    )
+
+
+def involved_organisation_ids(households: Iterable[Household | int], on: date | None = None) -> set[int]:
+    """The organisations involved with these households themselves or through a team (a team's
+    involvement names its organisation too; a network's names none)."""
+    rows = Involvement.objects.active(on).filter(household__in=households, organisation__isnull=False)
+    return set(rows.values_list("organisation_id", flat=True))
+
+
+def is_own_involvement(actor: Actor, involvement: Involvement) -> bool:
+    """The involvement is the acting person's own party: their team, their whole organisation, or one of
+    their networks."""
+    m = actor.membership
+    return m is not None and (
+        (involvement.team_id is not None and involvement.team_id == m.team_id)
+        or (
+            involvement.team_id is None
+            and involvement.network_id is None
+            and involvement.organisation_id == m.organisation_id
+        )
+        or (involvement.network_id is not None and involvement.network_id in actor.network_ids)
     )

@@ -69,22 +69,10 @@ def record_first_contact(actor: Actor, involvement: Involvement) -> Involvement:
 
     from verband.households.models import EventKind
     from verband.households.services import add_event
-    from verband.sharing.access import can_see_household
+    from verband.sharing.access import can_see_household, is_own_involvement
 
     m = actor.membership
-    own = (
-        m is not None
-        and m.does_casework
-        and (
-            (involvement.team_id is not None and involvement.team_id == m.team_id)
-            or (
-                involvement.team_id is None
-                and involvement.network_id is None
-                and involvement.organisation_id == m.organisation_id
-            )
-            or (involvement.network_id is not None and involvement.network_id in actor.network_ids)
-        )
-    )
+    own = m is not None and m.does_casework and is_own_involvement(actor, involvement)
     if not own or not can_see_household(actor, involvement.household):
         raise PermissionDenied
     with transaction.atomic():
