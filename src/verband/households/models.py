@@ -256,6 +256,15 @@ class Address(models.Model):
         default=False,
         help_text=_("For example a shelter address: only explicitly authorised organisations see it."),
     )
+    # The organisation that entered (or marked) a confidential address manages who else may see it.
+    managed_by = models.ForeignKey(
+        "network.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("managed by"),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
@@ -274,6 +283,11 @@ class Address(models.Model):
         return ", ".join(part for part in (street, place) if part)
 
     @property
+    def is_complete(self) -> bool:
+        """Street, house number and postcode known: only such an address may replace a complete one."""
+        return bool(self.street and self.house_number and self.postcode)
+
+    @property
     def is_current(self) -> bool:
         today = timezone.localdate()
         return (self.valid_from is None or self.valid_from <= today) and (
@@ -282,7 +296,8 @@ class Address(models.Model):
 
 
 class AddressDisclosure(models.Model):
-    """An organisation explicitly authorised to see a confidential address, with the basis recorded."""
+    """An organisation explicitly authorised to see a confidential address, with the basis recorded.
+    A revoked disclosure stays as a record and authorises nothing."""
 
     address = models.ForeignKey(Address, on_delete=models.CASCADE, related_name="disclosures")
     organisation = models.ForeignKey("network.Organisation", on_delete=models.CASCADE, related_name="+")
@@ -291,6 +306,7 @@ class AddressDisclosure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     granted_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("address disclosure")
@@ -301,6 +317,38 @@ class AddressDisclosure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.address}"
+
+
+class AddressDecisionKind(models.TextChoices):
+    MARKED = "marked", _("Marked confidential")
+    LIFTED = "lifted", _("Confidentiality lifted")
+    DISCLOSED = "disclosed", _("Disclosed to an organisation")
+    REVOKED = "revoked", _("Disclosure revoked")
+
+
+class AddressDecision(models.Model):
+    """Why an address became confidential, was disclosed to someone, or stopped being either: the
+    reasons, kept with the address for the organisation that manages it (the access log records who)."""
+
+    address = models.ForeignKey(Address, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(max_length=10, choices=AddressDecisionKind.choices)
+    organisation = models.ForeignKey(
+        "network.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    by_organisation = models.ForeignKey(
+        "network.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
 
 
 class PersonKey(models.Model):

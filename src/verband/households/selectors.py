@@ -10,6 +10,8 @@ from django.db.models import Prefetch, QuerySet
 from verband.households.addresses import address_text
 from verband.households.models import (
     Address,
+    AddressDecision,
+    AddressDisclosure,
     Household,
     HouseholdEvent,
     HouseholdMember,
@@ -263,3 +265,113 @@ def log_household_view(actor: Actor, household: Household, basis: str, object_ty
         subjects=[Subject(household.pk)] + [Subject(household.pk, pid) for pid in persons],
         basis=basis,
     )
+
+
+@dataclass(frozen=True)
+class AddressRow:
+    address: Address
+    text: str
+    current: bool
+    manages: bool
+    disclosures: list[Any]
+    decisions: list[Any]
+
+
+@dataclass(frozen=True)
+class MemberAddresses:
+    person: Person
+    roles: list[str]
+    rows: list[AddressRow]
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    statement: Any
+    differences: list[Any]
+
+
+@dataclass(frozen=True)
+class AddressOverview:
+    members: list[MemberAddresses]
+    statements: list[StatementRow]
+    partners: list[Any]
+
+
+def address_overview(actor: Actor, household: Household, basis: str) -> AddressOverview:
+    """The addresses page: every member's addresses as this actor may see them, the decisions of the
+    organisation managing a confidential one (shown to that organisation only), and the pending statements
+    of reports about the members. Logged for the household and each member."""
+    from verband.households.addresses import address_text, manages, statement_differences
+    from verband.sharing.access import partner_organisations
+    from verband.signals.models import SignalPerson, StatementState
+
+    members = sorted(
+        HouseholdMember.objects.filter(household=household)
+        .select_related("person")
+        .prefetch_related(
+            Prefetch(
+                "person__addresses",
+                queryset=Address.objects.select_related("managed_by").prefetch_related(
+                    Prefetch(
+                        "disclosures", queryset=AddressDisclosure.objects.select_related("organisation")
+                    ),
+                    Prefetch(
+                        "decisions", queryset=AddressDecision.objects.select_related("organisation", "by")
+                    ),
+                ),
+            )
+        ),
+        key=member_sort_key,
+    )
+    by_person: dict[int, MemberAddresses] = {}
+    for member in members:
+        if member.person_id in by_person:
+            by_person[member.person_id].roles.append(member.get_role_display())
+            continue
+        rows = []
+        for address in member.person.addresses.all():
+            mine = manages(actor, address)
+            rows.append(
+                AddressRow(
+                    address=address,
+                    text=address_text(actor, address),
+                    current=address.valid_until is None,
+                    manages=mine,
+                    disclosures=[d for d in address.disclosures.all() if d.revoked_at is None]
+                    if mine
+                    else [],
+                    decisions=list(address.decisions.all()) if mine else [],
+                )
+            )
+        by_person[member.person_id] = MemberAddresses(member.person, [member.get_role_display()], rows)
+    pending = (
+        SignalPerson.objects.filter(
+            signal__household=household, statement=StatementState.PENDING, person_id__in=list(by_person)
+        )
+        .select_related("signal__source_organisation", "person")
+        .prefetch_related(
+            Prefetch("person__addresses", queryset=Address.objects.prefetch_related("disclosures"))
+        )
+        .order_by("signal__received_at", "position")
+    )
+    statements = [StatementRow(sp, statement_differences(sp, sp.person, actor)) for sp in pending]
+    managed = any(row.manages for m in by_person.values() for row in m.rows)
+    record_many(
+        actor,
+        action="view",
+        object_type="addresses",
+        object_id=household.reference,
+        subjects=[Subject(household.pk)] + [Subject(household.pk, pid) for pid in sorted(by_person)],
+        basis=basis,
+    )
+    return AddressOverview(
+        members=list(by_person.values()),
+        statements=[s for s in statements if s.differences],
+        partners=list(partner_organisations(household)) if managed else [],
+    )
+
+
+def pending_statement_count(household: Household) -> int:
+    from verband.signals.models import SignalPerson, StatementState
+
+    return SignalPerson.objects.filter(signal__household=household, statement=StatementState.PENDING).count()

@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from verband.households import services
+from verband.households import addresses, services
 from verband.households.models import RelationKind
-from verband.households.selectors import open_household
-from verband.network.models import CASEWORK_ROLES
+from verband.households.selectors import open_household, pending_statement_count
+from verband.network.models import CASEWORK_ROLES, Role
 from verband.sharing.access import actor_for_request, get_household_or_404, is_own_involvement
 from verband.workspace.roles import role_required
 
@@ -35,6 +35,7 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
         "together": panel(actor, detail.household),
         "relation_kinds": RelationKind.choices,
         "relation_error": relation_error,
+        "pending_statements": pending_statement_count(detail.household),
     }
     return render(request, "households/household.html", context)
 
@@ -115,3 +116,94 @@ def first_contact_view(request: HttpRequest, reference: str, pk: int) -> HttpRes
     else:
         messages.success(request, _("First contact recorded."))
     return redirect("households:detail", reference=household.reference)
+
+
+# Roles that decide about addresses and reported data (an experience expert reads, never decides).
+DECIDING_ROLES = (Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR)
+
+
+@role_required(*CASEWORK_ROLES)
+def addresses_view(
+    request: HttpRequest, reference: str, *, error: str = "", error_for: str = "", status: int = 200
+) -> HttpResponse:
+    """Each member's addresses with their periods (confidential ones as "geheim adres" unless disclosed
+    to the viewer's organisation), what the managing organisation decides about them, and what reports
+    said about known persons, to confirm or dismiss."""
+    from verband.households.selectors import address_overview
+
+    actor = actor_for_request(request)
+    household, basis = get_household_or_404(actor, reference)
+    overview = address_overview(actor, household, basis)
+    context = {
+        "household": household,
+        "overview": overview,
+        "may_decide": actor.membership is not None and actor.membership.role in DECIDING_ROLES,
+        "error": error,
+        "error_kind": error_for.partition("-")[0],
+        "error_id": int(error_for.partition("-")[2] or 0),
+        "action": request.POST.get("action", ""),
+        "draft": request.POST.get("reason", "") if error else "",
+    }
+    return render(request, "households/addresses.html", context, status=status)
+
+
+ADDRESS_ACTIONS = {
+    "mark": ("address", addresses.mark_confidential, _("The address is confidential now.")),
+    "lift": ("address", addresses.lift_confidential, _("The address is no longer confidential.")),
+    "disclose": ("address", addresses.disclose, _("The organisation may see the address now.")),
+    "revoke": ("address", addresses.revoke, _("The organisation no longer sees the address.")),
+    "confirm": ("statement", addresses.confirm_statement, _("The reported data are now the known data.")),
+    "dismiss": ("statement", addresses.dismiss_statement, _("The reported data are dismissed.")),
+}
+
+
+@role_required(*DECIDING_ROLES)
+@require_POST
+def address_action_view(request: HttpRequest, reference: str) -> HttpResponse:
+    from verband.network.models import Organisation
+    from verband.sharing.accesslog import record
+    from verband.text import plain_id
+
+    actor = actor_for_request(request)
+    household, _basis = get_household_or_404(actor, reference, action="update")
+    action = request.POST.get("action", "")
+    if action not in ADDRESS_ACTIONS:
+        return addresses_view(request, reference, error=_("Choose what to do."), status=400)
+    target, service, done = ADDRESS_ACTIONS[action]
+    item_id = plain_id(request.POST.get("id"))
+    item = (
+        addresses.household_address(household, item_id)
+        if target == "address"
+        else addresses.household_statement(household, item_id)
+    )
+    if item is None:
+        record(
+            actor,
+            action="update",
+            object_type=target,
+            object_id=str(item_id or "")[:60],
+            household_id=household.pk,
+            outcome="denied",
+        )
+        raise Http404
+    error_for = f"{target}-{item.pk}"
+    args: list[object] = [actor, household, item]
+    if action in ("disclose", "revoke"):
+        organisation = Organisation.objects.filter(pk=plain_id(request.POST.get("organisation"))).first()
+        if organisation is None:
+            return addresses_view(
+                request, reference, error=_("Choose an organisation."), error_for=error_for, status=400
+            )
+        args.append(organisation)
+    if target == "address":
+        args.append(request.POST.get("reason", ""))
+    try:
+        service(*args)
+    except PermissionDenied as exc:
+        return addresses_view(request, reference, error=str(exc), error_for=error_for, status=403)
+    except ValidationError as exc:
+        return addresses_view(
+            request, reference, error=" ".join(exc.messages), error_for=error_for, status=400
+        )
+    messages.success(request, done)
+    return redirect("households:addresses", reference=reference)

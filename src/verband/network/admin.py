@@ -6,7 +6,15 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from verband.accounts.admin import guards_privileges
-from verband.network.models import CoverageArea, Membership, Network, Organisation, Region, Team
+from verband.network.models import (
+    CoverageArea,
+    Membership,
+    Network,
+    Organisation,
+    Region,
+    ShelterAddress,
+    Team,
+)
 
 
 class CoverageInline(admin.TabularInline):
@@ -33,6 +41,16 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "active", "region"]
     search_fields = ["name", "short_name"]
     inlines = [TeamInline]
+
+
+@admin.register(ShelterAddress)
+class ShelterAddressAdmin(admin.ModelAdmin):
+    """Shelter locations: a person's address here is confidential whatever a reporter ticks, and never
+    routes a signal."""
+
+    list_display = ["postcode", "house_number", "organisation", "region"]
+    list_filter = ["region"]
+    search_fields = ["postcode", "organisation__name"]
 
 
 @admin.register(Team)

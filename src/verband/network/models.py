@@ -72,6 +72,42 @@ class Organisation(models.Model):
         return self.short_name or self.name
 
 
+class ShelterAddress(models.Model):
+    """A shelter's location, configured by the functional administrator: a person's address at this
+    postcode and house number is confidential whatever the reporter ticked."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region"))
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="shelter_addresses",
+        verbose_name=_("shelter"),
+    )
+    postcode = models.CharField(_("postcode"), max_length=6, help_text=_("For example 3072AB."))
+    house_number = models.CharField(
+        _("house number"), max_length=20, blank=True, help_text=_("Empty: every number at this postcode.")
+    )
+
+    class Meta:
+        verbose_name = _("shelter address")
+        verbose_name_plural = _("shelter addresses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "postcode", "house_number"], name="shelter_address_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.postcode} {self.house_number}".strip()
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.postcode = self.postcode.replace(" ", "").upper()
+        self.house_number = self.house_number.strip()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
 class Team(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="teams", verbose_name=_("organisation")

@@ -68,6 +68,14 @@ class PersonIn(Schema):
     phone: str = Field("", max_length=40)
     languages: str = Field("", max_length=200)
     interpreter_needed: bool = False
+    confidential: bool = Field(
+        False,
+        description=(
+            "The address is a shelter or other confidential address: only your organisation sees it, and it "
+            "never routes the signal. Signals from a shelter, and configured shelter addresses, are "
+            "confidential whatever this says."
+        ),
+    )
 
     @field_validator("date_of_birth")
     @classmethod
@@ -123,6 +131,7 @@ class PersonIn(Schema):
             phone=self.phone,
             languages=self.languages,
             interpreter_needed=self.interpreter_needed,
+            address_confidential=self.confidential,
         )
 
 

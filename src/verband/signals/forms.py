@@ -95,6 +95,14 @@ class PersonForm(forms.Form):
     house_number = forms.CharField(label=_("House number"), required=False, max_length=20)
     postcode = forms.CharField(label=_("Postcode"), required=False, max_length=10)
     city = forms.CharField(label=_("City"), required=False, max_length=100)
+    address_confidential = forms.BooleanField(
+        label=_("This is a shelter or confidential address"),
+        required=False,
+        help_text=_(
+            "Only your organisation will see it; routing and everyone else see \"confidential address\". "
+            "Reports from a shelter are always confidential."
+        ),
+    )
     phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
     languages = forms.CharField(
         label=_("Languages"), required=False, max_length=200, help_text=_("For example: Arabic, Dutch")
@@ -162,6 +170,7 @@ class PersonForm(forms.Form):
             phone=d.get("phone", ""),
             languages=d.get("languages", ""),
             interpreter_needed=d.get("interpreter_needed", False),
+            address_confidential=d.get("address_confidential", False),
         )
 
 

@@ -119,6 +119,13 @@ class MatchState(models.TextChoices):
     NEW = "new", _("New person")
 
 
+class StatementState(models.TextChoices):
+    NONE = "none", _("Nothing new")
+    PENDING = "pending", _("To be confirmed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
 class SignalPerson(models.Model):
     """A person as the reporter described them — possibly partial or misspelled — and who in the
     register they turned out to be."""
@@ -138,6 +145,7 @@ class SignalPerson(models.Model):
     house_number = models.CharField(_("house number"), max_length=20, blank=True)
     postcode = models.CharField(_("postcode"), max_length=7, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
+    address_confidential = models.BooleanField(_("shelter or confidential address"), default=False)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     languages = models.CharField(_("languages"), max_length=200, blank=True)
     interpreter_needed = models.BooleanField(_("needs an interpreter"), default=False)
@@ -147,6 +155,15 @@ class SignalPerson(models.Model):
     match_state = models.CharField(max_length=10, choices=MatchState.choices, default=MatchState.PENDING)
     # The candidates as shown when the decision was made: [{"person": id, "score": 0.93, "reasons": [...]}]
     candidates = models.JSONField(default=list, blank=True)
+    # What the report says about a person already known (another address, phone, language) is this
+    # signal's statement: it changes the known data only when an involved professional confirms it.
+    statement = models.CharField(
+        max_length=10, choices=StatementState.choices, default=StatementState.NONE, db_index=True
+    )
+    statement_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    statement_decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -166,6 +183,17 @@ class SignalPerson(models.Model):
     @property
     def birth_display(self) -> str:
         return partial_date_display(self.birth_year, self.birth_month, self.birth_day)
+
+    @property
+    def reported_address(self) -> dict[str, str] | None:
+        if not (self.street or self.postcode):
+            return None
+        return {
+            "street": self.street,
+            "house_number": self.house_number,
+            "postcode": self.postcode,
+            "city": self.city,
+        }
 
 
 class RuleCondition(models.TextChoices):

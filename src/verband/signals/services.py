@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,10 +16,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from verband.households import matching
+from verband.households import addresses, matching
 from verband.households import services as households
 from verband.households.models import EventKind, Household, MemberRole, Person
-from verband.network.models import CASEWORK_ROLES, Network, Organisation, Team
+from verband.network.models import CASEWORK_ROLES, Network, Organisation, OrganisationKind, Team
 from verband.sharing import access as sharing_access
 from verband.sharing import services as sharing
 from verband.sharing.access import SYSTEM, Actor
@@ -36,6 +35,7 @@ from verband.signals.models import (
     Signal,
     SignalPerson,
     SignalStatus,
+    StatementState,
 )
 from verband.text import refuse_nul
 from verband.workdays import add_working_days
@@ -69,6 +69,9 @@ class PersonInput:
     phone: str = ""
     languages: str = ""
     interpreter_needed: bool = False
+    # "Dit is een opvang- of geheim adres": the reporter's word; shelters' reports and configured
+    # shelter addresses are confidential whatever is ticked (`addresses.must_be_confidential`).
+    address_confidential: bool = False
 
 
 @dataclass
@@ -135,6 +138,17 @@ def receive(actor: Actor, data: SignalInput, *, idempotency_key: str | None = No
 def _store(
     actor: Actor, organisation: Organisation, data: SignalInput, key: str | None, digest: str
 ) -> Signal:
+    persons = [
+        replace(
+            p,
+            postcode=_postcode(p.postcode),
+            address_confidential=bool(p.street or p.postcode)
+            and addresses.must_be_confidential(
+                organisation, p.postcode, p.house_number, ticked=p.address_confidential
+            ),
+        )
+        for p in data.persons
+    ]
     signal = Signal.objects.create(
         reference=households.next_reference("SG", Signal),
         region=organisation.region,
@@ -155,16 +169,12 @@ def _store(
         acute_danger=data.acute_danger,
         occurred_on=data.occurred_on,
         location=data.location,
-        postcode=_postcode(data.postcode)
-        or next((_postcode(p.postcode) for p in data.persons if p.postcode), ""),
+        postcode=_routing_postcode(organisation, _postcode(data.postcode), persons),
         idempotency_key=key,
         request_hash=digest,
     )
     SignalPerson.objects.bulk_create(
-        [
-            SignalPerson(signal=signal, position=index, **{**asdict(p), "postcode": _postcode(p.postcode)})
-            for index, p in enumerate(data.persons)
-        ]
+        [SignalPerson(signal=signal, position=index, **asdict(p)) for index, p in enumerate(persons)]
     )
     record(actor, action="create", object_type="signal", object_id=signal.reference)
     return signal
@@ -172,6 +182,24 @@ def _store(
 
 def _postcode(value: str) -> str:
     return (value or "").replace(" ", "").upper()[:6]
+
+
+def _routing_postcode(organisation: Organisation, typed: str, persons: list[PersonInput]) -> str:
+    """The postcode that routes the signal: the household's as typed, else the first person's — never
+    one of a confidential address, in full or as its four digits, nor anything a shelter reports (its
+    own area would point to the shelter). Empty: routing uses the persons' known area, else the desk."""
+    if organisation.kind == OrganisationKind.SHELTER:
+        return ""
+    secret = {p.postcode[:4] for p in persons if p.address_confidential and p.postcode}
+    candidates = [typed] + [p.postcode for p in persons if not p.address_confidential]
+    for postcode in candidates:
+        if (
+            postcode
+            and postcode[:4] not in secret
+            and not addresses.is_shelter_location(organisation.region_id, postcode, "")
+        ):
+            return postcode
+    return ""
 
 
 def description_of(sp: SignalPerson) -> matching.Description:
@@ -243,7 +271,13 @@ def finish(signal_id: int, actor: Actor = SYSTEM) -> bool:
         signal = Signal.objects.select_related("region", "source_organisation").get(pk=signal_id)
         persons = recognise(signal)
         for sp in persons:
-            _settle_person(sp)
+            _settle_person(sp, signal)
+        if not signal.postcode:
+            # Routing follows the persons' last area that is not confidential, else the routing desk.
+            signal.postcode = next(
+                (code for sp in persons if (code := addresses.last_open_postcode(sp.person_id))), ""
+            )
+            signal.save(update_fields=["postcode"])
         household = _choose_household(persons) or households.new_household(signal.region)
         for sp in persons:
             assert sp.person is not None
@@ -272,12 +306,11 @@ def finish(signal_id: int, actor: Actor = SYSTEM) -> bool:
     return True
 
 
-def _settle_person(sp: SignalPerson) -> None:
-    address: dict[str, Any] | None = (
-        {"street": sp.street, "house_number": sp.house_number, "postcode": sp.postcode, "city": sp.city}
-        if (sp.street or sp.postcode)
-        else None
-    )
+def _settle_person(sp: SignalPerson, signal: Signal) -> None:
+    """A new person is registered as reported. For a person already known the report changes nothing:
+    what it says that differs from the known data (another address, a phone number, a language) stays
+    this signal's statement, for an involved professional to confirm or dismiss."""
+    address = sp.reported_address
     if sp.person_id is None:
         sp.person = households.create_person(
             given_names=sp.given_names,
@@ -291,28 +324,18 @@ def _settle_person(sp: SignalPerson) -> None:
             phone=sp.phone,
             languages=sp.languages,
             interpreter_needed=sp.interpreter_needed,
-            address=address,
         )
+        if address:
+            addresses.record_reported_address(sp.person, sp, signal)
         if sp.match_state == MatchState.PENDING:
             sp.match_state = MatchState.NEW
         sp.save(update_fields=["person", "match_state"])
-    else:
-        person = Person.objects.prefetch_related("addresses").get(pk=sp.person_id)
-        sp.person = person
-        # What the reporter adds about contact and language is kept; nothing known is erased by a blank.
-        updates = {
-            name: getattr(sp, name)
-            for name in ("phone", "languages")
-            if getattr(sp, name) and getattr(sp, name) != getattr(person, name)
-        }
-        if sp.interpreter_needed and not person.interpreter_needed:
-            updates["interpreter_needed"] = True
-        if updates:
-            Person.objects.filter(pk=person.pk).update(**updates)
-        if address and not any(a.confidential for a in person.addresses.all() if a.valid_until is None):
-            # A reported new address is recorded; a confidential current one is never overwritten by it.
-            households.add_address(person, **address)
-            matching.index_person(person)
+        return
+    person = Person.objects.prefetch_related("addresses").get(pk=sp.person_id)
+    sp.person = person
+    if addresses.statement_differences(sp, person):
+        sp.statement = StatementState.PENDING
+        sp.save(update_fields=["statement"])
 
 
 def _choose_household(persons: list[SignalPerson]) -> Household | None:
@@ -490,7 +513,24 @@ def own_report_on_known_household(actor: Actor, activation: Activation) -> bool:
 
 
 def accept(actor: Actor, activation: Activation) -> None:
-    """ "Wij pakken dit op": the team or network becomes involved, which opens the household to it."""
+    """ "Wij pakken dit op": the team or network becomes involved, which opens the household to it —
+    but never to the reporter through their own report (issue 11, item 6).
+
+    The involvement is closed (`Involvement.excluded_user` / `excluded_organisation`, read by the one
+    access rule `sharing.access.not_closed_to`) to:
+    - the reporting person, in every membership they hold, always — except when the household is new
+      with this report and a team of the reporting organisation takes it up: then the household holds
+      nothing but what they reported, and their own team has the task (a police officer taking up the
+      crisis route of their own report);
+    - the reporting organisation (its members and its API tokens), unless the party taking it up is a
+      team of that organisation: that team's members have the task and see it (the reporter personally
+      only on a new household, as above).
+    This holds for a household known before the report and, strictly, for one new with it: a network or
+    another organisation taking up a report does not open it to the reporting organisation, which keeps
+    the statutory feedback of who took it up. Whoever could see the household before keeps seeing it
+    through the involvement that opened it (access is the union over involvements), and an involved
+    professional can still involve the reporter's team or organisation explicitly (a handover, regie):
+    that is a new, open involvement. The exclusion is logged (`involvement_exclusion`)."""
     own_report = own_report_on_known_household(actor, activation)
     if own_report and actor.user is not None and activation.signal.source_user_id == actor.user.pk:
         raise ValidationError(
@@ -510,6 +550,11 @@ def accept(actor: Actor, activation: Activation) -> None:
                 household_id=activation.household_id,
                 basis=f"{BASIS_FOR_PURPOSE.get(activation.purpose, LegalBasis.LEGAL_TASK)}:{activation.purpose}",
             )
+        signal = activation.signal
+        reporters_team = activation.team is not None and (
+            activation.team.organisation_id == signal.source_organisation_id
+        )
+        new_with_report = activation.household.created_at >= signal.received_at
         sharing.involve(
             actor,
             activation.household,
@@ -518,6 +563,8 @@ def accept(actor: Actor, activation: Activation) -> None:
             started_on=timezone.localdate(),
             team=activation.team,
             network=activation.network,
+            excluded_organisation=None if reporters_team else signal.source_organisation,
+            excluded_user=None if reporters_team and new_with_report else signal.source_user,
         )
         households.add_event(
             activation.household,
