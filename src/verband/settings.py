@@ -230,6 +230,24 @@ RECOGNITION_GRACE_MINUTES = env_int(
     group="Signals and routing",
     minimum=0,
 )
+INTAKE_LIMIT_PER_DAY = env_int(
+    "VERBAND_INTAKE_LIMIT_PER_DAY",
+    40,
+    "Signals one user may register through the intake form per day. Past it the form is refused with a "
+    "Dutch message, and the region's privacy officers are notified of unusual volume (counted from the "
+    "access log).",
+    group="Signals and routing",
+    minimum=1,
+)
+CANDIDATE_VIEWS_PER_DAY = env_int(
+    "VERBAND_CANDIDATE_VIEWS_PER_DAY",
+    60,
+    "Different register persons one user may be shown in the recognition step per day. Past it nobody "
+    "is shown (the people are registered as new) and the region's privacy officers are notified of "
+    "unusual volume (counted from the access log).",
+    group="Signals and routing",
+    minimum=1,
+)
 WORKER_INTERVAL_SECONDS = env_int(
     "VERBAND_WORKER_INTERVAL_SECONDS",
     10,

@@ -242,6 +242,7 @@ def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": rows,
         "participants": list(meeting.participants.select_related("organisation")),
         "may_hold": meetings.may_hold(actor, meeting),
+        "may_read_minutes": meetings.may_read_minutes(rows),
         "is_chair": actor.user is not None and meeting.chair_id == actor.user.pk,
         "errors": errors,
         "post": request.POST,

@@ -367,8 +367,16 @@ class ItemView:
     absent_actions: list[PlanAction]
 
 
+def may_read_minutes(rows: list[ItemView]) -> bool:
+    """The minutes are one text about the whole meeting, so they may mention any household on the
+    agenda: only someone who may see every one of them reads them (for an ad hoc meeting: those who see
+    its household). Decisions are per agenda item and follow that household (`ItemView.visible`)."""
+    return bool(rows) and all(row.visible for row in rows)
+
+
 def agenda_view(actor: Actor, meeting: CaseMeeting) -> list[ItemView]:
-    """Per household: what changed since last time, its open actions, and those of absent partners."""
+    """Per household: what changed since last time, its open actions, and those of absent partners. An
+    item of a household the actor does not see carries nothing but its place on the agenda."""
     items = list(meeting.items.select_related("household", "member_present"))
     seen = set(
         visible_households(actor).filter(pk__in=[i.household_id for i in items]).values_list("pk", flat=True)
@@ -384,12 +392,12 @@ def agenda_view(actor: Actor, meeting: CaseMeeting) -> list[ItemView]:
     rows = []
     for item in items:
         visible = item.household_id in seen
-        if meeting.status == MeetingStatus.HELD:
+        if not visible:
+            changes = []  # nothing about a household the actor does not see, not even what changed
+        elif meeting.status == MeetingStatus.HELD:
             changes = item.changes
-        elif visible:
-            changes = changes_since(item.household, previous_meeting_date(item.household, meeting))
         else:
-            changes = []
+            changes = changes_since(item.household, previous_meeting_date(item.household, meeting))
         open_actions = actions.get(item.household_id, []) if visible else []
         rows.append(
             ItemView(

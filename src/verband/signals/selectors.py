@@ -1,19 +1,258 @@
-"""Reads around signals, always scoped: inboxes, who may see a signal and how much, the history of a
-household."""
+"""Reads around signals, always scoped: who may report, what recognition may offer, inboxes, who may
+see a signal and how much, the history of a household, and each user's daily use."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from rapidfuzz.distance import JaroWinkler
 
-from verband.households.models import Household
-from verband.sharing.access import Actor, can_see_household, plausible_reference
-from verband.signals.models import Activation, ActivationStatus, Signal
+from verband.households.matching import Description, first_name, phonetic, split_surname
+from verband.households.models import Household, Person, partial_date_display
+from verband.network.models import Membership, OrganisationKind, Role
+from verband.sharing.access import Actor, can_see_household, plausible_reference, visible_households
+from verband.sharing.models import AccessLogEntry
+from verband.signals.models import Activation, ActivationStatus, Signal, SignalPerson
 from verband.workdays import working_days_between
+
+# Roles with a reporting task: they file intakes and confirm recognition. Experience experts work with
+# households but never report into the register (and never look people up in it).
+REPORTING_ROLES = frozenset({Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR})
+
+
+def may_report(membership: Membership | None) -> bool:
+    return membership is not None and membership.role in REPORTING_ROLES
+
+
+def may_triage(actor: Actor) -> bool:
+    """The reporting centre (Veilig Thuis) triages every report: its reporting roles are told that a
+    recognised person is known in a household (and its history where they see it). Nobody else is."""
+    return (
+        may_report(actor.membership)
+        and actor.organisation is not None
+        and actor.organisation.kind == OrganisationKind.REPORTING_CENTRE
+    )
+
+
+# --- Recognition: what a reporter may be offered ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A register person as a reporter may see them: only what they typed, in the register's spelling."""
+
+    person_id: int
+    name: str
+    birth: str
+    reasons: tuple[str, ...]
+    by_bsn: bool
+
+
+def _close(typed: str, known: str) -> bool:
+    """Two folded names are the same name, perhaps misspelled ("ana" ~ "anna", "damme" ~ "dam")."""
+    if not typed or not known:
+        return False
+    if typed == known:
+        return True
+    similarity = JaroWinkler.normalized_similarity(typed, known)
+    return similarity >= 0.9 or (phonetic(typed) == phonetic(known) and similarity >= 0.8)
+
+
+def _birth_contradicts(typed: Description, known: Description) -> bool:
+    pairs = (
+        (typed.birth_year, known.birth_year),
+        (typed.birth_month, known.birth_month),
+        (typed.birth_day, known.birth_day),
+    )
+    return any(t and k and t != k for t, k in pairs)
+
+
+def offer(typed: Description, known: Description, person_id: int = 0) -> Offer | None:
+    """Whether recognition may offer the register person `known` for what the reporter `typed`, and
+    what the offer shows. This is the one rule: recognition confirms who someone is, it is never a
+    lookup of the register.
+
+    Strong evidence, from what the reporter typed only:
+    - an equal BSN (the eleven test makes a typing error land on no one), as long as nothing else typed
+      contradicts it: a typed family name must be close to the registered one, and every typed part of
+      the birth date (year, month, day) must be equal to the registered part;
+    - or an equal full birth date (day, month and year exactly: a swapped day and month is not offered,
+      since it would tell the reporter the registered date) together with a close name: the family name
+      and the first given name both close (equal, Jaro-Winkler at least 0.9, or sounding alike at 0.8),
+      also when the reporter swapped given and family name. Both names must be typed.
+    A name alone, a name with a year of birth (or month and year), a postcode or an address is never
+    enough: such a person is registered as new, and the partners involved can recognise them later.
+    Two typed BSNs that differ exclude each other.
+
+    What an offer shows (nothing the reporter did not give):
+    - the name in the register's spelling, but only the parts the reporter typed: the family name (with
+      its prefix) and the first given name when the typed one is close to it; never further given names,
+      initials or a given name the reporter did not type;
+    - the birth date only as typed and only when it is equal (so it is the reporter's own input);
+    - reasons in words about what was typed and agreed: "BSN gelijk", "geboortedatum gelijk",
+      "achternaam gelijk / lijkt erop", "voornaam gelijk / lijkt erop". Never an address, postcode, sex,
+      a registered birth date or BSN, a score, or anything about a household (see `may_triage`)."""
+    if typed.bsn and known.bsn and typed.bsn != known.bsn:
+        return None
+    _t_prefix, t_core = split_surname(typed.surname_prefix, typed.family_name)
+    _k_prefix, k_core = split_surname(known.surname_prefix, known.family_name)
+    t_first, k_first = first_name(typed.given_names), first_name(known.given_names)
+    family = _close(t_core, k_core)
+    given = _close(t_first, k_first)
+    swapped = not (family and given) and _close(t_core, k_first) and _close(t_first, k_core)
+    by_bsn = bool(typed.bsn and typed.bsn == known.bsn)
+    same_birth = typed.full_birth and known.full_birth and not _birth_contradicts(typed, known)
+    if by_bsn:
+        if (t_core and not (family or swapped)) or _birth_contradicts(typed, known):
+            return None
+    elif not (same_birth and ((family and given) or swapped)):
+        return None
+    reasons = []
+    if by_bsn:
+        reasons.append(_("BSN equal"))
+    if same_birth:
+        reasons.append(_("date of birth equal"))
+    elif typed.birth_year and known.birth_year:
+        both_months = typed.birth_month and known.birth_month
+        reasons.append(_("month and year of birth equal") if both_months else _("year of birth equal"))
+    if swapped:
+        reasons.append(_("given and family name swapped"))
+    elif family:
+        reasons.append(_("family name equal") if t_core == k_core else _("family name similar"))
+    if given and not swapped:
+        reasons.append(_("given name equal") if t_first == k_first else _("given name similar"))
+    surname = (
+        f"{known.surname_prefix} {known.family_name}".strip() if (family or swapped) else typed.family_name
+    )
+    shown_first = known.given_names.split()[0] if (given or swapped) and known.given_names.split() else ""
+    birth = (
+        partial_date_display(typed.birth_year, typed.birth_month, typed.birth_day)
+        if typed.birth_year and not _birth_contradicts(typed, known) and known.birth_year
+        else ""
+    )
+    return Offer(
+        person_id=person_id,
+        name=f"{shown_first} {surname}".strip(),
+        birth=birth,
+        reasons=tuple(reasons),
+        by_bsn=by_bsn,
+    )
+
+
+def typed_description(sp: SignalPerson) -> Description:
+    """What the reporter typed about a person, without the address: an address is never evidence for
+    an offer (it would confirm where someone lives)."""
+    return Description(
+        given_names=sp.given_names,
+        surname_prefix=sp.surname_prefix,
+        family_name=sp.family_name,
+        birth_year=sp.birth_year,
+        birth_month=sp.birth_month,
+        birth_day=sp.birth_day,
+        sex=sp.sex,
+        bsn=sp.bsn,
+    )
+
+
+def registered_description(person: Person) -> Description:
+    return Description(
+        given_names=person.given_names,
+        surname_prefix=person.surname_prefix,
+        family_name=person.family_name,
+        initials=person.initials,
+        birth_year=person.birth_year,
+        birth_month=person.birth_month,
+        birth_day=person.birth_day,
+        sex=person.sex,
+        bsn=person.bsn,
+    )
+
+
+def offers(people: Iterable[SignalPerson], persons: dict[int, Person]) -> dict[int, list[Offer]]:
+    """Per signal person, the candidates matching found that `offer` lets through, BSN first and then in
+    the matcher's order."""
+    result: dict[int, list[Offer]] = {}
+    for sp in people:
+        typed = typed_description(sp)
+        found = []
+        for candidate in sp.candidates:
+            person = persons.get(candidate.get("person"))
+            made = offer(typed, registered_description(person), person.pk) if person is not None else None
+            if made is not None:
+                found.append(made)
+        result[sp.pk] = sorted(found, key=lambda o: not o.by_bsn)
+    return result
+
+
+def candidate_persons(people: Iterable[SignalPerson]) -> dict[int, Person]:
+    ids = {c["person"] for sp in people for c in sp.candidates if isinstance(c.get("person"), int)}
+    return {p.pk: p for p in Person.objects.filter(pk__in=ids)} if ids else {}
+
+
+# --- Daily use, counted from the access log -------------------------------------------------------------
+
+
+def start_of_today() -> datetime:
+    return timezone.make_aware(datetime.combine(timezone.localdate(), datetime.min.time()))
+
+
+def intakes_today(user_id: int) -> int:
+    """Signals this user stored today (the intake writes `create signal` to the access log)."""
+    return AccessLogEntry.objects.filter(
+        user_id=user_id, action="create", object_type="signal", outcome="granted", at__gte=start_of_today()
+    ).count()
+
+
+def persons_recognised_today(user_id: int) -> set[int]:
+    """The register persons this user was shown in recognition today (each logged `view recognition`)."""
+    return set(
+        AccessLogEntry.objects.filter(
+            user_id=user_id,
+            action="view",
+            object_type="recognition",
+            outcome="granted",
+            subject_person_id__isnull=False,
+            at__gte=start_of_today(),
+        ).values_list("subject_person_id", flat=True)
+    )
+
+
+def flagged_today(user_id: int, what: str) -> bool:
+    return AccessLogEntry.objects.filter(
+        user_id=user_id, object_type="unusual_volume", object_id=what, at__gte=start_of_today()
+    ).exists()
+
+
+# --- Before take-up: the minimal view --------------------------------------------------------------------
+
+
+def area_of(signal: Signal) -> str:
+    """The postcode area (four digits) of the signal, or "" — from `signal.postcode`, which never holds a
+    confidential address."""
+    digits = (signal.postcode or "")[:4]
+    return digits if len(digits) == 4 and digits.isdigit() else ""
+
+
+def age_and_role(sp: SignalPerson, today: date | None = None) -> str:
+    """A person as a party deciding to take up sees them: role and age, never a name or a birth date.
+    "kind, 7 jaar", "slachtoffer, volwassene", "pleger, leeftijd onbekend" (age from the year of birth)."""
+    year = (today or timezone.localdate()).year
+    role = str(sp.get_role_display()).lower()
+    if not sp.birth_year or sp.birth_year > year:
+        age = _("age unknown")
+    elif year - sp.birth_year >= 18:
+        age = _("adult")
+    else:
+        n = year - sp.birth_year
+        age = ngettext("%(age)s year", "%(age)s years", n) % {"age": n}
+    return f"{role}, {age}"
 
 
 def party_scope(actor: Actor) -> Q | None:
@@ -57,31 +296,55 @@ def clock_for(activation: Activation) -> Clock:
 
 
 def inbox(actor: Actor) -> list[Activation]:
-    """Open activations for the actor's team and networks: urgent first, then the oldest deadline."""
+    """Open activations for the actor's team and networks: urgent first, then the oldest deadline. Each
+    carries what a party needs to decide to take it up (see `signal_access`, "pending"): `clock`, `area`,
+    `people` (roles and ages) and `known` (whether the actor sees the household already — only then is
+    its reference shown)."""
     items = list(
         addressed_activations(actor)
         .filter(status=ActivationStatus.OPEN)
-        .select_related(
-            "signal", "signal__source_organisation", "household", "team__organisation", "network", "previous"
-        )
+        .select_related("signal", "household", "team__organisation", "network")
         .prefetch_related("signal__persons")
         .order_by("-urgent", "due_on", "created_at")
     )
+    seen = (
+        set(
+            visible_households(actor)
+            .filter(pk__in={item.household_id for item in items})
+            .values_list("pk", flat=True)
+        )
+        if items
+        else set()
+    )
+    today = timezone.localdate()
     for item in items:
         item.clock = clock_for(item)  # type: ignore[attr-defined]
+        item.area = area_of(item.signal)  # type: ignore[attr-defined]
+        item.people = [age_and_role(sp, today) for sp in item.signal.persons.all()]  # type: ignore[attr-defined]
+        item.known = item.household_id in seen  # type: ignore[attr-defined]
     return items
 
 
 def signal_access(actor: Actor, signal: Signal) -> str | None:
-    """How much of a signal the actor sees: "full" (addressed to them, or involved with the household),
-    "reporter" (their organisation reported it: the follow-up only), or None (not found)."""
-    # A team that handed the signal back or sent it on no longer holds it: only open or taken-up
-    # activations open the whole signal.
-    held = (ActivationStatus.OPEN, ActivationStatus.ACCEPTED)
-    if addressed_activations(actor).filter(signal=signal, status__in=held).exists():
+    """How much of a signal the actor sees:
+    - "full": their team or network took it up (an accepted activation), or they see the household;
+    - "pending": it waits in their inbox (an open activation) and they do not see the household yet:
+      only what is needed to decide to take it up (kind, urgency, area, roles and ages, danger to
+      professionals, the clock and why them) — no names, birth dates, description or reporter;
+    - "reporter": their organisation reported it: the follow-up only;
+    - None: not found."""
+    # A team that handed the signal back or sent it on no longer holds it.
+    statuses = set(
+        addressed_activations(actor)
+        .filter(signal=signal, status__in=(ActivationStatus.OPEN, ActivationStatus.ACCEPTED))
+        .values_list("status", flat=True)
+    )
+    if ActivationStatus.ACCEPTED in statuses:
         return "full"
     if signal.household is not None and can_see_household(actor, signal.household):
         return "full"
+    if ActivationStatus.OPEN in statuses:
+        return "pending"
     if actor.organisation is not None and signal.source_organisation_id == actor.organisation.pk:
         return "reporter"
     return None

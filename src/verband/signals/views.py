@@ -1,16 +1,22 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from django.views.decorators.http import require_http_methods, require_POST
 
-from verband.households.addresses import address_text, may_see_address
-from verband.households.models import Address, HouseholdMember, Person
-from verband.network.models import CASEWORK_ROLES, Network, Team
+from verband.households.models import HouseholdMember
+from verband.network.models import CASEWORK_ROLES, Membership, Network, Role, Team
+from verband.notifications.services import notify
 from verband.safety.selectors import danger_flags
 from verband.sharing.access import Actor, actor_for_request, can_see_household
 from verband.sharing.accesslog import Subject, record, record_many
@@ -20,10 +26,54 @@ from verband.signals.models import Activation, ActivationStatus, MatchState, Sig
 from verband.workspace.roles import role_required
 
 
-@role_required(*CASEWORK_ROLES)
+def _refuse_volume(actor: Actor, what: str, limit: int) -> None:
+    """Past a daily limit: log the refusal as unusual volume and tell the region's privacy officers,
+    once a day per user and kind (the title names no one; the link opens the log for that user)."""
+    user = actor.user
+    if user is None or actor.organisation is None:
+        return
+    with transaction.atomic():
+        first = not selectors.flagged_today(user.pk, what)
+        action = "create" if what == "intake" else "view"
+        record(actor, action=action, object_type="unusual_volume", object_id=what, outcome="denied")
+        if not first:
+            return
+        officers = Membership.objects.active().filter(
+            role=Role.PRIVACY_OFFICER, organisation__region_id=actor.organisation.region_id
+        )
+        with override("nl"):
+            title = (
+                _("Unusual volume: a user of %(organisation)s reached the daily limit of %(limit)s reports")
+                if what == "intake"
+                else _(
+                    "Unusual volume: a user of %(organisation)s reached the daily limit of %(limit)s "
+                    "persons shown in recognition"
+                )
+            ) % {"organisation": actor.organisation.label, "limit": limit}
+        url = (
+            reverse("sharing:access_log")
+            + "?"
+            + urlencode({"username": user.get_username(), "date_from": timezone.localdate().isoformat()})
+        )
+        notify(officers.values_list("user_id", flat=True), title, url)
+
+
+def _intake_refused(request: HttpRequest, actor: Actor) -> HttpResponse | None:
+    limit = settings.INTAKE_LIMIT_PER_DAY
+    if actor.user is None or selectors.intakes_today(actor.user.pk) < limit:
+        return None
+    _refuse_volume(actor, "intake", limit)
+    return render(request, "signals/intake.html", {"limit_reached": limit}, status=429)
+
+
+@role_required(*selectors.REPORTING_ROLES)
 @require_http_methods(["GET", "POST"])
 def intake_view(request: HttpRequest) -> HttpResponse:
+    """Register a worry. Only roles with a reporting task, and at most VERBAND_INTAKE_LIMIT_PER_DAY a day."""
     actor = actor_for_request(request)
+    refused = _intake_refused(request, actor)
+    if refused is not None:
+        return refused
     if request.method == "POST":
         form = SignalForm(request.POST)
         persons = PersonFormSet(request.POST, prefix="personen")
@@ -42,8 +92,9 @@ def intake_view(request: HttpRequest) -> HttpResponse:
             signal, _created = services.receive(
                 actor, to_input(form, persons, actor.user.get_full_name() if actor.user else "")
             )
-            people = services.recognise(signal)
-            if any(sp.match_state == MatchState.PENDING and sp.candidates for sp in people):
+            people = [sp for sp in services.recognise(signal) if sp.match_state == MatchState.PENDING]
+            # Only strong evidence is offered (selectors.offer); anyone else is registered as new.
+            if any(selectors.offers(people, selectors.candidate_persons(people)).values()):
                 return redirect("signals:recognise", reference=signal.reference)
             services.finish(signal.pk, actor)
             return redirect("signals:detail", reference=signal.reference)
@@ -55,40 +106,29 @@ def intake_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _candidate_view(actor: Actor, candidate: dict, persons: dict[int, Person]) -> dict | None:
-    person = persons.get(candidate["person"])
-    if person is None:
-        return None
-    # A reporter learns nothing from a confidential address, not even that there is one.
-    current = [
-        a
-        for a in person.addresses.all()
-        if a.valid_until is None and (not a.confidential or may_see_address(actor, a))
-    ]
+def _candidate_view(actor: Actor, made: selectors.Offer, members: list[HouseholdMember]) -> dict:
+    """An offer as shown, with the households `members` only for the reporting centre's triage
+    (selectors.may_triage): that the person is known in one, and its reference and history where the
+    actor sees it."""
     households = []
-    for member in person.memberships.all():
-        household = member.household
-        visible = can_see_household(actor, household)
+    for member in members:
+        visible = can_see_household(actor, member.household)
         households.append(
             {
-                "household": household,
+                "household": member.household,
                 "visible": visible,
-                "history": selectors.history(household) if visible else None,
+                "history": selectors.history(member.household) if visible else None,
             }
         )
-    return {
-        "person": person,
-        "score": round(candidate["score"] * 100),
-        "reasons": candidate["reasons"],
-        "address": address_text(actor, current[0]) if current else "",
-        "households": households,
-    }
+    return {"person_id": made.person_id, "offer": made, "households": households}
 
 
-@role_required(*CASEWORK_ROLES)
+@role_required(*selectors.REPORTING_ROLES)
 @require_http_methods(["GET", "POST"])
 def recognise_view(request: HttpRequest, reference: str) -> HttpResponse:
-    """The reporter confirms who the people in their signal are, or says they are new."""
+    """The reporter confirms who the people in their signal are, or says they are new. Only candidates
+    with strong evidence are offered (selectors.offer), showing nothing the reporter did not type, and at
+    most VERBAND_CANDIDATE_VIEWS_PER_DAY different register persons a day."""
     actor = actor_for_request(request)
     signal, _access = selectors.get_signal_or_404(actor, reference)
     if signal.source_user_id != request.user.pk:
@@ -96,27 +136,32 @@ def recognise_view(request: HttpRequest, reference: str) -> HttpResponse:
     if signal.status != SignalStatus.RECEIVED:
         return redirect("signals:detail", reference=reference)
     people = list(signal.persons.all())
-    ids = {c["person"] for sp in people for c in sp.candidates}
-    persons = {
-        p.pk: p
-        for p in Person.objects.filter(pk__in=ids).prefetch_related(
-            Prefetch("addresses", queryset=Address.objects.prefetch_related("disclosures")),
-            Prefetch("memberships", queryset=HouseholdMember.objects.select_related("household")),
-        )
-    }
+    pending = [sp for sp in people if sp.match_state == MatchState.PENDING]
+    persons = selectors.candidate_persons(pending)
+    offered = selectors.offers(pending, persons)
+    shown = sorted({o.person_id for found in offered.values() for o in found})
+    limit = settings.CANDIDATE_VIEWS_PER_DAY
+    seen_today = selectors.persons_recognised_today(request.user.pk)
+    over_limit = bool(shown) and len(seen_today | set(shown)) > limit
+    if over_limit:
+        _refuse_volume(actor, "recognition", limit)
+        offered, shown = {}, []
     error = ""
     if request.method == "POST":
         decisions: dict[int, int | None] = {}
-        for sp in people:
-            if sp.match_state != MatchState.PENDING or not sp.candidates:
+        for sp in pending:
+            choices = {str(o.person_id): o.person_id for o in offered.get(sp.pk, [])}
+            if not choices:
+                decisions[sp.pk] = None
                 continue
             choice = request.POST.get(f"persoon-{sp.pk}", "")
             if not choice:
                 error = _("Choose for every person: one of the persons found, or a new person.")
                 break
-            decisions[sp.pk] = (
-                int(choice) if choice.isascii() and choice.isdigit() and len(choice) <= 18 else None
-            )
+            if choice != "new" and choice not in choices:
+                error = _("Choose one of the persons offered, or a new person.")
+                break
+            decisions[sp.pk] = choices.get(choice)
         if not error:
             try:
                 services.confirm_recognition(actor, signal, decisions)
@@ -125,9 +170,17 @@ def recognise_view(request: HttpRequest, reference: str) -> HttpResponse:
             else:
                 services.finish(signal.pk, actor)
                 return redirect("signals:detail", reference=reference)
+    triage = selectors.may_triage(actor)
+    households: dict[int, list[HouseholdMember]] = {}
+    if triage and shown:
+        for member in HouseholdMember.objects.filter(person_id__in=shown).select_related("household"):
+            households.setdefault(member.person_id, []).append(member)
     rows = []
     for sp in people:
-        candidates = [c for c in (_candidate_view(actor, c, persons) for c in sp.candidates) if c]
+        candidates = [
+            _candidate_view(actor, made, households.get(made.person_id, []))
+            for made in offered.get(sp.pk, [])
+        ]
         rows.append({"sp": sp, "candidates": candidates, "chosen": request.POST.get(f"persoon-{sp.pk}", "")})
     # Showing register persons to the reporter is a disclosure for the report (meldcode): logged per person.
     record_many(
@@ -135,10 +188,17 @@ def recognise_view(request: HttpRequest, reference: str) -> HttpResponse:
         action="view",
         object_type="recognition",
         object_id=signal.reference,
-        subjects=[Subject(person_id=pid) for pid in sorted(persons)] or [Subject()],
+        subjects=[Subject(person_id=pid) for pid in shown] or [Subject()],
         basis="legal_task:safety_assessment",
     )
-    return render(request, "signals/recognise.html", {"signal": signal, "rows": rows, "error": error})
+    context = {
+        "signal": signal,
+        "rows": rows,
+        "error": error,
+        "over_limit": limit if over_limit else None,
+        "triage": triage,
+    }
+    return render(request, "signals/recognise.html", context, status=429 if over_limit else 200)
 
 
 @role_required(*CASEWORK_ROLES)
@@ -148,22 +208,42 @@ def signal_view(request: HttpRequest, reference: str) -> HttpResponse:
     activations = list(
         signal.activations.select_related("team__organisation", "network").order_by("created_at")
     )
+    if access == "pending":
+        # Before take-up: only this party's own open activations, not who else was asked.
+        held = selectors.addressed_activations(actor).filter(signal=signal, status=ActivationStatus.OPEN)
+        mine = set(held.values_list("pk", flat=True))
+        activations = [a for a in activations if a.pk in mine]
     for activation in activations:
         activation.clock = selectors.clock_for(activation)  # type: ignore[attr-defined]
-    context = {"signal": signal, "access": access, "activations": activations}
+    context: dict = {"signal": signal, "access": access, "activations": activations}
     if access == "full":
         context["people"] = list(signal.persons.all())
         if signal.household is not None:
             context["history"] = selectors.history(signal.household, exclude=signal)
-    household_id = signal.household_id if access == "full" else None
-    record(
-        actor,
-        action="view",
-        object_type="signal" if access == "full" else "signal_feedback",
-        object_id=signal.reference,
-        household_id=household_id,
-        basis="legal_task:safety_assessment" if access == "full" else "",
-    )
+    elif access == "pending":
+        context["area"] = selectors.area_of(signal)
+        context["people"] = [selectors.age_and_role(sp) for sp in signal.persons.all()]
+        context["danger"] = danger_flags([signal.household_id]).get(signal.household_id or 0, [])
+        context["urgent"] = any(a.urgent for a in activations)
+    if access == "pending":
+        basis = ", ".join(f"activation:{a.pk}:{a.purpose}" for a in activations)[:120]
+        record(
+            actor,
+            action="view",
+            object_type="signal_pending",
+            object_id=signal.reference,
+            household_id=signal.household_id,
+            basis=basis,
+        )
+    else:
+        record(
+            actor,
+            action="view",
+            object_type="signal" if access == "full" else "signal_feedback",
+            object_id=signal.reference,
+            household_id=signal.household_id if access == "full" else None,
+            basis="legal_task:safety_assessment" if access == "full" else "",
+        )
     return render(request, "signals/signal.html", context)
 
 
@@ -185,11 +265,14 @@ def _render_inbox(
             and item.signal.source_user_id == actor.user.pk
             and services.own_report_on_known_household(actor, item)
         )
+    # Only what is needed to decide (kind, urgency, area, roles and ages, danger, clock, why): logged per
+    # household on the basis of the open activation that asks this party.
     record_many(
         actor,
         action="list",
         object_type="inbox",
         subjects=[Subject(item.household_id) for item in items] or [Subject()],
+        basis={item.household_id: f"activation:{item.pk}:{item.purpose}" for item in items},
     )
     desk = services.fallback_rule(actor.organisation.region_id) if actor.organisation else None
     at_desk = desk is not None and actor.membership is not None and desk.team_id == actor.membership.team_id

@@ -25,8 +25,11 @@ def verband(request: HttpRequest) -> dict[str, Any]:
 
         return Notification.objects.filter(user_id=user_id, read_at__isnull=True).count() if user_id else 0
 
+    from verband.signals.selectors import may_report
+
     return {
         "demo_mode": settings.DEMO_MODE,
+        "may_report": may_report(membership),
         "unread_notifications": unread,
         "acting": membership,
         "memberships": memberships,

@@ -21,8 +21,8 @@ def form_data(**extra):
         "personen-0-role": "victim",
         "personen-0-given_names": "Ana",
         "personen-0-family_name": "van Damme",
-        "personen-0-birth_day": "1",
-        "personen-0-birth_month": "2",
+        "personen-0-birth_day": "2",
+        "personen-0-birth_month": "1",
         "personen-0-birth_year": "1990",
         "personen-0-sex": "unknown",
         "personen-1-role": "perpetrator",
@@ -62,13 +62,16 @@ def test_adding_a_person_keeps_what_was_typed(world, as_user):
 
 
 def test_report_with_a_known_person_goes_through_recognition_to_the_household(world, as_user):
-    client = as_user(world.involved)  # involved with Anna's household: sees its history
+    """A close name and the full birth date: offered in the register's spelling, with what the reporter
+    typed and nothing more; the household is no business of a neighbourhood team's reporter."""
+    client = as_user(world.involved)
     response = client.post("/meldingen/nieuw/", form_data())
     signal = Signal.objects.get()
     assert response["Location"] == f"/meldingen/{signal.reference}/herkennen/"
     page = client.get(response["Location"]).content.decode()
-    assert "Anna van Dam" in page and "geboortedatum met dag en maand omgewisseld" in page
-    assert "HH-T-0001" in page and "in de afgelopen 12 maanden" in page
+    assert "Anna van Dam" in page and "geboortedatum gelijk" in page
+    assert "HH-T-0001" not in page and "Bekend in een huishouden" not in page
+    assert "Dorpsstraat" not in page and "1012" not in page.split("<form")[1]
     anna = Person.objects.get(given_names="Anna")
     victim, _perpetrator = signal.persons.all()
     response = client.post(response["Location"], {f"persoon-{victim.pk}": str(anna.pk)})
@@ -78,12 +81,20 @@ def test_report_with_a_known_person_goes_through_recognition_to_the_household(wo
     assert AccessLogEntry.objects.filter(object_type="recognition", subject_person_id=anna.pk).exists()
 
 
+def test_the_reporting_centre_sees_the_household_and_its_history_for_triage(partners, as_user):
+    client = as_user(partners.vt)  # Veilig Thuis, involved with Anna's household
+    url = client.post("/meldingen/nieuw/", form_data())["Location"]
+    page = client.get(url).content.decode()
+    assert "Anna van Dam" in page
+    assert "HH-T-0001" in page and "in de afgelopen 12 maanden" in page
+
+
 def test_reporter_without_involvement_does_not_see_the_history(world, as_user):
     client = as_user(world.other_org)
     response = client.post("/meldingen/nieuw/", form_data())
     page = client.get(response["Location"]).content.decode()
     assert "Anna van Dam" in page
-    assert "HH-T-0001" not in page and "Bekend in een huishouden" in page
+    assert "HH-T-0001" not in page and "Bekend in een huishouden" not in page
 
 
 def test_recognition_must_choose_for_every_person(world, as_user):
@@ -138,7 +149,8 @@ def test_inbox_shows_clocks_and_taking_up_opens_the_household(world, as_user):
     signal = _routed(world, as_user)
     client = as_user(world.vt)
     page = client.get("/werkbak/").content.decode()
-    assert signal.household.reference in page and "nog 5 werkdagen" in page
+    # Before take-up the household's reference is not shown (the team does not see it yet).
+    assert signal.household.reference not in page and "nog 5 werkdagen" in page
     assert client.get(f"/huishoudens/{signal.household.reference}/").status_code == 404
     activation = signal.activations.get(team=world.team_vt)
     response = client.post(f"/werkbak/{activation.pk}/oppakken/")
@@ -295,4 +307,4 @@ def test_inbox_query_count_does_not_grow_with_items(world, as_user, django_asser
         )  # fmt: skip
     with django_assert_max_num_queries(18):
         body = client.get("/werkbak/").content.decode()
-    assert body.count("HH-I-") >= 20
+    assert body.count("SIG-I-") >= 20 and "HH-I-" not in body
