@@ -11,14 +11,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from verband.households.models import Household
-from verband.network.models import CASEWORK_ROLES, Membership, Network, Organisation
+from verband.network.models import CASEWORK_ROLES, Membership, Organisation
 from verband.sharing.models import Channel, Involvement
 
 if TYPE_CHECKING:
@@ -104,12 +104,26 @@ def actor_for_request(request: HttpRequest) -> Actor:
 SYSTEM = Actor(channel=Channel.SYSTEM)
 
 
+def not_closed_to(*, organisation: Any, user: Any = None) -> Q:
+    """Involvements not closed to this organisation and person (ids, or `OuterRef`s when the rule is
+    read from the household's side). An involvement created by taking up a report names the reporter,
+    and usually the reporting organisation, as those it does not open the household to: a report is
+    never a way in (`signals.services.accept`). Access is the union over involvements, so an exclusion
+    never takes away what another involvement opens — for instance one by a later, explicit,
+    recorded involvement of that organisation or team."""
+    scope = Q(excluded_organisation__isnull=True) | ~Q(excluded_organisation_id=organisation)
+    if user is not None:
+        scope &= Q(excluded_user__isnull=True) | ~Q(excluded_user_id=user)
+    return scope
+
+
 def involvement_scope(actor: Actor) -> Q | None:
     """The involvements that open households to this actor, as a filter on Involvement; None when the
     actor sees no household at all."""
     if actor.token is not None:
         org = actor.token.organisation_id
-        return Q(organisation_id=org, team__isnull=True) | Q(team__organisation_id=org, team__active=True)
+        scope = Q(organisation_id=org, team__isnull=True) | Q(team__organisation_id=org, team__active=True)
+        return scope & not_closed_to(organisation=org)
     membership = actor.membership
     if membership is None or membership.role not in CASEWORK_ROLES:
         return None
@@ -119,7 +133,8 @@ def involvement_scope(actor: Actor) -> Q | None:
         scope |= Q(team_id=membership.team_id, team__active=True)
     if actor.network_ids:
         scope |= Q(network_id__in=actor.network_ids)
-    return scope
+    # Closed to the reporter in whichever membership they act, and to the reporting organisation.
+    return scope & not_closed_to(organisation=membership.organisation_id, user=membership.user_id)
 
 
 def visible_involvements(actor: Actor) -> QuerySet[Involvement]:
@@ -183,45 +198,51 @@ def get_household_or_404(actor: Actor, reference: str, *, action: str = "view") 
 def memberships_seeing(household: Household) -> QuerySet[Membership]:
     """The active case-working memberships this household is open to: the same rule as
     `involvement_scope`, read the other way round (from the household to the people)."""
-    involvements = Involvement.objects.active().filter(household=household)
-    org_wide = involvements.filter(team__isnull=True, network__isnull=True).values("organisation_id")
-    teams = involvements.filter(team__isnull=False, team__active=True).values("team_id")
-    networks = involvements.filter(network__isnull=False, network__active=True).values("network_id")
-    return (
-        Membership.objects.active()
-        .filter(role__in=CASEWORK_ROLES)
-        .filter(Q(organisation_id__in=org_wide) | Q(team_id__in=teams) | Q(networks__in=networks))
-        .distinct()
+    opening = (
+        Involvement.objects.active()
+        .filter(household=household)
+        .filter(
+            Q(organisation_id=OuterRef("organisation_id"), team__isnull=True, network__isnull=True)
+            | Q(team_id=OuterRef("team_id"), team__active=True)
+            | Q(network__active=True, network__memberships=OuterRef("pk"))
+        )
+        .filter(not_closed_to(organisation=OuterRef("organisation_id"), user=OuterRef("user_id")))
     )
+    return Membership.objects.active().filter(role__in=CASEWORK_ROLES).filter(Exists(opening))
 
 
 def partner_organisations(household: Household) -> QuerySet[Organisation]:
     """The organisations working with this household: involved themselves, through a team, or taking part
-    in an involved network."""
+    in an involved network — not in a network's involvement that is closed to them (their own report)."""
     involvements = Involvement.objects.active().filter(household=household)
     direct = involvements.filter(organisation__isnull=False).values("organisation_id")
-    via_network = Network.objects.filter(
-        pk__in=involvements.filter(network__isnull=False, network__active=True).values("network_id")
-    ).values("organisations")
+    via_network = involvements.filter(network__active=True, network__organisations=OuterRef("pk")).filter(
+        not_closed_to(organisation=OuterRef("pk"))
+    )
     return (
         Organisation.objects.filter(active=True)
-        .filter(Q(pk__in=direct) | Q(pk__in=via_network))
+        .filter(Q(pk__in=direct) | Exists(via_network))
         .order_by("name")
     )
 
 
 def involved_organisation_ids(households: Iterable[Household | int], on: date | None = None) -> set[int]:
     """The organisations involved with these households themselves or through a team (a team's
-    involvement names its organisation too; a network's names none)."""
+    involvement names its organisation too; a network's names none). An involvement is never closed to
+    the organisation it names (a constraint), so exclusions do not change this list."""
     rows = Involvement.objects.active(on).filter(household__in=households, organisation__isnull=False)
     return set(rows.values_list("organisation_id", flat=True))
 
 
 def is_own_involvement(actor: Actor, involvement: Involvement) -> bool:
     """The involvement is the acting person's own party: their team, their whole organisation, or one of
-    their networks."""
+    their networks — unless the involvement is closed to them (a report of theirs)."""
     m = actor.membership
-    return m is not None and (
+    if m is None or m.user_id == involvement.excluded_user_id:
+        return False
+    if m.organisation_id == involvement.excluded_organisation_id:
+        return False
+    return (
         (involvement.team_id is not None and involvement.team_id == m.team_id)
         or (
             involvement.team_id is None

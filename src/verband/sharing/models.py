@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +77,26 @@ class Involvement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    # A report is never a way in: an involvement created by taking up a report names whom it must NOT
+    # open the household to — the reporting person (in any of their memberships) and, unless the party
+    # that took it up is a team of that organisation, the reporting organisation (`sharing.access`).
+    excluded_organisation = models.ForeignKey(
+        "network.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("not open to organisation"),
+    )
+    excluded_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("not open to person"),
+    )
+
     # Help starts with contact: a partner involved for help records when it first reached the household
     # (the region's norm counts working days from the start of the involvement).
     first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
@@ -97,6 +117,11 @@ class Involvement(models.Model):
                 condition=(Q(network__isnull=True) & Q(organisation__isnull=False))
                 | (Q(network__isnull=False) & Q(team__isnull=True) & Q(organisation__isnull=True)),
                 name="involvement_party",
+            ),
+            # An involvement of an organisation (or its team) cannot be closed to that organisation.
+            models.CheckConstraint(
+                condition=~Q(excluded_organisation=F("organisation")),
+                name="involvement_not_closed_to_itself",
             ),
         ]
         indexes = [
@@ -155,6 +180,8 @@ ACTION_LABELS = {
 OBJECT_LABELS = {
     "household": _("household"),
     "involvement": _("involvement"),
+    "involvement_exclusion": _("involvement closed to the reporter"),
+    "own_report_take_up": _("take-up of a report by the own organisation"),
     "session": _("session"),
     "access_log": _("access log"),
     "page": _("page"),
@@ -168,6 +195,11 @@ def basis_label(basis: str) -> str:
     parts = basis.split(":")
     if len(parts) == 4 and parts[0] == "involvement":
         return f"{_('involvement')} {parts[1]}: {purposes.get(parts[2], parts[2])}, {bases.get(parts[3], parts[3])}"
+    if len(parts) == 3 and parts[0] == "excludes":
+        return _("not open to organisation %(organisation)s nor to user %(user)s") % {
+            "organisation": parts[1] or "—",
+            "user": parts[2] or "—",
+        }
     if len(parts) == 2 and parts[0] in bases:
         return f"{bases[parts[0]]}, {purposes.get(parts[1], parts[1])}"
     return basis

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -11,6 +12,9 @@ from verband.network.models import Network, Organisation, Team
 from verband.sharing.access import Actor
 from verband.sharing.accesslog import record
 from verband.sharing.models import Involvement
+
+if TYPE_CHECKING:
+    from verband.accounts.models import User
 
 
 @transaction.atomic
@@ -24,17 +28,27 @@ def involve(
     team: Team | None = None,
     network: Network | None = None,
     organisation: Organisation | None = None,
+    excluded_organisation: Organisation | None = None,
+    excluded_user: User | None = None,
 ) -> Involvement:
     """Make a team, a network or a whole organisation involved with a household. Involving the same party
-    for the same purpose again returns the existing involvement."""
+    for the same purpose again returns the existing involvement.
+
+    `excluded_organisation` and `excluded_user` close the involvement to them (a reporter and their
+    organisation, when it is created by taking up their report: `sharing.access.not_closed_to`). An
+    open involvement of the same party and purpose covers a closed one, so it is returned as it is; a
+    closed one is never returned for an involvement asked without (or with other) exclusions — an
+    explicit, recorded involvement then gets its own, open, involvement and no exclusion is copied."""
     if sum(x is not None for x in (team, network, organisation)) != 1:
         raise ValueError("Give exactly one of team, network or organisation.")
     if team is not None:
         organisation = team.organisation
+    same = Involvement.objects.active(started_on).filter(
+        household=household, purpose=purpose, team=team, network=network, organisation=organisation
+    )
     existing = (
-        Involvement.objects.active(started_on)
-        .filter(household=household, purpose=purpose, team=team, network=network, organisation=organisation)
-        .first()
+        same.filter(excluded_organisation__isnull=True, excluded_user__isnull=True).first()
+        or same.filter(excluded_organisation=excluded_organisation, excluded_user=excluded_user).first()
     )
     if existing is not None:
         return existing
@@ -47,6 +61,8 @@ def involve(
         legal_basis=legal_basis,
         started_on=started_on,
         created_by=actor.user,
+        excluded_organisation=excluded_organisation,
+        excluded_user=excluded_user,
     )
     involvement.full_clean()
     involvement.save()
@@ -58,7 +74,22 @@ def involve(
         household_id=household.pk,
         basis=f"{legal_basis}:{purpose}",
     )
+    if excluded_organisation is not None or excluded_user is not None:
+        # For the privacy officer: whom this involvement does not open the household to.
+        record(
+            actor,
+            action="create",
+            object_type="involvement_exclusion",
+            object_id=str(involvement.pk),
+            household_id=household.pk,
+            basis=exclusion_basis(involvement),
+        )
     return involvement
+
+
+def exclusion_basis(involvement: Involvement) -> str:
+    """`excludes:<organisation id>:<user id>` (empty when not excluded), for the access log."""
+    return f"excludes:{involvement.excluded_organisation_id or ''}:{involvement.excluded_user_id or ''}"
 
 
 def record_first_contact(actor: Actor, involvement: Involvement) -> Involvement:
