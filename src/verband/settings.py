@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "verband.escalation",
     "verband.notifications",
     "verband.sharing",
+    "verband.shielding",
     "verband.workspace",
     "verband.demo",
 ]

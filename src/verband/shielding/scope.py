@@ -1,0 +1,175 @@
+"""What of a household a viewer may see, member by member and item by item.
+
+`can_see_household` (sharing.access) opens a household; within it, `view_scope(actor, household)` says
+which members and which items the actor sees, and `member_scope(household, person)` does the same for
+one member's own copy (the plan PDF for that member, later the household's own door). Every renderer of
+household data asks the scope — `scope.shows(item_type, item_id, person_id)` — before it shows an item,
+and says how many items it left out (`Scope.count_hidden`), never what they are.
+
+The rules:
+- A partner whose involvement is for the whole household sees every member and item; items shielded
+  from a member are labelled with whom they are kept from.
+- A partner involved only with named members (probation for the perpetrator) sees those members and
+  the items about them — not items about other members, not items about no one member (the household's
+  parts) unless the partner owns them (an action given to it), and never an item shielded from one of
+  its members.
+- A member's own copy shows the household's parts and that member's, minus what is shielded from them.
+- Shields: what protects a victim — the addresses of victims and children, safety agreements that are not
+  the perpetrator's own, help at a shelter — is kept from every member recorded as perpetrator, by
+  default. A professional shields any item from a named member, or lifts a shield (the default one
+  too), always with a reason (`verband.shielding.services`); the latest decision counts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from verband.households.models import Address, Household, HouseholdMember, MemberRole
+from verband.network.models import OrganisationKind
+from verband.sharing.access import Actor, visible_involvements
+from verband.shielding.models import ItemType, ShieldDecision
+
+PROTECTED_ROLES = frozenset({MemberRole.VICTIM, MemberRole.CHILD})
+THREAT_ROLES = frozenset({MemberRole.PERPETRATOR})
+
+Key = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class Scope:
+    whole: bool
+    person_ids: frozenset[int]
+    household_level: bool = False
+    organisation_id: int | None = None
+    shields: Mapping[Key, frozenset[int]] = field(default_factory=dict)
+
+    def sees_person(self, person_id: int | None) -> bool:
+        return self.whole or (person_id is not None and person_id in self.person_ids)
+
+    def shows(
+        self,
+        item_type: str,
+        item_id: int,
+        person_id: int | None = None,
+        *,
+        owner_organisation_id: int | None = None,
+    ) -> bool:
+        """May this viewer see the item (about `person_id`, or about no one member when None)?"""
+        if self.whole:
+            return True
+        if self.shields.get((item_type, item_id), frozenset()) & self.person_ids:
+            return False
+        if person_id is None:
+            own = owner_organisation_id is not None and owner_organisation_id == self.organisation_id
+            return self.household_level or own
+        return person_id in self.person_ids
+
+    def shielded_from(self, item_type: str, item_id: int) -> frozenset[int]:
+        """The members this item is kept from (for the labels a whole-household partner sees)."""
+        return self.shields.get((item_type, item_id), frozenset())
+
+    def visible(self, items: Iterable[object], item_type: str, person_attr: str = "person_id") -> list:
+        """The items this viewer may see, of one type (each with `pk` and the person attribute)."""
+        return [
+            item
+            for item in items
+            if self.shows(
+                item_type,
+                item.pk,  # type: ignore[attr-defined]
+                getattr(item, person_attr),
+                owner_organisation_id=getattr(item, "owner_organisation_id", None),
+            )
+        ]
+
+    def count_hidden(self, items: Iterable[object], item_type: str, person_attr: str = "person_id") -> int:
+        items = list(items)
+        return len(items) - len(self.visible(items, item_type, person_attr))
+
+
+def household_shields(household: Household | int, *, decisions: bool = True) -> dict[Key, frozenset[int]]:
+    """Every item of the household that is kept from someone, with whom: the defaults, then every
+    decision in order (the latest about an item and a member counts)."""
+    from verband.collaboration.models import Help
+    from verband.plans.models import SafetyAgreement
+
+    household_id = household if isinstance(household, int) else household.pk
+    roles: dict[int, set[str]] = defaultdict(set)
+    for person_id, role in HouseholdMember.objects.filter(household_id=household_id).values_list(
+        "person_id", "role"
+    ):
+        roles[person_id].add(role)
+    threats = {pid for pid, r in roles.items() if r & THREAT_ROLES}
+    protected = {pid for pid, r in roles.items() if r & PROTECTED_ROLES}
+    shields: dict[Key, set[int]] = defaultdict(set)
+    if threats:
+        for pk, owner in Address.objects.filter(person_id__in=protected).values_list("pk", "person_id"):
+            shields[(ItemType.ADDRESS, pk)] |= threats - {owner}
+        for pk, owner in SafetyAgreement.objects.filter(plan__household_id=household_id).values_list(
+            "pk", "person_id"
+        ):
+            if owner is None or owner not in threats:
+                shields[(ItemType.AGREEMENT, pk)] |= threats - {owner}
+        shelter_help = Help.objects.filter(
+            household_id=household_id, provider__organisation__kind=OrganisationKind.SHELTER
+        ).values_list("pk", "person_id")
+        for pk, owner in shelter_help:
+            if owner is None or owner in protected:
+                shields[(ItemType.HELP, pk)] |= threats - {owner}
+    made = (
+        ShieldDecision.objects.filter(household_id=household_id)
+        if decisions
+        else ShieldDecision.objects.none()
+    )
+    for item_type, item_id, person_id, shielded in made.values_list(
+        "item_type", "item_id", "person_id", "shielded"
+    ):
+        if shielded:
+            shields[(item_type, item_id)].add(person_id)
+        else:
+            shields[(item_type, item_id)].discard(person_id)
+    return {key: frozenset(persons) for key, persons in shields.items() if persons}
+
+
+def default_shield(household: Household, item_type: str, item_id: int, person_id: int) -> bool:
+    """Whether the item is kept from this member by default, before any decision."""
+    return person_id in household_shields(household, decisions=False).get((item_type, item_id), frozenset())
+
+
+def involvement_members(actor: Actor, household: Household) -> tuple[bool, frozenset[int]]:
+    """(whole household?, the members the actor's involvements are for)."""
+    involvements = list(
+        visible_involvements(actor).filter(household=household).prefetch_related("scoped_members")
+    )
+    persons: set[int] = set()
+    for involvement in involvements:
+        scoped = [m.person_id for m in involvement.scoped_members.all()]
+        if not scoped:
+            return True, frozenset()
+        persons.update(scoped)
+    return False, frozenset(persons)
+
+
+def view_scope(actor: Actor, household: Household) -> Scope:
+    whole, persons = involvement_members(actor, household)
+    return Scope(
+        whole=whole,
+        person_ids=persons,
+        household_level=False,
+        organisation_id=actor.organisation.pk if actor.organisation else None,
+        shields=household_shields(household),
+    )
+
+
+def member_scope(household: Household, person_id: int) -> Scope:
+    """One member's own copy: the household's parts and theirs, minus what is kept from them."""
+    return Scope(
+        whole=False,
+        person_ids=frozenset({person_id}),
+        household_level=True,
+        shields=household_shields(household),
+    )
+
+
+WHOLE = Scope(whole=True, person_ids=frozenset())

@@ -1,0 +1,113 @@
+"""Decisions about shielding and about whom an involvement is for. Only a deciding professional whose
+involvement covers the whole household decides (a partner working only with the perpetrator never lifts
+what protects the victim); every decision needs a reason, is kept, and is in the access log; a refusal is
+logged as denied."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from verband.households.models import Household, HouseholdMember
+from verband.network.models import Role
+from verband.sharing.access import Actor
+from verband.sharing.accesslog import record
+from verband.sharing.models import Involvement
+from verband.shielding.models import ItemType, ScopedMember, ShieldDecision
+from verband.shielding.scope import involvement_members
+from verband.text import refuse_nul
+
+DECIDING_ROLES = frozenset({Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR})
+
+
+def may_decide(actor: Actor, household: Household) -> bool:
+    if actor.membership is None or actor.membership.role not in DECIDING_ROLES:
+        return False
+    whole, _persons = involvement_members(actor, household)
+    return whole
+
+
+def item_belongs(household: Household, item_type: str, item_id: int) -> bool:
+    """The item exists and is this household's."""
+    from verband.collaboration.models import AgendaItem, Help
+    from verband.households.models import Address, HouseholdEvent
+    from verband.plans.models import Goal, PlanAction, SafetyAgreement
+    from verband.safety.models import SafetyAssessment
+
+    found = {
+        ItemType.ADDRESS: Address.objects.filter(pk=item_id, person__memberships__household=household),
+        ItemType.AGREEMENT: SafetyAgreement.objects.filter(pk=item_id, plan__household=household),
+        ItemType.GOAL: Goal.objects.filter(pk=item_id, plan__household=household),
+        ItemType.ACTION: PlanAction.objects.filter(pk=item_id, plan__household=household),
+        ItemType.NOTE: HouseholdEvent.objects.filter(pk=item_id, household=household),
+        ItemType.ASSESSMENT: SafetyAssessment.objects.filter(pk=item_id, household=household),
+        ItemType.HELP: Help.objects.filter(pk=item_id, household=household),
+        ItemType.MINUTES: AgendaItem.objects.filter(pk=item_id, household=household),
+    }.get(item_type)  # type: ignore[call-overload]
+    return found is not None and found.exists()
+
+
+def _reason(reason: str) -> str:
+    refuse_nul(reason)
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise ValidationError(_("Give the reason in a sentence (at least 10 characters)."))
+    if len(reason) > 2000:
+        raise ValidationError(_("At most 2000 characters."))
+    return reason
+
+
+def decide(
+    actor: Actor,
+    household: Household,
+    item_type: str,
+    item_id: int,
+    person_id: int,
+    *,
+    shielded: bool,
+    reason: str,
+) -> ShieldDecision:
+    """Keep an item from a member (`shielded`) or lift that (a default shield too)."""
+    what = "shield" if shielded else "shield_lift"
+    if not may_decide(actor, household):
+        record(
+            actor, action="update", object_type=what, object_id=f"{item_type}:{item_id}",
+            household_id=household.pk, person_id=person_id, outcome="denied",
+        )  # fmt: skip
+        raise PermissionDenied(
+            _("Only a professional working with the whole household decides about shielding.")
+        )
+    reason = _reason(reason)
+    if item_type not in ItemType.values or not item_belongs(household, item_type, item_id):
+        raise ValidationError(_("This item is not part of this household."))
+    if not HouseholdMember.objects.filter(household=household, person_id=person_id).exists():
+        raise ValidationError(_("Choose a member of this household."))
+    with transaction.atomic():
+        decision = ShieldDecision.objects.create(
+            household=household, item_type=item_type, item_id=item_id, person_id=person_id, shielded=shielded,
+            reason=reason, by=actor.user, by_organisation=actor.organisation,
+        )  # fmt: skip
+        record(
+            actor, action="update", object_type=what, object_id=f"{item_type}:{item_id}",
+            household_id=household.pk, person_id=person_id,
+        )  # fmt: skip
+    return decision
+
+
+def scope_involvement(involvement: Involvement, person_ids: Iterable[int]) -> None:
+    """Make an involvement one for these members only (callers log; the members must be the household's)."""
+    persons = set(person_ids)
+    members = set(
+        HouseholdMember.objects.filter(
+            household_id=involvement.household_id, person_id__in=persons
+        ).values_list("person_id", flat=True)
+    )
+    if not persons or members != persons:
+        raise ValidationError(_("Choose members of this household."))
+    ScopedMember.objects.bulk_create(
+        [ScopedMember(involvement=involvement, person_id=pid) for pid in sorted(persons)],
+        ignore_conflicts=True,
+    )
