@@ -212,16 +212,15 @@ def intakes_today(user_id: int) -> int:
 
 def persons_recognised_today(user_id: int) -> set[int]:
     """The register persons this user was shown in recognition today (each logged `view recognition`)."""
-    return set(
-        AccessLogEntry.objects.filter(
-            user_id=user_id,
-            action="view",
-            object_type="recognition",
-            outcome="granted",
-            subject_person_id__isnull=False,
-            at__gte=start_of_today(),
-        ).values_list("subject_person_id", flat=True)
-    )
+    rows = AccessLogEntry.objects.filter(
+        user_id=user_id,
+        action="view",
+        object_type="recognition",
+        outcome="granted",
+        subject_person_id__isnull=False,
+        at__gte=start_of_today(),
+    ).values_list("subject_person_id", flat=True)
+    return {pid for pid in rows if pid is not None}
 
 
 def flagged_today(user_id: int, what: str) -> bool:
@@ -327,7 +326,7 @@ def inbox(actor: Actor) -> list[Activation]:
 
 def signal_access(actor: Actor, signal: Signal) -> str | None:
     """How much of a signal the actor sees:
-    - "full": their team or network took it up (an accepted activation), or they see the household;
+    - "full": their team or network took it up (an accepted activation), or they see the whole household;
     - "pending": it waits in their inbox (an open activation) and they do not see the household yet:
       only what is needed to decide to take it up (kind, urgency, area, roles and ages, danger to
       professionals, the clock and why them) — no names, birth dates, description or reporter;
@@ -342,7 +341,11 @@ def signal_access(actor: Actor, signal: Signal) -> str | None:
     if ActivationStatus.ACCEPTED in statuses:
         return "full"
     if signal.household is not None and can_see_household(actor, signal.household):
-        return "full"
+        from verband.shielding.scope import involvement_members
+
+        # A partner working only with named members reads no report about everyone: the minimal view.
+        whole, _persons = involvement_members(actor, signal.household)
+        return "full" if whole else "pending"
     if ActivationStatus.OPEN in statuses:
         return "pending"
     if actor.organisation is not None and signal.source_organisation_id == actor.organisation.pk:

@@ -141,7 +141,7 @@ def recognise_view(request: HttpRequest, reference: str) -> HttpResponse:
     offered = selectors.offers(pending, persons)
     shown = sorted({o.person_id for found in offered.values() for o in found})
     limit = settings.CANDIDATE_VIEWS_PER_DAY
-    seen_today = selectors.persons_recognised_today(request.user.pk)
+    seen_today = selectors.persons_recognised_today(actor.user.pk if actor.user else 0)
     over_limit = bool(shown) and len(seen_today | set(shown)) > limit
     if over_limit:
         _refuse_volume(actor, "recognition", limit)
@@ -223,7 +223,9 @@ def signal_view(request: HttpRequest, reference: str) -> HttpResponse:
     elif access == "pending":
         context["area"] = selectors.area_of(signal)
         context["people"] = [selectors.age_and_role(sp) for sp in signal.persons.all()]
-        context["danger"] = danger_flags([signal.household_id]).get(signal.household_id or 0, [])
+        context["danger"] = (
+            danger_flags([signal.household_id]).get(signal.household_id, []) if signal.household_id else []
+        )
         context["urgent"] = any(a.urgent for a in activations)
     if access == "pending":
         basis = ", ".join(f"activation:{a.pk}:{a.purpose}" for a in activations)[:120]
