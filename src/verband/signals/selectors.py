@@ -326,27 +326,18 @@ def inbox(actor: Actor) -> list[Activation]:
 
 def signal_access(actor: Actor, signal: Signal) -> str | None:
     """How much of a signal the actor sees:
-    - "full": their team or network took it up (an accepted activation), or they see the whole household;
+    - "full": they see the household (for a party that took it up: through the involvement it created —
+      unless that involvement is closed to them, as to the reporter, so an accepted activation alone
+      opens nothing);
     - "pending": it waits in their inbox (an open activation) and they do not see the household yet:
       only what is needed to decide to take it up (kind, urgency, area, roles and ages, danger to
       professionals, the clock and why them) — no names, birth dates, description or reporter;
     - "reporter": their organisation reported it: the follow-up only;
     - None: not found."""
-    # A team that handed the signal back or sent it on no longer holds it.
-    statuses = set(
-        addressed_activations(actor)
-        .filter(signal=signal, status__in=(ActivationStatus.OPEN, ActivationStatus.ACCEPTED))
-        .values_list("status", flat=True)
-    )
-    if ActivationStatus.ACCEPTED in statuses:
-        return "full"
     if signal.household is not None and can_see_household(actor, signal.household):
-        from verband.shielding.scope import involvement_members
-
-        # A partner working only with named members reads no report about everyone: the minimal view.
-        whole, _persons = involvement_members(actor, signal.household)
-        return "full" if whole else "pending"
-    if ActivationStatus.OPEN in statuses:
+        return "full"
+    # A team that handed the signal back or sent it on no longer holds it.
+    if addressed_activations(actor).filter(signal=signal, status=ActivationStatus.OPEN).exists():
         return "pending"
     if actor.organisation is not None and signal.source_organisation_id == actor.organisation.pk:
         return "reporter"
