@@ -14,8 +14,11 @@ from verband.api import AUTH_ERRORS, ErrorOut, require_scope
 from verband.households.models import HouseholdMember
 from verband.safety import services
 from verband.safety.models import DangerFact, SafetyAssessment
+from verband.safety.selectors import visible_assessments
 from verband.sharing.access import actor_for_request, get_household_or_404
 from verband.sharing.accesslog import Subject, record_many
+from verband.shielding.models import ItemType
+from verband.shielding.scope import view_scope
 
 router = Router(tags=["safety"])
 
@@ -70,15 +73,23 @@ class AssessmentOut(Schema):
     balance: list[str]
     summary: str
     scores: list[ScoreIO]
+    shielded_from: list[int] = Field(
+        default_factory=list,
+        description="Members (person ids) this assessment is kept from; only for a whole-household partner",
+    )
 
 
 class SafetyOut(Schema):
     reference: str
     danger: list[DangerOut]
     assessments: list[AssessmentOut]
+    hidden: int = Field(0, description="Assessments left out for this organisation (shielded), never which")
 
 
-def _assessment(a: SafetyAssessment) -> dict:
+def _assessment(a: SafetyAssessment, shielded_from: list[int] | None = None) -> dict:
+    scores = getattr(a, "visible_scores", None)
+    if scores is None:
+        scores = list(a.scores.all())
     return {
         "id": a.pk,
         "assessed_at": a.assessed_at,
@@ -92,9 +103,8 @@ def _assessment(a: SafetyAssessment) -> dict:
         "profiles": a.profiles,
         "balance": a.balance,
         "summary": a.summary,
-        "scores": [
-            {"person_id": s.person_id, "professional": s.professional, "own": s.own} for s in a.scores.all()
-        ],
+        "scores": [{"person_id": s.person_id, "professional": s.professional, "own": s.own} for s in scores],
+        "shielded_from": shielded_from or [],
     }
 
 
@@ -117,14 +127,21 @@ def get_safety(request: HttpRequest, reference: str) -> dict:
     require_scope(request, ApiScope.HOUSEHOLDS_READ)
     actor = actor_for_request(request)
     household, basis = get_household_or_404(actor, reference)
-    assessments = list(
-        SafetyAssessment.objects.filter(household=household)
-        .select_related("organisation")
-        .prefetch_related("scores")
+    scope = view_scope(actor, household)
+    assessments, hidden = visible_assessments(
+        scope,
+        list(
+            SafetyAssessment.objects.filter(household=household)
+            .select_related("organisation")
+            .prefetch_related("scores")
+        ),
     )
+    # Danger facts are for every partner of the household: they concern a professional's own safety.
     danger = list(DangerFact.objects.current().filter(household=household).select_related("organisation"))
     persons = sorted(
-        set(HouseholdMember.objects.filter(household=household).values_list("person_id", flat=True))
+        p
+        for p in set(HouseholdMember.objects.filter(household=household).values_list("person_id", flat=True))
+        if scope.sees_person(p)
     )
     record_many(
         actor,
@@ -137,7 +154,11 @@ def get_safety(request: HttpRequest, reference: str) -> dict:
     return {
         "reference": household.reference,
         "danger": [_danger(f) for f in danger],
-        "assessments": [_assessment(a) for a in assessments],
+        "assessments": [
+            _assessment(a, sorted(scope.shielded_from(ItemType.ASSESSMENT, a.pk)) if scope.whole else [])
+            for a in assessments
+        ],
+        "hidden": hidden,
     }
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from verband.households.models import Household, Person
+from verband.households.models import Household, HouseholdMember, Person
 from verband.safety.models import (
     PHASE_TARGET,
     TARGET_DIRECT,
@@ -18,6 +18,8 @@ from verband.safety.models import (
     SafetyAssessment,
     SafetyScore,
 )
+from verband.shielding.models import ItemType
+from verband.shielding.scope import Scope
 
 
 def danger_flags(household_ids: Iterable[int]) -> dict[int, list[DangerFact]]:
@@ -64,6 +66,44 @@ class SafetySummary:
     target_direct: int = TARGET_DIRECT
     target_stable: int = TARGET_STABLE
     chart: dict = field(default_factory=dict)
+    # Assessments left out for this viewer (shielded, or not theirs to see): a count, never what.
+    hidden: int = 0
+    # The members whose scores the viewer sees (for the access log).
+    shown_person_ids: frozenset[int] = frozenset()
+
+
+def member_names(household: Household | int) -> dict[int, str]:
+    """Each member's full name, for the labels "not visible to …"."""
+    household_id = household if isinstance(household, int) else household.pk
+    return {
+        m.person_id: m.person.full_name
+        for m in HouseholdMember.objects.filter(household_id=household_id).select_related("person")
+    }
+
+
+def shielded_names(scope: Scope, item_type: str, item_id: int, names: dict[int, str]) -> list[str]:
+    """For a whole-household viewer: whom this item is kept from, by name (sorted); nothing otherwise."""
+    if not scope.whole:
+        return []
+    return sorted(names.get(pid, "?") for pid in scope.shielded_from(item_type, item_id))
+
+
+def visible_assessments(
+    scope: Scope, assessments: list[SafetyAssessment], names: dict[int, str] | None = None
+) -> tuple[list[SafetyAssessment], int]:
+    """The assessments this viewer may see, each with `visible_scores` (only the members the viewer
+    sees) and `shielded_names` (for a whole-household viewer); and how many were left out.
+
+    A member-scoped partner sees its own organisation's assessments (they are the household's, not one
+    member's), never one shielded from one of its members, and in them only its members' scores."""
+    shown = []
+    for a in assessments:
+        if not scope.shows(ItemType.ASSESSMENT, a.pk, None, owner_organisation_id=a.organisation_id):
+            continue
+        a.visible_scores = [s for s in a.scores.all() if scope.sees_person(s.person_id)]  # type: ignore[attr-defined]
+        a.shielded_names = shielded_names(scope, ItemType.ASSESSMENT, a.pk, names or {})  # type: ignore[attr-defined]
+        shown.append(a)
+    return shown, len(assessments) - len(shown)
 
 
 # Whole pixels: the template prints numbers, and a localised decimal comma would break the SVG.
@@ -74,19 +114,31 @@ def _y(score: float) -> int:
     return round(PAD_T + (10 - score) * (CHART_H - PAD_T - PAD_B) / 9)
 
 
-def safety_summary(household: Household, members: list[Person]) -> SafetySummary:
-    history = list(
+def safety_summary(household: Household, members: list[Person], scope: Scope | None = None) -> SafetySummary:
+    """The latest phase and scores, the history and the current danger facts. With a `scope` (the
+    viewer's, `shielding.scope.view_scope`) only what that viewer may see, with the count of assessments
+    left out; danger facts are for every partner of the household (a professional's own safety)."""
+    everything = list(
         SafetyAssessment.objects.filter(household=household)
         .select_related("organisation")
         .prefetch_related(Prefetch("scores", queryset=SafetyScore.objects.order_by("pk")))
         .order_by("-assessed_at", "-pk")[:100]
     )
+    if scope is None:
+        history = everything
+        for a in history:
+            a.visible_scores = list(a.scores.all())  # type: ignore[attr-defined]
+            a.shielded_names = []  # type: ignore[attr-defined]
+        hidden = 0
+    else:
+        history, hidden = visible_assessments(scope, everything, member_names(household))
+        members = [p for p in members if scope.sees_person(p.pk)]
     latest = history[0] if history else None
     target = PHASE_TARGET[Phase(latest.phase)] if latest else TARGET_DIRECT
     chronological = list(reversed(history))
     by_person: dict[int, list[Point]] = defaultdict(list)
     for assessment in chronological:
-        for score in assessment.scores.all():
+        for score in assessment.visible_scores:  # type: ignore[attr-defined]
             by_person[score.person_id].append(
                 Point(
                     at=assessment.assessed_at.date().isoformat(),
@@ -124,4 +176,12 @@ def safety_summary(household: Household, members: list[Person]) -> SafetySummary
         .select_related("organisation")
         .order_by("recorded_at")
     )
-    return SafetySummary(latest=latest, history=history, series=series, danger=danger, chart=chart)
+    return SafetySummary(
+        latest=latest,
+        history=history,
+        series=series,
+        danger=danger,
+        chart=chart,
+        hidden=hidden,
+        shown_person_ids=frozenset(p.pk for p in members),
+    )

@@ -115,9 +115,25 @@ def validate_assessment(household: Household, data: AssessmentInput) -> None:
         raise ValidationError(errors)
 
 
+def _scores_within_scope(actor: Actor, household: Household, data: AssessmentInput) -> None:
+    from verband.shielding.scope import view_scope
+
+    if actor.membership is None and actor.token is None:
+        return  # Verband itself (the demo loader, a migration)
+    scope = view_scope(actor, household)
+    if scope.whole or not scope.person_ids:
+        return  # whole household, or no involvement at all (access is the caller's check)
+    if any(s.person_id not in scope.person_ids for s in data.scores):
+        raise ValidationError(
+            {"scores": [_("Record scores only for the members your organisation works with.")]}
+        )
+
+
 def record_assessment(actor: Actor, household: Household, data: AssessmentInput) -> SafetyAssessment:
-    """A new assessment in the household's history, with its scores and danger facts."""
+    """A new assessment in the household's history, with its scores and danger facts. A partner involved
+    only with named members scores only those members."""
     validate_assessment(household, data)
+    _scores_within_scope(actor, household, data)
     with transaction.atomic():
         user = actor.user
         assessment = SafetyAssessment.objects.create(

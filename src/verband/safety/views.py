@@ -19,6 +19,8 @@ from verband.safety.models import InstrumentResult
 from verband.safety.selectors import safety_summary
 from verband.sharing.access import Actor, actor_for_request, get_household_or_404
 from verband.sharing.accesslog import Subject, record_many
+from verband.shielding.models import ItemType
+from verband.shielding.scope import Scope, view_scope
 from verband.text import errors_of
 from verband.workspace.roles import role_required
 
@@ -34,9 +36,13 @@ def _page(
     danger_form: DangerForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    members = household_people(household)
-    summary = safety_summary(household, members)
-    results = list(InstrumentResult.objects.filter(household=household).select_related("organisation")[:50])
+    scope = view_scope(actor, household)
+    members = [p for p in household_people(household) if scope.sees_person(p.pk)]
+    summary = safety_summary(household, members, scope)
+    every_result = list(
+        InstrumentResult.objects.filter(household=household).select_related("organisation")[:50]
+    )
+    results = [r for r in every_result if _result_shown(scope, r)]
     record_many(
         actor,
         action="view",
@@ -50,12 +56,26 @@ def _page(
         "household": household,
         "summary": summary,
         "results": results,
+        "hidden_results": len(every_result) - len(results),
         "form": form or AssessmentForm(members=members),
         "danger_form": danger_form or DangerForm(),
         "may_write": may_write,
         "instruments": sorted(instruments.available().values(), key=lambda i: i.name),
     }
     return render(request, "safety/safety.html", context, status=status)
+
+
+def _result_shown(scope: Scope, result: InstrumentResult) -> bool:
+    """An instrument filled in is about the household: a member-scoped partner sees its own
+    organisation's, unless it belongs to an assessment kept from one of its members."""
+    if scope.whole:
+        return True
+    own = result.organisation_id is not None and result.organisation_id == scope.organisation_id
+    if result.assessment_id is None:
+        return own
+    return own and scope.shows(
+        ItemType.ASSESSMENT, result.assessment_id, None, owner_organisation_id=result.organisation_id
+    )
 
 
 @role_required(*CASEWORK_ROLES)
@@ -65,7 +85,10 @@ def safety_view(request: HttpRequest, reference: str) -> HttpResponse:
         household, basis = get_household_or_404(actor, reference, action="create")
         if actor.membership is None or actor.membership.role not in WRITERS:
             raise Http404
-        form = AssessmentForm(request.POST, members=household_people(household))
+        scope = view_scope(actor, household)
+        form = AssessmentForm(
+            request.POST, members=[p for p in household_people(household) if scope.sees_person(p.pk)]
+        )
         if form.is_valid():
             try:
                 services.record_assessment(actor, household, form.as_input())
