@@ -8,16 +8,23 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 
 from verband.accounts.models import ApiScope
 from verband.api import AUTH_ERRORS, ErrorOut, require_scope
 from verband.collaboration.models import AgendaItem, Handover, HandoverStatus, Help, MeetingStatus
+from verband.collaboration.selectors import shows_handover, visible_help
 from verband.escalation.models import Escalation
 from verband.households.models import Household
 from verband.sharing.access import actor_for_request, get_household_or_404
 from verband.sharing.accesslog import Subject, record_many
+from verband.shielding.models import ItemType
+from verband.shielding.scope import Scope, view_scope
+
+HIDDEN_HEADER = "X-Verband-Shielded"
+"""How many items an answer left out for this organisation (shielded, or about members it does not work
+with): a count, never which."""
 
 router = Router(tags=["collaboration"])
 
@@ -49,6 +56,9 @@ class HelpOut(Schema):
     started_on: date | None
     ended_on: date | None
     waiting_working_days: int
+    shielded_from: list[int] = Field(
+        default_factory=list, description="Members this help is kept from (whole-household partners only)"
+    )
 
 
 class EscalationOut(Schema):
@@ -72,7 +82,15 @@ class MeetingItemOut(Schema):
     scheduled_at: datetime
     status: str
     held_at: datetime | None
-    decisions: str
+    decisions: str = Field(
+        ...,
+        description="Empty for a partner working only with named members (free text about anyone in the "
+        "household)",
+    )
+    shielded_from: list[int] = Field(
+        default_factory=list,
+        description="Members the decisions are kept from (whole-household partners only)",
+    )
 
 
 class IncomingOut(Schema):
@@ -103,9 +121,15 @@ def _handover(h: Handover) -> dict:
     }
 
 
-def _open(request: HttpRequest, reference: str) -> tuple[Household, str]:
+def _open(request: HttpRequest, reference: str) -> tuple[Household, str, Scope]:
     require_scope(request, ApiScope.HOUSEHOLDS_READ)
-    return get_household_or_404(actor_for_request(request), reference)
+    actor = actor_for_request(request)
+    household, basis = get_household_or_404(actor, reference)
+    return household, basis, view_scope(actor, household)
+
+
+def _hidden(response: HttpResponse, count: int) -> None:
+    response[HIDDEN_HEADER] = str(count)
 
 
 def _log(
@@ -132,13 +156,15 @@ def _log(
     response={200: list[HandoverOut], **AUTH_ERRORS, 404: ErrorOut},
     summary="Handovers of a household (referrals, scaling up and down)",
 )
-def household_handovers(request: HttpRequest, reference: str) -> list[dict]:
-    household, basis = _open(request, reference)
-    rows = list(
+def household_handovers(request: HttpRequest, reference: str, response: HttpResponse) -> list[dict]:
+    household, basis, scope = _open(request, reference)
+    every = list(
         Handover.objects.filter(household=household).select_related(
             "household", "from_organisation", "to_team__organisation"
         )
     )
+    rows = [h for h in every if shows_handover(scope, h)]
+    _hidden(response, len(every) - len(rows))
     _log(request, household, basis, "handover", (h.person_id for h in rows))
     return [_handover(h) for h in rows]
 
@@ -181,9 +207,12 @@ def incoming(request: HttpRequest) -> list[dict]:
     response={200: list[HelpOut], **AUTH_ERRORS, 404: ErrorOut},
     summary="Help deployed per member, with funding stream and waiting time",
 )
-def household_help(request: HttpRequest, reference: str) -> list[dict]:
-    household, basis = _open(request, reference)
-    rows = list(Help.objects.filter(household=household).select_related("kind", "provider__organisation"))
+def household_help(request: HttpRequest, reference: str, response: HttpResponse) -> list[dict]:
+    household, basis, scope = _open(request, reference)
+    rows, hidden = visible_help(
+        scope, Help.objects.filter(household=household).select_related("kind", "provider__organisation"), {}
+    )
+    _hidden(response, hidden)
     _log(request, household, basis, "help", (h.person_id for h in rows))
     return [
         {
@@ -197,6 +226,7 @@ def household_help(request: HttpRequest, reference: str) -> list[dict]:
             "started_on": h.started_on,
             "ended_on": h.ended_on,
             "waiting_working_days": h.waiting_working_days,
+            "shielded_from": sorted(scope.shielded_from(ItemType.HELP, h.pk)) if scope.whole else [],
         }
         for h in rows
     ]
@@ -207,10 +237,17 @@ def household_help(request: HttpRequest, reference: str) -> list[dict]:
     response={200: list[EscalationOut], **AUTH_ERRORS, 404: ErrorOut},
     summary="Escalations about a household, open and closed",
 )
-def household_escalations(request: HttpRequest, reference: str) -> list[dict]:
-    household, basis = _open(request, reference)
+def household_escalations(request: HttpRequest, reference: str, response: HttpResponse) -> list[dict]:
+    from verband.escalation.selectors import shows_stall, stall_subjects
+
+    household, basis, scope = _open(request, reference)
     _log(request, household, basis, "escalation")
-    rows = Escalation.objects.filter(household=household).order_by("-opened_at", "-pk")
+    every = list(Escalation.objects.filter(household=household).order_by("-opened_at", "-pk"))
+    subjects = stall_subjects(every)
+    # A partner working only with named members sees the stalls about them (and those waiting for it),
+    # and no decision text: it is free text about anyone in the household.
+    rows = [e for e in every if shows_stall(scope, e, subjects[e.pk])]
+    _hidden(response, len(every) - len(rows))
     return [
         {
             "id": e.pk,
@@ -221,7 +258,7 @@ def household_escalations(request: HttpRequest, reference: str) -> list[dict]:
             "step": e.step,
             "step_due_on": e.step_due_on,
             "status": e.status,
-            "decision": e.decision,
+            "decision": e.decision if scope.whole else "",
             "decided_by": e.decided_by_name,
         }
         for e in rows
@@ -234,7 +271,7 @@ def household_escalations(request: HttpRequest, reference: str) -> list[dict]:
     summary="Case meetings where the household was on the agenda, with their decisions",
 )
 def household_meetings(request: HttpRequest, reference: str) -> list[dict]:
-    household, basis = _open(request, reference)
+    household, basis, scope = _open(request, reference)
     _log(request, household, basis, "case_meeting")
     items = (
         AgendaItem.objects.filter(household=household)
@@ -250,7 +287,9 @@ def household_meetings(request: HttpRequest, reference: str) -> list[dict]:
             "scheduled_at": i.meeting.scheduled_at,
             "status": i.meeting.status,
             "held_at": i.meeting.held_at,
-            "decisions": i.decisions,
+            # Decisions are free text about anyone in the household: whole-household partners only.
+            "decisions": i.decisions if scope.whole else "",
+            "shielded_from": sorted(scope.shielded_from(ItemType.MINUTES, i.pk)) if scope.whole else [],
         }
         for i in items
     ]

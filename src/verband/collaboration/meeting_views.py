@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 
 from verband.collaboration import meetings
 from verband.collaboration.models import CaseMeeting, MeetingStatus
-from verband.network.models import CASEWORK_ROLES, Membership, Network, Role
+from verband.network.models import (
+    CASEWORK_ROLES,
+    Membership,
+    Network,
+    Organisation,
+    OrganisationKind,
+    Role,
+)
 from verband.plans.services import ActionInput, owner_choices
 from verband.sharing.access import actor_for_request, get_household_or_404, visible_households
 from verband.sharing.accesslog import Subject, record, record_many
@@ -210,11 +217,26 @@ def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
     rows = meetings.agenda_view(actor, meeting)
     owners = {}
     members = {}
+    # A partner working only with named members of a household on the agenda does not learn from the
+    # table or the owner lists that a shelter works with it.
+    scoped = any(row.visible and not row.whole for row in rows)
+    shelters = (
+        set(Organisation.objects.filter(kind=OrganisationKind.SHELTER).values_list("pk", flat=True))
+        if scoped
+        else set()
+    )
     for row in rows:
         if row.visible and meeting.status == MeetingStatus.PLANNED:
             organisations, people = owner_choices(row.item.household)
-            owners[row.item.pk] = (organisations, [(uid, org, name) for uid, (org, name) in people.items()])
-            members[row.item.pk] = list(row.item.household.persons.all())
+            if not row.whole:
+                organisations = {k: v for k, v in organisations.items() if k not in shelters}
+            owners[row.item.pk] = (
+                organisations,
+                [(uid, org, name) for uid, (org, name) in people.items() if org in organisations],
+            )
+            members[row.item.pk] = [
+                p for p in row.item.household.persons.all() if row.scope.sees_person(p.pk)
+            ]
         key = f"item-{row.item.pk}"
         row.key = key  # type: ignore[attr-defined]
         row.owners = owners.get(row.item.pk, ({}, []))  # type: ignore[attr-defined]
@@ -230,19 +252,33 @@ def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
                 for n in range(meetings.ACTIONS_PER_ITEM)
             ],
         }
+    subjects = []
+    for r in rows:
+        if not r.visible:
+            continue
+        subjects.append(Subject(r.item.household_id))
+        # The members the page names: those of the open actions shown, and the member who took part.
+        persons = {a.person_id for a in r.open_actions if a.person_id}
+        if r.member_present is not None:
+            persons.add(r.item.member_present_id)
+        subjects += [Subject(r.item.household_id, pid) for pid in sorted(persons)]
     record_many(
         actor,
         action="view",
         object_type="case_meeting",
         object_id=str(meeting.pk),
-        subjects=[Subject(r.item.household_id) for r in rows if r.visible] or [Subject()],
+        subjects=subjects or [Subject()],
     )
+    participants = list(meeting.participants.select_related("organisation"))
     context = {
         "meeting": meeting,
         "rows": rows,
-        "participants": list(meeting.participants.select_related("organisation")),
+        "participants": [p for p in participants if p.organisation_id not in shelters],
+        "unnamed_participants": [p for p in participants if p.organisation_id in shelters],
         "may_hold": meetings.may_hold(actor, meeting),
         "may_read_minutes": meetings.may_read_minutes(rows),
+        "minutes_shielded_names": meetings.minutes_shielded_names(rows),
+        "minutes_scoped": scoped,
         "is_chair": actor.user is not None and meeting.chair_id == actor.user.pk,
         "errors": errors,
         "post": request.POST,

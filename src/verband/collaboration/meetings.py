@@ -29,6 +29,8 @@ from verband.plans.selectors import OPEN_ACTION
 from verband.sharing.access import Actor, involved_organisation_ids, visible_households
 from verband.sharing.accesslog import Subject, record_many
 from verband.sharing.models import Involvement
+from verband.shielding.models import ItemType
+from verband.shielding.scope import WHOLE, Scope, view_scope
 from verband.text import refuse_nul
 
 CHAIR_ROLES = (Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR)
@@ -219,8 +221,32 @@ def changes_since(household: Household, since: datetime | None, limit: int = 30)
             "kind": str(e.get_kind_display()),
             "summary": e.summary,
             "organisation": str(e.organisation) if e.organisation else "",
+            # For the scope of who reads it later (`visible_changes`).
+            "event_id": e.pk,
+            "organisation_id": e.organisation_id,
+            "person_id": getattr(e, "person_id", None),
         }
         for e in events
+    ]
+
+
+def visible_changes(scope: Scope, changes: list[dict]) -> list[dict]:
+    """What changed, as this viewer may read it. A timeline line is a note about the household (or, where
+    it names one, a member): a partner working only with named members reads its own organisation's lines
+    and those about its members, never one kept from them — a line like "help requested: shelter place"
+    stays with the whole-household partners. Lines kept before this rule carry no ids: whole only."""
+    if scope.whole:
+        return changes
+    return [
+        c
+        for c in changes
+        if "event_id" in c
+        and scope.shows(
+            ItemType.NOTE,
+            c["event_id"],
+            c.get("person_id"),
+            owner_organisation_id=c.get("organisation_id"),
+        )
     ]
 
 
@@ -365,13 +391,38 @@ class ItemView:
     changes: list[dict[str, str]]
     open_actions: list[PlanAction]
     absent_actions: list[PlanAction]
+    scope: Scope = WHOLE
+    hidden_changes: int = 0
+    hidden_actions: int = 0
+    # Whom this item's minutes and decisions are kept from (whole-household partners see the label).
+    shielded_names: list[str] = field(default_factory=list)
+
+    @property
+    def whole(self) -> bool:
+        return self.scope.whole
+
+    @property
+    def shows_decisions(self) -> bool:
+        """Decisions are free text about anyone in the household: whole-household partners only."""
+        return self.visible and self.scope.whole
+
+    @property
+    def member_present(self) -> object:
+        item = self.item
+        return item.member_present if self.scope.sees_person(item.member_present_id) else None
 
 
 def may_read_minutes(rows: list[ItemView]) -> bool:
     """The minutes are one text about the whole meeting, so they may mention any household on the
-    agenda: only someone who may see every one of them reads them (for an ad hoc meeting: those who see
-    its household). Decisions are per agenda item and follow that household (`ItemView.visible`)."""
-    return bool(rows) and all(row.visible for row in rows)
+    agenda: only someone who may see every one of them, each as a whole, reads them (for an ad hoc meeting:
+    those who see its household as a whole; a partner working only with the perpetrator never).
+    Decisions are per agenda item and follow that household (`ItemView.shows_decisions`)."""
+    return bool(rows) and all(row.visible and row.whole for row in rows)
+
+
+def minutes_shielded_names(rows: list[ItemView]) -> list[str]:
+    """For the label on the minutes: every member some agenda item's minutes are kept from."""
+    return sorted({name for row in rows for name in row.shielded_names})
 
 
 def agenda_view(actor: Actor, meeting: CaseMeeting) -> list[ItemView]:
@@ -389,23 +440,33 @@ def agenda_view(actor: Actor, meeting: CaseMeeting) -> list[ItemView]:
         .order_by("due_on", "pk")
     ):
         actions.setdefault(action.plan.household_id, []).append(action)
+    from verband.safety.selectors import member_names, shielded_names
+
     rows = []
     for item in items:
         visible = item.household_id in seen
+        scope = view_scope(actor, item.household) if visible else Scope(whole=False, person_ids=frozenset())
         if not visible:
             changes = []  # nothing about a household the actor does not see, not even what changed
         elif meeting.status == MeetingStatus.HELD:
             changes = item.changes
         else:
             changes = changes_since(item.household, previous_meeting_date(item.household, meeting))
-        open_actions = actions.get(item.household_id, []) if visible else []
+        shown_changes = visible_changes(scope, changes)
+        every_action = actions.get(item.household_id, []) if visible else []
+        open_actions = scope.visible(every_action, ItemType.ACTION)
+        names = member_names(item.household_id) if visible and scope.whole else {}
         rows.append(
             ItemView(
                 item,
                 visible,
-                changes,
+                shown_changes,
                 open_actions,
                 [a for a in open_actions if a.owner_organisation_id in absent],
+                scope=scope,
+                hidden_changes=len(changes) - len(shown_changes),
+                hidden_actions=len(every_action) - len(open_actions),
+                shielded_names=shielded_names(scope, ItemType.MINUTES, item.pk, names),
             )
         )
     return rows

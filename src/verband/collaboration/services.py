@@ -30,6 +30,7 @@ from verband.sharing import services as sharing
 from verband.sharing.access import Actor, can_see_household
 from verband.sharing.accesslog import record
 from verband.sharing.models import LegalBasis, Purpose
+from verband.shielding.services import scope_involvement
 from verband.text import refuse_nul
 from verband.workdays import add_working_days
 
@@ -206,14 +207,21 @@ def _decided(actor: Actor, handover: Handover, summary: str, *, tell_sender: str
 
 def accept_handover(actor: Actor, handover: Handover) -> Handover:
     """The receiving team takes it over: it becomes involved (which opens the household to it); a scale
-    up or down moves the household to the receiver's level."""
+    up or down moves the household to the receiver's level. A referral of one member opens only that
+    member (a member-scoped involvement: `verband.shielding`), unless the team already worked with the
+    whole household; a referral of the household, and scaling, open the whole household."""
     if not may_answer(actor, handover):
         raise PermissionDenied
     household = handover.household
     with transaction.atomic():
         _decide(handover, HandoverStatus.ACCEPTED, actor)
         purpose = Purpose.HELP if handover.kind == HandoverKind.REFERRAL else Purpose.CASE_DIRECTION
-        sharing.involve(
+        member_only = (
+            handover.kind == HandoverKind.REFERRAL
+            and handover.person_id is not None
+            and not _whole_household_involvement(handover.to_team, household)
+        )
+        involvement = sharing.involve(
             actor,
             household,
             purpose=purpose,
@@ -221,6 +229,19 @@ def accept_handover(actor: Actor, handover: Handover) -> Handover:
             started_on=timezone.localdate(),
             team=handover.to_team,
         )
+        if member_only:
+            # A new involvement, or the team's existing one for named members (then this one is added):
+            # an involvement for the whole household would have made `member_only` false.
+            assert handover.person_id is not None
+            scope_involvement(involvement, [handover.person_id])
+            record(
+                actor,
+                action="update",
+                object_type="involvement_scope",
+                object_id=str(involvement.pk),
+                household_id=household.pk,
+                person_id=handover.person_id,
+            )
         if handover.kind in (HandoverKind.SCALE_UP, HandoverKind.SCALE_DOWN):
             Household.objects.filter(pk=household.pk).update(level=level_of(handover.to_team))
         _decided(
@@ -232,6 +253,23 @@ def accept_handover(actor: Actor, handover: Handover) -> Handover:
             url=reverse("households:detail", args=[household.reference]),
         )
     return handover
+
+
+def _whole_household_involvement(team: Team, household: Household) -> bool:
+    """Whether the team (itself, or its organisation as a whole) already works with the whole household."""
+    from django.db.models import Q
+
+    from verband.sharing.models import Involvement
+
+    return (
+        Involvement.objects.active()
+        .filter(household=household)
+        .filter(
+            Q(team=team) | Q(organisation_id=team.organisation_id, team__isnull=True, network__isnull=True)
+        )
+        .filter(scoped_members__isnull=True)
+        .exists()
+    )
 
 
 def reject_handover(actor: Actor, handover: Handover, reason: str) -> Handover:

@@ -18,12 +18,43 @@ from verband.collaboration.models import (
     Help,
     HelpStatus,
 )
-from verband.households.selectors import household_people, log_household_view
+from verband.collaboration.selectors import shows_handover, visible_help
+from verband.households.models import Household, Person
+from verband.households.selectors import household_people
 from verband.network.models import CASEWORK_ROLES
 from verband.sharing.access import Actor, actor_for_request, can_see_household, get_household_or_404
-from verband.sharing.accesslog import record
+from verband.sharing.accesslog import Subject, record, record_many
+from verband.shielding.scope import Scope, view_scope
 from verband.text import errors_of, plain_id
 from verband.workspace.roles import role_required
+
+
+def _scoped_people(household: Household, scope: Scope) -> list[Person]:
+    """The members this viewer sees (all of them for a whole-household partner)."""
+    return [p for p in household_people(household) if scope.sees_person(p.pk)]
+
+
+def _log_view(
+    actor: Actor, household: Household, basis: str, object_type: str, persons: list[Person]
+) -> None:
+    """The household, and each member the page shows."""
+    record_many(
+        actor,
+        action="view",
+        object_type=object_type,
+        object_id=household.reference,
+        subjects=[Subject(household.pk)]
+        + [Subject(household.pk, pk) for pk in sorted({p.pk for p in persons})],
+        basis=basis,
+    )
+
+
+def _within_scope(scope: Scope, person_id: int | None, field: str) -> None:
+    """A partner working only with named members asks and registers only for those members."""
+    if scope.whole:
+        return
+    if person_id is None or person_id not in scope.person_ids:
+        raise ValidationError({field: [_("Choose one of the members your organisation works with.")]})
 
 
 @role_required(*services.WORKER_ROLES)
@@ -34,8 +65,10 @@ def request_view(request: HttpRequest, reference: str) -> HttpResponse:
     if kind not in HandoverKind.values:
         kind = HandoverKind.REFERRAL
     errors: dict[str, list[str]] = {}
+    scope = view_scope(actor, household)
     if request.method == "POST":
         try:
+            _within_scope(scope, plain_id(request.POST.get("person")), "person")
             handover = services.request_handover(
                 actor,
                 household,
@@ -53,13 +86,15 @@ def request_view(request: HttpRequest, reference: str) -> HttpResponse:
                 % {"team": handover.to_team.name},
             )
             return redirect("households:detail", reference=household.reference)
-    log_household_view(actor, household, basis, "handover_form")
+    members = _scoped_people(household, scope)
+    _log_view(actor, household, basis, "handover_form", members)
     context = {
         "household": household,
         "kind": kind,
         "kinds": HandoverKind.choices,
         "teams": services.receivers(household, kind),
-        "members": household_people(household),
+        "members": members,
+        "whole": scope.whole,
         "errors": errors,
         "post": request.POST,
         "bounces": services.bounces(household),
@@ -90,7 +125,14 @@ def _handover(actor: Actor, pk: int) -> Handover:
     allowed = (
         handover is not None
         and m is not None
-        and (receiver or sender or can_see_household(actor, handover.household))
+        and (
+            receiver
+            or sender
+            or (
+                can_see_household(actor, handover.household)
+                and shows_handover(view_scope(actor, handover.household), handover)
+            )
+        )
     )
     if not allowed:
         record(actor, action="view", object_type="handover", object_id=str(pk), outcome="denied")
@@ -149,8 +191,10 @@ def help_view(request: HttpRequest, reference: str) -> HttpResponse:
     actor = actor_for_request(request)
     household, basis = get_household_or_404(actor, reference)
     errors: dict[str, list[str]] = {}
+    scope = view_scope(actor, household)
     if request.method == "POST":
         try:
+            _within_scope(scope, plain_id(request.POST.get("person")), "person")
             services.add_help(
                 actor,
                 household,
@@ -167,19 +211,24 @@ def help_view(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, _("Help registered."))
             return redirect("collaboration:help", reference=household.reference)
-    rows = list(
-        Help.objects.filter(household=household).select_related("kind", "provider__organisation", "person")
+    members = _scoped_people(household, scope)
+    rows, hidden = visible_help(
+        scope,
+        Help.objects.filter(household=household).select_related("kind", "provider__organisation", "person"),
+        {p.pk: p.full_name for p in members},
     )
     kinds = services.kinds_for(household)
-    log_household_view(actor, household, basis, "help")
+    _log_view(actor, household, basis, "help", members)
     context = {
         "household": household,
         "rows": rows,
+        "hidden": hidden,
+        "whole": scope.whole,
         "kinds": kinds,
         "capacity": [(k, team, places, used) for k in kinds for team, places, used in services.capacity(k)],
         "fundings": FundingStream.choices,
         "statuses": HelpStatus.choices,
-        "members": household_people(household),
+        "members": members,
         "providers": services.receivers(household, HandoverKind.REFERRAL),
         "errors": errors,
         "post": request.POST,
@@ -193,7 +242,13 @@ def help_view(request: HttpRequest, reference: str) -> HttpResponse:
 def help_status_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     actor = actor_for_request(request)
     household, _basis = get_household_or_404(actor, reference)
-    help_ = Help.objects.filter(pk=pk, household=household).select_related("household", "kind").first()
+    help_ = (
+        Help.objects.filter(pk=pk, household=household)
+        .select_related("household", "kind", "provider")
+        .first()
+    )
+    if help_ is not None and not visible_help(view_scope(actor, household), [help_], {})[0]:
+        help_ = None  # help this partner may not see does not exist for it
     if help_ is None:
         record(
             actor,

@@ -18,8 +18,9 @@ from verband.households.models import Household, HouseholdStatus
 from verband.network.models import Role
 from verband.plans.models import Regie, RegieTransfer, TransferStatus
 from verband.safety.models import SafetyAssessment
-from verband.sharing.access import Actor, visible_households
+from verband.sharing.access import Actor, can_see_household, visible_households
 from verband.sharing.models import Involvement
+from verband.shielding.scope import Scope
 
 
 def visible_escalations(actor: Actor) -> QuerySet[Escalation]:
@@ -31,12 +32,16 @@ def visible_escalations(actor: Actor) -> QuerySet[Escalation]:
 
 
 def escalations_for(actor: Actor, *, open_only: bool = True) -> list[Escalation]:
+    """The escalations put to the actor (or asked by them), with summaries shielded where the actor's
+    organisation works only with other members (`shield_summaries`): for display, never to be saved."""
     qs = visible_escalations(actor).select_related("household")
     if open_only:
         qs = qs.filter(status=EscalationStatus.OPEN).order_by("step_due_on", "pk")
     else:
         qs = qs.exclude(status=EscalationStatus.OPEN).order_by("-closed_at", "-pk")[:50]
-    return list(qs)
+    rows = list(qs)
+    shield_summaries(actor, rows)
+    return rows
 
 
 # --- Between the cracks ----------------------------------------------------------------------
@@ -139,3 +144,133 @@ def between_the_cracks(actor: Actor) -> list[MonitorRow]:
         for row in rows.values():
             row.can_open = row.household_id in seen
     return sorted(rows.values(), key=lambda r: (-r.longest, r.reference))
+
+
+# --- Shielding: what a stall is about, and whether this viewer may read its summary ------------------
+
+
+@dataclass(frozen=True)
+class StallSubject:
+    """What an escalation is about, for the scope: an item type, the member it concerns (None: the
+    household) and the organisation that owns it (a member-scoped partner sees its own)."""
+
+    item_type: str
+    item_id: int
+    person_id: int | None
+    owner_organisation_id: int | None
+
+
+def stall_subjects(escalations: Iterable[Escalation]) -> dict[int, StallSubject]:
+    """Per escalation id, in a few queries: help, handovers and plan actions concern a member (or the
+    household); every other stall concerns the household, owned by the parties it waits for."""
+    from verband.plans.models import PlanAction
+    from verband.shielding.models import ItemType
+
+    rows = list(escalations)
+    ids: dict[str, set[int]] = {}
+    for e in rows:
+        ids.setdefault(e.subject_type, set()).add(e.subject_id)
+    helps = {
+        pk: (person, org)
+        for pk, person, org in Help.objects.filter(pk__in=ids.get("help", ())).values_list(
+            "pk", "person_id", "provider__organisation_id"
+        )
+    }
+    handovers = {
+        pk: (person, org)
+        for pk, person, org in Handover.objects.filter(pk__in=ids.get("handover", ())).values_list(
+            "pk", "person_id", "from_organisation_id"
+        )
+    }
+    actions = {
+        pk: (person, org)
+        for pk, person, org in PlanAction.objects.filter(pk__in=ids.get("plan_action", ())).values_list(
+            "pk", "person_id", "owner_organisation_id"
+        )
+    }
+    found = {
+        "help": (ItemType.HELP, helps),
+        "handover": ("handover", handovers),
+        "plan_action": (ItemType.ACTION, actions),
+    }
+    subjects = {}
+    for e in rows:
+        if e.subject_type in found:
+            item_type, known = found[e.subject_type]
+            person, org = known.get(e.subject_id, (None, None))
+            subjects[e.pk] = StallSubject(item_type, e.subject_id, person, org)
+        else:
+            subjects[e.pk] = StallSubject("escalation", e.pk, None, None)
+    return subjects
+
+
+def shows_stall(scope: Scope, escalation: Escalation, subject: StallSubject) -> bool:
+    """May a viewer with this scope read what the escalation is about? A stall of the household (no
+    regisseur, a signal not taken up) is shown to a member-scoped partner only when it is one of the
+    parties the stall waits for."""
+    if scope.whole:
+        return True
+    owner = subject.owner_organisation_id
+    if subject.person_id is None and owner is None and scope.organisation_id in (escalation.parties or []):
+        owner = scope.organisation_id
+    return scope.shows(subject.item_type, subject.item_id, subject.person_id, owner_organisation_id=owner)
+
+
+def organisation_scope(actor: Actor, household_id: int) -> Scope | None:
+    """The scope of the viewer's organisation for a household it does not open (a manager on the ladder):
+    member-scoped when every involvement of the organisation is for named members; None when it has no
+    involvement of its own (nothing to narrow) or one for the whole household."""
+    from verband.shielding.models import ScopedMember
+    from verband.shielding.scope import household_shields
+
+    org = actor.organisation.pk if actor.organisation else None
+    if org is None:
+        return None
+    involvements = list(
+        Involvement.objects.active()
+        .filter(household_id=household_id)
+        .filter(Q(organisation_id=org) | Q(team__organisation_id=org))
+        .values_list("pk", flat=True)
+    )
+    if not involvements:
+        return None
+    scoped: dict[int, set[int]] = {}
+    for inv, person in ScopedMember.objects.filter(involvement_id__in=involvements).values_list(
+        "involvement_id", "person_id"
+    ):
+        scoped.setdefault(inv, set()).add(person)
+    if any(inv not in scoped for inv in involvements):
+        return None
+    persons = frozenset(p for ps in scoped.values() for p in ps)
+    return Scope(
+        whole=False, person_ids=persons, organisation_id=org, shields=household_shields(household_id)
+    )
+
+
+def shield_summaries(actor: Actor, escalations: Iterable[Escalation]) -> None:
+    """For display only (never saved): the summary of an escalation about a member (or an item) the
+    viewer's organisation does not work with becomes "shielded" — the kind and the reference still show,
+    not what stalls (a help escalation could name the victim's shelter place)."""
+    from django.utils.translation import gettext as _
+
+    from verband.shielding.scope import view_scope
+
+    rows = [e for e in escalations]
+    subjects = stall_subjects(rows)
+    scopes: dict[int, Scope | None] = {}
+    for e in rows:
+        e.summary_shielded = False  # type: ignore[attr-defined]
+        if e.household_id is None:
+            continue
+        if e.household_id not in scopes:
+            household = e.household
+            if actor.membership is not None and can_see_household(actor, household):
+                scopes[e.household_id] = view_scope(actor, household)
+            else:
+                scopes[e.household_id] = organisation_scope(actor, e.household_id)
+        scope = scopes[e.household_id]
+        if scope is not None and not shows_stall(scope, e, subjects[e.pk]):
+            e.summary = _(
+                "Shielded: about a member or part of %(ref)s your organisation does not work with"
+            ) % {"ref": e.household.reference}
+            e.summary_shielded = True  # type: ignore[attr-defined]

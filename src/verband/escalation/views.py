@@ -13,6 +13,7 @@ from verband.escalation.models import Escalation, Step
 from verband.network.models import AGGREGATE_ROLES, CASEWORK_ROLES, Role
 from verband.sharing.access import actor_for_request, can_see_household, get_household_or_404
 from verband.sharing.accesslog import Subject, record, record_many
+from verband.shielding.scope import view_scope
 from verband.text import errors_of
 from verband.workspace.roles import role_required
 
@@ -81,10 +82,14 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     # The free texts (a partner's question, the decision) may name people: only case workers who see the
     # household, and the one who asked, read them; managers on the higher steps see what stalls.
+    selectors.shield_summaries(actor, [escalation])
     m = actor.membership
     asked = actor.user is not None and escalation.opened_by_id == actor.user.pk
     sees_household = escalation.household is None or can_see_household(actor, escalation.household)
-    show_text = asked or (m is not None and m.role not in AGGREGATE_ROLES and sees_household)
+    # Free text may be about anyone in the household: a partner working only with named members reads it
+    # only when it asked the question itself.
+    whole = escalation.household is None or (sees_household and view_scope(actor, escalation.household).whole)
+    show_text = asked or (m is not None and m.role not in AGGREGATE_ROLES and sees_household and whole)
     context = {
         "escalation": escalation,
         "show_text": show_text,
