@@ -73,7 +73,8 @@ def test_recognition_step_masks_it(world, as_user, hidden):
             "kind": "report", "description": "Nog een zorg.", "postcode": "1012AB",
             "personen-TOTAL_FORMS": "1", "personen-INITIAL_FORMS": "0", "personen-0-role": "victim",
             "personen-0-given_names": "Anna", "personen-0-surname_prefix": "van", "personen-0-family_name": "Dam",
-            "personen-0-birth_year": "1990", "personen-0-sex": "unknown",
+            "personen-0-birth_year": "1990", "personen-0-birth_month": "1", "personen-0-birth_day": "2",
+            "personen-0-sex": "unknown",
         },
     )["Location"]  # fmt: skip
     body = client.get(url).content.decode()
