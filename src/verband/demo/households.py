@@ -93,6 +93,8 @@ class H:
     # (regisseur username, the line manager who gave the mandate)
     regie: tuple[str, str] | None = None
     plan: Plan | None = None
+    # (team name, purpose, basis, started, member indices): involvements for named members only
+    scoped: tuple[tuple[str, str, str, date, tuple[int, ...]], ...] = ()
 
 
 ZUID = "Netwerk Huiselijk Geweld Rotterdam-Zuid"
@@ -145,6 +147,7 @@ HOUSEHOLDS: tuple[H, ...] = (
             A(12, "wt.feijenoord", True, "stable", ("family_stress",), ((0, 7, 6), (1, 7, None), (2, 6, 7),
               (3, 7, None)), summary="Geen nieuwe incidenten; vader in behandeling bij De Waag."),
         ),
+        scoped=(("Reclassering Team Rotterdam-Zuid", "criminal_justice", "legal_task", date(2026, 10, 1), (1,)),),
         regie=("wt.feijenoord", "lm.feijenoord"),
         plan=Plan(
             "wt.feijenoord",

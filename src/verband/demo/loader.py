@@ -18,6 +18,7 @@ from verband.households.models import Household
 from verband.network.models import CoverageArea, Membership, Network, Organisation, Region, Team
 from verband.sharing import services as sharing_services
 from verband.sharing.access import SYSTEM
+from verband.shielding.services import scope_involvement
 
 
 def demo_totp_key(username: str) -> str:
@@ -368,6 +369,11 @@ def _household(rr: Region, spec: H, orgs: dict, teams: dict, networks: dict) -> 
             team=teams[party] if kind == "team" else None,
             network=networks[party] if kind == "network" else None,
         )
+    for party, purpose, basis, started, indices in spec.scoped:
+        involvement = sharing_services.involve(
+            SYSTEM, household, purpose=purpose, legal_basis=basis, started_on=started, team=teams[party]
+        )
+        scope_involvement(involvement, [people[i].pk for i in indices])
     now = timezone.now()
     for s in sorted(spec.signals, key=lambda s: -s.days_ago):
         source = orgs[s.source]

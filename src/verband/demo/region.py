@@ -154,6 +154,7 @@ TEAMS: list[tuple[Any, ...]] = [
     ("Fier", "Opvang Fier", [], "058-0000400"),
     ("Centraal Onthaal", "Maatschappelijke opvang", [], "010-0000500"),
     ("ZVH", "Procesregie ZVH", [], "010-0000600"),
+    ("Reclassering", "Reclassering Team Rotterdam-Zuid", [], "088-0000114"),
 ]
 
 # (name, description, is_pilot, [organisations], [coverage], phone, email)
@@ -303,6 +304,17 @@ USERS: list[tuple[Any, ...]] = [
         "professional",
         "Medewerker aanmelding opvang",
         ["Netwerk Huiselijk Geweld Rotterdam-Zuid"],
+        False,
+    ),
+    (
+        "reclassering",
+        "Jeroen",
+        "Bakker",
+        "Reclassering",
+        "Reclassering Team Rotterdam-Zuid",
+        "professional",
+        "Reclasseringswerker (toezicht plegers)",
+        [],
         False,
     ),
     (

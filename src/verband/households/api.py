@@ -44,7 +44,11 @@ class PersonOut(Schema):
     roles: list[str]
     date_of_birth: str | None
     address: str = Field(
-        ..., description='Current address, or "geheim adres" when it is confidential for you'
+        ...,
+        description=(
+            'Current address; "geheim adres" when it is confidential for you; empty when it is shielded from '
+            "the members your involvement is for"
+        ),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,9 +20,11 @@ from verband.households.models import (
     Relation,
     member_sort_key,
 )
-from verband.sharing.access import Actor, get_household_or_404, visible_involvements
+from verband.sharing.access import Actor, get_household_or_404, is_own_involvement, visible_involvements
 from verband.sharing.accesslog import Subject, record_many
 from verband.sharing.models import Involvement
+from verband.shielding.models import ItemType
+from verband.shielding.scope import WHOLE, Scope, view_scope
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ def household_rows(households: QuerySet[Household], actor: Actor) -> list[Househ
     mine = (
         visible_involvements(actor)
         .select_related("organisation", "team__organisation", "network")
+        .prefetch_related("scoped_members")
         .order_by("started_on", "pk")
     )
     members = HouseholdMember.objects.select_related("person").order_by("role", "person__family_name")
@@ -51,12 +55,26 @@ def household_rows(households: QuerySet[Household], actor: Actor) -> list[Househ
     return [
         HouseholdRow(
             household=h,
-            members=sorted(h.members.all(), key=member_sort_key),
+            members=sorted(_members_in_scope(h.members.all(), h.my_involvements), key=member_sort_key),
             involvement=h.my_involvements[0],
         )
         for h in items
         if h.my_involvements
     ]
+
+
+def _members_in_scope(
+    members: Iterable[HouseholdMember], involvements: list[Involvement]
+) -> list[HouseholdMember]:
+    """All members when one of the actor's involvements is for the whole household; else those its
+    involvements are for (the same rule as `shielding.scope.involvement_members`, on prefetched rows)."""
+    scoped: set[int] = set()
+    for involvement in involvements:
+        persons = {m.person_id for m in involvement.scoped_members.all()}
+        if not persons:
+            return list(members)
+        scoped |= persons
+    return [m for m in members if m.person_id in scoped]
 
 
 def row_subjects(rows: list[HouseholdRow]) -> list[Subject]:
@@ -77,6 +95,10 @@ class PersonRow:
     roles: list[str]
     address: str
     confidential: bool
+    # Whom the current address is kept from (names, for a whole-household partner's label), and whether it
+    # is kept from this viewer (a partner working only with someone it is shielded from).
+    shielded_from: list[str] = field(default_factory=list)
+    address_hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,9 +124,14 @@ class HouseholdDetail:
     more_events: bool = False
     activations: list[Any] = field(default_factory=list)
     diagram: Any = None
+    scope: Any = None
+    # Members and partners a member-scoped viewer does not see (counts only, never who).
+    hidden_people: int = 0
+    hidden_involvements: int = 0
 
 
-def _people(actor: Actor, members: list[HouseholdMember]) -> list[PersonRow]:
+def _people(actor: Actor, members: list[HouseholdMember], scope: Scope = WHOLE) -> list[PersonRow]:
+    names = {m.person_id: m.person.full_name for m in members}
     by_person: dict[int, PersonRow] = {}
     for member in members:
         person = member.person
@@ -113,11 +140,18 @@ def _people(actor: Actor, members: list[HouseholdMember]) -> list[PersonRow]:
             continue
         current = [a for a in person.addresses.all() if a.valid_until is None]
         address = current[0] if current else None
+        hidden = address is not None and not scope.shows(ItemType.ADDRESS, address.pk, person.pk)
         by_person[person.pk] = PersonRow(
             person=person,
             roles=[member.get_role_display()],
-            address=address_text(actor, address) if address else "",
-            confidential=bool(address and address.confidential),
+            address=address_text(actor, address) if address and not hidden else "",
+            confidential=bool(address and address.confidential and not hidden),
+            shielded_from=sorted(
+                names.get(pid, "") for pid in scope.shielded_from(ItemType.ADDRESS, address.pk)
+            )
+            if address and scope.whole
+            else [],
+            address_hidden=hidden,
         )
     return list(by_person.values())
 
@@ -141,7 +175,7 @@ def open_household(actor: Actor, reference: str) -> HouseholdDetail:
     """The household page's data, if the actor may see it (else 404), recorded in the access log for the
     household and each member shown."""
     household, basis = get_household_or_404(actor, reference)
-    members = sorted(
+    every_member = sorted(
         HouseholdMember.objects.filter(household=household)
         .select_related("person")
         .prefetch_related(
@@ -149,30 +183,38 @@ def open_household(actor: Actor, reference: str) -> HouseholdDetail:
         ),
         key=member_sort_key,
     )
-    involvements = list(
+    every_involvement = list(
         Involvement.objects.active()
         .filter(household=household)
         .select_related("organisation", "team__organisation", "network", "created_by")
+        .prefetch_related("scoped_members")
     )
+    scope = view_scope(actor, household, involvements=every_involvement, members=every_member)
+    members = [m for m in every_member if scope.sees_person(m.person_id)]
+    involvements = [i for i in every_involvement if _shows_involvement(scope, i, actor)]
     from verband.signals.models import Activation, ActivationStatus
     from verband.signals.selectors import clock_for
 
-    activations = list(
-        Activation.objects.filter(household=household, status=ActivationStatus.OPEN)
-        .select_related("team__organisation", "network")
-        .order_by("due_on")
+    activations = (
+        list(
+            Activation.objects.filter(household=household, status=ActivationStatus.OPEN)
+            .select_related("team__organisation", "network")
+            .order_by("due_on")
+        )
+        if scope.whole
+        else []
     )
     for activation in activations:
         activation.clock = clock_for(activation)  # type: ignore[attr-defined]
     # The newest events on the page; the whole timeline has its own, paged, page.
     events = list(
-        household.events.select_related("organisation", "signal__source_organisation").order_by("-at", "-pk")[
-            : TIMELINE_ON_PAGE + 1
-        ]
+        timeline_events(household, scope)
+        .select_related("organisation", "signal__source_organisation")
+        .order_by("-at", "-pk")[: TIMELINE_ON_PAGE + 1]
     )
     more = len(events) > TIMELINE_ON_PAGE
     events = events[:TIMELINE_ON_PAGE]
-    people = _people(actor, members)
+    people = _people(actor, members, scope)
     relations = _relations(members)
     subjects = [Subject(household_id=household.pk)] + [
         Subject(household_id=household.pk, person_id=pid) for pid in sorted({m.person_id for m in members})
@@ -195,7 +237,35 @@ def open_household(actor: Actor, reference: str) -> HouseholdDetail:
         more_events=more,
         activations=activations,
         diagram=family_diagram(people, relations),
+        scope=scope,
+        hidden_people=len({m.person_id for m in every_member}) - len(people),
+        hidden_involvements=len(every_involvement) - len(involvements),
     )
+
+
+def _shows_involvement(scope: Scope, involvement: Involvement, actor: Actor) -> bool:
+    """A member-scoped partner sees its own involvements and those for its members — not who else works
+    with the household (a shelter's involvement would say where the victim is)."""
+    if scope.whole:
+        return True
+    scoped = {m.person_id for m in involvement.scoped_members.all()}
+    return is_own_involvement(actor, involvement) or bool(scoped and scoped <= scope.person_ids)
+
+
+def timeline_events(household: Household, scope: Scope) -> QuerySet[HouseholdEvent]:
+    """The timeline as this viewer may see it: all of it for a whole-household partner; for a partner
+    working with named members only the lines its own organisation wrote (lines name partners and steps
+    about everyone), and never a note shielded from one of its members."""
+    events = household.events.all()
+    if scope.whole:
+        return events
+    events = events.filter(organisation_id=scope.organisation_id) if scope.organisation_id else events.none()
+    hidden = [
+        key[1]
+        for key, persons in scope.shields.items()
+        if key[0] == ItemType.NOTE and persons & scope.person_ids
+    ]
+    return events.exclude(pk__in=hidden) if hidden else events
 
 
 @dataclass(frozen=True)
@@ -323,6 +393,8 @@ def address_overview(actor: Actor, household: Household, basis: str) -> AddressO
         ),
         key=member_sort_key,
     )
+    scope = view_scope(actor, household)
+    members = [m for m in members if scope.sees_person(m.person_id)]
     by_person: dict[int, MemberAddresses] = {}
     for member in members:
         if member.person_id in by_person:
@@ -330,6 +402,8 @@ def address_overview(actor: Actor, household: Household, basis: str) -> AddressO
             continue
         rows = []
         for address in member.person.addresses.all():
+            if not scope.shows(ItemType.ADDRESS, address.pk, member.person_id):
+                continue
             mine = manages(actor, address)
             rows.append(
                 AddressRow(

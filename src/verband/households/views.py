@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from verband.households import addresses, services
-from verband.households.models import RelationKind
-from verband.households.selectors import open_household, pending_statement_count
+from verband.households.models import Address, RelationKind
+from verband.households.selectors import open_household, pending_statement_count, timeline_events
 from verband.network.models import CASEWORK_ROLES, Role
 from verband.sharing.access import actor_for_request, get_household_or_404, is_own_involvement
+from verband.shielding.scope import view_scope
 from verband.workspace.roles import role_required
 
 
@@ -27,11 +28,15 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
     for inv in detail.involvements:
         # Whether the acting person records first contact for this involvement (their own party).
         inv.mine = is_own_involvement(actor, inv)  # type: ignore[attr-defined]
+    regie = regie_panel(actor, detail.household)
+    if not detail.scope.whole:
+        # A partner working with named members takes no regie of the whole household, nor sees who could.
+        regie.update(may_request=False, may_withdraw=False, may_end=False, candidates=[])
     context = {
         "detail": detail,
         "household": detail.household,
         "summary": safety_summary(detail.household, people),
-        "regie": regie_panel(actor, detail.household),
+        "regie": regie,
         "together": panel(actor, detail.household),
         "relation_kinds": RelationKind.choices,
         "relation_error": relation_error,
@@ -67,8 +72,10 @@ def timeline_view(request: HttpRequest, reference: str) -> HttpResponse:
     actor = actor_for_request(request)
     household, basis = get_household_or_404(actor, reference)
     kind = request.GET.get("soort", "")
-    events = household.events.select_related("organisation", "signal__source_organisation").order_by(
-        "-at", "-pk"
+    events = (
+        timeline_events(household, view_scope(actor, household))
+        .select_related("organisation", "signal__source_organisation")
+        .order_by("-at", "-pk")
     )
     if kind in EventKind.values:
         events = events.filter(kind=kind)
@@ -176,6 +183,19 @@ def address_action_view(request: HttpRequest, reference: str) -> HttpResponse:
         if target == "address"
         else addresses.household_statement(household, item_id)
     )
+    if item is not None and target == "address":
+        from verband.shielding.models import ItemType
+
+        # An address shielded from the members a partner works with does not exist for that partner.
+        assert isinstance(item, Address)
+        if not view_scope(actor, household).shows(ItemType.ADDRESS, item.pk, item.person_id):
+            item = None
+    if (
+        item is not None
+        and target == "statement"
+        and not view_scope(actor, household).sees_person(item.person_id)
+    ):
+        item = None
     if item is None:
         record(
             actor,

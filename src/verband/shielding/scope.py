@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from verband.households.models import Address, Household, HouseholdMember, MemberRole
 from verband.network.models import OrganisationKind
 from verband.sharing.access import Actor, visible_involvements
+from verband.sharing.models import Involvement
 from verband.shielding.models import ItemType, ShieldDecision
 
 PROTECTED_ROLES = frozenset({MemberRole.VICTIM, MemberRole.CHILD})
@@ -88,17 +89,23 @@ class Scope:
         return len(items) - len(self.visible(items, item_type, person_attr))
 
 
-def household_shields(household: Household | int, *, decisions: bool = True) -> dict[Key, frozenset[int]]:
+def household_shields(
+    household: Household | int, *, decisions: bool = True, members: Iterable[HouseholdMember] | None = None
+) -> dict[Key, frozenset[int]]:
     """Every item of the household that is kept from someone, with whom: the defaults, then every
-    decision in order (the latest about an item and a member counts)."""
+    decision in order (the latest about an item and a member counts). Callers that hold the household's
+    members pass them (saves a query)."""
     from verband.collaboration.models import Help
     from verband.plans.models import SafetyAgreement
 
     household_id = household if isinstance(household, int) else household.pk
     roles: dict[int, set[str]] = defaultdict(set)
-    for person_id, role in HouseholdMember.objects.filter(household_id=household_id).values_list(
-        "person_id", "role"
-    ):
+    pairs = (
+        [(m.person_id, m.role) for m in members]
+        if members is not None
+        else HouseholdMember.objects.filter(household_id=household_id).values_list("person_id", "role")
+    )
+    for person_id, role in pairs:
         roles[person_id].add(role)
     threats = {pid for pid, r in roles.items() if r & THREAT_ROLES}
     protected = {pid for pid, r in roles.items() if r & PROTECTED_ROLES}
@@ -137,11 +144,18 @@ def default_shield(household: Household, item_type: str, item_id: int, person_id
     return person_id in household_shields(household, decisions=False).get((item_type, item_id), frozenset())
 
 
-def involvement_members(actor: Actor, household: Household) -> tuple[bool, frozenset[int]]:
-    """(whole household?, the members the actor's involvements are for)."""
-    involvements = list(
-        visible_involvements(actor).filter(household=household).prefetch_related("scoped_members")
-    )
+def involvement_members(
+    actor: Actor, household: Household, involvements: Iterable[Involvement] | None = None
+) -> tuple[bool, frozenset[int]]:
+    """(whole household?, the members the actor's involvements are for). Callers that hold the
+    household's active involvements with their scoped members prefetched pass them."""
+    if involvements is None:
+        involvements = list(
+            visible_involvements(actor).filter(household=household).prefetch_related("scoped_members")
+        )
+    else:
+        mine = set(visible_involvements(actor).filter(household=household).values_list("pk", flat=True))
+        involvements = [i for i in involvements if i.pk in mine]
     persons: set[int] = set()
     for involvement in involvements:
         scoped = [m.person_id for m in involvement.scoped_members.all()]
@@ -151,14 +165,20 @@ def involvement_members(actor: Actor, household: Household) -> tuple[bool, froze
     return False, frozenset(persons)
 
 
-def view_scope(actor: Actor, household: Household) -> Scope:
-    whole, persons = involvement_members(actor, household)
+def view_scope(
+    actor: Actor,
+    household: Household,
+    *,
+    involvements: Iterable[Involvement] | None = None,
+    members: Iterable[HouseholdMember] | None = None,
+) -> Scope:
+    whole, persons = involvement_members(actor, household, involvements)
     return Scope(
         whole=whole,
         person_ids=persons,
         household_level=False,
         organisation_id=actor.organisation.pk if actor.organisation else None,
-        shields=household_shields(household),
+        shields=household_shields(household, members=members),
     )
 
 
@@ -167,6 +187,19 @@ def member_scope(household: Household, person_id: int) -> Scope:
     return Scope(
         whole=False,
         person_ids=frozenset({person_id}),
+        household_level=True,
+        shields=household_shields(household),
+    )
+
+
+def household_copy_scope(household: Household) -> Scope:
+    """The household's own copy for everyone at home (the plan PDF without a reader): the household's
+    parts and every member's, minus every item kept from any member — they read it together, so an item
+    shielded from one of them is in no shared copy."""
+    members = HouseholdMember.objects.filter(household=household).values_list("person_id", flat=True)
+    return Scope(
+        whole=False,
+        person_ids=frozenset(members),
         household_level=True,
         shields=household_shields(household),
     )

@@ -335,7 +335,11 @@ def signal_access(actor: Actor, signal: Signal) -> str | None:
     - "reporter": their organisation reported it: the follow-up only;
     - None: not found."""
     if signal.household is not None and can_see_household(actor, signal.household):
-        return "full"
+        from verband.shielding.scope import involvement_members
+
+        # A partner working only with named members reads no report about everyone: the minimal view.
+        whole, _persons = involvement_members(actor, signal.household)
+        return "full" if whole else "pending"
     # A team that handed the signal back or sent it on no longer holds it.
     if addressed_activations(actor).filter(signal=signal, status=ActivationStatus.OPEN).exists():
         return "pending"

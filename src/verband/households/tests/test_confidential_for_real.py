@@ -15,7 +15,7 @@ from verband.sharing.models import AccessLogEntry
 from verband.signals import services
 from verband.signals.models import Activation, Signal, SignalPerson, StatementState
 from verband.signals.services import PersonInput, SignalInput
-from verband.signals.tests.test_services import actor_of, report_about_anna
+from verband.signals.tests.test_services import actor_of
 from verband.testing import make_user
 
 SHELTER = {"street": "Schuilhoflaan", "house_number": "3", "postcode": "1066XY", "city": "Testdorp"}
@@ -93,7 +93,10 @@ def test_api_confidential_flag(world, client):
         ],
     }
     response = client.post(
-        "/api/v1/signals", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {world.token_vt}"
+        "/api/v1/signals",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {world.token_vt}",
     )
     assert response.status_code == 201, response.content
     signal = Signal.objects.get(reference=response.json()["reference"])
@@ -158,7 +161,9 @@ def police_postcode_only():
 def known_report(world, data):
     signal, _ = services.receive(actor_of(world.other_org), data)
     (sp,) = services.recognise(signal)
-    services.confirm_recognition(actor_of(world.other_org), signal, {sp.pk: Person.objects.get(given_names="Anna").pk})
+    services.confirm_recognition(
+        actor_of(world.other_org), signal, {sp.pk: Person.objects.get(given_names="Anna").pk}
+    )
     services.finish(signal.pk)
     return SignalPerson.objects.get(pk=sp.pk)
 
@@ -215,9 +220,15 @@ def test_marking_disclosing_and_lifting(world, as_user):
     address.refresh_from_db()
     assert address.confidential and address.managed_by_id == world.org_a.pk
     household_page = police.get(f"/huishoudens/{world.household.reference}/").content.decode()
-    assert "Dorpsstraat" not in household_page and "1012" not in household_page and "geheim adres" in household_page
+    assert (
+        "Dorpsstraat" not in household_page
+        and "1012" not in household_page
+        and "geheim adres" in household_page
+    )
     # The police may not lift or disclose it: refused and logged.
-    response = police.post(url + "besluit/", {"action": "lift", "id": address.pk, "reason": "Wij willen het zien"})
+    response = police.post(
+        url + "besluit/", {"action": "lift", "id": address.pk, "reason": "Wij willen het zien"}
+    )
     assert response.status_code == 403
     assert AccessLogEntry.objects.filter(object_type="address_lifted", outcome="denied").exists()
     # The managing organisation discloses it to the police, then revokes it.

@@ -15,11 +15,6 @@ from verband.testing import make_user
 PERSONAS = ["involved", "colleague", "other_org", "manager", "anonymous"]
 HH = "HH-T-0001"
 
-LEAK = (
-    "signals.selectors.signal_access gives 'full' to a party whose activation was accepted even when "
-    "the involvement it created is closed to them (the reporter in the network or in the taking team); "
-    "it should let can_see_household decide for accepted activations"
-)
 
 
 def acting(membership: Membership) -> Actor:
@@ -82,7 +77,6 @@ def test_a_reporter_outside_the_network_sees_who_took_it_up_and_nothing_more(wor
     assert_feedback_only(as_user(world.other_org).get(f"/meldingen/{signal.reference}/"), signal)
 
 
-@pytest.mark.xfail(reason=LEAK, strict=False)
 def test_a_reporter_in_the_network_sees_who_took_it_up_and_nothing_more(reported, as_user):
     world = reported
     assert not can_see_household(actor_of(world.other_org), world.household)
@@ -107,7 +101,6 @@ def test_a_reporter_with_a_second_membership_sees_who_took_it_up_and_nothing_mor
     assert_feedback_only(client.get(f"/meldingen/{signal.reference}/"), signal)
 
 
-@pytest.mark.xfail(reason=LEAK, strict=False)
 def test_the_reporter_in_the_taking_team_sees_who_took_it_up_and_nothing_more(world, as_user):
     """Acute danger on a known household: the crisis route is the reporter's own team, a colleague takes
     it up. The team sees the household; the reporter personally keeps the feedback only."""
@@ -139,7 +132,7 @@ def test_household_page_per_persona(reported, as_user, persona):
     [
         "involved",
         "colleague",
-        pytest.param("other_org", marks=pytest.mark.xfail(reason=LEAK, strict=False)),
+        "other_org",
         "manager",
         "anonymous",
     ],
