@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("verband.safety.urls")),
     path("", include("verband.plans.urls")),
     path("", include("verband.sharing.urls")),
+    path("", include("verband.shielding.urls")),
     path("", include("verband.collaboration.urls")),
     path("", include("verband.escalation.urls")),
     path("", include("verband.notifications.urls")),

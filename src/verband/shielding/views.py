@@ -1,0 +1,61 @@
+"""The shielding page of a household: what is kept from whom, and the decisions to shield or lift."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from verband.households.selectors import log_household_view
+from verband.network.models import CASEWORK_ROLES
+from verband.sharing.access import actor_for_request, get_household_or_404
+from verband.sharing.accesslog import record
+from verband.shielding import services
+from verband.shielding.selectors import shield_overview
+from verband.text import plain_id
+from verband.workspace.roles import role_required
+
+
+@role_required(*CASEWORK_ROLES)
+@require_http_methods(["GET", "POST"])
+def shields_view(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = actor_for_request(request)
+    household, basis = get_household_or_404(
+        actor, reference, action="view" if request.method == "GET" else "update"
+    )
+    if not services.may_decide(actor, household):
+        record(actor, action="view", object_type="shields", object_id=household.reference,
+               household_id=household.pk, outcome="denied")  # fmt: skip
+        raise PermissionDenied
+    error, error_for = "", ""
+    status = 200
+    if request.method == "POST":
+        item_type = request.POST.get("item_type", "")
+        item_id = plain_id(request.POST.get("item_id"))
+        person_id = plain_id(request.POST.get("person"))
+        error_for = f"{item_type}-{item_id}"
+        try:
+            if item_id is None or person_id is None:
+                raise ValidationError(_("Choose a member of this household."))
+            services.decide(
+                actor, household, item_type, item_id, person_id,
+                shielded=request.POST.get("decision") == "shield", reason=request.POST.get("reason", ""),
+            )  # fmt: skip
+        except ValidationError as exc:
+            error, status = " ".join(exc.messages), 400
+        else:
+            messages.success(request, _("The decision is recorded."))
+            return redirect("shielding:shields", reference=reference)
+    overview = shield_overview(actor, household)
+    log_household_view(actor, household, basis, "shields")
+    context = {
+        "household": household,
+        "overview": overview,
+        "error": error,
+        "error_for": error_for,
+        "draft": request.POST.get("reason", "") if error else "",
+    }
+    return render(request, "shielding/shields.html", context, status=status)
