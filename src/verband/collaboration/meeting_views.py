@@ -222,6 +222,7 @@ def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
     scoped = any(row.visible and not row.whole for row in rows)
     shelters = (
         set(Organisation.objects.filter(kind=OrganisationKind.SHELTER).values_list("pk", flat=True))
+        - {actor.organisation.pk if actor.organisation else None}
         if scoped
         else set()
     )
@@ -259,7 +260,7 @@ def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
         subjects.append(Subject(r.item.household_id))
         # The members the page names: those of the open actions shown, and the member who took part.
         persons = {a.person_id for a in r.open_actions if a.person_id}
-        if r.member_present is not None:
+        if r.member_present is not None and r.item.member_present_id is not None:
             persons.add(r.item.member_present_id)
         subjects += [Subject(r.item.household_id, pid) for pid in sorted(persons)]
     record_many(

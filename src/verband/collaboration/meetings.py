@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -206,7 +207,7 @@ def previous_meeting_date(household: Household, before: CaseMeeting) -> datetime
     )
 
 
-def changes_since(household: Household, since: datetime | None, limit: int = 30) -> list[dict[str, str]]:
+def changes_since(household: Household, since: datetime | None, limit: int = 30) -> list[dict[str, Any]]:
     """What happened in the household since the previous meeting (or the last three weeks)."""
     start = since or timezone.now() - timedelta(days=21)
     events = (
@@ -230,7 +231,7 @@ def changes_since(household: Household, since: datetime | None, limit: int = 30)
     ]
 
 
-def visible_changes(scope: Scope, changes: list[dict]) -> list[dict]:
+def visible_changes(scope: Scope, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """What changed, as this viewer may read it. A timeline line is a note about the household (or, where
     it names one, a member): a partner working only with named members reads its own organisation's lines
     and those about its members, never one kept from them — a line like "help requested: shelter place"
@@ -388,7 +389,7 @@ def cancel(actor: Actor, meeting: CaseMeeting) -> None:
 class ItemView:
     item: AgendaItem
     visible: bool
-    changes: list[dict[str, str]]
+    changes: list[dict[str, Any]]
     open_actions: list[PlanAction]
     absent_actions: list[PlanAction]
     scope: Scope = WHOLE

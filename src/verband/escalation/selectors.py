@@ -255,22 +255,22 @@ def shield_summaries(actor: Actor, escalations: Iterable[Escalation]) -> None:
 
     from verband.shielding.scope import view_scope
 
-    rows = [e for e in escalations]
+    rows = list(escalations)
     subjects = stall_subjects(rows)
     scopes: dict[int, Scope | None] = {}
     for e in rows:
         e.summary_shielded = False  # type: ignore[attr-defined]
-        if e.household_id is None:
+        household = e.household
+        if household is None:
             continue
-        if e.household_id not in scopes:
-            household = e.household
+        if household.pk not in scopes:
             if actor.membership is not None and can_see_household(actor, household):
-                scopes[e.household_id] = view_scope(actor, household)
+                scopes[household.pk] = view_scope(actor, household)
             else:
-                scopes[e.household_id] = organisation_scope(actor, e.household_id)
-        scope = scopes[e.household_id]
+                scopes[household.pk] = organisation_scope(actor, household.pk)
+        scope = scopes[household.pk]
         if scope is not None and not shows_stall(scope, e, subjects[e.pk]):
             e.summary = _(
                 "Shielded: about a member or part of %(ref)s your organisation does not work with"
-            ) % {"ref": e.household.reference}
+            ) % {"ref": household.reference}
             e.summary_shielded = True  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ from verband.api import AUTH_ERRORS, ErrorOut, require_scope
 from verband.households.models import HouseholdMember
 from verband.safety import services
 from verband.safety.models import DangerFact, SafetyAssessment
-from verband.safety.selectors import visible_assessments
+from verband.safety.selectors import shows_source, visible_assessments
 from verband.sharing.access import actor_for_request, get_household_or_404
 from verband.sharing.accesslog import Subject, record_many
 from verband.shielding.models import ItemType
@@ -108,13 +108,13 @@ def _assessment(a: SafetyAssessment, shielded_from: list[int] | None = None) -> 
     }
 
 
-def _danger(f: DangerFact) -> dict:
+def _danger(f: DangerFact, source: bool = True) -> dict:
     return {
         "id": f.pk,
         "kind": f.kind,
         "detail": f.detail,
         "recorded_at": f.recorded_at,
-        "organisation": str(f.organisation) if f.organisation else None,
+        "organisation": str(f.organisation) if f.organisation and source else None,
     }
 
 
@@ -153,7 +153,7 @@ def get_safety(request: HttpRequest, reference: str) -> dict:
     )
     return {
         "reference": household.reference,
-        "danger": [_danger(f) for f in danger],
+        "danger": [_danger(f, shows_source(scope, f.organisation_id)) for f in danger],
         "assessments": [
             _assessment(a, sorted(scope.shielded_from(ItemType.ASSESSMENT, a.pk)) if scope.whole else [])
             for a in assessments

@@ -88,6 +88,15 @@ def shielded_names(scope: Scope, item_type: str, item_id: int, names: dict[int, 
     return sorted(names.get(pid, "?") for pid in scope.shielded_from(item_type, item_id))
 
 
+def shows_source(scope: Scope | None, organisation_id: int | None) -> bool:
+    """Whether this viewer reads which organisation recorded something of the household's."""
+    return (
+        scope is None
+        or scope.whole
+        or (organisation_id is not None and organisation_id == scope.organisation_id)
+    )
+
+
 def visible_assessments(
     scope: Scope, assessments: list[SafetyAssessment], names: dict[int, str] | None = None
 ) -> tuple[list[SafetyAssessment], int]:
@@ -176,6 +185,12 @@ def safety_summary(household: Household, members: list[Person], scope: Scope | N
         .select_related("organisation")
         .order_by("recorded_at")
     )
+    for fact in danger:
+        # Every partner reads the fact; who recorded it only a whole-household partner (or the recorder's
+        # own organisation): a partner working with the perpetrator does not learn who else is involved.
+        fact.shown_organisation = (  # type: ignore[attr-defined]
+            fact.organisation if shows_source(scope, fact.organisation_id) else None
+        )
     return SafetySummary(
         latest=latest,
         history=history,

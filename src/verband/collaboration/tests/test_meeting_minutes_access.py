@@ -73,10 +73,9 @@ def test_the_log_names_only_the_households_shown(held, as_user):
     [("colleague", 404), ("coordinator", 404), ("manager", 403), ("anonymous", 302), ("expert", 404)],
 )
 def test_meeting_page_per_persona(held, as_user, persona, status):
+    user = None if persona == "anonymous" else getattr(held, persona, None)
     if persona == "expert":
         user = make_user("ervaring", held.org_a, Role.EXPERIENCE_EXPERT)
-    else:
-        user = getattr(held, persona) if persona != "anonymous" else None
     response = as_user(user).get(f"/overleggen/{held.meeting.pk}/")
     assert response.status_code == status
     if status == 404:
