@@ -35,9 +35,9 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
     context = {
         "detail": detail,
         "household": detail.household,
-        "summary": safety_summary(detail.household, people),
+        "summary": safety_summary(detail.household, people, detail.scope),
         "regie": regie,
-        "together": panel(actor, detail.household),
+        "together": panel(actor, detail.household, detail.scope),
         "relation_kinds": RelationKind.choices,
         "relation_error": relation_error,
         "pending_statements": pending_statement_count(detail.household),
