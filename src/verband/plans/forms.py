@@ -1,5 +1,6 @@
 """Reading the plan form. The form has numbered rows for goals, agreements and actions; a row without
-text is left out (an existing action emptied is removed from the plan). What the user typed is kept as
+text is left out (an existing goal, agreement or action emptied is removed from the plan); rows carry the
+item's id, so items keep their identity (and their shields) across saves. What the user typed is kept as
 `rows` so a refused save shows it again unchanged."""
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ class PlanForm:
     errors: dict[str, list[str]] = field(default_factory=dict)
 
     def with_blank_rows(self) -> PlanForm:
-        self.goals += [{"text": "", "for": ""} for _i in range(BLANK_ROWS)]
-        self.agreements += [{"text": "", "for": "", "by": ""} for _i in range(BLANK_ROWS)]
+        self.goals += [{"id": "", "text": "", "for": ""} for _i in range(BLANK_ROWS)]
+        self.agreements += [{"id": "", "text": "", "for": "", "by": ""} for _i in range(BLANK_ROWS)]
         self.actions += [
             {"id": "", "text": "", "for": "", "org": "", "user": "", "due": "", "status": "open"}
             for _i in range(BLANK_ROWS)
@@ -44,9 +45,9 @@ def initial(plan: FamilyPlan) -> PlanForm:
             "household_agreement": plan.household_agreement,
             "agreement_note": plan.agreement_note,
         },
-        goals=[{"text": g.text, "for": str(g.person_id or "")} for g in plan.goals.all()],
+        goals=[{"id": str(g.pk), "text": g.text, "for": str(g.person_id or "")} for g in plan.goals.all()],
         agreements=[
-            {"text": a.text, "for": str(a.person_id or ""), "by": str(a.monitored_by_id)}
+            {"id": str(a.pk), "text": a.text, "for": str(a.person_id or ""), "by": str(a.monitored_by_id)}
             for a in plan.agreements.all()
         ],
         actions=[
@@ -88,8 +89,8 @@ def read(post: QueryDict) -> tuple[PlanForm, PlanInput | None]:
             key: post.get(key, "")[:5000]
             for key in ("status", "household_wishes", "household_agreement", "agreement_note")
         },
-        goals=_rows(post, "goal", ("text", "for")),
-        agreements=_rows(post, "agr", ("text", "for", "by")),
+        goals=_rows(post, "goal", ("id", "text", "for")),
+        agreements=_rows(post, "agr", ("id", "text", "for", "by")),
         actions=_rows(post, "act", ("id", "text", "for", "org", "user", "due", "status")),
     )
     data = PlanInput(
@@ -99,7 +100,9 @@ def read(post: QueryDict) -> tuple[PlanForm, PlanInput | None]:
         agreement_note=form.values["agreement_note"],
     )
     try:
-        data.goals = [GoalInput(r["text"], _int(r["for"])) for r in form.goals if r["text"].strip()]
+        data.goals = [
+            GoalInput(r["text"], _int(r["for"]), id=_int(r["id"])) for r in form.goals if r["text"].strip()
+        ]
         for row in form.agreements:
             if not row["text"].strip():
                 continue
@@ -107,7 +110,7 @@ def read(post: QueryDict) -> tuple[PlanForm, PlanInput | None]:
             if by is None:
                 form.errors.setdefault("agreements", []).append(_("Choose who monitors each agreement."))
                 continue
-            data.agreements.append(AgreementInput(row["text"], by, _int(row["for"])))
+            data.agreements.append(AgreementInput(row["text"], by, _int(row["for"]), id=_int(row["id"])))
         for row in form.actions:
             if not row["text"].strip():
                 continue

@@ -41,6 +41,8 @@ from verband.sharing import services as sharing
 from verband.sharing.access import Actor, can_see_household, memberships_seeing, partner_organisations
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.sharing.models import LegalBasis, Purpose
+from verband.shielding.models import ItemType
+from verband.shielding.scope import involvement_members, view_scope
 from verband.text import refuse_nul
 
 # ---------------------------------------------------------------------------------------------- plan
@@ -58,6 +60,7 @@ class StalePlan(Exception):
 class GoalInput:
     text: str
     person_id: int | None = None
+    id: int | None = None  # an existing goal of this plan: kept (its shields with it)
 
 
 @dataclass
@@ -65,6 +68,7 @@ class AgreementInput:
     text: str
     monitored_by_id: int
     person_id: int | None = None
+    id: int | None = None  # an existing agreement of this plan: kept (its shields with it)
 
 
 @dataclass
@@ -145,6 +149,11 @@ def validate_plan(household: Household, plan: FamilyPlan, data: PlanInput) -> No
             add("agreements", _("Write each agreement in 1 to 500 characters."))
         if agreement.monitored_by_id not in organisations:
             add("agreements", _("Choose a partner working with this household to monitor each agreement."))
+    for key, items, model in (("goals", data.goals, Goal), ("agreements", data.agreements, SafetyAgreement)):
+        known = set(model.objects.filter(plan=plan).values_list("pk", flat=True)) if plan.pk else set()
+        ids = [i.id for i in items if i.id is not None]
+        if len(ids) != len(set(ids)) or not set(ids) <= known:
+            add(key, _("This item does not belong to this plan."))
     existing = set(plan.actions.values_list("pk", flat=True)) if plan.pk else set()
     _check_actions(data.actions, existing, members, organisations, people, add)
     if errors:
@@ -247,7 +256,8 @@ def add_actions(
 
 
 def snapshot(plan: FamilyPlan) -> dict:
-    """The plan as words, for the version history and comparisons (names, not ids)."""
+    """The plan as words, for the version history and comparisons; each item with its id and the member it
+    is for (`person_id`), so that a version is shown through the same shielding scope as the plan."""
     from verband.households.models import Person
 
     people = {p.pk: p.full_name for p in Person.objects.filter(memberships__household=plan.household_id)}
@@ -260,14 +270,25 @@ def snapshot(plan: FamilyPlan) -> dict:
         "household_wishes": plan.household_wishes,
         "household_agreement": plan.get_household_agreement_display(),
         "agreement_note": plan.agreement_note,
-        "goals": [{"for": who(g.person_id), "text": g.text} for g in plan.goals.all()],
+        "goals": [
+            {"id": g.pk, "person_id": g.person_id, "for": who(g.person_id), "text": g.text}
+            for g in plan.goals.all()
+        ],
         "agreements": [
-            {"for": who(a.person_id), "text": a.text, "monitored_by": str(a.monitored_by)}
+            {
+                "id": a.pk,
+                "person_id": a.person_id,
+                "for": who(a.person_id),
+                "text": a.text,
+                "monitored_by": str(a.monitored_by),
+            }
             for a in plan.agreements.select_related("monitored_by")
         ],
         "actions": [
             {
                 "id": a.pk,
+                "person_id": a.person_id,
+                "owner_organisation_id": a.owner_organisation_id,
                 "for": who(a.person_id),
                 "text": a.text,
                 "owner": str(a.owner_organisation),
@@ -306,7 +327,42 @@ def _claim(plan: FamilyPlan, expected: int, actor: Actor) -> None:
         raise StalePlan(plan)
 
 
+class MemberScopedEditor(PermissionDenied):
+    """A partner involved only with some members would overwrite the items it cannot see."""
+
+
+def refuse_member_scoped(actor: Actor, household: Household) -> None:
+    """Only a partner working with the whole household edits the whole plan; a member-scoped partner's
+    attempt is refused and logged as denied."""
+    whole, persons = involvement_members(actor, household)
+    if not whole and persons:
+        record(
+            actor, action="update", object_type="family_plan", object_id=household.reference,
+            household_id=household.pk, outcome="denied",
+        )  # fmt: skip
+        raise MemberScopedEditor(
+            _(
+                "You work with some members of this household only, so you cannot edit the whole plan: "
+                "you would overwrite parts you cannot see. Ask the regisseur or a partner working with the "
+                "whole household to change it."
+            )
+        )
+
+
+def _sync(model: type[Goal] | type[SafetyAgreement], plan: FamilyPlan, rows: list[dict]) -> None:
+    """Goals and agreements keep their identity: rows with an id are updated, the plan's others deleted,
+    rows without an id created."""
+    kept = [row.pop("id") for row in rows]
+    model.objects.filter(plan=plan).exclude(pk__in=[pk for pk in kept if pk is not None]).delete()
+    for order, (pk, values) in enumerate(zip(kept, rows, strict=True)):
+        if pk is not None:
+            model.objects.filter(plan=plan, pk=pk).update(order=order, **values)
+        else:
+            model.objects.create(plan=plan, order=order, **values)
+
+
 def save_plan(actor: Actor, household: Household, data: PlanInput, expected_version: int) -> FamilyPlan:
+    refuse_member_scoped(actor, household)
     plan = plan_for(household)
     validate_plan(household, plan, data)
     with transaction.atomic():
@@ -317,21 +373,21 @@ def save_plan(actor: Actor, household: Household, data: PlanInput, expected_vers
             household_agreement=data.household_agreement,
             agreement_note=data.agreement_note.strip(),
         )
-        plan.goals.all().delete()
-        Goal.objects.bulk_create(
-            Goal(plan=plan, person_id=g.person_id, text=g.text.strip(), order=i)
-            for i, g in enumerate(data.goals)
+        _sync(
+            Goal, plan, [{"id": g.id, "person_id": g.person_id, "text": g.text.strip()} for g in data.goals]
         )
-        plan.agreements.all().delete()
-        SafetyAgreement.objects.bulk_create(
-            SafetyAgreement(
-                plan=plan,
-                person_id=a.person_id,
-                text=a.text.strip(),
-                monitored_by_id=a.monitored_by_id,
-                order=i,
-            )
-            for i, a in enumerate(data.agreements)
+        _sync(
+            SafetyAgreement,
+            plan,
+            [
+                {
+                    "id": a.id,
+                    "person_id": a.person_id,
+                    "text": a.text.strip(),
+                    "monitored_by_id": a.monitored_by_id,
+                }
+                for a in data.agreements
+            ],
         )
         kept = [a.id for a in data.actions if a.id is not None]
         plan.actions.exclude(pk__in=kept).delete()
@@ -378,6 +434,10 @@ def set_action_status(actor: Actor, action: PlanAction, status: str) -> PlanActi
         raise ValidationError({"status": [_("Choose a status for the action.")]})
     plan = action.plan
     if not can_see_household(actor, plan.household):
+        raise PermissionDenied
+    if not view_scope(actor, plan.household).shows(
+        ItemType.ACTION, action.pk, action.person_id, owner_organisation_id=action.owner_organisation_id
+    ):
         raise PermissionDenied
     for attempt in range(3):
         try:
