@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
@@ -14,16 +14,23 @@ from verband.api import AUTH_ERRORS, ErrorOut, require_scope
 from verband.households.models import Household, HouseholdMember
 from verband.plans import services
 from verband.plans.models import PlanAction
-from verband.plans.selectors import OPEN_ACTION, regie_state
+from verband.plans.selectors import OPEN_ACTION, in_scope, regie_state, with_whole_household
 from verband.sharing.access import actor_for_request, get_household_or_404, visible_households
 from verband.sharing.accesslog import Subject, record_many
+from verband.shielding.models import ItemType
+from verband.shielding.scope import WHOLE, Scope, view_scope
 
 router = Router(tags=["plans"])
 
 
 class GoalOut(Schema):
+    id: int
     person_id: int | None = Field(None, description="None: for the whole household")
     text: str
+    shielded_from: list[int] = Field(
+        default_factory=list,
+        description="Members this item is kept from (shown to partners working with the whole household)",
+    )
 
 
 class AgreementOut(GoalOut):
@@ -42,19 +49,31 @@ class ActionOut(Schema):
     due_on: date
     status: str
     overdue: bool
+    shielded_from: list[int] = Field(
+        default_factory=list,
+        description="Members this action is kept from (shown to partners working with the whole household)",
+    )
 
 
 class PlanOut(Schema):
     reference: str
     version: int = Field(..., description="0 while nothing has been saved")
     status: str
-    household_wishes: str
+    household_wishes: str | None = Field(
+        ..., description="None: shown only to partners working with the whole household"
+    )
     household_agreement: str
-    agreement_note: str
+    agreement_note: str | None = Field(
+        ..., description="None: shown only to partners working with the whole household"
+    )
     updated_at: datetime
     goals: list[GoalOut]
     agreements: list[AgreementOut]
     actions: list[ActionOut]
+    whole_household: bool = Field(
+        ..., description="False: this organisation works with some members only and sees their parts"
+    )
+    hidden: int = Field(..., description="How many goals, agreements and actions are shielded from you")
 
 
 class ActionPatch(Schema):
@@ -70,7 +89,7 @@ class RegieOut(Schema):
     history: list[dict]
 
 
-def _action(a: PlanAction, reference: str) -> dict:
+def _action(a: PlanAction, reference: str, scope: Scope = WHOLE) -> dict:
     return {
         "id": a.pk,
         "household": reference,
@@ -82,7 +101,12 @@ def _action(a: PlanAction, reference: str) -> dict:
         "due_on": a.due_on,
         "status": a.status,
         "overdue": a.overdue,
+        "shielded_from": _kept(scope, ItemType.ACTION, a.pk),
     }
+
+
+def _kept(scope: Scope, item_type: str, item_id: int) -> list[int]:
+    return sorted(scope.shielded_from(item_type, item_id)) if scope.whole else []
 
 
 def _log(request: HttpRequest, household: Household, basis: str, object_type: str) -> None:
@@ -108,31 +132,53 @@ def _log(request: HttpRequest, household: Household, basis: str, object_type: st
 )
 def get_plan(request: HttpRequest, reference: str) -> dict:
     require_scope(request, ApiScope.HOUSEHOLDS_READ)
-    household, basis = get_household_or_404(actor_for_request(request), reference)
+    actor = actor_for_request(request)
+    household, basis = get_household_or_404(actor, reference)
     plan = services.plan_for(household)
+    scope = view_scope(actor, household)
+    goals = list(plan.goals.all())
+    agreements = list(plan.agreements.select_related("monitored_by"))
+    actions = list(plan.actions.select_related("owner_organisation", "owner_user"))
+    shown_goals = scope.visible(goals, ItemType.GOAL)
+    shown_agreements = scope.visible(agreements, ItemType.AGREEMENT)
+    shown_actions = scope.visible(actions, ItemType.ACTION)
     _log(request, household, basis, "family_plan")
     return {
         "reference": household.reference,
         "version": plan.version,
         "status": plan.status,
-        "household_wishes": plan.household_wishes,
+        "household_wishes": plan.household_wishes if scope.whole else None,
         "household_agreement": plan.household_agreement,
-        "agreement_note": plan.agreement_note,
+        "agreement_note": plan.agreement_note if scope.whole else None,
         "updated_at": plan.updated_at,
-        "goals": [{"person_id": g.person_id, "text": g.text} for g in plan.goals.all()],
+        "goals": [
+            {
+                "id": g.pk,
+                "person_id": g.person_id,
+                "text": g.text,
+                "shielded_from": _kept(scope, ItemType.GOAL, g.pk),
+            }
+            for g in shown_goals
+        ],
         "agreements": [
             {
+                "id": a.pk,
                 "person_id": a.person_id,
                 "text": a.text,
                 "monitored_by": str(a.monitored_by),
                 "monitored_by_id": a.monitored_by_id,
+                "shielded_from": _kept(scope, ItemType.AGREEMENT, a.pk),
             }
-            for a in plan.agreements.select_related("monitored_by")
+            for a in shown_agreements
         ],
-        "actions": [
-            _action(a, household.reference)
-            for a in plan.actions.select_related("owner_organisation", "owner_user")
-        ],
+        "actions": [_action(a, household.reference, scope) for a in shown_actions],
+        "whole_household": scope.whole,
+        "hidden": len(goals)
+        + len(agreements)
+        + len(actions)
+        - len(shown_goals)
+        - len(shown_agreements)
+        - len(shown_actions),
     }
 
 
@@ -145,14 +191,18 @@ def list_actions(request: HttpRequest) -> list[dict]:
     require_scope(request, ApiScope.HOUSEHOLDS_READ)
     actor = actor_for_request(request)
     actions = list(
-        PlanAction.objects.filter(
-            owner_organisation=actor.organisation,
-            status__in=OPEN_ACTION,
-            plan__household__in=visible_households(actor),
+        with_whole_household(
+            actor,
+            PlanAction.objects.filter(
+                owner_organisation=actor.organisation,
+                status__in=OPEN_ACTION,
+                plan__household__in=visible_households(actor),
+            ),
         )
         .select_related("plan__household", "owner_organisation", "owner_user")
         .order_by("due_on", "pk")[:500]
     )
+    actions = in_scope(actor, actions)
     record_many(
         actor,
         action="list",
@@ -179,12 +229,14 @@ def patch_action(request: HttpRequest, action_id: int, body: ActionPatch) -> dic
         if 0 < action_id < 2**62
         else None
     )
-    if action is None:
+    if action is None or not in_scope(actor, [action]):
         raise HttpError(404, "Niet gevonden.")
     try:
         services.set_action_status(actor, action, body.status)
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from None
+    except PermissionDenied:
+        raise HttpError(404, "Niet gevonden.") from None
     action.refresh_from_db()
     return _action(action, action.plan.household.reference)
 

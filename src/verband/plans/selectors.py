@@ -3,14 +3,17 @@ Mijn werk, restricted to `visible_households`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from verband.households.models import Household, HouseholdMember, Person, member_sort_key
 from verband.plans.models import ActionStatus, FamilyPlan, PlanAction, Regie, RegieTransfer, TransferStatus
-from verband.sharing.access import Actor, visible_households
+from verband.sharing.access import Actor, visible_households, visible_involvements
+from verband.shielding.models import ItemType
+from verband.shielding.scope import WHOLE, Scope, view_scope
 
 
 @dataclass
@@ -32,33 +35,70 @@ class PlanDocument:
     sections: list[Section]
     regie: Regie | None
     actions_total: int
+    hidden: int = 0
+    whole: bool = True
 
     @property
     def empty(self) -> bool:
         return all(section.empty for section in self.sections)
 
 
-def plan_document(plan: FamilyPlan, reader: Person | None) -> PlanDocument:
+def shows_item(scopes: Sequence[Scope], item_type: str, item: Any) -> bool:
+    """Whether every one of the scopes lets the item through (a copy made by a member-scoped partner must
+    pass both the copy's scope and the partner's own)."""
+    return all(
+        scope.shows(
+            item_type,
+            item.pk,
+            item.person_id,
+            owner_organisation_id=getattr(item, "owner_organisation_id", None),
+        )
+        for scope in scopes
+    )
+
+
+def shield_names(scope: Scope, item_type: str, item_id: int, names: dict[int, str]) -> str:
+    """For a whole-household view: the members an item is kept from, by name ("" when none)."""
+    if not scope.whole:
+        return ""
+    return ", ".join(sorted(names.get(pid, "?") for pid in scope.shielded_from(item_type, item_id)))
+
+
+def plan_document(
+    plan: FamilyPlan, reader: Person | None, scopes: Sequence[Scope] = (WHOLE,)
+) -> PlanDocument:
     """The plan grouped in sections: the household first, then each member. For a member as reader only
-    the household's section and their own."""
+    the household's section and their own. Only items every scope shows are in it (`hidden` counts the
+    others); for a whole-household view each item carries `shielded_names`, whom it is kept from."""
     members = sorted(
         HouseholdMember.objects.filter(household_id=plan.household_id).select_related("person"),
         key=member_sort_key,
     )
     sections: dict[int | None, Section] = {None: Section(None, "")}
+    names: dict[int, str] = {}
     for member in members:
+        names[member.person_id] = member.person.full_name
         if member.person_id in sections:
             section = sections[member.person_id]
             section.roles += ", " + str(member.get_role_display()).lower()
         else:
             sections[member.person_id] = Section(member.person, str(member.get_role_display()).lower())
-    for goal in plan.goals.all():
-        sections.get(goal.person_id, sections[None]).goals.append(goal)
-    for agreement in plan.agreements.select_related("monitored_by"):
-        sections.get(agreement.person_id, sections[None]).agreements.append(agreement)
+    labels = scopes[0] if len(scopes) == 1 and scopes[0].whole else None
+    hidden = 0
     actions = list(plan.actions.select_related("owner_organisation", "owner_user"))
-    for action in actions:
-        sections.get(action.person_id, sections[None]).actions.append(action)
+    for item_type, items, attr in (
+        (ItemType.GOAL, plan.goals.all(), "goals"),
+        (ItemType.AGREEMENT, plan.agreements.select_related("monitored_by"), "agreements"),
+        (ItemType.ACTION, actions, "actions"),
+    ):
+        for item in items:
+            if not shows_item(scopes, item_type, item):
+                hidden += 1
+                continue
+            item.shielded_names = (  # type: ignore[union-attr]
+                shield_names(labels, item_type, item.pk, names) if labels else ""
+            )
+            getattr(sections.get(item.person_id, sections[None]), attr).append(item)
     chosen = list(sections.values())
     if reader is not None:
         chosen = [s for s in chosen if s.person is None or s.person.pk == reader.pk]
@@ -67,7 +107,14 @@ def plan_document(plan: FamilyPlan, reader: Person | None) -> PlanDocument:
         .select_related("user", "organisation", "membership__team")
         .first()
     )
-    return PlanDocument(plan, chosen, regie, len(actions))
+    return PlanDocument(
+        plan,
+        chosen,
+        regie,
+        len([a for a in actions if shows_item(scopes, ItemType.ACTION, a)]),
+        hidden=hidden,
+        whole=all(scope.whole for scope in scopes),
+    )
 
 
 OPEN_ACTION = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
@@ -75,17 +122,48 @@ OPEN_ACTION = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 def my_actions(actor: Actor) -> list[PlanAction]:
     """Open actions owned by this person, or by their organisation without a named person, in households
-    they may see; overdue first."""
+    they may see and as far as their scope in that household shows them; overdue first."""
     if actor.membership is None or actor.user is None:
         return []
     mine = Q(owner_user=actor.user) | Q(
         owner_user__isnull=True, owner_organisation_id=actor.membership.organisation_id
     )
-    return list(
-        PlanAction.objects.filter(mine, status__in=OPEN_ACTION, plan__household__in=visible_households(actor))
+    actions = list(
+        with_whole_household(
+            actor,
+            PlanAction.objects.filter(
+                mine, status__in=OPEN_ACTION, plan__household__in=visible_households(actor)
+            ),
+        )
         .select_related("plan__household", "owner_organisation", "owner_user", "person")
         .order_by("due_on", "pk")[:200]
     )
+    return in_scope(actor, actions)
+
+
+def with_whole_household(actor: Actor, actions: QuerySet[PlanAction]) -> QuerySet[PlanAction]:
+    """Annotate `whole_household`: one of the actor's involvements with the action's household is for the
+    whole household (then the scope shows every action there; no further query is needed)."""
+    whole = visible_involvements(actor).filter(
+        household_id=OuterRef("plan__household_id"), scoped_members__isnull=True
+    )
+    return actions.annotate(whole_household=Exists(whole))
+
+
+def in_scope(actor: Actor, actions: list[PlanAction]) -> list[PlanAction]:
+    """The actions (with `plan__household` selected) the actor's scope in their household shows: all of
+    them where the actor works with the whole household (`whole_household`, annotated by
+    `with_whole_household`, else asked), elsewhere as the household's `view_scope` decides."""
+    scopes: dict[int, Scope] = {}
+    shown = []
+    for action in actions:
+        household = action.plan.household
+        if household.pk not in scopes:
+            whole = getattr(action, "whole_household", None)
+            scopes[household.pk] = WHOLE if whole else view_scope(actor, household)
+        if shows_item((scopes[household.pk],), ItemType.ACTION, action):
+            shown.append(action)
+    return shown
 
 
 def regie_state(household_id: int) -> tuple[Regie | None, list[Regie], RegieTransfer | None]:

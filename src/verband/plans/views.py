@@ -27,35 +27,51 @@ from verband.plans.models import (
     RegieTransfer,
     TransferStatus,
 )
-from verband.plans.selectors import plan_document
+from verband.plans.selectors import plan_document, shield_names
 from verband.safety.selectors import danger_flags
 from verband.sharing.access import Actor, actor_for_request, get_household_or_404, visible_households
-from verband.sharing.accesslog import Subject, record_many
+from verband.sharing.accesslog import Subject, record, record_many
+from verband.shielding.models import ItemType
+from verband.shielding.scope import Scope, household_copy_scope, member_scope, view_scope
 from verband.text import errors_of
 from verband.workspace.roles import role_required
 
 WRITERS = services.REGISSEUR_ROLES
 
 
+def _people_in_scope(household: Household, scope: Scope) -> list:
+    """The members this viewer works with (all of them for a whole-household partner)."""
+    return [p for p in household_people(household) if scope.sees_person(p.pk)]
+
+
 @role_required(*CASEWORK_ROLES)
 def plan_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """The plan as far as the viewer's scope shows it: a member-scoped partner sees its members' items (and
+    actions its organisation owns) and how many items were left out; a whole-household partner sees every
+    item, labelled with the members it is kept from."""
     actor = actor_for_request(request)
     household, basis = get_household_or_404(actor, reference)
     plan = services.plan_for(household)
+    scope = view_scope(actor, household)
+    doc = plan_document(plan, None, (scope,))
     log_household_view(actor, household, basis, "family_plan")
     versions = list(
         plan.versions.only("number", "saved_at", "saved_by_name", "organisation_name", "change")[:50]
     )
+    if not scope.whole:  # a version's description can name an item (an action's status change)
+        for version in versions:
+            version.change = ""
     return render(
         request,
         "plans/plan.html",
         {
             "household": household,
-            "doc": plan_document(plan, None),
+            "doc": doc,
             "plan": plan,
             "versions": versions,
-            "people": household_people(household),
-            "may_write": actor.membership is not None and actor.membership.role in WRITERS,
+            "people": _people_in_scope(household, scope),
+            "whole": scope.whole,
+            "may_write": actor.membership is not None and actor.membership.role in WRITERS and scope.whole,
             "danger": danger_flags([household.pk]).get(household.pk, []),
         },
     )
@@ -63,6 +79,19 @@ def plan_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 def _edit_context(household: Household, plan: FamilyPlan, form: forms.PlanForm, **extra: object) -> dict:
     organisations, people = services.owner_choices(household)
+    scope = extra.pop("scope", None)
+    if isinstance(scope, Scope):  # the labels of what is kept from whom, on the rows of existing items
+        names = {p.pk: p.full_name for p in household_people(household)}
+        for item_type, rows in (
+            (ItemType.GOAL, form.goals),
+            (ItemType.AGREEMENT, form.agreements),
+            (ItemType.ACTION, form.actions),
+        ):
+            for row in rows:
+                pk = row.get("id", "")
+                row["shielded"] = (
+                    shield_names(scope, item_type, int(pk), names) if pk.isascii() and pk.isdigit() else ""
+                )
     return {
         "household": household,
         "plan": plan,
@@ -79,17 +108,29 @@ def _edit_context(household: Household, plan: FamilyPlan, form: forms.PlanForm, 
 
 @role_required(*WRITERS)
 def plan_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """Only a partner working with the whole household edits the whole plan (a member-scoped partner would
+    overwrite what it cannot see: refused with a 403 page and logged)."""
     actor = actor_for_request(request)
     household, basis = get_household_or_404(
         actor, reference, action="update" if request.method == "POST" else "view"
     )
+    try:
+        services.refuse_member_scoped(actor, household)
+    except services.MemberScopedEditor as refused:
+        return render(
+            request,
+            "error.html",
+            {"status": 403, "title": _("You cannot edit this plan"), "text": str(refused.args[0])},
+            status=403,
+        )
+    scope = view_scope(actor, household)
     plan = services.plan_for(household)
     if request.method != "POST":
         log_household_view(actor, household, basis, "family_plan")
         return render(
             request,
             "plans/edit.html",
-            _edit_context(household, plan, forms.initial(plan), version=plan.version),
+            _edit_context(household, plan, forms.initial(plan), version=plan.version, scope=scope),
         )
     form, data = forms.read(request.POST)
     raw_version = request.POST.get("version", "")
@@ -113,7 +154,8 @@ def plan_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
                     form.with_blank_rows(),
                     version=stale.plan.version,
                     stale=newer,
-                    doc=plan_document(stale.plan, None),
+                    doc=plan_document(stale.plan, None, (scope,)),
+                    scope=scope,
                 ),
                 status=409,
             )
@@ -127,30 +169,60 @@ def plan_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "plans/edit.html",
-        _edit_context(household, plan, form.with_blank_rows(), version=expected),
+        _edit_context(household, plan, form.with_blank_rows(), version=expected, scope=scope),
         status=400,
     )
 
 
-def _lines(snapshot: dict) -> list[str]:
-    """The plan as lines of words, for comparing two versions."""
+def _snapshot_shows(scope: Scope, item_type: str, item: dict) -> bool:
+    """A version's item through the viewer's scope. An item stored without its id (or without the member
+    it is for: older versions) cannot be checked, so only a whole-household view shows it."""
+    if scope.whole:
+        return True
+    pk = item.get("id")
+    if not isinstance(pk, int) or "person_id" not in item:
+        return False
+    return scope.shows(
+        item_type, pk, item["person_id"], owner_organisation_id=item.get("owner_organisation_id")
+    )
+
+
+def _lines(snapshot: dict, scope: Scope, names: dict[int, str], hidden: set) -> list[str]:
+    """The plan as lines of words, for comparing two versions: only what the scope shows (what it left out
+    is added to `hidden`), items labelled with whom they are kept from for a whole-household view."""
     goal, agreement, action = _("Goal"), _("Agreement"), _("Plan action")
     monitored, due = _("monitored by"), _("due")
-    lines = [
-        f"{_('Plan status')}: {snapshot.get('status', '')}",
-        f"{_('What the household itself wants')}: {snapshot.get('household_wishes', '')}",
-        f"{_('Does the household agree?')}: {snapshot.get('household_agreement', '')} "
-        f"{snapshot.get('agreement_note', '')}",
-    ]
-    lines += [f"{goal} ({g['for']}): {g['text']}" for g in snapshot.get("goals", [])]
+    lines = [f"{_('Plan status')}: {snapshot.get('status', '')}"]
+    if scope.whole:  # the household's own words are the household's, not one member's
+        lines += [
+            f"{_('What the household itself wants')}: {snapshot.get('household_wishes', '')}",
+            f"{_('Does the household agree?')}: {snapshot.get('household_agreement', '')} "
+            f"{snapshot.get('agreement_note', '')}",
+        ]
+
+    def shown(item_type: str, key: str) -> list[tuple[dict, str]]:
+        items = []
+        for position, item in enumerate(snapshot.get(key, [])):
+            if not _snapshot_shows(scope, item_type, item):
+                hidden.add((item_type, item.get("id") or f"{id(snapshot)}:{position}"))
+                continue
+            label = ""
+            if isinstance(item.get("id"), int):
+                kept = shield_names(scope, item_type, item["id"], names)
+                label = f" [{_('Not visible to %(names)s') % {'names': kept}}]" if kept else ""
+            items.append((item, label))
+        return items
+
+    lines += [f"{goal} ({g['for']}): {g['text']}{label}" for g, label in shown(ItemType.GOAL, "goals")]
     lines += [
-        f"{agreement} ({a['for']}): {a['text']} — {monitored} {a['monitored_by']}"
-        for a in snapshot.get("agreements", [])
+        f"{agreement} ({a['for']}): {a['text']} — {monitored} {a['monitored_by']}{label}"
+        for a, label in shown(ItemType.AGREEMENT, "agreements")
     ]
-    for a in snapshot.get("actions", []):
+    for a, label in shown(ItemType.ACTION, "actions"):
         person = f" / {a['person']}" if a["person"] else ""
         lines.append(
             f"{action} ({a['for']}): {a['text']} — {a['owner']}{person}, {due} {a['due_on']}, {a['status']}"
+            f"{label}"
         )
     return lines
 
@@ -175,36 +247,79 @@ def versions_view(request: HttpRequest, reference: str) -> HttpResponse:
     b = pick("b", newest)
     a = pick("a", max([n for n in numbers if n < b], default=b))
     older, newer = PlanVersion.objects.get(plan=plan, number=a), PlanVersion.objects.get(plan=plan, number=b)
+    scope = view_scope(actor, household)
+    names = {p.pk: p.full_name for p in household_people(household)}
+    hidden: set = set()
     diff = []
-    for line in difflib.ndiff(_lines(older.snapshot), _lines(newer.snapshot)):
+    for line in difflib.ndiff(
+        _lines(older.snapshot, scope, names, hidden), _lines(newer.snapshot, scope, names, hidden)
+    ):
         if line[:2] in ("- ", "+ ", "  "):
             diff.append(({"- ": "removed", "+ ": "added", "  ": "same"}[line[:2]], line[2:]))
     log_household_view(actor, household, basis, "plan_version")
     return render(
         request,
         "plans/versions.html",
-        {"household": household, "older": older, "newer": newer, "diff": diff, "numbers": numbers},
+        {
+            "household": household,
+            "older": older,
+            "newer": newer,
+            "diff": diff,
+            "numbers": numbers,
+            "hidden": len(hidden),
+            "whole": scope.whole,
+        },
     )
 
 
 @role_required(*CASEWORK_ROLES)
 def plan_pdf_view(request: HttpRequest, reference: str) -> HttpResponse:
-    """The plan for the household to take home, as a PDF: for the whole household or for one member
-    (then only the household's parts and theirs). Never an address, never danger facts or assessments."""
+    """The plan for the household to take home, as a PDF: for the whole household (the household's copy:
+    nothing that is kept from any member, since they read it together) or for one member (the household's
+    parts and theirs, minus what is kept from them). A member-scoped partner makes copies only for its own
+    members, and those hold only what it sees itself. Never an address, danger facts or assessments."""
     from weasyprint import HTML
 
     actor = actor_for_request(request)
     household, basis = get_household_or_404(actor, reference)
     plan = services.plan_for(household)
+    viewer = view_scope(actor, household)
     people = {p.pk: p for p in household_people(household)}
     reader = None
     wanted = request.GET.get("voor", "")
     if wanted:
-        if not (wanted.isascii() and wanted.isdigit() and len(wanted) <= 18) or int(wanted) not in people:
+        if (
+            not (wanted.isascii() and wanted.isdigit() and len(wanted) <= 18)
+            or int(wanted) not in people
+            or not viewer.sees_person(int(wanted))
+        ):
             raise Http404
         reader = people[int(wanted)]
-    doc = plan_document(plan, reader)
-    html = render_to_string("plans/plan_pdf.html", {"household": household, "doc": doc, "reader": reader})
+        copy = member_scope(household, reader.pk)
+    elif not viewer.whole:
+        record(
+            actor, action="view", object_type="plan_pdf", object_id=household.reference,
+            household_id=household.pk, outcome="denied",
+        )  # fmt: skip
+        return render(
+            request,
+            "error.html",
+            {
+                "status": 403,
+                "title": _("No copy for the whole household"),
+                "text": _(
+                    "You work with some members of this household only: you can make the copy for one of "
+                    "them, not the household's copy."
+                ),
+            },
+            status=403,
+        )
+    else:
+        copy = household_copy_scope(household)
+    doc = plan_document(plan, reader, (copy,) if viewer.whole else (copy, viewer))
+    html = render_to_string(
+        "plans/plan_pdf.html", {"household": household, "doc": doc, "reader": reader, "words": viewer.whole}
+    )
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     log_household_view(actor, household, basis, "plan_pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
