@@ -34,7 +34,13 @@ def test_assessment_danger_flag_regie_plan_and_pdf(page: Page, new_page):
     # 1. The reporting centre takes up the report and records its safety assessment.
     sign_in(page, "vt.medewerker")
     page.goto("/werkbak/")
-    item = page.locator("article.inbox-item", has_text=HOUSEHOLD)
+    # Before take-up the item names no household: it is found by its area and the people's roles and ages.
+    item = (
+        page.locator("article.inbox-item", has_text="Politieregistratie")
+        .filter(has_text="postcodegebied 3072")
+        .filter(has_text=re.compile(r"kind, \d+ jaar"))
+    )
+    expect(item).not_to_contain_text("Verbeek")
     expect(item.locator(".danger-flag")).to_have_count(0)
     item.get_by_role("button", name="Wij pakken dit op").click()
     expect(page).to_have_url(re.compile(rf"/huishoudens/{HOUSEHOLD}/$"))
@@ -69,8 +75,11 @@ def test_assessment_danger_flag_regie_plan_and_pdf(page: Page, new_page):
     fatima = new_page()
     sign_in(fatima, "wt.feijenoord")
     fatima.goto("/werkbak/")
-    item = fatima.locator("article.inbox-item", has_text=HOUSEHOLD).filter(
-        has_text="Netwerk Huiselijk Geweld Rotterdam-Zuid"
+    item = (
+        fatima.locator("article.inbox-item", has_text="Politieregistratie")
+        .filter(has_text="postcodegebied 3072")
+        .filter(has_text=re.compile(r"kind, \d+ jaar"))
+        .filter(has_text="Netwerk Huiselijk Geweld Rotterdam-Zuid")
     )
     expect(item.locator(".danger-flag")).to_contain_text("Gevaar voor hulpverleners: Wapen aanwezig")
     assert_accessible(fatima, "the inbox with a danger flag")
