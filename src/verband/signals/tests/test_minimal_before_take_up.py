@@ -79,6 +79,7 @@ def test_the_inbox_shows_what_is_needed_to_decide_and_no_more(world, as_user, pe
     """The reporting centre (every signal), the covering neighbourhood team (children) and the covering
     network (help) each see the item without names, birth dates, description, reporter or reference."""
     signal = report(world)
+    assert signal.household is not None
     DangerFact.objects.create(household=signal.household, kind="weapon")
     page = as_user(getattr(world, persona)).get("/werkbak/").content.decode()
     assert signal.reference in page and "Politieregistratie" in page
