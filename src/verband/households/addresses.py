@@ -123,7 +123,14 @@ def record_reported_address(person: Person, sp: SignalPerson, signal: Signal) ->
     reported = sp.reported_address
     if reported is None:
         return None
-    address = add_address(person, **reported, confidential=sp.address_confidential)
+    address = add_address(
+        person,
+        street=reported["street"],
+        house_number=reported["house_number"],
+        postcode=reported["postcode"],
+        city=reported["city"],
+        confidential=sp.address_confidential,
+    )
     if address is not None and sp.address_confidential and signal.source_organisation is not None:
         _manage(address, signal.source_organisation, signal.reference)
     return address
@@ -368,6 +375,7 @@ def confirm_statement(actor: Actor, household: Household, sp: SignalPerson) -> N
     from verband.households.services import add_address
     from verband.signals.models import SignalPerson, StatementState
 
+    assert sp.person_id is not None  # a statement is about a known person
     person = Person.objects.prefetch_related("addresses").get(pk=sp.person_id)
     differences = {d.field: d for d in statement_differences(sp, person)}
     reported = sp.reported_address
@@ -400,7 +408,14 @@ def confirm_statement(actor: Actor, household: Household, sp: SignalPerson) -> N
         if updates:
             Person.objects.filter(pk=person.pk).update(**updates)
         if "address" in differences and reported is not None:
-            address = add_address(person, **reported, confidential=sp.address_confidential)
+            address = add_address(
+                person,
+                street=reported["street"],
+                house_number=reported["house_number"],
+                postcode=reported["postcode"],
+                city=reported["city"],
+                confidential=sp.address_confidential,
+            )
             if address is not None and sp.address_confidential and sp.signal.source_organisation is not None:
                 _manage(address, sp.signal.source_organisation, sp.signal.reference)
         person.refresh_from_db()

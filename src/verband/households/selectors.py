@@ -428,7 +428,9 @@ def address_overview(actor: Actor, household: Household, basis: str) -> AddressO
         )
         .order_by("signal__received_at", "position")
     )
-    statements = [StatementRow(sp, statement_differences(sp, sp.person, actor)) for sp in pending]
+    statements = [
+        StatementRow(sp, statement_differences(sp, sp.person, actor)) for sp in pending if sp.person
+    ]
     managed = any(row.manages for m in by_person.values() for row in m.rows)
     record_many(
         actor,

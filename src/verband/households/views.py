@@ -177,6 +177,7 @@ def address_action_view(request: HttpRequest, reference: str) -> HttpResponse:
     if action not in ADDRESS_ACTIONS:
         return addresses_view(request, reference, error=_("Choose what to do."), status=400)
     target, service, done = ADDRESS_ACTIONS[action]
+    assert callable(service)
     item_id = plain_id(request.POST.get("id"))
     item = (
         addresses.household_address(household, item_id)
@@ -209,7 +210,8 @@ def address_action_view(request: HttpRequest, reference: str) -> HttpResponse:
     error_for = f"{target}-{item.pk}"
     args: list[object] = [actor, household, item]
     if action in ("disclose", "revoke"):
-        organisation = Organisation.objects.filter(pk=plain_id(request.POST.get("organisation"))).first()
+        organisation_id = plain_id(request.POST.get("organisation"))
+        organisation = Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
         if organisation is None:
             return addresses_view(
                 request, reference, error=_("Choose an organisation."), error_for=error_for, status=400

@@ -28,7 +28,7 @@ def test_household_page_of_a_member_scoped_partner(family, as_user):  # noqa: F8
     )
     body = _page(as_user(family.probation), f"/huishoudens/{family.household.reference}/")
     assert "Dirk Vos" in body and "Kerkstraat" in body
-    for text in HIDDEN + ("Wijkteam Noord", "bij haar zus"):
+    for text in (*HIDDEN, "Wijkteam Noord", "bij haar zus"):
         assert text not in body, text
     assert "2 andere gezinsleden" in body
     # Only Dirk and the household are in the log as seen.
@@ -56,7 +56,7 @@ def test_timeline_addresses_and_work_list(family, as_user):  # noqa: F811
     reference = family.household.reference
     for url in (f"/huishoudens/{reference}/tijdlijn/", f"/huishoudens/{reference}/adressen/", "/mijn-werk/"):
         body = _page(client, url)
-        for text in HIDDEN + ("bij haar zus",):
+        for text in (*HIDDEN, "bij haar zus"):
             assert text not in body, (url, text)
     assert "Kerkstraat" in _page(client, f"/huishoudens/{reference}/adressen/")
 
