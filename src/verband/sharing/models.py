@@ -186,6 +186,20 @@ OBJECT_LABELS = {
     "access_log": _("access log"),
     "page": _("page"),
     "api": _("API"),
+    "addresses": _("addresses and reported data"),
+    "address": _("address"),
+    "address_marked": _("address marked confidential"),
+    "address_lifted": _("confidentiality of an address lifted"),
+    "address_disclosed": _("confidential address disclosed"),
+    "address_revoked": _("disclosure of an address revoked"),
+    "reported_statement": _("reported data confirmed or dismissed"),
+    "shields": _("shielding page"),
+    "shield": _("item shielded from a member"),
+    "shield_lift": _("shield lifted for a member"),
+    "involvement_scope": _("involvement for named members"),
+    "unusual_volume": _("unusual volume of reports or persons shown"),
+    "signal_pending": _("signal before take-up"),
+    "recognition": _("recognition of persons"),
 }
 
 
