@@ -116,10 +116,11 @@ def test_assessment_danger_flag_regie_plan_and_pdf(page: Page, new_page):
     fatima.get_by_label("Is het huishouden akkoord?").select_option(label="Deels akkoord")
     fatima.get_by_label("Doel 1").fill("Marloes en Sem voelen zich thuis veilig (7 of hoger)")
     fatima.get_by_label("Afspraak 1").fill("Ruben komt niet in de woning zonder afspraak")
-    fatima.locator("#agr-0-by").select_option(label="Politie eenheid Rotterdam")
+    fatima.locator("#agr-0-by").select_option(label="Veilig Thuis Rotterdam Rijnmond")
     actions = [
         ("Veiligheidsplan met Marloes en Sem", "Wijkteams Rotterdam", "2026-12-04"),
-        ("Risicotaxatie en toezicht op het wapenbezit", "Politie eenheid Rotterdam", "2026-12-01"),
+        # The police reported this household: their report is no way in, so they are no partner here.
+        ("Opvangplek achter de hand voor Marloes en Sem", "Arosa", "2026-12-01"),
         ("Onderzoek naar de veiligheid van Sem", "Veilig Thuis Rotterdam Rijnmond", "2026-12-18"),
     ]
     for index, (text, owner, due) in enumerate(actions):
@@ -137,7 +138,7 @@ def test_assessment_danger_flag_regie_plan_and_pdf(page: Page, new_page):
     screenshot(fatima, "plan.png")
 
     # 5. Each owner sees their action in Mijn werk, with the danger flag.
-    for username, mine in (("wt.feijenoord", 0), ("politie", 1), ("vt.medewerker", 2)):
+    for username, mine in (("wt.feijenoord", 0), ("opvang", 1), ("vt.medewerker", 2)):
         owner = {"wt.feijenoord": fatima, "vt.medewerker": page}.get(username)
         if owner is None:
             owner = new_page()
@@ -150,7 +151,7 @@ def test_assessment_danger_flag_regie_plan_and_pdf(page: Page, new_page):
         for other, (text, _owner, _due) in enumerate(actions):
             if other != mine:
                 expect(section.get_by_text(text)).to_have_count(0)
-        if username == "politie":
+        if username == "opvang":
             assert_accessible(owner, "Mijn werk with an action")
             screenshot(owner, "my-work-action.png")
     fatima.goto(f"/huishoudens/{HOUSEHOLD}/plan/")

@@ -42,7 +42,10 @@ def report(page: Page, kind: str, persons: list[dict[str, str]], postcode: str =
             page.get_by_role("button", name="Persoon toevoegen").click()
         group = page.get_by_role("group", name=f"Persoon {index}")
         for label, value in person.items():
-            group.get_by_label(label, exact=True).fill(value)
+            if label == "Rol":
+                group.get_by_label(label, exact=True).select_option(label=value)
+            else:
+                group.get_by_label(label, exact=True).fill(value)
     page.get_by_role("button", name="Vastleggen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Over wie gaat dit?")
     page.get_by_label(re.compile(r"Elif Demir")).check()
@@ -56,8 +59,22 @@ def elif_row(page: Page):
     return page.get_by_role("row", name=re.compile("^Elif Demir Slachtoffer"))
 
 
-ELIF = {"Voornamen": "Elif", "Achternaam": "Demir", "Dag": "12", "Maand": "4", "Jaar": "1991"}
-DENIZ = {"Voornamen": "Deniz", "Achternaam": "Demir", "Dag": "20", "Maand": "2", "Jaar": "2015"}
+ELIF = {
+    "Rol": "Slachtoffer",
+    "Voornamen": "Elif",
+    "Achternaam": "Demir",
+    "Dag": "12",
+    "Maand": "4",
+    "Jaar": "1991",
+}
+DENIZ = {
+    "Rol": "Kind",
+    "Voornamen": "Deniz",
+    "Achternaam": "Demir",
+    "Dag": "20",
+    "Maand": "2",
+    "Jaar": "2015",
+}
 
 
 def test_shelter_address_statements_and_member_scoped_probation(page: Page, new_page):

@@ -60,19 +60,6 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Your decision is recorded; everyone it was put to is told."))
             return redirect("escalation:detail", pk=escalation.pk)
-    ladder = [
-        (
-            step,
-            [
-                r
-                for r in escalation.recipients.select_related(
-                    "membership__user", "membership__organisation", "membership__team"
-                )
-                if r.step == step
-            ],
-        )
-        for step in Step
-    ]
     record(
         actor,
         action="view",
@@ -83,6 +70,20 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     # The free texts (a partner's question, the decision) may name people: only case workers who see the
     # household, and the one who asked, read them; managers on the higher steps see what stalls.
     selectors.shield_summaries(actor, [escalation])
+    recipients = list(
+        escalation.recipients.select_related(
+            "membership__user", "membership__organisation", "membership__team"
+        )
+    )
+    own = actor.organisation.pk if actor.organisation else None
+    # Shielded for this viewer: who else it went to is not named either (a shelter's line manager on the
+    # ladder says where she is); only the viewer's own organisation's people, and how many others.
+    shielded = getattr(escalation, "summary_shielded", False)
+    ladder = []
+    for step in Step:
+        people = [r for r in recipients if r.step == step]
+        named = [r for r in people if not shielded or r.membership.organisation_id == own]
+        ladder.append((step, named, len(people) - len(named)))
     m = actor.membership
     asked = actor.user is not None and escalation.opened_by_id == actor.user.pk
     sees_household = escalation.household is None or can_see_household(actor, escalation.household)

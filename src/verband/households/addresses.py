@@ -10,6 +10,7 @@ confidential. Every decision is kept with its reason (`AddressDecision`) and wri
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -64,10 +65,21 @@ def is_shelter_location(region_id: int, postcode: str, house_number: str) -> boo
     postcode = postcode.replace(" ", "").upper()
     if not postcode:
         return False
-    found = ShelterAddress.objects.filter(region_id=region_id, postcode=postcode)
-    if house_number.strip():
-        found = found.filter(house_number__in=["", house_number.strip()])
-    return found.exists()
+    found = list(
+        ShelterAddress.objects.filter(region_id=region_id, postcode=postcode).values_list(
+            "house_number", flat=True
+        )
+    )
+    if not house_number.strip():
+        return bool(found)
+    # "5A", "5 a", "05", "5-1" are the shelter at number 5 too: compare the number, not the addition.
+    number = _number(house_number)
+    return any(not configured or _number(configured) == number for configured in found)
+
+
+def _number(house_number: str) -> str:
+    match = re.match(r"\s*0*(\d+)", house_number)
+    return match.group(1) if match else house_number.strip().lower()
 
 
 def must_be_confidential(
@@ -91,6 +103,7 @@ def last_open_postcode(person_id: int | None) -> str:
     rows = list(
         Address.objects.filter(person_id=person_id, confidential=False)
         .exclude(postcode="")
+        .exclude(postcode__in=ShelterAddress.objects.values("postcode"))
         .values_list("postcode", "valid_until", "valid_from", "pk")
     )
     if not rows:

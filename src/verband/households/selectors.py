@@ -358,6 +358,9 @@ class MemberAddresses:
 class StatementRow:
     statement: Any
     differences: list[Any]
+    # Which report said it: the reference and organisation only to whole-household partners and to the
+    # reporting organisation itself (a shelter's name says where she is).
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -428,8 +431,15 @@ def address_overview(actor: Actor, household: Household, basis: str) -> AddressO
         )
         .order_by("signal__received_at", "position")
     )
+    own = actor.organisation.pk if actor.organisation else None
     statements = [
-        StatementRow(sp, statement_differences(sp, sp.person, actor)) for sp in pending if sp.person
+        StatementRow(
+            sp,
+            statement_differences(sp, sp.person, actor),
+            _source(sp.signal) if scope.whole or sp.signal.source_organisation_id == own else "",
+        )
+        for sp in pending
+        if sp.person
     ]
     managed = any(row.manages for m in by_person.values() for row in m.rows)
     record_many(
@@ -447,7 +457,21 @@ def address_overview(actor: Actor, household: Household, basis: str) -> AddressO
     )
 
 
-def pending_statement_count(household: Household) -> int:
+def _source(signal: Any) -> str:
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    return _("signal %(ref)s of %(date)s from %(org)s") % {
+        "ref": signal.reference,
+        "date": date_format(signal.received_at, "j F Y"),
+        "org": signal.source_organisation,
+    }
+
+
+def pending_statement_count(household: Household, person_ids: Iterable[int]) -> int:
+    """Pending statements about the members the viewer sees."""
     from verband.signals.models import SignalPerson, StatementState
 
-    return SignalPerson.objects.filter(signal__household=household, statement=StatementState.PENDING).count()
+    return SignalPerson.objects.filter(
+        signal__household=household, statement=StatementState.PENDING, person_id__in=list(person_ids)
+    ).count()

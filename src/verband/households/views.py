@@ -30,8 +30,14 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
         inv.mine = is_own_involvement(actor, inv)  # type: ignore[attr-defined]
     regie = regie_panel(actor, detail.household)
     if not detail.scope.whole:
-        # A partner working with named members takes no regie of the whole household, nor sees who could.
-        regie.update(may_request=False, may_withdraw=False, may_end=False, candidates=[])
+        # A partner working with named members takes no regie of the whole household, nor sees who could,
+        # who had it or who is asked; a shelter holding regie is not named to it.
+        current = regie["current"]
+        hidden = current is not None and not detail.scope.names_organisation(current.organisation)
+        regie.update(
+            may_request=False, may_withdraw=False, may_end=False, candidates=[], history=[], pending=None,
+            current=None if hidden else current, withheld=hidden,
+        )  # fmt: skip
     context = {
         "detail": detail,
         "household": detail.household,
@@ -40,22 +46,29 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
         "together": panel(actor, detail.household, detail.scope),
         "relation_kinds": RelationKind.choices,
         "relation_error": relation_error,
-        "pending_statements": pending_statement_count(detail.household),
+        "pending_statements": pending_statement_count(
+            detail.household, [row.person.pk for row in detail.people]
+        ),
     }
     return render(request, "households/household.html", context)
 
 
-@role_required(*CASEWORK_ROLES)
+@role_required(Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR)
 @require_POST
 def relation_view(request: HttpRequest, reference: str) -> HttpResponse:
+    from verband.text import plain_id
+
     actor = actor_for_request(request)
     household, _basis = get_household_or_404(actor, reference, action="update")
+    person, other = plain_id(request.POST.get("person")), plain_id(request.POST.get("other"))
+    scope = view_scope(actor, household)
+    # Only between members this person sees, with one answer for anything else (no oracle of who is in it).
+    if person is None or other is None or not (scope.sees_person(person) and scope.sees_person(other)):
+        return household_view(request, reference, relation_error=_("Choose two persons."))
     try:
-        person, other = int(request.POST.get("person", "")), int(request.POST.get("other", ""))
         services.add_relation(actor, household, person, other, request.POST.get("kind", ""))
-    except (ValueError, ValidationError) as exc:
-        message = " ".join(exc.messages) if isinstance(exc, ValidationError) else _("Choose two persons.")
-        return household_view(request, reference, relation_error=message)
+    except ValidationError as exc:
+        return household_view(request, reference, relation_error=" ".join(exc.messages))
     messages.success(request, _("The relation is recorded."))
     return redirect("households:detail", reference=reference)
 

@@ -248,8 +248,15 @@ def patch_action(request: HttpRequest, action_id: int, body: ActionPatch) -> dic
 )
 def get_regie(request: HttpRequest, reference: str) -> dict:
     require_scope(request, ApiScope.HOUSEHOLDS_READ)
-    household, basis = get_household_or_404(actor_for_request(request), reference)
+    actor = actor_for_request(request)
+    household, basis = get_household_or_404(actor, reference)
     current, history, pending = regie_state(household.pk)
+    scope = view_scope(actor, household)
+    if not scope.whole:
+        # As on the household page: no history or pending request, and a shelter is not named.
+        history, pending = [], None
+        if current is not None and not scope.names_organisation(current.organisation):
+            current = None
     _log(request, household, basis, "regie")
     return {
         "regisseur": current.user.display_name if current else None,

@@ -37,6 +37,7 @@ class PlanDocument:
     actions_total: int
     hidden: int = 0
     whole: bool = True
+    regie_withheld: bool = False
 
     @property
     def empty(self) -> bool:
@@ -107,6 +108,9 @@ def plan_document(
         .select_related("user", "organisation", "membership__team")
         .first()
     )
+    withheld = regie is not None and not all(scope.names_organisation(regie.organisation) for scope in scopes)
+    if withheld:
+        regie = None  # a shelter holding regie is not named in a copy or to a member-scoped partner
     return PlanDocument(
         plan,
         chosen,
@@ -114,6 +118,7 @@ def plan_document(
         len([a for a in actions if shows_item(scopes, ItemType.ACTION, a)]),
         hidden=hidden,
         whole=all(scope.whole for scope in scopes),
+        regie_withheld=withheld,
     )
 
 

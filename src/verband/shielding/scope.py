@@ -15,8 +15,9 @@ The rules:
   its members.
 - A member's own copy shows the household's parts and that member's, minus what is shielded from them.
 - Shields: what protects a victim — the addresses of victims and children, safety agreements that are not
-  the perpetrator's own, help at a shelter — is kept from every member recorded as perpetrator, by
-  default. A professional shields any item from a named member, or lifts a shield (the default one
+  the perpetrator's own, help at a shelter and actions given to a shelter — is kept from every member
+  recorded as perpetrator, by default. A shelter is named only in whole-household views
+  (`Scope.names_organisation`): not to a member-scoped partner, not in a member's or the household's copy. A professional shields any item from a named member, or lifts a shield (the default one
   too), always with a reason (`verband.shielding.services`); the latest decision counts.
 """
 
@@ -71,6 +72,10 @@ class Scope:
         """The members this item is kept from (for the labels a whole-household partner sees)."""
         return self.shields.get((item_type, item_id), frozenset())
 
+    def names_organisation(self, organisation: object) -> bool:
+        """A shelter is named only in whole-household views: its name is where she is."""
+        return self.whole or getattr(organisation, "kind", None) != OrganisationKind.SHELTER
+
     def visible(self, items: Iterable[object], item_type: str, person_attr: str = "person_id") -> list:
         """The items this viewer may see, of one type (each with `pk` and the person attribute)."""
         return [
@@ -96,7 +101,7 @@ def household_shields(
     decision in order (the latest about an item and a member counts). Callers that hold the household's
     members pass them (saves a query)."""
     from verband.collaboration.models import Help
-    from verband.plans.models import SafetyAgreement
+    from verband.plans.models import PlanAction, SafetyAgreement
 
     household_id = household if isinstance(household, int) else household.pk
     roles: dict[int, set[str]] = defaultdict(set)
@@ -118,6 +123,13 @@ def household_shields(
         ):
             if owner is None or owner not in threats:
                 shields[(ItemType.AGREEMENT, pk)] |= threats - {owner}
+        # The household's parts given to a shelter ("Plek regelen" — owned by the shelter) say where she goes.
+        sheltered = PlanAction.objects.filter(
+            plan__household_id=household_id, owner_organisation__kind=OrganisationKind.SHELTER
+        ).values_list("pk", "person_id")
+        for pk, owner in sheltered:
+            if owner is None or owner in protected:
+                shields[(ItemType.ACTION, pk)] |= threats - {owner}
         shelter_help = Help.objects.filter(
             household_id=household_id, provider__organisation__kind=OrganisationKind.SHELTER
         ).values_list("pk", "person_id")

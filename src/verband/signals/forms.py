@@ -99,7 +99,7 @@ class PersonForm(forms.Form):
         label=_("This is a shelter or confidential address"),
         required=False,
         help_text=_(
-            "Only your organisation will see it; routing and everyone else see \"confidential address\". "
+            'Only your organisation will see it; routing and everyone else see "confidential address". '
             "Reports from a shelter are always confidential."
         ),
     )

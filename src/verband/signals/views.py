@@ -221,7 +221,9 @@ def signal_view(request: HttpRequest, reference: str) -> HttpResponse:
         if signal.household is not None:
             context["history"] = selectors.history(signal.household, exclude=signal)
     elif access == "pending":
-        context["area"] = selectors.area_of(signal)
+        # The area only to a party asked to take it up (a partner working with named members reads none:
+        # routing may have used a victim's known area).
+        context["area"] = selectors.area_of(signal) if activations else ""
         context["people"] = [selectors.age_and_role(sp) for sp in signal.persons.all()]
         context["danger"] = (
             danger_flags([signal.household_id]).get(signal.household_id, []) if signal.household_id else []

@@ -6,31 +6,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('signals', '0002_person_language'),
+        ("signals", "0002_person_language"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='signalperson',
-            name='address_confidential',
-            field=models.BooleanField(default=False, verbose_name='shelter or confidential address'),
+            model_name="signalperson",
+            name="address_confidential",
+            field=models.BooleanField(default=False, verbose_name="shelter or confidential address"),
         ),
         migrations.AddField(
-            model_name='signalperson',
-            name='statement',
-            field=models.CharField(choices=[('none', 'Nothing new'), ('pending', 'To be confirmed'), ('confirmed', 'Confirmed'), ('dismissed', 'Dismissed')], db_index=True, default='none', max_length=10),
+            model_name="signalperson",
+            name="statement",
+            field=models.CharField(
+                choices=[
+                    ("none", "Nothing new"),
+                    ("pending", "To be confirmed"),
+                    ("confirmed", "Confirmed"),
+                    ("dismissed", "Dismissed"),
+                ],
+                db_index=True,
+                default="none",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='signalperson',
-            name='statement_decided_at',
+            model_name="signalperson",
+            name="statement_decided_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='signalperson',
-            name='statement_decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="signalperson",
+            name="statement_decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]

@@ -16,7 +16,6 @@ PERSONAS = ["involved", "colleague", "other_org", "manager", "anonymous"]
 HH = "HH-T-0001"
 
 
-
 def acting(membership: Membership) -> Actor:
     return Actor(
         channel=Channel.WEB,
