@@ -168,7 +168,11 @@ def test_assessment_danger_flag_regie_plan_and_pdf(page: Page, new_page):
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     assert "Ons gezinsplan" in text and "Fatima El Amrani" in text
     for action_text, owner, _due in actions:
-        assert action_text in text and owner in text
+        if owner == "Arosa":
+            # The household reads its copy together: what a shelter does is kept from Ruben, the perpetrator.
+            assert action_text not in text and owner not in text
+        else:
+            assert action_text in text and owner in text
     assert "Vuurwapen" not in text and "Wapen aanwezig" not in text and "Intieme terreur" not in text
     if shutil.which("pdftoppm"):
         subprocess.run(

@@ -36,7 +36,7 @@ class ItemType(models.TextChoices):
     ADDRESS = "address", _("Address")
     AGREEMENT = "agreement", _("Safety agreement")
     GOAL = "goal", _("Goal")
-    ACTION = "action", _("Action")
+    ACTION = "action", _("Plan action")
     NOTE = "note", _("Timeline note")
     ASSESSMENT = "assessment", _("Safety assessment")
     HELP = "help", _("Help")
