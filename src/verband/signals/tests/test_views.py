@@ -141,8 +141,8 @@ def test_reporter_sees_who_took_it_up_and_nothing_more(world, as_user):
     activation = signal.activations.get(team=world.team_vt)
     as_user(world.vt).post(f"/werkbak/{activation.pk}/oppakken/")
     page = as_user(world.other_org).get(f"/meldingen/{signal.reference}/").content.decode()
-    assert "Team Veiligheidsbeoordeling" in page and "heeft het op" in page
-    assert "Netwerk HG Testdorp" not in page  # not (yet) taken up: not told
+    assert "Veilig Thuis Testdorp heeft het op" in page and "Team Veiligheidsbeoordeling" not in page
+    assert "netwerk heeft het op" not in page  # not (yet) taken up: not told
 
 
 def test_inbox_shows_clocks_and_taking_up_opens_the_household(world, as_user):
