@@ -308,8 +308,8 @@ USERS: list[tuple[Any, ...]] = [
     ),
     (
         "reclassering",
-        "Jeroen",
-        "Bakker",
+        "Bas",
+        "Verhoef",
         "Reclassering",
         "Reclassering Team Rotterdam-Zuid",
         "professional",
