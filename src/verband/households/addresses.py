@@ -82,6 +82,30 @@ def _number(house_number: str) -> str:
     return match.group(1) if match else house_number.strip().lower()
 
 
+def apply_shelter_location(actor: Actor, location: ShelterAddress) -> int:
+    """A shelter location just configured: every address already known there becomes confidential too,
+    managed by the shelter (when the location names one), each decision kept and logged. Returns how many."""
+    reason = _("At a shelter location configured by the functional administrator")
+    changed = 0
+    for address in Address.objects.filter(postcode=location.postcode, confidential=False).select_related(
+        "person"
+    ):
+        if location.house_number and _number(address.house_number) != _number(location.house_number):
+            continue
+        with transaction.atomic():
+            Address.objects.filter(pk=address.pk).update(confidential=True, managed_by=location.organisation)
+            if location.organisation is not None:
+                _grant(address, location.organisation, reason, None)
+            AddressDecision.objects.create(
+                address=address, kind=AddressDecisionKind.MARKED, organisation=location.organisation,
+                reason=reason, by=actor.user, by_organisation=actor.organisation,
+            )  # fmt: skip
+            record(actor, action="update", object_type="address_marked", object_id=str(address.pk),
+                   person_id=address.person_id)  # fmt: skip
+        changed += 1
+    return changed
+
+
 def must_be_confidential(
     organisation: Organisation | None, postcode: str, house_number: str, *, ticked: bool
 ) -> bool:

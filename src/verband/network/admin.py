@@ -52,6 +52,14 @@ class ShelterAddressAdmin(admin.ModelAdmin):
     list_filter = ["region"]
     search_fields = ["postcode", "organisation__name"]
 
+    def save_model(self, request: HttpRequest, obj: ShelterAddress, form: Any, change: bool) -> None:
+        from verband.households.addresses import apply_shelter_location
+        from verband.sharing.access import actor_for_request
+
+        super().save_model(request, obj, form, change)
+        # Addresses already known at this location become confidential too.
+        apply_shelter_location(actor_for_request(request), obj)
+
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):

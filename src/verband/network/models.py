@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -85,7 +86,14 @@ class ShelterAddress(models.Model):
         related_name="shelter_addresses",
         verbose_name=_("shelter"),
     )
-    postcode = models.CharField(_("postcode"), max_length=6, help_text=_("For example 3072AB."))
+    postcode = models.CharField(
+        _("postcode"),
+        max_length=7,
+        help_text=_("For example 3072 AB."),
+        validators=[
+            RegexValidator(r"^\s*\d{4}\s?[A-Za-z]{2}\s*$", _("Enter a Dutch postcode, for example 3072 AB."))
+        ],
+    )
     house_number = models.CharField(
         _("house number"), max_length=20, blank=True, help_text=_("Empty: every number at this postcode.")
     )

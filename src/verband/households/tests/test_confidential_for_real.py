@@ -306,3 +306,22 @@ def test_an_address_of_another_household_is_not_found(world, as_user):
     other.refresh_from_db()
     assert not other.confidential
     assert AccessLogEntry.objects.filter(object_type="address", outcome="denied").exists()
+
+
+def test_a_shelter_location_added_in_the_admin_makes_known_addresses_there_confidential(world, as_user):
+    from django.contrib.auth.models import Permission
+
+    shelter = Organisation.objects.create(region=world.region, name="Opvang Testdorp", kind="shelter")
+    world.admin.user_permissions.set(Permission.objects.filter(content_type__app_label="network"))
+    response = as_user(world.admin).post(
+        "/beheer/django/network/shelteraddress/add/",
+        {"region": world.region.pk, "organisation": shelter.pk, "postcode": "1012 ab", "house_number": "12b"},
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    address = Address.objects.get(street="Dorpsstraat")
+    assert address.confidential and address.managed_by_id == shelter.pk
+    assert AddressDisclosure.objects.filter(address=address, organisation=shelter).exists()
+    assert AddressDecision.objects.filter(address=address, kind="marked").exists()
+    assert AccessLogEntry.objects.filter(object_type="address_marked", username="beheer").exists()
+    body = as_user(world.involved).get(f"/huishoudens/{world.household.reference}/").content.decode()
+    assert "Dorpsstraat" not in body and "geheim adres" in body
