@@ -191,7 +191,7 @@ def open_household(actor: Actor, reference: str) -> HouseholdDetail:
     )
     scope = view_scope(actor, household, involvements=every_involvement, members=every_member)
     members = [m for m in every_member if scope.sees_person(m.person_id)]
-    involvements = [i for i in every_involvement if _shows_involvement(scope, i, actor)]
+    involvements = [i for i in every_involvement if shows_involvement(scope, i, actor)]
     from verband.signals.models import Activation, ActivationStatus
     from verband.signals.selectors import clock_for
 
@@ -243,7 +243,7 @@ def open_household(actor: Actor, reference: str) -> HouseholdDetail:
     )
 
 
-def _shows_involvement(scope: Scope, involvement: Involvement, actor: Actor) -> bool:
+def shows_involvement(scope: Scope, involvement: Involvement, actor: Actor) -> bool:
     """A member-scoped partner sees its own involvements and those for its members — not who else works
     with the household (a shelter's involvement would say where the victim is)."""
     if scope.whole:

@@ -9,7 +9,12 @@ from django.views.decorators.http import require_POST
 
 from verband.households import addresses, services
 from verband.households.models import Address, RelationKind
-from verband.households.selectors import open_household, pending_statement_count, timeline_events
+from verband.households.selectors import (
+    open_household,
+    pending_statement_count,
+    shows_involvement,
+    timeline_events,
+)
 from verband.network.models import CASEWORK_ROLES, Role
 from verband.sharing.access import actor_for_request, get_household_or_404, is_own_involvement
 from verband.shielding.scope import view_scope
@@ -116,7 +121,15 @@ def first_contact_view(request: HttpRequest, reference: str, pk: int) -> HttpRes
 
     actor = actor_for_request(request)
     household, _basis = get_household_or_404(actor, reference, action="update")
-    involvement = Involvement.objects.filter(pk=pk, household=household).select_related("household").first()
+    involvement = (
+        Involvement.objects.filter(pk=pk, household=household)
+        .select_related("household")
+        .prefetch_related("scoped_members")
+        .first()
+    )
+    # An involvement a partner working with named members does not see is "not found" like any other.
+    if involvement is not None and not shows_involvement(view_scope(actor, household), involvement, actor):
+        involvement = None
     if involvement is None:
         record(
             actor,

@@ -110,3 +110,25 @@ def test_the_pending_count_follows_the_scope(family):  # noqa: F811
     signal_services.finish(signal.pk)
     assert pending_statement_count(family.household, [family.dirk.pk]) == 0
     assert pending_statement_count(family.household, [family.dirk.pk, family.anna.pk]) == 1
+
+
+def test_a_hidden_involvement_is_not_found_for_first_contact(family, as_user):  # noqa: F811
+    from verband.sharing.models import AccessLogEntry, Involvement
+
+    hidden = Involvement.objects.get(household=family.household, team=family.team_a1)
+    response = as_user(family.probation).post(
+        f"/huishoudens/{family.household.reference}/betrokken/{hidden.pk}/eerste-contact/"
+    )
+    assert response.status_code == 404
+    assert AccessLogEntry.objects.filter(object_type="involvement", outcome="denied").exists()
+
+
+def test_a_hand_back_reason_is_not_in_the_inbox_before_take_up(world, as_user):
+    from verband.signals.tests.test_services import report_about_anna
+
+    signal, _ = signal_services.receive(actor_of(world.other_org), report_about_anna())
+    signal_services.finish(signal.pk)
+    activation = signal.activations.get(network=world.network)
+    signal_services.hand_back(actor_of(world.coordinator), activation, "Anna woont bij haar moeder in Zuid")
+    body = as_user(world.vt).get("/werkbak/").content.decode()
+    assert "Teruggegeven door Netwerk HG Testdorp" in body and "bij haar moeder" not in body
