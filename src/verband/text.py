@@ -30,3 +30,15 @@ def plain_id(value: str | None) -> int | None:
     or a 40-digit string is "nothing chosen", never a database error)."""
     value = (value or "").strip()
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
+def reason_text(reason: str, *, minimum: int = 10, maximum: int = 2000) -> str:
+    """A decision's written reason: no NUL, at least a sentence, not a book. Returns it stripped; a Dutch
+    ValidationError otherwise (before anything is written)."""
+    refuse_nul(reason)
+    reason = (reason or "").strip()
+    if len(reason) < minimum:
+        raise ValidationError(_("Give the reason in a sentence (at least 10 characters)."))
+    if len(reason) > maximum:
+        raise ValidationError(_("At most 2000 characters."))
+    return reason

@@ -31,7 +31,7 @@ from verband.households.models import (
 from verband.network.models import Organisation, OrganisationKind, ShelterAddress
 from verband.sharing.access import Actor
 from verband.sharing.accesslog import record
-from verband.text import refuse_nul
+from verband.text import reason_text
 
 if TYPE_CHECKING:
     from verband.signals.models import Signal, SignalPerson
@@ -187,16 +187,6 @@ def _manage(address: Address, organisation: Organisation, source: str) -> None:
 # --- Decisions about confidentiality --------------------------------------------------------------------
 
 
-def _reason(reason: str) -> str:
-    refuse_nul(reason)
-    reason = (reason or "").strip()
-    if len(reason) < 10:
-        raise ValidationError(_("Give the reason in a sentence (at least 10 characters)."))
-    if len(reason) > 2000:
-        raise ValidationError(_("At most 2000 characters."))
-    return reason
-
-
 def household_address(household: Household, address_id: int | None) -> Address | None:
     """An address of one of this household's members, or None."""
     if address_id is None:
@@ -239,7 +229,7 @@ def _refuse(actor: Actor, household: Household, address: Address, what: str) -> 
 def mark_confidential(actor: Actor, household: Household, address: Address, reason: str) -> None:
     """Any professional who sees the household marks an address confidential; their organisation then
     manages it and is the only one to see it until it discloses it."""
-    reason = _reason(reason)
+    reason = reason_text(reason)
     if actor.organisation is None or actor.membership is None:
         raise _refuse(actor, household, address, "marked")
     if address.confidential:
@@ -256,7 +246,7 @@ def mark_confidential(actor: Actor, household: Household, address: Address, reas
 
 
 def lift_confidential(actor: Actor, household: Household, address: Address, reason: str) -> None:
-    reason = _reason(reason)
+    reason = reason_text(reason)
     if not manages(actor, address):
         raise _refuse(actor, household, address, "lifted")
     with transaction.atomic():
@@ -274,7 +264,7 @@ def disclose(
     """The managing organisation lets a partner working with the household see the address."""
     from verband.sharing.access import partner_organisations
 
-    reason = _reason(reason)
+    reason = reason_text(reason)
     if not manages(actor, address):
         raise _refuse(actor, household, address, "disclosed")
     if not partner_organisations(household).filter(pk=organisation.pk).exists():
@@ -291,7 +281,7 @@ def disclose(
 def revoke(
     actor: Actor, household: Household, address: Address, organisation: Organisation, reason: str
 ) -> None:
-    reason = _reason(reason)
+    reason = reason_text(reason)
     if not manages(actor, address):
         raise _refuse(actor, household, address, "revoked")
     if organisation.pk == address.managed_by_id:
@@ -410,7 +400,7 @@ def confirm_statement(actor: Actor, household: Household, sp: SignalPerson) -> N
     complete one; an address becomes the current one and the earlier one ends (history is kept)."""
     from verband.households import matching
     from verband.households.services import add_address
-    from verband.signals.models import SignalPerson, StatementState
+    from verband.signals.models import StatementState
 
     assert sp.person_id is not None  # a statement is about a known person
     person = Person.objects.prefetch_related("addresses").get(pk=sp.person_id)
@@ -428,13 +418,7 @@ def confirm_statement(actor: Actor, household: Household, sp: SignalPerson) -> N
             )
         )
     with transaction.atomic():
-        claimed = SignalPerson.objects.filter(pk=sp.pk, statement=StatementState.PENDING).update(
-            statement=StatementState.CONFIRMED,
-            statement_decided_by=actor.user,
-            statement_decided_at=timezone.now(),
-        )
-        if not claimed:
-            raise ValidationError(_("Someone else already dealt with this."))
+        _claim_statement(actor, sp, StatementState.CONFIRMED)
         updates = {
             name: getattr(sp, name).strip() for name in NAME_FIELDS + CONTACT_FIELDS if name in differences
         }
@@ -461,14 +445,19 @@ def confirm_statement(actor: Actor, household: Household, sp: SignalPerson) -> N
 
 
 def dismiss_statement(actor: Actor, household: Household, sp: SignalPerson) -> None:
-    from verband.signals.models import SignalPerson, StatementState
+    from verband.signals.models import StatementState
 
     with transaction.atomic():
-        claimed = SignalPerson.objects.filter(pk=sp.pk, statement=StatementState.PENDING).update(
-            statement=StatementState.DISMISSED,
-            statement_decided_by=actor.user,
-            statement_decided_at=timezone.now(),
-        )
-        if not claimed:
-            raise ValidationError(_("Someone else already dealt with this."))
+        _claim_statement(actor, sp, StatementState.DISMISSED)
         _statement_log(actor, household, sp)
+
+
+def _claim_statement(actor: Actor, sp: SignalPerson, state: str) -> None:
+    """Decide a pending statement exactly once (conditional update): a second answer changes nothing."""
+    from verband.signals.models import SignalPerson, StatementState
+
+    claimed = SignalPerson.objects.filter(pk=sp.pk, statement=StatementState.PENDING).update(
+        statement=state, statement_decided_by=actor.user, statement_decided_at=timezone.now()
+    )
+    if not claimed:
+        raise ValidationError(_("Someone else already dealt with this."))

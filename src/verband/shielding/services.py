@@ -18,7 +18,7 @@ from verband.sharing.accesslog import record
 from verband.sharing.models import Involvement
 from verband.shielding.models import ItemType, ScopedMember, ShieldDecision
 from verband.shielding.scope import involvement_members
-from verband.text import refuse_nul
+from verband.text import reason_text
 
 DECIDING_ROLES = frozenset({Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR})
 
@@ -50,16 +50,6 @@ def item_belongs(household: Household, item_type: str, item_id: int) -> bool:
     return found is not None and found.exists()
 
 
-def _reason(reason: str) -> str:
-    refuse_nul(reason)
-    reason = (reason or "").strip()
-    if len(reason) < 10:
-        raise ValidationError(_("Give the reason in a sentence (at least 10 characters)."))
-    if len(reason) > 2000:
-        raise ValidationError(_("At most 2000 characters."))
-    return reason
-
-
 def decide(
     actor: Actor,
     household: Household,
@@ -80,7 +70,7 @@ def decide(
         raise PermissionDenied(
             _("Only a professional working with the whole household decides about shielding.")
         )
-    reason = _reason(reason)
+    reason = reason_text(reason)
     if item_type not in ItemType.values or not item_belongs(household, item_type, item_id):
         raise ValidationError(_("This item is not part of this household."))
     if not HouseholdMember.objects.filter(household=household, person_id=person_id).exists():

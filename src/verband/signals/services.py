@@ -37,6 +37,7 @@ from verband.signals.models import (
     SignalStatus,
     StatementState,
 )
+from verband.signals.selectors import typed_description
 from verband.text import refuse_nul
 from verband.workdays import add_working_days
 
@@ -203,17 +204,9 @@ def _routing_postcode(organisation: Organisation, typed: str, persons: list[Pers
 
 
 def description_of(sp: SignalPerson) -> matching.Description:
-    return matching.Description(
-        given_names=sp.given_names,
-        surname_prefix=sp.surname_prefix,
-        family_name=sp.family_name,
-        birth_year=sp.birth_year,
-        birth_month=sp.birth_month,
-        birth_day=sp.birth_day,
-        sex=sp.sex,
-        bsn=sp.bsn,
-        addresses=((sp.postcode, sp.house_number, sp.street),) if (sp.postcode or sp.street) else (),
-    )
+    """What the reporter typed, with the address: for the matcher's blocking and scoring."""
+    address = ((sp.postcode, sp.house_number, sp.street),) if (sp.postcode or sp.street) else ()
+    return replace(typed_description(sp), addresses=address)
 
 
 def recognise(signal: Signal) -> list[SignalPerson]:
