@@ -222,72 +222,34 @@ def _scopes(actor: Actor, household_ids: set[int]) -> dict[int, Scope]:
     organisation's. Households seen whole (or not at all through an own involvement) are left out: nothing
     to narrow. Shield maps are read only for the member-scoped ones."""
     from verband.sharing.access import visible_involvements
-    from verband.shielding.scope import household_shields
+    from verband.shielding.scope import household_shields, members_of
 
     if not household_ids:
         return {}
-    members: dict[int, set[int]] = {}
-    whole: set[int] = set()
-
-    def collect(involvements: QuerySet[Involvement]) -> set[int]:
-        seen = set()
-        for involvement in involvements.prefetch_related("scoped_members"):
-            hid = involvement.household_id
-            seen.add(hid)
-            scoped = {m.person_id for m in involvement.scoped_members.all()}
-            if not scoped:
-                whole.add(hid)
-            else:
-                members.setdefault(hid, set()).update(scoped)
-        return seen
-
-    opened = collect(visible_involvements(actor).filter(household_id__in=household_ids))
+    by_household: dict[int, list[Involvement]] = {}
+    for involvement in (
+        visible_involvements(actor).filter(household_id__in=household_ids).prefetch_related("scoped_members")
+    ):
+        by_household.setdefault(involvement.household_id, []).append(involvement)
     org = actor.organisation.pk if actor.organisation else None
-    rest = household_ids - opened
+    rest = household_ids - set(by_household)
     if org is not None and rest:
-        collect(
+        own = (
             Involvement.objects.active()
             .filter(household_id__in=rest)
             .filter(Q(organisation_id=org) | Q(team__organisation_id=org))
+            .prefetch_related("scoped_members")
         )
-    return {
-        hid: Scope(
-            whole=False, person_ids=frozenset(persons), organisation_id=org, shields=household_shields(hid)
-        )
-        for hid, persons in members.items()
-        if hid not in whole
-    }
-
-
-def organisation_scope(actor: Actor, household_id: int) -> Scope | None:
-    """The scope of the viewer's organisation for a household it does not open (a manager on the ladder):
-    member-scoped when every involvement of the organisation is for named members; None when it has no
-    involvement of its own (nothing to narrow) or one for the whole household."""
-    from verband.shielding.models import ScopedMember
-    from verband.shielding.scope import household_shields
-
-    org = actor.organisation.pk if actor.organisation else None
-    if org is None:
-        return None
-    involvements = list(
-        Involvement.objects.active()
-        .filter(household_id=household_id)
-        .filter(Q(organisation_id=org) | Q(team__organisation_id=org))
-        .values_list("pk", flat=True)
-    )
-    if not involvements:
-        return None
-    scoped: dict[int, set[int]] = {}
-    for inv, person in ScopedMember.objects.filter(involvement_id__in=involvements).values_list(
-        "involvement_id", "person_id"
-    ):
-        scoped.setdefault(inv, set()).add(person)
-    if any(inv not in scoped for inv in involvements):
-        return None
-    persons = frozenset(p for ps in scoped.values() for p in ps)
-    return Scope(
-        whole=False, person_ids=persons, organisation_id=org, shields=household_shields(household_id)
-    )
+        for involvement in own:
+            by_household.setdefault(involvement.household_id, []).append(involvement)
+    scopes = {}
+    for household_id, involvements in by_household.items():
+        whole, persons = members_of(involvements)
+        if not whole:
+            scopes[household_id] = Scope(
+                whole=False, person_ids=persons, organisation_id=org, shields=household_shields(household_id)
+            )
+    return scopes
 
 
 def shield_summaries(actor: Actor, escalations: Iterable[Escalation]) -> None:

@@ -87,19 +87,11 @@ def apply_shelter_location(actor: Actor, location: ShelterAddress) -> int:
     managed by the shelter (when the location names one), each decision kept and logged. Returns how many."""
     reason = _("At a shelter location configured by the functional administrator")
     changed = 0
-    for address in Address.objects.filter(postcode=location.postcode, confidential=False).select_related(
-        "person"
-    ):
+    for address in Address.objects.filter(postcode=location.postcode, confidential=False):
         if location.house_number and _number(address.house_number) != _number(location.house_number):
             continue
         with transaction.atomic():
-            Address.objects.filter(pk=address.pk).update(confidential=True, managed_by=location.organisation)
-            if location.organisation is not None:
-                _grant(address, location.organisation, reason, None)
-            AddressDecision.objects.create(
-                address=address, kind=AddressDecisionKind.MARKED, organisation=location.organisation,
-                reason=reason, by=actor.user, by_organisation=actor.organisation,
-            )  # fmt: skip
+            _mark(address, location.organisation, reason, actor)
             record(actor, action="update", object_type="address_marked", object_id=str(address.pk),
                    person_id=address.person_id)  # fmt: skip
         changed += 1
@@ -174,13 +166,20 @@ def record_reported_address(person: Person, sp: SignalPerson, signal: Signal) ->
 
 
 def _manage(address: Address, organisation: Organisation, source: str) -> None:
+    _mark(address, organisation, _("Entered as a confidential address (%(source)s)") % {"source": source})
+
+
+def _mark(
+    address: Address, organisation: Organisation | None, reason: str, actor: Actor | None = None
+) -> None:
+    """Make the address confidential, managed by `organisation` (which then sees it), the decision kept."""
     Address.objects.filter(pk=address.pk).update(confidential=True, managed_by=organisation)
     address.confidential, address.managed_by = True, organisation
-    reason = _("Entered as a confidential address (%(source)s)") % {"source": source}
-    _grant(address, organisation, reason, None)
+    if organisation is not None:
+        _grant(address, organisation, reason, actor)
     AddressDecision.objects.create(
         address=address, kind=AddressDecisionKind.MARKED, organisation=organisation, reason=reason,
-        by_organisation=organisation,
+        by=actor.user if actor else None, by_organisation=actor.organisation if actor else organisation,
     )  # fmt: skip
 
 
@@ -235,13 +234,7 @@ def mark_confidential(actor: Actor, household: Household, address: Address, reas
     if address.confidential:
         raise ValidationError(_("This address is already confidential."))
     with transaction.atomic():
-        Address.objects.filter(pk=address.pk).update(confidential=True, managed_by=actor.organisation)
-        address.confidential, address.managed_by = True, actor.organisation
-        _grant(address, actor.organisation, reason, actor)
-        AddressDecision.objects.create(
-            address=address, kind=AddressDecisionKind.MARKED, organisation=actor.organisation, reason=reason,
-            by=actor.user, by_organisation=actor.organisation,
-        )  # fmt: skip
+        _mark(address, actor.organisation, reason, actor)
         _log(actor, household, address, "marked")
 
 

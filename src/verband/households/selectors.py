@@ -24,7 +24,7 @@ from verband.sharing.access import Actor, get_household_or_404, is_own_involveme
 from verband.sharing.accesslog import Subject, record_many
 from verband.sharing.models import Involvement
 from verband.shielding.models import ItemType
-from verband.shielding.scope import WHOLE, Scope, view_scope
+from verband.shielding.scope import WHOLE, Scope, members_of, view_scope
 
 
 @dataclass(frozen=True)
@@ -66,15 +66,9 @@ def household_rows(households: QuerySet[Household], actor: Actor) -> list[Househ
 def _members_in_scope(
     members: Iterable[HouseholdMember], involvements: list[Involvement]
 ) -> list[HouseholdMember]:
-    """All members when one of the actor's involvements is for the whole household; else those its
-    involvements are for (the same rule as `shielding.scope.involvement_members`, on prefetched rows)."""
-    scoped: set[int] = set()
-    for involvement in involvements:
-        persons = {m.person_id for m in involvement.scoped_members.all()}
-        if not persons:
-            return list(members)
-        scoped |= persons
-    return [m for m in members if m.person_id in scoped]
+    """The members the actor's involvements (scoped members prefetched) are for."""
+    whole, persons = members_of(involvements)
+    return list(members) if whole else [m for m in members if m.person_id in persons]
 
 
 def row_subjects(rows: list[HouseholdRow]) -> list[Subject]:

@@ -168,12 +168,19 @@ def involvement_members(
     else:
         mine = set(visible_involvements(actor).filter(household=household).values_list("pk", flat=True))
         involvements = [i for i in involvements if i.pk in mine]
+    return members_of(involvements)
+
+
+def members_of(involvements: Iterable[Involvement]) -> tuple[bool, frozenset[int]]:
+    """The one rule of member scoping: (for the whole household?, the members the involvements are for).
+    Whole as soon as one involvement names no members; else the members they name together. Reads the
+    prefetched `scoped_members`."""
     persons: set[int] = set()
     for involvement in involvements:
-        scoped = [m.person_id for m in involvement.scoped_members.all()]
+        scoped = {m.person_id for m in involvement.scoped_members.all()}
         if not scoped:
             return True, frozenset()
-        persons.update(scoped)
+        persons |= scoped
     return False, frozenset(persons)
 
 
