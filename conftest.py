@@ -1,9 +1,9 @@
 import pytest
 from django.test import Client
 
+from verband.actors import SYSTEM
 from verband.network.models import Role
 from verband.sharing import services as sharing_services
-from verband.sharing.access import SYSTEM
 from verband.testing import World, build_world, make_user, sign_in
 
 

@@ -15,11 +15,11 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from verband.accounts.models import ApiToken, User
+from verband.actors import SYSTEM
 from verband.households.matching import index_person
 from verband.households.models import Address, Household, HouseholdMember, Person, Relation
 from verband.network.models import CoverageArea, Membership, Network, Organisation, Region, Role, Team
 from verband.sharing import services as sharing_services
-from verband.sharing.access import SYSTEM
 
 PASSWORD = "Een-lang-test-wachtwoord-42"  # noqa: S105
 

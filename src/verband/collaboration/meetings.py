@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from verband.actors import Actor
 from verband.collaboration.models import AgendaItem, CaseMeeting, MeetingParticipant, MeetingStatus
 from verband.escalation.services import norms_for
 from verband.households.models import EventKind, Household, HouseholdEvent, HouseholdStatus
@@ -27,7 +28,7 @@ from verband.notifications.services import notify
 from verband.plans import services as plans
 from verband.plans.models import PlanAction
 from verband.plans.selectors import OPEN_ACTION
-from verband.sharing.access import Actor, involved_organisation_ids, visible_households
+from verband.sharing.access import involved_organisation_ids, visible_households
 from verband.sharing.accesslog import Subject, record_many
 from verband.sharing.models import Involvement
 from verband.shielding.models import ItemType

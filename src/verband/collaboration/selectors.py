@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from verband.actors import Actor
 from verband.collaboration.models import Handover, HandoverStatus, Help, HelpStatus
 from verband.escalation.models import Escalation, EscalationStatus
 from verband.households.models import Household
-from verband.sharing.access import Actor
 from verband.shielding.models import ItemType
 from verband.shielding.scope import Scope, view_scope
 

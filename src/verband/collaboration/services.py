@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
+from verband.actors import Actor
 from verband.collaboration.models import (
     Handover,
     HandoverKind,
@@ -27,7 +28,7 @@ from verband.households.services import add_event
 from verband.network.models import CASEWORK_ROLES, Membership, OrganisationKind, Role, Team
 from verband.notifications.services import notify
 from verband.sharing import services as sharing
-from verband.sharing.access import Actor, can_see_household
+from verband.sharing.access import can_see_household
 from verband.sharing.accesslog import record
 from verband.sharing.models import LegalBasis, Purpose
 from verband.shielding.services import scope_involvement

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from verband.actors import Actor
 from verband.collaboration import services
 from verband.collaboration.models import (
     FundingStream,
@@ -22,7 +23,7 @@ from verband.collaboration.selectors import shows_handover, visible_help
 from verband.households.models import Household, Person
 from verband.households.selectors import household_people
 from verband.network.models import CASEWORK_ROLES
-from verband.sharing.access import Actor, actor_for_request, can_see_household, get_household_or_404
+from verband.sharing.access import actor_for_request, can_see_household, get_household_or_404
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.shielding.scope import Scope, view_scope
 from verband.text import errors_of, plain_id

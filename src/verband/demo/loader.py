@@ -12,12 +12,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from verband.accounts.models import ApiToken, hash_token
 from verband.accounts.twofactor import DEMO_DEVICE_NAME
+from verband.actors import SYSTEM
 from verband.demo import region
 from verband.demo.households import HOUSEHOLDS, H
 from verband.households.models import Household
 from verband.network.models import CoverageArea, Membership, Network, Organisation, Region, Team
 from verband.sharing import services as sharing_services
-from verband.sharing.access import SYSTEM
 from verband.shielding.services import scope_involvement
 
 
@@ -309,10 +309,10 @@ def _household(rr: Region, spec: H, orgs: dict, teams: dict, networks: dict) -> 
 
     from django.utils import timezone
 
+    from verband.actors import Actor, Channel
     from verband.households import services as households
     from verband.households.models import AddressDisclosure, HouseholdEvent, Relation
-    from verband.sharing.access import Actor
-    from verband.sharing.models import Channel, Involvement
+    from verband.sharing.models import Involvement
     from verband.signals import services as signals
     from verband.signals.models import Activation, MatchState
 
@@ -437,8 +437,7 @@ def _household(rr: Region, spec: H, orgs: dict, teams: dict, networks: dict) -> 
 
 
 def _demo_actor(username: str) -> Any:
-    from verband.sharing.access import Actor
-    from verband.sharing.models import Channel
+    from verband.actors import Actor, Channel
 
     membership = Membership.objects.select_related("user", "organisation").get(user__username=username)
     return Actor(

@@ -12,13 +12,14 @@ from datetime import date, datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from verband.actors import Actor
 from verband.collaboration.models import Handover, HandoverStatus, Help, HelpStatus
 from verband.escalation.models import Escalation, EscalationStatus
 from verband.households.models import Household, HouseholdStatus
 from verband.network.models import Role
 from verband.plans.models import Regie, RegieTransfer, TransferStatus
 from verband.safety.models import SafetyAssessment
-from verband.sharing.access import Actor, visible_households
+from verband.sharing.access import visible_households
 from verband.sharing.models import Involvement
 from verband.shielding.scope import Scope
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from verband.actors import SYSTEM, Actor
 from verband.collaboration.models import WAITING_STATUSES, Handover, HandoverStatus, Help
 from verband.escalation.models import (
     Escalation,
@@ -38,7 +39,7 @@ from verband.network.models import CASEWORK_ROLES, Membership, Role
 from verband.notifications.services import notify
 from verband.plans.models import ActionStatus, PlanAction, Regie, RegieTransfer, TransferStatus
 from verband.safety.models import SafetyAssessment
-from verband.sharing.access import SYSTEM, Actor, can_see_household, involved_organisation_ids
+from verband.sharing.access import can_see_household, involved_organisation_ids
 from verband.sharing.accesslog import record
 from verband.sharing.models import Involvement, Purpose
 from verband.signals.models import Activation, ActivationStatus

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from verband.actors import Actor
 from verband.households.models import (
     Address,
     AddressDecision,
@@ -29,7 +30,6 @@ from verband.households.models import (
     Person,
 )
 from verband.network.models import Organisation, OrganisationKind, ShelterAddress
-from verband.sharing.access import Actor
 from verband.sharing.accesslog import record
 from verband.text import reason_text
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from verband.actors import Actor
 from verband.households.addresses import address_text
 from verband.households.models import (
     Address,
@@ -20,7 +21,7 @@ from verband.households.models import (
     Relation,
     member_sort_key,
 )
-from verband.sharing.access import Actor, get_household_or_404, is_own_involvement, visible_involvements
+from verband.sharing.access import get_household_or_404, is_own_involvement, visible_involvements
 from verband.sharing.accesslog import Subject, record_many
 from verband.sharing.models import Involvement
 from verband.shielding.models import ItemType

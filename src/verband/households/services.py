@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 
+from verband.actors import Actor
 from verband.households import matching
 from verband.households.models import (
     Address,
@@ -21,7 +22,6 @@ from verband.households.models import (
     Relation,
 )
 from verband.network.models import Organisation, Region
-from verband.sharing.access import Actor
 
 
 def next_reference(prefix: str, model: Any, year: int | None = None) -> str:

@@ -9,9 +9,10 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from verband.actors import Actor
 from verband.households.models import Household, HouseholdMember, Person, member_sort_key
 from verband.plans.models import ActionStatus, FamilyPlan, PlanAction, Regie, RegieTransfer, TransferStatus
-from verband.sharing.access import Actor, visible_households, visible_involvements
+from verband.sharing.access import visible_households, visible_involvements
 from verband.shielding.models import ItemType
 from verband.shielding.scope import WHOLE, Scope, view_scope
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verband.accounts.models import User
+from verband.actors import Actor
 from verband.households.models import EventKind, Household
 from verband.households.services import add_event
 from verband.network.models import Membership, Role
@@ -38,7 +39,7 @@ from verband.plans.models import (
     TransferStatus,
 )
 from verband.sharing import services as sharing
-from verband.sharing.access import Actor, can_see_household, memberships_seeing, partner_organisations
+from verband.sharing.access import can_see_household, memberships_seeing, partner_organisations
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.sharing.models import LegalBasis, Purpose
 from verband.shielding.models import ItemType

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from verband.actors import Actor
 from verband.households.models import Household
 from verband.households.selectors import household_people, log_household_view
 from verband.network.models import CASEWORK_ROLES
@@ -29,7 +30,7 @@ from verband.plans.models import (
 )
 from verband.plans.selectors import plan_document, shield_names
 from verband.safety.selectors import danger_flags
-from verband.sharing.access import Actor, actor_for_request, get_household_or_404, visible_households
+from verband.sharing.access import actor_for_request, get_household_or_404, visible_households
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.shielding.models import ItemType
 from verband.shielding.scope import Scope, household_copy_scope, member_scope, view_scope

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from verband.actors import Actor
 from verband.households.models import EventKind, Household
 from verband.households.services import add_event
 from verband.safety import instrument as instruments
@@ -25,7 +26,6 @@ from verband.safety.models import (
     SafetyAssessment,
     SafetyScore,
 )
-from verband.sharing.access import Actor
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.text import refuse_nul
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from verband.actors import Actor
 from verband.households.models import Household
 from verband.households.selectors import household_people
 from verband.network.models import CASEWORK_ROLES, Role
@@ -17,7 +18,7 @@ from verband.safety import services
 from verband.safety.forms import AssessmentForm, DangerForm
 from verband.safety.models import InstrumentResult
 from verband.safety.selectors import safety_summary
-from verband.sharing.access import Actor, actor_for_request, get_household_or_404
+from verband.sharing.access import actor_for_request, get_household_or_404
 from verband.sharing.accesslog import Subject, record_many
 from verband.shielding.models import ItemType
 from verband.shielding.scope import Scope, view_scope

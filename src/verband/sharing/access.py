@@ -9,43 +9,17 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
+from verband.actors import Actor, Channel
 from verband.households.models import Household
 from verband.network.models import CASEWORK_ROLES, Membership, Organisation
-from verband.sharing.models import Channel, Involvement
-
-if TYPE_CHECKING:
-    from verband.accounts.models import ApiToken, User
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Someone or something acting in Verband: a person for one of their memberships, an organisation's
-    system through an API token, or Verband itself."""
-
-    channel: str
-    user: User | None = None
-    membership: Membership | None = None
-    token: ApiToken | None = None
-    organisation: Organisation | None = None
-    ip_address: str | None = None
-    path: str = ""
-    network_ids: frozenset[int] = field(default_factory=frozenset)
-
-    @property
-    def role(self) -> str:
-        if self.membership is not None:
-            return self.membership.role
-        if self.token is not None:
-            return "api_client"
-        return "system"
+from verband.sharing.models import Involvement
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -99,9 +73,6 @@ def actor_for_request(request: HttpRequest) -> Actor:
         if membership
         else frozenset(),
     )
-
-
-SYSTEM = Actor(channel=Channel.SYSTEM)
 
 
 def not_closed_to(*, organisation: Any, user: Any = None) -> Q:

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from verband.sharing.access import Actor
+from verband.actors import Actor
 from verband.sharing.models import AccessLogEntry, AccessLogHead
 
 GENESIS = "0" * 64

@@ -11,6 +11,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from verband.actors import Channel
+
 
 class Purpose(models.TextChoices):
     SAFETY_ASSESSMENT = "safety_assessment", _("Safety assessment")
@@ -153,12 +155,6 @@ class Involvement(models.Model):
         email = next((p.email for p in points if p is not None and p.email), "")
         person = self.created_by.get_full_name() if self.created_by else ""
         return {"phone": phone, "email": email, "person": person}
-
-
-class Channel(models.TextChoices):
-    WEB = "web", _("Web")
-    API = "api", _("API")
-    SYSTEM = "system", _("System")
 
 
 class Outcome(models.TextChoices):

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from verband.actors import Actor
 from verband.households.models import Household
 from verband.network.models import Network, Organisation, Team
-from verband.sharing.access import Actor
 from verband.sharing.accesslog import record
 from verband.sharing.models import Involvement
 

@@ -27,9 +27,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from verband.actors import Actor
 from verband.households.models import Address, Household, HouseholdMember, MemberRole
 from verband.network.models import OrganisationKind
-from verband.sharing.access import Actor, visible_involvements
+from verband.sharing.access import visible_involvements
 from verband.sharing.models import Involvement
 from verband.shielding.models import ItemType, ShieldDecision
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from verband.actors import Actor
 from verband.households.addresses import address_text
 from verband.households.models import Address, Household, HouseholdMember, member_sort_key
-from verband.sharing.access import Actor
 from verband.shielding.models import ItemType, ShieldDecision
 from verband.shielding.scope import household_shields
 

@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from verband.actors import Actor
 from verband.households.models import Household, HouseholdMember
 from verband.network.models import Role
-from verband.sharing.access import Actor
 from verband.sharing.accesslog import record
 from verband.sharing.models import Involvement
 from verband.shielding.models import ItemType, ScopedMember, ShieldDecision

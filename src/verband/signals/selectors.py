@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rapidfuzz.distance import JaroWinkler
 
+from verband.actors import Actor
 from verband.households.matching import Description, first_name, phonetic, split_surname
 from verband.households.models import Household, Person, partial_date_display
 from verband.network.models import Membership, OrganisationKind, Role
-from verband.sharing.access import Actor, can_see_household, plausible_reference, visible_households
+from verband.sharing.access import can_see_household, plausible_reference, visible_households
 from verband.sharing.models import AccessLogEntry
 from verband.signals.models import Activation, ActivationStatus, Signal, SignalPerson
 from verband.workdays import working_days_between

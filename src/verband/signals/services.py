@@ -16,13 +16,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from verband.actors import SYSTEM, Actor
 from verband.households import addresses, matching
 from verband.households import services as households
 from verband.households.models import EventKind, Household, MemberRole, Person
 from verband.network.models import CASEWORK_ROLES, Network, Organisation, OrganisationKind, Team
 from verband.sharing import access as sharing_access
 from verband.sharing import services as sharing
-from verband.sharing.access import SYSTEM, Actor
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.sharing.models import LegalBasis, Purpose
 from verband.signals.models import (

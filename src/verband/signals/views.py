@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django.views.decorators.http import require_http_methods, require_POST
 
+from verband.actors import Actor
 from verband.households.models import HouseholdMember
 from verband.network.models import CASEWORK_ROLES, Membership, Network, Role, Team
 from verband.notifications.services import notify
 from verband.safety.selectors import danger_flags
-from verband.sharing.access import Actor, actor_for_request, can_see_household
+from verband.sharing.access import actor_for_request, can_see_household
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.signals import selectors, services
 from verband.signals.forms import PersonFormSet, SignalForm, to_input

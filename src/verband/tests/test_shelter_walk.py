@@ -13,12 +13,12 @@ from django.core import mail
 from pypdf import PdfReader
 
 from verband.accounts.models import ApiToken
+from verband.actors import SYSTEM
 from verband.households.models import Household, Person
 from verband.network.models import CoverageArea, Organisation, Role, ShelterAddress, Team
 from verband.notifications.models import Notification
 from verband.plans.models import FamilyPlan, SafetyAgreement
 from verband.sharing import services as sharing_services
-from verband.sharing.access import SYSTEM
 from verband.sharing.models import AccessLogEntry
 from verband.shielding.services import scope_involvement
 from verband.signals import services as signal_services

@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 
 from verband.accounts.models import ApiToken
+from verband.actors import SYSTEM
 from verband.collaboration import meetings
 from verband.collaboration import services as collaboration
 from verband.collaboration.models import HelpKind
@@ -23,7 +24,6 @@ from verband.network.models import Organisation, Role, Team
 from verband.plans.services import ActionInput
 from verband.safety import services as safety
 from verband.sharing import services as sharing_services
-from verband.sharing.access import SYSTEM
 from verband.shielding.tests.test_scope import family  # noqa: F401  (fixture)
 from verband.signals.tests.test_services import actor_of
 from verband.testing import make_user

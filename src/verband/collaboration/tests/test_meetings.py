@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from verband.actors import SYSTEM
 from verband.collaboration import meetings
 from verband.collaboration.models import CaseMeeting
 from verband.households.models import EventKind
@@ -13,7 +14,6 @@ from verband.households.services import add_event
 from verband.plans.models import FamilyPlan, PlanAction
 from verband.plans.services import ActionInput
 from verband.sharing import services as sharing
-from verband.sharing.access import SYSTEM
 from verband.sharing.models import AccessLogEntry
 from verband.signals.tests.test_services import actor_of
 

@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from verband.actors import SYSTEM
 from verband.collaboration import services as collaboration
 from verband.collaboration.models import Handover, HelpStatus
 from verband.collaboration.selectors import panel
@@ -22,7 +23,6 @@ from verband.escalation.models import Escalation, EscalationKind
 from verband.escalation.selectors import shield_summaries
 from verband.network.models import Role
 from verband.sharing import services as sharing_services
-from verband.sharing.access import SYSTEM
 from verband.sharing.models import AccessLogEntry, Involvement
 from verband.shielding import services as shielding
 from verband.shielding.models import ItemType, ScopedMember

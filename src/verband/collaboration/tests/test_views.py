@@ -207,8 +207,8 @@ def test_meeting_holder_cannot_write_into_a_household_they_do_not_see(partners, 
     from verband.signals.tests.test_services import actor_of
 
     w = partners
+    from verband.actors import SYSTEM
     from verband.sharing import services as sharing
-    from verband.sharing.access import SYSTEM
 
     sharing.involve(
         SYSTEM,

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
+from verband.actors import SYSTEM
 from verband.households.models import Address, AddressDecision, AddressDisclosure, Person
 from verband.network.models import Organisation, Role, ShelterAddress, Team
 from verband.sharing import services as sharing_services
-from verband.sharing.access import SYSTEM
 from verband.sharing.models import AccessLogEntry
 from verband.signals import services
 from verband.signals.models import Activation, Signal, SignalPerson, StatementState

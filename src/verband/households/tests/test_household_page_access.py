@@ -62,8 +62,8 @@ def test_ended_involvement_closes_access(world, as_user):
 def test_network_involvement_opens_to_network_members_only(world, as_user):
     from datetime import date
 
+    from verband.actors import SYSTEM
     from verband.sharing import services
-    from verband.sharing.access import SYSTEM
 
     url = reverse("households:detail", args=[world.other_household.reference])
     assert as_user(world.coordinator).get(url).status_code == 404

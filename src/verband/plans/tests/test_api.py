@@ -5,11 +5,11 @@ from datetime import date
 
 import pytest
 
+from verband.actors import Actor, Channel
 from verband.plans import services
 from verband.plans.models import PlanAction
 from verband.safety.models import DangerFact, SafetyAssessment
-from verband.sharing.access import Actor
-from verband.sharing.models import AccessLogEntry, Channel
+from verband.sharing.models import AccessLogEntry
 
 
 def auth(token):

@@ -4,12 +4,12 @@ in; others get "not found" (or the role page), nothing is written, and the refus
 import pytest
 from django.urls import reverse
 
+from verband.actors import Actor, Channel
 from verband.households.models import HouseholdEvent
 from verband.plans import services
 from verband.plans.models import Regie, RegieTransfer
 from verband.safety.models import DangerFact
-from verband.sharing.access import Actor
-from verband.sharing.models import AccessLogEntry, Channel
+from verband.sharing.models import AccessLogEntry
 
 OUTSIDERS = {"colleague": 404, "other_org": 404, "manager": 403, "anonymous": 302}
 

@@ -8,12 +8,12 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from verband.actors import Actor, Channel
 from verband.households.models import Address, Person
 from verband.plans import services
 from verband.plans.models import FamilyPlan, PlanAction, PlanVersion
 from verband.safety.models import DangerFact
-from verband.sharing.access import Actor
-from verband.sharing.models import AccessLogEntry, Channel
+from verband.sharing.models import AccessLogEntry
 
 
 def actor_for(user):

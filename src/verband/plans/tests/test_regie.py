@@ -10,11 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from verband.actors import Actor, Channel
 from verband.network.models import Role
 from verband.plans import services
 from verband.plans.models import Regie, RegieTransfer
-from verband.sharing.access import Actor, can_see_household
-from verband.sharing.models import AccessLogEntry, Channel
+from verband.sharing.access import can_see_household
+from verband.sharing.models import AccessLogEntry
 from verband.testing import build_world, make_user
 
 
@@ -153,8 +154,8 @@ class RegieRules(TestCase):
         world = build_world()
         from datetime import date
 
+        from verband.actors import SYSTEM
         from verband.sharing import services as sharing
-        from verband.sharing.access import SYSTEM
 
         for team in (world.team_vt, world.team_b1):
             sharing.involve(

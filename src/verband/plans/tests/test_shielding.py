@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 from pypdf import PdfReader
 
+from verband.actors import SYSTEM
 from verband.households.models import HouseholdMember, Person
 from verband.network.models import Organisation, Role, Team
 from verband.plans import services
 from verband.plans.models import FamilyPlan, Goal, PlanAction, PlanVersion, SafetyAgreement
 from verband.sharing import services as sharing_services
-from verband.sharing.access import SYSTEM
 from verband.sharing.models import AccessLogEntry
 from verband.shielding import services as shielding
 from verband.shielding.models import ItemType

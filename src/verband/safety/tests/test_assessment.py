@@ -5,12 +5,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from verband.actors import Actor, Channel
 from verband.households.models import HouseholdEvent
 from verband.network.models import Role
 from verband.safety import services
 from verband.safety.models import DangerFact, InstrumentResult, SafetyAssessment, SafetyScore
-from verband.sharing.access import Actor
-from verband.sharing.models import AccessLogEntry, Channel
+from verband.sharing.models import AccessLogEntry
 from verband.testing import make_user
 
 

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
-from verband.sharing.access import SYSTEM
+from verband.actors import SYSTEM
 from verband.sharing.accesslog import record, verify_chain
 from verband.sharing.models import AccessLogEntry
 

@@ -13,19 +13,18 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from verband.accounts.models import ApiToken, hash_token
+from verband.actors import SYSTEM, Actor, Channel
 from verband.households.models import Household, HouseholdMember, Person
 from verband.network.models import CASEWORK_ROLES, Membership, Role, Team
 from verband.sharing import services as sharing
 from verband.sharing.access import (
-    SYSTEM,
-    Actor,
     can_see_household,
     is_own_involvement,
     memberships_seeing,
     partner_organisations,
     visible_households,
 )
-from verband.sharing.models import AccessLogEntry, Channel, Involvement
+from verband.sharing.models import AccessLogEntry, Involvement
 from verband.signals import services as signals
 from verband.signals.models import Activation, Signal
 from verband.signals.tests.test_services import report_about_anna

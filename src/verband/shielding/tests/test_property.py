@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from verband.actors import SYSTEM
 from verband.households.models import Address, Household, HouseholdMember, Person
 from verband.network.models import Organisation, Role, Team
 from verband.plans.models import FamilyPlan, Goal, SafetyAgreement
 from verband.sharing import services as sharing_services
-from verband.sharing.access import SYSTEM
 from verband.shielding.models import ShieldDecision
 from verband.shielding.services import scope_involvement
 from verband.testing import make_user, sign_in

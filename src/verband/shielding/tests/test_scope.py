@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from verband.actors import SYSTEM
 from verband.households.models import Address, HouseholdMember, Person
 from verband.network.models import Organisation, Role, Team
 from verband.sharing import services as sharing_services
-from verband.sharing.access import SYSTEM
 from verband.sharing.models import AccessLogEntry
 from verband.shielding import services
 from verband.shielding.models import ItemType, ShieldDecision

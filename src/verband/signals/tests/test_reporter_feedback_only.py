@@ -4,10 +4,11 @@ own team taking it up on a known household. Persona tests for the pages this tou
 
 import pytest
 
+from verband.actors import Actor, Channel
 from verband.households.models import Person
 from verband.network.models import Membership, Role
-from verband.sharing.access import Actor, can_see_household
-from verband.sharing.models import AccessLogEntry, Channel
+from verband.sharing.access import can_see_household
+from verband.sharing.models import AccessLogEntry
 from verband.signals import services
 from verband.signals.tests.test_services import report_about_anna
 from verband.testing import make_user

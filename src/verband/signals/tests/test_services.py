@@ -6,9 +6,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
+from verband.actors import Actor, Channel
 from verband.households.models import EventKind, Person
-from verband.sharing.access import Actor, visible_households
-from verband.sharing.models import AccessLogEntry, Channel, Involvement
+from verband.sharing.access import visible_households
+from verband.sharing.models import AccessLogEntry, Involvement
 from verband.signals import services
 from verband.signals.models import Activation, MatchState, Signal, SignalStatus
 from verband.signals.services import PersonInput, SignalInput

@@ -70,13 +70,13 @@ def test_my_work_of_uninvolved_colleague_is_empty(world, as_user):
 def test_my_work_query_count_does_not_grow_with_households(world, as_user, django_assert_max_num_queries):
     from datetime import date
 
+    from verband.actors import SYSTEM
     from verband.collaboration.models import Handover
     from verband.escalation.models import Escalation, EscalationRecipient
     from verband.households.models import Household, HouseholdMember, Person
     from verband.plans.models import FamilyPlan, PlanAction
     from verband.safety.models import DangerFact
     from verband.sharing import services
-    from verband.sharing.access import SYSTEM
 
     police = world.other_org.memberships.get()
     client = as_user(world.involved)
