@@ -42,3 +42,33 @@ def reason_text(reason: str, *, minimum: int = 10, maximum: int = 2000) -> str:
     if len(reason) > maximum:
         raise ValidationError(_("At most 2000 characters."))
     return reason
+
+
+def bounded(
+    value: str | None,
+    *,
+    field: str = "__all__",
+    maximum: int,
+    minimum: int = 0,
+    required: bool = False,
+    too_short: str = "",
+) -> str:
+    """Free text within its bounds: no NUL, stripped, at most `maximum` characters, and — when `minimum`
+    is given or the text is `required` — at least that much (`too_short` says what is missing in words). Returns the stripped text or raises a Dutch
+    ValidationError under `field`, before anything is written. The one rule behind every text input:
+    the services call it and `verband.forms.BoundedText` cleans form fields with it."""
+    text = value or ""
+    try:
+        refuse_nul(text)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
+    text = text.strip()
+    if required and not text:
+        raise ValidationError({field: [_("This field is required.")]})
+    if minimum and len(text) < minimum:
+        raise ValidationError(
+            {field: [too_short or _("Write at least %(count)d characters.") % {"count": minimum}]}
+        )
+    if len(text) > maximum:
+        raise ValidationError({field: [_("At most %(count)d characters.") % {"count": maximum}]})
+    return text

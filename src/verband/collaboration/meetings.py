@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from verband.actors import Actor
-from verband.collaboration.models import AgendaItem, CaseMeeting, MeetingParticipant, MeetingStatus
+from verband.collaboration.models import (
+    MEETING_FLOW,
+    AgendaItem,
+    CaseMeeting,
+    MeetingParticipant,
+    MeetingStatus,
+)
 from verband.escalation.services import norms_for
 from verband.households.models import EventKind, Household, HouseholdEvent, HouseholdStatus
 from verband.households.services import add_event
@@ -33,7 +39,7 @@ from verband.sharing.accesslog import Subject, record_many
 from verband.sharing.models import Involvement
 from verband.shielding.models import ItemType
 from verband.shielding.scope import WHOLE, Scope, view_scope
-from verband.text import refuse_nul
+from verband.text import bounded
 
 CHAIR_ROLES = (Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR)
 MAX_AGENDA = 30
@@ -115,9 +121,10 @@ def schedule(
         errors["scheduled_at"] = [_("Give the date and time of the meeting.")]
     elif timezone.localdate(scheduled_at) < timezone.localdate():
         errors["scheduled_at"] = [_("A meeting is planned for today or later.")]
-    refuse_nul(location)
-    if len(location) > 200:
-        errors["location"] = [_("At most 200 characters.")]
+    try:
+        location = bounded(location, field="location", maximum=200)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     allowed = network_households(network) if network is not None else visible_households(actor)
     households = list(allowed.filter(pk__in=household_ids).order_by("reference"))
     if not household_ids:
@@ -271,10 +278,11 @@ def hold(
     are added to each family plan as a new version. All or nothing; errors are keyed per agenda item."""
     if not may_hold(actor, meeting):
         raise PermissionDenied
-    refuse_nul(minutes, *(i.decisions for i in items.values()))
     errors: dict[str, list[str]] = {}
-    if len(minutes) > 20000:
-        errors["minutes"] = [_("At most 20000 characters.")]
+    try:
+        minutes = bounded(minutes, field="minutes", maximum=20000)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     agenda = {item.pk: item for item in meeting.items.select_related("household")}
     # Decisions are recorded only for households the actor sees; the others keep what they have.
     seen = set(
@@ -283,6 +291,7 @@ def hold(
         .values_list("pk", flat=True)
     )
     participants = set(meeting.participants.values_list("organisation_id", flat=True))
+    decided: dict[int, str] = {}
     if not present <= participants:
         errors["present"] = [_("Only invited partners can be marked present.")]
     for pk, data in items.items():
@@ -291,9 +300,11 @@ def hold(
             errors["__all__"] = [_("This household is not on the agenda.")]
             continue
         key = f"item-{pk}"
-        if len(data.decisions) > 10000:
-            errors.setdefault(key, []).append(_("At most 10000 characters."))
-        if data.actions and not data.decisions.strip():
+        try:
+            decided[pk] = bounded(data.decisions, field=key, maximum=10000)
+        except ValidationError as exc:
+            errors.setdefault(key, []).extend(exc.message_dict[key])
+        if data.actions and not decided.get(pk):
             errors.setdefault(key, []).append(_("Write down the decision the actions come from."))
         if (
             data.member_present_id is not None
@@ -304,11 +315,14 @@ def hold(
         raise ValidationError(errors)
     held_on = timezone.localdate()
     with transaction.atomic():
-        moved = CaseMeeting.objects.filter(pk=meeting.pk, status=MeetingStatus.PLANNED).update(
-            status=MeetingStatus.HELD, held_at=timezone.now(), minutes=minutes.strip()
+        MEETING_FLOW.move(
+            meeting,
+            MeetingStatus.HELD,
+            source=MeetingStatus.PLANNED,
+            stale=_("This meeting was recorded or cancelled in the meantime."),
+            held_at=timezone.now(),
+            minutes=minutes,
         )
-        if not moved:
-            raise ValidationError(_("This meeting was recorded or cancelled in the meantime."))
         MeetingParticipant.objects.filter(meeting=meeting).update(present=False)
         MeetingParticipant.objects.filter(meeting=meeting, organisation_id__in=present).update(present=True)
         owners: set[int] = set()
@@ -340,7 +354,7 @@ def hold(
                 owners |= {a.owner_user_id for a in made if a.owner_user_id}
             if item.household_id in seen:
                 AgendaItem.objects.filter(pk=pk).update(
-                    decisions=data.decisions.strip(),
+                    decisions=decided.get(pk, ""),
                     member_present_id=data.member_present_id,
                     changes=changes[pk],
                 )
@@ -376,14 +390,20 @@ def hold(
 def cancel(actor: Actor, meeting: CaseMeeting) -> None:
     if actor.user is None or meeting.chair_id != actor.user.pk:
         raise PermissionDenied
-    moved = CaseMeeting.objects.filter(pk=meeting.pk, status=MeetingStatus.PLANNED).update(
-        status=MeetingStatus.CANCELLED
-    )
-    if not moved:
-        raise ValidationError(_("Only a planned meeting can be cancelled."))
-    record_many(
-        actor, action="update", object_type="case_meeting", object_id=str(meeting.pk), subjects=[Subject()]
-    )
+    with transaction.atomic():
+        MEETING_FLOW.move(
+            meeting,
+            MeetingStatus.CANCELLED,
+            source=MeetingStatus.PLANNED,
+            stale=_("Only a planned meeting can be cancelled."),
+        )
+        record_many(
+            actor,
+            action="update",
+            object_type="case_meeting",
+            object_id=str(meeting.pk),
+            subjects=[Subject()],
+        )
 
 
 @dataclass

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from verband.statemachine import StateMachine
+
 
 class HandoverKind(models.TextChoices):
     REFERRAL = "referral", _("Referral")
@@ -24,6 +26,14 @@ class HandoverStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# A handover waits for the receiving team: it accepts or rejects; the sender may withdraw it.
+HANDOVER_FLOW = StateMachine(
+    "handover",
+    {HandoverStatus.PENDING: {HandoverStatus.ACCEPTED, HandoverStatus.REJECTED, HandoverStatus.WITHDRAWN}},
+    choices=HandoverStatus,
+)
 
 
 class Handover(models.Model):
@@ -133,6 +143,29 @@ class HelpStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
+# Help moves requested → waiting → started → ended; "no provider accepts" may be left for any step.
+HELP_FLOW = StateMachine(
+    "help",
+    {
+        HelpStatus.REQUESTED: {
+            HelpStatus.WAITING,
+            HelpStatus.NO_PROVIDER,
+            HelpStatus.STARTED,
+            HelpStatus.ENDED,
+        },
+        HelpStatus.WAITING: {HelpStatus.STARTED, HelpStatus.NO_PROVIDER, HelpStatus.ENDED},
+        HelpStatus.NO_PROVIDER: {
+            HelpStatus.REQUESTED,
+            HelpStatus.WAITING,
+            HelpStatus.STARTED,
+            HelpStatus.ENDED,
+        },
+        HelpStatus.STARTED: {HelpStatus.ENDED},
+    },
+    choices=HelpStatus,
+)
+
+
 # Help that has not started yet: its waiting time is still running.
 WAITING_STATUSES = (HelpStatus.REQUESTED, HelpStatus.WAITING, HelpStatus.NO_PROVIDER)
 
@@ -202,6 +235,12 @@ class MeetingStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     HELD = "held", _("Held")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+# A planned case meeting is held (with its minutes) or cancelled.
+MEETING_FLOW = StateMachine(
+    "meeting", {MeetingStatus.PLANNED: {MeetingStatus.HELD, MeetingStatus.CANCELLED}}, choices=MeetingStatus
+)
 
 
 class CaseMeeting(models.Model):

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_noop, override
 
 from verband.actors import Actor
 from verband.collaboration.models import (
+    HANDOVER_FLOW,
+    HELP_FLOW,
     Handover,
     HandoverKind,
     HandoverStatus,
@@ -32,8 +34,9 @@ from verband.sharing.access import can_see_household
 from verband.sharing.accesslog import record
 from verband.sharing.models import LegalBasis, Purpose
 from verband.shielding.services import scope_involvement
-from verband.text import refuse_nul
+from verband.text import bounded, refuse_nul
 from verband.workdays import add_working_days
+from verband.workflow import Tell, transition
 
 WORKER_ROLES = (Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR)
 
@@ -173,37 +176,43 @@ def may_answer(actor: Actor, handover: Handover) -> bool:
     )
 
 
-def _decide(handover: Handover, status: str, actor: Actor, reason: str = "") -> None:
-    moved = Handover.objects.filter(pk=handover.pk, status=HandoverStatus.PENDING).update(
-        status=status,
-        decided_at=timezone.now(),
-        decided_by=actor.user,
-        decided_by_name=actor.user.display_name if actor.user else "",
-        reason=reason,
-    )
-    if not moved:
-        raise ValidationError(_("This handover is no longer waiting for an answer."))
-    handover.refresh_from_db()
-
-
-def _decided(actor: Actor, handover: Handover, summary: str, *, tell_sender: str = "", url: str = "") -> None:
-    """What every answer to a handover does: a timeline line, an access-log entry, and, when given, a
-    notification for the sender (its title names the kind and the household reference, nobody)."""
-    add_event(handover.household, EventKind.HANDOVER, summary, actor=actor)
-    record(
-        actor,
-        action="update",
-        object_type="handover",
-        object_id=str(handover.pk),
-        household_id=handover.household_id,
-    )
+def _answer(
+    actor: Actor,
+    handover: Handover,
+    status: str,
+    summary: str,
+    *,
+    reason: str = "",
+    tell_sender: str = "",
+    url: str = "",
+) -> None:
+    """What every answer to a handover does (`verband.workflow.transition`): the declared move from
+    pending, a timeline line, an access-log entry, and, when given, a notification for the sender (its
+    title names the kind and the household reference, nobody)."""
+    tell = None
     if tell_sender:
         with override("nl"):
             title = _(tell_sender) % {
                 "kind": handover.get_kind_display(),
                 "ref": handover.household.reference,
             }
-        notify([handover.from_user_id], title, url)
+        tell = Tell([handover.from_user_id], title, url)
+    transition(
+        HANDOVER_FLOW,
+        handover,
+        status,
+        actor=actor,
+        household=handover.household,
+        source=HandoverStatus.PENDING,
+        stale=_("This handover is no longer waiting for an answer."),
+        event=(EventKind.HANDOVER, summary),
+        log_as="handover",
+        tell=tell,
+        decided_at=timezone.now(),
+        decided_by=actor.user,
+        decided_by_name=actor.user.display_name if actor.user else "",
+        reason=reason,
+    )
 
 
 def accept_handover(actor: Actor, handover: Handover) -> Handover:
@@ -215,7 +224,15 @@ def accept_handover(actor: Actor, handover: Handover) -> Handover:
         raise PermissionDenied
     household = handover.household
     with transaction.atomic():
-        _decide(handover, HandoverStatus.ACCEPTED, actor)
+        _answer(
+            actor,
+            handover,
+            HandoverStatus.ACCEPTED,
+            _("%(kind)s accepted by %(team)s")
+            % {"kind": handover.get_kind_display(), "team": handover.to_team.name},
+            tell_sender=gettext_noop("%(kind)s accepted: %(ref)s"),
+            url=reverse("households:detail", args=[household.reference]),
+        )
         purpose = Purpose.HELP if handover.kind == HandoverKind.REFERRAL else Purpose.CASE_DIRECTION
         member_only = (
             handover.kind == HandoverKind.REFERRAL
@@ -245,14 +262,6 @@ def accept_handover(actor: Actor, handover: Handover) -> Handover:
             )
         if handover.kind in (HandoverKind.SCALE_UP, HandoverKind.SCALE_DOWN):
             Household.objects.filter(pk=household.pk).update(level=level_of(handover.to_team))
-        _decided(
-            actor,
-            handover,
-            _("%(kind)s accepted by %(team)s")
-            % {"kind": handover.get_kind_display(), "team": handover.to_team.name},
-            tell_sender=gettext_noop("%(kind)s accepted: %(ref)s"),
-            url=reverse("households:detail", args=[household.reference]),
-        )
     return handover
 
 
@@ -277,36 +286,36 @@ def reject_handover(actor: Actor, handover: Handover, reason: str) -> Handover:
     """Not for us: with a reason, back to the sender, who stays responsible and asks someone else."""
     if not may_answer(actor, handover):
         raise PermissionDenied
-    refuse_nul(reason)
-    reason = reason.strip()
-    if len(reason) < 10:
-        raise ValidationError({"reason": [_("Explain in a sentence why you do not accept.")]})
-    if len(reason) > 1000:
-        raise ValidationError({"reason": [_("At most 1000 characters.")]})
-    with transaction.atomic():
-        _decide(handover, HandoverStatus.REJECTED, actor, reason)
-        _decided(
-            actor,
-            handover,
-            _("%(kind)s not accepted by %(team)s: %(reason)s")
-            % {"kind": handover.get_kind_display(), "team": handover.to_team.name, "reason": reason[:150]},
-            tell_sender=gettext_noop("%(kind)s returned to you: %(ref)s"),
-            url=reverse("collaboration:handover", args=[handover.pk]),
-        )
+    reason = bounded(
+        reason,
+        field="reason",
+        minimum=10,
+        maximum=1000,
+        too_short=_("Explain in a sentence why you do not accept."),
+    )
+    _answer(
+        actor,
+        handover,
+        HandoverStatus.REJECTED,
+        _("%(kind)s not accepted by %(team)s: %(reason)s")
+        % {"kind": handover.get_kind_display(), "team": handover.to_team.name, "reason": reason[:150]},
+        reason=reason,
+        tell_sender=gettext_noop("%(kind)s returned to you: %(ref)s"),
+        url=reverse("collaboration:handover", args=[handover.pk]),
+    )
     return handover
 
 
 def withdraw_handover(actor: Actor, handover: Handover) -> Handover:
     if actor.user is None or handover.from_user_id != actor.user.pk:
         raise PermissionDenied
-    with transaction.atomic():
-        _decide(handover, HandoverStatus.WITHDRAWN, actor)
-        _decided(
-            actor,
-            handover,
-            _("%(kind)s to %(team)s withdrawn")
-            % {"kind": handover.get_kind_display(), "team": handover.to_team.name},
-        )
+    _answer(
+        actor,
+        handover,
+        HandoverStatus.WITHDRAWN,
+        _("%(kind)s to %(team)s withdrawn")
+        % {"kind": handover.get_kind_display(), "team": handover.to_team.name},
+    )
     return handover
 
 
@@ -330,15 +339,6 @@ def capacity(kind: HelpKind) -> list[tuple[Team, int, int]]:
         used = Help.objects.filter(kind=kind, provider=cap.team, status=HelpStatus.STARTED).count()
         rows.append((cap.team, cap.places, used))
     return rows
-
-
-_NEXT = {
-    HelpStatus.REQUESTED: {HelpStatus.WAITING, HelpStatus.NO_PROVIDER, HelpStatus.STARTED, HelpStatus.ENDED},
-    HelpStatus.WAITING: {HelpStatus.STARTED, HelpStatus.NO_PROVIDER, HelpStatus.ENDED},
-    HelpStatus.NO_PROVIDER: {HelpStatus.REQUESTED, HelpStatus.WAITING, HelpStatus.STARTED, HelpStatus.ENDED},
-    HelpStatus.STARTED: {HelpStatus.ENDED},
-    HelpStatus.ENDED: set(),
-}
 
 
 def add_help(
@@ -373,9 +373,10 @@ def add_help(
     day = requested_on or timezone.localdate()
     if day > timezone.localdate():
         errors["requested_on"] = [_("The request date cannot be in the future.")]
-    refuse_nul(note)
-    if len(note) > 500:
-        errors["note"] = [_("At most 500 characters.")]
+    try:
+        note = bounded(note, field="note", maximum=500)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors or kind is None:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -386,7 +387,7 @@ def add_help(
             provider=provider,
             funding=funding,
             requested_on=day,
-            note=note.strip(),
+            note=note,
             created_by=actor.user,
             status=HelpStatus.REQUESTED if provider is not None else HelpStatus.NO_PROVIDER,
         )
@@ -401,13 +402,13 @@ def set_help_status(
     """Move help along requested → waiting → started → ended (or "no provider accepts"), with dates."""
     _worker(actor, help_.household)
     day = on or timezone.localdate()
-    if status not in _NEXT.get(help_.status, set()):  # type: ignore[call-overload]
+    if not HELP_FLOW.allows(help_.status, status):
         raise ValidationError(
             {"status": [_("This step is not possible from “%(now)s”.") % {"now": help_.get_status_display()}]}
         )
     if day > timezone.localdate() or day < help_.requested_on:
         raise ValidationError({"on": [_("The date must lie between the request and today.")]})
-    fields: dict[str, object] = {"status": status, "updated_at": timezone.now()}
+    fields: dict[str, object] = {"updated_at": timezone.now()}
     if provider_id is not None:
         provider = Team.objects.filter(
             pk=provider_id, active=True, organisation__region_id=help_.household.region_id
@@ -425,22 +426,18 @@ def set_help_status(
         fields["started_on"] = day
     if status == HelpStatus.ENDED:
         fields["ended_on"] = day
-    with transaction.atomic():
-        moved = Help.objects.filter(pk=help_.pk, status=help_.status).update(**fields)
-        if not moved:
-            raise ValidationError(_("Someone else changed this help in the meantime; look again."))
-        help_.refresh_from_db()
-        add_event(
-            help_.household,
+    transition(
+        HELP_FLOW,
+        help_,
+        status,
+        actor=actor,
+        household=help_.household,
+        stale=_("Someone else changed this help in the meantime; look again."),
+        event=(
             EventKind.HELP,
-            _("%(kind)s: %(status)s") % {"kind": help_.kind, "status": help_.get_status_display().lower()},
-            actor=actor,
-        )
-        record(
-            actor,
-            action="update",
-            object_type="help",
-            object_id=str(help_.pk),
-            household_id=help_.household_id,
-        )
+            _("%(kind)s: %(status)s") % {"kind": help_.kind, "status": HelpStatus(status).label.lower()},
+        ),
+        log_as="help",
+        **fields,
+    )
     return help_

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from verband.statemachine import StateMachine
+
 
 class RegionNorms(models.Model):
     """The time norms of one region, in working days (weekends and Dutch public holidays excluded)."""
@@ -85,6 +87,14 @@ class EscalationStatus(models.TextChoices):
     OPEN = "open", _("Open")
     RESOLVED = "resolved", _("Decided")
     CLEARED = "cleared", _("Stall ended")
+
+
+# An escalation is open until the person it lies with decides, or the stall ends by itself.
+ESCALATION_FLOW = StateMachine(
+    "escalation",
+    {EscalationStatus.OPEN: {EscalationStatus.RESOLVED, EscalationStatus.CLEARED}},
+    choices=EscalationStatus,
+)
 
 
 class Escalation(models.Model):

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from verband.statemachine import StateMachine
+
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -127,6 +129,19 @@ class ActionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# An owner reports progress on an action; done and cancelled actions may be reopened.
+ACTION_FLOW = StateMachine(
+    "plan action",
+    {
+        ActionStatus.OPEN: {ActionStatus.IN_PROGRESS, ActionStatus.DONE, ActionStatus.CANCELLED},
+        ActionStatus.IN_PROGRESS: {ActionStatus.OPEN, ActionStatus.DONE, ActionStatus.CANCELLED},
+        ActionStatus.DONE: {ActionStatus.OPEN, ActionStatus.IN_PROGRESS},
+        ActionStatus.CANCELLED: {ActionStatus.OPEN},
+    },
+    choices=ActionStatus,
+)
+
+
 class PlanAction(models.Model):
     """Something a partner does, for a member or the household, by a date."""
 
@@ -200,6 +215,14 @@ class TransferStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# A request for regie waits for its receiver: accepted or declined; the asker may withdraw it.
+TRANSFER_FLOW = StateMachine(
+    "regie transfer",
+    {TransferStatus.PENDING: {TransferStatus.ACCEPTED, TransferStatus.DECLINED, TransferStatus.WITHDRAWN}},
+    choices=TransferStatus,
+)
 
 
 class RegieTransfer(models.Model):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from verband.households.models import MemberRole, Sex, partial_date_display, partial_date_iso
 from verband.sharing.models import Purpose
+from verband.statemachine import StateMachine
 
 
 class SignalKind(models.TextChoices):
@@ -40,6 +41,10 @@ class ViolenceForm(models.TextChoices):
 class SignalStatus(models.TextChoices):
     RECEIVED = "received", _("Received")
     ROUTED = "routed", _("Routed")
+
+
+# A signal is received at once and routed by the worker (recognition, household, activations).
+SIGNAL_FLOW = StateMachine("signal", {SignalStatus.RECEIVED: {SignalStatus.ROUTED}}, choices=SignalStatus)
 
 
 class Signal(models.Model):
@@ -253,6 +258,20 @@ class ActivationStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Taken up")
     HANDED_BACK = "handed_back", _("Handed back")
     FORWARDED = "forwarded", _("Sent on")
+
+
+# An activation waits for its partner, who takes it up, hands it back, or (the routing desk) sends it on.
+ACTIVATION_FLOW = StateMachine(
+    "activation",
+    {
+        ActivationStatus.OPEN: {
+            ActivationStatus.ACCEPTED,
+            ActivationStatus.HANDED_BACK,
+            ActivationStatus.FORWARDED,
+        }
+    },
+    choices=ActivationStatus,
+)
 
 
 class Activation(models.Model):
