@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks",
+    "django_tasks_db",
     "verband.accounts",
     "verband.network",
     "verband.households",
@@ -91,6 +93,8 @@ INSTALLED_APPS = [
     "verband.shielding",
     "verband.workspace",
     "verband.demo",
+    # After django_tasks_db: its admin for task results is replaced by ours (verband.background.admin).
+    "verband.background",
 ]
 
 MIDDLEWARE = [
@@ -252,11 +256,29 @@ CANDIDATE_VIEWS_PER_DAY = env_int(
 WORKER_INTERVAL_SECONDS = env_int(
     "VERBAND_WORKER_INTERVAL_SECONDS",
     10,
-    "Seconds between two sweeps of the background worker (routing signals left behind, and later "
-    "deadlines and escalations).",
-    group="Signals and routing",
+    "Seconds between two runs of each periodic sweep (routing signals left behind, escalations, "
+    "notification e-mail left waiting). However many workers run, each period runs once.",
+    group="Background work",
     minimum=1,
 )
+TASK_MAX_ATTEMPTS = env_int(
+    "VERBAND_TASK_MAX_ATTEMPTS",
+    5,
+    "Attempts of a background task (routing one signal, sending notification e-mail) before it stays "
+    "failed; failed tasks are listed for the functional administrator in the admin.",
+    group="Background work",
+    minimum=1,
+)
+TASK_RETRY_SECONDS = env_int(
+    "VERBAND_TASK_RETRY_SECONDS",
+    30,
+    "Seconds before the first retry of a failed background task; each next retry waits twice as long.",
+    group="Background work",
+    minimum=1,
+)
+# Background work runs on Django's task framework (the django-tasks backport) with its database
+# backend: any number of `manage.py worker` processes share the queue (see verband.background).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 INSTRUMENTS_DIR = env_str(
     "VERBAND_INSTRUMENTS_DIR",

@@ -1,49 +1,63 @@
-"""The background worker: sweeps that find work left in the database and finish it.
+"""The periodic sweeps, as tasks of Django's task framework (the django-tasks backport, database backend).
 
-Each sweep claims its rows with a conditional UPDATE inside the transaction that does the work, so two
-workers never do the same item twice and a crash in the middle leaves the item for the next sweep.
-`manage.py worker` runs the sweeps in a loop; `verband start` runs one worker next to the web server."""
+Work is done promptly by tasks enqueued when the change that needs it commits (the e-mail of new
+notifications: `notifications.services.send_mail_to`; a web signal's routing when its reporter's time to
+confirm is up: `signals.services.route_signal`). The sweeps below are the safety net and the clock: they
+find what is left in the database (a crash in the middle, a failed routing, a stall past its deadline)
+and finish it. Each sweep claims its rows with a conditional UPDATE inside the transaction that does the
+work, so two workers never do the same item twice.
+
+`verband.background.scheduler` enqueues each sweep once per `VERBAND_WORKER_INTERVAL_SECONDS`, however
+many schedulers run; `manage.py worker` runs the tasks and the scheduler; `run_sweeps()` runs every sweep
+once, here and now (`manage.py worker --once`, tests)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+
+from django_tasks import task
+from django_tasks.base import Task
+
+from verband.escalation.lifecycle import sweep as escalation_sweep
+from verband.notifications.services import send_waiting
+from verband.signals.services import route_pending
 
 logger = logging.getLogger(__name__)
 
 
-def _route_signals() -> int:
-    from verband.signals.services import route_pending
-
+@task()
+def route_signals() -> int:
+    """Route the signals left behind: a web signal whose routing task was lost, an API signal whose
+    routing failed in the request."""
     return route_pending()
 
 
-def _escalate() -> int:
-    from verband.escalation.services import sweep
+@task()
+def escalate() -> int:
+    """Open escalations for new stalls, climb those past their step deadline, clear those that ended."""
+    return sum(escalation_sweep().values())
 
-    return sum(sweep().values())
 
-
-def _send_mail() -> int:
-    from verband.notifications.services import send_waiting
-
+@task()
+def send_mail() -> int:
+    """The e-mail of notifications still waiting (their own task failed or was lost)."""
     return send_waiting()
 
 
-# Order matters: routed signals can stall, and escalations notify, in the same round.
-SWEEPS: list[tuple[str, Callable[[], int]]] = [
-    ("route_signals", _route_signals),
-    ("escalate", _escalate),
-    ("send_mail", _send_mail),
+# Order matters for run_sweeps: routed signals can stall, and escalations notify, in the same round.
+SWEEPS: list[tuple[str, Task]] = [
+    ("route_signals", route_signals),
+    ("escalate", escalate),
+    ("send_mail", send_mail),
 ]
 
 
 def run_sweeps() -> dict[str, int]:
-    """Run every sweep once; a failing sweep is logged and does not stop the others."""
+    """Run every sweep once in this process; a failing sweep is logged and does not stop the others."""
     done: dict[str, int] = {}
     for name, sweep in SWEEPS:
         try:
-            done[name] = sweep()
+            done[name] = sweep.call()
         except Exception:
             logger.exception("Sweep %s failed; it runs again next time", name)
             done[name] = -1

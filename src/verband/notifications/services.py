@@ -1,14 +1,17 @@
 """Writing notifications and sending their e-mails.
 
 `notify` is called inside the transaction of the change it is about, so a notification exists exactly
-when the change does. `send_waiting` runs in the worker: each e-mail is claimed with a conditional
-UPDATE and sent inside the same transaction, so two workers never send one twice, and a crash before the
-commit leaves it waiting for the next sweep (at least once, never lost)."""
+when the change does; when that transaction commits, the task `send_mail_to` is enqueued for its users
+(ids only) and a background worker sends the e-mail. Each e-mail is claimed with a conditional UPDATE and
+sent inside the same transaction, so two workers never send one twice, and a failed send leaves it
+waiting: the task is retried with backoff, and the periodic sweep `send_waiting` sends whatever is still
+waiting (at least once, never lost)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -16,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from django_tasks import task
 
 from verband.accounts.models import User
 from verband.notifications.models import Notification
@@ -27,9 +31,31 @@ def notify(users: Iterable[User | int], title: str, url: str, *, email: bool = T
     """One notification per distinct user. `title` must not contain personal data: it is shown in
     lists and may be read over a shoulder; the e-mail does not contain it at all."""
     ids = sorted({u if isinstance(u, int) else u.pk for u in users})
-    return Notification.objects.bulk_create(
+    made = Notification.objects.bulk_create(
         [Notification(user_id=uid, title=title[:200], url=url[:300], email_wanted=email) for uid in ids]
     )
+    if email and ids:
+        # Sent once the change is committed; if enqueueing fails, the periodic sweep sends it.
+        transaction.on_commit(partial(send_mail_to.enqueue, ids), robust=True)
+    return made
+
+
+def notify_many(
+    items: Iterable[tuple[Iterable[User | int], str, str]], *, email: bool = True
+) -> list[Notification]:
+    """`notify` for many changes at once (users, title, url), in one insert: a sweep that opens or
+    closes many escalations. The same rule: no personal data in a title."""
+    rows, everyone = [], set()
+    for users, title, url in items:
+        ids = sorted({u if isinstance(u, int) else u.pk for u in users})
+        everyone.update(ids)
+        rows += [
+            Notification(user_id=uid, title=title[:200], url=url[:300], email_wanted=email) for uid in ids
+        ]
+    made = Notification.objects.bulk_create(rows)
+    if email and everyone:
+        transaction.on_commit(partial(send_mail_to.enqueue, sorted(everyone)), robust=True)
+    return made
 
 
 def mark_read(user: User, notification_id: int | None = None) -> int:
@@ -63,6 +89,23 @@ def send_waiting(limit: int = 200) -> int:
             sent += _send_one(user_id)
         except Exception:  # the mail server refused: the claim rolled back, the next sweep tries again
             logger.exception("Notification e-mail for user %s not sent; trying again later", user_id)
+    return sent
+
+
+@task()
+def send_mail_to(user_ids: list[int]) -> int:
+    """The task enqueued by `notify`: the e-mail of these users' waiting notifications. Every user is
+    tried; if a send failed the task fails after the others, so it is retried with backoff (users
+    already mailed have nothing waiting any more)."""
+    sent, failed = 0, 0
+    for user_id in user_ids:
+        try:
+            sent += _send_one(user_id)
+        except Exception:
+            logger.exception("Notification e-mail for user %s not sent; the task is retried", user_id)
+            failed += 1
+    if failed:
+        raise RuntimeError(f"{failed} of {len(user_ids)} notification e-mails not sent")
     return sent
 
 

@@ -8,6 +8,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +16,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
-from verband.actors import SYSTEM, Actor
+from verband.actors import SYSTEM, Actor, Channel
 from verband.households import addresses, matching
 from verband.households import services as households
 from verband.households.models import EventKind, Household, MemberRole, Person
@@ -128,6 +130,7 @@ def receive(actor: Actor, data: SignalInput, *, idempotency_key: str | None = No
         try:
             with transaction.atomic():
                 signal = _store(actor, organisation, data, idempotency_key, digest)
+                transaction.on_commit(partial(route_when_due, signal), robust=True)
             return signal, True
         except IntegrityError:
             found = existing()
@@ -466,6 +469,20 @@ def pending_signals(grace_minutes: int | None = None) -> list[int]:
 
 def route_pending(grace_minutes: int | None = None) -> int:
     return sum(finish(pk) for pk in pending_signals(grace_minutes))
+
+
+@task()
+def route_signal(signal_id: int) -> bool:
+    """The task that routes one stored signal in the background (nothing if it was routed meanwhile)."""
+    return finish(signal_id)
+
+
+def route_when_due(signal: Signal) -> None:
+    """A web signal waits for its reporter to confirm the recognition: its routing is enqueued for when
+    that time is up (API signals are routed in the request; `route_pending` catches what is left)."""
+    if signal.channel == Channel.WEB:
+        due = signal.received_at + timedelta(minutes=settings.RECOGNITION_GRACE_MINUTES)
+        route_signal.using(run_after=due).enqueue(signal.pk)
 
 
 # --- What teams do with activations ---------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""`verband start`: prepare the database, load the demo region (in demo mode), and serve Verband."""
+"""`verband start`: prepare the database, load the demo region (in demo mode), and serve Verband with a
+background worker (`manage.py worker`: the task queue and the periodic sweeps) beside it."""
 
 from __future__ import annotations
 
@@ -58,13 +59,16 @@ class Command(BaseCommand):
             "--forwarded-allow-ips",
             "127.0.0.1",
         ]
-        # The background worker runs next to the server, in the same process group, so Ctrl-C stops both.
+        # The background worker (tasks and the schedule of the periodic sweeps) runs next to the server, in
+        # the same process group, so Ctrl-C stops both. Quiet: no line per task; failures are still logged.
         subprocess.Popen(  # noqa: S603
             [
                 sys.executable,
                 "-m",
                 "django",
                 "worker",
+                "--verbosity",
+                "0",
                 "--settings",
                 "verband.settings",
                 "--pythonpath",

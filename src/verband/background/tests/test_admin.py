@@ -1,0 +1,51 @@
+"""Failed background tasks are listed for the functional administrator in the admin, without personal
+data: arguments are ids, and an exception's message (which may quote a stored value) is not shown."""
+
+from __future__ import annotations
+
+from django_tasks_db.models import DBTaskResult
+
+from verband.notifications.services import send_mail_to
+
+LIST = "/beheer/django/django_tasks_database/dbtaskresult/"
+
+
+def failed_mail_task(user_id: int) -> DBTaskResult:
+    result = send_mail_to.enqueue([user_id])
+    row = DBTaskResult.objects.get(pk=result.id)
+    row.claim("worker-1")
+    row.set_failed(RuntimeError("refused for Anna van Dam, 1012AB 12"))
+    return row
+
+
+def test_the_functional_administrator_sees_failed_tasks_without_personal_data(world, as_user):
+    row = failed_mail_task(world.involved.pk)
+    client = as_user(world.admin)
+    assert LIST in client.get("/beheer/django/").content.decode()
+    page = client.get(f"{LIST}?status__exact=FAILED")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "send_mail_to" in html and "RuntimeError" in html and f"[{world.involved.pk}]" in html
+    assert "Anna" not in html and "1012AB" not in html
+    detail = client.get(f"{LIST}{row.pk}/change/")
+    assert detail.status_code == 200
+    assert "RuntimeError" in detail.content.decode()
+    assert "Anna" not in detail.content.decode() and "Traceback" not in detail.content.decode()
+
+
+def test_nobody_changes_or_deletes_task_results(world, as_user):
+    row = failed_mail_task(world.involved.pk)
+    client = as_user(world.admin)
+    assert client.get(f"{LIST}add/").status_code == 403
+    assert client.get(f"{LIST}{row.pk}/delete/").status_code == 403
+    assert client.post(f"{LIST}{row.pk}/change/", {"status": "SUCCESSFUL"}).status_code == 403
+    row.refresh_from_db()
+    assert row.status == "FAILED"
+
+
+def test_other_roles_do_not_reach_the_task_list(world, as_user):
+    failed_mail_task(world.involved.pk)
+    for user in (world.involved, world.manager, None):
+        response = as_user(user).get(LIST)
+        assert response.status_code == 302 or response.status_code == 403, user
+        assert "send_mail_to" not in response.content.decode()
