@@ -8,6 +8,7 @@ urlpatterns = [
     path("huishoudens/<str:reference>/plan/bewerken/", views.plan_edit_view, name="edit"),
     path("huishoudens/<str:reference>/plan/versies/", views.versions_view, name="versions"),
     path("huishoudens/<str:reference>/plan/gezinsplan.pdf", views.plan_pdf_view, name="pdf"),
+    path("huishoudens/<str:reference>/plan/rij/", views.plan_row_view, name="edit_row"),
     path("acties/<int:pk>/status/", views.action_status_view, name="action_status"),
     path("huishoudens/<str:reference>/regie/", views.regie_request_view, name="regie_request"),
     path(

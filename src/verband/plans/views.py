@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from verband.actors import Actor
 from verband.households.models import Household
@@ -28,7 +28,7 @@ from verband.plans.models import (
     RegieTransfer,
     TransferStatus,
 )
-from verband.plans.selectors import plan_document, shield_names
+from verband.plans.selectors import plan_document, plan_of, shield_names
 from verband.safety.selectors import danger_flags
 from verband.sharing.access import actor_for_request, get_household_or_404, visible_households
 from verband.sharing.accesslog import Subject, record, record_many
@@ -52,7 +52,7 @@ def plan_view(request: HttpRequest, reference: str) -> HttpResponse:
     item, labelled with the members it is kept from."""
     actor = actor_for_request(request)
     household, basis = get_household_or_404(actor, reference)
-    plan = services.plan_for(household)
+    plan = plan_of(household)
     scope = view_scope(actor, household)
     doc = plan_document(plan, None, (scope,))
     log_household_view(actor, household, basis, "family_plan")
@@ -78,43 +78,45 @@ def plan_view(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def _edit_context(household: Household, plan: FamilyPlan, form: forms.PlanForm, **extra: object) -> dict:
-    organisations, people = services.owner_choices(household)
+def _edit_context(household: Household, plan: FamilyPlan, form: forms.PlanEditor, **extra: object) -> dict:
     scope = extra.pop("scope", None)
     if isinstance(scope, Scope):  # the labels of what is kept from whom, on the rows of existing items
         names = {p.pk: p.full_name for p in household_people(household)}
-        for item_type, rows in (
+        for item_type, formset in (
             (ItemType.GOAL, form.goals),
             (ItemType.AGREEMENT, form.agreements),
             (ItemType.ACTION, form.actions),
         ):
-            for row in rows:
-                pk = row.get("id", "")
-                row["shielded"] = (
-                    shield_names(scope, item_type, int(pk), names) if pk.isascii() and pk.isdigit() else ""
+            for row in formset.forms:
+                pk = row["id"].value()
+                pk = str(pk) if pk is not None else ""
+                row.shielded = (
+                    shield_names(scope, item_type, int(pk), names)
+                    if pk.isascii() and pk.isdigit() and len(pk) <= 18
+                    else ""
                 )
+    return {"household": household, "plan": plan, "form": form, **_row_choices(household), **extra}
+
+
+def _row_choices(household: Household) -> dict:
+    """What the rows' selects offer: the members, the partners and the people who may own an action."""
+    organisations, people = services.owner_choices(household)
     return {
-        "household": household,
-        "plan": plan,
-        "form": form,
         "members": household_people(household),
         "organisations": sorted(organisations.items(), key=lambda kv: kv[1]),
         "owners": sorted(((uid, org, name) for uid, (org, name) in people.items()), key=lambda r: r[2]),
         "statuses": PlanStatus.choices,
         "agreements": Agreement.choices,
         "action_statuses": ActionStatus.choices,
-        **extra,
     }
 
 
-@role_required(*WRITERS)
-def plan_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
-    """Only a partner working with the whole household edits the whole plan (a member-scoped partner would
-    overwrite what it cannot see: refused with a 403 page and logged)."""
+def _editor(
+    request: HttpRequest, reference: str, *, action: str
+) -> tuple[Actor, Household, str] | HttpResponse:
+    """The household for an editor of the whole plan, or the 403 page for a member-scoped partner."""
     actor = actor_for_request(request)
-    household, basis = get_household_or_404(
-        actor, reference, action="update" if request.method == "POST" else "view"
-    )
+    household, basis = get_household_or_404(actor, reference, action=action)
     try:
         services.refuse_member_scoped(actor, household)
     except services.MemberScopedEditor as refused:
@@ -124,25 +126,54 @@ def plan_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
             {"status": 403, "title": _("You cannot edit this plan"), "text": str(refused.args[0])},
             status=403,
         )
+    return actor, household, basis
+
+
+@role_required(*WRITERS)
+def plan_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """Only a partner working with the whole household edits the whole plan (a member-scoped partner would
+    overwrite what it cannot see: refused with a 403 page and logged). "Add a row" without JavaScript posts
+    the form with `add_row` and gets it back with one more empty row, nothing saved."""
+    editor = _editor(request, reference, action="update" if request.method == "POST" else "view")
+    if isinstance(editor, HttpResponse):
+        return editor
+    actor, household, basis = editor
     scope = view_scope(actor, household)
-    plan = services.plan_for(household)
+    plan = plan_of(household)
     if request.method != "POST":
         log_household_view(actor, household, basis, "family_plan")
         return render(
             request,
             "plans/edit.html",
-            _edit_context(household, plan, forms.initial(plan), version=plan.version, scope=scope),
+            _edit_context(household, plan, forms.PlanEditor(plan=plan), version=plan.version, scope=scope),
         )
-    form, data = forms.read(request.POST)
-    raw_version = request.POST.get("version", "")
-    if raw_version.isascii() and raw_version.isdigit() and len(raw_version) <= 9:
-        expected = int(raw_version)
+    version = forms.VersionForm(request.POST)
+    adding = request.POST.get("add_row", "")
+    if adding in forms.ROWS:
+        log_household_view(actor, household, basis, "family_plan")
+        return render(
+            request,
+            "plans/edit.html",
+            _edit_context(
+                household,
+                plan,
+                forms.PlanEditor(request.POST, extra=adding),
+                version=version.cleaned_data["version"] if version.is_valid() else plan.version,
+                scope=scope,
+                quiet=True,
+                focus=adding,
+            ),
+        )
+    form = forms.PlanEditor(request.POST)
+    valid = form.is_valid()
+    if version.is_valid():
+        expected = version.cleaned_data["version"]
     else:  # not a stale save but an unreadable form: say so, and go on from the plan as it is now
-        form.errors.setdefault("__all__", []).append(_("The form contains a value Verband cannot read."))
-        data, expected = None, plan.version
-    if data is not None:
+        form.add_error(_("The form contains a value Verband cannot read."))
+        valid, expected = False, plan.version
+    if valid:
         try:
-            services.save_plan(actor, household, data, expected)
+            services.save_plan(actor, household, form.to_input(), expected)
         except services.StalePlan as stale:
             newer = stale.plan.versions.first()
             log_household_view(actor, household, basis, "family_plan")
@@ -152,7 +183,7 @@ def plan_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
                 _edit_context(
                     household,
                     stale.plan,
-                    form.with_blank_rows(),
+                    form,
                     version=stale.plan.version,
                     stale=newer,
                     doc=plan_document(stale.plan, None, (scope,)),
@@ -161,8 +192,9 @@ def plan_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
                 status=409,
             )
         except ValidationError as exc:
-            for key, problems in errors_of(exc).items():
-                form.errors.setdefault(key, []).extend(problems)
+            for problems in errors_of(exc).values():
+                for problem in problems:
+                    form.add_error(problem)
         else:
             messages.success(request, _("The family plan is saved."))
             return redirect("plans:plan", reference=household.reference)
@@ -170,8 +202,42 @@ def plan_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "plans/edit.html",
-        _edit_context(household, plan, form.with_blank_rows(), version=expected, scope=scope),
+        _edit_context(household, plan, form, version=expected, scope=scope),
         status=400,
+    )
+
+
+@role_required(*WRITERS)
+@require_GET
+def plan_row_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """One more empty row for a section of the plan editor, for HTMX: the row at the section's current
+    number of rows, and that number plus one swapped out of band into the form's management field."""
+    editor = _editor(request, reference, action="view")
+    if isinstance(editor, HttpResponse):
+        return editor
+    actor, household, basis = editor
+    prefix = request.GET.get("soort", "")
+    total = request.GET.get(f"{prefix}-TOTAL_FORMS", "")
+    if prefix not in forms.ROWS or not (total.isascii() and total.isdigit() and len(total) <= 3):
+        return HttpResponse(_("The form contains a value Verband cannot read."), status=400)
+    index = int(total)
+    if index >= forms.MAX_ROWS:
+        return HttpResponse(
+            _("At most %(count)d rows: save the plan first.") % {"count": forms.MAX_ROWS}, status=400
+        )
+    log_household_view(actor, household, basis, "family_plan")
+    return render(
+        request,
+        "plans/row_added.html",
+        {
+            "row": forms.new_row(prefix, index),
+            "prefix": prefix,
+            "index": index,
+            "total": index + 1,
+            "template": forms.ROW_TEMPLATES[prefix],
+            "autofocus": True,
+            **_row_choices(household),
+        },
     )
 
 
@@ -232,7 +298,7 @@ def _lines(snapshot: dict, scope: Scope, names: dict[int, str], hidden: set) -> 
 def versions_view(request: HttpRequest, reference: str) -> HttpResponse:
     actor = actor_for_request(request)
     household, basis = get_household_or_404(actor, reference)
-    plan = services.plan_for(household)
+    plan = plan_of(household)
     numbers = list(plan.versions.values_list("number", flat=True))
     if not numbers:
         raise Http404
@@ -283,7 +349,7 @@ def plan_pdf_view(request: HttpRequest, reference: str) -> HttpResponse:
 
     actor = actor_for_request(request)
     household, basis = get_household_or_404(actor, reference)
-    plan = services.plan_for(household)
+    plan = plan_of(household)
     viewer = view_scope(actor, household)
     people = {p.pk: p for p in household_people(household)}
     reader = None
@@ -331,6 +397,8 @@ def plan_pdf_view(request: HttpRequest, reference: str) -> HttpResponse:
 @role_required(*CASEWORK_ROLES)
 @require_POST
 def action_status_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """An owner sets their action's status. From an HTMX request (Mijn werk) the answer is the status form
+    itself with what happened, swapped in place, so the page keeps its place; otherwise a redirect."""
     actor = actor_for_request(request)
     action = (
         PlanAction.objects.filter(pk=pk, plan__household__in=visible_households(actor))
@@ -339,12 +407,33 @@ def action_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if action is None:
         raise Http404
-    try:
-        services.set_action_status(actor, action, request.POST.get("status", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except PermissionDenied:
-        raise Http404 from None
+    form = forms.ActionStatusForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = " ".join(str(p) for problems in form.errors.values() for p in problems)
+    else:
+        try:
+            services.set_action_status(actor, action, form.cleaned_data["status"])
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        except PermissionDenied:
+            raise Http404 from None
+    if getattr(request, "htmx", False):
+        return render(
+            request,
+            "plans/action_status_form.html",
+            {
+                "a": action,
+                "chosen": action.status if error else form.cleaned_data["status"],
+                "action_statuses": ActionStatus.choices,
+                "next": request.POST.get("next", ""),
+                "error": error,
+                "done": not error,
+            },
+            status=400 if error else 200,
+        )
+    if error:
+        messages.error(request, error)
     else:
         messages.success(request, _("The action is updated."))
     if request.POST.get("next", "") == "mijn-werk":
@@ -360,12 +449,13 @@ def action_status_view(request: HttpRequest, pk: int) -> HttpResponse:
 def regie_request_view(request: HttpRequest, reference: str) -> HttpResponse:
     actor = actor_for_request(request)
     household, _basis = get_household_or_404(actor, reference, action="update")
+    form = forms.RegieRequestForm(request.POST)
     try:
-        target = int(request.POST.get("to", ""))
-    except ValueError:
-        target = -1
-    try:
-        transfer = services.request_regie(actor, household, target, request.POST.get("note", ""))
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        transfer = services.request_regie(
+            actor, household, form.cleaned_data["to"], form.cleaned_data["note"]
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except PermissionDenied:
@@ -394,17 +484,16 @@ def regie_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
     managers = services.line_managers_for(actor.membership)  # type: ignore[arg-type]
     error = ""
     if request.method == "POST" and transfer.status == TransferStatus.PENDING:
-        action = request.POST.get("decision", "accept")
+        form = forms.RegieDecisionForm(request.POST)
         try:
-            if action == "decline":
-                services.decline_regie(actor, transfer, request.POST.get("reason", ""))
+            if not form.is_valid():
+                raise ValidationError(form.errors)
+            data = form.cleaned_data
+            if data["decision"] == "decline":
+                services.decline_regie(actor, transfer, data["reason"])
                 messages.success(request, _("You declined regie. The requester sees your reason."))
                 return redirect("workspace:my_work")
-            try:
-                manager = int(request.POST.get("mandated_by", ""))
-            except ValueError:
-                manager = -1
-            services.accept_regie(actor, transfer, manager, request.POST.get("mandate_note", ""))
+            services.accept_regie(actor, transfer, data["mandated_by"], data["mandate_note"])
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
@@ -450,8 +539,11 @@ def regie_withdraw_view(request: HttpRequest, reference: str, pk: int) -> HttpRe
 def regie_end_view(request: HttpRequest, reference: str) -> HttpResponse:
     actor = actor_for_request(request)
     household, _basis = get_household_or_404(actor, reference, action="update")
+    form = forms.EndRegieForm(request.POST)
     try:
-        services.end_regie(actor, household, request.POST.get("reason", ""))
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        services.end_regie(actor, household, form.cleaned_data["reason"])
     except PermissionDenied:
         messages.error(request, _("Only the regisseur or their line manager can end regie."))
     except ValidationError as exc:
