@@ -209,6 +209,7 @@ def batches(
 def write_register(households: int, seed: int = 2026, region_code: str = "synthetisch") -> int:
     """Write `households` synthetic households (about 2.7 persons each) with addresses, members and
     blocking keys, in batches. Returns the number of persons written."""
+    from django.apps import apps
     from django.db import connection, transaction
 
     from verband.households.models import Address, Household, HouseholdMember, Person, PersonKey
@@ -226,6 +227,10 @@ def write_register(households: int, seed: int = 2026, region_code: str = "synthe
                     for i in range(len(batch))
                 ]
             )
+            # Every household has its one (empty) plan, as one made by the intake has (`plans.apps`); the
+            # plans app sits above this one, so it is named through the app registry.
+            family_plan = apps.get_model("plans", "FamilyPlan")
+            family_plan.objects.bulk_create([family_plan(household=home) for home in homes])
             flat = [
                 (home, s, role) for home, members in zip(homes, batch, strict=True) for s, role in members
             ]

@@ -14,7 +14,7 @@ from verband.api import AUTH_ERRORS, ErrorOut, require_scope
 from verband.households.models import Household, HouseholdMember
 from verband.plans import services
 from verband.plans.models import PlanAction
-from verband.plans.selectors import OPEN_ACTION, in_scope, regie_state, with_whole_household
+from verband.plans.selectors import OPEN_ACTION, in_scope, plan_of, regie_state, with_whole_household
 from verband.sharing.access import actor_for_request, get_household_or_404, visible_households
 from verband.sharing.accesslog import Subject, record_many
 from verband.shielding.models import ItemType
@@ -134,7 +134,7 @@ def get_plan(request: HttpRequest, reference: str) -> dict:
     require_scope(request, ApiScope.HOUSEHOLDS_READ)
     actor = actor_for_request(request)
     household, basis = get_household_or_404(actor, reference)
-    plan = services.plan_for(household)
+    plan = plan_of(household)
     scope = view_scope(actor, household)
     goals = list(plan.goals.all())
     agreements = list(plan.agreements.select_related("monitored_by"))

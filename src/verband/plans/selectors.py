@@ -45,6 +45,12 @@ class PlanDocument:
         return all(section.empty for section in self.sections)
 
 
+def plan_of(household: Household) -> FamilyPlan:
+    """The household's one plan, for reading: it exists from the household's first moment (`plans.apps`),
+    so a page that shows it never writes."""
+    return FamilyPlan.objects.get(household=household)
+
+
 def shows_item(scopes: Sequence[Scope], item_type: str, item: Any) -> bool:
     """Whether every one of the scopes lets the item through (a copy made by a member-scoped partner must
     pass both the copy's scope and the partner's own)."""

@@ -26,6 +26,8 @@ from verband.households.models import EventKind, Household
 from verband.households.services import add_event
 from verband.network.models import Membership, Role
 from verband.plans.models import (
+    ACTION_FLOW,
+    TRANSFER_FLOW,
     ActionStatus,
     Agreement,
     FamilyPlan,
@@ -44,7 +46,8 @@ from verband.sharing.accesslog import Subject, record, record_many
 from verband.sharing.models import LegalBasis, Purpose
 from verband.shielding.models import ItemType
 from verband.shielding.scope import involvement_members, view_scope
-from verband.text import refuse_nul
+from verband.text import bounded, refuse_nul
+from verband.workflow import transition
 
 # ---------------------------------------------------------------------------------------------- plan
 
@@ -95,7 +98,8 @@ class PlanInput:
 
 
 def plan_for(household: Household) -> FamilyPlan:
-    """The household's one plan (an empty, unsaved-version-0 plan when nobody wrote one yet)."""
+    """The household's one plan, to write to: created (version 0) when nobody wrote one yet. Reads use
+    `plans.selectors.plan_of`, which never writes."""
     plan, _created = FamilyPlan.objects.get_or_create(household=household)
     return plan
 
@@ -445,9 +449,8 @@ def set_action_status(actor: Actor, action: PlanAction, status: str) -> PlanActi
             with transaction.atomic():
                 plan.refresh_from_db()
                 _claim(plan, plan.version, actor)
-                if not PlanAction.objects.filter(pk=action.pk, plan=plan).update(status=status):
-                    raise ValidationError(_("This action is no longer part of the plan."))
-                action.refresh_from_db()
+                if status != action.status:
+                    ACTION_FLOW.move(action, status, stale=_("Someone changed this action in the meantime."))
                 change = {"action": action.text[:200], "status": action.get_status_display()}
                 _new_version(actor, plan, _("%(action)s: %(status)s") % change)
                 add_event(
@@ -570,15 +573,20 @@ def request_regie(actor: Actor, household: Household, to_membership_id: int, not
     return transfer
 
 
-def _decide(transfer_id: int, status: str, note: str) -> RegieTransfer | None:
-    """Move a pending transfer to its decision, exactly once."""
-    moved = RegieTransfer.objects.filter(pk=transfer_id, status=TransferStatus.PENDING).update(
-        status=status, decided_at=timezone.now(), decision_note=note[:500]
-    )
-    return (
-        RegieTransfer.objects.select_related("household", "to_membership").get(pk=transfer_id)
-        if moved
-        else None
+def _answer(actor: Actor, transfer: RegieTransfer, status: str, summary: str, note: str = "") -> None:
+    """Move a pending transfer to its decision, exactly once, with its timeline line and log entry."""
+    transition(
+        TRANSFER_FLOW,
+        transfer,
+        status,
+        actor=actor,
+        household=transfer.household,
+        source=TransferStatus.PENDING,
+        stale=_("This request is no longer waiting for an answer."),
+        event=(EventKind.REGIE, summary) if summary else None,
+        log_as="regie_transfer",
+        decided_at=timezone.now(),
+        decision_note=note,
     )
 
 
@@ -611,9 +619,7 @@ def accept_regie(actor: Actor, transfer: RegieTransfer, mandated_by_id: int, man
     if len(mandate_note) > 300:
         raise ValidationError({"mandate_note": [_("At most 300 characters.")]})
     with transaction.atomic():
-        decided = _decide(transfer.pk, TransferStatus.ACCEPTED, "")
-        if decided is None:
-            raise ValidationError(_("This request is no longer waiting for an answer."))
+        _answer(actor, transfer, TransferStatus.ACCEPTED, "")
         now = timezone.now()
         previous = current_regie(household)
         if previous is not None:
@@ -658,28 +664,22 @@ def accept_regie(actor: Actor, transfer: RegieTransfer, mandated_by_id: int, man
 def decline_regie(actor: Actor, transfer: RegieTransfer, reason: str) -> RegieTransfer:
     if actor.membership is None or transfer.to_membership_id != actor.membership.pk:
         raise PermissionDenied
-    refuse_nul(reason)
-    if not reason.strip() or len(reason) > 500:
-        raise ValidationError({"reason": [_("Say why you decline (at most 500 characters).")]})
-    with transaction.atomic():
-        decided = _decide(transfer.pk, TransferStatus.DECLINED, reason.strip())
-        if decided is None:
-            raise ValidationError(_("This request is no longer waiting for an answer."))
-        add_event(
-            transfer.household,
-            EventKind.REGIE,
-            _("Regie declined by %(name)s: %(reason)s")
-            % {"name": actor.user.display_name if actor.user else "", "reason": reason.strip()[:200]},
-            actor=actor,
-        )
-        record(
-            actor,
-            action="update",
-            object_type="regie_transfer",
-            object_id=str(transfer.pk),
-            household_id=transfer.household_id,
-        )
-    return decided
+    reason = bounded(
+        reason,
+        field="reason",
+        maximum=500,
+        required=True,
+        too_short=_("Say why you decline (at most 500 characters)."),
+    )
+    _answer(
+        actor,
+        transfer,
+        TransferStatus.DECLINED,
+        _("Regie declined by %(name)s: %(reason)s")
+        % {"name": actor.user.display_name if actor.user else "", "reason": reason[:200]},
+        reason,
+    )
+    return transfer
 
 
 def withdraw_regie(actor: Actor, transfer: RegieTransfer) -> RegieTransfer:
@@ -688,19 +688,8 @@ def withdraw_regie(actor: Actor, transfer: RegieTransfer) -> RegieTransfer:
     user_id = actor.user.pk if actor.user else None
     if user_id is None or user_id not in {transfer.requested_by_id, current.user_id if current else None}:
         raise PermissionDenied
-    with transaction.atomic():
-        decided = _decide(transfer.pk, TransferStatus.WITHDRAWN, "")
-        if decided is None:
-            raise ValidationError(_("This request is no longer waiting for an answer."))
-        add_event(transfer.household, EventKind.REGIE, _("Request for regie withdrawn"), actor=actor)
-        record(
-            actor,
-            action="update",
-            object_type="regie_transfer",
-            object_id=str(transfer.pk),
-            household_id=transfer.household_id,
-        )
-    return decided
+    _answer(actor, transfer, TransferStatus.WITHDRAWN, _("Request for regie withdrawn"))
+    return transfer
 
 
 def end_regie(actor: Actor, household: Household, reason: str) -> None:

@@ -24,8 +24,7 @@ from verband.shielding.services import scope_involvement
 from verband.signals import services as signal_services
 from verband.signals.models import Signal
 from verband.signals.services import PersonInput, SignalInput
-from verband.signals.tests.test_services import actor_of
-from verband.testing import make_user
+from verband.testing import actor_for, make_user
 
 ESCAPE = "Bij spanning belt Elif haar zus en gaat zij met de kinderen daarheen"
 SHELTERS = {
@@ -106,7 +105,7 @@ def walk(world, client):
     # 3. At a shelter location configured in the admin, reported by the police (nothing ticked).
     street, number, postcode = SHELTERS["admin"]
     ShelterAddress.objects.create(region=w.region, postcode=postcode, house_number=number)
-    signal, _ = signal_services.receive(actor_of(w.other_org), SignalInput(
+    signal, _ = signal_services.receive(actor_for(w.other_org), SignalInput(
         kind="police_registration", description="Aangifte; slachtoffer is opgevangen.",
         persons=[shelter_person("victim", "Lotte", "Smit", 1995, "admin"),
                  PersonInput(role="perpetrator", given_names="Bas", family_name="Smit", birth_year=1990)],
@@ -119,7 +118,7 @@ def walk(world, client):
         household = Household.objects.get(members__person__given_names=victim)
         w.homes[kind] = household
         for activation in household.activations.filter(status="open"):
-            signal_services.accept(actor_of(w.vt), activation)
+            signal_services.accept(actor_for(w.vt), activation)
         for team, purpose in ((w.team_a1, "help"), (w.team_b1, "protection")):
             sharing_services.involve(SYSTEM, household, team=team, purpose=purpose, legal_basis="legal_task",
                                      started_on=date(2026, 11, 2))  # fmt: skip
@@ -130,7 +129,7 @@ def walk(world, client):
     involvement = sharing_services.involve(SYSTEM, home, team=probation_team, purpose="criminal_justice",
                                            legal_basis="legal_task", started_on=date(2026, 11, 2))  # fmt: skip
     scope_involvement(involvement, [w.kemal.pk])
-    plan = FamilyPlan.objects.create(household=home, household_wishes="Rust in huis.")
+    plan = FamilyPlan.objects.update_or_create(household=home, defaults={"household_wishes": "Rust in huis."})[0]
     SafetyAgreement.objects.create(plan=plan, text=ESCAPE, monitored_by=w.org_a)
     SafetyAgreement.objects.create(plan=plan, person=w.kemal, text="Kemal komt niet naar de opvang",
                                    monitored_by=w.org_b)  # fmt: skip

@@ -15,7 +15,7 @@ from verband.plans.models import FamilyPlan, PlanAction
 from verband.plans.services import ActionInput
 from verband.sharing import services as sharing
 from verband.sharing.models import AccessLogEntry
-from verband.signals.tests.test_services import actor_of
+from verband.testing import actor_for
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_network_households_are_due_until_discussed(network_world):
 
 def test_schedule_hold_and_the_actions_land_in_the_plan(network_world):
     w = network_world
-    chair = actor_of(w.coordinator)
+    chair = actor_for(w.coordinator)
     meeting = meetings.schedule(
         chair,
         scheduled_at=tomorrow_at_ten(),
@@ -59,7 +59,7 @@ def test_schedule_hold_and_the_actions_land_in_the_plan(network_world):
     participants = set(meeting.participants.values_list("organisation__name", flat=True))
     assert {"Wijkteams Testdorp", "Politie Testdorp", "Veilig Thuis Testdorp"} <= participants
     assert w.involved.notifications.filter(url=f"/overleggen/{meeting.pk}/").exists()
-    plan = FamilyPlan.objects.create(household=w.household, version=1)
+    plan = FamilyPlan.objects.update_or_create(household=w.household, defaults={"version": 1})[0]
     PlanAction.objects.create(
         plan=plan, text="Huisbezoek politie", owner_organisation=w.org_b, due_on=date(2027, 1, 1)
     )
@@ -104,7 +104,7 @@ def test_schedule_hold_and_the_actions_land_in_the_plan(network_world):
 
 def test_a_bad_action_stores_nothing(network_world):
     w = network_world
-    chair = actor_of(w.coordinator)
+    chair = actor_for(w.coordinator)
     meeting = meetings.schedule(
         chair, scheduled_at=tomorrow_at_ten(), household_ids=[w.household.pk], network=w.network
     )
@@ -132,7 +132,7 @@ def test_only_network_households_go_on_the_agenda(network_world):
     w = network_world
     with pytest.raises(Exception):  # noqa: B017
         meetings.schedule(
-            actor_of(w.coordinator),
+            actor_for(w.coordinator),
             scheduled_at=tomorrow_at_ten(),
             household_ids=[w.other_household.pk],
             network=w.network,
@@ -153,7 +153,7 @@ PERSONAS = {
 def test_meeting_pages_per_persona(network_world, as_user, name):
     w = network_world
     meeting = meetings.schedule(
-        actor_of(w.coordinator),
+        actor_for(w.coordinator),
         scheduled_at=tomorrow_at_ten(),
         household_ids=[w.household.pk],
         network=w.network,

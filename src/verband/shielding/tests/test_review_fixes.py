@@ -16,8 +16,7 @@ from verband.shielding.tests.test_scope import family  # noqa: F401  (fixture)
 from verband.signals import services as signal_services
 from verband.signals.models import SignalPerson
 from verband.signals.services import PersonInput, SignalInput
-from verband.signals.tests.test_services import actor_of
-from verband.testing import make_user
+from verband.testing import actor_for, make_user
 
 
 def _shelter(world):
@@ -30,7 +29,7 @@ def test_a_shelter_holding_regie_is_not_named_to_probation_or_in_his_copy(family
     org, worker = _shelter(family)
     Regie.objects.create(household=family.household, user=worker, membership=worker.memberships.get(),
                          organisation=org, mandated_by=family.involved)  # fmt: skip
-    plan = FamilyPlan.objects.create(household=family.household)
+    plan = FamilyPlan.objects.get(household=family.household)
     PlanAction.objects.create(
         plan=plan, text="Plek regelen", owner_organisation=org, due_on=date(2026, 12, 20)
     )
@@ -50,9 +49,9 @@ def test_no_area_on_the_signal_page_of_a_member_scoped_partner(family, as_user):
     data = SignalInput(kind="report", description="Zorgen om Anna.", persons=[
         PersonInput(role="victim", given_names="Anna", surname_prefix="van", family_name="Dam",
                     birth_year=1990, birth_month=1, birth_day=2)])  # fmt: skip
-    signal, _ = signal_services.receive(actor_of(family.other_org), data)
+    signal, _ = signal_services.receive(actor_for(family.other_org), data)
     (sp,) = signal_services.recognise(signal)
-    signal_services.confirm_recognition(actor_of(family.other_org), signal, {sp.pk: family.anna.pk})
+    signal_services.confirm_recognition(actor_for(family.other_org), signal, {sp.pk: family.anna.pk})
     signal_services.finish(signal.pk)
     signal.refresh_from_db()
     assert signal.postcode == "1012AB"  # routed by Anna's known area
@@ -76,7 +75,7 @@ def test_a_statement_heading_names_no_shelter_to_probation(family, as_user):  # 
     data = SignalInput(kind="report", description="Vader belde de opvang.", persons=[
         PersonInput(role="perpetrator", given_names="Dirk", family_name="Vos", birth_year=1988,
                     phone="0611111111")])  # fmt: skip
-    signal, _ = signal_services.receive(actor_of(worker), data)
+    signal, _ = signal_services.receive(actor_for(worker), data)
     signal.persons.update(person=family.dirk, match_state="confirmed")
     signal_services.finish(signal.pk)
     assert SignalPerson.objects.get(signal=signal).statement == "pending"
@@ -95,7 +94,7 @@ def test_a_shelter_location_with_a_house_number_addition_is_the_shelter(family):
     data = SignalInput(kind="police_registration", description="Aangifte.", persons=[
         PersonInput(role="victim", given_names="Lotte", family_name="Smit", street="Toevluchtstraat",
                     house_number="5A", postcode="1068XW")])  # fmt: skip
-    signal, _ = signal_services.receive(actor_of(family.other_org), data)
+    signal, _ = signal_services.receive(actor_for(family.other_org), data)
     signal_services.finish(signal.pk)
     signal.refresh_from_db()
     assert Address.objects.get(street="Toevluchtstraat").confidential
@@ -105,7 +104,7 @@ def test_a_shelter_location_with_a_house_number_addition_is_the_shelter(family):
 def test_the_pending_count_follows_the_scope(family):  # noqa: F811
     data = SignalInput(kind="report", description="Nieuw telefoonnummer.", persons=[
         PersonInput(role="victim", given_names="Anna", family_name="Dam", phone="0622222222")])  # fmt: skip
-    signal, _ = signal_services.receive(actor_of(family.other_org), data)
+    signal, _ = signal_services.receive(actor_for(family.other_org), data)
     signal.persons.update(person=family.anna, match_state="confirmed")
     signal_services.finish(signal.pk)
     assert pending_statement_count(family.household, [family.dirk.pk]) == 0
@@ -126,9 +125,9 @@ def test_a_hidden_involvement_is_not_found_for_first_contact(family, as_user):  
 def test_a_hand_back_reason_is_not_in_the_inbox_before_take_up(world, as_user):
     from verband.signals.tests.test_services import report_about_anna
 
-    signal, _ = signal_services.receive(actor_of(world.other_org), report_about_anna())
+    signal, _ = signal_services.receive(actor_for(world.other_org), report_about_anna())
     signal_services.finish(signal.pk)
     activation = signal.activations.get(network=world.network)
-    signal_services.hand_back(actor_of(world.coordinator), activation, "Anna woont bij haar moeder in Zuid")
+    signal_services.hand_back(actor_for(world.coordinator), activation, "Anna woont bij haar moeder in Zuid")
     body = as_user(world.vt).get("/werkbak/").content.decode()
     assert "Teruggegeven door Netwerk HG Testdorp" in body and "bij haar moeder" not in body

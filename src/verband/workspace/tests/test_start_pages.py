@@ -89,7 +89,7 @@ def test_my_work_query_count_does_not_grow_with_households(world, as_user, djang
         services.involve(
             SYSTEM, h, team=world.team_a1, purpose="help", legal_basis="consent", started_on=date(2026, 2, 1)
         )
-        plan = FamilyPlan.objects.create(household=h, version=1)
+        plan = FamilyPlan.objects.update_or_create(household=h, defaults={"version": 1})[0]
         PlanAction.objects.create(
             plan=plan, text=f"Actie {n}", owner_organisation=world.org_a, due_on=date(2026, 12, 1)
         )
