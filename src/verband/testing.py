@@ -2,7 +2,9 @@
 
 The personas follow the access model: an involved professional, an uninvolved colleague in the same
 organisation, a professional of another organisation, a manager, and an anonymous visitor; plus the
-roles with pages of their own."""
+roles with pages of their own. The data is made with the factories of `verband.factories`; a test acts
+as someone with `actor_for` (a person, as a signed-in request would) or `actor_for_token` (a partner
+system), never with a hand-built `Actor`."""
 
 from __future__ import annotations
 
@@ -10,29 +12,71 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from verband.accounts.models import ApiToken, User
-from verband.actors import SYSTEM
+from verband.accounts.middleware import ACTING_MEMBERSHIP, choose_membership
+from verband.accounts.models import ApiToken, User, hash_token
+from verband.actors import SYSTEM, Actor
+from verband.factories import (
+    PASSWORD,
+    HouseholdFactory,
+    HouseholdMemberFactory,
+    MembershipFactory,
+    NetworkFactory,
+    OrganisationFactory,
+    PersonFactory,
+    RegionFactory,
+    TeamFactory,
+    UserFactory,
+)
 from verband.households.matching import index_person
-from verband.households.models import Address, Household, HouseholdMember, Person, Relation
+from verband.households.models import Address, Household, Person, Relation
 from verband.network.models import CoverageArea, Membership, Network, Organisation, Region, Role, Team
 from verband.sharing import services as sharing_services
+from verband.sharing.access import actor_for_request
 
-PASSWORD = "Een-lang-test-wachtwoord-42"  # noqa: S105
+__all__ = ["PASSWORD", "World", "actor_for", "actor_for_token", "build_world", "make_user", "sign_in"]
 
 
 def make_user(
     username: str, organisation: Organisation, role: str, team: Team | None = None, **extra: Any
 ) -> User:
-    user = User.objects.create_user(
-        username=username, password=PASSWORD, first_name=username.title(), last_name="Test", **extra
-    )
-    Membership.objects.create(user=user, organisation=organisation, team=team, role=role)
-    TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    """A user with one membership (the organisation, optionally a team, a role), the test password and a
+    confirmed authenticator app."""
+    user = UserFactory(username=username, **extra)
+    MembershipFactory(user=user, organisation=organisation, team=team, role=role)
     return user
+
+
+def actor_for(who: User | Membership) -> Actor:
+    """The actor of a signed-in request (`sharing.access.actor_for_request`) by this user, acting for
+    the membership the middleware chooses (their first active one), or — given a membership — by its
+    user acting for that membership, as after choosing it with the role switch. As in a request, the
+    actor carries the membership's active networks."""
+    user = who.user if isinstance(who, Membership) else who
+    request = HttpRequest()
+    request.user = user
+    request.session = SessionBase()
+    if isinstance(who, Membership):
+        request.session[ACTING_MEMBERSHIP] = who.pk
+    request.membership = choose_membership(request)  # type: ignore[attr-defined]
+    if isinstance(who, Membership) and request.membership != who:  # type: ignore[attr-defined]
+        raise ValueError(f"{user} cannot act for {who}: the membership (or its organisation) is inactive.")
+    return actor_for_request(request)
+
+
+def actor_for_token(token: ApiToken | str) -> Actor:
+    """The actor of an API request with this token (the token, or its raw value as a partner system
+    sends it)."""
+    if isinstance(token, str):
+        token = ApiToken.objects.select_related("organisation").get(token_hash=hash_token(token))
+    request = HttpRequest()
+    request.api_token = token  # type: ignore[attr-defined]
+    return actor_for_request(request)
 
 
 def sign_in(client: Client, user: User) -> Client:
@@ -91,23 +135,22 @@ def _token(organisation: Organisation, name: str, scopes: list[str]) -> str:
 
 
 def build_world() -> World:
-    region = Region.objects.create(name="Testregio", code="test")
-    org_a = Organisation.objects.create(region=region, name="Wijkteams Testdorp", kind="neighbourhood_team")
-    team_a1 = Team.objects.create(organisation=org_a, name="Wijkteam Noord")
-    team_a2 = Team.objects.create(organisation=org_a, name="Wijkteam Zuid")
-    org_b = Organisation.objects.create(region=region, name="Politie Testdorp", kind="police")
-    team_b1 = Team.objects.create(organisation=org_b, name="Basisteam Centrum")
-    network = Network.objects.create(region=region, name="Netwerk HG Testdorp")
-    network.organisations.set([org_a, org_b])
-    org_vt = Organisation.objects.create(region=region, name="Veilig Thuis Testdorp", kind="reporting_centre")
-    team_vt = Team.objects.create(organisation=org_vt, name="Team Veiligheidsbeoordeling")
+    region = RegionFactory(name="Testregio", code="test")
+    org_a = OrganisationFactory(region=region, name="Wijkteams Testdorp", kind="neighbourhood_team")
+    team_a1 = TeamFactory(organisation=org_a, name="Wijkteam Noord")
+    team_a2 = TeamFactory(organisation=org_a, name="Wijkteam Zuid")
+    org_b = OrganisationFactory(region=region, name="Politie Testdorp", kind="police")
+    team_b1 = TeamFactory(organisation=org_b, name="Basisteam Centrum")
+    network = NetworkFactory(region=region, name="Netwerk HG Testdorp", organisations=[org_a, org_b])
+    org_vt = OrganisationFactory(region=region, name="Veilig Thuis Testdorp", kind="reporting_centre")
+    team_vt = TeamFactory(organisation=org_vt, name="Team Veiligheidsbeoordeling")
     CoverageArea.objects.create(team=team_a1, postcode_from=1000, postcode_to=1049)
     CoverageArea.objects.create(team=team_a2, postcode_from=1050, postcode_to=1099)
     CoverageArea.objects.create(network=network, postcode_from=1000, postcode_to=1099)
     _routing_rules(region, org_a, team_vt, team_b1)
 
-    household = Household.objects.create(reference="HH-T-0001", region=region)
-    victim = Person.objects.create(
+    household = HouseholdFactory(reference="HH-T-0001", region=region)
+    victim = PersonFactory(
         given_names="Anna",
         surname_prefix="van",
         family_name="Dam",
@@ -115,19 +158,20 @@ def build_world() -> World:
         birth_month=1,
         birth_day=2,
     )
-    child = Person.objects.create(given_names="Bram", surname_prefix="van", family_name="Dam")
+    child = PersonFactory(given_names="Bram", surname_prefix="van", family_name="Dam")
     Address.objects.create(
         person=victim, street="Dorpsstraat", house_number="12", postcode="1012AB", city="Testdorp"
     )
     Relation.objects.create(person=victim, other=child, kind="parent_of")
-    HouseholdMember.objects.create(household=household, person=victim, role="victim")
-    HouseholdMember.objects.create(household=household, person=child, role="child")
+    HouseholdMemberFactory(household=household, person=victim, role="victim")
+    HouseholdMemberFactory(household=household, person=child, role="child")
     sharing_services.involve(
         SYSTEM, household, team=team_a1, purpose="help", legal_basis="legal_task", started_on=date(2026, 1, 5)
     )
-    other_household = Household.objects.create(reference="HH-T-0002", region=region)
-    stranger = Person.objects.create(given_names="Carla", family_name="Zwart")
-    HouseholdMember.objects.create(household=other_household, person=stranger, role="victim")
+    other_household = HouseholdFactory(reference="HH-T-0002", region=region)
+    HouseholdMemberFactory(
+        household=other_household, person__given_names="Carla", person__family_name="Zwart", role="victim"
+    )
     sharing_services.involve(
         SYSTEM,
         other_household,

@@ -25,8 +25,7 @@ from verband.plans.services import ActionInput
 from verband.safety import services as safety
 from verband.sharing import services as sharing_services
 from verband.shielding.tests.test_scope import family  # noqa: F401  (fixture)
-from verband.signals.tests.test_services import actor_of
-from verband.testing import make_user
+from verband.testing import actor_for, make_user
 
 MINUTES = "Notulen: Anna en Bram zitten in de opvang aan de Geheimelaan."
 DECISIONS = "Besluit: Anna blijft voorlopig in de opvang; Dirk volgt het daderprogramma."
@@ -61,7 +60,7 @@ def shielded(family):  # noqa: F811
     w = family
     h = w.household
     today = timezone.localdate()
-    involved = actor_of(w.involved)
+    involved = actor_for(w.involved)
     w.probation_org = w.probation.memberships.get().organisation
     w.probation_team = w.probation.memberships.get().team
     shelter_org = Organisation.objects.create(region=w.region, name="Blijf Opvang", kind="shelter")
@@ -100,7 +99,7 @@ def shielded(family):  # noqa: F811
         involved, h, assessment_input([(w.anna.pk, 3), (w.bram.pk, 4), (w.dirk.pk, 8)], ANNA_SUMMARY)
     )
     w.probation_assessment = safety.record_assessment(
-        actor_of(w.probation), h, assessment_input([(w.dirk.pk, 7)], PROBATION_SUMMARY)
+        actor_for(w.probation), h, assessment_input([(w.dirk.pk, 7)], PROBATION_SUMMARY)
     )
     w.danger = safety.add_danger_fact(involved, h, "weapon", "Vuurwapen in huis")
 

@@ -9,8 +9,7 @@ from django.utils import timezone
 from verband.collaboration import meetings
 from verband.network.models import Role
 from verband.sharing.models import AccessLogEntry
-from verband.signals.tests.test_services import actor_of
-from verband.testing import make_user
+from verband.testing import actor_for, make_user
 
 MINUTES = "Notulen: Carla gaat naar de opvang."
 
@@ -20,7 +19,7 @@ def held(partners):
     """The police (who see both households) hold an ad hoc meeting about Anna's (HH-T-0001: also the
     neighbourhood team and Veilig Thuis) and Carla's household (HH-T-0002: the police only)."""
     w = partners
-    chair = actor_of(w.other_org)
+    chair = actor_for(w.other_org)
     when = timezone.make_aware(
         timezone.datetime.combine(timezone.localdate() + timedelta(days=1), timezone.datetime.min.time())
     )
@@ -89,8 +88,8 @@ def test_the_meeting_list_names_no_household(held, as_user):
 
 
 def test_rows_of_unseen_households_carry_nothing(held):
-    rows = meetings.agenda_view(actor_of(held.involved), held.meeting)
+    rows = meetings.agenda_view(actor_for(held.involved), held.meeting)
     hidden = [r for r in rows if not r.visible]
     assert len(hidden) == 1 and hidden[0].changes == [] and hidden[0].open_actions == []
     assert not meetings.may_read_minutes(rows)
-    assert meetings.may_read_minutes(meetings.agenda_view(actor_of(held.other_org), held.meeting))
+    assert meetings.may_read_minutes(meetings.agenda_view(actor_for(held.other_org), held.meeting))

@@ -27,8 +27,7 @@ from verband.sharing.models import AccessLogEntry, Involvement
 from verband.shielding import services as shielding
 from verband.shielding.models import ItemType, ScopedMember
 from verband.shielding.scope import view_scope
-from verband.signals.tests.test_services import actor_of
-from verband.testing import make_user
+from verband.testing import actor_for, make_user
 
 REASON = "Dirk mag niet weten wat hier besproken is."
 ANNA_ONLY = ("Anna", "Bram", "Opvangplek", "Blijf Opvang", "Opvang Centrum", SHELTER_NOTE, "veilige plek")
@@ -63,13 +62,13 @@ def page(client, path, status=200):
 
 def test_panel_applies_the_scope(shielded):
     w = shielded
-    scoped = panel(actor_of(w.probation), w.household)
+    scoped = panel(actor_for(w.probation), w.household)
     assert [h.pk for h in scoped.help] == [w.dirk_help.pk] and scoped.hidden_help == 1
     assert [h.pk for h in scoped.pending] == [w.dirk_handover.pk] and scoped.hidden_handovers == 1
     assert Escalation.objects.filter(
         kind=EscalationKind.WAITING_OVER_NORM, subject_id=w.shelter_help.pk
     ).exists()
-    whole = panel(actor_of(w.involved), w.household)
+    whole = panel(actor_for(w.involved), w.household)
     assert {h.pk for h in whole.help} == {w.shelter_help.pk, w.dirk_help.pk} and whole.hidden_help == 0
     assert len(whole.pending) == 2
     # The escalation of Anna's shelter place is not counted for probation; stalls of the household that
@@ -80,7 +79,7 @@ def test_panel_applies_the_scope(shielded):
     labels = {h.pk: h.shielded_names for h in whole.help}
     assert labels[w.shelter_help.pk] == ["Dirk Vos"] and labels[w.dirk_help.pk] == []
     # The caller may pass the scope it already holds.
-    same = panel(actor_of(w.probation), w.household, view_scope(actor_of(w.probation), w.household))
+    same = panel(actor_for(w.probation), w.household, view_scope(actor_for(w.probation), w.household))
     assert [h.pk for h in same.help] == [w.dirk_help.pk]
 
 
@@ -194,7 +193,7 @@ def test_meeting_page_per_persona(shielded, as_user, persona):
 
 def test_minutes_shielded_from_dirk_are_labelled_for_whole_partners(shielded, as_user):
     w = shielded
-    shielding.decide(actor_of(w.involved), w.household, ItemType.MINUTES, w.item.pk, w.dirk.pk,
+    shielding.decide(actor_for(w.involved), w.household, ItemType.MINUTES, w.item.pk, w.dirk.pk,
                      shielded=True, reason=REASON)  # fmt: skip
     body = page(as_user(w.involved), f"/overleggen/{w.meeting.pk}/")
     assert MINUTES in body and DECISIONS in body and "Niet zichtbaar voor Dirk Vos" in body
@@ -243,7 +242,7 @@ def test_api_for_the_whole_household_partner(shielded, client):
     assert labels == {w.shelter_help.pk: [w.dirk.pk], w.dirk_help.pk: []}
     assert help_["X-Verband-Shielded"] == "0"
     assert len(client.get(f"{base}/handovers", **headers).json()) == 2
-    shielding.decide(actor_of(w.involved), w.household, ItemType.MINUTES, w.item.pk, w.dirk.pk,
+    shielding.decide(actor_for(w.involved), w.household, ItemType.MINUTES, w.item.pk, w.dirk.pk,
                      shielded=True, reason=REASON)  # fmt: skip
     meetings = client.get(f"{base}/meetings", **headers).json()
     assert meetings[0]["decisions"] == DECISIONS and meetings[0]["shielded_from"] == [w.dirk.pk]
@@ -263,12 +262,12 @@ def test_escalation_text_about_annas_shelter_place_is_shielded_from_probation(sh
     manager = make_user("reclassering_manager", w.probation_org, Role.MANAGER)
     for viewer in (w.probation, manager):
         shown = Escalation.objects.get(pk=escalation.pk)
-        shield_summaries(actor_of(viewer), [shown])
+        shield_summaries(actor_for(viewer), [shown])
         assert "Opvangplek" not in shown.summary and shown.summary_shielded
         assert w.household.reference in shown.summary
     for viewer in (w.involved, w.lm_a if hasattr(w, "lm_a") else w.manager):
         shown = Escalation.objects.get(pk=escalation.pk)
-        shield_summaries(actor_of(viewer), [shown])
+        shield_summaries(actor_for(viewer), [shown])
         assert "Opvangplek" in shown.summary
 
 
@@ -287,13 +286,13 @@ def test_escalation_page_shows_the_shielded_summary(shielded, as_user):
 
 def test_accepting_a_referral_of_one_member_involves_the_team_for_that_member(shielded):
     w = shielded
-    collaboration.accept_handover(actor_of(w.shelter_worker), w.anna_handover)  # shelter already whole
+    collaboration.accept_handover(actor_for(w.shelter_worker), w.anna_handover)  # shelter already whole
     assert not ScopedMember.objects.filter(involvement__team=w.team_shelter).exists()
     police = make_user("agent", w.org_b, Role.PROFESSIONAL, w.team_b1)
-    collaboration.accept_handover(actor_of(police), w.dirk_handover)
+    collaboration.accept_handover(actor_for(police), w.dirk_handover)
     involvement = Involvement.objects.get(household=w.household, team=w.team_b1)
     assert set(involvement.scoped_members.values_list("person_id", flat=True)) == {w.dirk.pk}
-    scope = view_scope(actor_of(police), w.household)
+    scope = view_scope(actor_for(police), w.household)
     assert not scope.whole and scope.person_ids == {w.dirk.pk}
     assert AccessLogEntry.objects.filter(
         object_type="involvement_scope", subject_person_id=w.dirk.pk
@@ -305,24 +304,24 @@ def test_a_referral_of_the_household_stays_whole(shielded):
     w.dirk_handover.status = "withdrawn"
     w.dirk_handover.save()
     handover = collaboration.request_handover(
-        actor_of(w.involved), w.household, kind="referral", to_team_id=w.team_b1.pk,
+        actor_for(w.involved), w.household, kind="referral", to_team_id=w.team_b1.pk,
         question="Het hele gezin heeft politiezorg nodig.",
     )  # fmt: skip
     police = make_user("agent", w.org_b, Role.PROFESSIONAL, w.team_b1)
-    collaboration.accept_handover(actor_of(police), handover)
-    assert view_scope(actor_of(police), w.household).whole
+    collaboration.accept_handover(actor_for(police), handover)
+    assert view_scope(actor_for(police), w.household).whole
 
 
 def test_a_second_member_is_added_to_a_member_scoped_involvement(shielded):
     w = shielded
     police = make_user("agent", w.org_b, Role.PROFESSIONAL, w.team_b1)
-    collaboration.accept_handover(actor_of(police), w.dirk_handover)
+    collaboration.accept_handover(actor_for(police), w.dirk_handover)
     bram = collaboration.request_handover(
-        actor_of(w.involved), w.household, kind="referral", to_team_id=w.team_b1.pk, person_id=w.bram.pk,
+        actor_for(w.involved), w.household, kind="referral", to_team_id=w.team_b1.pk, person_id=w.bram.pk,
         question="Bram heeft ook iets gezien, graag een verhoor.",
     )  # fmt: skip
-    collaboration.accept_handover(actor_of(police), bram)
-    assert view_scope(actor_of(police), w.household).person_ids == {w.dirk.pk, w.bram.pk}
+    collaboration.accept_handover(actor_for(police), bram)
+    assert view_scope(actor_for(police), w.household).person_ids == {w.dirk.pk, w.bram.pk}
 
 
 def test_a_team_already_whole_stays_whole(shielded):
@@ -330,8 +329,8 @@ def test_a_team_already_whole_stays_whole(shielded):
     sharing_services.involve(SYSTEM, w.household, team=w.team_b1, purpose="protection",
                              legal_basis="legal_task", started_on=date(2026, 1, 5))  # fmt: skip
     police = make_user("agent", w.org_b, Role.PROFESSIONAL, w.team_b1)
-    collaboration.accept_handover(actor_of(police), w.dirk_handover)
-    assert view_scope(actor_of(police), w.household).whole
+    collaboration.accept_handover(actor_for(police), w.dirk_handover)
+    assert view_scope(actor_for(police), w.household).whole
     assert not ScopedMember.objects.filter(involvement__team=w.team_b1).exists()
 
 

@@ -56,11 +56,11 @@ def test_referral_to_the_shelter_is_answered_by_the_shelter_only(shelter, as_use
 def test_refused_twice_marks_the_household_as_bouncing(shelter, as_user):  # noqa: F811
     w = shelter
     from verband.collaboration import services
-    from verband.signals.tests.test_services import actor_of
+    from verband.testing import actor_for
 
     for _ in range(2):
         handover = ask_shelter(w, day=timezone.localdate())
-        services.reject_handover(actor_of(w.shelter_worker), handover, "Geen plek, probeer Opvang Zuid.")
+        services.reject_handover(actor_for(w.shelter_worker), handover, "Geen plek, probeer Opvang Zuid.")
     page = as_user(w.involved).get(f"/huishoudens/{w.household.reference}/").content.decode()
     assert "Kaatst heen en weer" in page
     titles = list(w.involved.notifications.values_list("title", flat=True))
@@ -165,10 +165,10 @@ def test_notifications_list_and_open(shelter, as_user):  # noqa: F811
 def test_managers_on_the_ladder_do_not_read_names_in_questions_or_decisions(shelter, as_user):  # noqa: F811
     w = shelter
     from verband.escalation import services as esc
-    from verband.signals.tests.test_services import actor_of
+    from verband.testing import actor_for
 
     e = esc.ask_decision(
-        actor_of(w.other_org), w.household, "Anna van Dam en Bram willen niet naar de opvang."
+        actor_for(w.other_org), w.household, "Anna van Dam en Bram willen niet naar de opvang."
     )
     for day in (date(2026, 12, 7), date(2026, 12, 10), date(2026, 12, 15)):
         with at(day):
@@ -187,15 +187,14 @@ def test_a_handover_is_no_lasting_window_for_the_receiving_team(shelter, as_user
     w = shelter
     from verband.collaboration import services
     from verband.network.models import Role
-    from verband.signals.tests.test_services import actor_of
-    from verband.testing import make_user
+    from verband.testing import actor_for, make_user
 
     handover = ask_shelter(w, day=timezone.localdate())
     expert = make_user("ervaring_opvang", w.team_shelter.organisation, Role.EXPERIENCE_EXPERT, w.team_shelter)
     page = f"/overdrachten/{handover.pk}/"
     assert as_user(expert).get(page).status_code == 404
     assert as_user(w.shelter_worker).get(page).status_code == 200
-    services.reject_handover(actor_of(w.shelter_worker), handover, "Geen plek vrij deze week.")
+    services.reject_handover(actor_for(w.shelter_worker), handover, "Geen plek vrij deze week.")
     assert as_user(w.shelter_worker).get(page).status_code == 404  # returned: no longer theirs
     assert as_user(w.involved).get(page).status_code == 200  # the sender
 
@@ -204,7 +203,7 @@ def test_meeting_holder_cannot_write_into_a_household_they_do_not_see(partners, 
     from datetime import timedelta
 
     from verband.collaboration import meetings
-    from verband.signals.tests.test_services import actor_of
+    from verband.testing import actor_for
 
     w = partners
     from verband.actors import SYSTEM
@@ -220,7 +219,7 @@ def test_meeting_holder_cannot_write_into_a_household_they_do_not_see(partners, 
     )
     tomorrow = timezone.now() + timedelta(days=1)
     meeting = meetings.schedule(
-        actor_of(w.other_org), scheduled_at=tomorrow, household_ids=[w.household.pk, w.other_household.pk]
+        actor_for(w.other_org), scheduled_at=tomorrow, household_ids=[w.household.pk, w.other_household.pk]
     )
     hidden = meeting.items.get(household=w.other_household)
     stranger = w.other_household.members.get().person_id

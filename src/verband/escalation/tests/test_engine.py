@@ -18,8 +18,7 @@ from verband.notifications.models import Notification
 from verband.notifications.services import send_waiting
 from verband.plans.models import Regie
 from verband.sharing.models import AccessLogEntry
-from verband.signals.tests.test_services import actor_of
-from verband.testing import make_user
+from verband.testing import actor_for, make_user
 from verband.workdays import add_working_days
 
 
@@ -54,7 +53,7 @@ def shelter(partners):
 def ask_shelter(w, day=date(2026, 4, 22)):
     with at(day):
         return collaboration.request_handover(
-            actor_of(w.involved),
+            actor_for(w.involved),
             w.household,
             kind="referral",
             to_team_id=w.team_shelter.pk,
@@ -88,11 +87,11 @@ def test_unanswered_handover_climbs_from_regisseur_to_line_manager_who_decides(s
     assert Notification.objects.filter(user=w.lm_shelter, url=f"/escalaties/{escalation.pk}/").exists()
 
     with pytest.raises(PermissionDenied):
-        services.resolve(actor_of(w.colleague), escalation, "Ik beslis dit wel even.")
+        services.resolve(actor_for(w.colleague), escalation, "Ik beslis dit wel even.")
     with pytest.raises(ValidationError):
-        services.resolve(actor_of(w.lm_shelter), escalation, "ok")
+        services.resolve(actor_for(w.lm_shelter), escalation, "ok")
     with at(date(2026, 5, 4)):
-        services.resolve(actor_of(w.lm_shelter), escalation, "Opvang Centrum neemt Anna en Bram morgen op.")
+        services.resolve(actor_for(w.lm_shelter), escalation, "Opvang Centrum neemt Anna en Bram morgen op.")
     escalation.refresh_from_db()
     assert escalation.status == "resolved" and "Opvang Centrum neemt" in escalation.decision
     assert escalation.decided_by == w.lm_shelter
@@ -107,7 +106,7 @@ def test_answered_handover_clears_its_escalation(shelter):
     handover = ask_shelter(w)
     with at(date(2026, 4, 29)):
         services.sweep()
-        collaboration.accept_handover(actor_of(w.shelter_worker), handover)
+        collaboration.accept_handover(actor_for(w.shelter_worker), handover)
         assert services.sweep()["cleared"] == 1
     assert Escalation.objects.get().status == "cleared"
 
@@ -197,20 +196,20 @@ def test_norms_are_per_region(shelter):
 def test_disagreement_goes_to_the_regisseur_first(shelter):
     w = shelter
     escalation = services.ask_decision(
-        actor_of(w.other_org), w.household, "Politie wil een huisverbod, wijkteam vindt dat te zwaar."
+        actor_for(w.other_org), w.household, "Politie wil een huisverbod, wijkteam vindt dat te zwaar."
     )
     assert escalation.kind == EscalationKind.DISAGREEMENT and escalation.step == Step.REGISSEUR
     assert {r.membership.user.username for r in escalation.recipients.all()} == {"involved"}
     with pytest.raises(ValidationError):
-        services.ask_decision(actor_of(w.vt), w.household, "Nog een vraag over hetzelfde huishouden.")
+        services.ask_decision(actor_for(w.vt), w.household, "Nog een vraag over hetzelfde huishouden.")
     with pytest.raises(PermissionDenied):
-        services.ask_decision(actor_of(w.colleague), w.household, "Ik ben niet betrokken maar vraag toch.")
+        services.ask_decision(actor_for(w.colleague), w.household, "Ik ben niet betrokken maar vraag toch.")
 
 
 def test_regisseur_asking_goes_to_the_line_manager(shelter):
     w = shelter
     escalation = services.ask_decision(
-        actor_of(w.involved), w.household, "De partners zijn het oneens over de opvang; beslis."
+        actor_for(w.involved), w.household, "De partners zijn het oneens over de opvang; beslis."
     )
     assert escalation.step == Step.LINE_MANAGER
 

@@ -7,7 +7,8 @@ from verband.households.models import Address, AddressDisclosure
 from verband.sharing.models import AccessLogEntry
 from verband.signals import services
 from verband.signals.models import Signal
-from verband.signals.tests.test_services import actor_of, report_about_anna
+from verband.signals.tests.test_services import report_about_anna
+from verband.testing import actor_for
 
 SECRET = ("Geheimeweg", "1013CD")
 
@@ -23,17 +24,17 @@ def hidden(world):
     )
     address.save()
     AddressDisclosure.objects.create(address=address, organisation=world.org_vt, basis="Opvang")
-    signal, _ = services.receive(actor_of(world.other_org), report_about_anna())
+    signal, _ = services.receive(actor_for(world.other_org), report_about_anna())
     victim, perpetrator = services.recognise(signal)
     anna = address.person_id
-    services.confirm_recognition(actor_of(world.other_org), signal, {victim.pk: anna, perpetrator.pk: None})
+    services.confirm_recognition(actor_for(world.other_org), signal, {victim.pk: anna, perpetrator.pk: None})
     services.finish(signal.pk)
     signal.refresh_from_db()
     for activation in signal.activations.all():  # everyone activated takes it up
         user = world.vt if activation.team_id == world.team_vt.pk else world.coordinator
         if activation.team_id == world.team_a1.pk:
             user = world.involved
-        services.accept(actor_of(user), activation)
+        services.accept(actor_for(user), activation)
     assert signal.household == world.household
     return signal
 

@@ -15,8 +15,7 @@ from verband.sharing.models import AccessLogEntry
 from verband.signals import services
 from verband.signals.models import Activation, Signal, SignalPerson, StatementState
 from verband.signals.services import PersonInput, SignalInput
-from verband.signals.tests.test_services import actor_of
-from verband.testing import make_user
+from verband.testing import actor_for, make_user
 
 SHELTER = {"street": "Schuilhoflaan", "house_number": "3", "postcode": "1066XY", "city": "Testdorp"}
 
@@ -65,20 +64,20 @@ def assert_confidential_and_unrouted(signal: Signal, manager: Organisation) -> N
 
 
 def test_a_shelter_report_is_confidential_whatever_is_ticked(shelter):
-    signal = route(actor_of(shelter.shelter_worker), mother_and_son())
+    signal = route(actor_for(shelter.shelter_worker), mother_and_son())
     assert_confidential_and_unrouted(signal, shelter.shelter_org)
     # Nobody covers an empty postcode: the routing desk decides, not the shelter's neighbourhood team.
     assert not Activation.objects.filter(signal=signal, team=shelter.team_a2).exists()
 
 
 def test_the_reporters_tick_makes_it_confidential(world):
-    signal = route(actor_of(world.other_org), mother_and_son(address_confidential=True))
+    signal = route(actor_for(world.other_org), mother_and_son(address_confidential=True))
     assert_confidential_and_unrouted(signal, world.org_b)
 
 
 def test_a_configured_shelter_location_is_confidential(world):
     ShelterAddress.objects.create(region=world.region, postcode="1066 xy")
-    signal = route(actor_of(world.other_org), mother_and_son())
+    signal = route(actor_for(world.other_org), mother_and_son())
     assert_confidential_and_unrouted(signal, world.org_b)
 
 
@@ -133,12 +132,12 @@ def test_routing_follows_the_last_open_area_of_a_known_person(shelter):
                     birth_year=1990, birth_month=1, birth_day=2, **SHELTER),
         PersonInput(role="child", given_names="Bram", surname_prefix="van", family_name="Dam"),
     ]  # fmt: skip
-    signal, _ = services.receive(actor_of(shelter.shelter_worker), data)
+    signal, _ = services.receive(actor_for(shelter.shelter_worker), data)
     people = services.recognise(signal)
     anna = Person.objects.get(given_names="Anna")
     bram = Person.objects.get(given_names="Bram")
     services.confirm_recognition(
-        actor_of(shelter.shelter_worker), signal, {people[0].pk: anna.pk, people[1].pk: bram.pk}
+        actor_for(shelter.shelter_worker), signal, {people[0].pk: anna.pk, people[1].pk: bram.pk}
     )
     services.finish(signal.pk)
     signal.refresh_from_db()
@@ -159,10 +158,10 @@ def police_postcode_only():
 
 
 def known_report(world, data):
-    signal, _ = services.receive(actor_of(world.other_org), data)
+    signal, _ = services.receive(actor_for(world.other_org), data)
     (sp,) = services.recognise(signal)
     services.confirm_recognition(
-        actor_of(world.other_org), signal, {sp.pk: Person.objects.get(given_names="Anna").pk}
+        actor_for(world.other_org), signal, {sp.pk: Person.objects.get(given_names="Anna").pk}
     )
     services.finish(signal.pk)
     return SignalPerson.objects.get(pk=sp.pk)

@@ -8,7 +8,8 @@ from verband.households.services import add_event
 from verband.sharing.models import AccessLogEntry
 from verband.shielding.tests.test_scope import family  # noqa: F401  (fixture)
 from verband.signals import services as signal_services
-from verband.signals.tests.test_services import actor_of, report_about_anna
+from verband.signals.tests.test_services import report_about_anna
+from verband.testing import actor_for
 
 HIDDEN = ("Anna", "Bram", "Dorpsstraat", "1012")
 
@@ -24,7 +25,7 @@ def test_household_page_of_a_member_scoped_partner(family, as_user):  # noqa: F8
         family.household,
         EventKind.NOTE,
         "Anna verblijft tijdelijk bij haar zus",
-        actor=actor_of(family.involved),
+        actor=actor_for(family.involved),
     )
     body = _page(as_user(family.probation), f"/huishoudens/{family.household.reference}/")
     assert "Dirk Vos" in body and "Kerkstraat" in body
@@ -50,7 +51,7 @@ def test_timeline_addresses_and_work_list(family, as_user):  # noqa: F811
         family.household,
         EventKind.NOTE,
         "Anna verblijft tijdelijk bij haar zus",
-        actor=actor_of(family.involved),
+        actor=actor_for(family.involved),
     )
     client = as_user(family.probation)
     reference = family.household.reference
@@ -75,10 +76,10 @@ def test_api_for_a_member_scoped_organisation(family, client):  # noqa: F811
 
 
 def test_signal_page_is_minimal_for_a_member_scoped_partner(family, as_user):  # noqa: F811
-    signal, _ = signal_services.receive(actor_of(family.other_org), report_about_anna())
+    signal, _ = signal_services.receive(actor_for(family.other_org), report_about_anna())
     victim, perpetrator = signal_services.recognise(signal)
     signal_services.confirm_recognition(
-        actor_of(family.other_org), signal, {victim.pk: family.anna.pk, perpetrator.pk: None}
+        actor_for(family.other_org), signal, {victim.pk: family.anna.pk, perpetrator.pk: None}
     )
     signal_services.finish(signal.pk)
     body = _page(as_user(family.probation), f"/meldingen/{signal.reference}/")

@@ -5,20 +5,15 @@ from datetime import date
 
 import pytest
 
-from verband.actors import Actor, Channel
 from verband.plans import services
 from verband.plans.models import PlanAction
 from verband.safety.models import DangerFact, SafetyAssessment
 from verband.sharing.models import AccessLogEntry
+from verband.testing import actor_for
 
 
 def auth(token):
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-
-def actor_for(user):
-    membership = user.memberships.get()
-    return Actor(channel=Channel.WEB, user=user, membership=membership, organisation=membership.organisation)
 
 
 @pytest.fixture

@@ -4,19 +4,14 @@ in; others get "not found" (or the role page), nothing is written, and the refus
 import pytest
 from django.urls import reverse
 
-from verband.actors import Actor, Channel
 from verband.households.models import HouseholdEvent
 from verband.plans import services
 from verband.plans.models import Regie, RegieTransfer
 from verband.safety.models import DangerFact
 from verband.sharing.models import AccessLogEntry
+from verband.testing import actor_for
 
 OUTSIDERS = {"colleague": 404, "other_org": 404, "manager": 403, "anonymous": 302}
-
-
-def actor_for(user):
-    membership = user.memberships.get()
-    return Actor(channel=Channel.WEB, user=user, membership=membership, organisation=membership.organisation)
 
 
 def posts(world):

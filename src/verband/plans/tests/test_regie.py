@@ -10,24 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from verband.actors import Actor, Channel
 from verband.network.models import Role
 from verband.plans import services
 from verband.plans.models import Regie, RegieTransfer
 from verband.sharing.access import can_see_household
 from verband.sharing.models import AccessLogEntry
-from verband.testing import build_world, make_user
-
-
-def actor_for(user):
-    membership = user.memberships.get()
-    return Actor(
-        channel=Channel.WEB,
-        user=user,
-        membership=membership,
-        organisation=membership.organisation,
-        network_ids=frozenset(membership.networks.values_list("pk", flat=True)),
-    )
+from verband.testing import actor_for, build_world, make_user
 
 
 def test_no_regisseur_is_explicit_on_the_household_page(world, as_user):

@@ -23,8 +23,7 @@ from verband.sharing import services as sharing_services
 from verband.sharing.models import AccessLogEntry
 from verband.shielding import services as shielding
 from verband.shielding.models import ItemType
-from verband.signals.tests.test_services import actor_of
-from verband.testing import _token, build_world, make_user, sign_in
+from verband.testing import _token, actor_for, build_world, make_user, sign_in
 
 ESCAPE = "Bij spanning belt Anna haar zus"
 HOME_ESCAPE = "Bij spanning gaat Anna met de kinderen naar haar zus"  # for the household, as in the demo
@@ -83,7 +82,7 @@ def family(world):
             services.ActionInput(TEAM_ACTION, world.org_a.pk, date(2026, 12, 3)),
         ],
     )
-    services.save_plan(actor_of(world.involved), world.household, data, 0)
+    services.save_plan(actor_for(world.involved), world.household, data, 0)
     world.plan = FamilyPlan.objects.get(household=world.household)
     world.agreement = SafetyAgreement.objects.get(text=ESCAPE)
     world.home_agreement = SafetyAgreement.objects.get(text=HOME_ESCAPE)
@@ -149,7 +148,7 @@ def test_goals_and_agreements_keep_their_identity_across_saves(family, as_user):
     assert PlanVersion.objects.get(plan=world.plan, number=2).snapshot["agreements"][0]["id"] == agreement.pk
     # A decision keyed by the item's id survives the next save.
     assert "10 sessies" in pdf_text(pdf(client, world))
-    shielding.decide(actor_of(world.involved), world.household, ItemType.GOAL, kept.pk, world.bram.pk,
+    shielding.decide(actor_for(world.involved), world.household, ItemType.GOAL, kept.pk, world.bram.pk,
                      shielded=True, reason="Bram hoeft dit doel van zijn vader niet te lezen")  # fmt: skip
     post["version"] = "2"
     assert client.post(edit, post).status_code == 302
@@ -164,7 +163,7 @@ def test_an_id_of_another_plan_is_refused_and_nothing_changes(family, as_user):
     stranger = Goal.objects.create(plan=other, text="Elders")
     data = services.PlanInput(goals=[services.GoalInput("Overschrijven", id=stranger.pk)])
     with pytest.raises(services.ValidationError):
-        services.save_plan(actor_of(world.involved), world.household, data, 1)
+        services.save_plan(actor_for(world.involved), world.household, data, 1)
     assert Goal.objects.get(pk=stranger.pk).text == "Elders"
     assert FamilyPlan.objects.get(pk=world.plan.pk).version == 1
 
@@ -201,7 +200,7 @@ def test_plan_page_whole_household_partner_sees_everything_with_labels(family, a
 
 def test_versions_page_filters_snapshots_through_the_scope(family, as_user):
     world = family
-    actor = actor_of(world.involved)
+    actor = actor_for(world.involved)
     data = services.PlanInput(
         goals=[services.GoalInput(DIRK_GOAL + " met huiswerk", world.dirk.pk)],
         agreements=[services.AgreementInput(ESCAPE + " of haar moeder", world.org_a.pk, world.anna.pk)],
@@ -221,7 +220,7 @@ def test_a_snapshot_item_without_id_is_hidden_from_a_member_scoped_partner(famil
     PlanVersion.objects.filter(plan=world.plan).update(
         snapshot={"status": "Concept", "goals": [{"for": "Dirk Vos", "text": "Oud doel zonder id"}]}
     )
-    services.save_plan(actor_of(world.involved), world.household, services.PlanInput(), 1)
+    services.save_plan(actor_for(world.involved), world.household, services.PlanInput(), 1)
     url = reverse("plans:versions", args=[world.household.reference]) + "?a=1&b=2"
     assert "Oud doel zonder id" not in text_of(as_user(world.probation).get(url))
     assert "Oud doel zonder id" in text_of(as_user(world.involved).get(url))
@@ -247,7 +246,7 @@ def test_dirks_copy_and_the_household_copy_lack_the_escape_agreement(family, as_
 
 def test_lifting_the_default_shield_puts_it_in_dirks_copy(family, as_user):
     world = family
-    shielding.decide(actor_of(world.involved), world.household, ItemType.AGREEMENT, world.home_agreement.pk,
+    shielding.decide(actor_for(world.involved), world.household, ItemType.AGREEMENT, world.home_agreement.pk,
                      world.dirk.pk, shielded=False, reason="Dirk moet deze afspraak kennen, besproken met Anna")  # fmt: skip
     client = as_user(world.involved)
     dirk = pdf_text(pdf(client, world, world.dirk))
@@ -302,7 +301,7 @@ def test_probation_cannot_edit_the_whole_plan(family, as_user):
         == 2
     )
     with pytest.raises(services.PermissionDenied):
-        services.save_plan(actor_of(world.probation), world.household, services.PlanInput(), 1)
+        services.save_plan(actor_for(world.probation), world.household, services.PlanInput(), 1)
 
 
 def test_edit_form_shows_the_shield_labels(family, as_user):
@@ -313,7 +312,7 @@ def test_edit_form_shows_the_shield_labels(family, as_user):
 def test_a_meeting_decision_still_adds_actions(family):
     world = family
     made = services.add_actions(
-        actor_of(world.involved), world.household,
+        actor_for(world.involved), world.household,
         [services.ActionInput("Besproken in het overleg", world.org_a.pk, date(2027, 1, 5), person_id=world.dirk.pk)],
         "Casusoverleg",
     )  # fmt: skip
@@ -496,7 +495,7 @@ class ShieldedNeverReaches(TestCase):
                 for i, (p, o) in enumerate(actions)
             ],
         )
-        involved = actor_of(world.involved)
+        involved = actor_for(world.involved)
         services.save_plan(involved, household, data, 0)
         plan = FamilyPlan.objects.get(household=household)
         items = (

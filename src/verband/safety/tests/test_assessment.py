@@ -5,20 +5,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from verband.actors import Actor, Channel
 from verband.households.models import HouseholdEvent
 from verband.network.models import Role
 from verband.safety import services
 from verband.safety.models import DangerFact, InstrumentResult, SafetyAssessment, SafetyScore
 from verband.sharing.models import AccessLogEntry
-from verband.testing import make_user
-
-
-def vt_actor(world):
-    membership = world.vt.memberships.get()
-    return Actor(
-        channel=Channel.WEB, user=world.vt, membership=membership, organisation=membership.organisation
-    )
+from verband.testing import actor_for, make_user
 
 
 def anna_bram(world):
@@ -46,7 +38,7 @@ def valid_input(world, **changes):
 
 def test_record_assessment_keeps_everything_and_logs(partners):
     world = partners
-    assessment = services.record_assessment(vt_actor(world), world.household, valid_input(world))
+    assessment = services.record_assessment(actor_for(world.vt), world.household, valid_input(world))
     assert assessment.structural and not assessment.acute
     assert assessment.profiles == ["intimate_terror"]
     assert assessment.target == 6
@@ -64,9 +56,9 @@ def test_record_assessment_keeps_everything_and_logs(partners):
 
 def test_history_keeps_earlier_assessments(partners):
     world = partners
-    services.record_assessment(vt_actor(world), world.household, valid_input(world))
+    services.record_assessment(actor_for(world.vt), world.household, valid_input(world))
     services.record_assessment(
-        vt_actor(world), world.household, valid_input(world, phase="stable", danger=[])
+        actor_for(world.vt), world.household, valid_input(world, phase="stable", danger=[])
     )
     assert SafetyAssessment.objects.filter(household=world.household).count() == 2
     assert SafetyAssessment.objects.filter(household=world.household).first().phase == "stable"
@@ -87,7 +79,7 @@ def test_history_keeps_earlier_assessments(partners):
 def test_bad_input_is_refused_and_nothing_is_written(partners, changes):
     world = partners
     with pytest.raises(ValidationError):
-        services.record_assessment(vt_actor(world), world.household, valid_input(world, **changes))
+        services.record_assessment(actor_for(world.vt), world.household, valid_input(world, **changes))
     assert not SafetyAssessment.objects.exists()
     assert not DangerFact.objects.exists()
 
@@ -104,7 +96,9 @@ def test_scores_must_be_members_once_and_in_range(partners):
         [services.ScoreInput(anna, 5), services.ScoreInput(anna, 6)],
     ):
         with pytest.raises(ValidationError):
-            services.record_assessment(vt_actor(world), world.household, valid_input(world, scores=scores))
+            services.record_assessment(
+                actor_for(world.vt), world.household, valid_input(world, scores=scores)
+            )
     assert not SafetyScore.objects.exists()
 
 
@@ -113,7 +107,7 @@ EXPECTED = {"involved": 200, "colleague": 404, "other_org": 404, "manager": 403,
 
 @pytest.mark.parametrize("persona", sorted(EXPECTED))
 def test_safety_page_per_persona(world, as_user, persona):
-    services.record_assessment(vt_actor(world), world.household, valid_input(world))
+    services.record_assessment(actor_for(world.vt), world.household, valid_input(world))
     response = as_user(world.personas()[persona]).get(
         reverse("safety:page", args=[world.household.reference])
     )
@@ -197,7 +191,7 @@ def test_danger_fact_of_another_household_cannot_be_ended(world, as_user):
 
 
 def test_household_page_shows_phase_scores_chart_and_table(world, as_user):
-    services.record_assessment(vt_actor(world), world.household, valid_input(world))
+    services.record_assessment(actor_for(world.vt), world.household, valid_input(world))
     body = (
         as_user(world.involved)
         .get(reverse("households:detail", args=[world.household.reference]))
@@ -214,9 +208,9 @@ def test_chart_numbers_are_plain_svg_numbers(world, as_user):
     """The Dutch locale prints 24,5 for a float; SVG needs 24.5. The chart only uses whole pixels."""
     import re
 
-    services.record_assessment(vt_actor(world), world.household, valid_input(world))
+    services.record_assessment(actor_for(world.vt), world.household, valid_input(world))
     services.record_assessment(
-        vt_actor(world), world.household, valid_input(world, phase="stable", danger=[])
+        actor_for(world.vt), world.household, valid_input(world, phase="stable", danger=[])
     )
     body = as_user(world.involved).get(reverse("households:detail", args=[world.household.reference])).content
     circles = re.findall(r'<circle cx="([^"]+)" cy="([^"]+)"', body.decode())

@@ -15,7 +15,7 @@ from verband.sharing.models import AccessLogEntry
 from verband.shielding import services as shielding
 from verband.shielding.models import ItemType
 from verband.shielding.scope import view_scope
-from verband.signals.tests.test_services import actor_of
+from verband.testing import actor_for
 
 REASON = "Dirk mag dit oordeel niet lezen vanwege dreiging."
 
@@ -45,7 +45,7 @@ def test_probation_sees_its_own_assessment_and_dirks_scores_only(shielded, as_us
 
 def test_whole_household_partner_sees_everything_with_labels(shielded, as_user):
     w = shielded
-    shielding.decide(actor_of(w.involved), w.household, ItemType.ASSESSMENT, w.assessment.pk, w.dirk.pk,
+    shielding.decide(actor_for(w.involved), w.household, ItemType.ASSESSMENT, w.assessment.pk, w.dirk.pk,
                      shielded=True, reason=REASON)  # fmt: skip
     body = as_user(w.involved).get(url(w)).content.decode()
     assert ANNA_SUMMARY in body and PROBATION_SUMMARY in body
@@ -57,7 +57,7 @@ def test_whole_household_partner_sees_everything_with_labels(shielded, as_user):
 
 def test_an_assessment_shielded_from_dirk_is_hidden_from_probation_even_its_own(shielded, as_user):
     w = shielded
-    shielding.decide(actor_of(w.involved), w.household, ItemType.ASSESSMENT, w.probation_assessment.pk,
+    shielding.decide(actor_for(w.involved), w.household, ItemType.ASSESSMENT, w.probation_assessment.pk,
                      w.dirk.pk, shielded=True, reason=REASON)  # fmt: skip
     body = as_user(w.probation).get(url(w)).content.decode()
     assert PROBATION_SUMMARY not in body and "2 beoordelingen zijn afgeschermd" in body
@@ -67,12 +67,12 @@ def test_household_page_summary_takes_the_scope(shielded):
     w = shielded
     household = Household.objects.get(pk=w.household.pk)
     people = [w.anna, w.bram, w.dirk]
-    scoped = safety_summary(household, people, view_scope(actor_of(w.probation), household))
+    scoped = safety_summary(household, people, view_scope(actor_for(w.probation), household))
     assert [a.pk for a in scoped.history] == [w.probation_assessment.pk] and scoped.hidden == 1
     assert [s.person.pk for s in scoped.series] == [w.dirk.pk]
     assert scoped.latest is not None and scoped.latest.pk == w.probation_assessment.pk
     assert [f.pk for f in scoped.danger] == [w.danger.pk]
-    whole = safety_summary(household, people, view_scope(actor_of(w.involved), household))
+    whole = safety_summary(household, people, view_scope(actor_for(w.involved), household))
     assert whole.hidden == 0 and len(whole.history) == 2 and len(whole.series) == 3
     unscoped = safety_summary(household, people)
     assert len(unscoped.history) == 2
@@ -151,7 +151,7 @@ def test_api_safety_for_probation_and_the_neighbourhood_team(shielded, client):
     )
     assert persons == {None, w.dirk.pk}
 
-    shielding.decide(actor_of(w.involved), w.household, ItemType.ASSESSMENT, w.assessment.pk, w.dirk.pk,
+    shielding.decide(actor_for(w.involved), w.household, ItemType.ASSESSMENT, w.assessment.pk, w.dirk.pk,
                      shielded=True, reason=REASON)  # fmt: skip
     whole = client.get(path, **auth(w.token_a_write)).json()
     assert whole["hidden"] == 0 and len(whole["assessments"]) == 2

@@ -12,8 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from verband.accounts.models import ApiToken, hash_token
-from verband.actors import SYSTEM, Actor, Channel
+from verband.actors import SYSTEM, Actor
 from verband.households.models import Household, HouseholdMember, Person
 from verband.network.models import CASEWORK_ROLES, Membership, Role, Team
 from verband.sharing import services as sharing
@@ -28,28 +27,9 @@ from verband.sharing.models import AccessLogEntry, Involvement
 from verband.signals import services as signals
 from verband.signals.models import Activation, Signal
 from verband.signals.tests.test_services import report_about_anna
-from verband.testing import World, build_world, make_user
+from verband.testing import World, actor_for, actor_for_token, build_world, make_user
 
 HH = "HH-T-0001"
-
-
-def acting(membership: Membership) -> Actor:
-    return Actor(
-        channel=Channel.WEB,
-        user=membership.user,
-        membership=membership,
-        organisation=membership.organisation,
-        network_ids=frozenset(membership.networks.filter(active=True).values_list("pk", flat=True)),
-    )
-
-
-def actor_of(user) -> Actor:
-    return acting(user.memberships.get())
-
-
-def token_actor(raw: str) -> Actor:
-    token = ApiToken.objects.get(token_hash=hash_token(raw))
-    return Actor(channel=Channel.API, token=token, organisation=token.organisation)
 
 
 def in_network(world: World, user) -> None:
@@ -78,9 +58,9 @@ def police_report(world):
     network takes it up (its coordinator, of the neighbourhood teams) and so does Veilig Thuis."""
     agent = make_user("agent", world.org_b, Role.PROFESSIONAL, world.team_b1)
     in_network(world, agent)
-    signal = report_on_anna(actor_of(agent))
-    signals.accept(actor_of(world.coordinator), signal.activations.get(network=world.network))
-    signals.accept(actor_of(world.vt), signal.activations.get(team=world.team_vt))
+    signal = report_on_anna(actor_for(agent))
+    signals.accept(actor_for(world.coordinator), signal.activations.get(network=world.network))
+    signals.accept(actor_for(world.vt), signal.activations.get(team=world.team_vt))
     world.agent = agent
     world.signal = signal
     return world
@@ -88,7 +68,7 @@ def police_report(world):
 
 def test_the_reporter_in_the_network_does_not_see_what_the_network_took_up(police_report, as_user, client):
     world = police_report
-    agent = actor_of(world.agent)
+    agent = actor_for(world.agent)
     assert not can_see_household(agent, world.household)
     assert as_user(world.agent).get(f"/huishoudens/{HH}/").status_code == 404
     # Their organisation's system neither: not the household, not in the list.
@@ -96,8 +76,8 @@ def test_the_reporter_in_the_network_does_not_see_what_the_network_took_up(polic
     listed = [h["reference"] for h in api(client, "/api/v1/households", world.token_b).json()]
     assert HH not in listed
     # The network and Veilig Thuis do see it: the normal flow is untouched.
-    assert can_see_household(actor_of(world.coordinator), world.household)
-    assert can_see_household(actor_of(world.vt), world.household)
+    assert can_see_household(actor_for(world.coordinator), world.household)
+    assert can_see_household(actor_for(world.vt), world.household)
     assert api(client, f"/api/v1/households/{HH}", world.token_vt).status_code == 200
 
 
@@ -134,10 +114,10 @@ def test_a_second_membership_of_the_reporter_opens_nothing(police_report, as_use
         user=world.agent, organisation=world.org_a, team=world.team_a2, role=Role.PROFESSIONAL
     )
     second.networks.add(world.network)
-    assert not can_see_household(acting(second), world.household)
+    assert not can_see_household(actor_for(second), world.household)
     neighbour = make_user("buur", world.org_a, Role.PROFESSIONAL, world.team_a2)
     in_network(world, neighbour)
-    assert can_see_household(actor_of(neighbour), world.household)
+    assert can_see_household(actor_for(neighbour), world.household)
     client = as_user(world.agent)
     client.post("/rol/", {"membership": second.pk})
     assert client.get(f"/huishoudens/{HH}/").status_code == 404
@@ -152,7 +132,7 @@ def test_a_colleague_of_the_reporter_in_another_team_does_not_see_it(police_repo
     team_b2 = Team.objects.create(organisation=world.org_b, name="Basisteam Zuid")
     colleague = make_user("agent_zuid", world.org_b, Role.PROFESSIONAL, team_b2)
     in_network(world, colleague)
-    assert not can_see_household(actor_of(colleague), world.household)
+    assert not can_see_household(actor_for(colleague), world.household)
     assert as_user(colleague).get(f"/huishoudens/{HH}/").status_code == 404
 
 
@@ -165,7 +145,7 @@ def test_memberships_seeing_and_partners_follow_the_same_rule(police_report):
     in_network(world, neighbour)
     seeing = set(memberships_seeing(world.household))
     for m in Membership.objects.active():
-        assert (m in seeing) == can_see_household(acting(m), world.household), m
+        assert (m in seeing) == can_see_household(actor_for(m), world.household), m
     assert world.agent.memberships.get() not in seeing and colleague.memberships.get() not in seeing
     # The police work with the household only through their own report: not a partner for plan actions.
     assert world.org_b not in set(partner_organisations(world.household))
@@ -176,13 +156,13 @@ def test_the_reporting_organisations_own_team_sees_it_but_not_the_reporter(world
     """Acute danger: the crisis route is the reporter's own team. A colleague takes it up (four eyes);
     the team sees the household, the reporter personally does not."""
     agent = make_user("agent", world.org_b, Role.PROFESSIONAL, world.team_b1)
-    signal = report_on_anna(actor_of(agent), acute_danger=True)
+    signal = report_on_anna(actor_for(agent), acute_danger=True)
     crisis = signal.activations.get(team=world.team_b1)
-    signals.accept(actor_of(world.other_org), crisis)
+    signals.accept(actor_for(world.other_org), crisis)
     involvement = Involvement.objects.get(household=world.household, team=world.team_b1)
     assert involvement.excluded_organisation is None and involvement.excluded_user == agent
-    assert can_see_household(actor_of(world.other_org), world.household)
-    assert not can_see_household(actor_of(agent), world.household)
+    assert can_see_household(actor_for(world.other_org), world.household)
+    assert not can_see_household(actor_for(agent), world.household)
     assert as_user(agent).get(f"/huishoudens/{HH}/").status_code == 404
     assert as_user(world.other_org).get(f"/huishoudens/{HH}/").status_code == 200
     # The team's system serves the team that has the task.
@@ -191,8 +171,8 @@ def test_the_reporting_organisations_own_team_sees_it_but_not_the_reporter(world
     assert AccessLogEntry.objects.filter(
         object_type="involvement_exclusion", object_id=str(involvement.pk), basis=f"excludes::{agent.pk}"
     ).exists()
-    assert not is_own_involvement(actor_of(agent), involvement)
-    assert is_own_involvement(actor_of(world.other_org), involvement)
+    assert not is_own_involvement(actor_for(agent), involvement)
+    assert is_own_involvement(actor_for(world.other_org), involvement)
 
 
 def test_whoever_could_see_it_before_still_does(world):
@@ -200,17 +180,17 @@ def test_whoever_could_see_it_before_still_does(world):
     Thuis take it up: the reporter keeps seeing it (through Noord), their colleague of Zuid in the
     network does not gain it."""
     in_network(world, world.colleague)
-    signal = report_on_anna(actor_of(world.involved))
+    signal = report_on_anna(actor_for(world.involved))
     net = signal.activations.get(network=world.network)
     police_in_network = make_user("agent", world.org_b, Role.PROFESSIONAL, world.team_b1)
     in_network(world, police_in_network)
-    signals.accept(actor_of(police_in_network), net)
-    signals.accept(actor_of(world.vt), signal.activations.get(team=world.team_vt))
-    assert can_see_household(actor_of(world.involved), world.household)
-    assert not can_see_household(actor_of(world.colleague), world.household)
-    assert can_see_household(actor_of(police_in_network), world.household)
+    signals.accept(actor_for(police_in_network), net)
+    signals.accept(actor_for(world.vt), signal.activations.get(team=world.team_vt))
+    assert can_see_household(actor_for(world.involved), world.household)
+    assert not can_see_household(actor_for(world.colleague), world.household)
+    assert can_see_household(actor_for(police_in_network), world.household)
     # Noord's own activation (children: the covering team) lands on its open involvement, unchanged.
-    signals.accept(actor_of(world.involved), signal.activations.get(team=world.team_a1))
+    signals.accept(actor_for(world.involved), signal.activations.get(team=world.team_a1))
     assert Involvement.objects.filter(household=world.household, team=world.team_a1).count() == 1
     assert Involvement.objects.get(household=world.household, team=world.team_a1).excluded_user is None
 
@@ -223,18 +203,18 @@ def test_an_explicit_handover_to_the_reporters_team_opens_it(police_report):
 
     world = police_report
     handover = collaboration.request_handover(
-        actor_of(world.vt),
+        actor_for(world.vt),
         world.household,
         kind="referral",
         to_team_id=world.team_b1.pk,
         question="Wilt u de aangifte en het contact met de pleger oppakken?",
     )
-    assert not can_see_household(actor_of(world.agent), world.household)
-    colleague = actor_of(world.other_org)
+    assert not can_see_household(actor_for(world.agent), world.household)
+    colleague = actor_for(world.other_org)
     collaboration.accept_handover(colleague, handover)
     opened = Involvement.objects.get(household=world.household, team=world.team_b1)
     assert opened.excluded_organisation is None and opened.excluded_user is None
-    assert can_see_household(actor_of(world.agent), world.household)
+    assert can_see_household(actor_for(world.agent), world.household)
     # The network's involvement keeps its exclusion: nothing copied it away.
     kept = Involvement.objects.get(household=world.household, network=world.network)
     assert kept.excluded_organisation == world.org_b
@@ -265,7 +245,7 @@ def test_an_explicit_involvement_is_not_swallowed_by_a_closed_one(police_report)
         started_on=timezone.localdate(),
     )
     assert opened != closed and opened.excluded_organisation is None
-    assert can_see_household(actor_of(world.agent), world.household)
+    assert can_see_household(actor_for(world.agent), world.household)
     # Once open, a later closed take-up for the same party and purpose changes nothing.
     assert (
         sharing.involve(
@@ -307,7 +287,7 @@ def test_plan_actions_and_meetings_do_not_reach_the_excluded_organisation(police
     organisations, people = owner_choices(world.household)
     assert world.org_b.pk not in organisations and world.agent.pk not in people
     assert world.org_b.pk not in meetings._organisations([world.household])
-    assert not visible_households(actor_of(world.agent)).filter(pk=world.household.pk).exists()
+    assert not visible_households(actor_for(world.agent)).filter(pk=world.household.pk).exists()
 
 
 def test_a_household_new_with_the_report(world):
@@ -316,14 +296,14 @@ def test_a_household_new_with_the_report(world):
     the reporter included (there was nothing to get into, and their team has the task)."""
     agent = make_user("agent", world.org_b, Role.PROFESSIONAL, world.team_b1)
     in_network(world, agent)
-    reporter = actor_of(agent)
+    reporter = actor_for(agent)
     signal, _ = signals.receive(reporter, report_about_anna(acute_danger=True))
     victim, perpetrator = signals.recognise(signal)
     signals.confirm_recognition(reporter, signal, {victim.pk: None, perpetrator.pk: None})
     signals.finish(signal.pk)
     signal.refresh_from_db()
     household = signal.household
-    signals.accept(actor_of(world.coordinator), signal.activations.get(network=world.network))
+    signals.accept(actor_for(world.coordinator), signal.activations.get(network=world.network))
     assert not can_see_household(reporter, household)
     signals.accept(reporter, signal.activations.get(team=world.team_b1))
     assert can_see_household(reporter, household)
@@ -416,19 +396,21 @@ class ReportIsNeverAWayIn(TestCase):
 
         memberships = list(Membership.objects.active().select_related("user", "organisation", "team"))
         tokens = [world.token_a, world.token_b, world.token_vt]
-        before = {m.pk: can_see_household(acting(m), household) for m in memberships}
-        before_tokens = {t: can_see_household(token_actor(t), household) for t in tokens}
+        before = {m.pk: can_see_household(actor_for(m), household) for m in memberships}
+        before_tokens = {t: can_see_household(actor_for_token(t), household) for t in tokens}
 
         taker_name = "netwerker_a1" if team is None else f"werker_{party.removeprefix('team_')}"
         taker = Membership.objects.get(user__username=taker_name)
-        signals.accept(acting(taker), activation)
+        signals.accept(actor_for(taker), activation)
 
         reporters_team = team is not None and team.organisation_id == org.pk
         seeing = set(memberships_seeing(household))
         for m in memberships:
-            after = can_see_household(acting(m), household)
+            after = can_see_household(actor_for(m), household)
             assert (m in seeing) == after, (case, m)
-            covered = m.team_id == team.pk if team is not None else world.network.pk in acting(m).network_ids
+            covered = (
+                m.team_id == team.pk if team is not None else world.network.pk in actor_for(m).network_ids
+            )
             covered = covered and m.role in CASEWORK_ROLES
             if m.user_id == reporter.pk:
                 allowed = reporters_team and not case["known"] and covered
@@ -438,7 +420,7 @@ class ReportIsNeverAWayIn(TestCase):
             else:
                 assert after == (before[m.pk] or covered), (case, m)
         for raw in tokens:
-            token = token_actor(raw)
+            token = actor_for_token(raw)
             after = can_see_household(token, household)
             if token.organisation == org:
                 assert after == (before_tokens[raw] or reporters_team), (case, raw)

@@ -13,8 +13,7 @@ from verband.sharing.models import AccessLogEntry
 from verband.shielding import services
 from verband.shielding.models import ItemType, ShieldDecision
 from verband.shielding.scope import default_shield, household_shields, member_scope, view_scope
-from verband.signals.tests.test_services import actor_of
-from verband.testing import make_user
+from verband.testing import actor_for, make_user
 
 
 @pytest.fixture
@@ -49,7 +48,7 @@ def test_what_protects_the_victim_is_kept_from_the_perpetrator_by_default(family
 
 
 def test_a_member_scoped_partner_sees_its_member_only(family):
-    scope = view_scope(actor_of(family.probation), family.household)
+    scope = view_scope(actor_for(family.probation), family.household)
     assert not scope.whole and scope.person_ids == {family.dirk.pk}
     anna_address = Address.objects.get(person=family.anna)
     dirk_address = Address.objects.get(person=family.dirk)
@@ -60,14 +59,14 @@ def test_a_member_scoped_partner_sees_its_member_only(family):
     assert scope.shows(
         ItemType.ACTION, 1, None, owner_organisation_id=family.probation.memberships.get().organisation_id
     )
-    involved = view_scope(actor_of(family.involved), family.household)
+    involved = view_scope(actor_for(family.involved), family.household)
     assert involved.whole and involved.shows(ItemType.ADDRESS, anna_address.pk, family.anna.pk)
     assert involved.shielded_from(ItemType.ADDRESS, anna_address.pk) == {family.dirk.pk}
 
 
 def test_lifting_and_shielding_need_a_reason_and_the_latest_decision_counts(family):
     anna_address = Address.objects.get(person=family.anna)
-    actor = actor_of(family.involved)
+    actor = actor_for(family.involved)
     with pytest.raises(ValidationError):
         services.decide(actor, family.household, ItemType.ADDRESS, anna_address.pk, family.dirk.pk,
                         shielded=False, reason="")  # fmt: skip
@@ -87,7 +86,7 @@ def test_lifting_and_shielding_need_a_reason_and_the_latest_decision_counts(fami
 def test_only_a_whole_household_professional_decides(family, persona):
     anna_address = Address.objects.get(person=family.anna)
     with pytest.raises(PermissionDenied):
-        services.decide(actor_of(getattr(family, persona)), family.household, ItemType.ADDRESS, anna_address.pk,
+        services.decide(actor_for(getattr(family, persona)), family.household, ItemType.ADDRESS, anna_address.pk,
                         family.dirk.pk, shielded=False, reason="Ik wil het adres weten")  # fmt: skip
     assert not ShieldDecision.objects.exists()
     assert AccessLogEntry.objects.filter(object_type="shield_lift", outcome="denied").exists()
@@ -97,5 +96,5 @@ def test_an_item_of_another_household_is_refused(family):
     stranger = Person.objects.get(given_names="Carla")
     elsewhere = Address.objects.create(person=stranger, street="Elders", postcode="1099AA")
     with pytest.raises(ValidationError):
-        services.decide(actor_of(family.involved), family.household, ItemType.ADDRESS, elsewhere.pk,
+        services.decide(actor_for(family.involved), family.household, ItemType.ADDRESS, elsewhere.pk,
                         family.dirk.pk, shielded=True, reason="Verkeerd huishouden geprobeerd")  # fmt: skip

@@ -14,8 +14,7 @@ from verband.sharing.models import AccessLogEntry
 from verband.signals import selectors, services
 from verband.signals.models import Activation, Signal, SignalPerson
 from verband.signals.services import PersonInput, SignalInput
-from verband.signals.tests.test_services import actor_of
-from verband.testing import make_user
+from verband.testing import actor_for, make_user
 
 SECRETS = (
     "Yasmin",
@@ -45,7 +44,7 @@ def report(world, **changes) -> Signal:
     )  # fmt: skip
     for name, value in changes.items():
         setattr(data, name, value)
-    reporter = actor_of(world.other_org)
+    reporter = actor_for(world.other_org)
     signal, _created = services.receive(reporter, data)
     services.recognise(signal)
     services.finish(signal.pk, reporter)
@@ -96,7 +95,7 @@ def test_a_party_that_already_sees_the_household_sees_its_reference(world, as_us
     """A report about Anna (recognised) lands on her household: her team sees its reference in the
     inbox, the reporting centre (not involved) does not."""
     anna = Person.objects.get(given_names="Anna")
-    reporter = actor_of(world.other_org)
+    reporter = actor_for(world.other_org)
     signal, _ = services.receive(
         reporter,
         SignalInput(

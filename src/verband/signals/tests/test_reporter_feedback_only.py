@@ -4,31 +4,17 @@ own team taking it up on a known household. Persona tests for the pages this tou
 
 import pytest
 
-from verband.actors import Actor, Channel
+from verband.actors import Actor
 from verband.households.models import Person
 from verband.network.models import Membership, Role
 from verband.sharing.access import can_see_household
 from verband.sharing.models import AccessLogEntry
 from verband.signals import services
 from verband.signals.tests.test_services import report_about_anna
-from verband.testing import make_user
+from verband.testing import actor_for, make_user
 
 PERSONAS = ["involved", "colleague", "other_org", "manager", "anonymous"]
 HH = "HH-T-0001"
-
-
-def acting(membership: Membership) -> Actor:
-    return Actor(
-        channel=Channel.WEB,
-        user=membership.user,
-        membership=membership,
-        organisation=membership.organisation,
-        network_ids=frozenset(membership.networks.filter(active=True).values_list("pk", flat=True)),
-    )
-
-
-def actor_of(user) -> Actor:
-    return acting(user.memberships.get())
 
 
 def report_on_anna(reporter: Actor, **changes):
@@ -42,8 +28,8 @@ def report_on_anna(reporter: Actor, **changes):
 
 
 def taken_up(world, signal):
-    services.accept(actor_of(world.coordinator), signal.activations.get(network=world.network))
-    services.accept(actor_of(world.vt), signal.activations.get(team=world.team_vt))
+    services.accept(actor_for(world.coordinator), signal.activations.get(network=world.network))
+    services.accept(actor_for(world.vt), signal.activations.get(team=world.team_vt))
 
 
 def assert_feedback_only(response, signal):
@@ -64,21 +50,21 @@ def reported(world):
     """The police officer (other_org), member of the network, reported on Anna's household; the network
     and Veilig Thuis took it up."""
     world.other_org.memberships.get().networks.add(world.network)
-    signal = report_on_anna(actor_of(world.other_org))
+    signal = report_on_anna(actor_for(world.other_org))
     taken_up(world, signal)
     world.signal = signal
     return world
 
 
 def test_a_reporter_outside_the_network_sees_who_took_it_up_and_nothing_more(world, as_user):
-    signal = report_on_anna(actor_of(world.other_org))
+    signal = report_on_anna(actor_for(world.other_org))
     taken_up(world, signal)
     assert_feedback_only(as_user(world.other_org).get(f"/meldingen/{signal.reference}/"), signal)
 
 
 def test_a_reporter_in_the_network_sees_who_took_it_up_and_nothing_more(reported, as_user):
     world = reported
-    assert not can_see_household(actor_of(world.other_org), world.household)
+    assert not can_see_household(actor_for(world.other_org), world.household)
     assert_feedback_only(as_user(world.other_org).get(f"/meldingen/{world.signal.reference}/"), world.signal)
 
 
@@ -89,9 +75,9 @@ def test_a_reporter_with_a_second_membership_sees_who_took_it_up_and_nothing_mor
         user=world.other_org, organisation=world.org_a, team=world.team_a2, role=Role.PROFESSIONAL
     )
     second.networks.add(world.network)
-    signal = report_on_anna(acting(world.other_org.memberships.get(organisation=world.org_b)))
+    signal = report_on_anna(actor_for(world.other_org.memberships.get(organisation=world.org_b)))
     taken_up(world, signal)
-    assert not can_see_household(acting(second), world.household)
+    assert not can_see_household(actor_for(second), world.household)
     client = as_user(world.other_org)
     client.post("/rol/", {"membership": second.pk})
     assert client.get(f"/huishoudens/{HH}/").status_code == 404
@@ -104,8 +90,8 @@ def test_the_reporter_in_the_taking_team_sees_who_took_it_up_and_nothing_more(wo
     """Acute danger on a known household: the crisis route is the reporter's own team, a colleague takes
     it up. The team sees the household; the reporter personally keeps the feedback only."""
     agent = make_user("agent", world.org_b, Role.PROFESSIONAL, world.team_b1)
-    signal = report_on_anna(actor_of(agent), acute_danger=True)
-    services.accept(actor_of(world.other_org), signal.activations.get(team=world.team_b1))
+    signal = report_on_anna(actor_for(agent), acute_danger=True)
+    services.accept(actor_for(world.other_org), signal.activations.get(team=world.team_b1))
     client = as_user(agent)
     assert client.get(f"/huishoudens/{HH}/").status_code == 404
     body = client.get(f"/meldingen/{signal.reference}/").content.decode()

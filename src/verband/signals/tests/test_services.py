@@ -6,25 +6,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
-from verband.actors import Actor, Channel
 from verband.households.models import EventKind, Person
 from verband.sharing.access import visible_households
 from verband.sharing.models import AccessLogEntry, Involvement
 from verband.signals import services
 from verband.signals.models import Activation, MatchState, Signal, SignalStatus
 from verband.signals.services import PersonInput, SignalInput
-from verband.testing import make_user
-
-
-def actor_of(user):
-    membership = user.memberships.get()
-    return Actor(
-        channel=Channel.WEB,
-        user=user,
-        membership=membership,
-        organisation=membership.organisation,
-        network_ids=frozenset(membership.networks.values_list("pk", flat=True)),
-    )
+from verband.testing import actor_for, actor_for_token, make_user
 
 
 def report_about_anna(**changes) -> SignalInput:
@@ -57,7 +45,7 @@ def report_about_anna(**changes) -> SignalInput:
 
 
 def test_signal_is_stored_before_anything_else(world):
-    signal, created = services.receive(actor_of(world.other_org), report_about_anna())
+    signal, created = services.receive(actor_for(world.other_org), report_about_anna())
     assert created and signal.status == SignalStatus.RECEIVED and signal.household is None
     assert signal.reference.startswith("SG-") and signal.persons.count() == 2
     assert AccessLogEntry.objects.filter(
@@ -66,7 +54,7 @@ def test_signal_is_stored_before_anything_else(world):
 
 
 def test_misspelled_name_and_swapped_birth_date_are_recognised_with_reasons(world):
-    signal, _ = services.receive(actor_of(world.other_org), report_about_anna())
+    signal, _ = services.receive(actor_for(world.other_org), report_about_anna())
     anna = Person.objects.get(given_names="Anna")
     victim, perpetrator = services.recognise(signal)
     best = victim.candidates[0]
@@ -82,17 +70,17 @@ def test_equal_bsn_and_birth_date_link_automatically(world):
     anna.save()
     data = report_about_anna()
     data.persons[0].bsn, data.persons[0].birth_month, data.persons[0].birth_day = "111222333", 1, 2
-    signal, _ = services.receive(actor_of(world.other_org), data)
+    signal, _ = services.receive(actor_for(world.other_org), data)
     victim, _perpetrator = services.recognise(signal)
     assert victim.match_state == MatchState.AUTO and victim.person_id == anna.pk
 
 
 def test_confirmed_repeat_report_lands_on_the_existing_household_and_activates_in_parallel(world):
-    signal, _ = services.receive(actor_of(world.other_org), report_about_anna())
+    signal, _ = services.receive(actor_for(world.other_org), report_about_anna())
     victim, perpetrator = services.recognise(signal)
     anna = Person.objects.get(given_names="Anna")
     services.confirm_recognition(
-        actor_of(world.other_org), signal, {victim.pk: anna.pk, perpetrator.pk: None}
+        actor_for(world.other_org), signal, {victim.pk: anna.pk, perpetrator.pk: None}
     )
     assert services.finish(signal.pk)
     signal.refresh_from_db()
@@ -116,7 +104,7 @@ def test_unknown_people_make_a_new_household(world):
         persons=[PersonInput(role="child", given_names="Noor", family_name="Bakker")],
         postcode="1060",
     )
-    signal, _ = services.receive(actor_of(world.other_org), data)
+    signal, _ = services.receive(actor_for(world.other_org), data)
     services.finish(signal.pk)
     signal.refresh_from_db()
     assert signal.household not in (world.household, world.other_household)
@@ -128,21 +116,21 @@ def test_unknown_people_make_a_new_household(world):
 def test_without_a_covering_partner_the_routing_desk_decides(world):
     data = report_about_anna(postcode="9999ZZ")
     data.persons[0].postcode = ""
-    signal, _ = services.receive(actor_of(world.other_org), data)
+    signal, _ = services.receive(actor_for(world.other_org), data)
     services.finish(signal.pk)
     reasons = [a.reason for a in signal.activations.all()]
     assert any("routeringsdesk" in reason for reason in reasons)
 
 
 def test_acute_danger_adds_the_urgent_crisis_route(world):
-    signal, _ = services.receive(actor_of(world.other_org), report_about_anna(acute_danger=True))
+    signal, _ = services.receive(actor_for(world.other_org), report_about_anna(acute_danger=True))
     services.finish(signal.pk)
     crisis = signal.activations.get(purpose="protection")
     assert crisis.urgent and crisis.norm_working_days == 0
 
 
 def test_same_idempotency_key_gives_the_same_signal(world):
-    actor = actor_of(world.other_org)
+    actor = actor_for(world.other_org)
     first, created = services.receive(actor, report_about_anna(), idempotency_key="abc-1")
     again, created_again = services.receive(actor, report_about_anna(), idempotency_key="abc-1")
     assert created and not created_again and first.pk == again.pk
@@ -151,15 +139,8 @@ def test_same_idempotency_key_gives_the_same_signal(world):
         services.receive(actor, report_about_anna(description="Iets anders"), idempotency_key="abc-1")
 
 
-def api_actor(world):
-    from verband.accounts.models import ApiToken, hash_token
-
-    token = ApiToken.objects.get(token_hash=hash_token(world.token_vt))
-    return Actor(channel=Channel.API, token=token, organisation=token.organisation)
-
-
 def test_interrupted_routing_is_finished_by_the_worker_exactly_once(world):
-    signal, _ = services.receive(api_actor(world), report_about_anna(), idempotency_key="k-1")
+    signal, _ = services.receive(actor_for_token(world.token_vt), report_about_anna(), idempotency_key="k-1")
     with (
         mock.patch.object(services, "plan_activations", side_effect=RuntimeError("power cut")),
         pytest.raises(RuntimeError),
@@ -179,7 +160,7 @@ def test_interrupted_routing_is_finished_by_the_worker_exactly_once(world):
 
 
 def test_web_signals_wait_for_the_reporter_then_the_worker_routes_them(world, settings):
-    signal, _ = services.receive(actor_of(world.other_org), report_about_anna())
+    signal, _ = services.receive(actor_for(world.other_org), report_about_anna())
     assert services.route_pending() == 0  # within the grace period the reporter decides
     assert services.route_pending(grace_minutes=0) == 1
     signal.refresh_from_db()
@@ -187,14 +168,14 @@ def test_web_signals_wait_for_the_reporter_then_the_worker_routes_them(world, se
 
 
 def test_taking_up_opens_the_household(world):
-    signal, _ = services.receive(actor_of(world.other_org), report_about_anna())
+    signal, _ = services.receive(actor_for(world.other_org), report_about_anna())
     services.finish(signal.pk)
     signal.refresh_from_db()
     activation = signal.activations.get(team=world.team_vt)
-    vt = actor_of(world.vt)
+    vt = actor_for(world.vt)
     assert not visible_households(vt).filter(signals=signal).exists()
     with pytest.raises(PermissionDenied):
-        services.accept(actor_of(world.colleague), activation)
+        services.accept(actor_for(world.colleague), activation)
     services.accept(vt, activation)
     assert visible_households(vt).filter(signals=signal).exists()
     assert Involvement.objects.filter(team=world.team_vt, purpose="safety_assessment").exists()
@@ -203,16 +184,16 @@ def test_taking_up_opens_the_household(world):
 
 
 def test_handing_back_needs_a_reason_and_returns_to_the_routing_desk(world):
-    signal, _ = services.receive(actor_of(world.other_org), report_about_anna())
+    signal, _ = services.receive(actor_for(world.other_org), report_about_anna())
     services.finish(signal.pk)
     signal.refresh_from_db()
     activation = signal.activations.get(team=world.team_a1)
     with pytest.raises(ValidationError):
-        services.hand_back(actor_of(world.involved), activation, "nee")
-    successor = services.hand_back(actor_of(world.involved), activation, "Gezin woont sinds mei in Zuid.")
+        services.hand_back(actor_for(world.involved), activation, "nee")
+    successor = services.hand_back(actor_for(world.involved), activation, "Gezin woont sinds mei in Zuid.")
     assert successor.team == world.team_vt and successor.previous == activation
     assert successor.due_on == activation.due_on  # the clock keeps running
-    forwarded = services.send_on(actor_of(world.vt), successor, team=world.team_a2)
+    forwarded = services.send_on(actor_for(world.vt), successor, team=world.team_a2)
     assert forwarded.team == world.team_a2 and forwarded.status == "open"
     kinds = set(signal.household.events.values_list("kind", flat=True))
     assert {EventKind.HANDED_BACK, EventKind.REROUTED} <= kinds
@@ -224,7 +205,7 @@ def test_partial_birth_date_does_not_block(world):
         description="Zorgen over moeder.",
         persons=[PersonInput(role="victim", family_name="Onbekend")],
     )
-    signal, _ = services.receive(actor_of(world.other_org), data)
+    signal, _ = services.receive(actor_for(world.other_org), data)
     assert services.finish(signal.pk)
     person = signal.persons.get().person
     assert person.birth_year is None and person.birth_display == "onbekend"
@@ -236,7 +217,7 @@ def test_birth_date_partly_known(world):
         description="x" * 20,
         persons=[PersonInput(role="victim", family_name="Jansen", birth_year=1985, birth_month=6)],
     )
-    signal, _ = services.receive(actor_of(world.other_org), data)
+    signal, _ = services.receive(actor_for(world.other_org), data)
     services.finish(signal.pk)
     person = signal.persons.get().person
     assert person.birth_iso == "1985-06" and person.date_of_birth is None  # not invented into a full date
@@ -245,7 +226,7 @@ def test_birth_date_partly_known(world):
 def test_a_report_is_no_way_into_a_known_household(world):
     """Police report about Anna (known, not theirs) with acute danger: the crisis route activates their
     own team. The reporter cannot take it up personally; a colleague can, logged apart."""
-    reporter = actor_of(world.other_org)
+    reporter = actor_for(world.other_org)
     signal, _ = services.receive(reporter, report_about_anna(acute_danger=True))
     victim, perpetrator = services.recognise(signal)
     anna = Person.objects.get(given_names="Anna")
@@ -258,7 +239,7 @@ def test_a_report_is_no_way_into_a_known_household(world):
     own.refresh_from_db()
     assert own.status == "open"
 
-    colleague = actor_of(make_user("agent2", world.org_b, "professional", world.team_b1))
+    colleague = actor_for(make_user("agent2", world.org_b, "professional", world.team_b1))
     services.accept(colleague, own)
     assert visible_households(colleague).filter(pk=world.household.pk).exists()
     flagged = AccessLogEntry.objects.get(object_type="own_report_take_up")
@@ -266,7 +247,7 @@ def test_a_report_is_no_way_into_a_known_household(world):
 
 
 def test_a_reporter_takes_up_a_household_their_report_created(world):
-    reporter = actor_of(world.other_org)
+    reporter = actor_for(world.other_org)
     signal, _ = services.receive(reporter, report_about_anna(acute_danger=True))
     victim, perpetrator = services.recognise(signal)
     services.confirm_recognition(reporter, signal, {victim.pk: None, perpetrator.pk: None})

@@ -256,9 +256,10 @@ def test_reporter_cannot_take_up_own_report_about_a_known_household(world, as_us
     """Police report about Anna with acute danger: the crisis route is their own team. The inbox tells
     them a colleague takes it up; posting anyway gives a Dutch message and opens nothing."""
     from verband.signals import services
-    from verband.signals.tests.test_services import actor_of, report_about_anna
+    from verband.signals.tests.test_services import report_about_anna
+    from verband.testing import actor_for
 
-    reporter = actor_of(world.other_org)
+    reporter = actor_for(world.other_org)
     signal, _ = services.receive(reporter, report_about_anna(acute_danger=True))
     victim, perpetrator = services.recognise(signal)
     anna = Person.objects.get(given_names="Anna")
