@@ -18,7 +18,7 @@ import logging
 from django_tasks import task
 from django_tasks.base import Task
 
-from verband.escalation.services import sweep as escalation_sweep
+from verband.escalation.lifecycle import sweep as escalation_sweep
 from verband.notifications.services import send_waiting
 from verband.signals.services import route_pending
 

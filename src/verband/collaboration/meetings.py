@@ -26,7 +26,7 @@ from verband.collaboration.models import (
     MeetingParticipant,
     MeetingStatus,
 )
-from verband.escalation.services import norms_for
+from verband.escalation.ladder import norms_for
 from verband.households.models import EventKind, Household, HouseholdEvent, HouseholdStatus
 from verband.households.services import add_event
 from verband.network.models import Membership, Network, Role

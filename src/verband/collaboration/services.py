@@ -24,7 +24,7 @@ from verband.collaboration.models import (
     HelpStatus,
     ProviderCapacity,
 )
-from verband.escalation.services import norms_for
+from verband.escalation.ladder import norms_for
 from verband.households.models import LEVEL_ORDER, EventKind, Household, Level
 from verband.households.services import add_event
 from verband.network.models import CASEWORK_ROLES, Membership, OrganisationKind, Role, Team

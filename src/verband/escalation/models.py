@@ -112,8 +112,8 @@ class Escalation(models.Model):
     question = models.TextField(_("question"), blank=True)
     # Memberships that should act besides the regisseur, and organisations the stall waits for: their
     # line managers and managers join on the higher steps.
-    owners = models.JSONField(default=list)
-    parties = models.JSONField(default=list)
+    owners = models.ManyToManyField("network.Membership", blank=True, related_name="+")
+    parties = models.ManyToManyField("network.Organisation", blank=True, related_name="+")
     breach_since = models.DateField(_("stalled since"))
     opened_at = models.DateTimeField(default=timezone.now)
     opened_by = models.ForeignKey(

@@ -32,6 +32,24 @@ def visible_escalations(actor: Actor) -> QuerySet[Escalation]:
     return Escalation.objects.filter(Q(pk__in=Escalation.objects.filter(put_to).values("pk")) | asked)
 
 
+def may_decide(actor: Actor, escalation: Escalation) -> bool:
+    """Anyone the escalation was put to may decide it, at any step it reached."""
+    return (
+        escalation.is_open
+        and actor.membership is not None
+        and escalation.recipients.filter(membership=actor.membership).exists()
+    )
+
+
+def regisseurs_of(household_id: int) -> set[int]:
+    """The memberships that hold the regie of a household now."""
+    return set(
+        Regie.objects.filter(household_id=household_id, ended_at__isnull=True).values_list(
+            "membership_id", flat=True
+        )
+    )
+
+
 def escalations_for(actor: Actor, *, open_only: bool = True) -> list[Escalation]:
     """The escalations put to the actor (or asked by them), with summaries shielded where the actor's
     organisation works only with other members (`shield_summaries`): for display, never to be saved."""
@@ -159,6 +177,8 @@ class StallSubject:
     item_id: int
     person_id: int | None
     owner_organisation_id: int | None
+    # The organisations the stall waits for (its parties).
+    parties: frozenset[int] = frozenset()
 
 
 def stall_subjects(escalations: Iterable[Escalation]) -> dict[int, StallSubject]:
@@ -189,6 +209,11 @@ def stall_subjects(escalations: Iterable[Escalation]) -> dict[int, StallSubject]
             "pk", "person_id", "owner_organisation_id"
         )
     }
+    parties: dict[int, set[int]] = {}
+    for escalation_id, organisation_id in Escalation.parties.through.objects.filter(
+        escalation_id__in=[e.pk for e in rows]
+    ).values_list("escalation_id", "organisation_id"):
+        parties.setdefault(escalation_id, set()).add(organisation_id)
     found = {
         "help": (ItemType.HELP, helps),
         "handover": ("handover", handovers),
@@ -199,9 +224,11 @@ def stall_subjects(escalations: Iterable[Escalation]) -> dict[int, StallSubject]
         if e.subject_type in found:
             item_type, known = found[e.subject_type]
             person, org = known.get(e.subject_id, (None, None))
-            subjects[e.pk] = StallSubject(item_type, e.subject_id, person, org)
+            subjects[e.pk] = StallSubject(
+                item_type, e.subject_id, person, org, frozenset(parties.get(e.pk, ()))
+            )
         else:
-            subjects[e.pk] = StallSubject("escalation", e.pk, None, None)
+            subjects[e.pk] = StallSubject("escalation", e.pk, None, None, frozenset(parties.get(e.pk, ())))
     return subjects
 
 
@@ -212,7 +239,7 @@ def shows_stall(scope: Scope, escalation: Escalation, subject: StallSubject) -> 
     if scope.whole:
         return True
     owner = subject.owner_organisation_id
-    if subject.person_id is None and owner is None and scope.organisation_id in (escalation.parties or []):
+    if subject.person_id is None and owner is None and scope.organisation_id in subject.parties:
         owner = scope.organisation_id
     return scope.shows(subject.item_type, subject.item_id, subject.person_id, owner_organisation_id=owner)
 

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from verband.escalation import selectors, services
+from verband.escalation import lifecycle, selectors
 from verband.escalation.models import Escalation, Step
 from verband.network.models import AGGREGATE_ROLES, CASEWORK_ROLES, Role
 from verband.sharing.access import actor_for_request, can_see_household, get_household_or_404
@@ -52,7 +52,7 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
-            services.resolve(actor, escalation, request.POST.get("decision", ""))
+            lifecycle.resolve(actor, escalation, request.POST.get("decision", ""))
         except PermissionDenied:
             errors = {"decision": [_("Only those this escalation was put to decide it.")]}
         except ValidationError as exc:
@@ -95,7 +95,7 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "escalation": escalation,
         "show_text": show_text,
         "ladder": ladder,
-        "may_decide": services.may_decide(actor, escalation),
+        "may_decide": selectors.may_decide(actor, escalation),
         "errors": errors,
         "draft": request.POST.get("decision", ""),
     }
@@ -110,7 +110,7 @@ def ask_view(request: HttpRequest, reference: str) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
-            escalation = services.ask_decision(actor, household, request.POST.get("question", ""))
+            escalation = lifecycle.ask_decision(actor, household, request.POST.get("question", ""))
         except PermissionDenied:
             errors = {"question": [_("Only case workers involved with this household ask for a decision.")]}
         except ValidationError as exc:

@@ -19,7 +19,7 @@ from verband.actors import SYSTEM
 from verband.collaboration import meetings
 from verband.collaboration import services as collaboration
 from verband.collaboration.models import HelpKind
-from verband.escalation import services as escalation
+from verband.escalation import lifecycle as escalation
 from verband.network.models import Organisation, Role, Team
 from verband.plans.services import ActionInput
 from verband.safety import services as safety

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from verband.escalation import services as escalation
+from verband.escalation import lifecycle as escalation
 from verband.escalation.tests.test_engine import ask_shelter, at, shelter  # noqa: F401 - fixture
 from verband.sharing.models import AccessLogEntry
 from verband.testing import build_world  # noqa: F401

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from verband.collaboration.models import Handover, Help, HelpKind, ProviderCapacity
-from verband.escalation import services as escalation
+from verband.escalation import lifecycle as escalation
 from verband.escalation.models import Escalation
 from verband.escalation.tests.test_engine import ask_shelter, at, shelter  # noqa: F401 - fixture
 from verband.sharing.models import AccessLogEntry
@@ -164,7 +164,7 @@ def test_notifications_list_and_open(shelter, as_user):  # noqa: F811
 
 def test_managers_on_the_ladder_do_not_read_names_in_questions_or_decisions(shelter, as_user):  # noqa: F811
     w = shelter
-    from verband.escalation import services as esc
+    from verband.escalation import lifecycle as esc
     from verband.testing import actor_for
 
     e = esc.ask_decision(

@@ -119,7 +119,7 @@ def test_demo_accounts_and_tokens_open_nothing_once_demo_mode_is_off(db, client,
 
 
 def test_demo_has_a_household_between_the_cracks_and_the_monitor_shows_it(db, client):
-    from verband.escalation.services import sweep
+    from verband.escalation.lifecycle import sweep
     from verband.testing import sign_in
     from verband.worker import run_sweeps
 

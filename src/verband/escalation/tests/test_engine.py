@@ -11,14 +11,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from verband.collaboration import services as collaboration
-from verband.escalation import services
+from verband.escalation import detectors, lifecycle
 from verband.escalation.models import Escalation, EscalationKind, RegionNorms, Step
 from verband.network.models import Organisation, Role, Team
 from verband.notifications.models import Notification
 from verband.notifications.services import send_waiting
 from verband.plans.models import Regie
 from verband.sharing.models import AccessLogEntry
-from verband.testing import actor_for, make_user
+from verband.testing import actor_for as actor_of
+from verband.testing import make_user
 from verband.workdays import add_working_days
 
 
@@ -53,7 +54,7 @@ def shelter(partners):
 def ask_shelter(w, day=date(2026, 4, 22)):
     with at(day):
         return collaboration.request_handover(
-            actor_for(w.involved),
+            actor_of(w.involved),
             w.household,
             kind="referral",
             to_team_id=w.team_shelter.pk,
@@ -68,9 +69,9 @@ def test_unanswered_handover_climbs_from_regisseur_to_line_manager_who_decides(s
     assert Notification.objects.filter(user=w.shelter_worker, url=f"/overdrachten/{handover.pk}/").exists()
 
     with at(date(2026, 4, 28)):
-        assert services.sweep() == {"opened": 0, "climbed": 0, "cleared": 0}  # due today: not yet late
+        assert lifecycle.sweep() == {"opened": 0, "climbed": 0, "cleared": 0}  # due today: not yet late
     with at(date(2026, 4, 29)):
-        assert services.sweep()["opened"] == 1
+        assert lifecycle.sweep()["opened"] == 1
     escalation = Escalation.objects.get()
     assert escalation.kind == EscalationKind.HANDOVER_UNANSWERED and escalation.step == Step.REGISSEUR
     assert escalation.step_due_on == date(2026, 5, 1)  # two working days
@@ -79,7 +80,7 @@ def test_unanswered_handover_climbs_from_regisseur_to_line_manager_who_decides(s
     assert "Dam" not in escalation.summary and "Anna" not in escalation.summary
 
     with at(date(2026, 5, 4)):
-        assert services.sweep()["climbed"] == 1
+        assert lifecycle.sweep()["climbed"] == 1
     escalation.refresh_from_db()
     assert escalation.step == Step.LINE_MANAGER
     second = {r.membership.user.username for r in escalation.recipients.filter(step=Step.LINE_MANAGER)}
@@ -87,17 +88,17 @@ def test_unanswered_handover_climbs_from_regisseur_to_line_manager_who_decides(s
     assert Notification.objects.filter(user=w.lm_shelter, url=f"/escalaties/{escalation.pk}/").exists()
 
     with pytest.raises(PermissionDenied):
-        services.resolve(actor_for(w.colleague), escalation, "Ik beslis dit wel even.")
+        lifecycle.resolve(actor_of(w.colleague), escalation, "Ik beslis dit wel even.")
     with pytest.raises(ValidationError):
-        services.resolve(actor_for(w.lm_shelter), escalation, "ok")
+        lifecycle.resolve(actor_of(w.lm_shelter), escalation, "ok")
     with at(date(2026, 5, 4)):
-        services.resolve(actor_for(w.lm_shelter), escalation, "Opvang Centrum neemt Anna en Bram morgen op.")
+        lifecycle.resolve(actor_of(w.lm_shelter), escalation, "Opvang Centrum neemt Anna en Bram morgen op.")
     escalation.refresh_from_db()
     assert escalation.status == "resolved" and "Opvang Centrum neemt" in escalation.decision
     assert escalation.decided_by == w.lm_shelter
     # The decision gets time to work: the still-pending handover does not reopen it at once.
     with at(date(2026, 5, 5)):
-        assert services.sweep()["opened"] == 0
+        assert lifecycle.sweep()["opened"] == 0
     assert AccessLogEntry.objects.filter(object_type="escalation", username="lm_opvang").exists()
 
 
@@ -105,9 +106,9 @@ def test_answered_handover_clears_its_escalation(shelter):
     w = shelter
     handover = ask_shelter(w)
     with at(date(2026, 4, 29)):
-        services.sweep()
-        collaboration.accept_handover(actor_for(w.shelter_worker), handover)
-        assert services.sweep()["cleared"] == 1
+        lifecycle.sweep()
+        collaboration.accept_handover(actor_of(w.shelter_worker), handover)
+        assert lifecycle.sweep()["cleared"] == 1
     assert Escalation.objects.get().status == "cleared"
 
 
@@ -115,14 +116,14 @@ def test_two_workers_open_and_climb_once(shelter):
     w = shelter
     ask_shelter(w)
     with at(date(2026, 4, 29)):
-        stalls = services.detect()
+        stalls = detectors.detect()
         # Both workers found the same stall before either committed.
-        assert services.open_escalation(stalls[0]) is not None
-        assert services.open_escalation(stalls[0]) is None
+        assert lifecycle.open_escalation(stalls[0]) is not None
+        assert lifecycle.open_escalation(stalls[0]) is None
     escalation = Escalation.objects.get()
     with at(date(2026, 5, 4)):
-        assert services.climb(escalation.pk) is True
-        assert services.climb(escalation.pk) is False  # the second worker finds it moved
+        assert lifecycle.climb(escalation.pk) is True
+        assert lifecycle.climb(escalation.pk) is False  # the second worker finds it moved
     escalation.refresh_from_db()
     assert escalation.step == Step.LINE_MANAGER
     assert Notification.objects.filter(user=w.lm_a).count() == 1
@@ -135,24 +136,24 @@ def test_an_interrupted_sweep_completes_next_time(shelter):
         # A second stall: an action of the plan long overdue.
         from verband.plans.models import FamilyPlan, PlanAction
 
-        plan = FamilyPlan.objects.create(household=w.household, version=1)
+        plan, _new = FamilyPlan.objects.get_or_create(household=w.household, defaults={"version": 1})
         PlanAction.objects.create(
             plan=plan, text="Huisbezoek", owner_organisation=w.org_b, due_on=date(2026, 4, 1)
         )
-    real = services.open_escalation
+    real = lifecycle.open_stalls
     calls = {"n": 0}
 
-    def crash_on_second(stall, **kwargs):
+    def crash_on_second(stalls, **kwargs):  # one batch per kind of stall
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("worker killed")
-        return real(stall, **kwargs)
+        return real(stalls, **kwargs)
 
     with at(date(2026, 4, 29)):
-        with mock.patch.object(services, "open_escalation", crash_on_second), pytest.raises(RuntimeError):
-            services.sweep()
+        with mock.patch.object(lifecycle, "open_stalls", crash_on_second), pytest.raises(RuntimeError):
+            lifecycle.sweep()
         assert Escalation.objects.count() == 1  # the first was committed, the second never started
-        assert services.sweep()["opened"] == 1
+        assert lifecycle.sweep()["opened"] == 1
     assert set(Escalation.objects.values_list("kind", flat=True)) == {
         EscalationKind.HANDOVER_UNANSWERED,
         EscalationKind.ACTION_OVERDUE,
@@ -162,7 +163,7 @@ def test_an_interrupted_sweep_completes_next_time(shelter):
 def test_without_regisseur_it_starts_with_the_line_managers(partners):
     w = partners
     with at(date(2026, 3, 2)):
-        services.sweep()
+        lifecycle.sweep()
     escalation = Escalation.objects.get(kind=EscalationKind.NO_REGISSEUR, household=w.household)
     assert escalation.step == Step.LINE_MANAGER
     assert {r.membership.user.username for r in escalation.recipients.all()} == {"lm_a", "lm_vt", "lm_b"}
@@ -173,11 +174,11 @@ def test_ladder_reaches_the_coordinator_and_the_tactical_platform(shelter):
     ask_shelter(w)
     day = date(2026, 4, 29)
     with at(day):
-        services.sweep()
+        lifecycle.sweep()
     for _ in range(3):
         day = add_working_days(Escalation.objects.get().step_due_on, 1)
         with at(day):
-            services.sweep()
+            lifecycle.sweep()
     escalation = Escalation.objects.get()
     assert escalation.step == Step.TACTICAL and escalation.step_due_on is None
     third = {r.membership.user.username for r in escalation.recipients.filter(step=Step.COORDINATOR)}
@@ -195,21 +196,21 @@ def test_norms_are_per_region(shelter):
 
 def test_disagreement_goes_to_the_regisseur_first(shelter):
     w = shelter
-    escalation = services.ask_decision(
-        actor_for(w.other_org), w.household, "Politie wil een huisverbod, wijkteam vindt dat te zwaar."
+    escalation = lifecycle.ask_decision(
+        actor_of(w.other_org), w.household, "Politie wil een huisverbod, wijkteam vindt dat te zwaar."
     )
     assert escalation.kind == EscalationKind.DISAGREEMENT and escalation.step == Step.REGISSEUR
     assert {r.membership.user.username for r in escalation.recipients.all()} == {"involved"}
     with pytest.raises(ValidationError):
-        services.ask_decision(actor_for(w.vt), w.household, "Nog een vraag over hetzelfde huishouden.")
+        lifecycle.ask_decision(actor_of(w.vt), w.household, "Nog een vraag over hetzelfde huishouden.")
     with pytest.raises(PermissionDenied):
-        services.ask_decision(actor_for(w.colleague), w.household, "Ik ben niet betrokken maar vraag toch.")
+        lifecycle.ask_decision(actor_of(w.colleague), w.household, "Ik ben niet betrokken maar vraag toch.")
 
 
 def test_regisseur_asking_goes_to_the_line_manager(shelter):
     w = shelter
-    escalation = services.ask_decision(
-        actor_for(w.involved), w.household, "De partners zijn het oneens over de opvang; beslis."
+    escalation = lifecycle.ask_decision(
+        actor_of(w.involved), w.household, "De partners zijn het oneens over de opvang; beslis."
     )
     assert escalation.step == Step.LINE_MANAGER
 
@@ -235,19 +236,19 @@ def test_a_climb_that_lost_the_race_changes_nothing(shelter):
     w = shelter
     ask_shelter(w)
     with at(date(2026, 4, 29)):
-        services.sweep()
+        lifecycle.sweep()
     escalation = Escalation.objects.get()
-    real_due = services._due
+    real_due = lifecycle.step_due
     raced = {"done": False}
 
-    def other_worker_first(region_id, step, today):
+    def other_worker_first(norms, step, today):
         if not raced["done"]:
             raced["done"] = True
             Escalation.objects.filter(pk=escalation.pk).update(step=Step.LINE_MANAGER)
-        return real_due(region_id, step, today)
+        return real_due(norms, step, today)
 
-    with at(date(2026, 5, 4)), mock.patch.object(services, "_due", other_worker_first):
-        assert services.climb(escalation.pk) is False
+    with at(date(2026, 5, 4)), mock.patch.object(lifecycle, "step_due", other_worker_first):
+        assert lifecycle.climb(escalation.pk) is False
     escalation.refresh_from_db()
     assert escalation.step == Step.LINE_MANAGER
     assert not escalation.recipients.filter(step=Step.LINE_MANAGER).exists()  # B's own work, not A's
@@ -262,10 +263,10 @@ def test_first_contact_not_recorded_in_time_escalates_and_recording_clears_it(pa
     involvement = Involvement.objects.get(household=w.household, team=w.team_a1)
     # Involved since Monday 5 January 2026; the norm is 2 working days: due Wednesday 7 January.
     with at(date(2026, 1, 7)):
-        services.sweep()
+        lifecycle.sweep()
     assert not Escalation.objects.filter(kind=EscalationKind.FIRST_CONTACT_LATE).exists()
     with at(date(2026, 1, 8)):
-        services.sweep()
+        lifecycle.sweep()
     escalation = Escalation.objects.get(kind=EscalationKind.FIRST_CONTACT_LATE)
     assert {r.membership.user.username for r in escalation.recipients.all()} == {"involved", "lm_a"}
     page = f"/huishoudens/{w.household.reference}/"
@@ -279,7 +280,7 @@ def test_first_contact_not_recorded_in_time_escalates_and_recording_clears_it(pa
     involvement.refresh_from_db()
     assert involvement.first_contact_by == w.involved
     with at(date(2026, 1, 9)):
-        assert services.sweep()["cleared"] >= 1
+        assert lifecycle.sweep()["cleared"] >= 1
     escalation.refresh_from_db()
     assert escalation.status == "cleared"
 
@@ -299,7 +300,7 @@ def test_deadlines_skip_easter_and_christmas(shelter, asked, handover_due, opene
     handover = ask_shelter(w, day=asked)
     assert handover.due_on == handover_due
     with at(opened):
-        services.sweep()
+        lifecycle.sweep()
     escalation = Escalation.objects.get(kind=EscalationKind.HANDOVER_UNANSWERED)
     assert escalation.step_due_on == step_due
 
@@ -319,6 +320,6 @@ def test_a_network_stall_goes_to_its_coordinator_not_every_member(partners):
         norm_working_days=2, due_on=date(2026, 3, 2),
     )  # fmt: skip
     with at(date(2026, 3, 4)):
-        services.sweep()
+        lifecycle.sweep()
     escalation = Escalation.objects.get(kind=EscalationKind.SIGNAL_NOT_ACCEPTED)
     assert {r.membership.user.username for r in escalation.recipients.all()} == {"coordinator"}

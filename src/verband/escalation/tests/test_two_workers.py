@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.db import connection, connections
 
-from verband.escalation import services
+from verband.escalation import lifecycle
 from verband.escalation.models import Escalation, EscalationRecipient
 from verband.escalation.tests.test_engine import ask_shelter, at, shelter  # noqa: F401 - fixture
 from verband.notifications.models import Notification
@@ -21,7 +21,7 @@ def _sweep_together(day: date, workers: int = 2) -> list[object]:
         try:
             with at(day):
                 barrier.wait(timeout=10)
-                results.append(services.sweep())
+                results.append(lifecycle.sweep())
         except Exception as exc:
             results.append(exc)
         finally:
