@@ -18,8 +18,8 @@ from verband.network.models import Role
 from verband.notifications.services import notify
 from verband.signals import services
 from verband.signals.models import SignalStatus
-from verband.signals.tests.test_services import actor_of, report_about_anna
-from verband.testing import make_user
+from verband.signals.tests.test_services import report_about_anna
+from verband.testing import actor_for, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,7 +57,7 @@ def test_a_rolled_back_notification_enqueues_nothing(world):
 
 def test_a_web_signal_is_routed_by_its_task_when_the_reporters_time_is_up(world, settings):
     settings.RECOGNITION_GRACE_MINUTES = 15
-    signal, _ = services.receive(actor_of(world.other_org), report_about_anna())
+    signal, _ = services.receive(actor_for(world.other_org), report_about_anna())
     task = DBTaskResult.objects.get(task_path="verband.signals.services.route_signal")
     assert task.args_kwargs == {"args": [signal.pk], "kwargs": {}}
     assert task.run_after == signal.received_at + timedelta(minutes=15)
@@ -76,7 +76,7 @@ def test_a_web_signal_is_routed_by_its_task_when_the_reporters_time_is_up(world,
 
 
 def test_a_signal_routed_meanwhile_is_not_routed_again(world):
-    signal, _ = services.receive(actor_of(world.other_org), report_about_anna())
+    signal, _ = services.receive(actor_for(world.other_org), report_about_anna())
     assert services.finish(signal.pk) is True  # the reporter confirmed; routed in the request
     activations = signal.activations.count()
     task = DBTaskResult.objects.get(task_path="verband.signals.services.route_signal")
@@ -88,7 +88,7 @@ def test_a_signal_routed_meanwhile_is_not_routed_again(world):
 
 
 def test_api_signals_get_no_routing_task(world):
-    from verband.signals.tests.test_services import api_actor
+    from verband.testing import actor_for_token
 
-    services.receive(api_actor(world), report_about_anna(), idempotency_key="k-1")
+    services.receive(actor_for_token(world.token_vt), report_about_anna(), idempotency_key="k-1")
     assert not DBTaskResult.objects.filter(task_path__endswith="route_signal").exists()
