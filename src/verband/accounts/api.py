@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from verband.accounts.models import ApiToken
-from verband.api import AUTH_ERRORS
+from verband.apikit import AUTH_ERRORS
 
 router = Router(tags=["token"])
 

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 
 from verband.accounts.models import ApiScope
-from verband.api import AUTH_ERRORS, ErrorOut, require_scope
+from verband.apikit import AUTH_ERRORS, ErrorOut, require_scope
 from verband.collaboration.models import AgendaItem, Handover, HandoverStatus, Help, MeetingStatus
 from verband.collaboration.selectors import shows_handover, visible_help
 from verband.escalation.models import Escalation

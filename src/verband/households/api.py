@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from verband.accounts.models import ApiScope
-from verband.api import AUTH_ERRORS, ErrorOut, require_scope
+from verband.apikit import AUTH_ERRORS, ErrorOut, require_scope
 from verband.households.models import HouseholdMember
 from verband.households.selectors import household_rows, open_household, row_subjects
 from verband.sharing.access import actor_for_request, visible_households

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from verband.accounts.models import ApiScope
-from verband.api import AUTH_ERRORS, require_scope
+from verband.apikit import AUTH_ERRORS, require_scope
 from verband.network import selectors
 
 router = Router(tags=["network"])

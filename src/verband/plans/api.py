@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from verband.accounts.models import ApiScope
-from verband.api import AUTH_ERRORS, ErrorOut, require_scope
+from verband.apikit import AUTH_ERRORS, ErrorOut, require_scope
 from verband.households.models import Household, HouseholdMember
 from verband.plans import services
 from verband.plans.models import PlanAction

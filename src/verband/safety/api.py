@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from verband.accounts.models import ApiScope
-from verband.api import AUTH_ERRORS, ErrorOut, require_scope
+from verband.apikit import AUTH_ERRORS, ErrorOut, require_scope
 from verband.households.models import HouseholdMember
 from verband.safety import services
 from verband.safety.models import DangerFact, SafetyAssessment

@@ -48,7 +48,7 @@ class ApiErrorMiddleware:
         ):
             from django.utils.translation import gettext as _
 
-            from verband.api import error_response
+            from verband.apikit import error_response
 
             if response.status_code == 404:
                 replaced = error_response(request, 404, "not_found", _("Not found."))
