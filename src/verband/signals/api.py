@@ -15,7 +15,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
 from verband.accounts.models import ApiScope
-from verband.api import AUTH_ERRORS, ErrorOut, error_response, require_scope
+from verband.apikit import AUTH_ERRORS, ErrorOut, error_response, require_scope
 from verband.households.models import MemberRole, Sex
 from verband.sharing.access import actor_for_request
 from verband.sharing.accesslog import record
