@@ -26,7 +26,7 @@ from verband.plans.services import ActionInput, owner_choices
 from verband.sharing.access import actor_for_request, get_household_or_404, visible_households
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.text import errors_of, plain_id
-from verband.workspace.roles import role_required
+from verband.sharing.decorators import role_required
 
 
 @role_required(*CASEWORK_ROLES)

@@ -27,7 +27,7 @@ from verband.sharing.access import actor_for_request, can_see_household, get_hou
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.shielding.scope import Scope, view_scope
 from verband.text import errors_of, plain_id
-from verband.workspace.roles import role_required
+from verband.sharing.decorators import role_required
 
 
 def _scoped_people(household: Household, scope: Scope) -> list[Person]:

@@ -15,7 +15,7 @@ from verband.sharing.access import actor_for_request, can_see_household, get_hou
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.shielding.scope import view_scope
 from verband.text import errors_of
-from verband.workspace.roles import role_required
+from verband.sharing.decorators import role_required
 
 ESCALATION_ROLES = (*CASEWORK_ROLES, Role.MANAGER)
 

@@ -18,7 +18,7 @@ from verband.households.selectors import (
 from verband.network.models import CASEWORK_ROLES, Role
 from verband.sharing.access import actor_for_request, get_household_or_404, is_own_involvement
 from verband.shielding.scope import view_scope
-from verband.workspace.roles import role_required
+from verband.sharing.decorators import role_required
 
 
 @role_required(*CASEWORK_ROLES)

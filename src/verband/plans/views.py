@@ -35,7 +35,7 @@ from verband.sharing.accesslog import Subject, record, record_many
 from verband.shielding.models import ItemType
 from verband.shielding.scope import Scope, household_copy_scope, member_scope, view_scope
 from verband.text import errors_of
-from verband.workspace.roles import role_required
+from verband.sharing.decorators import role_required
 
 WRITERS = services.REGISSEUR_ROLES
 

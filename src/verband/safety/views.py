@@ -23,7 +23,7 @@ from verband.sharing.accesslog import Subject, record_many
 from verband.shielding.models import ItemType
 from verband.shielding.scope import Scope, view_scope
 from verband.text import errors_of
-from verband.workspace.roles import role_required
+from verband.sharing.decorators import role_required
 
 WRITERS = (Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR)
 

@@ -24,7 +24,7 @@ from verband.sharing.models import (
     AccessLogEntry,
     basis_label,
 )
-from verband.workspace.roles import role_required
+from verband.sharing.decorators import role_required
 
 
 def _plausible_date(value: date) -> None:

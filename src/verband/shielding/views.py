@@ -16,7 +16,7 @@ from verband.sharing.accesslog import record
 from verband.shielding import services
 from verband.shielding.selectors import shield_overview
 from verband.text import plain_id
-from verband.workspace.roles import role_required
+from verband.sharing.decorators import role_required
 
 
 @role_required(*CASEWORK_ROLES)

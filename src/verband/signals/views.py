@@ -24,7 +24,7 @@ from verband.sharing.accesslog import Subject, record, record_many
 from verband.signals import selectors, services
 from verband.signals.forms import PersonFormSet, SignalForm, to_input
 from verband.signals.models import Activation, ActivationStatus, MatchState, SignalStatus
-from verband.workspace.roles import role_required
+from verband.sharing.decorators import role_required
 
 
 def _refuse_volume(actor: Actor, what: str, limit: int) -> None:

@@ -24,7 +24,7 @@ from verband.safety.selectors import danger_flags
 from verband.sharing.access import actor_for_request, visible_households
 from verband.sharing.accesslog import Subject, record_many
 from verband.workspace import aggregates
-from verband.workspace.roles import role_required
+from verband.sharing.decorators import role_required
 
 _START = {
     Role.MANAGER: "workspace:overview",

@@ -1,3 +1,6 @@
+"""Page decorators of the access core: a page is for some roles of the acting membership; a refusal is
+logged."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -7,6 +10,9 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+
+from verband.sharing.access import actor_for_request
+from verband.sharing.accesslog import record
 
 
 def role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
@@ -18,9 +24,6 @@ def role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callab
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             membership = getattr(request, "membership", None)
             if membership is None or membership.role not in roles:
-                from verband.sharing.access import actor_for_request
-                from verband.sharing.accesslog import record
-
                 record(actor_for_request(request), action="view", object_type="page", outcome="denied")
                 raise PermissionDenied
             return view(request, *args, **kwargs)
