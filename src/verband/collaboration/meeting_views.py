@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from datetime import time as dt_time
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from verband.collaboration import meetings
+from verband.collaboration import forms, meetings
 from verband.collaboration.models import CaseMeeting, MeetingStatus
 from verband.network.models import (
     CASEWORK_ROLES,
@@ -22,11 +19,11 @@ from verband.network.models import (
     OrganisationKind,
     Role,
 )
-from verband.plans.services import ActionInput, owner_choices
+from verband.plans.services import owner_choices
 from verband.sharing.access import actor_for_request, get_household_or_404, visible_households
 from verband.sharing.accesslog import Subject, record, record_many
-from verband.text import errors_of, plain_id
 from verband.sharing.decorators import role_required
+from verband.text import errors_of, plain_id
 
 
 @role_required(*CASEWORK_ROLES)
@@ -57,17 +54,6 @@ def list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "collaboration/meetings.html", context)
 
 
-def _when(day: str, time: str) -> datetime | None:
-    """A date and a local clock time from the form; None for anything else (a time with an offset, too)."""
-    try:
-        clock = dt_time.fromisoformat(time.strip())
-        if clock.tzinfo is not None:
-            return None
-        return timezone.make_aware(datetime.combine(date.fromisoformat(day.strip()), clock))
-    except (ValueError, OverflowError):
-        return None
-
-
 @role_required(*meetings.CHAIR_ROLES)
 def schedule_view(request: HttpRequest) -> HttpResponse:
     actor = actor_for_request(request)
@@ -88,15 +74,17 @@ def schedule_view(request: HttpRequest) -> HttpResponse:
         return redirect("collaboration:meetings")
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        ids = [i for i in (plain_id(v) for v in request.POST.getlist("households")) if i is not None]
+        form = forms.ScheduleForm(request.POST)
         try:
+            if not form.is_valid():
+                raise ValidationError(forms.errors_dict(form))
             meeting = meetings.schedule(
                 actor,
-                scheduled_at=_when(request.POST.get("date", ""), request.POST.get("time", "")),
-                household_ids=ids,
+                scheduled_at=form.scheduled_at,
+                household_ids=form.households,
                 network=network,
-                location=request.POST.get("location", ""),
-                experience_expert_id=plain_id(request.POST.get("experience_expert")),
+                location=form.cleaned_data["location"],
+                experience_expert_id=form.cleaned_data["experience_expert"],
             )
         except ValidationError as exc:
             errors = errors_of(exc)
@@ -150,41 +138,27 @@ def _meeting(request: HttpRequest, pk: int) -> CaseMeeting:
 
 def _read_hold(
     request: HttpRequest, meeting: CaseMeeting
-) -> tuple[set[int], dict[int, meetings.ItemInput], dict[str, list[str]]]:
-    post = request.POST
-    present = {i for i in (plain_id(v) for v in post.getlist("present")) if i is not None}
+) -> tuple[forms.HoldForm, dict[int, meetings.ItemInput], dict[str, list[str]]]:
+    """The meeting form: who was present, the minutes and per household on the agenda (that the actor sees)
+    the decisions, the member who took part and the decided actions. Problems per item key."""
+    hold = forms.HoldForm(request.POST)
     items: dict[int, meetings.ItemInput] = {}
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = {} if hold.is_valid() else forms.errors_dict(hold)
     seen = visible_households(actor_for_request(request))
     for item in meeting.items.filter(household__in=seen):
         key = f"item-{item.pk}"
-        data = meetings.ItemInput(
-            decisions=post.get(f"{key}-decisions", ""), member_present_id=plain_id(post.get(f"{key}-member"))
+        form, actions = forms.item_forms(request.POST, key)
+        if not (form.is_valid() and actions.is_valid()):
+            problems = [str(p) for ps in form.errors.values() for p in ps]
+            problems += [str(p) for row in actions.forms for ps in row.errors.values() for p in ps]
+            errors[key] = list(dict.fromkeys(problems))
+            continue
+        items[item.pk] = meetings.ItemInput(
+            decisions=form.cleaned_data["decisions"],
+            member_present_id=form.cleaned_data["member"],
+            actions=[row.to_input() for row in actions.forms if row.filled],
         )
-        for n in range(meetings.ACTIONS_PER_ITEM):
-            text = post.get(f"{key}-act-{n}-text", "").strip()
-            if not text:
-                continue
-            owner = plain_id(post.get(f"{key}-act-{n}-org"))
-            try:
-                due = date.fromisoformat(post.get(f"{key}-act-{n}-due", "").strip())
-            except ValueError:
-                errors.setdefault(key, []).append(_("Give each action a due date (day-month-year)."))
-                continue
-            if owner is None:
-                errors.setdefault(key, []).append(_("Choose the owner of each action."))
-                continue
-            data.actions.append(
-                ActionInput(
-                    text=text,
-                    owner_organisation_id=owner,
-                    due_on=due,
-                    owner_user_id=plain_id(post.get(f"{key}-act-{n}-user")),
-                    person_id=plain_id(post.get(f"{key}-act-{n}-for")),
-                )
-            )
-        items[item.pk] = data
-    return present, items, errors
+    return hold, items, errors
 
 
 @role_required(*CASEWORK_ROLES)
@@ -201,11 +175,11 @@ def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The meeting is cancelled."))
             return redirect("collaboration:meetings")
     elif request.method == "POST":
-        present, items, errors = _read_hold(request, meeting)
+        hold, items, errors = _read_hold(request, meeting)
         if not errors:
             try:
                 meetings.hold(
-                    actor, meeting, present=present, minutes=request.POST.get("minutes", ""), items=items
+                    actor, meeting, present=hold.present, minutes=hold.cleaned_data["minutes"], items=items
                 )
             except PermissionDenied:
                 errors = {"__all__": [_("Only the chair or an invited partner records the meeting.")]}

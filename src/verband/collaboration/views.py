@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from verband.actors import Actor
-from verband.collaboration import services
+from verband.collaboration import forms, services
 from verband.collaboration.models import (
     FundingStream,
     Handover,
@@ -25,9 +25,9 @@ from verband.households.selectors import household_people
 from verband.network.models import CASEWORK_ROLES
 from verband.sharing.access import actor_for_request, can_see_household, get_household_or_404
 from verband.sharing.accesslog import Subject, record, record_many
-from verband.shielding.scope import Scope, view_scope
-from verband.text import errors_of, plain_id
 from verband.sharing.decorators import role_required
+from verband.shielding.scope import Scope, view_scope
+from verband.text import errors_of
 
 
 def _scoped_people(household: Household, scope: Scope) -> list[Person]:
@@ -68,15 +68,19 @@ def request_view(request: HttpRequest, reference: str) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     scope = view_scope(actor, household)
     if request.method == "POST":
+        form = forms.HandoverRequestForm(request.POST)
         try:
-            _within_scope(scope, plain_id(request.POST.get("person")), "person")
+            if not form.is_valid():
+                raise ValidationError(forms.errors_dict(form))
+            data = form.cleaned_data
+            _within_scope(scope, data["person"], "person")
             handover = services.request_handover(
                 actor,
                 household,
-                kind=kind,
-                to_team_id=plain_id(request.POST.get("to_team")),
-                question=request.POST.get("question", ""),
-                person_id=plain_id(request.POST.get("person")),
+                kind=data["kind"],
+                to_team_id=data["to_team"],
+                question=data["question"],
+                person_id=data["person"],
             )
         except ValidationError as exc:
             errors = errors_of(exc)
@@ -148,21 +152,22 @@ def handover_view(request: HttpRequest, pk: int) -> HttpResponse:
     handover = _handover(actor, pk)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        decision = request.POST.get("decision")
+        form = forms.HandoverAnswerForm(request.POST)
         try:
+            if not form.is_valid():
+                raise ValidationError(forms.errors_dict(form))
+            decision = form.cleaned_data["decision"]
             if decision == "accept":
                 services.accept_handover(actor, handover)
                 messages.success(request, _("Accepted. The household page is now open to your team."))
                 return redirect("households:detail", reference=handover.household.reference)
             if decision == "reject":
-                services.reject_handover(actor, handover, request.POST.get("reason", ""))
+                services.reject_handover(actor, handover, form.cleaned_data["reason"])
                 messages.success(request, _("Returned to the sender with your reason."))
                 return redirect("workspace:my_work")
-            if decision == "withdraw":
-                services.withdraw_handover(actor, handover)
-                messages.success(request, _("Handover withdrawn."))
-                return redirect("households:detail", reference=handover.household.reference)
-            errors = {"__all__": [_("Choose accept or not accept.")]}
+            services.withdraw_handover(actor, handover)
+            messages.success(request, _("Handover withdrawn."))
+            return redirect("households:detail", reference=handover.household.reference)
         except PermissionDenied:
             errors = {"__all__": [_("Only the receiving team answers a handover.")]}
         except ValidationError as exc:
@@ -194,16 +199,20 @@ def help_view(request: HttpRequest, reference: str) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     scope = view_scope(actor, household)
     if request.method == "POST":
+        form = forms.HelpForm(request.POST)
         try:
-            _within_scope(scope, plain_id(request.POST.get("person")), "person")
+            if not form.is_valid():
+                raise ValidationError(forms.errors_dict(form))
+            data = form.cleaned_data
+            _within_scope(scope, data["person"], "person")
             services.add_help(
                 actor,
                 household,
-                kind_id=plain_id(request.POST.get("kind")),
-                funding=request.POST.get("funding", ""),
-                person_id=plain_id(request.POST.get("person")),
-                provider_id=plain_id(request.POST.get("provider")),
-                note=request.POST.get("note", ""),
+                kind_id=data["kind"],
+                funding=data["funding"],
+                person_id=data["person"],
+                provider_id=data["provider"],
+                note=data["note"],
             )
         except PermissionDenied:
             errors = {"__all__": [_("Only case workers involved with this household register help.")]}
@@ -260,9 +269,12 @@ def help_status_view(request: HttpRequest, reference: str, pk: int) -> HttpRespo
             outcome="denied",
         )
         raise Http404
+    form = forms.HelpStatusForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(forms.errors_dict(form))
         services.set_help_status(
-            actor, help_, request.POST.get("status", ""), provider_id=plain_id(request.POST.get("provider"))
+            actor, help_, form.cleaned_data["status"], provider_id=form.cleaned_data["provider"]
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
