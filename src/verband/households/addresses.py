@@ -11,6 +11,7 @@ confidential. Every decision is kept with its reason (`AddressDecision`) and wri
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -58,18 +59,36 @@ def address_text(actor: Actor, address: Address) -> str:
 # --- When an address is confidential -------------------------------------------------------------------
 
 
-def is_shelter_location(region_id: int, postcode: str, house_number: str) -> bool:
+def shelter_numbers(region_id: int, postcodes: Iterable[str]) -> dict[str, list[str]]:
+    """The configured shelter house numbers of the region at these postcodes (one query), for
+    `is_shelter_location(..., shelters=...)` on several addresses at once."""
+    wanted = {p.replace(" ", "").upper() for p in postcodes} - {""}
+    found: dict[str, list[str]] = {p: [] for p in wanted}
+    if wanted:
+        rows = ShelterAddress.objects.filter(region_id=region_id, postcode__in=wanted)
+        for postcode, number in rows.values_list("postcode", "house_number"):
+            found[postcode].append(number)
+    return found
+
+
+def is_shelter_location(
+    region_id: int, postcode: str, house_number: str, *, shelters: dict[str, list[str]] | None = None
+) -> bool:
     """A configured shelter address of the region: the postcode with this house number, or the whole
     postcode when the configuration names no number. With no house number given, the postcode alone
-    matches (a postcode that holds a shelter never routes or shows)."""
+    matches (a postcode that holds a shelter never routes or shows). `shelters`: read before with
+    `shelter_numbers` for this postcode."""
     postcode = postcode.replace(" ", "").upper()
     if not postcode:
         return False
-    found = list(
-        ShelterAddress.objects.filter(region_id=region_id, postcode=postcode).values_list(
-            "house_number", flat=True
+    if shelters is not None and postcode in shelters:
+        found = shelters[postcode]
+    else:
+        found = list(
+            ShelterAddress.objects.filter(region_id=region_id, postcode=postcode).values_list(
+                "house_number", flat=True
+            )
         )
-    )
     if not house_number.strip():
         return bool(found)
     # "5A", "5 a", "05", "5-1" are the shelter at number 5 too: compare the number, not the addition.
@@ -99,7 +118,12 @@ def apply_shelter_location(actor: Actor, location: ShelterAddress) -> int:
 
 
 def must_be_confidential(
-    organisation: Organisation | None, postcode: str, house_number: str, *, ticked: bool
+    organisation: Organisation | None,
+    postcode: str,
+    house_number: str,
+    *,
+    ticked: bool,
+    shelters: dict[str, list[str]] | None = None,
 ) -> bool:
     """The reporter's tick, a report from a shelter, or a configured shelter address."""
     if ticked:
@@ -108,7 +132,7 @@ def must_be_confidential(
         return False
     if organisation.kind == OrganisationKind.SHELTER:
         return True
-    return is_shelter_location(organisation.region_id, postcode, house_number)
+    return is_shelter_location(organisation.region_id, postcode, house_number, shelters=shelters)
 
 
 def last_open_postcode(person_id: int | None) -> str:

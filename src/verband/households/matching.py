@@ -341,48 +341,120 @@ def describe(person: object) -> Description:
     )
 
 
-def blocked_person_ids(query: Description, limit: int = MAX_BLOCKED) -> list[int]:
-    """Persons sharing at least one blocking key with the query, those sharing most keys first."""
+def _blocking_query(keys: set[str], limit: int) -> tuple[str, tuple]:
     from verband.households.models import PersonKey
 
-    keys = blocking_keys(query, query=True)
-    if not keys:
-        return []
     rows = (
-        PersonKey.objects.filter(key__in=keys)
+        PersonKey.objects.filter(key__in=sorted(keys))
         .values("person_id")
         .annotate(shared=Count("key"))
         .order_by("-shared", "person_id")[:limit]
     )
-    return [row["person_id"] for row in rows]
+    return rows.query.sql_with_params()
+
+
+def _blocks(queries: list[Description], limit: int) -> tuple[str, list[object]]:
+    """One SQL select of (q, person_id): for each query (its position q), the persons sharing at least one
+    blocking key with it, at most `limit`, those sharing most keys first — each block grouped, ordered and
+    limited on its own, as a sub-select of one UNION ALL. Empty when no query has a key."""
+    parts: list[str] = []
+    params: list[object] = []
+    for position, query in enumerate(queries):
+        keys = blocking_keys(query, query=True)
+        if not keys:
+            continue
+        sql, sub_params = _blocking_query(keys, limit)
+        parts.append(f"SELECT {position:d} AS q, person_id FROM ({sql}) AS block{position:d}")  # noqa: S608
+        params.extend(sub_params)
+    return " UNION ALL ".join(parts), params
+
+
+def blocked_person_ids_many(queries: list[Description], limit: int = MAX_BLOCKED) -> list[list[int]]:
+    """For each query, the persons sharing at least one blocking key with it (one query for all)."""
+    from django.db import connection
+
+    found: list[list[int]] = [[] for _query in queries]
+    sql, params = _blocks(queries, limit)
+    if sql:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for position, person_id in cursor.fetchall():
+                found[position].append(person_id)
+    return found
+
+
+def blocked_person_ids(query: Description, limit: int = MAX_BLOCKED) -> list[int]:
+    """Persons sharing at least one blocking key with the query, those sharing most keys first."""
+    return blocked_person_ids_many([query], limit)[0]
+
+
+def find_candidates_many(queries: list[Description], limit: int = 5) -> list[list[Candidate]]:
+    """For each description, the most likely register persons, best first, above the threshold. One
+    query however many descriptions: the blocks joined with the blocked persons and their addresses."""
+    from django.db import connection
+
+    from verband.households.models import Address, Person
+
+    blocks, params = _blocks(queries, MAX_BLOCKED)
+    if not blocks:
+        return [[] for _query in queries]
+    # Plain rows, not model instances: a lookup reads up to MAX_BLOCKED persons per description and must
+    # stay fast. One row per address (LEFT JOIN); a confidential address is never evidence.
+    q = connection.ops.quote_name
+    person, address = Person._meta, Address._meta
+    columns = ", ".join(f"p.{q(person.get_field(name).column)}" for name in DESCRIPTION_FIELDS)
+    places = ", ".join(
+        f"a.{q(address.get_field(name).column)}" for name in ("postcode", "house_number", "street")
+    )
+    sql = (
+        f"SELECT b.q, b.person_id, {columns}, {places}, a.{q(address.get_field('confidential').column)} "  # noqa: S608
+        f"FROM ({blocks}) AS b JOIN {q(person.db_table)} AS p ON p.{q(person.pk.column)} = b.person_id "
+        f"LEFT JOIN {q(address.db_table)} AS a ON a.{q(address.get_field('person').column)} = b.person_id"
+    )
+    width = len(DESCRIPTION_FIELDS)
+    blocked: list[set[int]] = [set() for _query in queries]
+    known_fields: dict[int, tuple] = {}
+    addresses: dict[int, set[tuple[str, str, str]]] = defaultdict(set)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            position, pid = row[0], row[1]
+            blocked[position].add(pid)
+            known_fields[pid] = row[2 : width + 2]
+            postcode, number, street, confidential = row[width + 2 :]
+            if confidential is not None and not confidential:  # None: no address at all
+                addresses[pid].add((postcode, number, street))
+    known = {
+        pid: Description(*fields, addresses=tuple(sorted(addresses[pid])))  # type: ignore[misc]
+        for pid, fields in known_fields.items()
+    }
+    found = []
+    for query, block in zip(queries, blocked, strict=True):
+        scored = []
+        for pid in block:
+            score, reasons = compare(query, known[pid])
+            if score >= CANDIDATE_THRESHOLD:
+                scored.append(Candidate(pid, score, reasons, strong_evidence(query, known[pid])))
+        scored.sort(key=lambda c: (-c.score, c.person_id))
+        found.append(scored[:limit])
+    return found
 
 
 def find_candidates(query: Description, limit: int = 5) -> list[Candidate]:
     """The most likely register persons for a description, best first, above the threshold."""
-    from verband.households.models import Address, Person
-
-    ids = blocked_person_ids(query)
-    if not ids:
-        return []
-    # Plain rows, not model instances: a lookup reads up to MAX_BLOCKED persons and must stay fast.
-    addresses: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
-    for row in Address.objects.filter(person_id__in=ids, confidential=False).values_list(
-        "person_id", "postcode", "house_number", "street"
-    ):
-        addresses[row[0]].append(row[1:])
-    fields = ("pk", *DESCRIPTION_FIELDS)
-    scored = []
-    for row in Person.objects.filter(pk__in=ids).values_list(*fields):
-        known = Description(*row[1:], addresses=tuple(addresses[row[0]]))  # type: ignore[misc]
-        score, reasons = compare(query, known)
-        if score >= CANDIDATE_THRESHOLD:
-            scored.append(Candidate(row[0], score, reasons, strong_evidence(query, known)))
-    scored.sort(key=lambda c: (-c.score, c.person_id))
-    return scored[:limit]
+    return find_candidates_many([query], limit)[0]
 
 
 def keys_for_people(people: Iterable[tuple[int, Description]]) -> list[tuple[int, str]]:
     return [(pid, key) for pid, d in people for key in sorted(blocking_keys(d))]
+
+
+def keys_for_new(persons: Iterable[object]) -> list[tuple[int, str]]:
+    """The blocking keys of persons just saved, who have no addresses yet (`index_person` for each)."""
+    return keys_for_people(
+        (p.pk, Description(**{name: getattr(p, name) for name in DESCRIPTION_FIELDS}))  # type: ignore[attr-defined]
+        for p in persons
+    )
 
 
 def index_person(person: object) -> None:

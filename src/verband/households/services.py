@@ -19,7 +19,9 @@ from verband.households.models import (
     HouseholdEvent,
     HouseholdMember,
     Person,
+    PersonKey,
     Relation,
+    initials_of,
 )
 from verband.network.models import Organisation, Region
 
@@ -41,7 +43,7 @@ def next_reference(prefix: str, model: Any, year: int | None = None) -> str:
     return f"{stem}{number:05d}"
 
 
-def create_person(
+def _new_person(
     *,
     given_names: str = "",
     surname_prefix: str = "",
@@ -54,10 +56,10 @@ def create_person(
     phone: str = "",
     languages: str = "",
     interpreter_needed: bool = False,
-    address: dict | None = None,
 ) -> Person:
-    person = Person(
+    return Person(
         given_names=given_names.strip(),
+        initials=initials_of(given_names.strip()),
         surname_prefix=surname_prefix.strip(),
         family_name=family_name.strip(),
         birth_year=birth_year,
@@ -69,11 +71,46 @@ def create_person(
         languages=languages,
         interpreter_needed=interpreter_needed,
     )
+
+
+def create_person(*, address: dict | None = None, **fields: Any) -> Person:
+    """One new person (the fields of `_new_person`), with an address and the blocking keys."""
+    person = _new_person(**fields)
     person.save()
     if address:
         add_address(person, **address)
     matching.index_person(person)
     return person
+
+
+def create_persons(people: list[dict[str, Any]]) -> list[Person]:
+    """New persons without addresses (the fields of `_new_person` each), with their blocking keys: two
+    queries however many."""
+    persons = Person.objects.bulk_create([_new_person(**fields) for fields in people])
+    PersonKey.objects.bulk_create(
+        [PersonKey(person_id=pid, key=key) for pid, key in matching.keys_for_new(persons)]
+    )
+    return persons
+
+
+def add_first_addresses(rows: list[tuple[Person, dict[str, str]]]) -> list[Address]:
+    """The current address, from today, of persons just made (who have none yet): `add_address` for each,
+    in one query."""
+    today = timezone.localdate()
+    return Address.objects.bulk_create(
+        [
+            Address(
+                person=person,
+                street=address.get("street", "").strip(),
+                house_number=address.get("house_number", "").strip(),
+                postcode=address.get("postcode", "").replace(" ", "").upper(),
+                city=address.get("city", "").strip(),
+                valid_from=today,
+            )
+            for person, address in rows
+            if address.get("street") or address.get("postcode")
+        ]
+    )
 
 
 def add_address(
@@ -127,6 +164,14 @@ def add_member(household: Household, person: Person, role: str) -> HouseholdMemb
     return member
 
 
+def add_members(household: Household, members: list[tuple[Person, str]]) -> None:
+    """`add_member` for each (person, role), in one query: a member already there stays as it is."""
+    HouseholdMember.objects.bulk_create(
+        [HouseholdMember(household=household, person=person, role=role) for person, role in members],
+        ignore_conflicts=True,
+    )
+
+
 def add_event(
     household: Household,
     kind: str,
@@ -137,7 +182,28 @@ def add_event(
     signal: Any = None,
     at: datetime | None = None,
 ) -> HouseholdEvent:
-    return HouseholdEvent.objects.create(
+    event = new_event(household, kind, summary, actor=actor, organisation=organisation, signal=signal, at=at)
+    event.save()
+    return event
+
+
+def save_events(events: list[HouseholdEvent]) -> list[HouseholdEvent]:
+    """Timeline events made with `new_event` (of one or more households), in one insert, in this order."""
+    return HouseholdEvent.objects.bulk_create(events)
+
+
+def new_event(
+    household: Household,
+    kind: str,
+    summary: str,
+    *,
+    actor: Actor | None = None,
+    organisation: Organisation | None = None,
+    signal: Any = None,
+    at: datetime | None = None,
+) -> HouseholdEvent:
+    """A timeline event, not yet saved."""
+    return HouseholdEvent(
         household=household,
         kind=kind,
         summary=summary[:300],
@@ -148,7 +214,19 @@ def add_event(
     )
 
 
-__all__ = ["EventKind", "add_address", "add_event", "add_member", "create_person", "new_household"]
+__all__ = [
+    "EventKind",
+    "add_address",
+    "add_event",
+    "add_first_addresses",
+    "add_member",
+    "add_members",
+    "create_person",
+    "create_persons",
+    "new_event",
+    "new_household",
+    "save_events",
+]
 
 
 def add_relation(actor: Actor, household: Household, person_id: int, other_id: int, kind: str) -> Relation:

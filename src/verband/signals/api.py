@@ -4,23 +4,24 @@ follow-up the reporting organisation may know."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Literal
+from functools import partial
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from pydantic import field_validator
+from pydantic import BeforeValidator, WithJsonSchema, field_validator
 
 from verband.accounts.models import ApiScope
 from verband.apikit import AUTH_ERRORS, ErrorOut, error_response, require_scope
 from verband.households.models import MemberRole, Sex
 from verband.sharing.access import actor_for_request
 from verband.sharing.accesslog import record
-from verband.signals import selectors, services
-from verband.signals.models import ActivationStatus, Signal, SignalKind, ViolenceForm
+from verband.signals import checks, selectors, services
+from verband.signals.models import ActivationStatus, Signal, SignalKind, SignalStatus, ViolenceForm
 from verband.text import refuse_nul
 
 router = Router(tags=["signals"])
@@ -33,12 +34,28 @@ SexLiteral = Literal[tuple(Sex.values)]  # type: ignore[valid-type]
 ViolenceLiteral = Literal[tuple(ViolenceForm.values)]  # type: ignore[valid-type]
 
 
-def _valid_postcode(value: str) -> str:
-    from verband.signals.forms import POSTCODE
+def _shared(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A rule of `signals.checks` (the intake form's rules) as a pydantic validator: its Dutch message
+    becomes the 422's detail for the field."""
 
-    if value.strip() and not POSTCODE.match(value):
-        raise ValueError(_("Enter a Dutch postcode, for example 3072 AB (or only the four digits)."))
-    return value.replace(" ", "").upper()
+    def validate(value: Any) -> Any:
+        try:
+            return check(value)
+        except DjangoValidationError as exc:
+            raise ValueError(exc.messages[0]) from None
+
+    return validate
+
+
+def _text(name: str, *, required: bool = False) -> Any:
+    """A text field with the form's rule for it (no NUL, stripped, at most its length; required: not
+    blank), documented with its maxLength."""
+    rule = checks.family_name if name == "family_name" else partial(checks.text, name=name, required=required)
+    return Annotated[
+        str,
+        BeforeValidator(_shared(rule)),
+        WithJsonSchema({"type": "string", "maxLength": checks.MAX_LENGTH[name]}),
+    ]
 
 
 def _no_nul(value: object) -> object:
@@ -50,23 +67,32 @@ def _no_nul(value: object) -> object:
     return value
 
 
+Postcode = Annotated[
+    str,
+    BeforeValidator(_shared(checks.postcode)),
+    WithJsonSchema({"type": "string", "maxLength": checks.MAX_LENGTH["postcode"]}),
+]
+
+
 class PersonIn(Schema):
     _nul = field_validator("*", mode="before")(classmethod(lambda cls, v: _no_nul(v)))
     role: RoleLiteral  # type: ignore[valid-type]
-    family_name: str = Field(..., min_length=1, max_length=200)
-    given_names: str = Field("", max_length=200)
-    surname_prefix: str = Field("", max_length=20)
+    family_name: _text("family_name") = Field(..., description="At least a family name, as far as known")  # type: ignore[valid-type]
+    given_names: _text("given_names") = ""  # type: ignore[valid-type]
+    surname_prefix: _text("surname_prefix") = ""  # type: ignore[valid-type]
     date_of_birth: str | None = Field(
         None, description="ISO 8601, reduced precision allowed: 1990-03-12, 1990-03 or 1990; omit if unknown"
     )
     sex: SexLiteral = "unknown"  # type: ignore[valid-type]
-    bsn: str = Field("", max_length=11)
-    street: str = Field("", max_length=200)
-    house_number: str = Field("", max_length=20)
-    postcode: str = Field("", max_length=10)
-    city: str = Field("", max_length=100)
-    phone: str = Field("", max_length=40)
-    languages: str = Field("", max_length=200)
+    bsn: Annotated[
+        str, BeforeValidator(_shared(checks.bsn)), WithJsonSchema({"type": "string", "maxLength": 11})
+    ] = ""
+    street: _text("street") = ""  # type: ignore[valid-type]
+    house_number: _text("house_number") = ""  # type: ignore[valid-type]
+    postcode: Postcode = ""
+    city: _text("city") = ""  # type: ignore[valid-type]
+    phone: _text("phone") = ""  # type: ignore[valid-type]
+    languages: _text("languages") = ""  # type: ignore[valid-type]
     interpreter_needed: bool = False
     confidential: bool = Field(
         False,
@@ -86,28 +112,8 @@ class PersonIn(Schema):
         if not match:
             raise ValueError(_("Use 1990-03-12, 1990-03 or 1990."))
         year, month, day = (int(part) if part else None for part in match.groups())
-        try:
-            date(year or 1, month or 1, day or 1)
-        except ValueError:
-            raise ValueError(_("This date does not exist.")) from None
-        if (year or 0) < 1900 or (year or 0) > timezone.localdate().year:
-            raise ValueError(_("The year must lie between 1900 and this year."))
+        _shared(lambda parts: checks.birth_date(*parts))((year, month, day))
         return value
-
-    @field_validator("bsn")
-    @classmethod
-    def _bsn(cls, value: str) -> str:
-        from stdnum.nl import bsn
-
-        value = re.sub(r"[\s.]", "", value)
-        if value and not bsn.is_valid(value):
-            raise ValueError(_("This is not a valid BSN: it must be 9 digits and pass the eleven test."))
-        return value
-
-    @field_validator("postcode")
-    @classmethod
-    def _postcode(cls, value: str) -> str:
-        return _valid_postcode(value)
 
     def as_input(self) -> services.PersonInput:
         year = month = day = None
@@ -138,11 +144,11 @@ class PersonIn(Schema):
 class SignalIn(Schema):
     _nul = field_validator("*", mode="before")(classmethod(lambda cls, v: _no_nul(v)))
     kind: KindLiteral  # type: ignore[valid-type]
-    description: str = Field(..., min_length=1, max_length=20000)
+    description: _text("description", required=True)  # type: ignore[valid-type]
     persons: list[PersonIn] = Field(..., min_length=1, max_length=12)
-    reporter_name: str = Field("", max_length=200)
-    reporter_function: str = Field("", max_length=120)
-    reporter_phone: str = Field("", max_length=40)
+    reporter_name: _text("reporter_name") = ""  # type: ignore[valid-type]
+    reporter_function: _text("reporter_function") = ""  # type: ignore[valid-type]
+    reporter_phone: _text("reporter_phone") = ""  # type: ignore[valid-type]
     anonymous_to_household: bool = False
     violence_forms: list[ViolenceLiteral] = Field(default_factory=list)  # type: ignore[valid-type]
     children_involved: bool = False
@@ -150,20 +156,13 @@ class SignalIn(Schema):
     weapon_mentioned: bool = False
     acute_danger: bool = False
     occurred_on: date | None = None
-    location: str = Field("", max_length=200)
-    postcode: str = Field("", max_length=10)
-
-    @field_validator("postcode")
-    @classmethod
-    def _postcode(cls, value: str) -> str:
-        return _valid_postcode(value)
+    location: _text("location") = ""  # type: ignore[valid-type]
+    postcode: Postcode = ""
 
     @field_validator("occurred_on")
     @classmethod
     def _not_future(cls, value: date | None) -> date | None:
-        if value and (value > timezone.localdate() or value.year < 1900):
-            raise ValueError(_("The date must lie between 1900 and today."))
-        return value
+        return _shared(checks.occurred_on)(value)  # type: ignore[no-any-return]
 
 
 class TakenUpOut(Schema):
@@ -180,11 +179,16 @@ class SignalOut(Schema):
     )
 
 
-def _out(signal: Signal) -> dict:
+def _out(signal: Signal, *, just_routed: bool = False) -> dict:
+    # A signal routed in this request has only open activations: nobody took it up yet.
     taken = [
         {"organisation": str(a.team.organisation if a.team else a.network), "on": a.decided_at}
-        for a in signal.activations.filter(status=ActivationStatus.ACCEPTED).select_related(
-            "team__organisation", "network"
+        for a in (
+            []
+            if just_routed
+            else signal.activations.filter(status=ActivationStatus.ACCEPTED).select_related(
+                "team__organisation", "network"
+            )
         )
     ]
     return {
@@ -238,12 +242,16 @@ def create_signal(request: HttpRequest, payload: SignalIn) -> HttpResponse | Sta
         )
     if created:
         try:
-            services.finish(signal.pk, actor)
+            routed = services.finish(signal.pk, actor)
         except Exception:  # the signal is stored; the worker routes it later
             import logging
 
             logging.getLogger(__name__).exception("Routing %s failed; the worker retries", signal.reference)
-        signal.refresh_from_db()
+            routed = False
+        if routed:
+            signal.status = SignalStatus.ROUTED
+            return Status(201, _out(signal, just_routed=True))
+        signal.refresh_from_db()  # routed by the worker meanwhile, or left for it
     return Status(201 if created else 200, _out(signal))
 
 

@@ -3,30 +3,17 @@ enough — and what is given is checked with clear Dutch messages, without losin
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from verband.households.models import MemberRole, Sex, validate_bsn
+from verband.households.models import MemberRole, Sex
+from verband.signals import checks
 from verband.signals.models import SignalKind, ViolenceForm
 from verband.signals.services import PersonInput, SignalInput
-
-POSTCODE = re.compile(r"^\s*(\d{4})\s*([A-Za-z]{2})?\s*$")
-
-
-def clean_postcode(value: str) -> str:
-    if not value.strip():
-        return ""
-    match = POSTCODE.match(value)
-    if not match:
-        raise forms.ValidationError(
-            _("Enter a Dutch postcode, for example 3072 AB (or only the four digits).")
-        )
-    return (match.group(1) + (match.group(2) or "")).upper()
 
 
 class SignalForm(forms.Form):
@@ -68,15 +55,10 @@ class SignalForm(forms.Form):
     )
 
     def clean_postcode(self) -> str:
-        return clean_postcode(self.cleaned_data.get("postcode", ""))
+        return checks.postcode(self.cleaned_data.get("postcode", ""))
 
     def clean_occurred_on(self) -> date | None:
-        value = self.cleaned_data.get("occurred_on")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("This date is in the future."))
-        if value and value.year < 1900:
-            raise forms.ValidationError(_("Enter a date after 1900."))
-        return value
+        return checks.occurred_on(self.cleaned_data.get("occurred_on"))
 
 
 class PersonForm(forms.Form):
@@ -110,13 +92,10 @@ class PersonForm(forms.Form):
     interpreter_needed = forms.BooleanField(label=_("Needs an interpreter"), required=False)
 
     def clean_bsn(self) -> str:
-        value = re.sub(r"[\s.]", "", self.cleaned_data.get("bsn", ""))
-        if value:
-            validate_bsn(value)
-        return value
+        return checks.bsn(self.cleaned_data.get("bsn", ""))
 
     def clean_postcode(self) -> str:
-        return clean_postcode(self.cleaned_data.get("postcode", ""))
+        return checks.postcode(self.cleaned_data.get("postcode", ""))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -126,25 +105,18 @@ class PersonForm(forms.Form):
         )
         if not filled:
             return data  # an empty row is ignored
-        if not data.get("family_name"):
-            self.add_error("family_name", _("Enter at least a family name (as far as known)."))
+        if "family_name" not in self.errors:
+            try:
+                data["family_name"] = checks.family_name(data.get("family_name"))
+            except ValidationError as exc:
+                self.add_error("family_name", exc)
         if not data.get("role"):
             self.add_error("role", _("Choose the role of this person in the household."))
-        year, month, day = data.get("birth_year"), data.get("birth_month"), data.get("birth_day")
-        if (day and not month) or (month and not year):
-            self.add_error(
-                "birth_year", _("A partial date of birth needs the year (and the month with a day).")
-            )
-        elif year and year > timezone.localdate().year:
-            self.add_error("birth_year", _("This year is in the future."))
-        elif year and month and day:
+        if not {"birth_year", "birth_month", "birth_day"} & set(self.errors):
             try:
-                born = date(year, month, day)
-            except ValueError:
-                self.add_error("birth_day", _("This date does not exist."))
-            else:
-                if born > timezone.localdate():
-                    self.add_error("birth_year", _("This date is in the future."))
+                checks.birth_date(data.get("birth_year"), data.get("birth_month"), data.get("birth_day"))
+            except ValidationError as exc:
+                self.add_error(None, exc)
         return data
 
     @property

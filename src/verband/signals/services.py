@@ -13,7 +13,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -22,12 +22,14 @@ from verband.actors import SYSTEM, Actor, Channel
 from verband.households import addresses, matching
 from verband.households import services as households
 from verband.households.models import EventKind, Household, MemberRole, Person
-from verband.network.models import CASEWORK_ROLES, Network, Organisation, OrganisationKind, Team
+from verband.network.models import CASEWORK_ROLES, CoverageArea, Network, Organisation, OrganisationKind, Team
 from verband.sharing import access as sharing_access
 from verband.sharing import services as sharing
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.sharing.models import LegalBasis, Purpose
 from verband.signals.models import (
+    ACTIVATION_FLOW,
+    SIGNAL_FLOW,
     Activation,
     ActivationStatus,
     MatchState,
@@ -123,9 +125,7 @@ def receive(actor: Actor, data: SignalInput, *, idempotency_key: str | None = No
             raise IdempotencyConflict
         return found
 
-    found = existing()
-    if found is not None:
-        return found, False
+    # A key used before is found by the unique constraint: storing fails and the stored signal is read.
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -142,20 +142,24 @@ def receive(actor: Actor, data: SignalInput, *, idempotency_key: str | None = No
 def _store(
     actor: Actor, organisation: Organisation, data: SignalInput, key: str | None, digest: str
 ) -> Signal:
+    # The region's shelter locations at every postcode of the signal, read once.
+    shelters = addresses.shelter_numbers(
+        organisation.region_id, [_postcode(data.postcode), *(_postcode(p.postcode) for p in data.persons)]
+    )
     persons = [
         replace(
             p,
             postcode=_postcode(p.postcode),
             address_confidential=bool(p.street or p.postcode)
             and addresses.must_be_confidential(
-                organisation, p.postcode, p.house_number, ticked=p.address_confidential
+                organisation, p.postcode, p.house_number, ticked=p.address_confidential, shelters=shelters
             ),
         )
         for p in data.persons
     ]
     signal = Signal.objects.create(
         reference=households.next_reference("SG", Signal),
-        region=organisation.region,
+        region_id=organisation.region_id,
         kind=data.kind,
         channel=actor.channel,
         source_organisation=organisation,
@@ -173,7 +177,7 @@ def _store(
         acute_danger=data.acute_danger,
         occurred_on=data.occurred_on,
         location=data.location,
-        postcode=_routing_postcode(organisation, _postcode(data.postcode), persons),
+        postcode=_routing_postcode(organisation, _postcode(data.postcode), persons, shelters),
         idempotency_key=key,
         request_hash=digest,
     )
@@ -188,7 +192,9 @@ def _postcode(value: str) -> str:
     return (value or "").replace(" ", "").upper()[:6]
 
 
-def _routing_postcode(organisation: Organisation, typed: str, persons: list[PersonInput]) -> str:
+def _routing_postcode(
+    organisation: Organisation, typed: str, persons: list[PersonInput], shelters: dict[str, list[str]]
+) -> str:
     """The postcode that routes the signal: the household's as typed, else the first person's — never
     one of a confidential address, in full or as its four digits, nor anything a shelter reports (its
     own area would point to the shelter). Empty: routing uses the persons' known area, else the desk."""
@@ -200,7 +206,7 @@ def _routing_postcode(organisation: Organisation, typed: str, persons: list[Pers
         if (
             postcode
             and postcode[:4] not in secret
-            and not addresses.is_shelter_location(organisation.region_id, postcode, "")
+            and not addresses.is_shelter_location(organisation.region_id, postcode, "", shelters=shelters)
         ):
             return postcode
     return ""
@@ -215,15 +221,19 @@ def description_of(sp: SignalPerson) -> matching.Description:
 def recognise(signal: Signal) -> list[SignalPerson]:
     """Look up every person not yet decided; link automatically only on strong evidence."""
     persons = list(signal.persons.all())
-    for sp in persons:
-        if sp.match_state != MatchState.PENDING:
-            continue
-        candidates = matching.find_candidates(description_of(sp))
+    SignalPerson.objects.bulk_update(_recognise(persons), ["candidates", "person", "match_state"])
+    return persons
+
+
+def _recognise(persons: list[SignalPerson]) -> list[SignalPerson]:
+    """The candidates of every person not yet decided, all looked up at once (not saved); returns those."""
+    pending = [sp for sp in persons if sp.match_state == MatchState.PENDING]
+    found = matching.find_candidates_many([description_of(sp) for sp in pending])
+    for sp, candidates in zip(pending, found, strict=True):
         sp.candidates = [c.as_json() for c in candidates]
         if candidates and candidates[0].automatic:
             sp.person_id, sp.match_state = candidates[0].person_id, MatchState.AUTO
-        sp.save(update_fields=["candidates", "person", "match_state"])
-    return persons
+    return pending
 
 
 def confirm_recognition(actor: Actor, signal: Signal, decisions: dict[int, int | None]) -> None:
@@ -259,38 +269,56 @@ def finish(signal_id: int, actor: Actor = SYSTEM) -> bool:
     starts by claiming the signal: a second caller (another worker, a retry) finds nothing to do, and a
     crash half-way leaves the signal `received` for the next sweep."""
     with transaction.atomic():
-        claimed = Signal.objects.filter(pk=signal_id, status=SignalStatus.RECEIVED).update(
-            status=SignalStatus.ROUTED, routed_at=timezone.now()
+        claimed = SIGNAL_FLOW.move_rows(
+            Signal.objects.filter(pk=signal_id),
+            SignalStatus.ROUTED,
+            source=SignalStatus.RECEIVED,
+            routed_at=timezone.now(),
         )
         if not claimed:
             return False
-        signal = Signal.objects.select_related("region", "source_organisation").get(pk=signal_id)
-        persons = recognise(signal)
+        # The persons with their signal in one query (a signal without persons: the signal alone).
+        persons = list(
+            SignalPerson.objects.filter(signal_id=signal_id).select_related(
+                "signal__region", "signal__source_organisation"
+            )
+        )
+        signal = (
+            persons[0].signal
+            if persons
+            else Signal.objects.select_related("region", "source_organisation").get(pk=signal_id)
+        )
         for sp in persons:
-            _settle_person(sp, signal)
+            sp.signal = signal
+        _recognise(persons)
+        _settle_persons(persons, signal)
+        SignalPerson.objects.bulk_update(persons, ["candidates", "person", "match_state", "statement"])
         if not signal.postcode:
             # Routing follows the persons' last area that is not confidential, else the routing desk.
             signal.postcode = next(
                 (code for sp in persons if (code := addresses.last_open_postcode(sp.person_id))), ""
             )
-            signal.save(update_fields=["postcode"])
         household = _choose_household(persons) or households.new_household(signal.region)
-        for sp in persons:
-            assert sp.person is not None
-            households.add_member(household, sp.person, sp.role)
+        households.add_members(household, [(sp.person, sp.role) for sp in persons if sp.person is not None])
         signal.household = household
-        signal.save(update_fields=["household"])
-        households.add_event(
-            household,
-            EventKind.SIGNAL,
-            signal.get_kind_display(),
-            organisation=signal.source_organisation,
-            signal=signal,
-            at=signal.received_at,
+        signal.save(update_fields=["household", "postcode"])
+        activations = plan_activations(signal, household, persons)
+        households.save_events(
+            [
+                households.new_event(
+                    household,
+                    EventKind.SIGNAL,
+                    signal.get_kind_display(),
+                    organisation=signal.source_organisation,
+                    signal=signal,
+                    at=signal.received_at,
+                ),
+                *(
+                    households.new_event(household, EventKind.ROUTED, activation.party_name, signal=signal)
+                    for activation in activations
+                ),
+            ]
         )
-        activations = plan_activations(signal, household)
-        for activation in activations:
-            households.add_event(household, EventKind.ROUTED, activation.party_name, signal=signal)
         record_many(
             actor,
             action="create",
@@ -302,36 +330,55 @@ def finish(signal_id: int, actor: Actor = SYSTEM) -> bool:
     return True
 
 
-def _settle_person(sp: SignalPerson, signal: Signal) -> None:
+def _settle_persons(persons: list[SignalPerson], signal: Signal) -> None:
     """A new person is registered as reported. For a person already known the report changes nothing:
     what it says that differs from the known data (another address, a phone number, a language) stays
-    this signal's statement, for an involved professional to confirm or dismiss."""
-    address = sp.reported_address
-    if sp.person_id is None:
-        sp.person = households.create_person(
-            given_names=sp.given_names,
-            surname_prefix=sp.surname_prefix,
-            family_name=sp.family_name,
-            birth_year=sp.birth_year,
-            birth_month=sp.birth_month,
-            birth_day=sp.birth_day,
-            sex=sp.sex,
-            bsn=sp.bsn if sp.bsn and not Person.objects.filter(bsn=sp.bsn).exists() else "",
-            phone=sp.phone,
-            languages=sp.languages,
-            interpreter_needed=sp.interpreter_needed,
-        )
-        if address:
-            addresses.record_reported_address(sp.person, sp, signal)
-        if sp.match_state == MatchState.PENDING:
-            sp.match_state = MatchState.NEW
-        sp.save(update_fields=["person", "match_state"])
-        return
-    person = Person.objects.prefetch_related("addresses").get(pk=sp.person_id)
-    sp.person = person
-    if addresses.statement_differences(sp, person):
-        sp.statement = StatementState.PENDING
-        sp.save(update_fields=["statement"])
+    this signal's statement, for an involved professional to confirm or dismiss. Sets `person`,
+    `match_state` and `statement` of each; the caller saves them. A fixed number of queries however many
+    persons (one more per confidential address)."""
+    new = [sp for sp in persons if sp.person_id is None]
+    known_ids = {sp.person_id for sp in persons if sp.person_id is not None}
+    known = Person.objects.prefetch_related("addresses").in_bulk(known_ids) if known_ids else {}
+    if new:
+        # A BSN already in the register (or given twice in this signal) is not stored again.
+        wanted = {sp.bsn for sp in new if sp.bsn}
+        taken = set(Person.objects.filter(bsn__in=wanted).values_list("bsn", flat=True)) if wanted else set()
+        people = []
+        for sp in new:
+            bsn = sp.bsn if sp.bsn and sp.bsn not in taken else ""
+            taken.add(bsn)
+            people.append(
+                {
+                    "given_names": sp.given_names,
+                    "surname_prefix": sp.surname_prefix,
+                    "family_name": sp.family_name,
+                    "birth_year": sp.birth_year,
+                    "birth_month": sp.birth_month,
+                    "birth_day": sp.birth_day,
+                    "sex": sp.sex,
+                    "bsn": bsn,
+                    "phone": sp.phone,
+                    "languages": sp.languages,
+                    "interpreter_needed": sp.interpreter_needed,
+                }
+            )
+        open_addresses = []
+        for sp, person in zip(new, households.create_persons(people), strict=True):
+            sp.person = person
+            if sp.match_state == MatchState.PENDING:
+                sp.match_state = MatchState.NEW
+            reported = sp.reported_address
+            if reported is not None and sp.address_confidential:
+                addresses.record_reported_address(person, sp, signal)  # managed by the reporter
+            elif reported is not None:
+                open_addresses.append((person, reported))
+        households.add_first_addresses(open_addresses)
+    for sp in persons:
+        if sp in new:
+            continue
+        sp.person = known[sp.person_id]  # type: ignore[index]
+        if addresses.statement_differences(sp, sp.person):
+            sp.statement = StatementState.PENDING
 
 
 def _choose_household(persons: list[SignalPerson]) -> Household | None:
@@ -339,23 +386,19 @@ def _choose_household(persons: list[SignalPerson]) -> Household | None:
     known = [sp.person_id for sp in persons if sp.match_state in (MatchState.AUTO, MatchState.CONFIRMED)]
     if not known:
         return None
-    counts: dict[int, int] = {}
-    for household_id in Household.objects.filter(members__person_id__in=known, status="active").values_list(
-        "pk", flat=True
-    ):
-        counts[household_id] = counts.get(household_id, 0) + 1
-    if not counts:
-        return None
-    best = max(counts.items(), key=lambda item: (item[1], item[0]))[0]
-    return Household.objects.get(pk=best)
+    return (
+        Household.objects.filter(members__person_id__in=known, status="active")
+        .annotate(held=Count("members"))
+        .order_by("-held", "-pk")
+        .first()
+    )
 
 
-def _covering(postcode: str) -> Q | None:
+def _covering_number(postcode: str) -> int | None:
     digits = postcode[:4]
     if not (len(digits) == 4 and digits.isdigit()):
         return None
-    number = int(digits)
-    return Q(coverage__postcode_from__lte=number, coverage__postcode_to__gte=number)
+    return int(digits)
 
 
 def _applies(rule: RoutingRule, signal: Signal, persons: list[SignalPerson]) -> bool:
@@ -370,28 +413,52 @@ def _applies(rule: RoutingRule, signal: Signal, persons: list[SignalPerson]) -> 
     return False
 
 
-def _target(rule: RoutingRule, signal: Signal) -> tuple[Team | None, Network | None, str]:
+class _Coverage:
+    """Who covers the signal's postcode: the active teams of the rules' organisations and the active
+    networks of the region, read once (one query) for all rules of one routing."""
+
+    def __init__(self, signal: Signal, rules: list[RoutingRule]) -> None:
+        self.number = _covering_number(signal.postcode)
+        self.signal = signal
+        self.rules = rules
+        self._areas: list[CoverageArea] | None = None
+
+    def _read(self) -> list[CoverageArea]:
+        if self._areas is None:
+            organisations = {r.organisation_id for r in self.rules if r.target == RuleTarget.COVERING_TEAM}
+            self._areas = list(
+                CoverageArea.objects.filter(postcode_from__lte=self.number, postcode_to__gte=self.number)
+                .filter(
+                    Q(team__organisation_id__in=organisations, team__active=True)
+                    | Q(network__region_id=self.signal.region_id, network__active=True)
+                )
+                .select_related("team__organisation", "network")
+            )
+        return self._areas
+
+    def team(self, organisation_id: int | None) -> Team | None:
+        teams = [
+            a.team for a in self._read() if a.team is not None and a.team.organisation_id == organisation_id
+        ]
+        return min(teams, key=lambda t: (t.name, t.pk), default=None)
+
+    def network(self) -> Network | None:
+        # Standing networks before pilots, so a pilot covering the same area does not take every signal.
+        networks = [a.network for a in self._read() if a.network is not None]
+        return min(networks, key=lambda n: (n.is_pilot, n.name, n.pk), default=None)
+
+
+def _target(
+    rule: RoutingRule, signal: Signal, coverage: _Coverage
+) -> tuple[Team | None, Network | None, str]:
     if rule.target == RuleTarget.FIXED:
         return rule.team, rule.network, ""
-    area = _covering(signal.postcode)
-    if area is None:
+    if coverage.number is None:
         return None, None, _("no usable postcode")
+    why = _("postcode %(postcode)s") % {"postcode": signal.postcode[:4]}
     if rule.target == RuleTarget.COVERING_TEAM:
-        team = (
-            Team.objects.filter(area, organisation=rule.organisation, active=True)
-            .distinct()
-            .order_by("name")
-            .first()
-        )
-        return team, None, _("postcode %(postcode)s") % {"postcode": signal.postcode[:4]}
-    # Standing networks before pilots, so a pilot covering the same area does not take every signal.
-    network = (
-        Network.objects.filter(area, region=rule.region, active=True)
-        .distinct()
-        .order_by("is_pilot", "name")
-        .first()
-    )
-    return None, network, _("postcode %(postcode)s") % {"postcode": signal.postcode[:4]}
+        return coverage.team(rule.organisation_id), None, why
+    return None, coverage.network(), why
 
 
 def fallback_rule(region_id: int) -> RoutingRule | None:
@@ -402,18 +469,33 @@ def fallback_rule(region_id: int) -> RoutingRule | None:
     )
 
 
-def plan_activations(signal: Signal, household: Household) -> list[Activation]:
-    """Apply the region's rules: every matching rule activates its target, all at the same time."""
-    persons = list(signal.persons.all())
-    rules = RoutingRule.objects.filter(region=signal.region, active=True).select_related(
-        "team", "network", "organisation"
+def plan_activations(
+    signal: Signal, household: Household, persons: list[SignalPerson] | None = None
+) -> list[Activation]:
+    """Apply the region's rules: every matching rule activates its target, all at the same time. The
+    rules, the routing desk and who covers the postcode are read once (three queries however many rules)."""
+    if persons is None:
+        persons = list(signal.persons.all())
+    rules = list(
+        RoutingRule.objects.filter(region_id=signal.region_id, active=True).select_related(
+            "team__organisation", "network", "organisation"
+        )
     )
-    fallback = fallback_rule(signal.region_id)
+    # The routing desk as `fallback_rule` finds it, from the rules just read.
+    fallback = next(
+        (
+            r
+            for r in rules
+            if r.condition == RuleCondition.FALLBACK and (r.team_id is not None or r.network_id is not None)
+        ),
+        None,
+    )
+    coverage = _Coverage(signal, rules)
     made: dict[tuple[int | None, int | None, str], Activation] = {}
     for rule in rules:
         if rule.condition == RuleCondition.FALLBACK or not _applies(rule, signal, persons):
             continue
-        team, network, why = _target(rule, signal)
+        team, network, why = _target(rule, signal, coverage)
         reason = f"{rule.name}" + (f" ({why})" if why else "")
         if team is None and network is None:
             if fallback is None:
@@ -426,7 +508,7 @@ def plan_activations(signal: Signal, household: Household) -> list[Activation]:
         key = (team.pk if team else None, network.pk if network else None, rule.purpose)
         if key in made:
             continue
-        made[key] = Activation.objects.create(
+        made[key] = Activation(
             signal=signal,
             household=household,
             team=team,
@@ -439,7 +521,7 @@ def plan_activations(signal: Signal, household: Household) -> list[Activation]:
             urgent=rule.urgent or signal.acute_danger,
         )
     if not made and fallback is not None:
-        made[(0, 0, "")] = Activation.objects.create(
+        made[(0, 0, "")] = Activation(
             signal=signal,
             household=household,
             team=fallback.team,
@@ -451,7 +533,7 @@ def plan_activations(signal: Signal, household: Household) -> list[Activation]:
             due_on=add_working_days(signal.received_at, fallback.norm_working_days),
             urgent=signal.acute_danger,
         )
-    return list(made.values())
+    return Activation.objects.bulk_create(made.values())
 
 
 def pending_signals(grace_minutes: int | None = None) -> list[int]:
@@ -500,12 +582,15 @@ def may_act_on(actor: Actor, activation: Activation) -> bool:
 def _decide(actor: Actor, activation: Activation, status: str, **fields: object) -> None:
     if not may_act_on(actor, activation):
         raise PermissionDenied
-    updated = Activation.objects.filter(pk=activation.pk, status=ActivationStatus.OPEN).update(
-        status=status, decided_at=timezone.now(), decided_by=actor.user, **fields
+    ACTIVATION_FLOW.move(
+        activation,
+        status,
+        source=ActivationStatus.OPEN,
+        stale=_("Someone else already dealt with this."),
+        decided_at=timezone.now(),
+        decided_by=actor.user,
+        **fields,
     )
-    if not updated:
-        raise ValidationError(_("Someone else already dealt with this."))
-    activation.refresh_from_db()
 
 
 def own_report_on_known_household(actor: Actor, activation: Activation) -> bool:
