@@ -21,16 +21,14 @@ def _counts():
     )
 
 
-def test_loader_is_idempotent(db):
-    load_demo_region()
+def test_loader_is_idempotent(demo):
     first = _counts()
     load_demo_region()
     call_command("load_demo")
     assert _counts() == first
 
 
-def test_demo_region_has_what_the_issue_asks(db):
-    load_demo_region()
+def test_demo_region_has_what_the_issue_asks(demo):
     names = set(Organisation.objects.values_list("name", flat=True))
     for partner in [
         "Veilig Thuis Rotterdam Rijnmond",
@@ -60,11 +58,10 @@ def test_demo_region_has_what_the_issue_asks(db):
         assert ApiToken.objects.usable().filter(organisation__kind=kind).exists()
 
 
-def test_demo_households_in_different_states(db):
+def test_demo_households_in_different_states(demo):
     from verband.households.models import Address, Relation
     from verband.signals.models import Activation, RoutingRule, Signal
 
-    load_demo_region()
     assert Household.objects.count() >= 20
     assert Relation.objects.count() >= 30
     assert Address.objects.filter(confidential=True, disclosures__isnull=False).exists()
@@ -83,8 +80,7 @@ def test_demo_households_in_different_states(db):
     assert all(s.status == "routed" for s in Signal.objects.all())
 
 
-def test_demo_users_sign_in_with_the_published_password_and_token(db, client):
-    load_demo_region()
+def test_demo_users_sign_in_with_the_published_password_and_token(demo, client):
     assert User.objects.get(username="wt.feijenoord").check_password(region.DEMO_PASSWORD)
     raw = next(t[2] for t in region.API_TOKENS if t[0] == "Politie")
     assert ApiToken.objects.filter(token_hash=hash_token(raw)).exists()
@@ -92,7 +88,7 @@ def test_demo_users_sign_in_with_the_published_password_and_token(db, client):
     assert [h["reference"] for h in body] == ["HH-2026-0004"]
 
 
-def test_start_prints_address_and_demo_logins(db, capsys):
+def test_start_prints_address_and_demo_logins(demo, capsys):
     call_command("start", "--no-serve")
     out = capsys.readouterr().out
     assert "http://127.0.0.1:8000/" in out
@@ -100,10 +96,9 @@ def test_start_prints_address_and_demo_logins(db, capsys):
     assert "vbd_demo_politie_rotterdam" in out
 
 
-def test_demo_accounts_and_tokens_open_nothing_once_demo_mode_is_off(db, client, settings):
+def test_demo_accounts_and_tokens_open_nothing_once_demo_mode_is_off(demo, client, settings):
     from verband.testing import sign_in
 
-    load_demo_region()
     user = User.objects.get(username="wt.feijenoord")
     raw = next(t[2] for t in region.API_TOKENS if t[0] == "Politie")
     sign_in(client, user)
@@ -118,12 +113,11 @@ def test_demo_accounts_and_tokens_open_nothing_once_demo_mode_is_off(db, client,
     assert client.get("/api/v1/households", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
 
 
-def test_demo_has_a_household_between_the_cracks_and_the_monitor_shows_it(db, client):
+def test_demo_has_a_household_between_the_cracks_and_the_monitor_shows_it(demo, client):
     from verband.escalation.lifecycle import sweep
     from verband.testing import sign_in
     from verband.worker import run_sweeps
 
-    load_demo_region()
     run_sweeps()  # the worker of `verband start`
     sweep()  # a second worker pass finds nothing new
     coordinator = User.objects.get(username="coordinator")
@@ -142,13 +136,25 @@ def test_demo_has_a_household_between_the_cracks_and_the_monitor_shows_it(db, cl
     assert "Overdracht onbeantwoord" in escalations
 
 
-def test_functional_admin_sets_norms_and_the_help_catalogue(db, client):
+def test_functional_admin_sets_norms_and_the_help_catalogue(demo, client):
     from verband.testing import sign_in
 
-    load_demo_region()
     sign_in(client, User.objects.get(username="beheer"))
     assert "/beheer/django/escalation/regionnorms/" in client.get("/beheer/").content.decode()
     norms = client.get("/beheer/django/escalation/regionnorms/")
     assert norms.status_code == 200 and "Rotterdam-Rijnmond" in norms.content.decode()
     catalogue = client.get("/beheer/django/collaboration/helpkind/")
     assert catalogue.status_code == 200 and "Opvangplek" in catalogue.content.decode()
+
+
+def test_a_write_to_the_shared_demo_region_is_undone_before_the_next_test(demo):
+    """The tests of this module share one loaded demo region; each runs in its own savepoint."""
+    Organisation.objects.filter(name="Filomena").update(name="Overschreven")
+    Household.objects.filter(reference="HH-2026-0006").update(reference="HH-WEG")
+    assert not Organisation.objects.filter(name="Filomena").exists()
+
+
+def test_the_next_test_sees_the_demo_region_as_loaded(demo):
+    assert Organisation.objects.filter(name="Filomena").exists()
+    assert not Organisation.objects.filter(name="Overschreven").exists()
+    assert Household.objects.filter(reference="HH-2026-0006").exists()
