@@ -209,10 +209,16 @@ class ActivationFactory(factory.django.DjangoModelFactory):
 
 
 class FamilyPlanFactory(factory.django.DjangoModelFactory):
-    """A household's plan before its first save (version 0); plans change through
-    `plans.services.save_plan`."""
+    """A household's one plan with these fields (the plan the household already has, updated, or a new
+    one), before its first save: version 0. Plans change through `plans.services.save_plan`."""
 
     class Meta:
         model = FamilyPlan
 
     household = factory.SubFactory(HouseholdFactory)
+
+    @classmethod
+    def _create(cls, model_class: type[FamilyPlan], *args: Any, **kwargs: Any) -> FamilyPlan:
+        household = kwargs.pop("household")
+        plan, _ = model_class.objects.update_or_create(household=household, defaults=kwargs)
+        return plan
