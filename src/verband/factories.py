@@ -4,7 +4,7 @@ Every factory gives a valid object with plain, deterministic defaults (sequences
 test names only what matters to it: `HouseholdFactory(region=world.region)`,
 `MembershipFactory(organisation=org, team=team, role=Role.LINE_MANAGER)`. Writes that the application
 always makes through a service go through that service here too: an `InvolvementFactory` calls
-`sharing.services.involve` (as Verband itself), so the timeline and the access log are as in real use.
+`sharing.services.involve` (as Verband itself), validated and logged as in real use.
 
 Only tests import this module (factory-boy is a development dependency)."""
 
