@@ -175,7 +175,7 @@ def _help_started(reference: str, teams: dict) -> None:
     from django.utils import timezone
 
     from verband.collaboration import services as collaboration
-    from verband.collaboration.models import Help, HelpKind
+    from verband.collaboration.models import HELP_FLOW, Help, HelpKind, HelpStatus
 
     household = Household.objects.get(reference=reference)
     actor = _demo_actor("wt.feijenoord")
@@ -190,8 +190,12 @@ def _help_started(reference: str, teams: dict) -> None:
         person_id=members["Kemal"],
         provider_id=teams["Team Rotterdam"].pk,
     )
-    Help.objects.filter(pk=treatment.pk).update(
-        status="started", requested_on=today - timedelta(days=60), started_on=today - timedelta(days=42)
+    HELP_FLOW.move_rows(
+        Help.objects.filter(pk=treatment.pk),
+        HelpStatus.STARTED,
+        source=HelpStatus.REQUESTED,
+        requested_on=today - timedelta(days=60),
+        started_on=today - timedelta(days=42),
     )
     screening = collaboration.add_help(
         actor,
@@ -201,7 +205,8 @@ def _help_started(reference: str, teams: dict) -> None:
         person_id=members["Deniz"],
         provider_id=teams["Team Rotterdam-Zuid"].pk,
     )
-    Help.objects.filter(pk=screening.pk).update(status="waiting", requested_on=today - timedelta(days=10))
+    Help.objects.filter(pk=screening.pk).update(requested_on=today - timedelta(days=10))
+    HELP_FLOW.move_rows(Help.objects.filter(pk=screening.pk), HelpStatus.WAITING, source=HelpStatus.REQUESTED)
 
 
 # The VJI case in our own words: a young mother not "acute" enough for the women's shelter and not
@@ -217,7 +222,7 @@ def _between_the_cracks(reference: str, teams: dict) -> None:
     from django.utils import timezone
 
     from verband.collaboration import services as collaboration
-    from verband.collaboration.models import Handover, Help, HelpKind
+    from verband.collaboration.models import HANDOVER_FLOW, Handover, HandoverStatus, Help, HelpKind
     from verband.households.models import HouseholdEvent
 
     household = Household.objects.get(reference=reference)
@@ -245,8 +250,10 @@ def _between_the_cracks(reference: str, teams: dict) -> None:
             organisation=teams[team].organisation,
             at=now - timedelta(days=days),
         )
-        Handover.objects.filter(pk=handover.pk).update(
-            status="rejected",
+        HANDOVER_FLOW.move_rows(
+            Handover.objects.filter(pk=handover.pk),
+            HandoverStatus.REJECTED,
+            source=HandoverStatus.PENDING,
             requested_at=now - timedelta(days=days + 3),
             due_on=(now - timedelta(days=days)).date(),
             decided_at=now - timedelta(days=days),
@@ -314,7 +321,7 @@ def _household(rr: Region, spec: H, orgs: dict, teams: dict, networks: dict) -> 
     from verband.households.models import AddressDisclosure, HouseholdEvent, Relation
     from verband.sharing.models import Involvement
     from verband.signals import services as signals
-    from verband.signals.models import Activation, MatchState
+    from verband.signals.models import ACTIVATION_FLOW, Activation, ActivationStatus, MatchState
 
     household = Household.objects.create(reference=spec.reference, region=rr)
     people = []
@@ -414,7 +421,12 @@ def _household(rr: Region, spec: H, orgs: dict, teams: dict, networks: dict) -> 
             if activated is None or not s.was_taken_up(activated.name):
                 continue
             taken_on = received + timedelta(days=1)
-            Activation.objects.filter(pk=activation.pk).update(status="accepted", decided_at=taken_on)
+            ACTIVATION_FLOW.move_rows(
+                Activation.objects.filter(pk=activation.pk),
+                ActivationStatus.ACCEPTED,
+                source=ActivationStatus.OPEN,
+                decided_at=taken_on,
+            )
             involvement = sharing_services.involve(
                 SYSTEM,
                 household,

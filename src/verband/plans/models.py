@@ -129,15 +129,11 @@ class ActionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-# An owner reports progress on an action; done and cancelled actions may be reopened.
+# An owner reports progress on an action; the plan is the household's living agreement, so a status set
+# by mistake may be corrected: every status may follow every other.
 ACTION_FLOW = StateMachine(
     "plan action",
-    {
-        ActionStatus.OPEN: {ActionStatus.IN_PROGRESS, ActionStatus.DONE, ActionStatus.CANCELLED},
-        ActionStatus.IN_PROGRESS: {ActionStatus.OPEN, ActionStatus.DONE, ActionStatus.CANCELLED},
-        ActionStatus.DONE: {ActionStatus.OPEN, ActionStatus.IN_PROGRESS},
-        ActionStatus.CANCELLED: {ActionStatus.OPEN},
-    },
+    {status: set(ActionStatus.values) - {status} for status in ActionStatus.values},
     choices=ActionStatus,
 )
 

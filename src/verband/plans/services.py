@@ -396,6 +396,7 @@ def save_plan(actor: Actor, household: Household, data: PlanInput, expected_vers
         )
         kept = [a.id for a in data.actions if a.id is not None]
         plan.actions.exclude(pk__in=kept).delete()
+        before = dict(plan.actions.values_list("pk", "status"))
         for order, item in enumerate(data.actions):
             values = {
                 "person_id": item.person_id,
@@ -403,13 +404,15 @@ def save_plan(actor: Actor, household: Household, data: PlanInput, expected_vers
                 "owner_organisation_id": item.owner_organisation_id,
                 "owner_user_id": item.owner_user_id,
                 "due_on": item.due_on,
-                "status": item.status,
                 "order": order,
             }
-            if item.id is not None:
-                PlanAction.objects.filter(plan=plan, pk=item.id).update(**values)
-            else:
-                PlanAction.objects.create(plan=plan, **values)
+            if item.id is None:
+                PlanAction.objects.create(plan=plan, status=item.status, **values)
+                continue
+            row = PlanAction.objects.filter(plan=plan, pk=item.id)
+            row.update(**values)
+            if item.status != before[item.id]:
+                ACTION_FLOW.move_rows(row, item.status, source=before[item.id])
         version = _new_version(actor, plan, _("Plan saved"))
         add_event(
             household,
