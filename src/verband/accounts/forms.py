@@ -7,6 +7,8 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from verband.forms import IdField
+
 
 class LoginForm(forms.Form):
     username = forms.CharField(
@@ -69,3 +71,15 @@ class TokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError(_("The code consists of digits only."))
         return token
+
+
+class SwitchMembershipForm(forms.Form):
+    """Which of one's own memberships to act for (the view checks it is one's own and active)."""
+
+    membership = IdField(
+        required=True,
+        error_messages={
+            "required": _("Choose one of your roles."),
+            "invalid": _("Choose one of your roles."),
+        },
+    )

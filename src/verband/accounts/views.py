@@ -26,7 +26,7 @@ from django_otp import login as otp_login
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from verband.accounts.forms import LoginForm, TokenForm
+from verband.accounts.forms import LoginForm, SwitchMembershipForm, TokenForm
 from verband.accounts.middleware import ACTING_MEMBERSHIP, LAST_SEEN, SIGNED_IN_AT, choose_membership
 from verband.accounts.twofactor import DEMO_DEVICE_NAME, second_factor_done
 from verband.network.models import Membership
@@ -159,10 +159,10 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def switch_membership_view(request: HttpRequest) -> HttpResponse:
-    try:
-        wanted = int(request.POST.get("membership", ""))
-    except ValueError:
+    form = SwitchMembershipForm(request.POST)
+    if not form.is_valid():
         return HttpResponseBadRequest(_("Choose one of your roles."))
+    wanted = form.cleaned_data["membership"]
     membership = Membership.objects.active().filter(user_id=request.user.pk or 0, pk=wanted).first()
     if membership is None:
         return HttpResponseBadRequest(_("Choose one of your roles."))

@@ -17,8 +17,8 @@ from verband.households.selectors import (
 )
 from verband.network.models import CASEWORK_ROLES, Role
 from verband.sharing.access import actor_for_request, get_household_or_404, is_own_involvement
-from verband.shielding.scope import view_scope
 from verband.sharing.decorators import role_required
+from verband.shielding.scope import view_scope
 
 
 @role_required(*CASEWORK_ROLES)
@@ -61,17 +61,21 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
 @role_required(Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR)
 @require_POST
 def relation_view(request: HttpRequest, reference: str) -> HttpResponse:
-    from verband.text import plain_id
+    from verband.households.forms import RelationForm
 
     actor = actor_for_request(request)
     household, _basis = get_household_or_404(actor, reference, action="update")
-    person, other = plain_id(request.POST.get("person")), plain_id(request.POST.get("other"))
+    form = RelationForm(request.POST)
+    valid = form.is_valid()
+    person, other = form.cleaned_data.get("person"), form.cleaned_data.get("other")
     scope = view_scope(actor, household)
     # Only between members this person sees, with one answer for anything else (no oracle of who is in it).
     if person is None or other is None or not (scope.sees_person(person) and scope.sees_person(other)):
         return household_view(request, reference, relation_error=_("Choose two persons."))
+    if not valid:
+        return household_view(request, reference, relation_error=" ".join(form.errors.get("kind", [])))
     try:
-        services.add_relation(actor, household, person, other, request.POST.get("kind", ""))
+        services.add_relation(actor, household, person, other, form.cleaned_data["kind"])
     except ValidationError as exc:
         return household_view(request, reference, relation_error=" ".join(exc.messages))
     messages.success(request, _("The relation is recorded."))
@@ -193,13 +197,16 @@ ADDRESS_ACTIONS = {
 @role_required(*DECIDING_ROLES)
 @require_POST
 def address_action_view(request: HttpRequest, reference: str) -> HttpResponse:
+    from verband.households.forms import AddressActionForm
     from verband.network.models import Organisation
     from verband.sharing.accesslog import record
     from verband.text import plain_id
 
     actor = actor_for_request(request)
     household, _basis = get_household_or_404(actor, reference, action="update")
-    action = request.POST.get("action", "")
+    form = AddressActionForm(request.POST)
+    form.is_valid()
+    action = form.cleaned_data.get("action", "")
     if action not in ADDRESS_ACTIONS:
         return addresses_view(request, reference, error=_("Choose what to do."), status=400)
     target, service, done = ADDRESS_ACTIONS[action]
@@ -236,7 +243,7 @@ def address_action_view(request: HttpRequest, reference: str) -> HttpResponse:
     error_for = f"{target}-{item.pk}"
     args: list[object] = [actor, household, item]
     if action in ("disclose", "revoke"):
-        organisation_id = plain_id(request.POST.get("organisation"))
+        organisation_id = form.cleaned_data.get("organisation")
         organisation = Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
         if organisation is None:
             return addresses_view(
@@ -244,7 +251,11 @@ def address_action_view(request: HttpRequest, reference: str) -> HttpResponse:
             )
         args.append(organisation)
     if target == "address":
-        args.append(request.POST.get("reason", ""))
+        if "reason" in form.errors:  # a NUL or more than the service would take: said before any write
+            return addresses_view(
+                request, reference, error=" ".join(form.errors["reason"]), error_for=error_for, status=400
+            )
+        args.append(form.cleaned_data["reason"])
     try:
         service(*args)
     except PermissionDenied as exc:

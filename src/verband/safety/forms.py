@@ -5,7 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from verband.forms import BoundedText
 from verband.households.models import Person
+from verband.safety.instrument import Instrument
 from verband.safety.models import WEIGHING_QUESTIONS, Answer, DangerKind, Phase, Profile
 from verband.safety.services import AssessmentInput, ScoreInput, balansmodel
 
@@ -40,12 +42,9 @@ class AssessmentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    danger_detail = forms.CharField(label=_("Explain the danger"), max_length=300, required=False)
-    summary = forms.CharField(
-        label=_("Summary of the assessment"),
-        max_length=4000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+    danger_detail = BoundedText(label=_("Explain the danger"), max_length=300)
+    summary = BoundedText(
+        label=_("Summary of the assessment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
     def __init__(self, *args: Any, members: list[Person], **kwargs: Any) -> None:
@@ -121,4 +120,21 @@ class AssessmentForm(forms.Form):
 
 class DangerForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of danger"), choices=DangerKind.choices)
-    detail = forms.CharField(label=_("About the danger"), max_length=300, required=False)
+    detail = BoundedText(label=_("About the danger"), max_length=300)
+
+
+class InstrumentForm(forms.Form):
+    """The answers to an instrument's questions: one number per question, from its options (the
+    instrument's scoring checks that each is one of them and that what must be answered is)."""
+
+    def __init__(self, *args: Any, instrument: Instrument, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for question in instrument.questions:
+            self.fields[question.id] = forms.FloatField(
+                required=False, error_messages={"invalid": _("Choose one of the answers.")}
+            )
+
+    def answers(self) -> dict[str, float]:
+        """The answers given (what could be read, also when another answer could not)."""
+        data = getattr(self, "cleaned_data", {})
+        return {key: value for key, value in data.items() if value is not None}

@@ -15,15 +15,15 @@ from verband.households.selectors import household_people
 from verband.network.models import CASEWORK_ROLES, Role
 from verband.safety import instrument as instruments
 from verband.safety import services
-from verband.safety.forms import AssessmentForm, DangerForm
+from verband.safety.forms import AssessmentForm, DangerForm, InstrumentForm
 from verband.safety.models import InstrumentResult
 from verband.safety.selectors import safety_summary
 from verband.sharing.access import actor_for_request, get_household_or_404
 from verband.sharing.accesslog import Subject, record_many
+from verband.sharing.decorators import role_required
 from verband.shielding.models import ItemType
 from verband.shielding.scope import Scope, view_scope
 from verband.text import errors_of
-from verband.sharing.decorators import role_required
 
 WRITERS = (Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR)
 
@@ -144,18 +144,15 @@ def instrument_view(request: HttpRequest, reference: str, code: str) -> HttpResp
     answers: dict[str, float] = {}
     error = ""
     if request.method == "POST":
+        form = InstrumentForm(request.POST, instrument=instrument)
+        valid = form.is_valid()
+        answers = form.answers()
         try:
-            for question in instrument.questions:
-                raw = request.POST.get(question.id, "")
-                if raw != "":
-                    answers[question.id] = float(raw)
+            if not valid:
+                raise ValidationError(_("Choose one of the answers."))
             services.record_instrument(actor, household, instrument, answers)
-        except (ValueError, ValidationError) as exc:
-            error = (
-                " ".join(exc.messages)
-                if isinstance(exc, ValidationError)
-                else _("Choose one of the answers.")
-            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
         else:
             messages.success(request, _("%(name)s is recorded.") % {"name": instrument.name})
             return redirect("safety:page", reference=household.reference)

@@ -13,10 +13,10 @@ from verband.households.selectors import log_household_view
 from verband.network.models import CASEWORK_ROLES
 from verband.sharing.access import actor_for_request, get_household_or_404
 from verband.sharing.accesslog import record
-from verband.shielding import services
-from verband.shielding.selectors import shield_overview
-from verband.text import plain_id
 from verband.sharing.decorators import role_required
+from verband.shielding import services
+from verband.shielding.forms import ShieldForm
+from verband.shielding.selectors import shield_overview
 
 
 @role_required(*CASEWORK_ROLES)
@@ -33,16 +33,16 @@ def shields_view(request: HttpRequest, reference: str) -> HttpResponse:
     error, error_for = "", ""
     status = 200
     if request.method == "POST":
-        item_type = request.POST.get("item_type", "")
-        item_id = plain_id(request.POST.get("item_id"))
-        person_id = plain_id(request.POST.get("person"))
-        error_for = f"{item_type}-{item_id}"
+        form = ShieldForm(request.POST)
+        valid = form.is_valid()
+        error_for = form.target
         try:
-            if item_id is None or person_id is None:
-                raise ValidationError(_("Choose a member of this household."))
+            if not valid:
+                raise ValidationError([p for problems in form.errors.values() for p in problems])
+            data = form.cleaned_data
             services.decide(
-                actor, household, item_type, item_id, person_id,
-                shielded=request.POST.get("decision") == "shield", reason=request.POST.get("reason", ""),
+                actor, household, data["item_type"], data["item_id"], data["person"],
+                shielded=data["decision"] == "shield", reason=data["reason"],
             )  # fmt: skip
         except ValidationError as exc:
             error, status = " ".join(exc.messages), 400

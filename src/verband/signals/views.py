@@ -21,10 +21,12 @@ from verband.notifications.services import notify
 from verband.safety.selectors import danger_flags
 from verband.sharing.access import actor_for_request, can_see_household
 from verband.sharing.accesslog import Subject, record, record_many
+from verband.sharing.decorators import role_required
 from verband.signals import selectors, services
 from verband.signals.forms import PersonFormSet, SignalForm, to_input
+from verband.signals.inbox_forms import HandBackForm, RecognitionForm, SendOnForm
 from verband.signals.models import Activation, ActivationStatus, MatchState, SignalStatus
-from verband.sharing.decorators import role_required
+from verband.text import plain_id
 
 
 def _refuse_volume(actor: Actor, what: str, limit: int) -> None:
@@ -81,8 +83,8 @@ def intake_view(request: HttpRequest) -> HttpResponse:
         if "add_person" in request.POST:
             # Another row, keeping everything typed so far.
             data = request.POST.copy()
-            raw = data.get("personen-TOTAL_FORMS", "1")
-            total = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 3 else 1
+            posted = plain_id(data.get("personen-TOTAL_FORMS"))
+            total = posted if posted is not None and posted < 1000 else 1
             data["personen-TOTAL_FORMS"] = str(min(total + 1, 12))
             return render(
                 request,
@@ -149,23 +151,14 @@ def recognise_view(request: HttpRequest, reference: str) -> HttpResponse:
         offered, shown = {}, []
     error = ""
     if request.method == "POST":
-        decisions: dict[int, int | None] = {}
-        for sp in pending:
-            choices = {str(o.person_id): o.person_id for o in offered.get(sp.pk, [])}
-            if not choices:
-                decisions[sp.pk] = None
-                continue
-            choice = request.POST.get(f"persoon-{sp.pk}", "")
-            if not choice:
-                error = _("Choose for every person: one of the persons found, or a new person.")
-                break
-            if choice != "new" and choice not in choices:
-                error = _("Choose one of the persons offered, or a new person.")
-                break
-            decisions[sp.pk] = choices.get(choice)
-        if not error:
+        form = RecognitionForm(
+            request.POST, offered={sp.pk: [o.person_id for o in offered.get(sp.pk, [])] for sp in pending}
+        )
+        if not form.is_valid():
+            error = form.first_error()
+        else:
             try:
-                services.confirm_recognition(actor, signal, decisions)
+                services.confirm_recognition(actor, signal, form.decisions([sp.pk for sp in pending]))
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:
@@ -328,8 +321,11 @@ def accept_view(request: HttpRequest, pk: int) -> HttpResponse:
 def hand_back_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for_request(request)
     activation = _activation(actor, pk)
+    form = HandBackForm(request.POST)
     try:
-        services.hand_back(actor, activation, request.POST.get("reason", ""))
+        if not form.is_valid():
+            raise ValidationError([p for problems in form.errors.values() for p in problems])
+        services.hand_back(actor, activation, form.cleaned_data["reason"])
     except ValidationError as exc:
         # Back to the inbox with the message at this item and the reason as typed.
         return _render_inbox(
@@ -344,10 +340,13 @@ def hand_back_view(request: HttpRequest, pk: int) -> HttpResponse:
 def send_on_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for_request(request)
     activation = _activation(actor, pk)
-    kind, _sep, party = request.POST.get("party", "").partition(":")
-    plain = party.isascii() and party.isdigit() and len(party) <= 18
-    team = Team.objects.filter(pk=party, active=True).first() if kind == "team" and plain else None
-    network = Network.objects.filter(pk=party, active=True).first() if kind == "network" and plain else None
+    form = SendOnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(p for problems in form.errors.values() for p in problems))
+        return redirect("signals:inbox")
+    kind, party = form.cleaned_data["party"]
+    team = Team.objects.filter(pk=party, active=True).first() if kind == "team" else None
+    network = Network.objects.filter(pk=party, active=True).first() if kind == "network" else None
     try:
         successor = services.send_on(actor, activation, team=team, network=network)
     except ValidationError as exc:
