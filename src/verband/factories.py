@@ -31,7 +31,7 @@ PASSWORD = "Een-lang-test-wachtwoord-42"  # noqa: S105
 GIVEN_NAMES = ["Anna", "Bram", "Carla", "Dirk", "Eva", "Fatima", "Gijs", "Hatice", "Ilse", "Jan"]
 
 
-class RegionFactory(factory.django.DjangoModelFactory):
+class RegionFactory(factory.django.DjangoModelFactory[Region]):
     class Meta:
         model = Region
         django_get_or_create = ("code",)
@@ -40,7 +40,7 @@ class RegionFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"regio-{n}")
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -49,7 +49,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     kind = OrganisationKind.NEIGHBOURHOOD_TEAM
 
 
-class TeamFactory(factory.django.DjangoModelFactory):
+class TeamFactory(factory.django.DjangoModelFactory[Team]):
     class Meta:
         model = Team
 
@@ -57,7 +57,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Team {n}")
 
 
-class NetworkFactory(factory.django.DjangoModelFactory):
+class NetworkFactory(factory.django.DjangoModelFactory[Network]):
     """A network; `NetworkFactory(organisations=[a, b])` sets the organisations that take part."""
 
     class Meta:
@@ -73,7 +73,7 @@ class NetworkFactory(factory.django.DjangoModelFactory):
             self.organisations.set(extracted)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     """A user with the test password (hashed by the configured hasher) and, unless `device=False`, a
     confirmed authenticator app, so `testing.sign_in` can complete both steps."""
 
@@ -93,7 +93,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             TOTPDevice.objects.create(user=self, name="test", confirmed=True)
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     """A person working for an organisation (in a team when `team` is given: the organisation follows
     from it), a professional unless `role` says otherwise. `networks=[...]` puts the membership in
     networks."""
@@ -117,7 +117,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
             self.networks.set(extracted)
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
     class Meta:
         model = Person
 
@@ -125,7 +125,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     family_name = factory.Sequence(lambda n: f"Jansen{n}")
 
 
-class AddressFactory(factory.django.DjangoModelFactory):
+class AddressFactory(factory.django.DjangoModelFactory[Address]):
     class Meta:
         model = Address
 
@@ -136,7 +136,7 @@ class AddressFactory(factory.django.DjangoModelFactory):
     city = "Testdorp"
 
 
-class HouseholdFactory(factory.django.DjangoModelFactory):
+class HouseholdFactory(factory.django.DjangoModelFactory[Household]):
     class Meta:
         model = Household
 
@@ -144,7 +144,7 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     region = factory.SubFactory(RegionFactory)
 
 
-class HouseholdMemberFactory(factory.django.DjangoModelFactory):
+class HouseholdMemberFactory(factory.django.DjangoModelFactory[HouseholdMember]):
     class Meta:
         model = HouseholdMember
 
@@ -153,7 +153,7 @@ class HouseholdMemberFactory(factory.django.DjangoModelFactory):
     role = MemberRole.VICTIM
 
 
-class InvolvementFactory(factory.django.DjangoModelFactory):
+class InvolvementFactory(factory.django.DjangoModelFactory[Involvement]):
     """An involvement made as Verband makes one (`sharing.services.involve`, acting as the system): give
     exactly one of `team`, `network` or `organisation`; a team by default."""
 
@@ -174,7 +174,7 @@ class InvolvementFactory(factory.django.DjangoModelFactory):
         return sharing_services.involve(SYSTEM, household, **kwargs)
 
 
-class SignalFactory(factory.django.DjangoModelFactory):
+class SignalFactory(factory.django.DjangoModelFactory[Signal]):
     """A signal as stored after intake and routing, without going through them (recognition, routing
     rules): for tests of what happens to a signal afterwards. Tests of intake use
     `signals.services.receive`."""
@@ -192,7 +192,7 @@ class SignalFactory(factory.django.DjangoModelFactory):
     routed_at = factory.LazyFunction(timezone.now)
 
 
-class ActivationFactory(factory.django.DjangoModelFactory):
+class ActivationFactory(factory.django.DjangoModelFactory[Activation]):
     """An open activation of a team for a signal's household, due in `norm_working_days` (calendar days
     here: tests that are about the working-day clock set `due_on` themselves)."""
 
@@ -208,7 +208,7 @@ class ActivationFactory(factory.django.DjangoModelFactory):
     due_on = factory.LazyAttribute(lambda a: timezone.localdate() + timedelta(days=a.norm_working_days))
 
 
-class FamilyPlanFactory(factory.django.DjangoModelFactory):
+class FamilyPlanFactory(factory.django.DjangoModelFactory[FamilyPlan]):
     """A household's one plan with these fields (the plan the household already has, updated, or a new
     one), before its first save: version 0. Plans change through `plans.services.save_plan`."""
 

@@ -47,8 +47,8 @@ def make_user(
 ) -> User:
     """A user with one membership (the organisation, optionally a team, a role), the test password and a
     confirmed authenticator app."""
-    user = UserFactory(username=username, **extra)
-    MembershipFactory(user=user, organisation=organisation, team=team, role=role)
+    user = UserFactory.create(username=username, **extra)
+    MembershipFactory.create(user=user, organisation=organisation, team=team, role=role)
     return user
 
 
@@ -135,22 +135,22 @@ def _token(organisation: Organisation, name: str, scopes: list[str]) -> str:
 
 
 def build_world() -> World:
-    region = RegionFactory(name="Testregio", code="test")
-    org_a = OrganisationFactory(region=region, name="Wijkteams Testdorp", kind="neighbourhood_team")
-    team_a1 = TeamFactory(organisation=org_a, name="Wijkteam Noord")
-    team_a2 = TeamFactory(organisation=org_a, name="Wijkteam Zuid")
-    org_b = OrganisationFactory(region=region, name="Politie Testdorp", kind="police")
-    team_b1 = TeamFactory(organisation=org_b, name="Basisteam Centrum")
-    network = NetworkFactory(region=region, name="Netwerk HG Testdorp", organisations=[org_a, org_b])
-    org_vt = OrganisationFactory(region=region, name="Veilig Thuis Testdorp", kind="reporting_centre")
-    team_vt = TeamFactory(organisation=org_vt, name="Team Veiligheidsbeoordeling")
+    region = RegionFactory.create(name="Testregio", code="test")
+    org_a = OrganisationFactory.create(region=region, name="Wijkteams Testdorp", kind="neighbourhood_team")
+    team_a1 = TeamFactory.create(organisation=org_a, name="Wijkteam Noord")
+    team_a2 = TeamFactory.create(organisation=org_a, name="Wijkteam Zuid")
+    org_b = OrganisationFactory.create(region=region, name="Politie Testdorp", kind="police")
+    team_b1 = TeamFactory.create(organisation=org_b, name="Basisteam Centrum")
+    network = NetworkFactory.create(region=region, name="Netwerk HG Testdorp", organisations=[org_a, org_b])
+    org_vt = OrganisationFactory.create(region=region, name="Veilig Thuis Testdorp", kind="reporting_centre")
+    team_vt = TeamFactory.create(organisation=org_vt, name="Team Veiligheidsbeoordeling")
     CoverageArea.objects.create(team=team_a1, postcode_from=1000, postcode_to=1049)
     CoverageArea.objects.create(team=team_a2, postcode_from=1050, postcode_to=1099)
     CoverageArea.objects.create(network=network, postcode_from=1000, postcode_to=1099)
     _routing_rules(region, org_a, team_vt, team_b1)
 
-    household = HouseholdFactory(reference="HH-T-0001", region=region)
-    victim = PersonFactory(
+    household = HouseholdFactory.create(reference="HH-T-0001", region=region)
+    victim = PersonFactory.create(
         given_names="Anna",
         surname_prefix="van",
         family_name="Dam",
@@ -158,18 +158,18 @@ def build_world() -> World:
         birth_month=1,
         birth_day=2,
     )
-    child = PersonFactory(given_names="Bram", surname_prefix="van", family_name="Dam")
+    child = PersonFactory.create(given_names="Bram", surname_prefix="van", family_name="Dam")
     Address.objects.create(
         person=victim, street="Dorpsstraat", house_number="12", postcode="1012AB", city="Testdorp"
     )
     Relation.objects.create(person=victim, other=child, kind="parent_of")
-    HouseholdMemberFactory(household=household, person=victim, role="victim")
-    HouseholdMemberFactory(household=household, person=child, role="child")
+    HouseholdMemberFactory.create(household=household, person=victim, role="victim")
+    HouseholdMemberFactory.create(household=household, person=child, role="child")
     sharing_services.involve(
         SYSTEM, household, team=team_a1, purpose="help", legal_basis="legal_task", started_on=date(2026, 1, 5)
     )
-    other_household = HouseholdFactory(reference="HH-T-0002", region=region)
-    HouseholdMemberFactory(
+    other_household = HouseholdFactory.create(reference="HH-T-0002", region=region)
+    HouseholdMemberFactory.create(
         household=other_household, person__given_names="Carla", person__family_name="Zwart", role="victim"
     )
     sharing_services.involve(
