@@ -341,10 +341,14 @@ class ReportIsNeverAWayIn(TestCase):
     on a household new with the report); everyone else covered by the taking party sees it; the reporting
     organisation's system likewise; and `memberships_seeing` agrees with `can_see_household`."""
 
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = build_world()  # once; each example runs in a savepoint that rolls back
+
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(case=cases())
     def test_rule(self, case):
-        world = build_world()
+        world = self.world
         org = getattr(world, ORGS[case["org"]])
         reporter = make_user("melder", org, Role.PROFESSIONAL, getattr(world, case["team"]))
         if case["reporter_in_network"]:
