@@ -38,6 +38,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
+TRANSACTION_CONTROL = {"BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK"}
+
 # The register's tables, parents first, as write_register fills them.
 REGISTER_TABLES = (
     "households_household",
@@ -278,6 +280,7 @@ def run(count: int, seed: int, warmup: int, show: bool = False) -> dict:
     stamp = f"{time.time():.0f}"
     timings: list[float] = []
     queries: list[int] = []
+    control: list[int] = []
     raw: list[float] = []
     routed_in_request = 0
     for n, body in enumerate(bodies):
@@ -304,6 +307,11 @@ def run(count: int, seed: int, warmup: int, show: bool = False) -> dict:
         timings.append(elapsed)
         # The look-up of the signal's id by its reference is the benchmark's, not the intake's.
         queries.append(len(captured.captured_queries) - 1)
+        # Of which BEGIN, COMMIT, SAVEPOINT and RELEASE (SQLite's BEGIN IMMEDIATE and COMMIT are logged as
+        # queries; PostgreSQL's are not).
+        control.append(
+            sum(q["sql"].split(" ", 1)[0] in TRANSACTION_CONTROL for q in captured.captured_queries)
+        )
         if show and n == len(bodies) - 1:
             for number, query in enumerate(captured.captured_queries, start=1):
                 print(f"{number:3d} {query['time']:>6s} s  {query['sql'][:150]}")
@@ -317,6 +325,7 @@ def run(count: int, seed: int, warmup: int, show: bool = False) -> dict:
         "queries_per_signal": round(statistics.mean(queries), 1),
         "queries_max": max(queries),
         "queries_min": min(queries),
+        "transaction_control_per_signal": round(statistics.mean(control), 1),
         "raw_insert_ms": p(raw, 50),
         "raw_insert_p95_ms": p(raw, 95),
     }

@@ -19,8 +19,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import jellyfish
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from rapidfuzz.distance import JaroWinkler, Levenshtein
@@ -353,12 +355,12 @@ def _blocking_query(keys: set[str], limit: int) -> tuple[str, tuple]:
     return rows.query.sql_with_params()
 
 
-def _blocks(queries: list[Description], limit: int) -> tuple[str, list[object]]:
+def _blocks(queries: list[Description], limit: int) -> tuple[str, list[Any]]:
     """One SQL select of (q, person_id): for each query (its position q), the persons sharing at least one
     blocking key with it, at most `limit`, those sharing most keys first — each block grouped, ordered and
     limited on its own, as a sub-select of one UNION ALL. Empty when no query has a key."""
     parts: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []
     for position, query in enumerate(queries):
         keys = blocking_keys(query, query=True)
         if not keys:
@@ -401,15 +403,16 @@ def find_candidates_many(queries: list[Description], limit: int = 5) -> list[lis
     # Plain rows, not model instances: a lookup reads up to MAX_BLOCKED persons per description and must
     # stay fast. One row per address (LEFT JOIN); a confidential address is never evidence.
     q = connection.ops.quote_name
-    person, address = Person._meta, Address._meta
-    columns = ", ".join(f"p.{q(person.get_field(name).column)}" for name in DESCRIPTION_FIELDS)
-    places = ", ".join(
-        f"a.{q(address.get_field(name).column)}" for name in ("postcode", "house_number", "street")
-    )
+
+    def column(model: type[models.Model], name: str) -> str:
+        return q(model._meta.get_field(name).column)  # type: ignore[union-attr,arg-type]
+
+    columns = ", ".join(f"p.{column(Person, name)}" for name in DESCRIPTION_FIELDS)
+    places = ", ".join(f"a.{column(Address, name)}" for name in ("postcode", "house_number", "street"))
     sql = (
-        f"SELECT b.q, b.person_id, {columns}, {places}, a.{q(address.get_field('confidential').column)} "  # noqa: S608
-        f"FROM ({blocks}) AS b JOIN {q(person.db_table)} AS p ON p.{q(person.pk.column)} = b.person_id "
-        f"LEFT JOIN {q(address.db_table)} AS a ON a.{q(address.get_field('person').column)} = b.person_id"
+        f"SELECT b.q, b.person_id, {columns}, {places}, a.{column(Address, 'confidential')} "  # noqa: S608
+        f"FROM ({blocks}) AS b JOIN {q(Person._meta.db_table)} AS p ON p.{column(Person, 'id')} = b.person_id "
+        f"LEFT JOIN {q(Address._meta.db_table)} AS a ON a.{column(Address, 'person')} = b.person_id"
     )
     width = len(DESCRIPTION_FIELDS)
     blocked: list[set[int]] = [set() for _query in queries]

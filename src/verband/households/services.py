@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 
@@ -31,10 +31,14 @@ def next_reference(prefix: str, model: Any, year: int | None = None) -> str:
     constraint on the reference catches the rare race, which the caller retries."""
     year = year or timezone.localdate().year
     stem = f"{prefix}-{year}-"
+    rows = model.objects.filter(reference__startswith=stem)
+    if connection.vendor == "sqlite":
+        # SQLite's LIKE cannot use the reference's index (a scan of every household); a range in its binary
+        # order can. PostgreSQL has a pattern index for the LIKE, and a locale's order may ignore the "-".
+        rows = rows.filter(reference__gte=stem, reference__lt=f"{prefix}-{year}.")
     # Longest first, then highest: numbers of different widths still sort right.
     last = (
-        model.objects.filter(reference__startswith=stem)
-        .annotate(width=Length("reference"))
+        rows.annotate(width=Length("reference"))
         .order_by("-width", "-reference")
         .values_list("reference", flat=True)
         .first()

@@ -162,7 +162,7 @@ class SignalIn(Schema):
     @field_validator("occurred_on")
     @classmethod
     def _not_future(cls, value: date | None) -> date | None:
-        return _shared(checks.occurred_on)(value)  # type: ignore[no-any-return]
+        return _shared(checks.occurred_on)(value)
 
 
 class TakenUpOut(Schema):

@@ -342,7 +342,11 @@ def _settle_persons(persons: list[SignalPerson], signal: Signal) -> None:
     if new:
         # A BSN already in the register (or given twice in this signal) is not stored again.
         wanted = {sp.bsn for sp in new if sp.bsn}
-        taken = set(Person.objects.filter(bsn__in=wanted).values_list("bsn", flat=True)) if wanted else set()
+        taken = (
+            set(Person.objects.filter(bsn__in=wanted).exclude(bsn="").values_list("bsn", flat=True))
+            if wanted
+            else set()
+        )
         people = []
         for sp in new:
             bsn = sp.bsn if sp.bsn and sp.bsn not in taken else ""
@@ -376,7 +380,7 @@ def _settle_persons(persons: list[SignalPerson], signal: Signal) -> None:
     for sp in persons:
         if sp in new:
             continue
-        sp.person = known[sp.person_id]  # type: ignore[index]
+        sp.person = known[sp.person_id]
         if addresses.statement_differences(sp, sp.person):
             sp.statement = StatementState.PENDING
 
