@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 
 from verband.actors import Actor
@@ -17,11 +18,17 @@ from verband.households.models import (
     Household,
     HouseholdEvent,
     HouseholdMember,
+    MemberRole,
     Person,
     Relation,
     member_sort_key,
 )
-from verband.sharing.access import get_household_or_404, is_own_involvement, visible_involvements
+from verband.sharing.access import (
+    get_household_or_404,
+    is_own_involvement,
+    visible_households,
+    visible_involvements,
+)
 from verband.sharing.accesslog import Subject, record_many
 from verband.sharing.models import Involvement
 from verband.shielding.models import ItemType
@@ -42,6 +49,19 @@ class HouseholdRow:
 
 def household_rows(households: QuerySet[Household], actor: Actor) -> list[HouseholdRow]:
     """Households for a work list, with members and the involvement that brings each to this actor."""
+    return _rows(_for_rows(households, actor))
+
+
+def household_rows_page(
+    actor: Actor, number: str | int | None, per_page: int
+) -> tuple[Page, list[HouseholdRow]]:
+    """One page of the households the actor may see (by reference), as rows: the queries per page do not
+    grow with the number of households."""
+    page = Paginator(_for_rows(visible_households(actor), actor), per_page).get_page(number)
+    return page, _rows(page.object_list)
+
+
+def _for_rows(households: QuerySet[Household], actor: Actor) -> QuerySet[Household]:
     mine = (
         visible_involvements(actor)
         .select_related("organisation", "team__organisation", "network")
@@ -49,19 +69,23 @@ def household_rows(households: QuerySet[Household], actor: Actor) -> list[Househ
         .order_by("started_on", "pk")
     )
     members = HouseholdMember.objects.select_related("person").order_by("role", "person__family_name")
-    items = households.prefetch_related(
+    return households.prefetch_related(
         Prefetch("members", queryset=members),
         Prefetch("involvements", queryset=mine, to_attr="my_involvements"),
     ).order_by("reference")
-    return [
-        HouseholdRow(
-            household=h,
-            members=sorted(_members_in_scope(h.members.all(), h.my_involvements), key=member_sort_key),
-            involvement=h.my_involvements[0],
-        )
-        for h in items
-        if h.my_involvements
-    ]
+
+
+def _rows(households: Iterable[Household]) -> list[HouseholdRow]:
+    roles = dict(MemberRole.choices)
+    rows = []
+    for h in households:
+        if not h.my_involvements:  # type: ignore[attr-defined]
+            continue
+        members = sorted(_members_in_scope(h.members.all(), h.my_involvements), key=member_sort_key)  # type: ignore[attr-defined]
+        for member in members:
+            member.role_label = roles.get(member.role, member.role)  # type: ignore[attr-defined]
+        rows.append(HouseholdRow(household=h, members=members, involvement=h.my_involvements[0]))  # type: ignore[attr-defined]
+    return rows
 
 
 def _members_in_scope(
@@ -185,6 +209,8 @@ def open_household(actor: Actor, reference: str) -> HouseholdDetail:
         .prefetch_related("scoped_members")
     )
     scope = view_scope(actor, household, involvements=every_involvement, members=every_member)
+    # For the shield labels of the page's panels (`safety.selectors.member_names`): no second query.
+    household.member_names = {m.person_id: m.person.full_name for m in every_member}  # type: ignore[attr-defined]
     members = [m for m in every_member if scope.sees_person(m.person_id)]
     involvements = [i for i in every_involvement if shows_involvement(scope, i, actor)]
     from verband.signals.models import Activation, ActivationStatus

@@ -73,7 +73,11 @@ class SafetySummary:
 
 
 def member_names(household: Household | int) -> dict[int, str]:
-    """Each member's full name, for the labels "not visible to …"."""
+    """Each member's full name, for the labels "not visible to …". A household page loads its members once
+    (`households.selectors.open_household`) and keeps the names on the household for its panels."""
+    known = getattr(household, "member_names", None)
+    if known is not None:
+        return known
     household_id = household if isinstance(household, int) else household.pk
     return {
         m.person_id: m.person.full_name

@@ -4,7 +4,13 @@ Each entry carries the HMAC of its own fields and the previous entry's hash, key
 outside the database. Changing an entry breaks its own hash; removing one breaks the link of the next
 (and a gap in the sequence); cutting entries off the end no longer matches the head row, whose own HMAC
 keeps it from being rewritten to match. Wiping the whole log together with its head is only detectable
-against a copy of the head hash kept elsewhere: `verify_access_log` prints it for that purpose."""
+against a copy of the head hash kept elsewhere: `verify_access_log` prints it for that purpose.
+
+One action is one entry. An action about one subject (a household, or a person in it) names it in the
+entry itself; an action about several — a page that shows a household and its members, a list of
+households — lists them as `AccessLogSubject` rows (household, person, basis, in order), and the entry's
+hash covers that list. `AccessLogEntry.objects.about(household_id=..., person_id=...)` finds both kinds,
+so the log still answers who saw which person when."""
 
 from __future__ import annotations
 
@@ -18,10 +24,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from verband.actors import Actor
-from verband.sharing.models import AccessLogEntry, AccessLogHead
+from verband.sharing.models import AccessLogEntry, AccessLogHead, AccessLogSubject
 
 GENESIS = "0" * 64
 _HASHED_FIELDS = (
@@ -52,8 +59,12 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def compute_hash(entry: AccessLogEntry, prev_hash: str) -> str:
-    payload = {name: _canonical(getattr(entry, name)) for name in _HASHED_FIELDS}
+def compute_hash(entry: AccessLogEntry, prev_hash: str, subjects: Iterable[AccessLogSubject] = ()) -> str:
+    """The entry's HMAC over its fields, the subjects it lists (if any, in order) and the previous hash."""
+    payload: dict[str, Any] = {name: _canonical(getattr(entry, name)) for name in _HASHED_FIELDS}
+    listed = [[s.household_id, s.person_id, s.basis] for s in subjects]
+    if listed:  # entries naming a single subject (and every entry written before lists existed) have none
+        payload["subjects"] = listed
     message = prev_hash + json.dumps(payload, sort_keys=True, separators=(",", ":"))
     return hmac.new(settings.ACCESS_LOG_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()
 
@@ -106,52 +117,118 @@ def record_many(
     basis: str | dict[int, str] = "",
     outcome: str = "granted",
 ) -> None:
-    """Append one entry per subject shown or changed, in one transaction. `basis` may map household ids
-    to the basis of each."""
+    """Append one entry for an action about the subjects shown or changed. One subject is named in the
+    entry; several are listed with it (`AccessLogSubject`), each with its basis (`basis` may map household
+    ids to the basis of each). The entry itself names the household when all subjects are of one
+    household, and the basis when all share one."""
+    made = _entry(actor, action, object_type, object_id, list(subjects), basis, outcome)
+    if made is not None:
+        _append([made])
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One list on a page: what it lists and whose data it shows (`basis` as for `record_many`)."""
+
+    object_type: str
+    subjects: list[Subject]
+    basis: str | dict[int, str] = ""
+
+
+def record_lists(actor: Actor, *, object_id: str, lists: Iterable[Shown], action: str = "list") -> None:
+    """The lists of one page view: an entry per list that shows someone, appended together (one lock of
+    the chain for the whole page)."""
+    made = [
+        _entry(actor, action, shown.object_type, object_id, shown.subjects, shown.basis) for shown in lists
+    ]
+    _append([m for m in made if m is not None])
+
+
+def _entry(
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: str,
+    subjects: list[Subject],
+    basis: str | dict[int, str],
+    outcome: str = "granted",
+) -> tuple[AccessLogEntry, list[AccessLogSubject]] | None:
+    subjects = list(dict.fromkeys(subjects))
+    if not subjects:
+        return None
+
+    def basis_of(subject: Subject) -> str:
+        found = basis.get(subject.household_id or 0, "") if isinstance(basis, dict) else basis
+        return found[:120]
+
     user = actor.user
     org = actor.organisation
-    template: dict[str, Any] = {
-        "channel": actor.channel,
-        "user_id": user.pk if user else None,
-        "username": user.get_username() if user else "",
-        "organisation_id": org.pk if org else None,
-        "organisation_name": org.name if org else "",
-        "role": actor.role,
-        "token_id": actor.token.pk if actor.token else None,
-        "action": action,
-        "object_type": object_type,
-        "object_id": printable(object_id)[:60],
-        "outcome": outcome,
-        "ip_address": actor.ip_address,
-        "path": printable(actor.path),
-    }
-    subjects = list(subjects)
-    if not subjects:
+    entry = AccessLogEntry(
+        channel=actor.channel,
+        user_id=user.pk if user else None,
+        username=user.get_username() if user else "",
+        organisation_id=org.pk if org else None,
+        organisation_name=org.name if org else "",
+        role=actor.role,
+        token_id=actor.token.pk if actor.token else None,
+        action=action,
+        object_type=object_type,
+        object_id=printable(object_id)[:60],
+        outcome=outcome,
+        ip_address=actor.ip_address,
+        path=printable(actor.path),
+    )
+    listed: list[AccessLogSubject] = []
+    if len(subjects) == 1:
+        entry.subject_household_id = subjects[0].household_id
+        entry.subject_person_id = subjects[0].person_id
+        entry.basis = basis_of(subjects[0])
+    else:
+        households = {s.household_id for s in subjects}
+        bases = {basis_of(s) for s in subjects}
+        entry.subject_household_id = households.pop() if len(households) == 1 else None
+        entry.basis = bases.pop() if len(bases) == 1 else ""
+        listed = [
+            AccessLogSubject(
+                position=n, household_id=s.household_id, person_id=s.person_id, basis=basis_of(s)
+            )
+            for n, s in enumerate(subjects, start=1)
+        ]
+    return entry, listed
+
+
+def _append(made: list[tuple[AccessLogEntry, list[AccessLogSubject]]]) -> None:
+    """Chain the entries (with the subjects each lists) onto the log, under the lock of its head row."""
+    if not made:
         return
     with transaction.atomic():
         # The head row is made by a migration; a database flush (tests, a wiped demo) removes it.
         head, _ = AccessLogHead.objects.select_for_update().get_or_create(pk=1)
         # Taken under the lock, so that times never go backwards along the chain.
-        template["at"] = timezone.now()
-        prev = head.entry_hash or GENESIS
-        entries = []
-        for offset, subject in enumerate(subjects, start=1):
-            entry_basis = basis.get(subject.household_id or 0, "") if isinstance(basis, dict) else basis
-            entry = AccessLogEntry(
-                seq=head.seq + offset,
-                subject_household_id=subject.household_id,
-                subject_person_id=subject.person_id,
-                basis=entry_basis[:120],
-                **template,
-            )
-            entry.prev_hash = prev
-            entry.entry_hash = compute_hash(entry, prev)
-            prev = entry.entry_hash
-            entries.append(entry)
-        AccessLogEntry.objects.bulk_create(entries)
-        AccessLogHead.objects.filter(pk=1).update(
-            seq=entries[-1].seq, entry_hash=prev, head_mac=head_mac(entries[-1].seq, prev)
-        )
+        at = timezone.now()
+        seq, prev = head.seq, head.entry_hash or GENESIS
+        for entry, listed in made:
+            seq += 1
+            entry.at, entry.seq, entry.prev_hash = at, seq, prev
+            entry.entry_hash = prev = compute_hash(entry, prev, listed)
+        entries = AccessLogEntry.objects.bulk_create([entry for entry, _listed in made])
+        subjects = []
+        for entry, listed in zip(entries, (listed for _entry, listed in made), strict=True):
+            for subject in listed:
+                subject.entry = entry
+            subjects += listed
+        if subjects:
+            AccessLogSubject.objects.bulk_create(subjects)
+        AccessLogHead.objects.filter(pk=1).update(seq=seq, entry_hash=prev, head_mac=head_mac(seq, prev))
+
+
+def logged_subjects(entries: Iterable[AccessLogEntry]) -> list[Subject]:
+    """Whose data the entries are about, in order: each entry's listed subjects, or its own subject."""
+    found: list[Subject] = []
+    for entry in entries:
+        listed = [Subject(s.household_id, s.person_id) for s in entry.subjects.order_by("position")]
+        found += listed or [Subject(entry.subject_household_id, entry.subject_person_id)]
+    return found
 
 
 @dataclass(frozen=True)
@@ -164,7 +241,8 @@ class VerifyResult:
 
 
 def _entries() -> Iterator[AccessLogEntry]:
-    return AccessLogEntry.objects.order_by("seq").iterator(chunk_size=2000)
+    listed = Prefetch("subjects", queryset=AccessLogSubject.objects.order_by("position"))
+    return AccessLogEntry.objects.order_by("seq").prefetch_related(listed).iterator(chunk_size=2000)
 
 
 def verify_chain() -> VerifyResult:
@@ -179,7 +257,7 @@ def verify_chain() -> VerifyResult:
             return VerifyResult(
                 False, checked, entry.seq, f"entry {entry.seq} does not follow entry {entry.seq - 1}"
             )
-        if not hmac.compare_digest(compute_hash(entry, prev), entry.entry_hash):
+        if not hmac.compare_digest(compute_hash(entry, prev, entry.subjects.all()), entry.entry_hash):
             return VerifyResult(False, checked, entry.seq, f"entry {entry.seq} was changed")
         prev = entry.entry_hash
         expected_seq += 1

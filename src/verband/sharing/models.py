@@ -225,6 +225,19 @@ class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("The access log is append-only.")
 
+    def about(self, *, household_id: int | None = None, person_id: int | None = None) -> AccessLogQuerySet:
+        """Entries about this household and/or person: as the entry's own subject or among the subjects
+        it lists."""
+        own, listed = models.Q(), models.Q()
+        if household_id is not None:
+            own &= models.Q(subject_household_id=household_id)
+            listed &= models.Q(household_id=household_id)
+        if person_id is not None:
+            own &= models.Q(subject_person_id=person_id)
+            listed &= models.Q(person_id=person_id)
+        rows = AccessLogSubject.objects.filter(listed).values("entry_id")
+        return self.filter(own | models.Q(pk__in=rows))
+
 
 class AccessLogEntry(models.Model):
     """One entry of the access log (NEN 7513): who, acting for which organisation and role, looked at
@@ -264,6 +277,48 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type} {self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The access log is append-only.")
+
+
+class AccessLogSubjectQuerySet(models.QuerySet["AccessLogSubject"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The access log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The access log is append-only.")
+
+
+class AccessLogSubject(models.Model):
+    """One subject of an entry that lists several: a household, or a person in it, shown or changed by the
+    one action the entry records (a page listing households writes one entry with a row here for each
+    household and each member it names). Covered by the entry's hash, so a subject added, removed or
+    changed breaks the chain. An entry about a single subject keeps it in the entry itself."""
+
+    entry = models.ForeignKey(AccessLogEntry, on_delete=models.PROTECT, related_name="subjects")
+    position = models.PositiveIntegerField()
+    household_id = models.BigIntegerField(null=True, db_index=True)
+    person_id = models.BigIntegerField(null=True, db_index=True)
+    basis = models.CharField(max_length=120, blank=True)
+
+    objects = AccessLogSubjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log subject")
+        verbose_name_plural = _("access log subjects")
+        ordering = ["entry_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "position"], name="accesslog_subject_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.entry_id}.{self.position} household {self.household_id} person {self.person_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 
 from django import forms
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,14 +18,15 @@ from verband.households.models import Household
 from verband.network.models import Role
 from verband.sharing.access import actor_for_request
 from verband.sharing.accesslog import record, verify_chain
+from verband.sharing.decorators import role_required
 from verband.sharing.models import (
     ACTION_LABELS,
     ACTOR_ROLE_LABELS,
     OBJECT_LABELS,
     AccessLogEntry,
+    AccessLogSubject,
     basis_label,
 )
-from verband.sharing.decorators import role_required
 
 
 def _plausible_date(value: date) -> None:
@@ -35,6 +37,7 @@ def _plausible_date(value: date) -> None:
 
 class LogFilterForm(forms.Form):
     household = forms.CharField(label=_("Household reference"), required=False, max_length=20)
+    person = forms.IntegerField(label=_("Person number"), required=False, min_value=1, max_value=2**62)
     username = forms.CharField(label=_("Username"), required=False, max_length=150)
     date_from = forms.DateField(
         label=_("From"),
@@ -57,6 +60,20 @@ class LogFilterForm(forms.Form):
         return cleaned
 
 
+def whose_data(entry: AccessLogEntry, references: dict[int, str]) -> list[tuple[str, list[int]]]:
+    """Whose data an entry is about, per household: (reference, the person ids) — its own subject, or
+    the subjects it lists, in order."""
+    pairs = [(s.household_id, s.person_id) for s in entry.subjects.all()] or [
+        (entry.subject_household_id, entry.subject_person_id)
+    ]
+    grouped: dict[int | None, list[int]] = {}
+    for household_id, person_id in pairs:
+        persons = grouped.setdefault(household_id, [])
+        if person_id is not None and person_id not in persons:
+            persons.append(person_id)
+    return [(references.get(h, "") if h else "", persons) for h, persons in grouped.items() if h or persons]
+
+
 @role_required(Role.PRIVACY_OFFICER)
 @require_http_methods(["GET", "POST"])
 def access_log_view(request: HttpRequest) -> HttpResponse:
@@ -68,7 +85,9 @@ def access_log_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         if data["household"]:
             household = Household.objects.filter(reference=data["household"].strip()).first()
-            entries = entries.filter(subject_household_id=household.pk if household else -1)
+            entries = entries.about(household_id=household.pk if household else -1)
+        if data["person"]:
+            entries = entries.about(person_id=data["person"])
         if data["username"]:
             entries = entries.filter(username=data["username"].strip())
         tz = timezone.get_current_timezone()
@@ -77,15 +96,15 @@ def access_log_view(request: HttpRequest) -> HttpResponse:
         if data["date_to"]:
             entries = entries.filter(at__lte=datetime.combine(data["date_to"], time.max, tzinfo=tz))
     verification = verify_chain() if request.method == "POST" else None
-    page = Paginator(entries, 50).get_page(request.GET.get("pagina"))
-    references = dict(
-        Household.objects.filter(
-            pk__in={e.subject_household_id for e in page if e.subject_household_id}
-        ).values_list("pk", "reference")
-    )
+    listed = Prefetch("subjects", queryset=AccessLogSubject.objects.order_by("position"))
+    page = Paginator(entries.prefetch_related(listed), 50).get_page(request.GET.get("pagina"))
+    household_ids = {e.subject_household_id for e in page if e.subject_household_id}
+    household_ids |= {s.household_id for e in page for s in e.subjects.all() if s.household_id}
+    references = dict(Household.objects.filter(pk__in=household_ids).values_list("pk", "reference"))
     roles = {**dict(Role.choices), **ACTOR_ROLE_LABELS}
     for entry in page:
         entry.household_reference = references.get(entry.subject_household_id or 0, "")  # type: ignore[attr-defined]
+        entry.whose = whose_data(entry, references)  # type: ignore[attr-defined]
         entry.role_label = roles.get(entry.role, entry.role)  # type: ignore[attr-defined]
         entry.action_label = ACTION_LABELS.get(entry.action, entry.action)  # type: ignore[attr-defined]
         entry.object_label = OBJECT_LABELS.get(entry.object_type, entry.object_type)  # type: ignore[attr-defined]

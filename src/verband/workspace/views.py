@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,16 +16,16 @@ from verband.collaboration.models import HelpKind
 from verband.collaboration.selectors import incoming_for, returned_for
 from verband.escalation.models import RegionNorms
 from verband.escalation.selectors import escalations_for
-from verband.households.selectors import household_rows, row_subjects
+from verband.households.selectors import household_rows_page, row_subjects
 from verband.network.models import CASEWORK_ROLES, Membership, Network, Organisation, Role, Team
 from verband.plans.models import ActionStatus
 from verband.plans.selectors import my_actions
 from verband.plans.services import pending_for
 from verband.safety.selectors import danger_flags
-from verband.sharing.access import actor_for_request, visible_households
-from verband.sharing.accesslog import Subject, record_many
-from verband.workspace import aggregates
+from verband.sharing.access import actor_for_request
+from verband.sharing.accesslog import Shown, Subject, record_lists
 from verband.sharing.decorators import role_required
+from verband.workspace import aggregates
 
 _START = {
     Role.MANAGER: "workspace:overview",
@@ -42,18 +43,17 @@ def start_view(request: HttpRequest) -> HttpResponse:
     return redirect(_START.get(membership.role, "workspace:my_work"))
 
 
+HOUSEHOLDS_PER_PAGE = 25
+ACTIONS_PER_PAGE = 25
+
+
 @role_required(*CASEWORK_ROLES)
 def my_work_view(request: HttpRequest) -> HttpResponse:
+    """The households and open actions of a professional, a page of each at a time (long lists are paged:
+    `pagina` for households, `acties` for actions), what waits for them, and their team. Everything shown
+    is logged: one entry per list, listing its households and the members it names."""
     actor = actor_for_request(request)
-    rows = household_rows(visible_households(actor), actor)
-    record_many(
-        actor,
-        action="list",
-        object_type="household",
-        object_id="mijn-werk",
-        subjects=row_subjects(rows),
-        basis={row.household.pk: row.basis for row in rows},
-    )
+    page, rows = household_rows_page(actor, request.GET.get("pagina"), HOUSEHOLDS_PER_PAGE)
     colleagues: list[Membership] = []
     membership = request.membership  # type: ignore[attr-defined]
     if membership.role == Role.LINE_MANAGER and membership.team_id:
@@ -65,43 +65,32 @@ def my_work_view(request: HttpRequest) -> HttpResponse:
             .order_by("user__last_name")
         )
     networks = Network.objects.filter(pk__in=actor.network_ids).order_by("name")
-    actions = my_actions(actor)
+    actions_page = Paginator(my_actions(actor), ACTIONS_PER_PAGE).get_page(request.GET.get("acties"))
+    actions = list(actions_page)
     flags = danger_flags([row.household.pk for row in rows] + [a.plan.household_id for a in actions])
     for row in rows:
         row.household.danger = flags.get(row.household.pk, [])  # type: ignore[attr-defined]
     for action in actions:
         action.danger = flags.get(action.plan.household_id, [])  # type: ignore[attr-defined]
-    if actions:
-        record_many(
-            actor,
-            action="list",
-            object_type="plan_action",
-            object_id="mijn-werk",
-            subjects=[Subject(a.plan.household_id, a.person_id) for a in actions],
-        )
     incoming, returned = incoming_for(actor), returned_for(actor)
     regie_requests = pending_for(actor)
-    if regie_requests:
-        record_many(
-            actor,
-            action="list",
-            object_type="regie_transfer",
-            object_id="mijn-werk",
-            subjects=[Subject(t.household_id) for t in regie_requests],
-        )
-    if incoming or returned:
-        record_many(
-            actor,
-            action="list",
-            object_type="handover",
-            object_id="mijn-werk",
-            subjects=[Subject(h.household_id) for h in incoming + returned],
-        )
+    record_lists(
+        actor,
+        object_id="mijn-werk",
+        lists=[
+            Shown("household", row_subjects(rows), {row.household.pk: row.basis for row in rows}),
+            Shown("plan_action", [Subject(a.plan.household_id, a.person_id) for a in actions]),
+            Shown("regie_transfer", [Subject(t.household_id) for t in regie_requests]),
+            Shown("handover", [Subject(h.household_id) for h in incoming + returned]),
+        ],
+    )
     return render(
         request,
         "workspace/my_work.html",
         {
             "rows": rows,
+            "page": page,
+            "actions_page": actions_page,
             "colleagues": colleagues,
             "networks": networks,
             "actions": actions,

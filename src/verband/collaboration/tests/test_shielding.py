@@ -23,6 +23,7 @@ from verband.escalation.models import Escalation, EscalationKind
 from verband.escalation.selectors import shield_summaries
 from verband.network.models import Role
 from verband.sharing import services as sharing_services
+from verband.sharing.accesslog import logged_subjects
 from verband.sharing.models import AccessLogEntry, Involvement
 from verband.shielding import services as shielding
 from verband.shielding.models import ItemType, ScopedMember
@@ -44,11 +45,8 @@ PERSONAS = {
 
 
 def logged_persons(username, object_type):
-    return set(
-        AccessLogEntry.objects.filter(username=username, object_type=object_type, action="view").values_list(
-            "subject_person_id", flat=True
-        )
-    )
+    entries = AccessLogEntry.objects.filter(username=username, object_type=object_type, action="view")
+    return {s.person_id for s in logged_subjects(entries)}
 
 
 def page(client, path, status=200):
@@ -225,11 +223,8 @@ def test_api_for_probation(shielded, client):
         text = response.content.decode()
         for hidden in (*ANNA_ONLY, DECISIONS):
             assert hidden not in text, hidden
-    persons = set(
-        AccessLogEntry.objects.filter(
-            token_id__isnull=False, object_type__in=["help", "handover"]
-        ).values_list("subject_person_id", flat=True)
-    )
+    entries = AccessLogEntry.objects.filter(token_id__isnull=False, object_type__in=["help", "handover"])
+    persons = {s.person_id for s in logged_subjects(entries)}
     assert persons == {None, w.dirk.pk}
 
 
@@ -294,9 +289,7 @@ def test_accepting_a_referral_of_one_member_involves_the_team_for_that_member(sh
     assert set(involvement.scoped_members.values_list("person_id", flat=True)) == {w.dirk.pk}
     scope = view_scope(actor_for(police), w.household)
     assert not scope.whole and scope.person_ids == {w.dirk.pk}
-    assert AccessLogEntry.objects.filter(
-        object_type="involvement_scope", subject_person_id=w.dirk.pk
-    ).exists()
+    assert AccessLogEntry.objects.about(person_id=w.dirk.pk).filter(object_type="involvement_scope").exists()
 
 
 def test_a_referral_of_the_household_stays_whole(shielded):

@@ -3,6 +3,7 @@ structured 404; every answer with personal data is logged."""
 
 import pytest
 
+from verband.sharing.accesslog import logged_subjects
 from verband.sharing.models import AccessLogEntry
 
 
@@ -34,7 +35,7 @@ def test_list_contains_only_involved_households_and_is_logged(world, client):
     body = _get(client, "/api/v1/households", world.token_b).json()
     assert [h["reference"] for h in body] == ["HH-T-0002"]
     entries = AccessLogEntry.objects.filter(channel="api", action="list")
-    assert {(e.subject_household_id, e.subject_person_id) for e in entries} == {
+    assert {(s.household_id, s.person_id) for s in logged_subjects(entries)} == {
         (world.other_household.pk, None),
         (world.other_household.pk, world.other_household.members.get().person_id),
     }

@@ -5,6 +5,7 @@ whole-household partner sees that the victim's address is kept from him."""
 from verband.accounts.models import ApiToken
 from verband.households.models import EventKind
 from verband.households.services import add_event
+from verband.sharing.accesslog import logged_subjects
 from verband.sharing.models import AccessLogEntry
 from verband.shielding.tests.test_scope import family  # noqa: F401  (fixture)
 from verband.signals import services as signal_services
@@ -33,11 +34,12 @@ def test_household_page_of_a_member_scoped_partner(family, as_user):  # noqa: F8
         assert text not in body, text
     assert "2 andere gezinsleden" in body
     # Only Dirk and the household are in the log as seen.
-    persons = set(
-        AccessLogEntry.objects.filter(username="reclassering", object_type="household").values_list(
-            "subject_person_id", flat=True
+    persons = {
+        s.person_id
+        for s in logged_subjects(
+            AccessLogEntry.objects.filter(username="reclassering", object_type="household")
         )
-    )
+    }
     assert persons == {None, family.dirk.pk}
 
 

@@ -9,6 +9,7 @@ from verband.households.models import HouseholdEvent
 from verband.network.models import Role
 from verband.safety import services
 from verband.safety.models import DangerFact, InstrumentResult, SafetyAssessment, SafetyScore
+from verband.sharing.accesslog import logged_subjects
 from verband.sharing.models import AccessLogEntry
 from verband.testing import actor_for, make_user
 
@@ -51,7 +52,7 @@ def test_record_assessment_keeps_everything_and_logs(partners):
     kinds = set(HouseholdEvent.objects.filter(household=world.household).values_list("kind", flat=True))
     assert {"assessment", "danger"} <= kinds
     logged = AccessLogEntry.objects.filter(object_type="safety_assessment", action="create")
-    assert {e.subject_person_id for e in logged} == {None, *anna_bram(world)}
+    assert {s.person_id for s in logged_subjects(logged)} == {None, *anna_bram(world)}
 
 
 def test_history_keeps_earlier_assessments(partners):

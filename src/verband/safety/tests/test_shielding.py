@@ -11,6 +11,7 @@ from verband.collaboration.tests.shielded_family import (
 )
 from verband.households.models import Household
 from verband.safety.selectors import safety_summary
+from verband.sharing.accesslog import logged_subjects
 from verband.sharing.models import AccessLogEntry
 from verband.shielding import services as shielding
 from verband.shielding.models import ItemType
@@ -25,11 +26,8 @@ def url(w):
 
 
 def logged_persons(username):
-    return set(
-        AccessLogEntry.objects.filter(username=username, object_type="safety", action="view").values_list(
-            "subject_person_id", flat=True
-        )
-    )
+    entries = AccessLogEntry.objects.filter(username=username, object_type="safety", action="view")
+    return {s.person_id for s in logged_subjects(entries)}
 
 
 def test_probation_sees_its_own_assessment_and_dirks_scores_only(shielded, as_user):
@@ -144,11 +142,10 @@ def test_api_safety_for_probation_and_the_neighbourhood_team(shielded, client):
     assert {s["person_id"] for a in data["assessments"] for s in a["scores"]} == {w.dirk.pk}
     assert [d["kind"] for d in data["danger"]] == ["weapon"]
     assert ANNA_SUMMARY not in scoped.content.decode()
-    persons = set(
-        AccessLogEntry.objects.filter(token_id__isnull=False, object_type="safety").values_list(
-            "subject_person_id", flat=True
-        )
-    )
+    persons = {
+        s.person_id
+        for s in logged_subjects(AccessLogEntry.objects.filter(token_id__isnull=False, object_type="safety"))
+    }
     assert persons == {None, w.dirk.pk}
 
     shielding.decide(actor_for(w.involved), w.household, ItemType.ASSESSMENT, w.assessment.pk, w.dirk.pk,

@@ -3,6 +3,7 @@ sign-in."""
 
 import pytest
 
+from verband.sharing.accesslog import logged_subjects
 from verband.sharing.models import AccessLogEntry
 
 START = {
@@ -55,8 +56,8 @@ def test_my_work_lists_only_involved_households_and_logs_them(world, as_user):
     assert "HH-T-0002" not in body and "Carla" not in body
     entries = AccessLogEntry.objects.filter(username="involved", action="list")
     people = set(world.household.members.values_list("person_id", flat=True))
-    assert {e.subject_person_id for e in entries} == {None, *people}
-    assert all(e.subject_household_id == world.household.pk for e in entries)
+    assert {s.person_id for s in logged_subjects(entries)} == {None, *people}
+    assert all(s.household_id == world.household.pk for s in logged_subjects(entries))
     assert all(e.basis.startswith("involvement:") for e in entries)
 
 
