@@ -11,10 +11,12 @@ Deadlines count working days (weekends and Dutch public holidays do not count, `
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
+from django.db import models
 from django.db.models import Exists, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +31,8 @@ from verband.sharing.models import Involvement, Purpose
 from verband.signals.models import Activation, ActivationStatus
 from verband.workdays import add_working_days
 
+M = TypeVar("M", bound=models.Model)
+
 # Who works a case at step 1 when there is no regisseur: case workers, not experience experts.
 WORKERS = (Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR)
 
@@ -37,7 +41,11 @@ WORKERS = (Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR)
 class Stall:
     """Something that breaches a norm, found by a detector. `owners` are the memberships that should
     act at step 1 besides the regisseur; `parties` are organisations the stall is waiting for, whose line
-    managers and managers join on steps 2 and 3."""
+    managers and managers join on steps 2 and 3.
+
+    `summary` says what stalls in words (kinds, references and organisations, never persons). Detectors
+    read only ids and dates; `describe` writes the summaries of the stalls that get an escalation, a few
+    queries for all of them, so a sweep does not spell out every stall it finds open already."""
 
     kind: str
     subject_type: str
@@ -45,9 +53,12 @@ class Stall:
     household_id: int | None
     region_id: int
     since: date
-    summary: str
+    summary: str = ""
     owners: list[int] = field(default_factory=list)
     parties: list[int] = field(default_factory=list)
+    # How the summary is written (by `describe`), and the norm it names, if any.
+    describer: Callable[[Sequence[Stall]], None] | None = field(default=None, repr=False, compare=False)
+    norm_days: int | None = None
 
     @property
     def key(self) -> tuple[str, str, int]:
@@ -122,24 +133,30 @@ def _day(value: date) -> str:
     return value.strftime("%d-%m-%Y")
 
 
+# --- The detectors: one per norm, ids and dates only -----------------------------------------------
+
+
 def signals_not_taken_up(ctx: Context) -> Iterator[Stall]:
-    late = (
-        Activation.objects.filter(status=ActivationStatus.OPEN, due_on__lt=ctx.today)
-        .select_related("household", "team__organisation", "network", "signal")
-        .order_by("pk")
-    )
-    for a in late:
+    late = Activation.objects.filter(status=ActivationStatus.OPEN, due_on__lt=ctx.today).order_by("pk")
+    for pk, household_id, region, due_on, team_id, network_id, team_org in late.values_list(
+        "pk",
+        "household_id",
+        "household__region_id",
+        "due_on",
+        "team_id",
+        "network_id",
+        "team__organisation_id",
+    ):
         yield Stall(
             EscalationKind.SIGNAL_NOT_ACCEPTED,
             "activation",
-            a.pk,
-            a.household_id,
-            a.household.region_id,
-            a.due_on,
-            _("%(signal)s for %(party)s not taken up (due %(due)s)")
-            % {"signal": a.signal.reference, "party": a.party_name, "due": _day(a.due_on)},
-            owners=ctx.team_workers(a.team_id, a.network_id),
-            parties=[a.team.organisation_id] if a.team else [],
+            pk,
+            household_id,
+            region,
+            due_on,
+            owners=ctx.team_workers(team_id, network_id),
+            parties=[team_org] if team_id else [],
+            describer=_describe_not_taken_up,
         )
 
 
@@ -152,25 +169,24 @@ def first_contact_late(ctx: Context) -> Iterator[Stall]:
             household__status=HouseholdStatus.ACTIVE,
             started_on__lt=ctx.breached_before("first_contact_days"),
         )
-        .select_related("household", "team__organisation", "network", "organisation")
         .order_by("pk")
     )
-    for inv in waiting:
-        region = inv.household.region_id
-        due = ctx.due(inv.started_on, ctx.norms_of(region).first_contact_days)
+    for pk, household_id, region, started_on, team_id, network_id, organisation_id in waiting.values_list(
+        "pk", "household_id", "household__region_id", "started_on", "team_id", "network_id", "organisation_id"
+    ):
+        due = ctx.due(started_on, ctx.norms_of(region).first_contact_days)
         if due >= ctx.today:
             continue
         yield Stall(
             EscalationKind.FIRST_CONTACT_LATE,
             "involvement",
-            inv.pk,
-            inv.household_id,
+            pk,
+            household_id,
             region,
             due,
-            _("%(party)s has not recorded first contact with %(ref)s (due %(due)s)")
-            % {"party": inv.party, "ref": inv.household.reference, "due": _day(due)},
-            owners=ctx.team_workers(inv.team_id, inv.network_id),
-            parties=[inv.organisation_id] if inv.organisation_id else [],
+            owners=ctx.team_workers(team_id, network_id),
+            parties=[organisation_id] if organisation_id else [],
+            describer=_describe_no_first_contact,
         )
 
 
@@ -183,180 +199,281 @@ def assessments_late(ctx: Context) -> Iterator[Stall]:
             status=ActivationStatus.ACCEPTED, purpose=Purpose.SAFETY_ASSESSMENT, due_on__lt=ctx.today
         )
         .exclude(Exists(assessed))
-        .select_related("household", "team__organisation", "network", "signal")
         .order_by("pk")
     )
-    for a in late:
-        owners = ctx.membership_of(a.decided_by_id, a.team.organisation_id) if a.team else []
+    for pk, household_id, region, due_on, team_id, network_id, team_org, decided_by in late.values_list(
+        "pk",
+        "household_id",
+        "household__region_id",
+        "due_on",
+        "team_id",
+        "network_id",
+        "team__organisation_id",
+        "decided_by_id",
+    ):
+        owners = ctx.membership_of(decided_by, team_org) if team_id else []
         yield Stall(
             EscalationKind.ASSESSMENT_LATE,
             "activation",
-            a.pk,
-            a.household_id,
-            a.household.region_id,
-            a.due_on,
-            _("Safety assessment after %(signal)s by %(party)s not recorded (due %(due)s)")
-            % {"signal": a.signal.reference, "party": a.party_name, "due": _day(a.due_on)},
-            owners=owners or ctx.team_workers(a.team_id, a.network_id),
-            parties=[a.team.organisation_id] if a.team else [],
+            pk,
+            household_id,
+            region,
+            due_on,
+            owners=owners or ctx.team_workers(team_id, network_id),
+            parties=[team_org] if team_id else [],
+            describer=_describe_no_assessment,
         )
 
 
 def actions_overdue(ctx: Context) -> Iterator[Stall]:
-    overdue = (
-        PlanAction.objects.filter(
-            status__in=(ActionStatus.OPEN, ActionStatus.IN_PROGRESS),
-            due_on__lt=ctx.breached_before("action_grace_days"),
-            plan__household__status=HouseholdStatus.ACTIVE,
-        )
-        .select_related("plan__household", "owner_organisation")
-        .order_by("pk")
-    )
-    for action in overdue:
-        household = action.plan.household
-        since = ctx.due(action.due_on, ctx.norms_of(household.region_id).action_grace_days)
-        if since >= ctx.today:
+    overdue = PlanAction.objects.filter(
+        status__in=(ActionStatus.OPEN, ActionStatus.IN_PROGRESS),
+        due_on__lt=ctx.breached_before("action_grace_days"),
+        plan__household__status=HouseholdStatus.ACTIVE,
+    ).order_by("pk")
+    for pk, household_id, region, due_on, owner_user, owner_org in overdue.values_list(
+        "pk",
+        "plan__household_id",
+        "plan__household__region_id",
+        "due_on",
+        "owner_user_id",
+        "owner_organisation_id",
+    ):
+        if ctx.due(due_on, ctx.norms_of(region).action_grace_days) >= ctx.today:
             continue
         yield Stall(
             EscalationKind.ACTION_OVERDUE,
             "plan_action",
-            action.pk,
-            household.pk,
-            household.region_id,
-            action.due_on,
-            _("An action of %(org)s in the family plan of %(ref)s is overdue (due %(due)s)")
-            % {"org": action.owner_organisation, "ref": household.reference, "due": _day(action.due_on)},
-            owners=ctx.membership_of(action.owner_user_id, action.owner_organisation_id),
-            parties=[action.owner_organisation_id],
+            pk,
+            household_id,
+            region,
+            due_on,
+            owners=ctx.membership_of(owner_user, owner_org),
+            parties=[owner_org],
+            describer=_describe_action_overdue,
         )
 
 
 def handovers_unanswered(ctx: Context) -> Iterator[Stall]:
-    late = (
-        Handover.objects.filter(status=HandoverStatus.PENDING, due_on__lt=ctx.today)
-        .select_related("household", "to_team__organisation")
-        .order_by("pk")
-    )
-    for h in late:
+    late = Handover.objects.filter(status=HandoverStatus.PENDING, due_on__lt=ctx.today).order_by("pk")
+    for pk, household_id, region, due_on, from_membership, to_org in late.values_list(
+        "pk",
+        "household_id",
+        "household__region_id",
+        "due_on",
+        "from_membership_id",
+        "to_team__organisation_id",
+    ):
         yield Stall(
             EscalationKind.HANDOVER_UNANSWERED,
             "handover",
-            h.pk,
-            h.household_id,
-            h.household.region_id,
-            h.due_on,
-            _("%(kind)s of %(ref)s to %(team)s (%(org)s) not answered (due %(due)s)")
-            % {
-                "kind": h.get_kind_display(),
-                "ref": h.household.reference,
-                "team": h.to_team.name,
-                "org": h.to_team.organisation,
-                "due": _day(h.due_on),
-            },
-            owners=[h.from_membership_id],
-            parties=[h.to_team.organisation_id],
+            pk,
+            household_id,
+            region,
+            due_on,
+            owners=[from_membership],
+            parties=[to_org],
+            describer=_describe_handover,
         )
     asked_before = timezone.make_aware(datetime.combine(ctx.breached_before("handover_days"), time.min))
-    transfers = (
-        RegieTransfer.objects.filter(status=TransferStatus.PENDING, requested_at__lt=asked_before)
-        .select_related("household", "to_membership__organisation", "from_regie")
-        .order_by("pk")
-    )
-    for t in transfers:
-        region = t.household.region_id
-        due = ctx.due(t.requested_at, ctx.norms_of(region).handover_days)
+    transfers = RegieTransfer.objects.filter(status=TransferStatus.PENDING, requested_at__lt=asked_before)
+    for pk, household_id, region, requested_at, requested_by, from_org, to_org in transfers.order_by(
+        "pk"
+    ).values_list(
+        "pk",
+        "household_id",
+        "household__region_id",
+        "requested_at",
+        "requested_by_id",
+        "from_regie__organisation_id",
+        "to_membership__organisation_id",
+    ):
+        due = ctx.due(requested_at, ctx.norms_of(region).handover_days)
         if due >= ctx.today:
             continue
         yield Stall(
             EscalationKind.HANDOVER_UNANSWERED,
             "regie_transfer",
-            t.pk,
-            t.household_id,
+            pk,
+            household_id,
             region,
             due,
-            _("Regie of %(ref)s offered to %(org)s, not answered (due %(due)s)")
-            % {"ref": t.household.reference, "org": t.to_membership.organisation, "due": _day(due)},
-            owners=ctx.membership_of(t.requested_by_id, t.from_regie.organisation_id) if t.from_regie else [],
-            parties=[t.to_membership.organisation_id],
+            owners=ctx.membership_of(requested_by, from_org) if from_org is not None else [],
+            parties=[to_org],
+            describer=_describe_transfer,
         )
 
 
 def help_waiting(ctx: Context) -> Iterator[Stall]:
     shortest_kind = HelpKind.objects.aggregate(days=Min("waiting_norm_working_days"))["days"]
-    waiting = (
-        Help.objects.filter(
-            status__in=WAITING_STATUSES,
-            household__status=HouseholdStatus.ACTIVE,
-            requested_on__lt=ctx.breached_before("waiting_days", shortest_kind),
-        )
-        .select_related("household", "kind", "provider__organisation")
-        .order_by("pk")
-    )
-    for h in waiting:
-        region = h.household.region_id
-        days = h.kind.waiting_norm_working_days
-        if days is None:
-            days = ctx.norms_of(region).waiting_days
-        due = ctx.due(h.requested_on, days)
+    waiting = Help.objects.filter(
+        status__in=WAITING_STATUSES,
+        household__status=HouseholdStatus.ACTIVE,
+        requested_on__lt=ctx.breached_before("waiting_days", shortest_kind),
+    ).order_by("pk")
+    for pk, household_id, region, requested_on, kind_days, created_by, provider_org in waiting.values_list(
+        "pk",
+        "household_id",
+        "household__region_id",
+        "requested_on",
+        "kind__waiting_norm_working_days",
+        "created_by_id",
+        "provider__organisation_id",
+    ):
+        days = kind_days if kind_days is not None else ctx.norms_of(region).waiting_days
+        due = ctx.due(requested_on, days)
         if due >= ctx.today:
             continue
         yield Stall(
             EscalationKind.WAITING_OVER_NORM,
             "help",
-            h.pk,
-            h.household_id,
+            pk,
+            household_id,
             region,
             due,
-            _("%(kind)s for %(ref)s: %(status)s since %(since)s, norm %(days)s working days")
-            % {
-                "kind": h.kind.name,
-                "ref": h.household.reference,
-                "status": h.get_status_display().lower(),
-                "since": _day(h.requested_on),
-                "days": days,
-            },
-            owners=ctx.membership_of(h.created_by_id, h.provider.organisation_id) if h.provider else [],
-            parties=[h.provider.organisation_id] if h.provider else [],
+            owners=ctx.membership_of(created_by, provider_org) if provider_org is not None else [],
+            parties=[provider_org] if provider_org is not None else [],
+            describer=_describe_help,
+            norm_days=days,
         )
 
 
 def without_regisseur(ctx: Context) -> Iterator[Stall]:
     current = Regie.objects.filter(household_id=OuterRef("pk"), ended_at__isnull=True)
-    households = list(
-        Household.objects.filter(status=HouseholdStatus.ACTIVE)
-        .exclude(Exists(current))
-        .annotate(
+    candidates = Household.objects.filter(status=HouseholdStatus.ACTIVE).exclude(Exists(current))
+    households = (
+        candidates.annotate(
             first_involved=Min("involvements__started_on", filter=Q(involvements__ended_on__isnull=True))
         )
         .filter(first_involved__lt=ctx.breached_before("no_regisseur_days"))
         .order_by("pk")
-        .only("pk", "reference", "region_id")
+        .values_list("pk", "region_id", "first_involved")
     )
     late = []
-    for household in households:
-        due = ctx.due(household.first_involved, ctx.norms_of(household.region_id).no_regisseur_days)
+    for pk, region, first_involved in households:
+        due = ctx.due(first_involved, ctx.norms_of(region).no_regisseur_days)
         if due < ctx.today:
-            late.append((household, due))
+            late.append((pk, region, due))
     # The organisations involved with each of them (as `involved_organisation_ids`), in one query.
     involved: dict[int, set[int]] = defaultdict(set)
     if late:
         rows = Involvement.objects.active(ctx.today).filter(
-            household__in=[h.pk for h, _due in late], organisation__isnull=False
+            household__in=candidates, organisation__isnull=False
         )
         for household_id, organisation_id in rows.values_list("household_id", "organisation_id"):
             involved[household_id].add(organisation_id)
-    for household, due in late:
+    for pk, region, due in late:
         yield Stall(
             EscalationKind.NO_REGISSEUR,
             "household",
-            household.pk,
-            household.pk,
-            household.region_id,
+            pk,
+            pk,
+            region,
             due,
-            _("%(ref)s has had no regisseur since %(since)s")
-            % {"ref": household.reference, "since": _day(due)},
-            parties=sorted(involved[household.pk]),
+            parties=sorted(involved[pk]),
+            describer=_describe_no_regisseur,
         )
+
+
+# --- What each stall is, in words: a query per kind for the stalls that get an escalation -----------
+
+_CHUNK = 5000  # ids per query, within every database's limit on parameters
+
+
+def _load(model: type[M], stalls: Sequence[Stall], *related: str) -> Iterator[tuple[Stall, M]]:
+    for start in range(0, len(stalls), _CHUNK):
+        chunk = stalls[start : start + _CHUNK]
+        found = model._default_manager.select_related(*related).in_bulk([s.subject_id for s in chunk])
+        for stall in chunk:
+            if stall.subject_id in found:
+                yield stall, found[stall.subject_id]
+
+
+def _describe_not_taken_up(stalls: Sequence[Stall]) -> None:
+    for stall, a in _load(Activation, stalls, "signal", "team__organisation", "network"):
+        stall.summary = _("%(signal)s for %(party)s not taken up (due %(due)s)") % {
+            "signal": a.signal.reference,
+            "party": a.party_name,
+            "due": _day(a.due_on),
+        }
+
+
+def _describe_no_first_contact(stalls: Sequence[Stall]) -> None:
+    for stall, inv in _load(
+        Involvement, stalls, "household", "team__organisation", "network", "organisation"
+    ):
+        stall.summary = _("%(party)s has not recorded first contact with %(ref)s (due %(due)s)") % {
+            "party": inv.party,
+            "ref": inv.household.reference,
+            "due": _day(stall.since),
+        }
+
+
+def _describe_no_assessment(stalls: Sequence[Stall]) -> None:
+    for stall, a in _load(Activation, stalls, "signal", "team__organisation", "network"):
+        stall.summary = _("Safety assessment after %(signal)s by %(party)s not recorded (due %(due)s)") % {
+            "signal": a.signal.reference,
+            "party": a.party_name,
+            "due": _day(a.due_on),
+        }
+
+
+def _describe_action_overdue(stalls: Sequence[Stall]) -> None:
+    for stall, action in _load(PlanAction, stalls, "plan__household", "owner_organisation"):
+        stall.summary = _("An action of %(org)s in the family plan of %(ref)s is overdue (due %(due)s)") % {
+            "org": action.owner_organisation,
+            "ref": action.plan.household.reference,
+            "due": _day(action.due_on),
+        }
+
+
+def _describe_handover(stalls: Sequence[Stall]) -> None:
+    for stall, h in _load(Handover, stalls, "household", "to_team__organisation"):
+        stall.summary = _("%(kind)s of %(ref)s to %(team)s (%(org)s) not answered (due %(due)s)") % {
+            "kind": h.get_kind_display(),
+            "ref": h.household.reference,
+            "team": h.to_team.name,
+            "org": h.to_team.organisation,
+            "due": _day(h.due_on),
+        }
+
+
+def _describe_transfer(stalls: Sequence[Stall]) -> None:
+    for stall, t in _load(RegieTransfer, stalls, "household", "to_membership__organisation"):
+        stall.summary = _("Regie of %(ref)s offered to %(org)s, not answered (due %(due)s)") % {
+            "ref": t.household.reference,
+            "org": t.to_membership.organisation,
+            "due": _day(stall.since),
+        }
+
+
+def _describe_help(stalls: Sequence[Stall]) -> None:
+    for stall, h in _load(Help, stalls, "household", "kind"):
+        stall.summary = _("%(kind)s for %(ref)s: %(status)s since %(since)s, norm %(days)s working days") % {
+            "kind": h.kind.name,
+            "ref": h.household.reference,
+            "status": h.get_status_display().lower(),
+            "since": _day(h.requested_on),
+            "days": stall.norm_days,
+        }
+
+
+def _describe_no_regisseur(stalls: Sequence[Stall]) -> None:
+    for stall, household in _load(Household, stalls):
+        stall.summary = _("%(ref)s has had no regisseur since %(since)s") % {
+            "ref": household.reference,
+            "since": _day(stall.since),
+        }
+
+
+def describe(stalls: Iterable[Stall]) -> None:
+    """Write the summary of every stall that has none yet, in a query per kind of stall."""
+    todo: dict[Callable[[Sequence[Stall]], None], list[Stall]] = defaultdict(list)
+    for stall in stalls:
+        if not stall.summary and stall.describer is not None:
+            todo[stall.describer].append(stall)
+    for describer, group in todo.items():
+        describer(group)
 
 
 DETECTORS: tuple[Callable[[Context], Iterator[Stall]], ...] = (

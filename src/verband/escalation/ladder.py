@@ -42,17 +42,25 @@ class Case:
     earlier: set[int] = field(default_factory=set)
 
     @classmethod
-    def of(cls, escalation: Escalation) -> Case:
-        return cls(
-            escalation.household_id,
-            owners=[m.pk for m in escalation.owners.all()],
-            parties=[o.pk for o in escalation.parties.all()],
-            earlier=set(
-                EscalationRecipient.objects.filter(escalation=escalation, step=Step.REGISSEUR).values_list(
-                    "membership_id", flat=True
-                )
-            ),
-        )
+    def of(cls, escalations: Sequence[Escalation]) -> list[Case]:
+        """The cases of escalations that exist, in three queries for all of them."""
+        ids = [e.pk for e in escalations]
+        owners: dict[int, list[int]] = defaultdict(list)
+        for pk, m in Escalation.owners.through.objects.filter(escalation_id__in=ids).values_list(
+            "escalation_id", "membership_id"
+        ):
+            owners[pk].append(m)
+        parties: dict[int, list[int]] = defaultdict(list)
+        for pk, o in Escalation.parties.through.objects.filter(escalation_id__in=ids).values_list(
+            "escalation_id", "organisation_id"
+        ):
+            parties[pk].append(o)
+        earlier: dict[int, set[int]] = defaultdict(set)
+        for pk, m in EscalationRecipient.objects.filter(
+            escalation_id__in=ids, step=Step.REGISSEUR
+        ).values_list("escalation_id", "membership_id"):
+            earlier[pk].add(m)
+        return [cls(e.household_id, owners[e.pk], parties[e.pk], earlier[e.pk]) for e in escalations]
 
 
 class Ladder:
@@ -170,7 +178,7 @@ class Ladder:
 
 def recipients_for(escalation: Escalation, step: int, today: date | None = None) -> list[int]:
     """The memberships one escalation is put to at a step."""
-    return Ladder([Case.of(escalation)], today).at(step)[0]
+    return Ladder(Case.of([escalation]), today).at(step)[0]
 
 
 def memberships_users(memberships: Iterable[int]) -> dict[int, int]:

@@ -2,8 +2,9 @@
 that does all of it in the background.
 
 `sweep()` is safe with several workers and after a crash:
-- opening: the stalls of one kind are opened together in one transaction (one insert each for the
-  escalations, their owners and parties, recipients, notifications, timeline lines and log entries); a
+- opening: the stalls of one kind are opened together, up to `BATCH` in one transaction (one insert each
+  for the escalations, their owners and parties, recipients, notifications and timeline lines, one
+  access-log entry); a
   partial unique index allows one open escalation per stall, so when another worker opened one of them
   first the batch rolls back and its stalls are opened one by one, skipping what is open already;
 - climbing: a conditional UPDATE on (pk, step, status) moves an escalation one step exactly once;
@@ -16,16 +17,18 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from verband.actors import SYSTEM, Actor
-from verband.escalation.detectors import WORKERS, Stall, detect
+from verband.escalation.detectors import WORKERS, Stall, describe, detect
 from verband.escalation.ladder import Case, Ladder, memberships_users, norms_for, step_due
 from verband.escalation.models import (
     ESCALATION_FLOW,
@@ -38,12 +41,13 @@ from verband.escalation.models import (
 )
 from verband.escalation.selectors import may_decide, regisseurs_of
 from verband.households.models import EventKind, Household
-from verband.households.services import add_event, new_event, save_events
+from verband.households.services import new_event, save_events
 from verband.notifications.services import notify, notify_many
 from verband.sharing.access import can_see_household, involved_organisation_ids
 from verband.sharing.accesslog import Subject, record_many
-from verband.text import refuse_nul
+from verband.text import bounded
 from verband.workdays import add_working_days
+from verband.workflow import Tell, transition
 
 logger = logging.getLogger(__name__)
 
@@ -195,11 +199,15 @@ def open_escalation(
     day = today or timezone.localdate()
     if stall.key in _quiet([stall], day):
         return None
+    describe([stall])
     try:
         with transaction.atomic():
             return _open([stall], actor=actor, today=day, start_step=start_step, question=question)[0]
     except IntegrityError:
         return None
+
+
+BATCH = 1000  # stalls opened in one transaction: within every database's limit on parameters
 
 
 def open_stalls(stalls: Sequence[Stall], *, today: date | None = None) -> int:
@@ -208,48 +216,107 @@ def open_stalls(stalls: Sequence[Stall], *, today: date | None = None) -> int:
     day = today or timezone.localdate()
     quiet = _quiet(stalls, day)
     todo = [s for s in stalls if s.key not in quiet]
-    if not todo:
-        return 0
-    try:
-        with transaction.atomic():
-            return len(_open(todo, actor=SYSTEM, today=day, start_step=Step.REGISSEUR))
-    except IntegrityError:
-        logger.info("Another worker opened some of %s stalls first; opening them one by one", len(todo))
-        return sum(open_escalation(s, today=day) is not None for s in todo)
+    describe(todo)
+    opened = 0
+    for start in range(0, len(todo), BATCH):
+        batch = todo[start : start + BATCH]
+        try:
+            with transaction.atomic():
+                opened += len(_open(batch, actor=SYSTEM, today=day, start_step=Step.REGISSEUR))
+        except IntegrityError:
+            logger.info("Another worker opened some of %s stalls first; opening them one by one", len(batch))
+            opened += sum(open_escalation(s, today=day) is not None for s in batch)
+    return opened
+
+
+class _Lost(Exception):
+    """Another worker moved an escalation of the batch first."""
+
+
+def _climbable(day: date) -> QuerySet[Escalation]:
+    return Escalation.objects.filter(
+        status=EscalationStatus.OPEN, step_due_on__lt=day, step__lt=Step.TACTICAL
+    )
+
+
+def _climb(escalations: Sequence[Escalation], day: date) -> None:
+    """Move each escalation one step up by a conditional UPDATE per (step, region), put it to the next
+    step's people and tell them. Raises `_Lost` when another worker moved one of them first. Call inside
+    a transaction."""
+    norms = _norms(e.region_id for e in escalations)
+    groups: dict[tuple[int, int], list[Escalation]] = defaultdict(list)
+    for e in escalations:
+        groups[(e.step, e.region_id)].append(e)
+    for (step, region), group in groups.items():
+        due = step_due(norms[region], step + 1, day)
+        moved = Escalation.objects.filter(
+            pk__in=[e.pk for e in group], step=step, status=EscalationStatus.OPEN
+        ).update(step=step + 1, step_due_on=due)
+        if moved != len(group):
+            raise _Lost
+        for e in group:
+            e.step, e.step_due_on = step + 1, due
+    by_step: dict[int, list[Escalation]] = defaultdict(list)
+    for e in escalations:
+        by_step[e.step].append(e)
+    refs = {e.household_id: e.household.reference for e in escalations if e.household is not None}
+    for step, group in by_step.items():
+        _put_to(group, step, Ladder(Case.of(group), day).at(step), refs)
+    save_events(
+        [
+            new_event(
+                e.household,
+                EventKind.ESCALATION,
+                _("%(kind)s: up to the %(step)s")
+                % {"kind": e.get_kind_display(), "step": e.get_step_display().lower()},
+            )
+            for e in escalations
+            if e.household is not None
+        ]
+    )
+    _log(SYSTEM, escalations, action="update")
 
 
 def climb(escalation_id: int, *, today: date | None = None) -> bool:
-    """Move an escalation whose step deadline passed one step up, exactly once."""
+    """Move one escalation whose step deadline passed one step up, exactly once."""
     day = today or timezone.localdate()
     with transaction.atomic():
-        escalation = Escalation.objects.select_related("household").get(pk=escalation_id)
-        if (
-            escalation.status != EscalationStatus.OPEN
-            or escalation.step >= Step.TACTICAL
-            or escalation.step_due_on is None
-            or escalation.step_due_on >= day
-        ):
+        escalation = _climbable(day).select_related("household").filter(pk=escalation_id).first()
+        if escalation is None:
             return False
-        step = escalation.step + 1
-        due = step_due(norms_for(escalation.region_id), step, day)
-        moved = Escalation.objects.filter(
-            pk=escalation.pk, step=escalation.step, status=EscalationStatus.OPEN
-        ).update(step=step, step_due_on=due)
-        if not moved:
+        try:
+            # One escalation: `_Lost` can only come from its one UPDATE, which then wrote nothing.
+            _climb([escalation], day)
+        except _Lost:
             return False
-        escalation.step, escalation.step_due_on = step, due
-        memberships = Ladder([Case.of(escalation)], day).at(step)
-        refs = {escalation.household_id: escalation.household.reference} if escalation.household else {}
-        _put_to([escalation], step, memberships, refs)
-        if escalation.household is not None:
-            add_event(
-                escalation.household,
-                EventKind.ESCALATION,
-                _("%(kind)s: up to the %(step)s")
-                % {"kind": escalation.get_kind_display(), "step": escalation.get_step_display().lower()},
-            )
-        _log(SYSTEM, [escalation], action="update")
     return True
+
+
+def climb_due(*, today: date | None = None) -> int:
+    """Move every escalation whose step deadline passed one step up, `BATCH` at a time: each batch is
+    claimed with row locks (another worker skips what this one holds) and climbs in one transaction;
+    when another worker moved some of a batch first, its escalations climb one by one."""
+    day = today or timezone.localdate()
+    due = list(_climbable(day).order_by("pk").values_list("pk", flat=True))
+    climbed = 0
+    for start in range(0, len(due), BATCH):
+        with transaction.atomic():
+            batch = list(
+                _climbable(day)
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("household")
+                .filter(pk__in=due[start : start + BATCH])
+                .order_by("pk")
+            )
+            if not batch:
+                continue
+            try:
+                with transaction.atomic():
+                    _climb(batch, day)
+                climbed += len(batch)
+            except _Lost:
+                climbed += sum(climb(e.pk, today=day) for e in batch)
+    return climbed
 
 
 def _decided_by(actor: Actor) -> str:
@@ -318,43 +385,52 @@ def resolve(actor: Actor, escalation: Escalation, decision: str, *, today: date 
     """Record who decided what. The same stall stays quiet for one norm period so the decision can work."""
     if not may_decide(actor, escalation):
         raise PermissionDenied
-    refuse_nul(decision)
-    decision = decision.strip()
-    if len(decision) < 10:
-        raise ValidationError({"decision": [_("Write down what was decided, in at least a sentence.")]})
-    if len(decision) > 4000:
-        raise ValidationError({"decision": [_("At most 4000 characters.")]})
+    decision = bounded(
+        decision,
+        field="decision",
+        minimum=10,
+        maximum=4000,
+        too_short=_("Write down what was decided, in at least a sentence."),
+    )
     day = today or timezone.localdate()
     quiet = add_working_days(day, norms_for(escalation.region_id).step_days(Step.REGISSEUR) or 2)
-    with transaction.atomic():
-        ESCALATION_FLOW.move(
-            escalation,
-            EscalationStatus.RESOLVED,
-            stale=_("This escalation was closed in the meantime."),
-            source=EscalationStatus.OPEN,
-            closed_at=timezone.now(),
-            decided_by=actor.user,
-            decided_by_name=_decided_by(actor),
-            decision=decision,
-            quiet_until=quiet,
-        )
-        if escalation.household is not None:
-            add_event(
-                escalation.household,
-                EventKind.ESCALATION,
-                _("%(kind)s: decided by %(who)s")
-                % {"kind": escalation.get_kind_display(), "who": escalation.decided_by_name},
-                actor=actor,
-            )
-        others = (
-            escalation.recipients.exclude(membership_id=actor.membership.pk if actor.membership else 0)
-            .values_list("membership__user_id", flat=True)
-            .distinct()
-        )
-        with override("nl"):
-            title = _("Escalation decided: %(kind)s") % {"kind": escalation.get_kind_display()}
-        notify(others, title, _url(escalation.pk))
-        _log(actor, [escalation], action="update")
+    name = _decided_by(actor)
+    others = (
+        escalation.recipients.exclude(membership_id=actor.membership.pk if actor.membership else 0)
+        .values_list("membership__user_id", flat=True)
+        .distinct()
+    )
+    with override("nl"):
+        title = _("Escalation decided: %(kind)s") % {"kind": escalation.get_kind_display()}
+    decided: dict[str, Any] = {
+        "closed_at": timezone.now(),
+        "decided_by": actor.user,
+        "decided_by_name": name,
+        "decision": decision,
+        "quiet_until": quiet,
+    }
+    stale = _("This escalation was closed in the meantime.")
+    if escalation.household is None:  # the model allows it; Verband itself always names the household
+        with transaction.atomic():
+            ESCALATION_FLOW.move(escalation, EscalationStatus.RESOLVED, stale=stale, **decided)
+            notify(others, title, _url(escalation.pk))
+            _log(actor, [escalation], action="update")
+        return escalation
+    transition(
+        ESCALATION_FLOW,
+        escalation,
+        EscalationStatus.RESOLVED,
+        actor=actor,
+        household=escalation.household,
+        stale=stale,
+        event=(
+            EventKind.ESCALATION,
+            _("%(kind)s: decided by %(who)s") % {"kind": escalation.get_kind_display(), "who": name},
+        ),
+        log_as="escalation",
+        tell=Tell(others, title, _url(escalation.pk)),
+        **decided,
+    )
     return escalation
 
 
@@ -369,12 +445,13 @@ def ask_decision(
         or not can_see_household(actor, household)
     ):
         raise PermissionDenied
-    refuse_nul(question)
-    question = question.strip()
-    if len(question) < 10:
-        raise ValidationError({"question": [_("Describe what you disagree about, in at least a sentence.")]})
-    if len(question) > 1000:
-        raise ValidationError({"question": [_("At most 1000 characters.")]})
+    question = bounded(
+        question,
+        field="question",
+        minimum=10,
+        maximum=1000,
+        too_short=_("Describe what you disagree about, in at least a sentence."),
+    )
     day = today or timezone.localdate()
     asker_is_regisseur = actor.membership.pk in regisseurs_of(household.pk)
     stall = Stall(
@@ -384,8 +461,10 @@ def ask_decision(
         household.pk,
         household.region_id,
         day,
-        _("%(org)s asks for a decision about %(ref)s")
-        % {"org": actor.organisation, "ref": household.reference},
+        summary=(
+            _("%(org)s asks for a decision about %(ref)s")
+            % {"org": actor.organisation, "ref": household.reference}
+        ),
         parties=sorted(involved_organisation_ids([household.pk])),
     )
     escalation = open_escalation(
@@ -426,8 +505,5 @@ def sweep(today: date | None = None) -> dict[str, int]:
         pk for key, pk in open_now.items() if key[0] != EscalationKind.DISAGREEMENT and key not in stalls
     ]
     cleared = clear_ended(list(Escalation.objects.filter(pk__in=ended))) if ended else 0
-    climbed = 0
-    due = Escalation.objects.filter(status=EscalationStatus.OPEN, step_due_on__lt=day, step__lt=Step.TACTICAL)
-    for pk in due.values_list("pk", flat=True):
-        climbed += climb(pk, today=day)
+    climbed = climb_due(today=day)
     return {"opened": opened, "climbed": climbed, "cleared": cleared}

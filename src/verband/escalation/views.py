@@ -13,9 +13,9 @@ from verband.escalation.models import Escalation, Step
 from verband.network.models import AGGREGATE_ROLES, CASEWORK_ROLES, Role
 from verband.sharing.access import actor_for_request, can_see_household, get_household_or_404
 from verband.sharing.accesslog import Subject, record, record_many
+from verband.sharing.decorators import role_required
 from verband.shielding.scope import view_scope
 from verband.text import errors_of
-from verband.sharing.decorators import role_required
 
 ESCALATION_ROLES = (*CASEWORK_ROLES, Role.MANAGER)
 

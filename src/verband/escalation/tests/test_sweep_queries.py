@@ -30,4 +30,5 @@ def test_a_quiet_sweep_makes_as_many_queries_for_many_households_as_for_few(db):
     assert sweep(today)["opened"] == sum(many.values()) == 40
     queries_many = _quiet_queries(today)
     assert queries_many == queries_few
+    assert not Escalation.objects.filter(summary="").exists()
     assert Escalation.objects.count() == 48
