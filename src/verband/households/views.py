@@ -73,7 +73,9 @@ def relation_view(request: HttpRequest, reference: str) -> HttpResponse:
     if person is None or other is None or not (scope.sees_person(person) and scope.sees_person(other)):
         return household_view(request, reference, relation_error=_("Choose two persons."))
     if not valid:
-        return household_view(request, reference, relation_error=" ".join(form.errors.get("kind", [])))
+        return household_view(
+            request, reference, relation_error=" ".join(str(p) for p in form.errors.get("kind", []))
+        )
     try:
         services.add_relation(actor, household, person, other, form.cleaned_data["kind"])
     except ValidationError as exc:
@@ -253,7 +255,11 @@ def address_action_view(request: HttpRequest, reference: str) -> HttpResponse:
     if target == "address":
         if "reason" in form.errors:  # a NUL or more than the service would take: said before any write
             return addresses_view(
-                request, reference, error=" ".join(form.errors["reason"]), error_for=error_for, status=400
+                request,
+                reference,
+                error=" ".join(str(p) for p in form.errors["reason"]),
+                error_for=error_for,
+                status=400,
             )
         args.append(form.cleaned_data["reason"])
     try:

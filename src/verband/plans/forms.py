@@ -147,11 +147,11 @@ def _with_management(post: QueryDict, extra: str = "") -> QueryDict:
         if match:
             highest[match[1]] = max(highest.get(match[1], -1), int(match[2]))
     for prefix in ROWS:
-        total = data.get(f"{prefix}-TOTAL_FORMS", "")
+        total = str(data.get(f"{prefix}-TOTAL_FORMS", ""))
         if not (total.isascii() and total.isdigit() and len(total) <= 4):
             data[f"{prefix}-TOTAL_FORMS"] = str(min(highest.get(prefix, -1) + 1, MAX_ROWS))
         if prefix == extra:
-            data[f"{prefix}-TOTAL_FORMS"] = str(min(int(data[f"{prefix}-TOTAL_FORMS"]) + 1, MAX_ROWS))
+            data[f"{prefix}-TOTAL_FORMS"] = str(min(int(str(data[f"{prefix}-TOTAL_FORMS"])) + 1, MAX_ROWS))
         data[f"{prefix}-INITIAL_FORMS"] = "0"
     return data
 

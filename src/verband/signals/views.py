@@ -342,7 +342,7 @@ def send_on_view(request: HttpRequest, pk: int) -> HttpResponse:
     activation = _activation(actor, pk)
     form = SendOnForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(p for problems in form.errors.values() for p in problems))
+        messages.error(request, " ".join(str(p) for problems in form.errors.values() for p in problems))
         return redirect("signals:inbox")
     kind, party = form.cleaned_data["party"]
     team = Team.objects.filter(pk=party, active=True).first() if kind == "team" else None
