@@ -152,6 +152,9 @@ def _read_hold(
             problems = [str(p) for ps in form.errors.values() for p in ps]
             problems += [str(p) for row in actions.forms for ps in row.errors.values() for p in ps]
             errors[key] = list(dict.fromkeys(problems))
+            for bound in (form, *actions.forms):  # each also next to its field
+                for name, field_problems in bound.errors.items():
+                    errors[bound.add_prefix(name)] = [str(p) for p in field_problems]
             continue
         items[item.pk] = meetings.ItemInput(
             decisions=form.cleaned_data["decisions"],
@@ -217,13 +220,19 @@ def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
         row.owners = owners.get(row.item.pk, ({}, []))  # type: ignore[attr-defined]
         row.members = members.get(row.item.pk, [])  # type: ignore[attr-defined]
         row.errors = errors.get(key, [])  # type: ignore[attr-defined]
-        # What was typed, so a refused record shows it again unchanged.
+        # What was typed, so a refused record shows it again unchanged, each problem next to its field.
         post = request.POST
         row.form = {  # type: ignore[attr-defined]
             "decisions": post.get(f"{key}-decisions", ""),
             "member": post.get(f"{key}-member", ""),
+            "errors": {k: errors.get(f"{key}-{k}", []) for k in ("decisions", "member")},
             "acts": [
-                {k: post.get(f"{key}-act-{n}-{k}", "") for k in ("text", "for", "org", "user", "due")}
+                {
+                    **{k: post.get(f"{key}-act-{n}-{k}", "") for k in ("text", "for", "org", "user", "due")},
+                    "errors": {
+                        k: errors.get(f"{key}-act-{n}-{k}", []) for k in ("text", "for", "org", "user", "due")
+                    },
+                }
                 for n in range(meetings.ACTIONS_PER_ITEM)
             ],
         }

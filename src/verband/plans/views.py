@@ -32,10 +32,10 @@ from verband.plans.selectors import plan_document, shield_names
 from verband.safety.selectors import danger_flags
 from verband.sharing.access import actor_for_request, get_household_or_404, visible_households
 from verband.sharing.accesslog import Subject, record, record_many
+from verband.sharing.decorators import role_required
 from verband.shielding.models import ItemType
 from verband.shielding.scope import Scope, household_copy_scope, member_scope, view_scope
 from verband.text import errors_of
-from verband.sharing.decorators import role_required
 
 WRITERS = services.REGISSEUR_ROLES
 
@@ -207,6 +207,11 @@ def plan_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def _row_refused(request: HttpRequest, message: str) -> HttpResponse:
+    """No row added: the reason, swapped in where the row would have come (htmx swaps a 400)."""
+    return render(request, "plans/row_refused.html", {"message": message}, status=400)
+
+
 @role_required(*WRITERS)
 @require_GET
 def plan_row_view(request: HttpRequest, reference: str) -> HttpResponse:
@@ -219,11 +224,11 @@ def plan_row_view(request: HttpRequest, reference: str) -> HttpResponse:
     prefix = request.GET.get("soort", "")
     total = request.GET.get(f"{prefix}-TOTAL_FORMS", "")
     if prefix not in forms.ROWS or not (total.isascii() and total.isdigit() and len(total) <= 3):
-        return HttpResponse(_("The form contains a value Verband cannot read."), status=400)
+        return _row_refused(request, _("The form contains a value Verband cannot read."))
     index = int(total)
     if index >= forms.MAX_ROWS:
-        return HttpResponse(
-            _("At most %(count)d rows: save the plan first.") % {"count": forms.MAX_ROWS}, status=400
+        return _row_refused(
+            request, _("At most %(count)d rows: save the plan first.") % {"count": forms.MAX_ROWS}
         )
     log_household_view(actor, household, basis, "family_plan")
     return render(

@@ -178,6 +178,7 @@ def test_holding_a_meeting_refuses_bad_input(shelter, as_user, suffix, value, me
     assert response.status_code == 400
     body = _body(response)
     assert message in body and "Kort overleg</textarea>" in body
+    assert message in body.split('class="field-error"', 1)[1][:300]  # next to its field
     meeting.refresh_from_db()
     assert meeting.status == meetings.MeetingStatus.PLANNED and not PlanAction.objects.exists()
 
