@@ -176,3 +176,36 @@ def test_end_regie_refuses_bad_input_in_dutch(partners, as_user, reason, message
         reverse("plans:regie_end", args=[partners.household.reference]), {"reason": reason}, follow=True
     )
     assert message in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"mandated_by": "chef"}, "mandated_by", "Kies uit de lijst."),
+        ({"mandated_by": ""}, "mandated_by", "Kies de leidinggevende die u het mandaat gaf."),
+        ({"mandated_by": "3", "mandate_note": "m\x00"}, "mandate_note", "Nultekens zijn niet toegestaan."),
+        ({"mandated_by": "3", "mandate_note": "m" * 301}, "mandate_note", "Ten hoogste 300 tekens."),
+        ({"decision": "decline", "reason": " "}, "reason", "Zeg waarom u weigert (maximaal 500 tekens)."),
+        ({"decision": "decline", "reason": "r" * 501}, "reason", "Ten hoogste 500 tekens."),
+        (
+            {"decision": "misschien"},
+            "decision",
+            "Selecteer een geldige keuze. misschien is geen beschikbare keuze.",
+        ),
+    ],
+)
+def test_regie_decision_form_refuses_bad_input_in_dutch(data, field, message):
+    from verband.plans.forms import RegieDecisionForm
+
+    form = RegieDecisionForm(data)
+    assert not form.is_valid()
+    assert message in [str(p) for p in form.errors[field]]
+
+
+def test_a_version_that_is_no_number_is_an_unreadable_form(partners, as_user):
+    edit = reverse("plans:edit", args=[partners.household.reference])
+    data = {**plan_post(partners, 0), "version": "1\x00"}
+    response = as_user(partners.involved).post(edit, data)
+    assert response.status_code == 400 and not PlanVersion.objects.exists()
+    body = response.content.decode()
+    assert "Het formulier bevat een waarde die Verband niet kan lezen." in body
