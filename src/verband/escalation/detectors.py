@@ -1,10 +1,11 @@
 """Finding what stalls: one detector per norm. Reads only.
 
-Each detector reads its candidates in one query, with what its summary names joined in, and only the
-rows that can have breached their norm (a deadline in working days is never earlier than the same number
-of calendar days). The norms of every region and who must act for which team, network and organisation
-are read once per sweep (`Context`). So detecting makes the same number of queries for a thousand
-households as for a hundred thousand.
+Each detector reads the ids and dates of its candidates in one query, and only the rows that can have
+breached their norm (a deadline in working days is never earlier than the same number of calendar days).
+The norms of every region and who must act for which team, network and organisation are read once per
+sweep (`Context`). So detecting makes the same number of queries for a thousand households as for a
+hundred thousand. What a stall is, in words, is written by `describe` only for the stalls that get an
+escalation: a query per kind of stall.
 
 Deadlines count working days (weekends and Dutch public holidays do not count, `verband.workdays`)."""
 

@@ -3,11 +3,12 @@ that does all of it in the background.
 
 `sweep()` is safe with several workers and after a crash:
 - opening: the stalls of one kind are opened together, up to `BATCH` in one transaction (one insert each
-  for the escalations, their owners and parties, recipients, notifications and timeline lines, one
-  access-log entry); a
-  partial unique index allows one open escalation per stall, so when another worker opened one of them
-  first the batch rolls back and its stalls are opened one by one, skipping what is open already;
-- climbing: a conditional UPDATE on (pk, step, status) moves an escalation one step exactly once;
+  for the escalations, their owners and parties, recipients, notifications and timeline lines; one
+  access-log entry); a partial unique index allows one open escalation per stall, so when another worker
+  opened one of them first the batch rolls back and its stalls are opened one by one, skipping what is
+  open already;
+- climbing: the escalations past their step deadline are claimed with row locks that another worker
+  skips, and a conditional UPDATE on (step, status) per step and region moves each one step exactly once;
 - clearing and deciding move the status along `ESCALATION_FLOW` by a conditional UPDATE;
 - a crash mid-sweep loses nothing: what was committed stays, the rest is found again next sweep."""
 
