@@ -303,7 +303,14 @@ def inbox(actor: Actor) -> list[Activation]:
     items = list(
         addressed_activations(actor)
         .filter(status=ActivationStatus.OPEN)
-        .select_related("signal", "household", "team__organisation", "network")
+        .select_related(
+            "signal",
+            "household",
+            "team__organisation",
+            "network",
+            "previous__team__organisation",
+            "previous__network",
+        )
         .prefetch_related("signal__persons")
         .order_by("-urgent", "due_on", "created_at")
     )

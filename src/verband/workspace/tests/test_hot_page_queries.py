@@ -77,9 +77,18 @@ def _grow_inbox(world, start: int, end: int) -> None:
             region=world.region, kind="report", description="x", source_organisation=world.org_b,
             household=household, status="routed", reference=f"SIG-I-{n:04d}",
         )  # fmt: skip
+        # Every other item was handed back by another team first ("Handed back by ...").
+        previous = (
+            Activation.objects.create(
+                signal=signal, household=household, team=world.team_a2, purpose="help", reason="r",
+                norm_working_days=2, due_on=date(2026, 12, 4), status="handed_back",
+            )
+            if n % 2
+            else None
+        )  # fmt: skip
         Activation.objects.create(
             signal=signal, household=household, team=world.team_a1, purpose="help", reason="r",
-            norm_working_days=2, due_on=date(2026, 12, 4),
+            norm_working_days=2, due_on=date(2026, 12, 4), previous=previous,
         )  # fmt: skip
 
 
@@ -91,7 +100,7 @@ def test_inbox_queries_do_not_grow_with_items(world, as_user, django_assert_num_
     with django_assert_num_queries(INBOX):
         body = client.get("/werkbak/").content.decode()
     assert few == INBOX
-    assert body.count("SIG-I-") >= 50
+    assert body.count("SIG-I-") >= 50 and body.count("Wijkteam Zuid (Wijkteams Testdorp)") == 25
 
 
 def _grow_my_work(world, start: int, end: int) -> None:
