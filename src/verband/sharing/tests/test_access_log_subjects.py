@@ -106,3 +106,16 @@ def test_subjects_are_append_only_in_the_application(db):
         AccessLogSubject.objects.update(basis="")
     with pytest.raises(IntegrityError), transaction.atomic():
         AccessLogSubject.objects.create(entry=subject.entry, position=1)
+
+
+def test_the_privacy_officer_finds_who_saw_a_person_in_a_listing_entry(world, as_user):
+    bram = world.household.members.get(role="child").person_id
+    carla = world.other_household.members.get().person_id
+    as_user(world.involved).get(f"/huishoudens/{world.household.reference}/")
+    client = as_user(world.privacy_officer)
+    body = client.get("/toegangslog/", {"person": bram}).content.decode()
+    assert "involved" in body and "huishouden HH-T-0001 ingezien" in body
+    anna = world.household.members.get(role="victim").person_id
+    assert f"<td>HH-T-0001 · persoon {', '.join(str(p) for p in sorted([anna, bram]))}</td>" in body
+    nobody = client.get("/toegangslog/", {"person": carla}).content.decode()
+    assert "huishouden HH-T-0001 ingezien" not in nobody
