@@ -77,7 +77,6 @@ INSTALLED_APPS = [
     "mozilla_django_oidc",
     "django_htmx",
     "ninja",
-    "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
     "verband.accounts",
@@ -178,7 +177,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "rules.permissions.ObjectPermissionBackend",
     "verband.accounts.backends.VerbandModelBackend",
 ]
 PASSWORD_HASHERS = [
