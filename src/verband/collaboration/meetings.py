@@ -26,10 +26,9 @@ from verband.collaboration.models import (
     MeetingParticipant,
     MeetingStatus,
 )
-from verband.escalation.ladder import norms_for
 from verband.households.models import EventKind, Household, HouseholdEvent, HouseholdStatus
 from verband.households.services import add_event
-from verband.network.models import Membership, Network, Role
+from verband.network.models import Membership, Network, Role, norms_for
 from verband.notifications.services import notify
 from verband.plans import services as plans
 from verband.plans.models import PlanAction

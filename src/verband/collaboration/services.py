@@ -24,10 +24,9 @@ from verband.collaboration.models import (
     HelpStatus,
     ProviderCapacity,
 )
-from verband.escalation.ladder import norms_for
 from verband.households.models import LEVEL_ORDER, EventKind, Household, Level
 from verband.households.services import add_event
-from verband.network.models import CASEWORK_ROLES, Membership, OrganisationKind, Role, Team
+from verband.network.models import CASEWORK_ROLES, Membership, OrganisationKind, Role, Team, norms_for
 from verband.notifications.services import notify
 from verband.sharing import services as sharing
 from verband.sharing.access import can_see_household

@@ -137,7 +137,7 @@ def load_demo_region() -> Region:
 
 def _help_catalogue(rr: Region, teams: dict) -> None:
     from verband.collaboration.models import HelpKind, ProviderCapacity
-    from verband.escalation.models import RegionNorms
+    from verband.network.models import RegionNorms
 
     RegionNorms.objects.get_or_create(region=rr)
     kinds = {}

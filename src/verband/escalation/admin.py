@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from verband.escalation.models import RegionNorms
+from verband.network.models import RegionNorms
 
 
 @admin.register(RegionNorms)

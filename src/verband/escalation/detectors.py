@@ -23,9 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verband.collaboration.models import WAITING_STATUSES, Handover, HandoverStatus, Help, HelpKind
-from verband.escalation.models import EscalationKind, RegionNorms
+from verband.escalation.models import EscalationKind
 from verband.households.models import Household, HouseholdStatus
-from verband.network.models import CASEWORK_ROLES, Membership, Role
+from verband.network.models import CASEWORK_ROLES, Membership, RegionNorms, Role
 from verband.plans.models import ActionStatus, PlanAction, Regie, RegieTransfer, TransferStatus
 from verband.safety.models import SafetyAssessment
 from verband.sharing.models import Involvement, Purpose

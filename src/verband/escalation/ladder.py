@@ -13,16 +13,11 @@ from datetime import date
 
 from django.utils import timezone
 
-from verband.escalation.models import Escalation, EscalationRecipient, RegionNorms, Step
-from verband.network.models import Membership, Network, Role
+from verband.escalation.models import Escalation, EscalationRecipient, Step
+from verband.network.models import Membership, Network, RegionNorms, Role
 from verband.plans.models import Regie
 from verband.sharing.models import Involvement
 from verband.workdays import add_working_days
-
-
-def norms_for(region_id: int) -> RegionNorms:
-    norms, _created = RegionNorms.objects.get_or_create(region_id=region_id)
-    return norms
 
 
 def step_due(norms: RegionNorms, step: int, today: date) -> date | None:

@@ -30,19 +30,19 @@ from django.utils.translation import override
 
 from verband.actors import SYSTEM, Actor
 from verband.escalation.detectors import WORKERS, Stall, describe, detect
-from verband.escalation.ladder import Case, Ladder, memberships_users, norms_for, step_due
+from verband.escalation.ladder import Case, Ladder, memberships_users, step_due
 from verband.escalation.models import (
     ESCALATION_FLOW,
     Escalation,
     EscalationKind,
     EscalationRecipient,
     EscalationStatus,
-    RegionNorms,
     Step,
 )
 from verband.escalation.selectors import may_decide, regisseurs_of
 from verband.households.models import EventKind, Household
 from verband.households.services import new_event, save_events
+from verband.network.models import RegionNorms, norms_for
 from verband.notifications.services import notify, notify_many
 from verband.sharing.access import can_see_household, involved_organisation_ids
 from verband.sharing.accesslog import Subject, record_many

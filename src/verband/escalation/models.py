@@ -16,55 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from verband.statemachine import StateMachine
 
 
-class RegionNorms(models.Model):
-    """The time norms of one region, in working days (weekends and Dutch public holidays excluded)."""
-
-    region = models.OneToOneField("network.Region", on_delete=models.CASCADE, related_name="norms")
-    handover_days = models.PositiveSmallIntegerField(
-        _("handover answered within"), default=3, help_text=_("Referral, scaling up or down, regie transfer.")
-    )
-    first_contact_days = models.PositiveSmallIntegerField(
-        _("first contact within (after a partner is involved for help)"), default=2
-    )
-    assessment_days = models.PositiveSmallIntegerField(
-        _("safety assessment within (after the signal)"), default=5
-    )
-    action_grace_days = models.PositiveSmallIntegerField(
-        _("plan action escalates after being overdue for"), default=2
-    )
-    waiting_days = models.PositiveSmallIntegerField(
-        _("help starts within (waiting time)"),
-        default=10,
-        help_text=_("A kind of help can have its own norm."),
-    )
-    no_regisseur_days = models.PositiveSmallIntegerField(
-        _("a household has a regisseur within (after the first partner is involved)"), default=5
-    )
-    step_regisseur_days = models.PositiveSmallIntegerField(_("regisseur decides within"), default=2)
-    step_line_manager_days = models.PositiveSmallIntegerField(_("line manager decides within"), default=2)
-    step_coordinator_days = models.PositiveSmallIntegerField(
-        _("network coordinator or manager decides within"), default=5
-    )
-    meeting_interval_days = models.PositiveSmallIntegerField(
-        _("case meeting every (calendar days)"), default=14
-    )
-
-    class Meta:
-        verbose_name = _("norms of a region")
-        verbose_name_plural = _("norms of regions")
-
-    def __str__(self) -> str:
-        return str(self.region)
-
-    def step_days(self, step: int) -> int | None:
-        """Working days a step has to decide; None on the last step (the tactical platform)."""
-        return {
-            Step.REGISSEUR: self.step_regisseur_days,
-            Step.LINE_MANAGER: self.step_line_manager_days,
-            Step.COORDINATOR: self.step_coordinator_days,
-        }.get(Step(step))
-
-
 class Step(models.IntegerChoices):
     REGISSEUR = 1, _("Regisseur or the one responsible")
     LINE_MANAGER = 2, _("Line manager")

@@ -307,3 +307,61 @@ class Membership(models.Model):
     @property
     def does_casework(self) -> bool:
         return self.role in CASEWORK_ROLES
+
+
+class RegionNorms(models.Model):
+    """The time norms of one region, in working days (weekends and Dutch public holidays excluded): what
+    the network agreed, read by help, handovers, meetings and the escalation engine alike."""
+
+    region = models.OneToOneField("network.Region", on_delete=models.CASCADE, related_name="norms")
+    handover_days = models.PositiveSmallIntegerField(
+        _("handover answered within"), default=3, help_text=_("Referral, scaling up or down, regie transfer.")
+    )
+    first_contact_days = models.PositiveSmallIntegerField(
+        _("first contact within (after a partner is involved for help)"), default=2
+    )
+    assessment_days = models.PositiveSmallIntegerField(
+        _("safety assessment within (after the signal)"), default=5
+    )
+    action_grace_days = models.PositiveSmallIntegerField(
+        _("plan action escalates after being overdue for"), default=2
+    )
+    waiting_days = models.PositiveSmallIntegerField(
+        _("help starts within (waiting time)"),
+        default=10,
+        help_text=_("A kind of help can have its own norm."),
+    )
+    no_regisseur_days = models.PositiveSmallIntegerField(
+        _("a household has a regisseur within (after the first partner is involved)"), default=5
+    )
+    step_regisseur_days = models.PositiveSmallIntegerField(_("regisseur decides within"), default=2)
+    step_line_manager_days = models.PositiveSmallIntegerField(_("line manager decides within"), default=2)
+    step_coordinator_days = models.PositiveSmallIntegerField(
+        _("network coordinator or manager decides within"), default=5
+    )
+    meeting_interval_days = models.PositiveSmallIntegerField(
+        _("case meeting every (calendar days)"), default=14
+    )
+
+    class Meta:
+        db_table = "escalation_regionnorms"  # kept where it was made, before the norms moved to the network
+        verbose_name = _("norms of a region")
+        verbose_name_plural = _("norms of regions")
+
+    def __str__(self) -> str:
+        return str(self.region)
+
+    def step_days(self, step: int) -> int | None:
+        """Working days step 1 (regisseur), 2 (line manager) or 3 (network coordinator or manager) of the
+        escalation ladder has to decide; None on the last step (the tactical platform)."""
+        return {
+            1: self.step_regisseur_days,
+            2: self.step_line_manager_days,
+            3: self.step_coordinator_days,
+        }.get(int(step))
+
+
+def norms_for(region_id: int) -> RegionNorms:
+    """The region's norms (the defaults, stored, when nobody set them yet)."""
+    norms, _created = RegionNorms.objects.get_or_create(region_id=region_id)
+    return norms

@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 from verband.accounts.models import ApiToken
 from verband.collaboration.models import HelpKind
 from verband.collaboration.selectors import incoming_for, returned_for
-from verband.escalation.models import RegionNorms
 from verband.escalation.selectors import escalations_for
 from verband.households.selectors import household_rows_page, row_subjects
-from verband.network.models import CASEWORK_ROLES, Membership, Network, Organisation, Role, Team
+from verband.network.models import CASEWORK_ROLES, Membership, Network, Organisation, RegionNorms, Role, Team
 from verband.plans.models import ActionStatus
 from verband.plans.selectors import my_actions
 from verband.plans.services import pending_for

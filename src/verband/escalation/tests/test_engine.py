@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from verband.collaboration import services as collaboration
 from verband.escalation import detectors, lifecycle
-from verband.escalation.models import Escalation, EscalationKind, RegionNorms, Step
-from verband.network.models import Organisation, Role, Team
+from verband.escalation.models import Escalation, EscalationKind, Step
+from verband.network.models import Organisation, RegionNorms, Role, Team
 from verband.notifications.models import Notification
 from verband.notifications.services import send_waiting
 from verband.plans.models import Regie
