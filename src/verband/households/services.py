@@ -153,7 +153,12 @@ def add_address(
     return address
 
 
-def new_household(region: Region) -> Household:
+def new_household(region: Region, *, retry: bool = True) -> Household:
+    """A household with the next reference of the year. With `retry`, a reference a concurrent
+    transaction took meanwhile is retried here, each attempt in a savepoint; without, its IntegrityError
+    is for the caller, who holds a transaction and starts it again."""
+    if not retry:
+        return Household.objects.create(reference=next_reference("HH", Household), region=region)
     for _attempt in range(5):
         try:
             with transaction.atomic():

@@ -267,7 +267,17 @@ def confirm_recognition(actor: Actor, signal: Signal, decisions: dict[int, int |
 def finish(signal_id: int, actor: Actor = SYSTEM) -> bool:
     """Recognise what is left, settle the household and activate partners. Runs in one transaction that
     starts by claiming the signal: a second caller (another worker, a retry) finds nothing to do, and a
-    crash half-way leaves the signal `received` for the next sweep."""
+    crash half-way leaves the signal `received` for the next sweep. When a concurrent transaction took
+    the new household's reference (or a BSN) first, everything is rolled back and done again."""
+    for _attempt in range(5):
+        try:
+            return _finish(signal_id, actor)
+        except IntegrityError:
+            continue
+    raise RuntimeError("Could not route the signal")
+
+
+def _finish(signal_id: int, actor: Actor) -> bool:
     with transaction.atomic():
         claimed = SIGNAL_FLOW.move_rows(
             Signal.objects.filter(pk=signal_id),
@@ -298,7 +308,7 @@ def finish(signal_id: int, actor: Actor = SYSTEM) -> bool:
             signal.postcode = next(
                 (code for sp in persons if (code := addresses.last_open_postcode(sp.person_id))), ""
             )
-        household = _choose_household(persons) or households.new_household(signal.region)
+        household = _choose_household(persons) or households.new_household(signal.region, retry=False)
         households.add_members(household, [(sp.person, sp.role) for sp in persons if sp.person is not None])
         signal.household = household
         signal.save(update_fields=["household", "postcode"])

@@ -94,3 +94,31 @@ def test_a_known_person_is_not_changed_and_what_differs_is_a_statement(world):
     assert child.person_id == bram and child.statement != StatementState.PENDING
     assert Person.objects.get(pk=anna).phone == ""
     assert world.household.members.count() == 2
+
+
+def test_a_household_reference_taken_meanwhile_routes_again(world, monkeypatch):
+    """A concurrent transaction took the next reference: the routing is rolled back and done again,
+    once, with the next number."""
+    from verband.households import services as households
+
+    real = households.next_reference
+    calls = []
+
+    def taken_first(prefix, model, year=None):
+        calls.append(prefix)
+        if prefix == "HH" and calls.count("HH") == 1:
+            return world.household.reference  # as if another transaction had just used it
+        return real(prefix, model, year)
+
+    data = SignalInput(
+        kind="report", description="Zorgen.", persons=[PersonInput(role="victim", family_name="Nieuw")]
+    )
+    signal, _created = services.receive(actor_for(world.vt), data)
+    monkeypatch.setattr(households, "next_reference", taken_first)
+    assert services.finish(signal.pk)
+    signal.refresh_from_db()
+    assert calls.count("HH") == 2
+    assert signal.household != world.household and signal.household.members.count() == 1
+    assert signal.activations.count() >= 1
+    assert signal.persons.get().person.family_name == "Nieuw"
+    assert Person.objects.filter(family_name="Nieuw").count() == 1  # the first attempt left nothing
