@@ -54,7 +54,8 @@ def bounded(
     too_short: str = "",
 ) -> str:
     """Free text within its bounds: no NUL, stripped, at most `maximum` characters, and — when `minimum`
-    is given or the text is `required` — at least that much (`too_short` says what is missing in words). Returns the stripped text or raises a Dutch
+    is given or the text is `required` — at least that much (`too_short` says in words what is missing).
+    Returns the stripped text or raises a Dutch
     ValidationError under `field`, before anything is written. The one rule behind every text input:
     the services call it and `verband.forms.BoundedText` cleans form fields with it."""
     text = value or ""
@@ -64,7 +65,7 @@ def bounded(
         raise ValidationError({field: exc.messages}) from None
     text = text.strip()
     if required and not text:
-        raise ValidationError({field: [_("This field is required.")]})
+        raise ValidationError({field: [too_short or _("This field is required.")]})
     if minimum and len(text) < minimum:
         raise ValidationError(
             {field: [too_short or _("Write at least %(count)d characters.") % {"count": minimum}]}

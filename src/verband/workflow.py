@@ -13,8 +13,8 @@ from typing import Any
 
 from django.db import models, transaction
 
-from verband.actors import Actor
 from verband.accounts.models import User
+from verband.actors import Actor
 from verband.households.models import Household
 from verband.households.services import add_event
 from verband.notifications.services import notify
