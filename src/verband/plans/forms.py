@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from verband.forms import BoundedText, IdField
 from verband.plans.models import ActionStatus, Agreement, FamilyPlan, PlanStatus
 from verband.plans.services import ActionInput, AgreementInput, GoalInput, PlanInput
+from verband.text import plain_id
 
 MAX_ROWS = 60
 BLANK_ROWS = 3
@@ -147,8 +148,8 @@ def _with_management(post: QueryDict, extra: str = "") -> QueryDict:
         if match:
             highest[match[1]] = max(highest.get(match[1], -1), int(match[2]))
     for prefix in ROWS:
-        total = str(data.get(f"{prefix}-TOTAL_FORMS", ""))
-        if not (total.isascii() and total.isdigit() and len(total) <= 4):
+        total = plain_id(str(data.get(f"{prefix}-TOTAL_FORMS", "")))
+        if total is None or total > 9999:
             data[f"{prefix}-TOTAL_FORMS"] = str(min(highest.get(prefix, -1) + 1, MAX_ROWS))
         if prefix == extra:
             data[f"{prefix}-TOTAL_FORMS"] = str(min(int(str(data[f"{prefix}-TOTAL_FORMS"])) + 1, MAX_ROWS))

@@ -35,7 +35,7 @@ from verband.sharing.accesslog import Subject, record, record_many
 from verband.sharing.decorators import role_required
 from verband.shielding.models import ItemType
 from verband.shielding.scope import Scope, household_copy_scope, member_scope, view_scope
-from verband.text import errors_of
+from verband.text import errors_of, plain_id
 
 WRITERS = services.REGISSEUR_ROLES
 
@@ -88,13 +88,9 @@ def _edit_context(household: Household, plan: FamilyPlan, form: forms.PlanEditor
             (ItemType.ACTION, form.actions),
         ):
             for row in formset.forms:
-                pk = row["id"].value()
-                pk = str(pk) if pk is not None else ""
-                row.shielded = (
-                    shield_names(scope, item_type, int(pk), names)
-                    if pk.isascii() and pk.isdigit() and len(pk) <= 18
-                    else ""
-                )
+                value = row["id"].value()
+                pk = plain_id(str(value)) if value is not None else None
+                row.shielded = shield_names(scope, item_type, pk, names) if pk is not None else ""
     return {"household": household, "plan": plan, "form": form, **_row_choices(household), **extra}
 
 
@@ -222,10 +218,9 @@ def plan_row_view(request: HttpRequest, reference: str) -> HttpResponse:
         return editor
     actor, household, basis = editor
     prefix = request.GET.get("soort", "")
-    total = request.GET.get(f"{prefix}-TOTAL_FORMS", "")
-    if prefix not in forms.ROWS or not (total.isascii() and total.isdigit() and len(total) <= 3):
+    index = plain_id(request.GET.get(f"{prefix}-TOTAL_FORMS"))
+    if prefix not in forms.ROWS or index is None:
         return _row_refused(request, _("The form contains a value Verband cannot read."))
-    index = int(total)
     if index >= forms.MAX_ROWS:
         return _row_refused(
             request, _("At most %(count)d rows: save the plan first.") % {"count": forms.MAX_ROWS}
@@ -309,10 +304,7 @@ def versions_view(request: HttpRequest, reference: str) -> HttpResponse:
         raise Http404
 
     def pick(name: str, default: int) -> int:
-        try:
-            value = int(request.GET.get(name, default))
-        except ValueError:
-            return default
+        value = plain_id(request.GET.get(name))
         return value if value in numbers else default
 
     newest = numbers[0]
@@ -360,13 +352,10 @@ def plan_pdf_view(request: HttpRequest, reference: str) -> HttpResponse:
     reader = None
     wanted = request.GET.get("voor", "")
     if wanted:
-        if (
-            not (wanted.isascii() and wanted.isdigit() and len(wanted) <= 18)
-            or int(wanted) not in people
-            or not viewer.sees_person(int(wanted))
-        ):
+        chosen = plain_id(wanted)
+        if chosen is None or chosen not in people or not viewer.sees_person(chosen):
             raise Http404
-        reader = people[int(wanted)]
+        reader = people[chosen]
         copy = member_scope(household, reader.pk)
     elif not viewer.whole:
         record(
