@@ -1,4 +1,5 @@
-"""Reads for the household page: handovers waiting or refused, help deployed, open escalations."""
+"""Reads for the household page: handovers waiting or refused, and help deployed (its open escalations are
+the escalation app's: `escalation.selectors.open_shown`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from dataclasses import dataclass, field
 
 from verband.actors import Actor
 from verband.collaboration.models import Handover, HandoverStatus, Help, HelpStatus
-from verband.escalation.models import Escalation, EscalationStatus
 from verband.households.models import Household
 from verband.shielding.models import ItemType
 from verband.shielding.scope import Scope, view_scope
@@ -50,7 +50,6 @@ class CollaborationPanel:
     pending: list[Handover] = field(default_factory=list)
     bounces: int = 0
     help: list[Help] = field(default_factory=list)
-    escalations: int = 0
     may_write: bool = False
     hidden_help: int = 0
     hidden_handovers: int = 0
@@ -69,7 +68,6 @@ def panel(actor: Actor, household: Household, scope: Scope | None = None) -> Col
     only with the perpetrator sees his help and handovers, not the victim's shelter place), with counts of
     what was left out and, for whole-household partners, whom an item is kept from."""
     from verband.collaboration.services import WORKER_ROLES
-    from verband.escalation.selectors import shows_stall, stall_subjects
     from verband.safety.selectors import member_names
 
     scope = scope or view_scope(actor, household)
@@ -87,15 +85,10 @@ def panel(actor: Actor, household: Household, scope: Scope | None = None) -> Col
         member_names(household) if scope.whole else {},
     )
     pending = [h for h in handovers if h.status == HandoverStatus.PENDING]
-    escalations = list(Escalation.objects.filter(household=household, status=EscalationStatus.OPEN))
-    if not scope.whole:
-        subjects = stall_subjects(escalations)
-        escalations = [e for e in escalations if shows_stall(scope, e, subjects[e.pk])]
     return CollaborationPanel(
         pending=pending,
         bounces=sum(h.status == HandoverStatus.REJECTED for h in handovers),
         help=help_,
-        escalations=len(escalations),
         may_write=actor.membership is not None and actor.membership.role in WORKER_ROLES,
         hidden_help=hidden_help,
         hidden_handovers=sum(h.status == HandoverStatus.PENDING for h in every) - len(pending),

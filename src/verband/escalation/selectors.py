@@ -300,3 +300,13 @@ def shield_summaries(actor: Actor, escalations: Iterable[Escalation]) -> None:
                 "Shielded: about a member or part of %(ref)s your organisation does not work with"
             ) % {"ref": household.reference}
             e.summary_shielded = True  # type: ignore[attr-defined]
+
+
+def open_shown(scope: Scope, household: Household) -> int:
+    """How many open escalations of the household this viewer may know of (a member-scoped partner only
+    those about its members or waiting for it)."""
+    escalations = list(Escalation.objects.filter(household=household, status=EscalationStatus.OPEN))
+    if not scope.whole:
+        subjects = stall_subjects(escalations)
+        escalations = [e for e in escalations if shows_stall(scope, e, subjects[e.pk])]
+    return len(escalations)

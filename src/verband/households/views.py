@@ -24,6 +24,7 @@ from verband.shielding.scope import view_scope
 @role_required(*CASEWORK_ROLES)
 def household_view(request: HttpRequest, reference: str, relation_error: str = "") -> HttpResponse:
     from verband.collaboration.selectors import panel
+    from verband.escalation.selectors import open_shown
     from verband.plans.selectors import regie_panel
     from verband.safety.selectors import safety_summary
 
@@ -49,6 +50,7 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
         "summary": safety_summary(detail.household, people, detail.scope),
         "regie": regie,
         "together": panel(actor, detail.household, detail.scope),
+        "escalations": open_shown(detail.scope, detail.household),
         "relation_kinds": RelationKind.choices,
         "relation_error": relation_error,
         "pending_statements": pending_statement_count(

@@ -20,7 +20,7 @@ from verband.collaboration.tests.shielded_family import (
     token_for,
 )
 from verband.escalation.models import Escalation, EscalationKind
-from verband.escalation.selectors import shield_summaries
+from verband.escalation.selectors import open_shown, shield_summaries
 from verband.network.models import Role
 from verband.sharing import services as sharing_services
 from verband.sharing.accesslog import logged_subjects
@@ -72,8 +72,10 @@ def test_panel_applies_the_scope(shielded):
     # The escalation of Anna's shelter place is not counted for probation; stalls of the household that
     # wait for probation too (no regisseur) are.
     open_ = Escalation.objects.filter(household=w.household, status="open")
-    assert whole.escalations == open_.count()
-    assert scoped.escalations == open_.filter(parties=w.probation_org).count() < whole.escalations
+    whole_count = open_shown(view_scope(actor_for(w.involved), w.household), w.household)
+    scoped_count = open_shown(view_scope(actor_for(w.probation), w.household), w.household)
+    assert whole_count == open_.count()
+    assert scoped_count == open_.filter(parties=w.probation_org).count() < whole_count
     labels = {h.pk: h.shielded_names for h in whole.help}
     assert labels[w.shelter_help.pk] == ["Dirk Vos"] and labels[w.dirk_help.pk] == []
     # The caller may pass the scope it already holds.
