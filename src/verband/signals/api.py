@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from pydantic import BeforeValidator, WithJsonSchema, field_validator
+from pydantic import AfterValidator, WithJsonSchema, field_validator
 
 from verband.accounts.models import ApiScope
 from verband.apikit import AUTH_ERRORS, ErrorOut, error_response, require_scope
@@ -53,7 +53,7 @@ def _text(name: str, *, required: bool = False) -> Any:
     rule = checks.family_name if name == "family_name" else partial(checks.text, name=name, required=required)
     return Annotated[
         str,
-        BeforeValidator(_shared(rule)),
+        AfterValidator(_shared(rule)),
         WithJsonSchema({"type": "string", "maxLength": checks.MAX_LENGTH[name]}),
     ]
 
@@ -69,7 +69,7 @@ def _no_nul(value: object) -> object:
 
 Postcode = Annotated[
     str,
-    BeforeValidator(_shared(checks.postcode)),
+    AfterValidator(_shared(checks.postcode)),
     WithJsonSchema({"type": "string", "maxLength": checks.MAX_LENGTH["postcode"]}),
 ]
 
@@ -85,7 +85,7 @@ class PersonIn(Schema):
     )
     sex: SexLiteral = "unknown"  # type: ignore[valid-type]
     bsn: Annotated[
-        str, BeforeValidator(_shared(checks.bsn)), WithJsonSchema({"type": "string", "maxLength": 11})
+        str, AfterValidator(_shared(checks.bsn)), WithJsonSchema({"type": "string", "maxLength": 11})
     ] = ""
     street: _text("street") = ""  # type: ignore[valid-type]
     house_number: _text("house_number") = ""  # type: ignore[valid-type]

@@ -108,6 +108,13 @@ def test_api_refuses_a_signal_the_form_refuses(world, client, signal, field):
     assert not Signal.objects.exists()
 
 
+@pytest.mark.parametrize("value", [["Dam"], 12, None, {"a": 1}])
+def test_a_family_name_that_is_no_text_is_refused(world, client, value):
+    response = post(client, world.token_vt, _api_person({"family_name": value}))
+    assert response.status_code == 422
+    assert not Signal.objects.exists()
+
+
 def test_api_stores_text_stripped_like_the_form(world, client):
     person = _api_person({"family_name": "  Dam ", "postcode": " 1012 ab ", "bsn": "1112.22.333"})
     response = post(client, world.token_vt, person)
