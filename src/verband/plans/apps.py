@@ -9,6 +9,7 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from verband.households.models import Household
+        from verband.plans import shields  # noqa: F401  (registers the plan's default shields)
         from verband.plans.models import FamilyPlan
 
         def one_plan(

@@ -24,7 +24,7 @@ The rules:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from verband.actors import Actor
@@ -38,6 +38,20 @@ PROTECTED_ROLES = frozenset({MemberRole.VICTIM, MemberRole.CHILD})
 THREAT_ROLES = frozenset({MemberRole.PERPETRATOR})
 
 Key = tuple[str, int]
+
+# The default shields of the items other apps hold: each rule gets the household, its members recorded as
+# perpetrator (threats) and its victims and children (protected), and yields (item type, item id, the
+# members it is kept from). The apps register their rules when Django starts (`plans.shields`,
+# `collaboration.shields`, from their AppConfig.ready), so this module depends on no app above it.
+DefaultShield = Callable[[int, frozenset[int], frozenset[int]], Iterable[tuple[str, int, frozenset[int]]]]
+DEFAULT_SHIELDS: list[DefaultShield] = []
+
+
+def registers_default_shield(rule: DefaultShield) -> DefaultShield:
+    """Register a default-shield rule (a decorator; idempotent)."""
+    if rule not in DEFAULT_SHIELDS:
+        DEFAULT_SHIELDS.append(rule)
+    return rule
 
 
 @dataclass(frozen=True)
@@ -101,9 +115,6 @@ def household_shields(
     """Every item of the household that is kept from someone, with whom: the defaults, then every
     decision in order (the latest about an item and a member counts). Callers that hold the household's
     members pass them (saves a query)."""
-    from verband.collaboration.models import Help
-    from verband.plans.models import PlanAction, SafetyAgreement
-
     household_id = household if isinstance(household, int) else household.pk
     roles: dict[int, set[str]] = defaultdict(set)
     pairs = (
@@ -119,24 +130,9 @@ def household_shields(
     if threats:
         for pk, owner in Address.objects.filter(person_id__in=protected).values_list("pk", "person_id"):
             shields[(ItemType.ADDRESS, pk)] |= threats - {owner}
-        for pk, owner in SafetyAgreement.objects.filter(plan__household_id=household_id).values_list(
-            "pk", "person_id"
-        ):
-            if owner is None or owner not in threats:
-                shields[(ItemType.AGREEMENT, pk)] |= threats - {owner}
-        # The household's parts given to a shelter ("Plek regelen" — owned by the shelter) say where she goes.
-        sheltered = PlanAction.objects.filter(
-            plan__household_id=household_id, owner_organisation__kind=OrganisationKind.SHELTER
-        ).values_list("pk", "person_id")
-        for pk, owner in sheltered:
-            if owner is None or owner in protected:
-                shields[(ItemType.ACTION, pk)] |= threats - {owner}
-        shelter_help = Help.objects.filter(
-            household_id=household_id, provider__organisation__kind=OrganisationKind.SHELTER
-        ).values_list("pk", "person_id")
-        for pk, owner in shelter_help:
-            if owner is None or owner in protected:
-                shields[(ItemType.HELP, pk)] |= threats - {owner}
+        for rule in DEFAULT_SHIELDS:
+            for item_type, pk, kept_from in rule(household_id, frozenset(threats), frozenset(protected)):
+                shields[(item_type, pk)] |= kept_from
     made = (
         ShieldDecision.objects.filter(household_id=household_id)
         if decisions
