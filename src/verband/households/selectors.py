@@ -395,9 +395,10 @@ def address_overview(actor: Actor, household: Household, basis: str) -> AddressO
     """The addresses page: every member's addresses as this actor may see them, the decisions of the
     organisation managing a confidential one (shown to that organisation only), and the pending statements
     of reports about the members. Logged for the household and each member."""
-    from verband.households.addresses import address_text, manages, statement_differences
+    from verband.households.addresses import address_text, manages
     from verband.sharing.access import partner_organisations
     from verband.signals.models import SignalPerson, StatementState
+    from verband.signals.statements import statement_differences
 
     members = sorted(
         HouseholdMember.objects.filter(household=household)

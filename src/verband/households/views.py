@@ -19,6 +19,7 @@ from verband.network.models import CASEWORK_ROLES, Role
 from verband.sharing.access import actor_for_request, get_household_or_404, is_own_involvement
 from verband.sharing.decorators import role_required
 from verband.shielding.scope import view_scope
+from verband.signals import statements
 
 
 @role_required(*CASEWORK_ROLES)
@@ -193,8 +194,8 @@ ADDRESS_ACTIONS = {
     "lift": ("address", addresses.lift_confidential, _("The address is no longer confidential.")),
     "disclose": ("address", addresses.disclose, _("The organisation may see the address now.")),
     "revoke": ("address", addresses.revoke, _("The organisation no longer sees the address.")),
-    "confirm": ("statement", addresses.confirm_statement, _("The reported data are now the known data.")),
-    "dismiss": ("statement", addresses.dismiss_statement, _("The reported data are dismissed.")),
+    "confirm": ("statement", statements.confirm_statement, _("The reported data are now the known data.")),
+    "dismiss": ("statement", statements.dismiss_statement, _("The reported data are dismissed.")),
 }
 
 
@@ -219,7 +220,7 @@ def address_action_view(request: HttpRequest, reference: str) -> HttpResponse:
     item = (
         addresses.household_address(household, item_id)
         if target == "address"
-        else addresses.household_statement(household, item_id)
+        else statements.household_statement(household, item_id)
     )
     if item is not None and target == "address":
         from verband.shielding.models import ItemType

@@ -27,6 +27,7 @@ from verband.sharing import access as sharing_access
 from verband.sharing import services as sharing
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.sharing.models import LegalBasis, Purpose
+from verband.signals import statements
 from verband.signals.models import (
     ACTIVATION_FLOW,
     SIGNAL_FLOW,
@@ -391,7 +392,7 @@ def _settle_persons(persons: list[SignalPerson], signal: Signal) -> None:
         if sp in new:
             continue
         sp.person = known[sp.person_id]
-        if addresses.statement_differences(sp, sp.person):
+        if statements.statement_differences(sp, sp.person):
             sp.statement = StatementState.PENDING
 
 
