@@ -32,7 +32,7 @@ from verband.sharing import services as sharing
 from verband.sharing.access import can_see_household
 from verband.sharing.accesslog import record
 from verband.sharing.models import LegalBasis, Purpose
-from verband.shielding.services import scope_involvement
+from verband.shielding.members import scope_involvement
 from verband.text import bounded, refuse_nul
 from verband.workdays import add_working_days
 from verband.workflow import Tell, transition

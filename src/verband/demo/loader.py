@@ -18,7 +18,7 @@ from verband.demo.households import HOUSEHOLDS, H
 from verband.households.models import Household
 from verband.network.models import CoverageArea, Membership, Network, Organisation, Region, Team
 from verband.sharing import services as sharing_services
-from verband.shielding.services import scope_involvement
+from verband.shielding.members import scope_involvement
 
 
 def demo_totp_key(username: str) -> str:

@@ -28,7 +28,7 @@ from verband.plans.models import (
     RegieTransfer,
     TransferStatus,
 )
-from verband.plans.selectors import plan_document, shield_names
+from verband.plans.selectors import plan_document, plan_of, shield_names
 from verband.safety.selectors import danger_flags
 from verband.sharing.access import actor_for_request, get_household_or_404, visible_households
 from verband.sharing.accesslog import Subject, record, record_many
@@ -52,7 +52,7 @@ def plan_view(request: HttpRequest, reference: str) -> HttpResponse:
     item, labelled with the members it is kept from."""
     actor = actor_for_request(request)
     household, basis = get_household_or_404(actor, reference)
-    plan = services.plan_for(household)
+    plan = plan_of(household)
     scope = view_scope(actor, household)
     doc = plan_document(plan, None, (scope,))
     log_household_view(actor, household, basis, "family_plan")
@@ -135,7 +135,7 @@ def plan_edit_view(request: HttpRequest, reference: str) -> HttpResponse:
         return editor
     actor, household, basis = editor
     scope = view_scope(actor, household)
-    plan = services.plan_for(household)
+    plan = plan_of(household)
     if request.method != "POST":
         log_household_view(actor, household, basis, "family_plan")
         return render(
@@ -298,7 +298,7 @@ def _lines(snapshot: dict, scope: Scope, names: dict[int, str], hidden: set) -> 
 def versions_view(request: HttpRequest, reference: str) -> HttpResponse:
     actor = actor_for_request(request)
     household, basis = get_household_or_404(actor, reference)
-    plan = services.plan_for(household)
+    plan = plan_of(household)
     numbers = list(plan.versions.values_list("number", flat=True))
     if not numbers:
         raise Http404
@@ -346,7 +346,7 @@ def plan_pdf_view(request: HttpRequest, reference: str) -> HttpResponse:
 
     actor = actor_for_request(request)
     household, basis = get_household_or_404(actor, reference)
-    plan = services.plan_for(household)
+    plan = plan_of(household)
     viewer = view_scope(actor, household)
     people = {p.pk: p for p in household_people(household)}
     reader = None

@@ -1,11 +1,9 @@
-"""Decisions about shielding and about whom an involvement is for. Only a deciding professional whose
+"""Decisions about shielding (whom an involvement is for is `verband.shielding.members`). Only a deciding professional whose
 involvement covers the whole household decides (a partner working only with the perpetrator never lifts
 what protects the victim); every decision needs a reason, is kept, and is in the access log; a refusal is
 logged as denied."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,8 +13,7 @@ from verband.actors import Actor
 from verband.households.models import Household, HouseholdMember
 from verband.network.models import Role
 from verband.sharing.accesslog import record
-from verband.sharing.models import Involvement
-from verband.shielding.models import ItemType, ScopedMember, ShieldDecision
+from verband.shielding.models import ItemType, ShieldDecision
 from verband.shielding.scope import involvement_members
 from verband.text import reason_text
 
@@ -85,19 +82,3 @@ def decide(
             household_id=household.pk, person_id=person_id,
         )  # fmt: skip
     return decision
-
-
-def scope_involvement(involvement: Involvement, person_ids: Iterable[int]) -> None:
-    """Make an involvement one for these members only (callers log; the members must be the household's)."""
-    persons = set(person_ids)
-    members = set(
-        HouseholdMember.objects.filter(
-            household_id=involvement.household_id, person_id__in=persons
-        ).values_list("person_id", flat=True)
-    )
-    if not persons or members != persons:
-        raise ValidationError(_("Choose members of this household."))
-    ScopedMember.objects.bulk_create(
-        [ScopedMember(involvement=involvement, person_id=pid) for pid in sorted(persons)],
-        ignore_conflicts=True,
-    )

@@ -20,7 +20,7 @@ from verband.notifications.models import Notification
 from verband.plans.models import FamilyPlan, SafetyAgreement
 from verband.sharing import services as sharing_services
 from verband.sharing.models import AccessLogEntry
-from verband.shielding.services import scope_involvement
+from verband.shielding.members import scope_involvement
 from verband.signals import services as signal_services
 from verband.signals.models import Signal
 from verband.signals.services import PersonInput, SignalInput
@@ -129,7 +129,7 @@ def walk(world, client):
     involvement = sharing_services.involve(SYSTEM, home, team=probation_team, purpose="criminal_justice",
                                            legal_basis="legal_task", started_on=date(2026, 11, 2))  # fmt: skip
     scope_involvement(involvement, [w.kemal.pk])
-    plan = FamilyPlan.objects.create(household=home, household_wishes="Rust in huis.")
+    plan = FamilyPlan.objects.update_or_create(household=home, defaults={"household_wishes": "Rust in huis."})[0]
     SafetyAgreement.objects.create(plan=plan, text=ESCAPE, monitored_by=w.org_a)
     SafetyAgreement.objects.create(plan=plan, person=w.kemal, text="Kemal komt niet naar de opvang",
                                    monitored_by=w.org_b)  # fmt: skip

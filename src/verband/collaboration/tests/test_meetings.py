@@ -59,7 +59,7 @@ def test_schedule_hold_and_the_actions_land_in_the_plan(network_world):
     participants = set(meeting.participants.values_list("organisation__name", flat=True))
     assert {"Wijkteams Testdorp", "Politie Testdorp", "Veilig Thuis Testdorp"} <= participants
     assert w.involved.notifications.filter(url=f"/overleggen/{meeting.pk}/").exists()
-    plan = FamilyPlan.objects.create(household=w.household, version=1)
+    plan = FamilyPlan.objects.update_or_create(household=w.household, defaults={"version": 1})[0]
     PlanAction.objects.create(
         plan=plan, text="Huisbezoek politie", owner_organisation=w.org_b, due_on=date(2027, 1, 1)
     )

@@ -90,7 +90,7 @@ def test_second_editor_is_refused_and_keeps_their_text(partners, as_user):
     assert "Iemand anders heeft het plan intussen opgeslagen" in body
     assert "Tekst van de tweede bewerker" in body and "Mijn doel" in body  # what they typed is still there
     assert 'name="version" value="1"' in body  # a deliberate second save goes on from the newer version
-    plan = FamilyPlan.objects.get()
+    plan = FamilyPlan.objects.get(household=world.household)
     assert plan.version == 1 and plan.household_wishes.startswith("Anna wil")
     assert PlanVersion.objects.count() == 1
 
@@ -102,7 +102,7 @@ def test_stale_save_in_the_service_writes_nothing(partners):
     services.save_plan(actor_for(world.involved), world.household, data, 0)
     with pytest.raises(services.StalePlan):
         services.save_plan(actor_for(world.vt), world.household, services.PlanInput(goals=[]), 0)
-    assert FamilyPlan.objects.get().goals.count() == 1
+    assert FamilyPlan.objects.get(household=world.household).goals.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -137,7 +137,7 @@ def test_versions_compare_shows_what_changed(partners, as_user):
     client = as_user(world.involved)
     edit = reverse("plans:edit", args=[world.household.reference])
     client.post(edit, plan_post(world, 0))
-    plan = FamilyPlan.objects.get()
+    plan = FamilyPlan.objects.get(household=world.household)
     ids = list(plan.actions.values_list("pk", flat=True))
     second = plan_post(
         world,
@@ -188,7 +188,7 @@ def test_owner_updates_status_from_my_work(partners, as_user):
     assert response.status_code == 302 and response["Location"] == reverse("workspace:my_work")
     action.refresh_from_db()
     assert action.status == "done"
-    plan = FamilyPlan.objects.get()
+    plan = FamilyPlan.objects.get(household=world.household)
     assert plan.version == 2 and plan.versions.first().saved_by == world.vt
 
 
@@ -285,7 +285,7 @@ def test_status_of_an_action_removed_meanwhile_is_a_clear_error(partners, as_use
     PlanAction.objects.filter(pk=action.pk).delete()
     with pytest.raises(services.ValidationError):
         services.set_action_status(actor_for(world.vt), stale_copy, "done")
-    assert FamilyPlan.objects.get().version == 1  # nothing written
+    assert FamilyPlan.objects.get(household=world.household).version == 1  # nothing written
 
 
 @pytest.mark.parametrize("field", ["household_wishes", "goal-0-text", "act-0-text", "agreement_note"])
@@ -375,7 +375,7 @@ def test_only_the_owner_reports_progress_on_an_action(partners, as_user):
     for user in (world.involved, world.other_org, expert):  # they see the household, but do not own it
         assert as_user(user).post(url, {"status": "done"}).status_code == 404
     action.refresh_from_db()
-    assert action.status == "open" and FamilyPlan.objects.get().version == 1
+    assert action.status == "open" and FamilyPlan.objects.get(household=world.household).version == 1
 
 
 @pytest.mark.parametrize("version", ["", "x", "²"])

@@ -22,6 +22,7 @@ from verband.plans.models import FamilyPlan, Goal, PlanAction, PlanVersion, Safe
 from verband.sharing import services as sharing_services
 from verband.sharing.models import AccessLogEntry
 from verband.shielding import services as shielding
+from verband.shielding.members import scope_involvement
 from verband.shielding.models import ItemType
 from verband.testing import _token, actor_for, build_world, make_user, sign_in
 
@@ -50,7 +51,7 @@ def add_dirk_and_probation(world):
         SYSTEM, world.household, team=team, purpose="criminal_justice", legal_basis="legal_task",
         started_on=date(2026, 1, 5),
     )  # fmt: skip
-    shielding.scope_involvement(involvement, [world.dirk.pk])
+    scope_involvement(involvement, [world.dirk.pk])
     world.probation = make_user("reclassering", world.org_probation, Role.PROFESSIONAL, team)
     world.token_probation = _token(
         world.org_probation, "Reclasseringssysteem", ["households:read", "plans:write"]
@@ -475,7 +476,7 @@ class ShieldedNeverReaches(TestCase):
                 legal_basis="covenant",
                 started_on=date(2026, 1, 5),
             )
-            shielding.scope_involvement(involvement, [people[m].pk for m in members])
+            scope_involvement(involvement, [people[m].pk for m in members])
             user = make_user(f"partner{p}", org, Role.PROFESSIONAL, team)
             token = _token(org, f"Systeem {p}", ["households:read"])
             scoped.append(({people[m].pk for m in members}, user, token))

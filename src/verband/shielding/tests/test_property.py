@@ -15,8 +15,8 @@ from verband.households.models import Address, Household, HouseholdMember, Perso
 from verband.network.models import Organisation, Role, Team
 from verband.plans.models import FamilyPlan, Goal, SafetyAgreement
 from verband.sharing import services as sharing_services
+from verband.shielding.members import scope_involvement
 from verband.shielding.models import ShieldDecision
-from verband.shielding.services import scope_involvement
 from verband.testing import make_user, sign_in
 
 ROLES = ["victim", "perpetrator", "child", "witness"]

@@ -29,7 +29,7 @@ def test_a_shelter_holding_regie_is_not_named_to_probation_or_in_his_copy(family
     org, worker = _shelter(family)
     Regie.objects.create(household=family.household, user=worker, membership=worker.memberships.get(),
                          organisation=org, mandated_by=family.involved)  # fmt: skip
-    plan = FamilyPlan.objects.create(household=family.household)
+    plan = FamilyPlan.objects.get(household=family.household)
     PlanAction.objects.create(
         plan=plan, text="Plek regelen", owner_organisation=org, due_on=date(2026, 12, 20)
     )

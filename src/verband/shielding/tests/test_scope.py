@@ -11,6 +11,7 @@ from verband.network.models import Organisation, Role, Team
 from verband.sharing import services as sharing_services
 from verband.sharing.models import AccessLogEntry
 from verband.shielding import services
+from verband.shielding.members import scope_involvement
 from verband.shielding.models import ItemType, ShieldDecision
 from verband.shielding.scope import default_shield, household_shields, member_scope, view_scope
 from verband.testing import actor_for, make_user
@@ -30,7 +31,7 @@ def family(world):
         SYSTEM, world.household, team=team, purpose="criminal_justice", legal_basis="legal_task",
         started_on=date(2026, 1, 5),
     )  # fmt: skip
-    services.scope_involvement(involvement, [dirk.pk])
+    scope_involvement(involvement, [dirk.pk])
     world.dirk = dirk
     world.anna = Person.objects.get(given_names="Anna")
     world.bram = Person.objects.get(given_names="Bram")
