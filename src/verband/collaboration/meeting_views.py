@@ -49,12 +49,12 @@ def list_view(request: HttpRequest) -> HttpResponse:
         "planned": planned,
         "held": held,
         "networks": networks,
-        "may_chair": actor.membership is not None and actor.membership.role in meetings.CHAIR_ROLES,
+        "may_chair": actor.membership is not None and actor.membership.role in meetings.ACTING_ROLES,
     }
     return render(request, "collaboration/meetings.html", context)
 
 
-@role_required(*meetings.CHAIR_ROLES)
+@role_required(*meetings.ACTING_ROLES)
 def schedule_view(request: HttpRequest) -> HttpResponse:
     actor = actor_for_request(request)
     network_id = plain_id(request.GET.get("netwerk") or request.POST.get("network"))

@@ -28,7 +28,7 @@ from verband.collaboration.models import (
 )
 from verband.households.models import EventKind, Household, HouseholdEvent, HouseholdStatus
 from verband.households.services import add_event
-from verband.network.models import Membership, Network, Role, norms_for
+from verband.network.models import ACTING_ROLES, Membership, Network, Role, norms_for
 from verband.notifications.services import notify
 from verband.plans import services as plans
 from verband.plans.models import PlanAction
@@ -40,7 +40,6 @@ from verband.shielding.models import ItemType
 from verband.shielding.scope import WHOLE, Scope, view_scope
 from verband.text import bounded
 
-CHAIR_ROLES = (Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR)
 MAX_AGENDA = 30
 ACTIONS_PER_ITEM = 3
 
@@ -111,7 +110,7 @@ def schedule(
 ) -> CaseMeeting:
     """Plan a meeting with an agenda of households. The partners involved with them are invited."""
     m = actor.membership
-    if m is None or m.role not in CHAIR_ROLES or actor.user is None:
+    if m is None or m.role not in ACTING_ROLES or actor.user is None:
         raise PermissionDenied
     if network is not None and network.pk not in actor.network_ids:
         raise PermissionDenied
@@ -180,7 +179,9 @@ def schedule(
             object_id=str(meeting.pk),
             subjects=[Subject(h.pk) for h in households],
         )
-        invitees = Membership.objects.active().filter(organisation_id__in=organisations, role__in=CHAIR_ROLES)
+        invitees = Membership.objects.active().filter(
+            organisation_id__in=organisations, role__in=ACTING_ROLES
+        )
         if network is not None:
             invitees = invitees.filter(networks=network)
         users = set(invitees.values_list("user_id", flat=True)) - {actor.user.pk}
@@ -196,7 +197,7 @@ def schedule(
 
 def may_hold(actor: Actor, meeting: CaseMeeting) -> bool:
     m = actor.membership
-    if meeting.status != MeetingStatus.PLANNED or m is None or m.role not in CHAIR_ROLES:
+    if meeting.status != MeetingStatus.PLANNED or m is None or m.role not in ACTING_ROLES:
         return False
     if actor.user is not None and meeting.chair_id == actor.user.pk:
         return True

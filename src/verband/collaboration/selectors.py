@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from verband.actors import Actor
 from verband.collaboration.models import Handover, HandoverStatus, Help, HelpStatus
 from verband.households.models import Household
+from verband.network.models import ACTING_ROLES
 from verband.shielding.models import ItemType
 from verband.shielding.scope import Scope, view_scope
 
@@ -67,7 +68,6 @@ def panel(actor: Actor, household: Household, scope: Scope | None = None) -> Col
     """A few queries, whatever the household's size. Only what the actor's scope shows (a partner working
     only with the perpetrator sees his help and handovers, not the victim's shelter place), with counts of
     what was left out and, for whole-household partners, whom an item is kept from."""
-    from verband.collaboration.services import WORKER_ROLES
     from verband.safety.selectors import member_names
 
     scope = scope or view_scope(actor, household)
@@ -89,7 +89,7 @@ def panel(actor: Actor, household: Household, scope: Scope | None = None) -> Col
         pending=pending,
         bounces=sum(h.status == HandoverStatus.REJECTED for h in handovers),
         help=help_,
-        may_write=actor.membership is not None and actor.membership.role in WORKER_ROLES,
+        may_write=actor.membership is not None and actor.membership.role in ACTING_ROLES,
         hidden_help=hidden_help,
         hidden_handovers=sum(h.status == HandoverStatus.PENDING for h in every) - len(pending),
     )

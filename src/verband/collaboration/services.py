@@ -4,6 +4,7 @@ timeline and notifies the people who must act."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -26,7 +27,14 @@ from verband.collaboration.models import (
 )
 from verband.households.models import LEVEL_ORDER, EventKind, Household, Level
 from verband.households.services import add_event
-from verband.network.models import CASEWORK_ROLES, Membership, OrganisationKind, Role, Team, norms_for
+from verband.network.models import (
+    ACTING_ROLES,
+    CASEWORK_ROLES,
+    Membership,
+    OrganisationKind,
+    Team,
+    norms_for,
+)
 from verband.notifications.services import notify
 from verband.sharing import services as sharing
 from verband.sharing.access import can_see_household
@@ -36,8 +44,6 @@ from verband.shielding.members import scope_involvement
 from verband.text import bounded, refuse_nul
 from verband.workdays import add_working_days
 from verband.workflow import Tell, transition
-
-WORKER_ROLES = (Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR)
 
 LEVEL_OF_KIND = {
     OrganisationKind.DOMESTIC_VIOLENCE_CENTRE: Level.DV_CENTRE,
@@ -50,7 +56,7 @@ def level_of(team: Team) -> str:
 
 
 def _worker(actor: Actor, household: Household) -> None:
-    if actor.membership is None or actor.membership.role not in WORKER_ROLES:
+    if actor.membership is None or actor.membership.role not in ACTING_ROLES:
         raise PermissionDenied
     if not can_see_household(actor, household):
         raise PermissionDenied
@@ -169,7 +175,7 @@ def may_answer(actor: Actor, handover: Handover) -> bool:
     return (
         handover.status == HandoverStatus.PENDING
         and m is not None
-        and m.role in WORKER_ROLES
+        and m.role in ACTING_ROLES
         and m.team_id == handover.to_team_id
         and handover.to_team.active
     )
@@ -407,7 +413,7 @@ def set_help_status(
         )
     if day > timezone.localdate() or day < help_.requested_on:
         raise ValidationError({"on": [_("The date must lie between the request and today.")]})
-    fields: dict[str, object] = {"updated_at": timezone.now()}
+    fields: dict[str, Any] = {"updated_at": timezone.now()}
     if provider_id is not None:
         provider = Team.objects.filter(
             pk=provider_id, active=True, organisation__region_id=help_.household.region_id

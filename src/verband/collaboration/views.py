@@ -22,7 +22,7 @@ from verband.collaboration.models import (
 from verband.collaboration.selectors import shows_handover, visible_help
 from verband.households.models import Household, Person
 from verband.households.selectors import household_people
-from verband.network.models import CASEWORK_ROLES
+from verband.network.models import ACTING_ROLES, CASEWORK_ROLES
 from verband.sharing.access import actor_for_request, can_see_household, get_household_or_404
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.sharing.decorators import role_required
@@ -58,7 +58,7 @@ def _within_scope(scope: Scope, person_id: int | None, field: str) -> None:
         raise ValidationError({field: [_("Choose one of the members your organisation works with.")]})
 
 
-@role_required(*services.WORKER_ROLES)
+@role_required(*ACTING_ROLES)
 def request_view(request: HttpRequest, reference: str) -> HttpResponse:
     actor = actor_for_request(request)
     household, basis = get_household_or_404(actor, reference)
@@ -123,7 +123,7 @@ def _handover(actor: Actor, pk: int) -> Handover:
         handover is not None
         and m is not None
         and m.team_id == handover.to_team_id
-        and m.role in services.WORKER_ROLES
+        and m.role in ACTING_ROLES
         and handover.status in (HandoverStatus.PENDING, HandoverStatus.ACCEPTED)
     )
     sender = handover is not None and m is not None and handover.from_membership_id == m.pk
@@ -242,12 +242,12 @@ def help_view(request: HttpRequest, reference: str) -> HttpResponse:
         "providers": services.receivers(household, HandoverKind.REFERRAL),
         "errors": errors,
         "post": request.POST,
-        "may_write": actor.membership is not None and actor.membership.role in services.WORKER_ROLES,
+        "may_write": actor.membership is not None and actor.membership.role in ACTING_ROLES,
     }
     return render(request, "collaboration/help.html", context, status=400 if errors else 200)
 
 
-@role_required(*services.WORKER_ROLES)
+@role_required(*ACTING_ROLES)
 @require_POST
 def help_status_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     actor = actor_for_request(request)

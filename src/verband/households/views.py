@@ -15,7 +15,7 @@ from verband.households.selectors import (
     shows_involvement,
     timeline_events,
 )
-from verband.network.models import CASEWORK_ROLES, Role
+from verband.network.models import ACTING_ROLES, CASEWORK_ROLES, Role
 from verband.sharing.access import actor_for_request, get_household_or_404, is_own_involvement
 from verband.sharing.decorators import role_required
 from verband.shielding.scope import view_scope
@@ -161,7 +161,6 @@ def first_contact_view(request: HttpRequest, reference: str, pk: int) -> HttpRes
 
 
 # Roles that decide about addresses and reported data (an experience expert reads, never decides).
-DECIDING_ROLES = (Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR)
 
 
 @role_required(*CASEWORK_ROLES)
@@ -179,7 +178,7 @@ def addresses_view(
     context = {
         "household": household,
         "overview": overview,
-        "may_decide": actor.membership is not None and actor.membership.role in DECIDING_ROLES,
+        "may_decide": actor.membership is not None and actor.membership.role in ACTING_ROLES,
         "error": error,
         "error_kind": error_for.partition("-")[0],
         "error_id": int(error_for.partition("-")[2] or 0),
@@ -199,7 +198,7 @@ ADDRESS_ACTIONS = {
 }
 
 
-@role_required(*DECIDING_ROLES)
+@role_required(*ACTING_ROLES)
 @require_POST
 def address_action_view(request: HttpRequest, reference: str) -> HttpResponse:
     from verband.households.forms import AddressActionForm

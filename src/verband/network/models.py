@@ -247,6 +247,9 @@ class Role(models.TextChoices):
 CASEWORK_ROLES = frozenset(
     {Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR, Role.EXPERIENCE_EXPERT}
 )
+# The case workers who act and decide: take up signals, hold regie, chair case meetings, hand over, help,
+# shield. An experience expert takes part in the casework (CASEWORK_ROLES) but does not decide.
+ACTING_ROLES = frozenset({Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR})
 AGGREGATE_ROLES = frozenset({Role.MANAGER, Role.EXECUTIVE})
 
 

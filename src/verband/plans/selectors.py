@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from verband.actors import Actor
 from verband.households.models import Household, HouseholdMember, Person, member_sort_key
+from verband.network.models import ACTING_ROLES
 from verband.plans.models import ActionStatus, FamilyPlan, PlanAction, Regie, RegieTransfer, TransferStatus
 from verband.sharing.access import visible_households, visible_involvements
 from verband.shielding.models import ItemType
@@ -201,7 +202,7 @@ def regie_panel(actor: Actor, household: Household) -> dict[str, Any]:
     current, history, pending = regie_state(household.pk)
     membership = actor.membership
     user_id = actor.user.pk if actor.user else None
-    writer = membership is not None and membership.role in services.REGISSEUR_ROLES
+    writer = membership is not None and membership.role in ACTING_ROLES
     may_request = writer and (current is None or current.user_id == user_id)
     may_end = (
         current is not None

@@ -24,7 +24,7 @@ from verband.accounts.models import User
 from verband.actors import Actor
 from verband.households.models import EventKind, Household
 from verband.households.services import add_event
-from verband.network.models import Membership, Role
+from verband.network.models import ACTING_ROLES, Membership, Role
 from verband.plans.models import (
     ACTION_FLOW,
     TRANSFER_FLOW,
@@ -211,7 +211,7 @@ def add_actions(
 ) -> list[PlanAction]:
     """Append actions to the household's plan as a new version (e.g. decided in a case meeting). Does not
     touch the rest of the plan, so it never collides with an edit: the version is claimed afresh."""
-    if actor.membership is None or actor.membership.role not in REGISSEUR_ROLES:
+    if actor.membership is None or actor.membership.role not in ACTING_ROLES:
         raise PermissionDenied
     if not can_see_household(actor, household):
         raise PermissionDenied
@@ -486,8 +486,6 @@ def _log_plan(actor: Actor, household: Household, action: str, plan: FamilyPlan)
 
 # --------------------------------------------------------------------------------------------- regie
 
-REGISSEUR_ROLES = (Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR)
-
 
 def current_regie(household: Household) -> Regie | None:
     return (
@@ -501,7 +499,7 @@ def regie_candidates(household: Household) -> list[Membership]:
     """Who can be asked to take regie: case workers of the partner organisations (not experience experts)."""
     return list(
         Membership.objects.active()
-        .filter(role__in=REGISSEUR_ROLES, organisation__in=partner_organisations(household))
+        .filter(role__in=ACTING_ROLES, organisation__in=partner_organisations(household))
         .select_related("user", "organisation", "team")
         .order_by("organisation__name", "user__last_name", "user__first_name")
     )
@@ -520,7 +518,7 @@ def line_managers_for(membership: Membership) -> list[Membership]:
 
 
 def may_request_regie(actor: Actor, household: Household) -> bool:
-    if actor.membership is None or actor.membership.role not in REGISSEUR_ROLES:
+    if actor.membership is None or actor.membership.role not in ACTING_ROLES:
         return False
     if not can_see_household(actor, household):
         return False

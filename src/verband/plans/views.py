@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from verband.actors import Actor
 from verband.households.models import Household
 from verband.households.selectors import household_people, log_household_view
-from verband.network.models import CASEWORK_ROLES
+from verband.network.models import ACTING_ROLES, CASEWORK_ROLES
 from verband.plans import forms, services
 from verband.plans.models import (
     ActionStatus,
@@ -37,7 +37,7 @@ from verband.shielding.models import ItemType
 from verband.shielding.scope import Scope, household_copy_scope, member_scope, view_scope
 from verband.text import errors_of, plain_id
 
-WRITERS = services.REGISSEUR_ROLES
+WRITERS = ACTING_ROLES
 
 
 def _people_in_scope(household: Household, scope: Scope) -> list:

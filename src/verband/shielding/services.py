@@ -11,17 +11,15 @@ from django.utils.translation import gettext as _
 
 from verband.actors import Actor
 from verband.households.models import Household, HouseholdMember
-from verband.network.models import Role
+from verband.network.models import ACTING_ROLES
 from verband.sharing.accesslog import record
 from verband.shielding.models import ItemType, ShieldDecision
 from verband.shielding.scope import involvement_members
 from verband.text import reason_text
 
-DECIDING_ROLES = frozenset({Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR})
-
 
 def may_decide(actor: Actor, household: Household) -> bool:
-    if actor.membership is None or actor.membership.role not in DECIDING_ROLES:
+    if actor.membership is None or actor.membership.role not in ACTING_ROLES:
         return False
     whole, _persons = involvement_members(actor, household)
     return whole

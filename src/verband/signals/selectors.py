@@ -17,7 +17,7 @@ from rapidfuzz.distance import JaroWinkler
 from verband.actors import Actor
 from verband.households.matching import Description, first_name, phonetic, split_surname
 from verband.households.models import Household, Person, partial_date_display
-from verband.network.models import Membership, OrganisationKind, Role
+from verband.network.models import ACTING_ROLES, Membership, OrganisationKind
 from verband.sharing.access import can_see_household, plausible_reference, visible_households
 from verband.sharing.models import AccessLogEntry
 from verband.signals.models import Activation, ActivationStatus, Signal, SignalPerson
@@ -25,11 +25,10 @@ from verband.workdays import working_days_between
 
 # Roles with a reporting task: they file intakes and confirm recognition. Experience experts work with
 # households but never report into the register (and never look people up in it).
-REPORTING_ROLES = frozenset({Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR})
 
 
 def may_report(membership: Membership | None) -> bool:
-    return membership is not None and membership.role in REPORTING_ROLES
+    return membership is not None and membership.role in ACTING_ROLES
 
 
 def may_triage(actor: Actor) -> bool:

@@ -69,7 +69,7 @@ def _intake_refused(request: HttpRequest, actor: Actor) -> HttpResponse | None:
     return render(request, "signals/intake.html", {"limit_reached": limit}, status=429)
 
 
-@role_required(*selectors.REPORTING_ROLES)
+@role_required(*selectors.ACTING_ROLES)
 @require_http_methods(["GET", "POST"])
 def intake_view(request: HttpRequest) -> HttpResponse:
     """Register a worry. Only roles with a reporting task, and at most VERBAND_INTAKE_LIMIT_PER_DAY a day."""
@@ -126,7 +126,7 @@ def _candidate_view(actor: Actor, made: selectors.Offer, members: list[Household
     return {"person_id": made.person_id, "offer": made, "households": households}
 
 
-@role_required(*selectors.REPORTING_ROLES)
+@role_required(*selectors.ACTING_ROLES)
 @require_http_methods(["GET", "POST"])
 def recognise_view(request: HttpRequest, reference: str) -> HttpResponse:
     """The reporter confirms who the people in their signal are, or says they are new. Only candidates

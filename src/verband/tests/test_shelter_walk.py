@@ -129,7 +129,9 @@ def walk(world, client):
     involvement = sharing_services.involve(SYSTEM, home, team=probation_team, purpose="criminal_justice",
                                            legal_basis="legal_task", started_on=date(2026, 11, 2))  # fmt: skip
     scope_involvement(involvement, [w.kemal.pk])
-    plan = FamilyPlan.objects.update_or_create(household=home, defaults={"household_wishes": "Rust in huis."})[0]
+    plan = FamilyPlan.objects.update_or_create(
+        household=home, defaults={"household_wishes": "Rust in huis."}
+    )[0]
     SafetyAgreement.objects.create(plan=plan, text=ESCAPE, monitored_by=w.org_a)
     SafetyAgreement.objects.create(plan=plan, person=w.kemal, text="Kemal komt niet naar de opvang",
                                    monitored_by=w.org_b)  # fmt: skip
