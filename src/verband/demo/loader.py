@@ -104,9 +104,6 @@ def load_demo_region() -> Region:
                     content_type__app_label="signals", content_type__model="routingrule"
                 )
                 | Permission.objects.filter(
-                    content_type__app_label="escalation", content_type__model="regionnorms"
-                )
-                | Permission.objects.filter(
                     content_type__app_label="collaboration",
                     content_type__model__in=["helpkind", "providercapacity"],
                 )
@@ -469,6 +466,7 @@ def _safety_and_plan(household: Household, spec: H, people: list, orgs: dict) ->
     from django.utils import timezone
 
     from verband.households.models import HouseholdEvent
+    from verband.plans import regie
     from verband.plans import services as plans
     from verband.plans.models import Regie, RegieTransfer
     from verband.safety import services as safety
@@ -497,8 +495,8 @@ def _safety_and_plan(household: Household, spec: H, people: list, orgs: dict) ->
     if spec.regie:
         regisseur, manager = spec.regie
         actor = _demo_actor(regisseur)
-        transfer = plans.request_regie(actor, household, actor.membership.pk)
-        plans.accept_regie(actor, transfer, get_user_model().objects.get(username=manager).pk)
+        transfer = regie.request_regie(actor, household, actor.membership.pk)
+        regie.accept_regie(actor, transfer, get_user_model().objects.get(username=manager).pk)
         since = now - timedelta(days=60)
         Regie.objects.filter(household=household).update(started_at=since)
         RegieTransfer.objects.filter(household=household).update(requested_at=since, decided_at=since)

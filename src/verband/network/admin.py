@@ -12,6 +12,7 @@ from verband.network.models import (
     Network,
     Organisation,
     Region,
+    RegionNorms,
     ShelterAddress,
     Team,
 )
@@ -114,3 +115,30 @@ class MembershipAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         user = obj.user if obj is not None else None
         return not guards_privileges(request, user) and super().has_delete_permission(request, obj)
+
+
+# The functional administrator sets each region's norms (working days) here.
+@admin.register(RegionNorms)
+class RegionNormsAdmin(admin.ModelAdmin):
+    list_display = ["region", "handover_days", "assessment_days", "waiting_days", "no_regisseur_days"]
+    fieldsets = [
+        (None, {"fields": ["region"]}),
+        (
+            "Normen",
+            {
+                "fields": [
+                    "handover_days",
+                    "first_contact_days",
+                    "assessment_days",
+                    "action_grace_days",
+                    "waiting_days",
+                    "no_regisseur_days",
+                    "meeting_interval_days",
+                ]
+            },
+        ),
+        (
+            "Escalatieladder",
+            {"fields": ["step_regisseur_days", "step_line_manager_days", "step_coordinator_days"]},
+        ),
+    ]

@@ -11,7 +11,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from verband.actors import Actor
 from verband.households.models import Household, HouseholdMember, Person, member_sort_key
-from verband.network.models import ACTING_ROLES
+from verband.network.models import ACTING_ROLES, Role
+from verband.plans import regie
 from verband.plans.models import ActionStatus, FamilyPlan, PlanAction, Regie, RegieTransfer, TransferStatus
 from verband.sharing.access import visible_households, visible_involvements
 from verband.shielding.models import ItemType
@@ -196,9 +197,6 @@ def regie_state(household_id: int) -> tuple[Regie | None, list[Regie], RegieTran
 
 def regie_panel(actor: Actor, household: Household) -> dict[str, Any]:
     """What the household page shows about regie, and what this actor may do about it."""
-    from verband.network.models import Role
-    from verband.plans import services
-
     current, history, pending = regie_state(household.pk)
     membership = actor.membership
     user_id = actor.user.pk if actor.user else None
@@ -215,7 +213,7 @@ def regie_panel(actor: Actor, household: Household) -> dict[str, Any]:
         )
     )
     plan = FamilyPlan.objects.filter(household=household).only("version").first()
-    candidates = services.regie_candidates(household) if may_request and pending is None else []
+    candidates = regie.regie_candidates(household) if may_request and pending is None else []
     return {
         "current": current,
         "history": history,

@@ -1,12 +1,8 @@
-"""Writes of the family plan and of regie.
+"""Writes of the family plan (regie is `verband.plans.regie`).
 
 Plan saves are optimistic: the caller passes the version it started from; if someone saved in between,
 `StalePlan` is raised and nothing is written, so the view can show the newer plan next to what the user
-typed. Every save writes a `PlanVersion` snapshot and a timeline line and is logged.
-
-Regie changes only on acceptance: `request_regie` writes a pending transfer; `accept_regie` (by the
-receiver, naming the line manager who gave the mandate) ends the current regie and starts the new one in
-one transaction; `decline_regie`, `withdraw_regie` and `end_regie` complete the set."""
+typed. Every save writes a `PlanVersion` snapshot and a timeline line and is logged."""
 
 from __future__ import annotations
 
@@ -15,19 +11,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from verband.accounts.models import User
 from verband.actors import Actor
 from verband.households.models import EventKind, Household
 from verband.households.services import add_event
-from verband.network.models import ACTING_ROLES, Membership, Role
+from verband.network.models import ACTING_ROLES
 from verband.plans.models import (
     ACTION_FLOW,
-    TRANSFER_FLOW,
     ActionStatus,
     Agreement,
     FamilyPlan,
@@ -35,21 +29,13 @@ from verband.plans.models import (
     PlanAction,
     PlanStatus,
     PlanVersion,
-    Regie,
-    RegieTransfer,
     SafetyAgreement,
-    TransferStatus,
 )
-from verband.sharing import services as sharing
 from verband.sharing.access import can_see_household, memberships_seeing, partner_organisations
 from verband.sharing.accesslog import Subject, record, record_many
-from verband.sharing.models import LegalBasis, Purpose
 from verband.shielding.models import ItemType
 from verband.shielding.scope import involvement_members, view_scope
-from verband.text import bounded, refuse_nul
-from verband.workflow import transition
-
-# ---------------------------------------------------------------------------------------------- plan
+from verband.text import refuse_nul
 
 
 class StalePlan(Exception):
@@ -482,245 +468,3 @@ def _log_plan(actor: Actor, household: Household, action: str, plan: FamilyPlan)
         object_id=str(plan.pk),
         subjects=[Subject(household.pk)] + [Subject(household.pk, pid) for pid in persons],
     )
-
-
-# --------------------------------------------------------------------------------------------- regie
-
-
-def current_regie(household: Household) -> Regie | None:
-    return (
-        Regie.objects.filter(household=household, ended_at__isnull=True)
-        .select_related("user", "organisation", "mandated_by", "membership__team")
-        .first()
-    )
-
-
-def regie_candidates(household: Household) -> list[Membership]:
-    """Who can be asked to take regie: case workers of the partner organisations (not experience experts)."""
-    return list(
-        Membership.objects.active()
-        .filter(role__in=ACTING_ROLES, organisation__in=partner_organisations(household))
-        .select_related("user", "organisation", "team")
-        .order_by("organisation__name", "user__last_name", "user__first_name")
-    )
-
-
-def line_managers_for(membership: Membership) -> list[Membership]:
-    """Who can have given the mandate: the line managers of the receiver's organisation (their own team
-    first)."""
-    managers = (
-        Membership.objects.active()
-        .filter(role=Role.LINE_MANAGER, organisation_id=membership.organisation_id)
-        .exclude(user_id=membership.user_id)
-        .select_related("user", "team")
-    )
-    return sorted(managers, key=lambda m: (m.team_id != membership.team_id, m.user.last_name))
-
-
-def may_request_regie(actor: Actor, household: Household) -> bool:
-    if actor.membership is None or actor.membership.role not in ACTING_ROLES:
-        return False
-    if not can_see_household(actor, household):
-        return False
-    current = current_regie(household)
-    return current is None or current.user_id == actor.user.pk if actor.user else False
-
-
-def request_regie(actor: Actor, household: Household, to_membership_id: int, note: str = "") -> RegieTransfer:
-    """Ask someone to take (over) regie. Only the current regisseur may hand it over; while there is none,
-    any case worker involved may ask someone. Nothing changes until the receiver accepts."""
-    if not may_request_regie(actor, household):
-        raise PermissionDenied
-    candidates = {m.pk: m for m in regie_candidates(household)}
-    target = candidates.get(to_membership_id)
-    if target is None:
-        raise ValidationError({"to": [_("Choose a professional of a partner working with this household.")]})
-    current = current_regie(household)
-    if current is not None and current.user_id == target.user_id:
-        raise ValidationError({"to": [_("This person already has regie.")]})
-    refuse_nul(note)
-    if len(note) > 500:
-        raise ValidationError({"note": [_("At most 500 characters.")]})
-    user = actor.user
-    try:
-        with transaction.atomic():
-            transfer = RegieTransfer.objects.create(
-                household=household,
-                to_membership=target,
-                to_user_id=target.user_id,
-                from_regie=current,
-                requested_by=user,
-                requested_by_name=user.display_name if user else "",
-                note=note.strip(),
-            )
-            add_event(
-                household,
-                EventKind.REGIE,
-                _("Regie offered to %(name)s (%(org)s); waiting for acceptance")
-                % {"name": target.user.display_name, "org": target.organisation},
-                actor=actor,
-            )
-            record(
-                actor,
-                action="create",
-                object_type="regie_transfer",
-                object_id=str(transfer.pk),
-                household_id=household.pk,
-            )
-    except IntegrityError:
-        raise ValidationError(
-            {"to": [_("A request for regie is already waiting for an answer. Withdraw it first.")]}
-        ) from None
-    return transfer
-
-
-def _answer(actor: Actor, transfer: RegieTransfer, status: str, summary: str, note: str = "") -> None:
-    """Move a pending transfer to its decision, exactly once, with its timeline line and log entry."""
-    transition(
-        TRANSFER_FLOW,
-        transfer,
-        status,
-        actor=actor,
-        household=transfer.household,
-        source=TransferStatus.PENDING,
-        stale=_("This request is no longer waiting for an answer."),
-        event=(EventKind.REGIE, summary) if summary else None,
-        log_as="regie_transfer",
-        decided_at=timezone.now(),
-        decision_note=note,
-    )
-
-
-def pending_for(actor: Actor) -> list[RegieTransfer]:
-    if actor.membership is None:
-        return []
-    return list(
-        RegieTransfer.objects.filter(status=TransferStatus.PENDING, to_membership=actor.membership)
-        .select_related("household", "from_regie__organisation")
-        .order_by("requested_at")
-    )
-
-
-def accept_regie(actor: Actor, transfer: RegieTransfer, mandated_by_id: int, mandate_note: str = "") -> Regie:
-    """The receiver accepts: the current regie ends, theirs begins, with the mandate of the line manager
-    they name. Their team (or organisation) becomes involved for case direction if it was not."""
-    membership = actor.membership
-    if membership is None or transfer.to_membership_id != membership.pk:
-        raise PermissionDenied
-    household = transfer.household
-    # The offer may be older than the receiver's place in the network: they must still be a candidate.
-    if not membership.active or membership.pk not in {m.pk for m in regie_candidates(household)}:
-        raise ValidationError(
-            _("You can no longer take regie of this household: your organisation no longer works with it.")
-        )
-    managers = {m.user_id for m in line_managers_for(membership)}
-    if mandated_by_id not in managers:
-        raise ValidationError({"mandated_by": [_("Choose the line manager who gave you the mandate.")]})
-    refuse_nul(mandate_note)
-    if len(mandate_note) > 300:
-        raise ValidationError({"mandate_note": [_("At most 300 characters.")]})
-    with transaction.atomic():
-        _answer(actor, transfer, TransferStatus.ACCEPTED, "")
-        now = timezone.now()
-        previous = current_regie(household)
-        if previous is not None:
-            Regie.objects.filter(pk=previous.pk).update(ended_at=now, end_reason=str(_("Handed over")))
-        regie = Regie.objects.create(
-            household=household,
-            user_id=membership.user_id,
-            membership=membership,
-            organisation_id=membership.organisation_id,
-            mandated_by_id=mandated_by_id,
-            mandate_note=mandate_note.strip(),
-            started_at=now,
-        )
-        if not can_see_household(actor, household):
-            sharing.involve(
-                actor,
-                household,
-                purpose=Purpose.CASE_DIRECTION,
-                legal_basis=LegalBasis.COVENANT,
-                started_on=timezone.localdate(),
-                team=membership.team,
-                organisation=None if membership.team else membership.organisation,
-            )
-        manager = User.objects.get(pk=mandated_by_id)
-        add_event(
-            household,
-            EventKind.REGIE,
-            _("%(name)s (%(org)s) has regie, mandated by %(manager)s")
-            % {
-                "name": regie.user.display_name,
-                "org": membership.organisation,
-                "manager": manager.display_name,
-            },
-            actor=actor,
-        )
-        record(
-            actor, action="update", object_type="regie", object_id=str(regie.pk), household_id=household.pk
-        )
-    return regie
-
-
-def decline_regie(actor: Actor, transfer: RegieTransfer, reason: str) -> RegieTransfer:
-    if actor.membership is None or transfer.to_membership_id != actor.membership.pk:
-        raise PermissionDenied
-    reason = bounded(
-        reason,
-        field="reason",
-        maximum=500,
-        required=True,
-        too_short=_("Say why you decline (at most 500 characters)."),
-    )
-    _answer(
-        actor,
-        transfer,
-        TransferStatus.DECLINED,
-        _("Regie declined by %(name)s: %(reason)s")
-        % {"name": actor.user.display_name if actor.user else "", "reason": reason[:200]},
-        reason,
-    )
-    return transfer
-
-
-def withdraw_regie(actor: Actor, transfer: RegieTransfer) -> RegieTransfer:
-    """The requester (or the current regisseur) takes a waiting request back."""
-    current = current_regie(transfer.household)
-    user_id = actor.user.pk if actor.user else None
-    if user_id is None or user_id not in {transfer.requested_by_id, current.user_id if current else None}:
-        raise PermissionDenied
-    _answer(actor, transfer, TransferStatus.WITHDRAWN, _("Request for regie withdrawn"))
-    return transfer
-
-
-def end_regie(actor: Actor, household: Household, reason: str) -> None:
-    """The regisseur (or a line manager of their organisation) ends regie: the household then explicitly
-    has no regisseur until someone accepts it."""
-    current = current_regie(household)
-    if current is None:
-        raise ValidationError(_("This household has no regisseur."))
-    membership = actor.membership
-    allowed = membership is not None and (
-        current.user_id == membership.user_id
-        or (membership.role == Role.LINE_MANAGER and membership.organisation_id == current.organisation_id)
-    )
-    if not allowed or not can_see_household(actor, household):
-        raise PermissionDenied
-    refuse_nul(reason)
-    if not reason.strip() or len(reason) > 300:
-        raise ValidationError({"reason": [_("Say why regie ends (at most 300 characters).")]})
-    with transaction.atomic():
-        ended = Regie.objects.filter(pk=current.pk, ended_at__isnull=True).update(
-            ended_at=timezone.now(), end_reason=reason.strip()
-        )
-        if not ended:
-            raise ValidationError(_("Regie was changed in the meantime."))
-        add_event(
-            household,
-            EventKind.REGIE,
-            _("Regie ended: %(reason)s") % {"reason": reason.strip()[:200]},
-            actor=actor,
-        )
-        record(
-            actor, action="update", object_type="regie", object_id=str(current.pk), household_id=household.pk
-        )

@@ -17,7 +17,7 @@ from verband.actors import Actor
 from verband.households.models import Household
 from verband.households.selectors import household_people, log_household_view
 from verband.network.models import ACTING_ROLES, CASEWORK_ROLES
-from verband.plans import forms, services
+from verband.plans import forms, regie, services
 from verband.plans.models import (
     ActionStatus,
     Agreement,
@@ -447,9 +447,7 @@ def regie_request_view(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError(form.errors)
-        transfer = services.request_regie(
-            actor, household, form.cleaned_data["to"], form.cleaned_data["note"]
-        )
+        transfer = regie.request_regie(actor, household, form.cleaned_data["to"], form.cleaned_data["note"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except PermissionDenied:
@@ -475,7 +473,7 @@ def _transfer(actor: Actor, pk: int) -> RegieTransfer:
 def regie_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for_request(request)
     transfer = _transfer(actor, pk)
-    managers = services.line_managers_for(actor.membership)  # type: ignore[arg-type]
+    managers = regie.line_managers_for(actor.membership)  # type: ignore[arg-type]
     error = ""
     if request.method == "POST" and transfer.status == TransferStatus.PENDING:
         form = forms.RegieDecisionForm(request.POST)
@@ -484,10 +482,10 @@ def regie_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
                 raise ValidationError(form.errors)
             data = form.cleaned_data
             if data["decision"] == "decline":
-                services.decline_regie(actor, transfer, data["reason"])
+                regie.decline_regie(actor, transfer, data["reason"])
                 messages.success(request, _("You declined regie. The requester sees your reason."))
                 return redirect("workspace:my_work")
-            services.accept_regie(actor, transfer, data["mandated_by"], data["mandate_note"])
+            regie.accept_regie(actor, transfer, data["mandated_by"], data["mandate_note"])
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
@@ -518,7 +516,7 @@ def regie_withdraw_view(request: HttpRequest, reference: str, pk: int) -> HttpRe
     if transfer is None:
         raise Http404
     try:
-        services.withdraw_regie(actor, transfer)
+        regie.withdraw_regie(actor, transfer)
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as exc:
@@ -537,7 +535,7 @@ def regie_end_view(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError(form.errors)
-        services.end_regie(actor, household, form.cleaned_data["reason"])
+        regie.end_regie(actor, household, form.cleaned_data["reason"])
     except PermissionDenied:
         messages.error(request, _("Only the regisseur or their line manager can end regie."))
     except ValidationError as exc:

@@ -18,8 +18,8 @@ from verband.escalation.selectors import escalations_for
 from verband.households.selectors import household_rows_page, row_subjects
 from verband.network.models import CASEWORK_ROLES, Membership, Network, Organisation, RegionNorms, Role, Team
 from verband.plans.models import ActionStatus
+from verband.plans.regie import pending_for
 from verband.plans.selectors import my_actions
-from verband.plans.services import pending_for
 from verband.safety.selectors import danger_flags
 from verband.sharing.access import actor_for_request
 from verband.sharing.accesslog import Shown, Subject, record_lists

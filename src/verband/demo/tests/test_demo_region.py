@@ -140,8 +140,8 @@ def test_functional_admin_sets_norms_and_the_help_catalogue(demo, client):
     from verband.testing import sign_in
 
     sign_in(client, User.objects.get(username="beheer"))
-    assert "/beheer/django/escalation/regionnorms/" in client.get("/beheer/").content.decode()
-    norms = client.get("/beheer/django/escalation/regionnorms/")
+    assert "/beheer/django/network/regionnorms/" in client.get("/beheer/").content.decode()
+    norms = client.get("/beheer/django/network/regionnorms/")
     assert norms.status_code == 200 and "Rotterdam-Rijnmond" in norms.content.decode()
     catalogue = client.get("/beheer/django/collaboration/helpkind/")
     assert catalogue.status_code == 200 and "Opvangplek" in catalogue.content.decode()

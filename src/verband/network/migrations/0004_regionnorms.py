@@ -4,10 +4,24 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def keep_permissions(apps, schema_editor):
+    """The model's content type moves with it, so groups keep their permissions to edit the norms."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    if not ContentType.objects.filter(app_label="network", model="regionnorms").exists():
+        ContentType.objects.filter(app_label="escalation", model="regionnorms").update(app_label="network")
+
+
+def give_back_permissions(apps, schema_editor):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    if not ContentType.objects.filter(app_label="escalation", model="regionnorms").exists():
+        ContentType.objects.filter(app_label="network", model="regionnorms").update(app_label="escalation")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("escalation", "0005_delete_regionnorms"),
         ("network", "0003_shelter_postcode"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     # The table escalation_regionnorms exists (made by escalation.0001): the model moves, the data stays.
@@ -107,4 +121,5 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
+        migrations.RunPython(keep_permissions, give_back_permissions),
     ]

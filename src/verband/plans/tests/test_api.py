@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from verband.plans import services
+from verband.plans import regie, services
 from verband.plans.models import PlanAction
 from verband.safety.models import DangerFact, SafetyAssessment
 from verband.sharing.models import AccessLogEntry
@@ -161,11 +161,9 @@ def test_regie_over_the_api(partners, client):
     world = partners
     ref = world.household.reference
     assert client.get(f"/api/v1/households/{ref}/regie", **auth(world.token_vt)).json()["regisseur"] is None
-    transfer = services.request_regie(
-        actor_for(world.involved), world.household, world.vt.memberships.get().pk
-    )
+    transfer = regie.request_regie(actor_for(world.involved), world.household, world.vt.memberships.get().pk)
     assert client.get(f"/api/v1/households/{ref}/regie", **auth(world.token_vt)).json()["pending_to"]
-    services.accept_regie(actor_for(world.vt), transfer, world.lm_vt.pk)
+    regie.accept_regie(actor_for(world.vt), transfer, world.lm_vt.pk)
     body = client.get(f"/api/v1/households/{ref}/regie", **auth(world.token_vt)).json()
     assert body["regisseur"] == world.vt.display_name and body["mandated_by"] == world.lm_vt.display_name
     assert len(body["history"]) == 1

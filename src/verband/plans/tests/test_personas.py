@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from verband.households.models import HouseholdEvent
-from verband.plans import services
+from verband.plans import regie, services
 from verband.plans.models import Regie, RegieTransfer
 from verband.safety.models import DangerFact
 from verband.sharing.accesslog import logged_subjects
@@ -38,11 +38,11 @@ def setup(partners):
     services.save_plan(
         actor_for(world.involved), world.household, services.PlanInput(household_wishes="Rust"), 0
     )
-    transfer = services.request_regie(
+    transfer = regie.request_regie(
         actor_for(world.involved), world.household, world.involved.memberships.get().pk
     )
-    services.accept_regie(actor_for(world.involved), transfer, world.lm_a.pk)
-    services.request_regie(actor_for(world.involved), world.household, world.vt.memberships.get().pk)
+    regie.accept_regie(actor_for(world.involved), transfer, world.lm_a.pk)
+    regie.request_regie(actor_for(world.involved), world.household, world.vt.memberships.get().pk)
     return world
 
 
@@ -56,11 +56,11 @@ def test_outsiders_write_nothing(world, as_user, persona):
     services.save_plan(
         actor_for(world.involved), world.household, services.PlanInput(household_wishes="Rust"), 0
     )
-    transfer = services.request_regie(
+    transfer = regie.request_regie(
         actor_for(world.involved), world.household, world.involved.memberships.get().pk
     )
-    services.accept_regie(actor_for(world.involved), transfer, world.lm_a.pk)
-    services.request_regie(actor_for(world.involved), world.household, world.coordinator.memberships.get().pk)
+    regie.accept_regie(actor_for(world.involved), transfer, world.lm_a.pk)
+    regie.request_regie(actor_for(world.involved), world.household, world.coordinator.memberships.get().pk)
     client = as_user(world.personas()[persona])
     events = HouseholdEvent.objects.count()
     denied = AccessLogEntry.objects.filter(outcome="denied").count()

@@ -17,7 +17,7 @@ from verband.accounts.models import User
 from verband.actors import SYSTEM
 from verband.households.models import Household
 from verband.network.models import Membership, Role
-from verband.plans import services
+from verband.plans import regie
 from verband.plans.models import Regie, RegieTransfer
 from verband.sharing import services as sharing
 from verband.sharing.access import can_see_household
@@ -60,19 +60,13 @@ def test_request_accept_with_mandate(partners, as_user):
 
 def test_only_the_regisseur_hands_over(partners):
     world = partners
-    transfer = services.request_regie(
-        actor_for(world.involved), world.household, world.vt.memberships.get().pk
-    )
-    services.accept_regie(actor_for(world.vt), transfer, world.lm_vt.pk)
+    transfer = regie.request_regie(actor_for(world.involved), world.household, world.vt.memberships.get().pk)
+    regie.accept_regie(actor_for(world.vt), transfer, world.lm_vt.pk)
     with pytest.raises(PermissionDenied):
-        services.request_regie(
-            actor_for(world.involved), world.household, world.other_org.memberships.get().pk
-        )
-    handover = services.request_regie(
-        actor_for(world.vt), world.household, world.involved.memberships.get().pk
-    )
+        regie.request_regie(actor_for(world.involved), world.household, world.other_org.memberships.get().pk)
+    handover = regie.request_regie(actor_for(world.vt), world.household, world.involved.memberships.get().pk)
     assert Regie.objects.get(ended_at__isnull=True).user == world.vt  # still, until accepted
-    services.accept_regie(actor_for(world.involved), handover, world.lm_a.pk)
+    regie.accept_regie(actor_for(world.involved), handover, world.lm_a.pk)
     history = list(Regie.objects.order_by("started_at", "pk"))
     assert [r.user for r in history] == [world.vt, world.involved]
     assert history[0].ended_at is not None and history[1].ended_at is None
@@ -83,36 +77,32 @@ def test_accepting_opens_the_household_to_an_uninvolved_receiver(partners):
     lm_a2 = make_user("lm_a2", world.org_a, Role.LINE_MANAGER, world.team_a2)
     actor = actor_for(world.colleague)  # Wijkteam Zuid: same organisation, not involved
     assert not can_see_household(actor, world.household)
-    transfer = services.request_regie(
+    transfer = regie.request_regie(
         actor_for(world.involved), world.household, world.colleague.memberships.get().pk
     )
-    services.accept_regie(actor, transfer, lm_a2.pk)
+    regie.accept_regie(actor, transfer, lm_a2.pk)
     assert can_see_household(actor, world.household)
 
 
 def test_decline_needs_a_reason_and_changes_nothing(partners):
     world = partners
-    transfer = services.request_regie(
-        actor_for(world.involved), world.household, world.vt.memberships.get().pk
-    )
+    transfer = regie.request_regie(actor_for(world.involved), world.household, world.vt.memberships.get().pk)
     with pytest.raises(ValidationError):
-        services.decline_regie(actor_for(world.vt), transfer, "  ")
-    services.decline_regie(actor_for(world.vt), transfer, "Geen capaciteit deze maand")
+        regie.decline_regie(actor_for(world.vt), transfer, "  ")
+    regie.decline_regie(actor_for(world.vt), transfer, "Geen capaciteit deze maand")
     assert not Regie.objects.exists()
     with pytest.raises(ValidationError):
-        services.accept_regie(actor_for(world.vt), transfer, world.lm_vt.pk)
+        regie.accept_regie(actor_for(world.vt), transfer, world.lm_vt.pk)
 
 
 def test_end_regie_returns_to_no_regisseur(partners):
     world = partners
-    transfer = services.request_regie(
-        actor_for(world.involved), world.household, world.vt.memberships.get().pk
-    )
-    services.accept_regie(actor_for(world.vt), transfer, world.lm_vt.pk)
+    transfer = regie.request_regie(actor_for(world.involved), world.household, world.vt.memberships.get().pk)
+    regie.accept_regie(actor_for(world.vt), transfer, world.lm_vt.pk)
     with pytest.raises(PermissionDenied):
-        services.end_regie(actor_for(world.involved), world.household, "klaar")
-    services.end_regie(actor_for(world.lm_vt), world.household, "Gezin is uitgestroomd")
-    assert services.current_regie(world.household) is None
+        regie.end_regie(actor_for(world.involved), world.household, "klaar")
+    regie.end_regie(actor_for(world.lm_vt), world.household, "Gezin is uitgestroomd")
+    assert regie.current_regie(world.household) is None
 
 
 def test_regie_request_per_persona(world, as_user):
@@ -300,19 +290,19 @@ class RegieRules(TestCase):
             expected = model.expect(op, who, whom)
             with pytest.raises(expected) if expected else nullcontext():
                 if op == "request":
-                    services.request_regie(actor, household, self.membership_pk(PEOPLE[whom]))
+                    regie.request_regie(actor, household, self.membership_pk(PEOPLE[whom]))
                 elif op == "accept":
-                    services.accept_regie(actor, transfer, self.mandates[MANDATES[whom % len(MANDATES)]])
+                    regie.accept_regie(actor, transfer, self.mandates[MANDATES[whom % len(MANDATES)]])
                 elif op == "decline":
-                    services.decline_regie(actor, transfer, "  " if whom % 2 else "Past niet")
+                    regie.decline_regie(actor, transfer, "  " if whom % 2 else "Past niet")
                 elif op == "withdraw":
-                    services.withdraw_regie(actor, transfer)
+                    regie.withdraw_regie(actor, transfer)
                 else:
-                    services.end_regie(actor, household, "Klaar")
+                    regie.end_regie(actor, household, "Klaar")
             if expected is None:
                 model.apply(op, who, whom)
             # The database says what the model says.
-            current = services.current_regie(household)
+            current = regie.current_regie(household)
             assert (current.user_id if current else None) == (
                 self.users[model.regisseur] if model.regisseur else None
             ), (op, who, whom)
@@ -342,11 +332,11 @@ def test_an_old_offer_cannot_be_accepted_after_the_receivers_organisation_left(p
     from verband.sharing.models import Involvement
 
     world = partners
-    transfer = services.request_regie(
+    transfer = regie.request_regie(
         actor_for(world.involved), world.household, world.other_org.memberships.get().pk
     )
     Involvement.objects.filter(team=world.team_b1).update(ended_on=timezone.localdate() - timedelta(days=1))
     with pytest.raises(ValidationError):
-        services.accept_regie(actor_for(world.other_org), transfer, world.lm_b.pk)
+        regie.accept_regie(actor_for(world.other_org), transfer, world.lm_b.pk)
     assert not Regie.objects.exists()
     assert not can_see_household(actor_for(world.other_org), world.household)
