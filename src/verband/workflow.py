@@ -52,16 +52,44 @@ def transition(
     as `log_as` (the object type in the access log) and `tell` who must know."""
     with transaction.atomic():
         machine.move(obj, target, stale=stale, source=source, **fields)
-        if event is not None:
-            add_event(household, event[0], event[1], actor=actor)
-        if log_as:
-            record(
-                actor,
-                action="update",
-                object_type=log_as,
-                object_id=str(obj.pk),
-                household_id=household.pk,
-                person_id=person_id,
-            )
-        if tell is not None:
-            notify(tell.users, tell.title, tell.url)
+        happened(
+            actor,
+            household,
+            log_as,
+            str(obj.pk) if log_as else "",
+            event=event,
+            person_id=person_id,
+            tell=tell,
+        )
+
+
+def happened(
+    actor: Actor,
+    household: Household,
+    log_as: str,
+    object_id: str = "",
+    *,
+    action: str = "update",
+    event: tuple[str, str] | None = None,
+    person_id: int | None = None,
+    basis: str = "",
+    signal: Any = None,
+    tell: Tell | None = None,
+) -> None:
+    """What every write by someone does besides the write itself, in the caller's transaction: the line
+    `event` (kind, summary) on the household's timeline, the access-log entry (`action` on the object type
+    `log_as`, unless empty), and the notification `tell`."""
+    if event is not None:
+        add_event(household, event[0], event[1], actor=actor, signal=signal)
+    if log_as:
+        record(
+            actor,
+            action=action,
+            object_type=log_as,
+            object_id=object_id,
+            household_id=household.pk,
+            person_id=person_id,
+            basis=basis,
+        )
+    if tell is not None:
+        notify(tell.users, tell.title, tell.url)
