@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from verband.accounts.models import User
 from verband.actors import Actor
 from verband.households.models import EventKind, Household
-from verband.households.services import add_event
 from verband.network.models import ACTING_ROLES, Membership, Role
 from verband.plans.models import (
     TRANSFER_FLOW,
@@ -24,10 +23,9 @@ from verband.plans.models import (
 )
 from verband.sharing import services as sharing
 from verband.sharing.access import can_see_household, partner_organisations
-from verband.sharing.accesslog import record
 from verband.sharing.models import LegalBasis, Purpose
 from verband.text import bounded, refuse_nul
-from verband.workflow import transition
+from verband.workflow import happened, transition
 
 
 def current_regie(household: Household) -> Regie | None:
@@ -96,19 +94,17 @@ def request_regie(actor: Actor, household: Household, to_membership_id: int, not
                 requested_by_name=user.display_name if user else "",
                 note=note.strip(),
             )
-            add_event(
-                household,
-                EventKind.REGIE,
-                _("Regie offered to %(name)s (%(org)s); waiting for acceptance")
-                % {"name": target.user.display_name, "org": target.organisation},
-                actor=actor,
-            )
-            record(
+            happened(
                 actor,
+                household,
+                "regie_transfer",
+                str(transfer.pk),
                 action="create",
-                object_type="regie_transfer",
-                object_id=str(transfer.pk),
-                household_id=household.pk,
+                event=(
+                    EventKind.REGIE,
+                    _("Regie offered to %(name)s (%(org)s); waiting for acceptance")
+                    % {"name": target.user.display_name, "org": target.organisation},
+                ),
             )
     except IntegrityError:
         raise ValidationError(
@@ -188,19 +184,20 @@ def accept_regie(actor: Actor, transfer: RegieTransfer, mandated_by_id: int, man
                 organisation=None if membership.team else membership.organisation,
             )
         manager = User.objects.get(pk=mandated_by_id)
-        add_event(
+        happened(
+            actor,
             household,
-            EventKind.REGIE,
-            _("%(name)s (%(org)s) has regie, mandated by %(manager)s")
-            % {
-                "name": regie.user.display_name,
-                "org": membership.organisation,
-                "manager": manager.display_name,
-            },
-            actor=actor,
-        )
-        record(
-            actor, action="update", object_type="regie", object_id=str(regie.pk), household_id=household.pk
+            "regie",
+            str(regie.pk),
+            event=(
+                EventKind.REGIE,
+                _("%(name)s (%(org)s) has regie, mandated by %(manager)s")
+                % {
+                    "name": regie.user.display_name,
+                    "org": membership.organisation,
+                    "manager": manager.display_name,
+                },
+            ),
         )
     return regie
 
@@ -258,12 +255,10 @@ def end_regie(actor: Actor, household: Household, reason: str) -> None:
         )
         if not ended:
             raise ValidationError(_("Regie was changed in the meantime."))
-        add_event(
+        happened(
+            actor,
             household,
-            EventKind.REGIE,
-            _("Regie ended: %(reason)s") % {"reason": reason.strip()[:200]},
-            actor=actor,
-        )
-        record(
-            actor, action="update", object_type="regie", object_id=str(current.pk), household_id=household.pk
+            "regie",
+            str(current.pk),
+            event=(EventKind.REGIE, _("Regie ended: %(reason)s") % {"reason": reason.strip()[:200]}),
         )

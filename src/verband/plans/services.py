@@ -36,6 +36,7 @@ from verband.sharing.accesslog import Subject, record, record_many
 from verband.shielding.models import ItemType
 from verband.shielding.scope import involvement_members, view_scope
 from verband.text import refuse_nul
+from verband.workflow import happened
 
 
 class StalePlan(Exception):
@@ -442,15 +443,12 @@ def set_action_status(actor: Actor, action: PlanAction, status: str) -> PlanActi
                     ACTION_FLOW.move(action, status, stale=_("Someone changed this action in the meantime."))
                 change = {"action": action.text[:200], "status": action.get_status_display()}
                 _new_version(actor, plan, _("%(action)s: %(status)s") % change)
-                add_event(
-                    plan.household, EventKind.PLAN, _("Action “%(action)s”: %(status)s") % change, actor=actor
-                )
-                record(
+                happened(
                     actor,
-                    action="update",
-                    object_type="plan_action",
-                    object_id=str(action.pk),
-                    household_id=plan.household_id,
+                    plan.household,
+                    "plan_action",
+                    str(action.pk),
+                    event=(EventKind.PLAN, _("Action “%(action)s”: %(status)s") % change),
                 )
             return action
         except StalePlan:

@@ -26,8 +26,9 @@ from verband.safety.models import (
     SafetyAssessment,
     SafetyScore,
 )
-from verband.sharing.accesslog import Subject, record, record_many
+from verband.sharing.accesslog import Subject, record_many
 from verband.text import refuse_nul
+from verband.workflow import happened
 
 
 @dataclass
@@ -196,9 +197,8 @@ def _add_danger(
         organisation=actor.organisation,
         assessment=assessment,
     )
-    add_event(household, EventKind.DANGER, str(fact), actor=actor)
-    record(
-        actor, action="create", object_type="danger_fact", object_id=str(fact.pk), household_id=household.pk
+    happened(
+        actor, household, "danger_fact", str(fact.pk), action="create", event=(EventKind.DANGER, str(fact))
     )
     return fact
 
@@ -224,15 +224,12 @@ def end_danger_fact(actor: Actor, household: Household, fact_id: int) -> DangerF
             fact.ended_at = timezone.now()
             fact.ended_by = actor.user
             fact.save(update_fields=["ended_at", "ended_by"])
-            add_event(
-                household, EventKind.DANGER, _("No longer applies: %(fact)s") % {"fact": fact}, actor=actor
-            )
-            record(
+            happened(
                 actor,
-                action="update",
-                object_type="danger_fact",
-                object_id=str(fact.pk),
-                household_id=household.pk,
+                household,
+                "danger_fact",
+                str(fact.pk),
+                event=(EventKind.DANGER, _("No longer applies: %(fact)s") % {"fact": fact}),
             )
     return fact
 
@@ -273,12 +270,12 @@ def record_instrument(
     with transaction.atomic():
         stored = _store_result(actor, household, instrument, answers, result)
         summary = f"{instrument.name}: {result.label}" if result.label else instrument.name
-        add_event(household, EventKind.ASSESSMENT, summary, actor=actor)
-        record(
+        happened(
             actor,
+            household,
+            "instrument_result",
+            str(stored.pk),
             action="create",
-            object_type="instrument_result",
-            object_id=str(stored.pk),
-            household_id=household.pk,
+            event=(EventKind.ASSESSMENT, summary),
         )
     return stored
