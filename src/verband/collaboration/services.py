@@ -3,6 +3,7 @@ timeline and notifies the people who must act."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
+from verband.accounts.models import User
 from verband.actors import Actor
 from verband.collaboration.models import (
     HANDOVER_FLOW,
@@ -26,7 +28,6 @@ from verband.collaboration.models import (
     ProviderCapacity,
 )
 from verband.households.models import LEVEL_ORDER, EventKind, Household, Level
-from verband.households.services import add_event
 from verband.network.models import (
     ACTING_ROLES,
     CASEWORK_ROLES,
@@ -35,15 +36,13 @@ from verband.network.models import (
     Team,
     norms_for,
 )
-from verband.notifications.services import notify
 from verband.sharing import services as sharing
 from verband.sharing.access import can_see_household
-from verband.sharing.accesslog import record
 from verband.sharing.models import LegalBasis, Purpose
 from verband.shielding.members import scope_involvement
 from verband.text import bounded, refuse_nul
 from verband.workdays import add_working_days
-from verband.workflow import Tell, transition
+from verband.workflow import Tell, happened, transition
 
 LEVEL_OF_KIND = {
     OrganisationKind.DOMESTIC_VIOLENCE_CENTRE: Level.DV_CENTRE,
@@ -143,26 +142,24 @@ def request_handover(
                 norm_working_days=norms.handover_days,
                 due_on=add_working_days(now, norms.handover_days),
             )
-            add_event(
-                household,
-                EventKind.HANDOVER,
-                _("%(kind)s to %(team)s (%(org)s); waiting for acceptance")
-                % {"kind": handover.get_kind_display(), "team": team.name, "org": team.organisation},
-                actor=actor,
-            )
-            record(
+            happened(
                 actor,
+                household,
+                "handover",
+                str(handover.pk),
                 action="create",
-                object_type="handover",
-                object_id=str(handover.pk),
-                household_id=household.pk,
+                event=(
+                    EventKind.HANDOVER,
+                    _("%(kind)s to %(team)s (%(org)s); waiting for acceptance")
+                    % {"kind": handover.get_kind_display(), "team": team.name, "org": team.organisation},
+                ),
+                tell=_tell(
+                    handover,
+                    _receiving_users(team),
+                    gettext_noop("%(kind)s to accept: %(ref)s"),
+                    reverse("collaboration:handover", args=[handover.pk]),
+                ),
             )
-            with override("nl"):
-                title = _("%(kind)s to accept: %(ref)s") % {
-                    "kind": handover.get_kind_display(),
-                    "ref": household.reference,
-                }
-            notify(_receiving_users(team), title, reverse("collaboration:handover", args=[handover.pk]))
     except IntegrityError:
         raise ValidationError(
             {"to_team": [_("This team was already asked the same; wait for its answer or withdraw it.")]}
@@ -194,14 +191,7 @@ def _answer(
     """What every answer to a handover does (`verband.workflow.transition`): the declared move from
     pending, a timeline line, an access-log entry, and, when given, a notification for the sender (its
     title names the kind and the household reference, nobody)."""
-    tell = None
-    if tell_sender:
-        with override("nl"):
-            title = _(tell_sender) % {
-                "kind": handover.get_kind_display(),
-                "ref": handover.household.reference,
-            }
-        tell = Tell([handover.from_user_id], title, url)
+    tell = _tell(handover, [handover.from_user_id], tell_sender, url) if tell_sender else None
     transition(
         HANDOVER_FLOW,
         handover,
@@ -218,6 +208,14 @@ def _answer(
         decided_by_name=actor.user.display_name if actor.user else "",
         reason=reason,
     )
+
+
+def _tell(handover: Handover, users: Iterable[User | int], title: str, url: str) -> Tell:
+    """A notification about a handover; `title` (marked with `gettext_noop`) names the kind and the
+    household reference, nobody, and is in Dutch (it is read in e-mail and lists)."""
+    with override("nl"):
+        text = _(title) % {"kind": handover.get_kind_display(), "ref": handover.household.reference}
+    return Tell(users, text, url)
 
 
 def accept_handover(actor: Actor, handover: Handover) -> Handover:
@@ -257,14 +255,7 @@ def accept_handover(actor: Actor, handover: Handover) -> Handover:
             # an involvement for the whole household would have made `member_only` false.
             assert handover.person_id is not None
             scope_involvement(involvement, [handover.person_id])
-            record(
-                actor,
-                action="update",
-                object_type="involvement_scope",
-                object_id=str(involvement.pk),
-                household_id=household.pk,
-                person_id=handover.person_id,
-            )
+            happened(actor, household, "involvement_scope", str(involvement.pk), person_id=handover.person_id)
         if handover.kind in (HandoverKind.SCALE_UP, HandoverKind.SCALE_DOWN):
             Household.objects.filter(pk=household.pk).update(level=level_of(handover.to_team))
     return handover
@@ -396,8 +387,14 @@ def add_help(
             created_by=actor.user,
             status=HelpStatus.REQUESTED if provider is not None else HelpStatus.NO_PROVIDER,
         )
-        add_event(household, EventKind.HELP, _("Help requested: %(kind)s") % {"kind": kind}, actor=actor)
-        record(actor, action="create", object_type="help", object_id=str(help_.pk), household_id=household.pk)
+        happened(
+            actor,
+            household,
+            "help",
+            str(help_.pk),
+            action="create",
+            event=(EventKind.HELP, _("Help requested: %(kind)s") % {"kind": kind}),
+        )
     return help_
 
 

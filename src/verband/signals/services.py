@@ -45,6 +45,7 @@ from verband.signals.models import (
 from verband.signals.selectors import typed_description
 from verband.text import refuse_nul
 from verband.workdays import add_working_days
+from verband.workflow import happened
 
 # The legal basis an involvement gets when a partner takes up an activation for this purpose.
 BASIS_FOR_PURPOSE: dict[str, str] = {
@@ -651,15 +652,10 @@ def accept(actor: Actor, activation: Activation) -> None:
         )
     with transaction.atomic():
         _decide(actor, activation, ActivationStatus.ACCEPTED)
+        legal_basis = BASIS_FOR_PURPOSE.get(activation.purpose, LegalBasis.LEGAL_TASK)
+        basis = f"{legal_basis}:{activation.purpose}"
         if own_report:
-            record(
-                actor,
-                action="update",
-                object_type="own_report_take_up",
-                object_id=str(activation.pk),
-                household_id=activation.household_id,
-                basis=f"{BASIS_FOR_PURPOSE.get(activation.purpose, LegalBasis.LEGAL_TASK)}:{activation.purpose}",
-            )
+            happened(actor, activation.household, "own_report_take_up", str(activation.pk), basis=basis)
         signal = activation.signal
         reporters_team = activation.team is not None and (
             activation.team.organisation_id == signal.source_organisation_id
@@ -669,27 +665,21 @@ def accept(actor: Actor, activation: Activation) -> None:
             actor,
             activation.household,
             purpose=activation.purpose,
-            legal_basis=BASIS_FOR_PURPOSE.get(activation.purpose, LegalBasis.LEGAL_TASK),
+            legal_basis=legal_basis,
             started_on=timezone.localdate(),
             team=activation.team,
             network=activation.network,
             excluded_organisation=None if reporters_team else signal.source_organisation,
             excluded_user=None if reporters_team and new_with_report else signal.source_user,
         )
-        households.add_event(
-            activation.household,
-            EventKind.ACCEPTED,
-            activation.party_name,
-            actor=actor,
-            signal=activation.signal,
-        )
-        record(
+        happened(
             actor,
-            action="update",
-            object_type="activation",
-            object_id=str(activation.pk),
-            household_id=activation.household_id,
-            basis=f"{BASIS_FOR_PURPOSE.get(activation.purpose, LegalBasis.LEGAL_TASK)}:{activation.purpose}",
+            activation.household,
+            "activation",
+            str(activation.pk),
+            event=(EventKind.ACCEPTED, activation.party_name),
+            basis=basis,
+            signal=activation.signal,
         )
 
 
@@ -723,13 +713,13 @@ def _pass_on(
             previous=activation,
         )
         party = activation.party_name if event == EventKind.HANDED_BACK else successor.party_name
-        households.add_event(activation.household, event, party, actor=actor, signal=activation.signal)
-        record(
+        happened(
             actor,
-            action="update",
-            object_type="activation",
-            object_id=str(activation.pk),
-            household_id=activation.household_id,
+            activation.household,
+            "activation",
+            str(activation.pk),
+            event=(event, party),
+            signal=activation.signal,
         )
     return successor
 
