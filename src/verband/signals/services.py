@@ -524,32 +524,45 @@ def plan_activations(
         key = (team.pk if team else None, network.pk if network else None, rule.purpose)
         if key in made:
             continue
-        made[key] = Activation(
-            signal=signal,
-            household=household,
-            team=team,
-            network=network,
-            purpose=rule.purpose,
-            rule=rule,
-            reason=reason[:300],
-            norm_working_days=rule.norm_working_days,
-            due_on=add_working_days(signal.received_at, rule.norm_working_days),
-            urgent=rule.urgent or signal.acute_danger,
+        made[key] = _activation(
+            signal, household, rule, team, network, reason, urgent=rule.urgent or signal.acute_danger
         )
     if not made and fallback is not None:
-        made[(0, 0, "")] = Activation(
-            signal=signal,
-            household=household,
-            team=fallback.team,
-            network=fallback.network,
-            purpose=fallback.purpose,
-            rule=fallback,
-            reason=fallback.name,
-            norm_working_days=fallback.norm_working_days,
-            due_on=add_working_days(signal.received_at, fallback.norm_working_days),
+        made[(0, 0, "")] = _activation(
+            signal,
+            household,
+            fallback,
+            fallback.team,
+            fallback.network,
+            fallback.name,
             urgent=signal.acute_danger,
         )
     return Activation.objects.bulk_create(made.values())
+
+
+def _activation(
+    signal: Signal,
+    household: Household,
+    rule: RoutingRule,
+    team: Team | None,
+    network: Network | None,
+    reason: str,
+    *,
+    urgent: bool,
+) -> Activation:
+    """An unsaved activation of `team` or `network` by `rule`, due the rule's norm after the signal came in."""
+    return Activation(
+        signal=signal,
+        household=household,
+        team=team,
+        network=network,
+        purpose=rule.purpose,
+        rule=rule,
+        reason=reason[:300],
+        norm_working_days=rule.norm_working_days,
+        due_on=add_working_days(signal.received_at, rule.norm_working_days),
+        urgent=urgent,
+    )
 
 
 def pending_signals(grace_minutes: int | None = None) -> list[int]:
