@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
 
 from django.utils import timezone
 
@@ -134,26 +135,21 @@ class Ladder:
             for orgs, nets in zip(organisations, networks, strict=True)
         ]
 
-    def _involved(self) -> dict[int, set[int]]:
-        """The organisations involved with each household (as `involved_organisation_ids`)."""
+    def _involved(self, party: Literal["organisation", "network"] = "organisation") -> dict[int, set[int]]:
+        """The organisations (or, with `party="network"`, the networks) involved with each household (as
+        `involved_organisation_ids`)."""
         found: dict[int, set[int]] = defaultdict(set)
         if self._households:
             rows = Involvement.objects.active(self.today).filter(
-                household_id__in=self._households, organisation__isnull=False
+                household_id__in=self._households, **{f"{party}__isnull": False}
             )
-            for household_id, org in rows.values_list("household_id", "organisation_id"):
-                found[household_id].add(org)
+            for household_id, party_id in rows.values_list("household_id", f"{party}_id"):
+                found[household_id].add(party_id)
         return found
 
     def _networks(self, organisations: Sequence[set[int]]) -> list[set[int]]:
         """The networks a household is handled in; without one, the active networks of the organisations."""
-        of_household: dict[int, set[int]] = defaultdict(set)
-        if self._households:
-            rows = Involvement.objects.active(self.today).filter(
-                household_id__in=self._households, network__isnull=False
-            )
-            for household_id, network_id in rows.values_list("household_id", "network_id"):
-                of_household[household_id].add(network_id)
+        of_household = self._involved("network")
         of_org: dict[int, set[int]] = defaultdict(set)
         everyone = set().union(*organisations)
         if everyone:
