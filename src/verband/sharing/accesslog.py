@@ -201,7 +201,9 @@ def _append(made: list[tuple[AccessLogEntry, list[AccessLogSubject]]]) -> None:
     """Chain the entries (with the subjects each lists) onto the log, under the lock of its head row."""
     if not made:
         return
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction: a log entry that cannot be written fails the action it
+    # records, never only itself.
+    with transaction.atomic(savepoint=False):
         # The head row is made by a migration; a database flush (tests, a wiped demo) removes it.
         head, _ = AccessLogHead.objects.select_for_update().get_or_create(pk=1)
         # Taken under the lock, so that times never go backwards along the chain.

@@ -8,9 +8,9 @@ from verband.households.matching import index_person
 from verband.households.models import Person
 from verband.signals.models import Activation, RoutingRule, Signal
 
-# Every statement, as bench/intake.py counts them: 28 queries and 8 of transaction control (the test's
+# Every statement: 28 queries and 4 of transaction control (the test's
 # savepoints stand for production's BEGIN and COMMIT), and the token's first use noted.
-MAX_QUERIES = 37
+MAX_QUERIES = 33
 
 
 def body(persons: int = 3) -> dict:
