@@ -43,3 +43,5 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/sweep.py
