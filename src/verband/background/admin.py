@@ -46,6 +46,12 @@ class TaskResultAdmin(DBTaskResultAdmin):
         "error",
     )
 
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        """Only the list's own filters: a lookup on a hidden field (`traceback__contains=…`, `args_kwargs…`)
+        would let the list answer questions about what it does not show."""
+        allowed = {f for f in self.list_filter if isinstance(f, str)}
+        return lookup.split("__", 1)[0] in allowed and lookup.split("__", 1)[-1] in {"exact", lookup}
+
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.admin_site.has_permission(request)
 
@@ -90,6 +96,12 @@ class PeriodicRunAdmin(admin.ModelAdmin):
 
     list_display = ("name", "period_start", "task_id")
     readonly_fields = ("name", "period_start", "task_id")
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        """Only the list's own filters: a lookup on a hidden field (`traceback__contains=…`, `args_kwargs…`)
+        would let the list answer questions about what it does not show."""
+        allowed = {f for f in self.list_filter if isinstance(f, str)}
+        return lookup.split("__", 1)[0] in allowed and lookup.split("__", 1)[-1] in {"exact", lookup}
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.admin_site.has_permission(request)

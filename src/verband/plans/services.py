@@ -418,22 +418,27 @@ def save_plan(actor: Actor, household: Household, data: PlanInput, expected_vers
     return plan
 
 
+def may_set_action_status(actor: Actor, action: PlanAction) -> bool:
+    """Only the action's owner (its organisation or person) who sees the household and, within it, the
+    action (not shielded from their members) reports its progress."""
+    owner = actor.organisation is not None and action.owner_organisation_id == actor.organisation.pk
+    if not owner and not (actor.user is not None and action.owner_user_id == actor.user.pk):
+        return False
+    household = action.plan.household
+    return can_see_household(actor, household) and view_scope(actor, household).shows(
+        ItemType.ACTION, action.pk, action.person_id, owner_organisation_id=action.owner_organisation_id
+    )
+
+
 def set_action_status(actor: Actor, action: PlanAction, status: str) -> PlanAction:
     """An owner reports progress on their action; this is a new plan version like any other change. A
     save by someone else at the same moment is not an error here: the status change simply follows it."""
-    refuse_nul(status)
-    owner = actor.organisation is not None and action.owner_organisation_id == actor.organisation.pk
-    if not owner and not (actor.user is not None and action.owner_user_id == actor.user.pk):
+    if not may_set_action_status(actor, action):
         raise PermissionDenied
+    refuse_nul(status)
     if status not in ActionStatus.values:
         raise ValidationError({"status": [_("Choose a status for the action.")]})
     plan = action.plan
-    if not can_see_household(actor, plan.household):
-        raise PermissionDenied
-    if not view_scope(actor, plan.household).shows(
-        ItemType.ACTION, action.pk, action.person_id, owner_organisation_id=action.owner_organisation_id
-    ):
-        raise PermissionDenied
     for attempt in range(3):
         try:
             with transaction.atomic():

@@ -399,7 +399,10 @@ def action_status_view(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("plan__household")
         .first()
     )
-    if action is None:
+    if action is None or not services.may_set_action_status(actor, action):
+        # Not the owner, or the action is shielded from them: as if it did not exist, before the form is
+        # read (no oracle of which actions exist, nor of their status), and logged.
+        record(actor, action="update", object_type="plan_action", object_id=str(pk), outcome="denied")
         raise Http404
     form = forms.ActionStatusForm(request.POST)
     error = ""
@@ -411,6 +414,7 @@ def action_status_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             error = " ".join(exc.messages)
         except PermissionDenied:
+            record(actor, action="update", object_type="plan_action", object_id=str(pk), outcome="denied")
             raise Http404 from None
     if getattr(request, "htmx", False):
         return render(

@@ -8,6 +8,8 @@ team for that member only."""
 from datetime import date
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from verband.actors import SYSTEM
 from verband.collaboration import services as collaboration
@@ -21,14 +23,15 @@ from verband.collaboration.tests.shielded_family import (
 )
 from verband.escalation.models import Escalation, EscalationKind
 from verband.escalation.selectors import open_shown, shield_summaries
-from verband.network.models import Role
+from verband.network.models import Organisation, Role
+from verband.plans.models import FamilyPlan, PlanAction
 from verband.sharing import services as sharing_services
 from verband.sharing.accesslog import logged_subjects
 from verband.sharing.models import AccessLogEntry, Involvement
 from verband.shielding import services as shielding
 from verband.shielding.models import ItemType, ScopedMember
 from verband.shielding.scope import view_scope
-from verband.testing import actor_for, make_user
+from verband.testing import actor_for, make_user, sign_in
 
 REASON = "Dirk mag niet weten wat hier besproken is."
 ANNA_ONLY = ("Anna", "Bram", "Opvangplek", "Blijf Opvang", "Opvang Centrum", SHELTER_NOTE, "veilige plek")
@@ -336,3 +339,26 @@ def test_an_api_token_of_another_organisation_sees_nothing(shielded, client):
         assert (
             client.get(f"/api/v1/households/{w.household.reference}/{path}", **auth(raw)).status_code == 404
         )
+
+
+def test_an_action_status_post_is_no_oracle_of_actions_kept_from_the_partner(shielded):
+    """Probation (Dirk only) posts a status, valid or not, for a shelter action about Anna: the same 404 as
+    for an action that does not exist, never the action's status, and the refusal is logged."""
+    w = shielded
+    shelter = Organisation.objects.get(name="Blijf Opvang")
+    plan = FamilyPlan.objects.get(household=w.household)
+    action = PlanAction.objects.create(
+        plan=plan, text="Plek regelen", owner_organisation=shelter, person=w.anna,
+        due_on=date(2030, 1, 1), status="in_progress", order=99,
+    )  # fmt: skip
+    client = sign_in(Client(), w.probation)
+    answers = [
+        client.post(reverse("plans:action_status", args=[pk]), {"status": status}, HTTP_HX_REQUEST="true")
+        for pk, status in ((action.pk, ""), (action.pk, "done"), (999_999, ""))
+    ]
+    assert [a.status_code for a in answers] == [404, 404, 404]
+    assert all("Loopt" not in a.content.decode() for a in answers)
+    refused = AccessLogEntry.objects.filter(user_id=w.probation.pk, object_type="plan_action")
+    assert set(refused.values_list("outcome", flat=True)) == {"denied"} and refused.count() == 3
+    action.refresh_from_db()
+    assert action.status == "in_progress"

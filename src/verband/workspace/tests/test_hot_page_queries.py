@@ -16,9 +16,9 @@ from verband.sharing.models import AccessLogEntry
 from verband.signals.models import Activation, Signal
 
 # The queries of one page view, middleware and the access-log append included.
-HOUSEHOLD_PAGE = 35
-INBOX = 18
-MY_WORK = 24
+HOUSEHOLD_PAGE = 33
+INBOX = 16
+MY_WORK = 22
 
 
 def _queries(client, url: str) -> int:
