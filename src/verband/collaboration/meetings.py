@@ -37,7 +37,7 @@ from verband.sharing.access import involved_organisation_ids, visible_households
 from verband.sharing.accesslog import Subject, record_many
 from verband.sharing.models import Involvement
 from verband.shielding.models import ItemType
-from verband.shielding.scope import WHOLE, Scope, view_scope
+from verband.shielding.scope import WHOLE, Scope, involvement_members, view_scope
 from verband.text import bounded
 
 MAX_AGENDA = 30
@@ -199,6 +199,13 @@ def may_hold(actor: Actor, meeting: CaseMeeting) -> bool:
     m = actor.membership
     if meeting.status != MeetingStatus.PLANNED or m is None or m.role not in ACTING_ROLES:
         return False
+    # Who records the meeting records decisions and attendance for every household on the agenda: never a
+    # partner working with only some members of one of them (the perpetrator's probation officer would
+    # write about the victim, and learn from the answers who else takes part).
+    for item in meeting.items.select_related("household"):
+        whole, persons = involvement_members(actor, item.household)
+        if not whole and persons:
+            return False
     if actor.user is not None and meeting.chair_id == actor.user.pk:
         return True
     return (

@@ -202,6 +202,7 @@ def add_actions(
         raise PermissionDenied
     if not can_see_household(actor, household):
         raise PermissionDenied
+    refuse_member_scoped(actor, household)
     refuse_nul(*(a.text for a in actions))
     errors: dict[str, list[str]] = {}
 

@@ -5,13 +5,16 @@ pages and the API say how many items they left out. The neighbourhood team (whol
 it, labelled with whom an item is kept from. Accepting a referral of one member involves the receiving
 team for that member only."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from verband.actors import SYSTEM
+from verband.collaboration import meetings
 from verband.collaboration import services as collaboration
 from verband.collaboration.models import Handover, HelpStatus
 from verband.collaboration.selectors import panel
@@ -24,6 +27,7 @@ from verband.collaboration.tests.shielded_family import (
 from verband.escalation.models import Escalation, EscalationKind
 from verband.escalation.selectors import open_shown, shield_summaries
 from verband.network.models import Organisation, Role
+from verband.plans import services as plans_services
 from verband.plans.models import FamilyPlan, PlanAction
 from verband.sharing import services as sharing_services
 from verband.sharing.accesslog import logged_subjects
@@ -362,3 +366,33 @@ def test_an_action_status_post_is_no_oracle_of_actions_kept_from_the_partner(shi
     assert set(refused.values_list("outcome", flat=True)) == {"denied"} and refused.count() == 3
     action.refresh_from_db()
     assert action.status == "in_progress"
+
+
+def test_a_partner_for_some_members_does_not_record_the_case_meeting(shielded):
+    """Probation (Dirk only) is invited to a meeting about the family: it may not record it (it would write
+    decisions and actions about Anna, and the form's answers would tell it whether a shelter takes part)."""
+    w = shielded
+    shelter = Organisation.objects.get(name="Blijf Opvang")
+    meeting = meetings.schedule(
+        actor_for(w.involved), scheduled_at=timezone.now() + timedelta(days=2), household_ids=[w.household.pk]
+    )
+    assert meeting.participants.filter(organisation=w.probation_org).exists()
+    assert not meetings.may_hold(actor_for(w.probation), meeting)
+    item = meeting.items.get()
+    key = f"item-{item.pk}"
+    client = sign_in(Client(), w.probation)
+    answer = client.post(
+        reverse("collaboration:meeting", args=[meeting.pk]),
+        {
+            "minutes": "m", f"{key}-decisions": "Besluit", f"{key}-member": str(w.anna.pk),
+            f"{key}-act-0-text": "x", f"{key}-act-0-org": str(shelter.pk), f"{key}-act-0-for": str(w.anna.pk),
+            f"{key}-act-0-due": (timezone.localdate() + timedelta(days=7)).isoformat(), "present": [str(shelter.pk)],
+        },
+    )  # fmt: skip
+    assert answer.status_code == 400 and "Blijf" not in answer.content.decode()
+    item.refresh_from_db()
+    assert item.decisions == "" and item.member_present_id is None
+    assert not PlanAction.objects.filter(plan__household=w.household, text="x").exists()
+    with pytest.raises(PermissionDenied):
+        plans_services.add_actions(actor_for(w.probation), w.household, [], "Besluit")
+    assert meetings.may_hold(actor_for(w.involved), meeting)

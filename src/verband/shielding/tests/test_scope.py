@@ -99,3 +99,16 @@ def test_an_item_of_another_household_is_refused(family):
     with pytest.raises(ValidationError):
         services.decide(actor_for(family.involved), family.household, ItemType.ADDRESS, elsewhere.pk,
                         family.dirk.pk, shielded=True, reason="Verkeerd huishouden geprobeerd")  # fmt: skip
+
+
+def test_every_default_shield_is_registered_and_checked():
+    from verband.shielding import checks as shield_checks
+    from verband.shielding.scope import DEFAULT_SHIELDS
+
+    assert shield_checks.default_shields_registered() == []
+    kept = list(DEFAULT_SHIELDS)
+    DEFAULT_SHIELDS.clear()
+    try:
+        assert {e.id for e in shield_checks.default_shields_registered()} == {"shielding.E001"}
+    finally:
+        DEFAULT_SHIELDS.extend(kept)
