@@ -179,7 +179,9 @@ def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("collaboration:meetings")
     elif request.method == "POST" and not meetings.may_hold(actor, meeting):
         # Refused before the form is read: its answers would tell who takes part.
-        record(actor, action="update", object_type="case_meeting", object_id=str(meeting.pk), outcome="denied")
+        record(
+            actor, action="update", object_type="case_meeting", object_id=str(meeting.pk), outcome="denied"
+        )
         errors = {"__all__": [_("Only the chair or an invited partner records the meeting.")]}
     elif request.method == "POST":
         hold, items, errors = _read_hold(request, meeting)
