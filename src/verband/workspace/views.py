@@ -10,6 +10,8 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from verband.accounts.models import ApiToken
 from verband.collaboration.models import HelpKind
@@ -135,6 +137,7 @@ def administration_view(request: HttpRequest) -> HttpResponse:
         "tokens": ApiToken.objects.usable().count(),
         "help_kinds": HelpKind.objects.filter(active=True).count(),
         "norms": RegionNorms.objects.count(),
+        "failed_tasks": DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count(),
     }
     return render(request, "workspace/administration.html", {"counts": counts, "per_role": per_role})
 

@@ -59,3 +59,10 @@ def test_the_list_answers_no_question_about_what_it_hides(world, as_user):
         response = client.get(f"{LIST}?{probe}")
         assert response.status_code == 400 or "send_mail_to" not in response.content.decode(), probe
     assert client.get(f"{LIST}?status__exact=FAILED").status_code == 200
+
+
+def test_beheer_counts_the_failed_tasks_and_links_to_them(world, as_user):
+    failed_mail_task(world.involved.pk)
+    html = as_user(world.admin).get("/beheer/").content.decode()
+    assert f"{LIST}?status__exact=FAILED" in html
+    assert "Mislukte achtergrondtaken" in html
