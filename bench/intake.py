@@ -129,6 +129,7 @@ def routing_world() -> tuple[Any, str]:
     from verband.accounts.models import ApiToken
     from verband.network.models import CoverageArea, Network, Organisation, Region, Team
     from verband.signals.models import RoutingRule
+    from verband.testing import routing_rules
 
     region = Region.objects.get(code="synthetisch")
     centre, _ = Organisation.objects.get_or_create(
@@ -151,27 +152,7 @@ def routing_world() -> tuple[Any, str]:
             CoverageArea.objects.create(team=team, postcode_from=low, postcode_to=high)
             CoverageArea.objects.create(network=network, postcode_from=low, postcode_to=high)
     if not RoutingRule.objects.filter(region=region).exists():
-        common = {"region": region}
-        RoutingRule.objects.create(
-            **common, name="Elke melding: veiligheidsbeoordeling", condition="every", target="fixed",
-            team=assessment, purpose="safety_assessment", norm_working_days=5, order=1,
-        )  # fmt: skip
-        RoutingRule.objects.create(
-            **common, name="Elke melding: netwerk voor hulp", condition="every", target="covering_network",
-            purpose="help", norm_working_days=2, order=2,
-        )  # fmt: skip
-        RoutingRule.objects.create(
-            **common, name="Kinderen: wijkteam", condition="children", target="covering_team",
-            organisation=wijk, purpose="help", norm_working_days=2, order=3,
-        )  # fmt: skip
-        RoutingRule.objects.create(
-            **common, name="Acuut gevaar: crisisroute", condition="acute", target="fixed", team=crisis,
-            purpose="protection", norm_working_days=0, urgent=True, order=4,
-        )  # fmt: skip
-        RoutingRule.objects.create(
-            **common, name="Routeringsdesk", condition="fallback", target="fixed", team=assessment,
-            purpose="safety_assessment", norm_working_days=1, order=9,
-        )  # fmt: skip
+        routing_rules(region, wijk, assessment, crisis)
     token = ApiToken(organisation=centre, name=f"Bench {time.time():.0f}", scopes=["signals:write"])
     raw = token.set_token()
     token.save()

@@ -147,7 +147,7 @@ def build_world() -> World:
     CoverageArea.objects.create(team=team_a1, postcode_from=1000, postcode_to=1049)
     CoverageArea.objects.create(team=team_a2, postcode_from=1050, postcode_to=1099)
     CoverageArea.objects.create(network=network, postcode_from=1000, postcode_to=1099)
-    _routing_rules(region, org_a, team_vt, team_b1)
+    routing_rules(region, org_a, team_vt, team_b1)
 
     household = HouseholdFactory.create(reference="HH-T-0001", region=region)
     victim = PersonFactory.create(
@@ -220,7 +220,10 @@ def build_world() -> World:
     )
 
 
-def _routing_rules(region: Region, wijkteams: Organisation, reporting_centre: Team, police: Team) -> None:
+def routing_rules(region: Region, wijkteams: Organisation, reporting_centre: Team, police: Team) -> None:
+    """The standard rules of a region: every signal to the reporting centre and the covering network,
+    children to the covering team of the neighbourhood teams, acute danger to the police, and a routing
+    desk. Used by the test world and the intake benchmark."""
     from verband.signals.models import RoutingRule
 
     common = {"region": region}
