@@ -17,7 +17,33 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from verband.background.models import PeriodicRun
 
 
-class TaskResultAdmin(DBTaskResultAdmin):
+class ReadOnlyForTheAdministrator(admin.ModelAdmin):
+    """What the admitted user (the site admits only the functional administrator, `workspace.admin_site`)
+    may do with background work: look, never add, change or delete; and filter only on what the list
+    shows — a lookup on a hidden field (`traceback__contains=…`, `args_kwargs…`) would let the list answer
+    questions about what it does not show."""
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        allowed = {f for f in self.list_filter if isinstance(f, str)}
+        return lookup.split("__", 1)[0] in allowed and lookup.split("__", 1)[-1] in {"exact", lookup}
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.admin_site.has_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.admin_site.has_permission(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class TaskResultAdmin(ReadOnlyForTheAdministrator, DBTaskResultAdmin):
     list_display = (
         "task_name",
         "status",
@@ -45,18 +71,6 @@ class TaskResultAdmin(DBTaskResultAdmin):
         "next_attempt",
         "error",
     )
-
-    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
-        """Only the list's own filters: a lookup on a hidden field (`traceback__contains=…`, `args_kwargs…`)
-        would let the list answer questions about what it does not show."""
-        allowed = {f for f in self.list_filter if isinstance(f, str)}
-        return lookup.split("__", 1)[0] in allowed and lookup.split("__", 1)[-1] in {"exact", lookup}
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self.admin_site.has_permission(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: DBTaskResult | None = None) -> bool:
-        return self.admin_site.has_permission(request)
 
     def get_readonly_fields(self, request: HttpRequest, obj: DBTaskResult | None = None) -> list[str]:
         return list(self.shown)
@@ -91,29 +105,8 @@ admin.site.register(DBTaskResult, TaskResultAdmin)
 
 
 @admin.register(PeriodicRun)
-class PeriodicRunAdmin(admin.ModelAdmin):
+class PeriodicRunAdmin(ReadOnlyForTheAdministrator):
     """When each periodic sweep was enqueued last (read-only)."""
 
     list_display = ("name", "period_start", "task_id")
     readonly_fields = ("name", "period_start", "task_id")
-
-    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
-        """Only the list's own filters: a lookup on a hidden field (`traceback__contains=…`, `args_kwargs…`)
-        would let the list answer questions about what it does not show."""
-        allowed = {f for f in self.list_filter if isinstance(f, str)}
-        return lookup.split("__", 1)[0] in allowed and lookup.split("__", 1)[-1] in {"exact", lookup}
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self.admin_site.has_permission(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: PeriodicRun | None = None) -> bool:
-        return self.admin_site.has_permission(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: PeriodicRun | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: PeriodicRun | None = None) -> bool:
-        return False
