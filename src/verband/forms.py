@@ -1,14 +1,18 @@
-"""Form fields shared by every app: free text within its bounds, and an id chosen from a list."""
+"""Form fields shared by every app: free text within its bounds, an id chosen from a list, and a choice
+with one message."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from verband.text import bounded, plain_id
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class BoundedText(forms.CharField):
@@ -46,3 +50,12 @@ class IdField(forms.Field):
     def validate(self, value: int | None) -> None:
         if value is None and self.required:
             raise ValidationError(self.error_messages["required"], code="required")
+
+
+class Choice(forms.ChoiceField):
+    """A choice from a fixed list (a model's TextChoices), with one message for "nothing chosen" and for
+    a value that is not on the list: both mean the same to the person filling in the form."""
+
+    def __init__(self, *, choices: Any, message: StrOrPromise, **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", {"required": message, "invalid_choice": message})
+        super().__init__(choices=choices, **kwargs)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from verband.collaboration.meetings import ACTIONS_PER_ITEM
 from verband.collaboration.models import FundingStream, HandoverKind, HelpStatus
-from verband.forms import BoundedText, IdField
+from verband.forms import BoundedText, Choice, IdField
 from verband.plans.forms import ActionRow
 from verband.plans.services import ActionInput
 
@@ -50,12 +50,9 @@ class HandoverRequestForm(forms.Form):
 
 
 class HandoverAnswerForm(forms.Form):
-    decision = forms.ChoiceField(
+    decision = Choice(
         choices=[("accept", "accept"), ("reject", "reject"), ("withdraw", "withdraw")],
-        error_messages={
-            "required": _("Choose accept or not accept."),
-            "invalid_choice": _("Choose accept or not accept."),
-        },
+        message=_("Choose accept or not accept."),
     )
     reason = BoundedText(max_length=1000)
 
@@ -73,12 +70,9 @@ class HelpForm(forms.Form):
     kind = IdField(
         required=True, error_messages={"required": _("Choose a kind of help from the region's catalogue.")}
     )
-    funding = forms.ChoiceField(
+    funding = Choice(
         choices=FundingStream.choices,
-        error_messages={
-            "required": _("Choose how it is funded."),
-            "invalid_choice": _("Choose how it is funded."),
-        },
+        message=_("Choose how it is funded."),
     )
     person = IdField(required=False)
     provider = IdField(required=False)
@@ -86,12 +80,9 @@ class HelpForm(forms.Form):
 
 
 class HelpStatusForm(forms.Form):
-    status = forms.ChoiceField(
+    status = Choice(
         choices=HelpStatus.choices,
-        error_messages={
-            "required": _("Choose a status."),
-            "invalid_choice": _("Choose a status."),
-        },
+        message=_("Choose a status."),
     )
     provider = IdField(required=False)
 

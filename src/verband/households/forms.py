@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from verband.forms import BoundedText, IdField
+from verband.forms import BoundedText, Choice, IdField
 from verband.households.models import RelationKind
 
 TWO_PERSONS = _("Choose two persons.")
@@ -16,9 +16,9 @@ class RelationForm(forms.Form):
     # One answer for a missing, unreadable or unknown person: no oracle of who is in the household.
     person = IdField(required=True, error_messages={"required": TWO_PERSONS, "invalid": TWO_PERSONS})
     other = IdField(required=True, error_messages={"required": TWO_PERSONS, "invalid": TWO_PERSONS})
-    kind = forms.ChoiceField(
+    kind = Choice(
         choices=RelationKind.choices,
-        error_messages={"required": _("Choose a relation."), "invalid_choice": _("Choose a relation.")},
+        message=_("Choose a relation."),
     )
 
 
@@ -29,9 +29,9 @@ class AddressActionForm(forms.Form):
     """What to do with an address or a reported statement. The item's id is read by the view: an id that
     is missing, unreadable or not of this household is "not found" (and logged), never a form error."""
 
-    action = forms.ChoiceField(
+    action = Choice(
         choices=[(a, a) for a in ADDRESS_ACTION_NAMES],
-        error_messages={"required": _("Choose what to do."), "invalid_choice": _("Choose what to do.")},
+        message=_("Choose what to do."),
     )
     organisation = IdField(required=False)
     reason = BoundedText(max_length=2000)

@@ -15,7 +15,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from verband.forms import BoundedText, IdField
+from verband.forms import BoundedText, Choice, IdField
 from verband.plans.models import ActionStatus, Agreement, FamilyPlan, PlanStatus
 from verband.plans.services import ActionInput, AgreementInput, GoalInput, PlanInput
 from verband.text import plain_id
@@ -29,20 +29,14 @@ GOALS, AGREEMENTS, ACTIONS = "goal", "agr", "act"
 
 
 class PlanFieldsForm(forms.Form):
-    status = forms.ChoiceField(
+    status = Choice(
         choices=PlanStatus.choices,
-        error_messages={
-            "required": _("Choose the plan status."),
-            "invalid_choice": _("Choose the plan status."),
-        },
+        message=_("Choose the plan status."),
     )
     household_wishes = BoundedText(max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
-    household_agreement = forms.ChoiceField(
+    household_agreement = Choice(
         choices=Agreement.choices,
-        error_messages={
-            "required": _("Choose whether the household agrees."),
-            "invalid_choice": _("Choose whether the household agrees."),
-        },
+        message=_("Choose whether the household agrees."),
     )
     agreement_note = BoundedText(max_length=500)
 
@@ -275,12 +269,9 @@ class VersionForm(forms.Form):
 
 
 class ActionStatusForm(forms.Form):
-    status = forms.ChoiceField(
+    status = Choice(
         choices=ActionStatus.choices,
-        error_messages={
-            "required": _("Choose a status for the action."),
-            "invalid_choice": _("Choose a status for the action."),
-        },
+        message=_("Choose a status for the action."),
     )
 
 

@@ -5,19 +5,16 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from verband.forms import BoundedText, IdField
+from verband.forms import BoundedText, Choice, IdField
 from verband.shielding.models import ItemType
 
 A_MEMBER = _("Choose a member of this household.")
 
 
 class ShieldForm(forms.Form):
-    item_type = forms.ChoiceField(
+    item_type = Choice(
         choices=ItemType.choices,
-        error_messages={
-            "required": _("This item is not part of this household."),
-            "invalid_choice": _("This item is not part of this household."),
-        },
+        message=_("This item is not part of this household."),
     )
     item_id = IdField(required=True, error_messages={"required": A_MEMBER, "invalid": A_MEMBER})
     person = IdField(required=True, error_messages={"required": A_MEMBER})
