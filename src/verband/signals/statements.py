@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 
 from verband.actors import Actor
 from verband.households import matching
-from verband.households.addresses import address_text, entrust
+from verband.households.addresses import address_text, record_reported_address
 from verband.households.models import Address, Household, Person
-from verband.households.services import add_address
 from verband.sharing.accesslog import record
 from verband.signals.models import SignalPerson, StatementState
 
@@ -141,17 +140,8 @@ def confirm_statement(actor: Actor, household: Household, sp: SignalPerson) -> N
             updates.update(birth_year=sp.birth_year, birth_month=sp.birth_month, birth_day=sp.birth_day)
         if updates:
             Person.objects.filter(pk=person.pk).update(**updates)
-        if "address" in differences and reported is not None:
-            address = add_address(
-                person,
-                street=reported["street"],
-                house_number=reported["house_number"],
-                postcode=reported["postcode"],
-                city=reported["city"],
-                confidential=sp.address_confidential,
-            )
-            if address is not None and sp.address_confidential and sp.signal.source_organisation is not None:
-                entrust(address, sp.signal.source_organisation, sp.signal.reference)
+        if "address" in differences:
+            record_reported_address(person, sp, sp.signal)
         person.refresh_from_db()
         matching.index_person(person)
         _statement_log(actor, household, sp)
