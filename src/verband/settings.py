@@ -259,6 +259,15 @@ WORKER_INTERVAL_SECONDS = env_int(
     group="Background work",
     minimum=1,
 )
+ACCESS_LOG_SEAL_SECONDS = env_int(
+    "VERBAND_ACCESS_LOG_SEAL_SECONDS",
+    2,
+    "Seconds between two seals of the access log: every worker chains the entries written since the last "
+    "seal (one at a time, under the lock of the chain's head). Until sealed, an entry is protected by its "
+    "own HMAC only.",
+    group="Access log",
+    minimum=1,
+)
 TASK_MAX_ATTEMPTS = env_int(
     "VERBAND_TASK_MAX_ATTEMPTS",
     5,

@@ -20,6 +20,7 @@ from django_tasks.base import Task
 
 from verband.escalation.lifecycle import sweep as escalation_sweep
 from verband.notifications.services import send_waiting
+from verband.sharing.accesslog import seal
 from verband.signals.services import route_pending
 
 logger = logging.getLogger(__name__)
@@ -44,11 +45,19 @@ def send_mail() -> int:
     return send_waiting()
 
 
+@task()
+def seal_access_log() -> int:
+    """Chain the access-log entries written since the last seal (every worker also seals every
+    `VERBAND_ACCESS_LOG_SEAL_SECONDS`; this is the safety net for a worker run with --batch)."""
+    return seal()
+
+
 # Order matters for run_sweeps: routed signals can stall, and escalations notify, in the same round.
 SWEEPS: list[tuple[str, Task]] = [
     ("route_signals", route_signals),
     ("escalate", escalate),
     ("send_mail", send_mail),
+    ("seal_access_log", seal_access_log),  # last: seals what the sweeps before it logged
 ]
 
 

@@ -1,15 +1,20 @@
-"""Writing and verifying the access log.
+"""Writing, sealing and verifying the access log.
 
-Each entry carries the HMAC of its own fields and the previous entry's hash, keyed with a secret kept
-outside the database. Changing an entry breaks its own hash; removing one breaks the link of the next
-(and a gap in the sequence); cutting entries off the end no longer matches the head row, whose own HMAC
-keeps it from being rewritten to match. Wiping the whole log together with its head is only detectable
-against a copy of the head hash kept elsewhere: `verify_access_log` prints it for that purpose.
+Writing an entry takes no lock: the entry is inserted with the HMAC of its own fields (`mac`, keyed with
+a secret kept outside the database) and a row in the small `AccessLogPending` queue, in the transaction of
+the action it records. The sealer (`seal`, run every few seconds by `manage.py worker`) then chains the
+pending entries in one go, under the lock of the head row: each gets an `AccessLogSeal` with its
+sequence number, its own HMAC and the hash of the previous link, so page views never wait for each other
+on the log. Changing an entry breaks its own HMAC; removing one breaks the link of the next (and a gap in
+the sequence); cutting seals off the end no longer matches the head row, whose own HMAC keeps it from
+being rewritten to match. An entry not yet sealed is protected by its own HMAC only. Wiping the whole log
+together with its head is only detectable against a copy of the head hash kept elsewhere:
+`verify_access_log` prints it for that purpose. Design: docs/decisions/0001-access-log-sealed-after-append.md.
 
 One action is one entry. An action about one subject (a household, or a person in it) names it in the
 entry itself; an action about several — a page that shows a household and its members, a list of
 households — lists them as `AccessLogSubject` rows (household, person, basis, in order), and the entry's
-hash covers that list. `AccessLogEntry.objects.about(household_id=..., person_id=...)` finds both kinds,
+HMAC covers that list. `AccessLogEntry.objects.about(household_id=..., person_id=...)` finds both kinds,
 so the log still answers who saw which person when."""
 
 from __future__ import annotations
@@ -17,8 +22,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,13 +31,20 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from verband.actors import Actor
-from verband.sharing.models import AccessLogEntry, AccessLogHead, AccessLogSubject
+from verband.sharing.models import (
+    AccessLogEntry,
+    AccessLogHead,
+    AccessLogPending,
+    AccessLogSeal,
+    AccessLogSubject,
+)
 
 GENESIS = "0" * 64
+SEAL_BATCH = 5000
 _HASHED_FIELDS = (
-    "seq",
     "at",
     "channel",
     "user_id",
@@ -59,14 +71,22 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def compute_hash(entry: AccessLogEntry, prev_hash: str, subjects: Iterable[AccessLogSubject] = ()) -> str:
-    """The entry's HMAC over its fields, the subjects it lists (if any, in order) and the previous hash."""
+def _mac(message: str) -> str:
+    return hmac.new(settings.ACCESS_LOG_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def entry_mac(entry: AccessLogEntry, subjects: Iterable[AccessLogSubject] = ()) -> str:
+    """The entry's HMAC over its fields and the subjects it lists (if any, in order)."""
     payload: dict[str, Any] = {name: _canonical(getattr(entry, name)) for name in _HASHED_FIELDS}
     listed = [[s.household_id, s.person_id, s.basis] for s in subjects]
-    if listed:  # entries naming a single subject (and every entry written before lists existed) have none
+    if listed:  # entries naming a single subject have none
         payload["subjects"] = listed
-    message = prev_hash + json.dumps(payload, sort_keys=True, separators=(",", ":"))
-    return hmac.new(settings.ACCESS_LOG_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()
+    return _mac(json.dumps(payload, sort_keys=True, separators=(",", ":")))
+
+
+def link_hash(prev_hash: str, seq: int, entry_id: int, mac: str) -> str:
+    """The hash of one link of the chain: the previous link, the place, the entry and the entry's HMAC."""
+    return _mac(f"link:{prev_hash}:{seq}:{entry_id}:{mac}")
 
 
 def printable(text: str) -> str:
@@ -75,8 +95,7 @@ def printable(text: str) -> str:
 
 
 def head_mac(seq: int, entry_hash: str) -> str:
-    message = f"head:{seq}:{entry_hash}"
-    return hmac.new(settings.ACCESS_LOG_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()
+    return _mac(f"head:{seq}:{entry_hash}")
 
 
 @dataclass(frozen=True)
@@ -136,8 +155,7 @@ class Shown:
 
 
 def record_lists(actor: Actor, *, object_id: str, lists: Iterable[Shown], action: str = "list") -> None:
-    """The lists of one page view: an entry per list that shows someone, appended together (one lock of
-    the chain for the whole page)."""
+    """The lists of one page view: an entry per list that shows someone, written together."""
     made = [
         _entry(actor, action, shown.object_type, object_id, shown.subjects, shown.basis) for shown in lists
     ]
@@ -178,6 +196,7 @@ def _entry(
         ip_address=actor.ip_address,
         path=printable(actor.path),
     )
+    entry.at = timezone.now()
     listed: list[AccessLogSubject] = []
     if len(subjects) == 1:
         entry.subject_household_id = subjects[0].household_id
@@ -194,25 +213,18 @@ def _entry(
             )
             for n, s in enumerate(subjects, start=1)
         ]
+    entry.mac = entry_mac(entry, listed)
     return entry, listed
 
 
 def _append(made: list[tuple[AccessLogEntry, list[AccessLogSubject]]]) -> None:
-    """Chain the entries (with the subjects each lists) onto the log, under the lock of its head row."""
+    """Write the entries (with the subjects each lists) and queue them for the sealer. No lock: the
+    chain is made by `seal`."""
     if not made:
         return
     # No savepoint inside the caller's transaction: a log entry that cannot be written fails the action it
     # records, never only itself.
     with transaction.atomic(savepoint=False):
-        # The head row is made by a migration; a database flush (tests, a wiped demo) removes it.
-        head, _ = AccessLogHead.objects.select_for_update().get_or_create(pk=1)
-        # Taken under the lock, so that times never go backwards along the chain.
-        at = timezone.now()
-        seq, prev = head.seq, head.entry_hash or GENESIS
-        for entry, listed in made:
-            seq += 1
-            entry.at, entry.seq, entry.prev_hash = at, seq, prev
-            entry.entry_hash = prev = compute_hash(entry, prev, listed)
         entries = AccessLogEntry.objects.bulk_create([entry for entry, _listed in made])
         subjects = []
         for entry, listed in zip(entries, (listed for _entry, listed in made), strict=True):
@@ -221,7 +233,37 @@ def _append(made: list[tuple[AccessLogEntry, list[AccessLogSubject]]]) -> None:
             subjects += listed
         if subjects:
             AccessLogSubject.objects.bulk_create(subjects)
-        AccessLogHead.objects.filter(pk=1).update(seq=seq, entry_hash=prev, head_mac=head_mac(seq, prev))
+        AccessLogPending.objects.bulk_create(AccessLogPending(entry=entry) for entry in entries)
+
+
+def seal(batch: int = SEAL_BATCH) -> int:
+    """Chain the entries written since the last seal, oldest queued first, under the lock of the head row
+    (one sealer at a time, however many workers run). Returns how many were sealed."""
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            # The head row is made by a migration; a database flush (tests, a wiped demo) removes it.
+            head, _ = AccessLogHead.objects.select_for_update().get_or_create(pk=1)
+            pending = list(
+                AccessLogPending.objects.order_by("pk").values_list("pk", "entry_id", "entry__mac")[:batch]
+            )
+            if not pending:
+                return sealed
+            seq, prev = head.seq, head.entry_hash or GENESIS
+            seals = []
+            for _pk, entry_id, mac in pending:
+                seq += 1
+                link = link_hash(prev, seq, entry_id, mac)
+                seals.append(
+                    AccessLogSeal(seq=seq, entry_id=entry_id, entry_mac=mac, prev_hash=prev, chain_hash=link)
+                )
+                prev = link
+            AccessLogSeal.objects.bulk_create(seals, batch_size=1000)
+            AccessLogPending.objects.filter(pk__in=[pk for pk, _entry_id, _mac in pending]).delete()
+            AccessLogHead.objects.filter(pk=1).update(seq=seq, entry_hash=prev, head_mac=head_mac(seq, prev))
+        sealed += len(pending)
+        if len(pending) < batch:
+            return sealed
 
 
 def logged_subjects(entries: Iterable[AccessLogEntry]) -> list[Subject]:
@@ -240,40 +282,76 @@ class VerifyResult:
     broken_seq: int | None = None
     reason: str = ""
     head_hash: str = ""
+    unsealed: int = 0  # entries written and intact but not chained yet
+    oldest_unsealed: datetime | None = None
 
 
-def _entries() -> Iterator[AccessLogEntry]:
-    listed = Prefetch("subjects", queryset=AccessLogSubject.objects.order_by("position"))
-    return AccessLogEntry.objects.order_by("seq").prefetch_related(listed).iterator(chunk_size=2000)
+def _listed() -> Prefetch:
+    return Prefetch("entry__subjects", queryset=AccessLogSubject.objects.order_by("position"))
 
 
 def verify_chain() -> VerifyResult:
-    """Walk the whole chain and report the first broken entry."""
+    """Walk the whole chain and report the first broken link; then check the entries not sealed yet."""
     expected_seq = 1
     prev = GENESIS
     checked = 0
-    for entry in _entries():
-        if entry.seq != expected_seq:
-            return VerifyResult(False, checked, expected_seq, f"entry {expected_seq} is missing (deleted)")
-        if entry.prev_hash != prev:
+    seals = AccessLogSeal.objects.order_by("seq").select_related("entry").prefetch_related(_listed())
+    for link in seals.iterator(chunk_size=2000):
+        if link.seq != expected_seq:
             return VerifyResult(
-                False, checked, entry.seq, f"entry {entry.seq} does not follow entry {entry.seq - 1}"
+                False, checked, expected_seq, _("link %(seq)s is missing (deleted)") % {"seq": expected_seq}
             )
-        if not hmac.compare_digest(compute_hash(entry, prev, entry.subjects.all()), entry.entry_hash):
-            return VerifyResult(False, checked, entry.seq, f"entry {entry.seq} was changed")
-        prev = entry.entry_hash
+        if link.prev_hash != prev:
+            return VerifyResult(
+                False,
+                checked,
+                link.seq,
+                _("link %(seq)s does not follow the one before it") % {"seq": link.seq},
+            )
+        if not (
+            hmac.compare_digest(link_hash(prev, link.seq, link.entry_id, link.entry_mac), link.chain_hash)
+            and hmac.compare_digest(entry_mac(link.entry, link.entry.subjects.all()), link.entry_mac)
+        ):
+            changed = _("entry %(entry)s (link %(seq)s) was changed") % {
+                "entry": link.entry_id,
+                "seq": link.seq,
+            }
+            return VerifyResult(False, checked, link.seq, changed)
+        prev = link.chain_hash
         expected_seq += 1
         checked += 1
     head = AccessLogHead.objects.filter(pk=1).first() or AccessLogHead(seq=0, entry_hash="")
     if head.seq != checked or (head.entry_hash or GENESIS) != prev:
         return VerifyResult(
-            False, checked, checked + 1, f"entries after {checked} are missing (the log ends at {head.seq})"
+            False,
+            checked,
+            checked + 1,
+            _("links after %(seq)s are missing (the chain ends at %(head)s)")
+            % {"seq": checked, "head": head.seq},
         )
     if checked and not hmac.compare_digest(head.head_mac, head_mac(head.seq, head.entry_hash)):
         return VerifyResult(
             False,
             checked,
             checked + 1,
-            f"the end of the log was rewritten; entries after {checked} may be missing",
+            _("the end of the chain was rewritten; links after %(seq)s may be missing") % {"seq": checked},
         )
-    return VerifyResult(True, checked, head_hash=prev)
+    return _verify_unsealed(VerifyResult(True, checked, head_hash=prev))
+
+
+def _verify_unsealed(result: VerifyResult) -> VerifyResult:
+    """Entries written after the last seal: each must be intact by its own HMAC and queued for sealing."""
+    queued = set(AccessLogPending.objects.values_list("entry_id", flat=True))
+    listed = Prefetch("subjects", queryset=AccessLogSubject.objects.order_by("position"))
+    unsealed = AccessLogEntry.objects.filter(seal__isnull=True).order_by("pk").prefetch_related(listed)
+    count, oldest = 0, None
+    for entry in unsealed.iterator(chunk_size=2000):
+        if not hmac.compare_digest(entry_mac(entry, entry.subjects.all()), entry.mac):
+            changed = _("entry %(entry)s, not sealed yet, was changed") % {"entry": entry.pk}
+            return replace(result, ok=False, reason=changed)
+        if entry.pk not in queued:
+            dropped = _("entry %(entry)s was taken out of the queue to seal") % {"entry": entry.pk}
+            return replace(result, ok=False, reason=dropped)
+        count += 1
+        oldest = oldest or entry.at
+    return replace(result, unsealed=count, oldest_unsealed=oldest)

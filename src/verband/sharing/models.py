@@ -244,9 +244,9 @@ class AccessLogEntry(models.Model):
     or changed whose data, which object, when, on which basis, and with what outcome.
 
     Identifiers and labels of the actor are copied, not linked, so the log outlives users and
-    organisations. Entries are chained with an HMAC: changing or removing one breaks the chain."""
+    organisations. Each entry carries the HMAC of its own fields (`mac`) from the moment it is written;
+    the sealer then chains it (`AccessLogSeal`): changing or removing an entry breaks the chain."""
 
-    seq = models.BigIntegerField(unique=True, editable=False)
     at = models.DateTimeField(editable=False)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     user_id = models.BigIntegerField(null=True)
@@ -264,19 +264,18 @@ class AccessLogEntry(models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     ip_address = models.GenericIPAddressField(null=True)
     path = models.CharField(max_length=300, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64, default="", editable=False)
 
     objects = AccessLogQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
-        ordering = ["seq"]
+        ordering = ["pk"]
         indexes = [models.Index(fields=["user_id", "at"]), models.Index(fields=["at"])]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type} {self.object_id}"
+        return f"#{self.pk} {self.action} {self.object_type} {self.object_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -329,9 +328,62 @@ class AccessLogSubject(models.Model):
         raise PermissionError("The access log is append-only.")
 
 
+class AccessLogSealQuerySet(models.QuerySet["AccessLogSeal"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The access log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The access log is append-only.")
+
+
+class AccessLogSeal(models.Model):
+    """An entry's place in the chain, written by the sealer shortly after the entry: its sequence number,
+    the entry's own HMAC as it was when sealed, the previous link's hash and this link's hash over all of
+    them. Append-only like the entries (the database refuses an UPDATE)."""
+
+    seq = models.BigIntegerField(unique=True)
+    entry = models.OneToOneField(AccessLogEntry, on_delete=models.PROTECT, related_name="seal")
+    entry_mac = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64)
+    chain_hash = models.CharField(max_length=64)
+
+    objects = AccessLogSealQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log seal")
+        verbose_name_plural = _("access log seals")
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"seal #{self.seq} of entry {self.entry_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The access log is append-only.")
+
+
+class AccessLogPending(models.Model):
+    """An entry written but not yet sealed: inserted in the same transaction as the entry, so the sealer
+    sees an entry exactly when it is committed, whatever order the database hands out ids in; removed when
+    the entry is sealed. Small by design: a queue, not part of the log."""
+
+    entry = models.OneToOneField(AccessLogEntry, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("access log entry to seal")
+        verbose_name_plural = _("access log entries to seal")
+
+    def __str__(self) -> str:
+        return f"entry {self.entry_id} to seal"
+
+
 class AccessLogHead(models.Model):
-    """The end of the chain: the last sequence number and hash. Appending locks this one row, which
-    serialises writers; comparing it with the last entry reveals entries cut off at the end."""
+    """The end of the chain: the last sequence number and link hash. Only the sealer locks this row
+    (writers of entries never do); comparing it with the last seal reveals seals cut off at the end."""
 
     seq = models.BigIntegerField(default=0)
     entry_hash = models.CharField(max_length=64, default="")

@@ -79,7 +79,7 @@ def whose_data(entry: AccessLogEntry, references: dict[int, str]) -> list[tuple[
 def access_log_view(request: HttpRequest) -> HttpResponse:
     actor = actor_for_request(request)
     form = LogFilterForm(request.GET or None)
-    entries = AccessLogEntry.objects.order_by("-seq")
+    entries = AccessLogEntry.objects.order_by("-pk")
     household = None
     if form.is_valid():
         data = form.cleaned_data

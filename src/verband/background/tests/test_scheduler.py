@@ -18,7 +18,13 @@ from verband.background.models import PeriodicRun
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NOW = datetime(2026, 3, 2, 9, 0, 3, tzinfo=UTC)
-SWEEPS = ["verband.worker.route_signals", "verband.worker.escalate", "verband.worker.send_mail"]
+SWEEPS = [
+    "verband.worker.route_signals",
+    "verband.worker.escalate",
+    "verband.worker.send_mail",
+    "verband.worker.seal_access_log",
+]
+NAMES = ["route_signals", "escalate", "send_mail", "seal_access_log"]
 
 
 def enqueued(path: str) -> int:
@@ -28,11 +34,11 @@ def enqueued(path: str) -> int:
 def test_two_schedulers_in_the_same_period_enqueue_each_sweep_once(settings):
     settings.WORKER_INTERVAL_SECONDS = 10
     first = scheduler.enqueue_due(NOW)
-    assert first == ["route_signals", "escalate", "send_mail", "prune_task_results"]
+    assert first == [*NAMES, "prune_task_results"]
     call_command("worker", "--batch", verbosity=0, stdout=io.StringIO())  # the runs left the queue
     second = scheduler.enqueue_due(NOW + timedelta(seconds=4))  # another machine, same period
     assert second == []
-    assert [enqueued(path) for path in SWEEPS] == [1, 1, 1]
+    assert [enqueued(path) for path in SWEEPS] == [1, 1, 1, 1]
     run = PeriodicRun.objects.get(name="escalate")
     assert run.period_start == datetime(2026, 3, 2, 9, 0, 0, tzinfo=UTC)
     assert DBTaskResult.objects.filter(pk=run.task_id, task_path="verband.worker.escalate").exists()
@@ -45,8 +51,8 @@ def test_the_next_period_is_enqueued_once_the_previous_run_left_the_queue(settin
     assert scheduler.enqueue_due(NOW + timedelta(seconds=10)) == []
     call_command("worker", "--batch", verbosity=0, stdout=io.StringIO())
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
-    assert scheduler.enqueue_due(NOW + timedelta(seconds=10)) == ["route_signals", "escalate", "send_mail"]
-    assert [enqueued(path) for path in SWEEPS] == [2, 2, 2]
+    assert scheduler.enqueue_due(NOW + timedelta(seconds=10)) == NAMES
+    assert [enqueued(path) for path in SWEEPS] == [2, 2, 2, 2]
     # Pruning is daily.
     assert enqueued("verband.background.scheduler.prune_task_results") == 1
     assert scheduler.enqueue_due(NOW + timedelta(days=1)) == ["prune_task_results"]  # sweeps still queued
@@ -85,7 +91,5 @@ def test_schedulers_at_the_same_moment_enqueue_once():
     for t in threads:
         t.join(timeout=60)
     assert all(isinstance(r, list) for r in results), results
-    assert sorted(name for r in results for name in r) == sorted(
-        ["route_signals", "escalate", "send_mail", "prune_task_results"]
-    )
-    assert [enqueued(path) for path in SWEEPS] == [1, 1, 1]
+    assert sorted(name for r in results for name in r) == sorted([*NAMES, "prune_task_results"])
+    assert [enqueued(path) for path in SWEEPS] == [1, 1, 1, 1]

@@ -3,12 +3,20 @@ subjects, its hash covers the list, and the log still answers who saw which pers
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from verband.actors import SYSTEM
-from verband.sharing.accesslog import Subject, record, record_many, verify_chain
+from verband.sharing.accesslog import Subject, record, record_many, seal, verify_chain
 from verband.sharing.models import AccessLogEntry, AccessLogSubject
 
 TABLE = AccessLogSubject._meta.db_table
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The reasons are translated; these tests read them in the source language."""
+    with translation.override("en"):
+        yield
 
 
 def _list_two_households():
@@ -22,6 +30,7 @@ def _list_two_households():
         basis={1: "involvement:7:help:consent", 2: "involvement:8:help:legal_task"},
     )
     record(SYSTEM, action="view", object_type="household", object_id="HH-2", household_id=2)
+    seal()
 
 
 def test_a_list_is_one_entry_that_lists_every_subject_with_its_basis(db):

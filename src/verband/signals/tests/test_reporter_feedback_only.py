@@ -41,7 +41,7 @@ def assert_feedback_only(response, signal):
     assert HH not in body and "/huishoudens/" not in body
     for secret in ("Ana", "Vos", "geschreeuw"):
         assert secret not in body
-    entry = AccessLogEntry.objects.filter(object_id=signal.reference).order_by("-seq").first()
+    entry = AccessLogEntry.objects.filter(object_id=signal.reference).order_by("-pk").first()
     assert entry.object_type == "signal_feedback" and entry.subject_household_id is None
 
 

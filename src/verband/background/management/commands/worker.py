@@ -1,5 +1,5 @@
 """`manage.py worker`: a background worker — the task worker of the database backend (django-tasks-db's
-`db_worker`) with the scheduler of the periodic sweeps beside it. Run as many as you like, on as many
+`db_worker`) with the scheduler of the periodic sweeps and the access log's sealer beside it. Run as many as you like, on as many
 machines: they share the queue, and each period of a sweep is enqueued once."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from verband.background import scheduler
+from verband.background import scheduler, sealer
 from verband.worker import run_sweeps
 
 
@@ -37,6 +37,8 @@ class Command(BaseCommand):
             self.stdout.write(", ".join(f"{name}: {count}" for name, count in done.items()))
             return
         stop = threading.Event()
+        if not options["batch"]:
+            threading.Thread(target=sealer.run, args=(stop,), name="access-log-sealer", daemon=True).start()
         if not (options["no_scheduler"] or options["batch"]):
             threading.Thread(target=scheduler.run, args=(stop,), name="scheduler", daemon=True).start()
         try:
