@@ -15,7 +15,8 @@ that professional or the colleague (session cookies):
 - mywork: /mijn-werk/ of the colleague with 300 households,
 - big_household: /huishoudens/<ref>/ of the household with 2,000 events and 20 members.
 
-Latencies are wall-clock per request (p50, p95). The pages' p95 is worth reading as a ratio to the
+The access log's sealer runs beside the server, as a worker runs it beside `verband start`. Latencies are
+wall-clock per request (p50, p95). The pages' p95 is worth reading as a ratio to the
 baseline's p95 measured in the same run on the same machine. The last printed line is JSON; results are
 also written to bench/results/pages-<date>-<database>.json."""
 
@@ -325,6 +326,33 @@ def load(port: int, path: str, cookie: str, requests: int, concurrency: int) -> 
     return latencies
 
 
+class Sealer(threading.Thread):
+    """The access log's sealer, as every worker runs it beside the web server (`verband.background.sealer`):
+    the entries the pages write are chained every VERBAND_ACCESS_LOG_SEAL_SECONDS while the load runs."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.done = threading.Event()
+        self.sealed = 0
+
+    def run(self) -> None:
+        from django.conf import settings
+        from django.db import connection
+
+        from verband.sharing.accesslog import seal
+
+        try:
+            while not self.done.is_set():
+                self.sealed += seal()
+                self.done.wait(settings.ACCESS_LOG_SEAL_SECONDS)
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join(timeout=60)
+
+
 def p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
@@ -341,8 +369,10 @@ def main() -> None:
     setup(data_dir)
     data = build()
     server = serve(args.port, args.workers, data_dir)
+    sealing = Sealer()
     try:
         wait_ready(args.port)
+        sealing.start()
         paths = {
             "baseline": ("/bench/bare/", data.cookie),
             "household": (f"/huishoudens/{data.reference}/", data.cookie),
@@ -360,6 +390,7 @@ def main() -> None:
                 f"{name:14s} {path:28s} p50 {results[name]['p50_ms']:7.1f} ms   p95 {results[name]['p95_ms']:7.1f} ms"
             )
     finally:
+        sealing.stop()
         server.terminate()
         server.wait(timeout=30)
     from django.db import connection
@@ -377,6 +408,7 @@ def main() -> None:
         "mywork_households": data.mywork_households,
         "big_household_events": data.big_events,
         "big_household_members": data.big_members,
+        "access_log_entries_sealed": sealing.sealed,
         "baseline_p95_ms": results["baseline"]["p95_ms"],
     }
     for name in ("household", "inbox", "mywork", "big_household"):

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from verband.actors import Actor
@@ -134,25 +135,40 @@ def plan_document(
 OPEN_ACTION = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 
-def my_actions(actor: Actor) -> list[PlanAction]:
-    """Open actions owned by this person, or by their organisation without a named person, in households
-    they may see and as far as their scope in that household shows them; overdue first."""
+def my_actions_page(actor: Actor, number: str | int | None, per_page: int) -> Page:
+    """One page of the open actions owned by this person, or by their organisation without a named person,
+    in households they may see and as far as their scope in that household shows them; overdue first.
+    The choice is made on ids (a scope is asked only where the actor works with named members); only the
+    page's actions are loaded."""
     if actor.membership is None or actor.user is None:
-        return []
+        return Paginator([], per_page).get_page(number)
     mine = Q(owner_user=actor.user) | Q(
         owner_user__isnull=True, owner_organisation_id=actor.membership.organisation_id
     )
-    actions = list(
+    candidates = list(
         with_whole_household(
             actor,
             PlanAction.objects.filter(
                 mine, status__in=OPEN_ACTION, plan__household__in=visible_households(actor)
             ),
         )
-        .select_related("plan__household", "owner_organisation", "owner_user", "person")
-        .order_by("due_on", "pk")[:200]
+        .order_by("due_on", "pk")
+        .values_list("pk", "plan__household_id", "person_id", "owner_organisation_id", "whole_household")
     )
-    return in_scope(actor, actions)
+    partial = {household_id for _pk, household_id, _p, _o, whole in candidates if not whole}
+    scopes = {h.pk: view_scope(actor, h) for h in Household.objects.filter(pk__in=partial)}
+    ids = [
+        pk
+        for pk, household_id, person_id, owner_id, whole in candidates
+        if whole or scopes[household_id].shows(ItemType.ACTION, pk, person_id, owner_organisation_id=owner_id)
+    ]
+    page = Paginator(ids, per_page).get_page(number)
+    loaded = PlanAction.objects.filter(pk__in=list(page.object_list)).select_related(
+        "plan__household", "owner_organisation", "owner_user", "person"
+    )
+    order = {pk: n for n, pk in enumerate(page.object_list)}
+    page.object_list = sorted(loaded, key=lambda action: order[action.pk])
+    return page
 
 
 def with_whole_household(actor: Actor, actions: QuerySet[PlanAction]) -> QuerySet[PlanAction]:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -294,14 +295,24 @@ def clock_for(activation: Activation) -> Clock:
     return Clock(activation.due_on, working_days_between(timezone.localdate(), activation.due_on))
 
 
-def inbox(actor: Actor) -> list[Activation]:
-    """Open activations for the actor's team and networks: urgent first, then the oldest deadline. Each
+def inbox_page(actor: Actor, number: str | int | None, per_page: int, containing: int | None = None) -> Page:
+    """One page of the open activations for the actor's team and networks: urgent first, then the oldest
+    deadline (`containing`: the page that holds this activation, e.g. to show an error on it). Each item
     carries what a party needs to decide to take it up (see `signal_access`, "pending"): `clock`, `area`,
     `people` (roles and ages) and `known` (whether the actor sees the household already — only then is
-    its reference shown)."""
-    items = list(
+    its reference shown). Paged on ids: only the page's activations are loaded."""
+    ids = list(
         addressed_activations(actor)
         .filter(status=ActivationStatus.OPEN)
+        .order_by("-urgent", "due_on", "created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    if containing in ids:
+        number = ids.index(containing) // per_page + 1
+    page = Paginator(ids, per_page).get_page(number)
+    order = {pk: n for n, pk in enumerate(page.object_list)}
+    items = sorted(
+        Activation.objects.filter(pk__in=list(order))
         .select_related(
             "signal",
             "household",
@@ -310,8 +321,8 @@ def inbox(actor: Actor) -> list[Activation]:
             "previous__team__organisation",
             "previous__network",
         )
-        .prefetch_related("signal__persons")
-        .order_by("-urgent", "due_on", "created_at")
+        .prefetch_related("signal__persons"),
+        key=lambda item: order[item.pk],
     )
     seen = (
         set(
@@ -328,7 +339,8 @@ def inbox(actor: Actor) -> list[Activation]:
         item.area = area_of(item.signal)  # type: ignore[attr-defined]
         item.people = [age_and_role(sp, today) for sp in item.signal.persons.all()]  # type: ignore[attr-defined]
         item.known = item.household_id in seen  # type: ignore[attr-defined]
-    return items
+    page.object_list = items
+    return page
 
 
 def signal_access(actor: Actor, signal: Signal) -> str | None:

@@ -245,6 +245,9 @@ def signal_view(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "signals/signal.html", context)
 
 
+INBOX_PER_PAGE = 25
+
+
 @role_required(*CASEWORK_ROLES)
 def inbox_view(request: HttpRequest) -> HttpResponse:
     return _render_inbox(request, actor_for_request(request))
@@ -253,7 +256,8 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 def _render_inbox(
     request: HttpRequest, actor: Actor, *, error_for: int | None = None, error: str = "", draft: str = ""
 ) -> HttpResponse:
-    items = selectors.inbox(actor)
+    page = selectors.inbox_page(actor, request.GET.get("pagina"), INBOX_PER_PAGE, containing=error_for)
+    items = list(page.object_list)
     flags = danger_flags(item.household_id for item in items if item.household_id)
     for item in items:
         item.danger = flags.get(item.household_id, [])  # type: ignore[attr-defined]
@@ -282,6 +286,7 @@ def _render_inbox(
         ]
     context = {
         "items": items,
+        "page": page,
         "at_desk": at_desk,
         "parties": parties,
         "error_for": error_for,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +20,7 @@ from verband.households.selectors import household_rows_page, row_subjects
 from verband.network.models import CASEWORK_ROLES, Membership, Network, Organisation, RegionNorms, Role, Team
 from verband.plans.models import ActionStatus
 from verband.plans.regie import pending_for
-from verband.plans.selectors import my_actions
+from verband.plans.selectors import my_actions_page
 from verband.safety.selectors import danger_flags
 from verband.sharing.access import actor_for_request
 from verband.sharing.accesslog import Shown, Subject, record_lists
@@ -66,7 +65,7 @@ def my_work_view(request: HttpRequest) -> HttpResponse:
             .order_by("user__last_name")
         )
     networks = Network.objects.filter(pk__in=actor.network_ids).order_by("name")
-    actions_page = Paginator(my_actions(actor), ACTIONS_PER_PAGE).get_page(request.GET.get("acties"))
+    actions_page = my_actions_page(actor, request.GET.get("acties"), ACTIONS_PER_PAGE)
     actions = list(actions_page)
     flags = danger_flags([row.household.pk for row in rows] + [a.plan.household_id for a in actions])
     for row in rows:
