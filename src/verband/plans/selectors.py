@@ -146,7 +146,7 @@ def my_actions_page(actor: Actor, number: str | int | None, per_page: int) -> Pa
         owner_user__isnull=True, owner_organisation_id=actor.membership.organisation_id
     )
     candidates = list(
-        with_whole_household(
+        with_whole_household(  # type: ignore[misc]  # values_list names the annotation
             actor,
             PlanAction.objects.filter(
                 mine, status__in=OPEN_ACTION, plan__household__in=visible_households(actor)
@@ -157,7 +157,7 @@ def my_actions_page(actor: Actor, number: str | int | None, per_page: int) -> Pa
     )
     partial = {household_id for _pk, household_id, _p, _o, whole in candidates if not whole}
     scopes = {h.pk: view_scope(actor, h) for h in Household.objects.filter(pk__in=partial)}
-    ids = [
+    ids: list[Any] = [
         pk
         for pk, household_id, person_id, owner_id, whole in candidates
         if whole or scopes[household_id].shows(ItemType.ACTION, pk, person_id, owner_organisation_id=owner_id)

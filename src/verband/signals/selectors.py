@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
@@ -301,7 +302,7 @@ def inbox_page(actor: Actor, number: str | int | None, per_page: int, containing
     carries what a party needs to decide to take it up (see `signal_access`, "pending"): `clock`, `area`,
     `people` (roles and ages) and `known` (whether the actor sees the household already — only then is
     its reference shown). Paged on ids: only the page's activations are loaded."""
-    ids = list(
+    ids: list[Any] = list(
         addressed_activations(actor)
         .filter(status=ActivationStatus.OPEN)
         .order_by("-urgent", "due_on", "created_at", "pk")

@@ -257,7 +257,7 @@ def _render_inbox(
     request: HttpRequest, actor: Actor, *, error_for: int | None = None, error: str = "", draft: str = ""
 ) -> HttpResponse:
     page = selectors.inbox_page(actor, request.GET.get("pagina"), INBOX_PER_PAGE, containing=error_for)
-    items = list(page.object_list)
+    items: list[Activation] = list(page.object_list)
     flags = danger_flags(item.household_id for item in items if item.household_id)
     for item in items:
         item.danger = flags.get(item.household_id, [])  # type: ignore[attr-defined]

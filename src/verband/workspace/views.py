@@ -18,7 +18,7 @@ from verband.collaboration.selectors import incoming_for, returned_for
 from verband.escalation.selectors import escalations_for
 from verband.households.selectors import household_rows_page, row_subjects
 from verband.network.models import CASEWORK_ROLES, Membership, Network, Organisation, RegionNorms, Role, Team
-from verband.plans.models import ActionStatus
+from verband.plans.models import ActionStatus, PlanAction
 from verband.plans.regie import pending_for
 from verband.plans.selectors import my_actions_page
 from verband.safety.selectors import danger_flags
@@ -66,7 +66,7 @@ def my_work_view(request: HttpRequest) -> HttpResponse:
         )
     networks = Network.objects.filter(pk__in=actor.network_ids).order_by("name")
     actions_page = my_actions_page(actor, request.GET.get("acties"), ACTIONS_PER_PAGE)
-    actions = list(actions_page)
+    actions: list[PlanAction] = list(actions_page)
     flags = danger_flags([row.household.pk for row in rows] + [a.plan.household_id for a in actions])
     for row in rows:
         row.household.danger = flags.get(row.household.pk, [])  # type: ignore[attr-defined]
