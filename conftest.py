@@ -69,6 +69,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
 
 
+@pytest.fixture(autouse=True)
+def _checkpoints_of_the_test(settings, tmp_path):
+    """Each test keeps its access-log checkpoints in its own file, never in the data folder."""
+    settings.ACCESS_LOG_CHECKPOINTS = tmp_path / "access-log-checkpoints.jsonl"
+
+
 @pytest.fixture
 def partners(world):
     """Three partners work with Anna's household: the neighbourhood team (already), Veilig Thuis and the

@@ -268,6 +268,25 @@ ACCESS_LOG_SEAL_SECONDS = env_int(
     group="Access log",
     minimum=1,
 )
+ACCESS_LOG_CHECKPOINTS = Path(
+    env_str(
+        "VERBAND_ACCESS_LOG_CHECKPOINTS",
+        str(DATA_DIR / "access-log-checkpoints.jsonl"),
+        "File the access log's checkpoints are appended to (sequence number and hash of the chain's end, "
+        "with their HMAC), and checked against by verify_access_log: a rollback of the log's tail or a "
+        "complete wipe is detected against them. Put it outside the database's reach (another disk or "
+        "machine, write-once storage); each checkpoint is also logged to the logger "
+        "verband.accesslog.checkpoint for a central log.",
+        group="Access log",
+    )
+)
+ACCESS_LOG_CHECKPOINT_SECONDS = env_int(
+    "VERBAND_ACCESS_LOG_CHECKPOINT_SECONDS",
+    300,
+    "Seconds between two checkpoints written by the sealer (only when the chain grew).",
+    group="Access log",
+    minimum=1,
+)
 TASK_MAX_ATTEMPTS = env_int(
     "VERBAND_TASK_MAX_ATTEMPTS",
     5,

@@ -7,9 +7,11 @@ pending entries in one go, under the lock of the head row: each gets an `AccessL
 sequence number, its own HMAC and the hash of the previous link, so page views never wait for each other
 on the log. Changing an entry breaks its own HMAC; removing one breaks the link of the next (and a gap in
 the sequence); cutting seals off the end no longer matches the head row, whose own HMAC keeps it from
-being rewritten to match. An entry not yet sealed is protected by its own HMAC only. Wiping the whole log
-together with its head is only detectable against a copy of the head hash kept elsewhere:
-`verify_access_log` prints it for that purpose. Design: docs/decisions/0001-access-log-sealed-after-append.md.
+being rewritten to match. An entry not yet sealed is protected by its own HMAC only. Rolling the whole tail
+back to an older head, or wiping the log with its head, leaves a consistent chain: that is detected
+against checkpoints kept outside the database (`write_checkpoint`: the sealer every few minutes, and
+`verify_access_log` after each verification, append the chain's end to `VERBAND_ACCESS_LOG_CHECKPOINTS`
+and log it), which every verification compares with the chain. Design: docs/decisions/0001-access-log-sealed-after-append.md.
 
 One action is one entry. An action about one subject (a household, or a person in it) names it in the
 entry itself; an action about several — a page that shows a household and its members, a list of
@@ -22,9 +24,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -41,6 +45,8 @@ from verband.sharing.models import (
     AccessLogSeal,
     AccessLogSubject,
 )
+
+checkpoint_log = logging.getLogger("verband.accesslog.checkpoint")
 
 GENESIS = "0" * 64
 SEAL_BATCH = 5000
@@ -284,17 +290,83 @@ class VerifyResult:
     head_hash: str = ""
     unsealed: int = 0  # entries written and intact but not chained yet
     oldest_unsealed: datetime | None = None
+    checkpoints: int = 0  # checkpoints kept outside the database that the chain matched
 
 
 def _listed() -> Prefetch:
     return Prefetch("entry__subjects", queryset=AccessLogSubject.objects.order_by("position"))
 
 
-def verify_chain() -> VerifyResult:
-    """Walk the whole chain and report the first broken link; then check the entries not sealed yet."""
+@dataclass(frozen=True)
+class Checkpoint:
+    at: str
+    seq: int
+    hash: str
+    mac: str
+
+    @property
+    def genuine(self) -> bool:
+        return hmac.compare_digest(self.mac, checkpoint_mac(self.seq, self.hash))
+
+
+def checkpoint_mac(seq: int, chain_hash: str) -> str:
+    return _mac(f"checkpoint:{seq}:{chain_hash}")
+
+
+def write_checkpoint(path: Path | None = None) -> Checkpoint | None:
+    """Append the chain's end (sequence number, hash, their HMAC) to the checkpoint file and to the log
+    `verband.accesslog.checkpoint`. None while the chain is empty."""
+    head = AccessLogHead.objects.filter(pk=1).first()
+    if head is None or not head.seq:
+        return None
+    point = Checkpoint(
+        at=timezone.now().astimezone(UTC).isoformat(timespec="seconds"),
+        seq=head.seq,
+        hash=head.entry_hash,
+        mac=checkpoint_mac(head.seq, head.entry_hash),
+    )
+    line = json.dumps({"at": point.at, "seq": point.seq, "hash": point.hash, "mac": point.mac})
+    target = path or settings.ACCESS_LOG_CHECKPOINTS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("a", encoding="utf-8") as out:
+        out.write(line + "\n")
+    checkpoint_log.info("access log checkpoint %s", line)
+    return point
+
+
+def read_checkpoints(path: Path | None = None) -> list[Checkpoint]:
+    """The checkpoints in the file (none if there is no file yet). A line that is not a checkpoint is
+    read as one that cannot be genuine, so verification reports it."""
+    source = path or settings.ACCESS_LOG_CHECKPOINTS
+    if not source.exists():
+        return []
+    points = []
+    for line in source.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            points.append(Checkpoint(str(data["at"]), int(data["seq"]), str(data["hash"]), str(data["mac"])))
+        except (ValueError, KeyError, TypeError):
+            points.append(Checkpoint(at="?", seq=0, hash="", mac=""))
+    return points
+
+
+def verify_chain(checkpoints: list[Checkpoint] | None = None) -> VerifyResult:
+    """Walk the whole chain and report the first broken link, comparing it with the checkpoints kept
+    outside the database (by default those in `VERBAND_ACCESS_LOG_CHECKPOINTS`); then check the entries
+    not sealed yet."""
+    points = read_checkpoints() if checkpoints is None else checkpoints
+    for point in points:
+        if not point.genuine:
+            return VerifyResult(False, 0, None, _("a checkpoint (%(at)s) is not genuine") % {"at": point.at})
+    expected: dict[int, list[Checkpoint]] = {}
+    for point in points:
+        expected.setdefault(point.seq, []).append(point)
     expected_seq = 1
     prev = GENESIS
     checked = 0
+    matched = 0
     seals = AccessLogSeal.objects.order_by("seq").select_related("entry").prefetch_related(_listed())
     for link in seals.iterator(chunk_size=2000):
         if link.seq != expected_seq:
@@ -317,9 +389,29 @@ def verify_chain() -> VerifyResult:
                 "seq": link.seq,
             }
             return VerifyResult(False, checked, link.seq, changed)
+        for point in expected.get(link.seq, ()):
+            if not hmac.compare_digest(point.hash, link.chain_hash):
+                replaced = _(
+                    "link %(seq)s differs from the checkpoint of %(at)s: the chain was rewritten from there"
+                )
+                return VerifyResult(False, checked, link.seq, replaced % {"seq": link.seq, "at": point.at})
+            matched += 1
         prev = link.chain_hash
         expected_seq += 1
         checked += 1
+    later = [point for point in points if point.seq > checked]
+    if later:
+        last = max(later, key=lambda point: point.seq)
+        return VerifyResult(
+            False,
+            checked,
+            checked + 1,
+            _(
+                "the chain ends at %(seq)s, but the checkpoint of %(at)s saw it at %(seen)s: links were removed "
+                "(the log was rolled back or wiped)"
+            )
+            % {"seq": checked, "at": last.at, "seen": last.seq},
+        )
     head = AccessLogHead.objects.filter(pk=1).first() or AccessLogHead(seq=0, entry_hash="")
     if head.seq != checked or (head.entry_hash or GENESIS) != prev:
         return VerifyResult(
@@ -336,7 +428,7 @@ def verify_chain() -> VerifyResult:
             checked + 1,
             _("the end of the chain was rewritten; links after %(seq)s may be missing") % {"seq": checked},
         )
-    return _verify_unsealed(VerifyResult(True, checked, head_hash=prev))
+    return _verify_unsealed(VerifyResult(True, checked, head_hash=prev, checkpoints=matched))
 
 
 def _verify_unsealed(result: VerifyResult) -> VerifyResult:

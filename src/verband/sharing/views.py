@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from verband.households.models import Household
 from verband.network.models import Role
 from verband.sharing.access import actor_for_request
-from verband.sharing.accesslog import record, verify_chain
+from verband.sharing.accesslog import record, verify_chain, write_checkpoint
 from verband.sharing.decorators import role_required
 from verband.sharing.models import (
     ACTION_LABELS,
@@ -96,6 +96,8 @@ def access_log_view(request: HttpRequest) -> HttpResponse:
         if data["date_to"]:
             entries = entries.filter(at__lte=datetime.combine(data["date_to"], time.max, tzinfo=tz))
     verification = verify_chain() if request.method == "POST" else None
+    if verification is not None and verification.ok:
+        write_checkpoint()
     listed = Prefetch("subjects", queryset=AccessLogSubject.objects.order_by("position"))
     page = Paginator(entries.prefetch_related(listed), 50).get_page(request.GET.get("pagina"))
     household_ids = {e.subject_household_id for e in page if e.subject_household_id}

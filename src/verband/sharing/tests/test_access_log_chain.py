@@ -34,9 +34,20 @@ def _entry_of(seq):
     return AccessLogSeal.objects.get(seq=seq).entry_id
 
 
+def _drop_delete_guards():
+    """What an attacker with database rights would do before deleting (PostgreSQL refuses DELETE)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table in (TABLE, SEALS, "sharing_accesslogsubject"):
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {table}_no_delete")
+
+
 def _delete_link(seq):
     """An attacker with database rights removing an entry takes its seal with it (the foreign key)."""
     entry_id = _entry_of(seq)
+    _drop_delete_guards()
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {SEALS} WHERE seq = %s", [seq])
         cursor.execute(f"DELETE FROM {AccessLogPending._meta.db_table} WHERE entry_id = %s", [entry_id])
@@ -346,3 +357,115 @@ def test_writers_and_sealers_at_the_same_time_make_one_unbroken_chain():
     assert list(AccessLogSeal.objects.values_list("seq", flat=True)) == list(range(1, 101))
     result = verify_chain()
     assert result.ok and result.checked == 100 and result.unsealed == 0
+
+
+def test_the_database_refuses_delete(db):
+    from django.db.utils import DatabaseError
+
+    if connection.vendor != "postgresql":
+        pytest.skip("on SQLite the application refuses deletes (a flush empties tables with DELETE)")
+    from verband.sharing.accesslog import Subject, record_many
+
+    record_many(SYSTEM, action="list", object_type="household", subjects=[Subject(1), Subject(2)])
+    seal()
+    for table in (TABLE, SEALS, "sharing_accesslogsubject"):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"DELETE FROM {table}")
+    assert verify_chain().ok
+
+
+def _rolled_back_to(seq):
+    """Everything after link `seq` removed and the head restored from an older copy (a backup): the
+    chain that is left is consistent in itself."""
+    older = AccessLogSeal.objects.get(seq=seq)
+    for later in range(AccessLogHead.objects.get(pk=1).seq, seq, -1):
+        _delete_link(later)
+    from verband.sharing.accesslog import head_mac
+
+    AccessLogHead.objects.filter(pk=1).update(
+        seq=seq, entry_hash=older.chain_hash, head_mac=head_mac(seq, older.chain_hash)
+    )
+
+
+def test_a_rollback_to_an_older_head_is_caught_by_a_checkpoint(db, settings):
+    from verband.sharing.accesslog import write_checkpoint
+
+    _fill(3)
+    write_checkpoint()
+    _fill(2)
+    write_checkpoint()
+    _rolled_back_to(4)
+    assert verify_chain([]).ok  # without checkpoints the rolled-back chain looks whole
+    result = verify_chain()
+    assert not result.ok and result.checked == 4
+    assert (
+        "ends at 4" in result.reason
+        and "saw it at 5" in result.reason
+        and "rolled back or wiped" in result.reason
+    )
+
+
+def test_a_chain_rewritten_after_a_checkpoint_is_caught(db):
+    from verband.sharing.accesslog import write_checkpoint
+
+    _fill(5)
+    write_checkpoint()
+    _rolled_back_to(3)
+    _fill(3)  # new links 4, 5, 6 with other entries
+    result = verify_chain()
+    assert not result.ok and result.broken_seq == 5 and "rewritten from there" in result.reason
+
+
+def test_a_wiped_log_is_caught_by_a_checkpoint(db, capsys):
+    _fill(3)
+    call_command("verify_access_log")
+    out = capsys.readouterr().out
+    assert "Checkpoint written to" in out and "entry 3" in out
+    _drop_delete_guards()
+    with connection.cursor() as cursor:
+        for table in (SEALS, AccessLogPending._meta.db_table, "sharing_accesslogsubject", TABLE):
+            cursor.execute(f"DELETE FROM {table}")
+    AccessLogHead.objects.all().delete()
+    assert verify_chain([]).ok  # "intact: 0 entries" without the checkpoint
+    with pytest.raises(CommandError, match="rolled back or wiped"):
+        call_command("verify_access_log")
+
+
+def test_a_forged_or_damaged_checkpoint_is_reported(db, settings):
+    from verband.sharing.accesslog import write_checkpoint
+
+    _fill(2)
+    write_checkpoint()
+    path = settings.ACCESS_LOG_CHECKPOINTS
+    line = path.read_text().splitlines()[0]
+    path.write_text(line.replace('"seq": 2', '"seq": 1') + "\n")
+    assert "not genuine" in verify_chain().reason
+    path.write_text("not a checkpoint\n")
+    assert "not genuine" in verify_chain().reason
+
+
+def test_the_sealer_writes_a_checkpoint_when_the_chain_grew(db, settings):
+    from verband.background.sealer import State, tick
+    from verband.sharing.accesslog import read_checkpoints
+
+    settings.ACCESS_LOG_CHECKPOINT_SECONDS = 3600
+    state = State()
+    tick(state)
+    assert read_checkpoints() == []  # an empty chain has nothing to record
+    _fill(2, sealed=False)
+    tick(state)
+    assert [p.seq for p in read_checkpoints()] == [2]
+    _fill(1, sealed=False)
+    tick(state)  # sealed, but the last checkpoint is recent
+    assert [p.seq for p in read_checkpoints()] == [2]
+    state.last_checkpoint -= 3600
+    tick(state)
+    assert [p.seq for p in read_checkpoints()] == [2, 3]
+    tick(state)  # nothing new: no checkpoint
+    assert [p.seq for p in read_checkpoints()] == [2, 3]
+    assert verify_chain().checkpoints == 2

@@ -1,12 +1,16 @@
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from verband.sharing.accesslog import verify_chain
+from verband.sharing.accesslog import verify_chain, write_checkpoint
 
 
 class Command(BaseCommand):
-    help = "Verify the hash chain of the access log and report the first broken entry."
+    help = (
+        "Verify the hash chain of the access log against the checkpoints kept outside the database, report "
+        "the first broken link, and write a new checkpoint."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = verify_chain()
@@ -19,6 +23,12 @@ class Command(BaseCommand):
                 f"Access log intact: {result.checked} entries verified. Head hash: {result.head_hash}"
             )
         )
+        self.stdout.write(f"{result.checkpoints} checkpoints kept outside the database match the chain.")
+        point = write_checkpoint()
+        if point is not None:
+            self.stdout.write(
+                f"Checkpoint written to {settings.ACCESS_LOG_CHECKPOINTS}: entry {point.seq}, hash {point.hash}"
+            )
         if result.unsealed:
             self.stdout.write(
                 f"{result.unsealed} newer entries are not chained yet (the oldest written "
