@@ -98,12 +98,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "verband.workspace.middleware.DemoMarkerMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "verband.workspace.middleware.NoStoreMiddleware",
     "verband.workspace.middleware.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "verband.workspace.middleware.RequestSizeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -196,18 +198,32 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 AXES_FAILURE_LIMIT = env_int(
     "VERBAND_LOCKOUT_FAILURES",
     5,
-    "Failed sign-in attempts before an account is locked.",
+    "Failed sign-in attempts from one address before that account is locked for that address.",
     group="Sign-in",
     minimum=1,
 )
 AXES_COOLOFF_TIME = (
-    env_int("VERBAND_LOCKOUT_MINUTES", 30, "Minutes an account stays locked.", group="Sign-in", minimum=1)
+    env_int(
+        "VERBAND_LOCKOUT_MINUTES",
+        30,
+        "Minutes an account stays locked for an address.",
+        group="Sign-in",
+        minimum=1,
+    )
     / 60
 )
-# Lock the account, not the address: organisations sign in from behind shared addresses, and one
-# colleague's typos must not lock out a whole office. (Hence the silenced axes.W006.)
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Lock the pair of account and address: nobody can lock a colleague out from elsewhere, and one
+# colleague's typos do not lock out a whole office behind a shared address. Guessing at one account from
+# many addresses raises an alarm instead (verband.sharing.signin_alarm).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOCKOUT_ALARM_FAILURES = env_int(
+    "VERBAND_LOCKOUT_ALARM_FAILURES",
+    20,
+    "Failed sign-in attempts on one account, over all addresses and within the lockout time, that raise "
+    "an alarm: the functional administrators are notified and the Beheer page lists the account.",
+    group="Sign-in",
+    minimum=2,
+)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
@@ -372,7 +388,8 @@ OIDC_OP_JWKS_ENDPOINT = env_str(
 OIDC_OP_ISSUER = env_str(
     "OIDC_OP_ISSUER",
     "",
-    "The provider's issuer identifier; when set, ID tokens from any other issuer are refused.",
+    "The provider's issuer identifier (required when OIDC_ENABLED): ID tokens from any other issuer "
+    "are refused.",
     group="OpenID Connect",
 )
 OIDC_RP_SCOPES = env_str(
@@ -386,12 +403,18 @@ OIDC_MFA_AMR_VALUES = env_list(
     group="OpenID Connect",
 )
 OIDC_USE_NONCE = True
+# Proof Key for Code Exchange (RFC 7636, S256): an intercepted authorization code is useless on its own.
+OIDC_USE_PKCE = True
 OIDC_STORE_ID_TOKEN = False
 OIDC_CREATE_USER = False
 OIDC_AUTHENTICATE_CLASS = "verband.accounts.oidc.VerbandOIDCAuthenticationRequestView"
 OIDC_CALLBACK_CLASS = "verband.accounts.oidc.VerbandOIDCCallbackView"
 LOGIN_REDIRECT_URL_FAILURE = "/aanmelden/?oidc=mislukt"
 if OIDC_ENABLED:
+    if not OIDC_OP_ISSUER:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("OIDC_OP_ISSUER is required when OIDC_ENABLED is on (issuer pinning).")
     AUTHENTICATION_BACKENDS.append("verband.accounts.oidc.VerbandOIDCBackend")
 
 # --- Internationalisation -------------------------------------------------------------------------
@@ -413,6 +436,49 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 # --- Security headers -----------------------------------------------------------------------------
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int(
+    "VERBAND_MAX_REQUEST_BYTES",
+    2_621_440,
+    "Largest request body Verband accepts, in bytes; a larger one is answered with 413 before it is read.",
+    group="Security",
+    minimum=1024,
+)
+SECURE_SSL_REDIRECT = env_bool(
+    "VERBAND_HTTPS_REDIRECT",
+    not DEMO_MODE,
+    "Redirect plain HTTP requests to HTTPS. On by default outside demo mode. Behind a reverse proxy that "
+    "ends TLS, set VERBAND_PROXY_COUNT so that its X-Forwarded-Proto header is trusted.",
+    group="Security",
+)
+SECURE_HSTS_SECONDS = env_int(
+    "VERBAND_HSTS_SECONDS",
+    0 if DEMO_MODE else 31_536_000,
+    "Strict-Transport-Security max-age in seconds: browsers then only ever use HTTPS for this host. One "
+    "year by default outside demo mode; 0 sends no header.",
+    group="Security",
+    minimum=0,
+)
+if PROXY_COUNT:
+    # The proxy in front ends TLS and says so; requests that did not come through it cannot reach Verband.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# No page of Verband uses these browser features: a script that got in still cannot switch them on.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -33,7 +33,8 @@ class VerbandOIDCBackend(OIDCAuthenticationBackend):
         audiences = [audience] if isinstance(audience, str) else list(audience or [])
         if settings.OIDC_RP_CLIENT_ID not in audiences:
             raise SuspiciousOperation("ID token is not meant for this client")
-        if settings.OIDC_OP_ISSUER and payload.get("iss") != settings.OIDC_OP_ISSUER:
+        # Pinned to the one configured issuer (the settings refuse to start without one).
+        if not settings.OIDC_OP_ISSUER or payload.get("iss") != settings.OIDC_OP_ISSUER:
             raise SuspiciousOperation("ID token comes from another issuer")
         user = super().get_or_create_user(access_token, id_token, payload)
         if user is not None and self.request is not None:

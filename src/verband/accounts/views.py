@@ -68,6 +68,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 def _finish(request: HttpRequest) -> HttpResponse:
+    # A new session id for the fully signed-in session: an id seen before the second factor (after the
+    # password) is worth nothing afterwards.
+    request.session.cycle_key()
     # ActingMembershipMiddleware chooses a role only once the second factor is given, which is after it
     # ran for this request: choose it here too, so that the sign-in is logged with organisation and role.
     request.membership = choose_membership(request)  # type: ignore[attr-defined]

@@ -60,3 +60,34 @@ class ApiErrorMiddleware:
                     replaced["Allow"] = response["Allow"]
             return replaced
         return response
+
+
+class RequestSizeMiddleware:
+    """A request whose body is larger than `DATA_UPLOAD_MAX_MEMORY_SIZE` (VERBAND_MAX_REQUEST_BYTES) is
+    answered with 413 before anything reads it: the API with its JSON error, pages with the error page.
+    (Without this, Django refuses such a body only when a view reads it, which the API turned into a 500.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit is not None and length > limit:
+            return too_large(request)
+        return self.get_response(request)
+
+
+def too_large(request: HttpRequest) -> HttpResponse:
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+
+    text = _("What was sent is larger than Verband accepts. Nothing was stored.")
+    if request.path_info.startswith("/api/"):
+        from verband.apikit import error_response
+
+        return error_response(request, 413, "too_large", text)
+    return render(request, "error.html", {"status": 413, "title": _("Too large"), "text": text}, status=413)

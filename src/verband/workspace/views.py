@@ -25,6 +25,7 @@ from verband.safety.selectors import danger_flags
 from verband.sharing.access import actor_for_request
 from verband.sharing.accesslog import Shown, Subject, record_lists
 from verband.sharing.decorators import role_required
+from verband.sharing.signin_alarm import guessed_accounts
 from verband.workspace import aggregates
 
 _START = {
@@ -138,7 +139,11 @@ def administration_view(request: HttpRequest) -> HttpResponse:
         "norms": RegionNorms.objects.count(),
         "failed_tasks": DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count(),
     }
-    return render(request, "workspace/administration.html", {"counts": counts, "per_role": per_role})
+    return render(
+        request,
+        "workspace/administration.html",
+        {"counts": counts, "per_role": per_role, "guessed": guessed_accounts()},
+    )
 
 
 def _error(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:

@@ -1,5 +1,7 @@
-"""Guessing is slowed down: django-axes locks an account (not an address) after AXES_FAILURE_LIMIT wrong
-passwords, and the one-time code step refuses attempts for a growing while after wrong codes."""
+"""Guessing is slowed down: django-axes locks the pair of account and address after AXES_FAILURE_LIMIT
+wrong passwords (nobody locks a colleague out from elsewhere), guessing at one account from many addresses
+raises an alarm for the functional administrators, and the one-time code step refuses attempts for a
+growing while after wrong codes."""
 
 from __future__ import annotations
 
@@ -32,7 +34,8 @@ def test_limit_comes_from_settings():
     from django.conf import settings
 
     assert settings.AXES_FAILURE_LIMIT == 5
-    assert settings.AXES_LOCKOUT_PARAMETERS == ["username"]
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    assert settings.LOCKOUT_ALARM_FAILURES == 20
 
 
 def test_account_is_locked_after_too_many_wrong_passwords(world, client, settings):
@@ -145,3 +148,54 @@ def test_throttle_is_per_device(world, client, as_user):
         password_step(other, "colleague")
         response = code_step(other, code_for(device_of(world.colleague)))
         assert response.status_code == 302 and response["Location"] == "/"
+
+
+def from_address(address: str):
+    from django.test import Client
+
+    return Client(REMOTE_ADDR=address)
+
+
+def test_a_lock_from_one_address_does_not_lock_the_account_elsewhere(world, settings):
+    attacker = from_address("203.0.113.9")
+    fail(attacker, "involved", settings.AXES_FAILURE_LIMIT)
+    assert password_step(attacker, "involved").status_code == 429
+    at_the_office = from_address("198.51.100.20")
+    response = password_step(at_the_office, "involved")
+    assert response.status_code == 302 and response["Location"] == VERIFY
+
+
+def test_guessing_from_many_addresses_raises_one_alarm_and_locks_no_one_out(world, settings, as_user):
+    from verband.notifications.models import Notification
+    from verband.sharing.models import AccessLogEntry
+
+    settings.LOCKOUT_ALARM_FAILURES = 8
+    for n in range(4):  # 4 addresses, 2 wrong passwords each: no address reaches the lock
+        fail(from_address(f"203.0.113.{n + 1}"), "involved", 2)
+    alarms = Notification.objects.filter(user=world.admin)
+    assert alarms.count() == 1
+    assert "involved" not in alarms.get().title and alarms.get().url == "/beheer/"
+    assert not Notification.objects.filter(user=world.involved).exists()
+    assert (
+        AccessLogEntry.objects.filter(action="alarm", object_type="sign_in", object_id="involved").count()
+        == 1
+    )
+    fail(from_address("203.0.113.50"), "involved", 1)  # the 9th: no second alarm
+    assert alarms.count() == 1
+    # The functional administrator sees the account on Beheer, with failures and addresses (not which).
+    page = body(as_user(world.admin).get("/beheer/"))
+    assert "involved" in page and "203.0.113" not in page
+    # The owner of the account still signs in.
+    response = password_step(from_address("198.51.100.20"), "involved")
+    assert response.status_code == 302 and response["Location"] == VERIFY
+
+
+def test_guessing_at_a_name_that_does_not_exist_is_logged_but_notifies_nobody(world, settings):
+    from verband.notifications.models import Notification
+    from verband.sharing.models import AccessLogEntry
+
+    settings.LOCKOUT_ALARM_FAILURES = 4
+    for n in range(4):
+        fail(from_address(f"203.0.113.{n + 1}"), "niemand-bekend", 1)
+    assert AccessLogEntry.objects.filter(action="alarm", object_id="niemand-bekend").count() == 1
+    assert not Notification.objects.exists()

@@ -60,6 +60,7 @@ def provider(provider_server, settings, monkeypatch) -> Provider:
     settings.OIDC_RP_CLIENT_ID = CLIENT_ID
     settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
     settings.OIDC_RP_SIGN_ALGO = "RS256"
+    settings.OIDC_OP_ISSUER = provider_server.issuer
     settings.OIDC_TIMEOUT = 5
     return provider_server
 
@@ -304,7 +305,6 @@ def test_audience_list_with_this_client_is_accepted(client, involved, provider):
 
 
 def test_token_from_another_issuer_is_refused(client, involved, provider, settings):
-    settings.OIDC_OP_ISSUER = provider.issuer
     response = sign_in(
         client, provider, sub="sub-involved", email=EMAIL, amr=["mfa"], iss="https://elders.example"
     )
@@ -312,9 +312,46 @@ def test_token_from_another_issuer_is_refused(client, involved, provider, settin
 
 
 def test_token_from_the_configured_issuer_is_accepted(client, involved, provider, settings):
-    settings.OIDC_OP_ISSUER = provider.issuer
     response = sign_in(client, provider, sub="sub-involved", email=EMAIL, amr=["mfa"])
     assert response["Location"] == "/"
+
+
+def test_without_a_pinned_issuer_no_token_is_accepted(client, involved, provider, settings):
+    settings.OIDC_OP_ISSUER = ""
+    assert_refused(client, sign_in(client, provider, sub="sub-involved", email=EMAIL, amr=["mfa"]))
+
+
+def test_oidc_cannot_be_switched_on_without_an_issuer(monkeypatch):
+    """The settings refuse to start: a provider's tokens are only ever accepted from the pinned issuer."""
+    import subprocess
+    import sys
+
+    env = {"OIDC_ENABLED": "true", "OIDC_OP_ISSUER": "", "VERBAND_DEMO": "true", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='verband.settings'; django.setup()",
+        ],
+        env={**env, "PYTHONPATH": ":".join(sys.path)},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0 and "OIDC_OP_ISSUER is required" in result.stderr
+
+
+def test_the_code_is_exchanged_with_a_pkce_verifier(client, involved, provider):
+    """RFC 7636: the authorization request carries an S256 challenge, the token request its verifier."""
+    import base64
+    import hashlib
+
+    params = start(client, provider)
+    assert params["code_challenge_method"] == "S256"
+    provider.grant("pkce", sub="sub-involved", email=EMAIL, amr=["mfa"], nonce=params["nonce"])
+    client.get("/oidc/callback/", {"code": "pkce", "state": params["state"]})
+    verifier = provider.token_requests[-1]["code_verifier"]
+    digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    assert digest == params["code_challenge"]
 
 
 def test_userinfo_about_someone_else_is_not_used(client, world, involved, provider):

@@ -7,6 +7,7 @@ import html
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from verband.accounts.tests.helpers import (
@@ -230,3 +231,18 @@ def test_demo_code_is_shown_only_for_demo_devices_in_demo_mode(world, client, se
     assert 'data-testid="demo-code"' in client.get(VERIFY).content.decode()
     settings.DEMO_MODE = False
     assert 'data-testid="demo-code"' not in client.get(VERIFY).content.decode()
+
+
+def test_each_sign_in_step_gives_a_new_session_id(world, client):
+    """An id seen before the password, or between password and code, is worth nothing afterwards."""
+    client.get(LOGIN)
+    anonymous = client.cookies["sessionid"].value if "sessionid" in client.cookies else ""
+    password_step(client, world.involved.username)
+    after_password = client.cookies["sessionid"].value
+    code_step(client, code_for(device_of(world.involved)))
+    after_code = client.cookies["sessionid"].value
+    assert len({anonymous, after_password, after_code}) == 3
+    assert client.get("/mijn-werk/").status_code == 200
+    stale = Client()
+    stale.cookies["sessionid"] = after_password
+    assert stale.get("/mijn-werk/").status_code == 302  # the half-signed-in id no longer opens anything
