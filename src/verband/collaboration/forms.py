@@ -12,11 +12,13 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from verband.collaboration.involvements import NOTE_MAX
 from verband.collaboration.meetings import ACTIONS_PER_ITEM
 from verband.collaboration.models import FundingStream, HandoverKind, HelpStatus
 from verband.forms import BoundedText, Choice, IdField
 from verband.plans.forms import ActionRow
 from verband.plans.services import ActionInput
+from verband.sharing.models import EndReason
 
 
 def errors_dict(*forms_: forms.Form) -> dict[str, list[str]]:
@@ -182,3 +184,10 @@ class HoldForm(forms.Form):
         except forms.ValidationError as exc:
             self.add_error(None, exc)
         return data
+
+
+class EndInvolvementForm(forms.Form):
+    """A partner ends its involvement: why (a reason from the list), and a note kept with it."""
+
+    reason = Choice(choices=EndReason.choices, message=_("Choose why your involvement ends."))
+    note = BoundedText(max_length=NOTE_MAX)

@@ -7,6 +7,11 @@ urlpatterns = [
     path("huishoudens/<str:reference>/overdragen/", views.request_view, name="request"),
     path("overdrachten/<int:pk>/", views.handover_view, name="handover"),
     path("huishoudens/<str:reference>/hulp/", views.help_view, name="help"),
+    path(
+        "huishoudens/<str:reference>/betrokkenheid/<int:pk>/beeindigen/",
+        views.end_involvement_view,
+        name="end_involvement",
+    ),
     path("huishoudens/<str:reference>/hulp/<int:pk>/status/", views.help_status_view, name="help_status"),
     path("overleggen/", meeting_views.list_view, name="meetings"),
     path("overleggen/nieuw/", meeting_views.schedule_view, name="schedule"),

@@ -281,3 +281,55 @@ def help_status_view(request: HttpRequest, reference: str, pk: int) -> HttpRespo
     else:
         messages.success(request, _("Status updated."))
     return redirect("collaboration:help", reference=household.reference)
+
+
+@role_required(*ACTING_ROLES)
+@require_POST
+def end_involvement_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """End one's own involvement with a reason. An involvement this person may not end (or does not see)
+    is "not found", and the attempt is logged."""
+    from verband.collaboration.involvements import end_involvement, may_end
+    from verband.households.selectors import shows_involvement
+    from verband.sharing.models import Involvement
+
+    actor = actor_for_request(request)
+    household, _basis = get_household_or_404(actor, reference, action="update")
+    involvement = (
+        Involvement.objects.active()
+        .filter(pk=pk, household=household)
+        .select_related("household", "team__organisation", "organisation", "network")
+        .prefetch_related("scoped_members")
+        .first()
+    )
+    if (
+        involvement is None
+        or not shows_involvement(view_scope(actor, household), involvement, actor)
+        or not may_end(actor, involvement)
+    ):
+        record(
+            actor, action="end", object_type="involvement", object_id=str(pk), household_id=household.pk,
+            outcome="denied",
+        )  # fmt: skip
+        raise Http404
+    form = forms.EndInvolvementForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("households:detail", reference=reference)
+    try:
+        closed = end_involvement(actor, involvement, form.cleaned_data["reason"], form.cleaned_data["note"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("households:detail", reference=reference)
+    if closed:
+        messages.success(
+            request,
+            _("Your involvement with %(reference)s has ended. No partner is left: the household is closed.")
+            % {"reference": reference},
+        )
+    else:
+        messages.success(
+            request, _("Your involvement with %(reference)s has ended.") % {"reference": reference}
+        )
+    if can_see_household(actor_for_request(request), household):
+        return redirect("households:detail", reference=reference)
+    return redirect("workspace:my_work")

@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from verband.statemachine import StateMachine
+
 
 class Sex(models.TextChoices):
     FEMALE = "female", _("Female")
@@ -135,6 +137,15 @@ class HouseholdStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# A household closes when the last partner ends its involvement and nobody is asked to take it up; a
+# partner taking it up again (a new signal) opens it again, with its history.
+HOUSEHOLD_FLOW = StateMachine(
+    "household",
+    {HouseholdStatus.ACTIVE: {HouseholdStatus.CLOSED}, HouseholdStatus.CLOSED: {HouseholdStatus.ACTIVE}},
+    choices=HouseholdStatus,
+)
+
+
 class Level(models.TextChoices):
     """Where a household's case is held: the neighbourhood network, the domestic violence centre or
     the safety house (scaling up and down moves it, after the receiver accepts)."""
@@ -155,6 +166,7 @@ class Household(models.Model):
         _("status"), max_length=10, choices=HouseholdStatus.choices, default=HouseholdStatus.ACTIVE
     )
     level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.NETWORK)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     persons: models.ManyToManyField[Person, HouseholdMember] = models.ManyToManyField(
         Person, through="HouseholdMember", related_name="households"
     )

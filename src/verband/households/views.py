@@ -18,12 +18,14 @@ from verband.households.selectors import (
 from verband.network.models import ACTING_ROLES, CASEWORK_ROLES, Role
 from verband.sharing.access import actor_for_request, get_household_or_404, is_own_involvement
 from verband.sharing.decorators import role_required
+from verband.sharing.models import EndReason
 from verband.shielding.scope import view_scope
 from verband.signals import statements
 
 
 @role_required(*CASEWORK_ROLES)
 def household_view(request: HttpRequest, reference: str, relation_error: str = "") -> HttpResponse:
+    from verband.collaboration.involvements import may_end
     from verband.collaboration.selectors import panel
     from verband.escalation.selectors import open_shown
     from verband.plans.selectors import regie_panel
@@ -33,8 +35,10 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
     detail = open_household(actor, reference)
     people = [row.person for row in detail.people]
     for inv in detail.involvements:
-        # Whether the acting person records first contact for this involvement (their own party).
+        # Whether the acting person records first contact for this involvement (their own party), and may
+        # end it.
         inv.mine = is_own_involvement(actor, inv)  # type: ignore[attr-defined]
+        inv.may_end = may_end(actor, inv)  # type: ignore[attr-defined]
     regie = regie_panel(actor, detail.household)
     if not detail.scope.whole:
         # A partner working with named members takes no regie of the whole household, nor sees who could,
@@ -53,6 +57,7 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
         "together": panel(actor, detail.household, detail.scope),
         "escalations": open_shown(detail.scope, detail.household),
         "relation_kinds": RelationKind.choices,
+        "end_reasons": EndReason.choices,
         "relation_error": relation_error,
         "pending_statements": pending_statement_count(
             detail.household, [row.person.pk for row in detail.people]

@@ -30,10 +30,24 @@ class LegalBasis(models.TextChoices):
     SERIOUS_DANGER = "serious_danger", _("Serious danger (conflict of duties)")
 
 
+class EndReason(models.TextChoices):
+    GOALS_REACHED = "goals_reached", _("Goals reached")
+    TAKEN_OVER = "taken_over", _("Taken over by another partner")
+    MOVED = "moved", _("Moved out of our area")
+    CARE_REFUSED = "care_refused", _("Help refused")
+    NOT_NEEDED = "not_needed", _("Our part is no longer needed")
+
+
 class InvolvementQuerySet(models.QuerySet["Involvement"]):
     def active(self, on: Any = None) -> InvolvementQuerySet:
+        """Involved on the day `on` (today): started, not past its last day, and not ended on or before
+        that day (an involvement ended today gives no access from the moment it was ended)."""
         day = on or timezone.localdate()
-        return self.filter(started_on__lte=day).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        return (
+            self.filter(started_on__lte=day)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+            .filter(Q(ended_at__isnull=True) | Q(ended_at__date__gt=day))
+        )
 
 
 class Involvement(models.Model):
@@ -74,6 +88,13 @@ class Involvement(models.Model):
     legal_basis = models.CharField(_("legal basis"), max_length=40, choices=LegalBasis.choices)
     started_on = models.DateField(_("involved since"))
     ended_on = models.DateField(_("involved until"), null=True, blank=True)
+    # Ended by the partner itself (`collaboration.involvements.end_involvement`): access ends at this moment.
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    end_reason = models.CharField(_("why it ended"), max_length=20, choices=EndReason.choices, blank=True)
+    end_note = models.TextField(_("note on the ending"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -65,7 +65,9 @@ def involve(
         excluded_user=excluded_user,
     )
     involvement.full_clean()
-    involvement.save()
+    with transaction.atomic():
+        involvement.save()
+        _reopen(actor, household)
     record(
         actor,
         action="create",
@@ -127,3 +129,31 @@ def record_first_contact(actor: Actor, involvement: Involvement) -> Involvement:
             household_id=involvement.household_id,
         )
     return involvement
+
+
+def _reopen(actor: Actor, household: Household) -> None:
+    """A closed household opens again when a partner becomes involved (a new signal taken up): with its
+    history, and a line on its timeline that it was closed."""
+    from django.utils.translation import gettext as _
+
+    from verband.households.models import HOUSEHOLD_FLOW, EventKind, HouseholdStatus
+    from verband.households.services import add_event
+
+    current = Household.objects.filter(pk=household.pk).values_list("status", flat=True).first()
+    if current != HouseholdStatus.CLOSED:
+        return
+    HOUSEHOLD_FLOW.move(
+        household,
+        HouseholdStatus.ACTIVE,
+        source=HouseholdStatus.CLOSED,
+        stale=_("The household was opened again in the meantime."),
+        closed_at=None,
+    )
+    add_event(household, EventKind.INVOLVED, _("Household opened again: a partner is involved."), actor=actor)
+    record(
+        actor,
+        action="reopen",
+        object_type="household",
+        object_id=household.reference,
+        household_id=household.pk,
+    )

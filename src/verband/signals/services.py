@@ -13,7 +13,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -21,7 +21,7 @@ from django_tasks import task
 from verband.actors import SYSTEM, Actor, Channel
 from verband.households import addresses, matching
 from verband.households import services as households
-from verband.households.models import EventKind, Household, MemberRole, Person
+from verband.households.models import EventKind, Household, HouseholdStatus, MemberRole, Person
 from verband.network.models import CASEWORK_ROLES, CoverageArea, Network, Organisation, OrganisationKind, Team
 from verband.sharing import access as sharing_access
 from verband.sharing import services as sharing
@@ -398,14 +398,19 @@ def _settle_persons(persons: list[SignalPerson], signal: Signal) -> None:
 
 
 def _choose_household(persons: list[SignalPerson]) -> Household | None:
-    """The active household holding most of the recognised persons (the latest on a tie)."""
+    """The household holding most of the recognised persons: an active one first, else a closed one (a
+    repeat report after closing finds the household's history; taking it up opens it again). The latest
+    on a tie."""
     known = [sp.person_id for sp in persons if sp.match_state in (MatchState.AUTO, MatchState.CONFIRMED)]
     if not known:
         return None
     return (
-        Household.objects.filter(members__person_id__in=known, status="active")
-        .annotate(held=Count("members"))
-        .order_by("-held", "-pk")
+        Household.objects.filter(members__person_id__in=known)
+        .annotate(
+            held=Count("members"),
+            active=Case(When(status=HouseholdStatus.ACTIVE, then=1), default=0, output_field=IntegerField()),
+        )
+        .order_by("-active", "-held", "-pk")
         .first()
     )
 

@@ -1,0 +1,127 @@
+"""A partner ends its involvement: access ends at that moment, and the household closes when no partner
+is left and nobody is asked to take it up. The history stays (for the privacy officer, and for the
+recognition of a new signal, which opens the household again when a partner takes it up).
+
+No handover into the void: a partner whose organisation holds regie cannot leave while others stay
+involved — it hands regie over (or ends it) first."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from verband.actors import Actor
+from verband.households.models import HOUSEHOLD_FLOW, EventKind, Household, HouseholdStatus
+from verband.network.models import ACTING_ROLES, Role
+from verband.plans.models import Regie
+from verband.plans.regie import current_regie
+from verband.sharing.access import is_own_involvement
+from verband.sharing.models import EndReason, Involvement
+from verband.signals.models import Activation, ActivationStatus
+from verband.text import bounded
+from verband.workflow import Tell, happened
+
+NOTE_MAX = 1000
+
+
+def may_end(actor: Actor, involvement: Involvement) -> bool:
+    """A case worker of the involved party itself ends it: of its team or organisation; a network's
+    involvement (shared by all its members) only its coordinator."""
+    membership = actor.membership
+    if (
+        membership is None
+        or membership.role not in ACTING_ROLES
+        or not is_own_involvement(actor, involvement)
+    ):
+        return False
+    return involvement.network_id is None or membership.role == Role.NETWORK_COORDINATOR
+
+
+def end_involvement(actor: Actor, involvement: Involvement, reason: str, note: str = "") -> bool:
+    """End the involvement now, with a reason (and a note kept with it, not on the shared timeline).
+    Returns whether the household closed because nobody is left."""
+    if not may_end(actor, involvement):
+        raise PermissionDenied
+    if reason not in EndReason.values:
+        raise ValidationError({"reason": [_("Choose why your involvement ends.")]})
+    note = bounded(note, field="note", maximum=NOTE_MAX)
+    household = involvement.household
+    with transaction.atomic():
+        Household.objects.select_for_update().filter(pk=household.pk).first()  # one ending at a time
+        others = list(Involvement.objects.active().filter(household=household).exclude(pk=involvement.pk))
+        regie = current_regie(household)
+        if (
+            regie is not None
+            and others
+            and involvement.organisation_id == regie.organisation_id
+            and not any(other.organisation_id == regie.organisation_id for other in others)
+        ):
+            raise ValidationError(
+                _(
+                    "Your organisation holds regie for this household. Hand regie over to another partner, "
+                    "or end it, before your involvement ends: the household must not be left without."
+                )
+            )
+        now = timezone.now()
+        ended = (
+            Involvement.objects.active()
+            .filter(pk=involvement.pk)
+            .update(
+                ended_at=now,
+                ended_on=timezone.localdate(),
+                ended_by=actor.user,
+                end_reason=reason,
+                end_note=note,
+            )
+        )
+        if not ended:
+            raise ValidationError(_("This involvement has already ended."))
+        label = EndReason(reason).label
+        tell = None
+        if regie is not None and actor.user is not None and regie.user_id != actor.user.pk:
+            tell = Tell(
+                [regie.user_id],
+                _("A partner ended its involvement with %(reference)s") % {"reference": household.reference},
+                f"/huishoudens/{household.reference}/",
+            )
+        happened(
+            actor,
+            household,
+            "involvement",
+            str(involvement.pk),
+            action="end",
+            event=(
+                EventKind.INVOLVED,
+                _("%(party)s ended its involvement: %(reason)s")
+                % {"party": involvement.party, "reason": label},
+            ),
+            tell=tell,
+        )
+        waiting = Activation.objects.filter(household=household, status=ActivationStatus.OPEN).exists()
+        if others or waiting:
+            return False
+        _close(actor, household, regie, now)
+        return True
+
+
+def _close(actor: Actor, household: Household, regie: Regie | None, now: object) -> None:
+    HOUSEHOLD_FLOW.move(
+        household,
+        HouseholdStatus.CLOSED,
+        stale=_("The household was closed in the meantime."),
+        closed_at=now,
+    )
+    if regie is not None:
+        Regie.objects.filter(pk=regie.pk, ended_at__isnull=True).update(
+            ended_at=now, end_reason=_("The household was closed: no partner is involved any more.")
+        )
+    happened(
+        actor,
+        household,
+        "household",
+        household.reference,
+        action="close",
+        event=(EventKind.INVOLVED, _("Household closed: no partner is involved any more.")),
+    )

@@ -1,0 +1,148 @@
+"""End of access: a partner ends its own involvement with a reason; access through it ends at once; a
+partner holding regie hands it over first; the household closes when nobody is left or asked, keeps its
+history, and opens again when a partner takes up a new signal about it."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from django.utils import timezone
+
+from verband.actors import SYSTEM
+from verband.households.models import Household
+from verband.notifications.models import Notification
+from verband.plans import regie
+from verband.plans.models import Regie
+from verband.sharing.models import AccessLogEntry, Involvement
+from verband.testing import actor_for
+
+
+def body(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def url(world, involvement) -> str:
+    return f"/huishoudens/{world.household.reference}/betrokkenheid/{involvement.pk}/beeindigen/"
+
+
+def own(world, team) -> Involvement:
+    return Involvement.objects.active().get(household=world.household, team=team)
+
+
+def give_regie(world, to_user, mandated_by):
+    transfer = regie.request_regie(actor_for(world.involved), world.household, to_user.memberships.get().pk)
+    return regie.accept_regie(actor_for(to_user), transfer, mandated_by.pk)
+
+
+def test_a_partner_ends_its_involvement_and_loses_access_at_once(partners, as_user):
+    world = partners
+    police = as_user(world.other_org)
+    assert police.get(f"/huishoudens/{world.household.reference}/").status_code == 200
+    response = police.post(
+        url(world, own(world, world.team_b1)), {"reason": "goals_reached", "note": "Klaar."}
+    )
+    assert response.status_code == 302 and response["Location"] == "/mijn-werk/"
+    assert "Uw betrokkenheid bij HH-T-0001 is beëindigd." in body(police.get("/mijn-werk/"))
+    assert police.get(f"/huishoudens/{world.household.reference}/").status_code == 404
+    ended = Involvement.objects.get(household=world.household, team=world.team_b1)
+    assert (
+        ended.end_reason == "goals_reached"
+        and ended.end_note == "Klaar."
+        and ended.ended_by == world.other_org
+    )
+    # The others still work with the household and read why, not the note.
+    page = body(as_user(world.involved).get(f"/huishoudens/{world.household.reference}/"))
+    assert "heeft de betrokkenheid beëindigd: Doelen bereikt" in page and "Klaar." not in page
+    assert (
+        AccessLogEntry.objects.filter(action="end", object_type="involvement", outcome="granted").count() == 1
+    )
+    assert Household.objects.get(pk=world.household.pk).status == "active"
+
+
+def test_the_form_asks_why_and_keeps_nothing_half_done(partners, as_user):
+    world = partners
+    police = as_user(world.other_org)
+    involvement = own(world, world.team_b1)
+    response = police.post(url(world, involvement), {"reason": "", "note": "x"})
+    assert response.status_code == 302
+    assert "Kies waarom uw betrokkenheid eindigt." in body(police.get(response["Location"]))
+    police.post(url(world, involvement), {"reason": "goals_reached", "note": "x" * 1001})
+    assert Involvement.objects.get(pk=involvement.pk).ended_at is None
+
+
+@pytest.mark.parametrize("who", ["involved", "colleague", "vt", "privacy_officer", "lm_b"])
+def test_only_the_partner_itself_ends_its_involvement(partners, as_user, who):
+    """Another partner, a colleague in another team, the privacy officer: "not found", and logged. (A line
+    manager of the same team may: lm_b, in the police team, is a case worker of that party.)"""
+    world = partners
+    involvement = own(world, world.team_b1)
+    response = as_user(getattr(world, who)).post(url(world, involvement), {"reason": "goals_reached"})
+    if who == "lm_b":
+        assert response.status_code == 302
+        assert Involvement.objects.get(pk=involvement.pk).ended_at is not None
+        return
+    assert response.status_code in (403, 404)
+    assert Involvement.objects.get(pk=involvement.pk).ended_at is None
+    if response.status_code == 404:  # refused where it was asked: the household or the involvement
+        assert AccessLogEntry.objects.filter(outcome="denied", username=getattr(world, who).username).exists()
+
+
+def test_a_partner_holding_regie_hands_it_over_before_it_leaves(partners, as_user):
+    world = partners
+    give_regie(world, world.vt, world.lm_vt)
+    vt = as_user(world.vt)
+    response = vt.post(url(world, own(world, world.team_vt)), {"reason": "taken_over"})
+    assert "Uw organisatie voert de regie bij dit huishouden" in body(vt.get(response["Location"]))
+    assert own(world, world.team_vt).ended_at is None
+
+
+def test_the_regisseur_is_told_when_a_partner_leaves(partners, as_user):
+    world = partners
+    give_regie(world, world.vt, world.lm_vt)
+    as_user(world.other_org).post(url(world, own(world, world.team_b1)), {"reason": "care_refused"})
+    told = Notification.objects.get(user=world.vt)
+    assert told.title == "Een partner heeft zijn betrokkenheid bij HH-T-0001 beëindigd"
+
+
+def test_the_last_partner_leaving_closes_the_household_and_a_new_involvement_opens_it(world, as_user):
+    from verband.network.models import Role
+    from verband.sharing import services
+    from verband.testing import make_user
+
+    involved = as_user(world.involved)
+    give_regie(world, world.involved, make_user("lm_a", world.org_a, Role.LINE_MANAGER, world.team_a1))
+    response = involved.post(url(world, own(world, world.team_a1)), {"reason": "goals_reached"})
+    assert "het huishouden is afgesloten" in body(involved.get(response["Location"]))
+    household = Household.objects.get(pk=world.household.pk)
+    assert household.status == "closed" and household.closed_at is not None
+    assert not Regie.objects.filter(household=household, ended_at__isnull=True).exists()
+    # A new signal taken up: the same household with its history, open again.
+    services.involve(SYSTEM, household, team=world.team_vt, purpose="safety_assessment",
+                     legal_basis="legal_task", started_on=timezone.localdate())  # fmt: skip
+    household.refresh_from_db()
+    assert household.status == "active" and household.closed_at is None
+    page = body(as_user(world.vt).get(f"/huishoudens/{household.reference}/"))
+    assert "Huishouden afgesloten" in page and "Huishouden heropend" in page
+
+
+def test_a_household_someone_is_asked_to_take_up_stays_open(world, as_user):
+    from verband.signals.models import Activation, Signal
+
+    signal = Signal.objects.create(region=world.region, kind="report", description="x",
+                                   household=world.household, status="routed", reference="SIG-E-1")  # fmt: skip
+    Activation.objects.create(signal=signal, household=world.household, team=world.team_vt,
+                              purpose="safety_assessment", reason="r", norm_working_days=5,
+                              due_on=timezone.localdate())  # fmt: skip
+    as_user(world.involved).post(url(world, own(world, world.team_a1)), {"reason": "goals_reached"})
+    assert Household.objects.get(pk=world.household.pk).status == "active"
+
+
+def test_a_repeat_report_after_closing_finds_the_closed_household(world):
+    from verband.signals.models import MatchState, SignalPerson
+    from verband.signals.services import _choose_household
+
+    Household.objects.filter(pk=world.household.pk).update(status="closed")
+    victim = world.household.members.get(role="victim").person
+    found = _choose_household([SignalPerson(person=victim, match_state=MatchState.AUTO)])
+    assert found == world.household
