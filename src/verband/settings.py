@@ -216,6 +216,15 @@ AXES_COOLOFF_TIME = (
 # colleague's typos do not lock out a whole office behind a shared address. Guessing at one account from
 # many addresses raises an alarm instead (verband.sharing.signin_alarm).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+EMERGENCY_ACCESS_HOURS = env_int(
+    "VERBAND_EMERGENCY_ACCESS_HOURS",
+    24,
+    "Hours an emergency access (break the glass: a professional not involved opens a household in acute "
+    "danger, with a written reason) lasts. The regisseur and the privacy officers are told at once, and "
+    "every use stays on the privacy officer's review list until judged.",
+    group="Sign-in",
+    minimum=1,
+)
 LOCKOUT_ALARM_FAILURES = env_int(
     "VERBAND_LOCKOUT_ALARM_FAILURES",
     20,
@@ -287,14 +296,16 @@ ACCESS_LOG_SEAL_SECONDS = env_int(
 ACCESS_LOG_CHECKPOINTS = Path(
     env_str(
         "VERBAND_ACCESS_LOG_CHECKPOINTS",
-        str(DATA_DIR / "access-log-checkpoints.jsonl"),
+        "",
         "File the access log's checkpoints are appended to (sequence number and hash of the chain's end, "
         "with their HMAC), and checked against by verify_access_log: a rollback of the log's tail or a "
         "complete wipe is detected against them. Put it outside the database's reach (another disk or "
         "machine, write-once storage); each checkpoint is also logged to the logger "
-        "verband.accesslog.checkpoint for a central log.",
+        "verband.accesslog.checkpoint for a central log. Empty: access-log-checkpoints.jsonl in "
+        "VERBAND_DATA_DIR.",
         group="Access log",
     )
+    or DATA_DIR / "access-log-checkpoints.jsonl"
 )
 ACCESS_LOG_CHECKPOINT_SECONDS = env_int(
     "VERBAND_ACCESS_LOG_CHECKPOINT_SECONDS",

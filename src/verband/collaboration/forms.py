@@ -191,3 +191,26 @@ class EndInvolvementForm(forms.Form):
 
     reason = Choice(choices=EndReason.choices, message=_("Choose why your involvement ends."))
     note = BoundedText(max_length=NOTE_MAX)
+
+
+class EmergencyAccessForm(forms.Form):
+    """Break the glass: which household, why now, and that the person knows it is reported."""
+
+    reference = forms.CharField(
+        label=_("Household reference"),
+        max_length=20,
+        error_messages={"required": _("Give the household's reference (HH-…).")},
+    )
+    reason = BoundedText(
+        max_length=1000,
+        min_length=20,
+        label=_("The acute danger, and why you need it now"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    understood = forms.BooleanField(
+        label=_(
+            "I understand that the regisseur and the privacy officer are told at once, and that the privacy "
+            "officer judges afterwards whether this was justified."
+        ),
+        error_messages={"required": _("Confirm that you understand this is reported and judged.")},
+    )

@@ -273,7 +273,7 @@ def _whole_household_involvement(team: Team, household: Household) -> bool:
         .filter(
             Q(team=team) | Q(organisation_id=team.organisation_id, team__isnull=True, network__isnull=True)
         )
-        .filter(scoped_members__isnull=True)
+        .filter(scoped_members__isnull=True, only_user__isnull=True)  # not one person's emergency access
         .exists()
     )
 

@@ -13,6 +13,7 @@ urlpatterns = [
         name="end_involvement",
     ),
     path("huishoudens/<str:reference>/hulp/<int:pk>/status/", views.help_status_view, name="help_status"),
+    path("noodtoegang/", views.emergency_view, name="emergency"),
     path("overleggen/", meeting_views.list_view, name="meetings"),
     path("overleggen/nieuw/", meeting_views.schedule_view, name="schedule"),
     path("overleggen/<int:pk>/", meeting_views.meeting_view, name="meeting"),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from verband.actors import Actor
 from verband.collaboration import forms, services
@@ -333,3 +336,38 @@ def end_involvement_view(request: HttpRequest, reference: str, pk: int) -> HttpR
     if can_see_household(actor_for_request(request), household):
         return redirect("households:detail", reference=reference)
     return redirect("workspace:my_work")
+
+
+@role_required(*ACTING_ROLES)
+@require_http_methods(["GET", "POST"])
+def emergency_view(request: HttpRequest) -> HttpResponse:
+    """Break the glass: open a household one is not involved with, in acute danger, with a reason."""
+    from verband.collaboration.emergency import open_emergency_access
+
+    actor = actor_for_request(request)
+    form = forms.EmergencyAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            involvement = open_emergency_access(
+                actor, form.cleaned_data["reference"], form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.warning(
+                request,
+                _(
+                    "Emergency access is open to you until %(until)s. The regisseur and the privacy officer "
+                    "have been told."
+                )
+                % {"until": date_format(timezone.localtime(involvement.ended_at), "j F Y H:i")},
+            )
+            return redirect("households:detail", reference=involvement.household.reference)
+    return render(
+        request,
+        "collaboration/emergency.html",
+        {"form": form, "hours": settings.EMERGENCY_ACCESS_HOURS},
+        status=400 if form.errors else 200,
+    )

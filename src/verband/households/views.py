@@ -39,6 +39,9 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
         # end it.
         inv.mine = is_own_involvement(actor, inv)  # type: ignore[attr-defined]
         inv.may_end = may_end(actor, inv)  # type: ignore[attr-defined]
+    emergency = next(
+        (i for i in detail.involvements if actor.user is not None and i.only_user_id == actor.user.pk), None
+    )
     regie = regie_panel(actor, detail.household)
     if not detail.scope.whole:
         # A partner working with named members takes no regie of the whole household, nor sees who could,
@@ -58,6 +61,7 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
         "escalations": open_shown(detail.scope, detail.household),
         "relation_kinds": RelationKind.choices,
         "end_reasons": EndReason.choices,
+        "emergency": emergency,
         "relation_error": relation_error,
         "pending_statements": pending_statement_count(
             detail.household, [row.person.pk for row in detail.people]

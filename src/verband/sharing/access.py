@@ -94,7 +94,8 @@ def involvement_scope(actor: Actor) -> Q | None:
     if actor.token is not None:
         org = actor.token.organisation_id
         scope = Q(organisation_id=org, team__isnull=True) | Q(team__organisation_id=org, team__active=True)
-        return scope & not_closed_to(organisation=org)
+        # A person's emergency access opens nothing to their organisation's systems.
+        return scope & not_closed_to(organisation=org) & Q(only_user__isnull=True)
     membership = actor.membership
     if membership is None or membership.role not in CASEWORK_ROLES:
         return None
@@ -104,8 +105,10 @@ def involvement_scope(actor: Actor) -> Q | None:
         scope |= Q(team_id=membership.team_id, team__active=True)
     if actor.network_ids:
         scope |= Q(network_id__in=actor.network_ids)
-    # Closed to the reporter in whichever membership they act, and to the reporting organisation.
-    return scope & not_closed_to(organisation=membership.organisation_id, user=membership.user_id)
+    # Closed to the reporter in whichever membership they act, and to the reporting organisation; an
+    # emergency access opens the household to the one person who asked for it.
+    only = Q(only_user__isnull=True) | Q(only_user_id=membership.user_id)
+    return scope & not_closed_to(organisation=membership.organisation_id, user=membership.user_id) & only
 
 
 def visible_involvements(actor: Actor) -> QuerySet[Involvement]:
@@ -178,6 +181,7 @@ def memberships_seeing(household: Household) -> QuerySet[Membership]:
             | Q(network__active=True, network__memberships=OuterRef("pk"))
         )
         .filter(not_closed_to(organisation=OuterRef("organisation_id"), user=OuterRef("user_id")))
+        .filter(Q(only_user__isnull=True) | Q(only_user_id=OuterRef("user_id")))
     )
     return Membership.objects.active().filter(role__in=CASEWORK_ROLES).filter(Exists(opening))
 
@@ -185,7 +189,8 @@ def memberships_seeing(household: Household) -> QuerySet[Membership]:
 def partner_organisations(household: Household) -> QuerySet[Organisation]:
     """The organisations working with this household: involved themselves, through a team, or taking part
     in an involved network — not in a network's involvement that is closed to them (their own report)."""
-    involvements = Involvement.objects.active().filter(household=household)
+    # A person's emergency access does not make their organisation a partner.
+    involvements = Involvement.objects.active().filter(household=household, only_user__isnull=True)
     direct = involvements.filter(organisation__isnull=False).values("organisation_id")
     via_network = involvements.filter(network__active=True, network__organisations=OuterRef("pk")).filter(
         not_closed_to(organisation=OuterRef("pk"))
@@ -201,7 +206,9 @@ def involved_organisation_ids(households: Iterable[Household | int], on: date | 
     """The organisations involved with these households themselves or through a team (a team's
     involvement names its organisation too; a network's names none). An involvement is never closed to
     the organisation it names (a constraint), so exclusions do not change this list."""
-    rows = Involvement.objects.active(on).filter(household__in=households, organisation__isnull=False)
+    rows = Involvement.objects.active(on).filter(
+        household__in=households, organisation__isnull=False, only_user__isnull=True
+    )
     return set(rows.values_list("organisation_id", flat=True))
 
 
@@ -211,6 +218,8 @@ def is_own_involvement(actor: Actor, involvement: Involvement) -> bool:
     m = actor.membership
     if m is None or m.user_id == involvement.excluded_user_id:
         return False
+    if involvement.only_user_id is not None and involvement.only_user_id != m.user_id:
+        return False  # one person's emergency access is not their team's
     if m.organisation_id == involvement.excluded_organisation_id:
         return False
     return (

@@ -21,6 +21,7 @@ class Purpose(models.TextChoices):
     PROTECTION = "protection", _("Protection")
     CRIMINAL_JUSTICE = "criminal_justice", _("Criminal justice")
     MONITORING = "monitoring", _("Monitoring")
+    EMERGENCY = "emergency", _("Emergency access (acute danger)")
 
 
 class LegalBasis(models.TextChoices):
@@ -43,10 +44,13 @@ class InvolvementQuerySet(models.QuerySet["Involvement"]):
         """Involved on the day `on` (today): started, not past its last day, and not ended on or before
         that day (an involvement ended today gives no access from the moment it was ended)."""
         day = on or timezone.localdate()
+        # Ended at a moment (by the partner, or an emergency access running out): to the minute today,
+        # by the day for a day in the past.
+        ended = Q(ended_at__gt=timezone.now()) if on is None else Q(ended_at__date__gt=day)
         return (
             self.filter(started_on__lte=day)
             .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
-            .filter(Q(ended_at__isnull=True) | Q(ended_at__date__gt=day))
+            .filter(Q(ended_at__isnull=True) | ended)
         )
 
 
@@ -118,6 +122,16 @@ class Involvement(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("not open to person"),
+    )
+
+    # Emergency access (break the glass) opens the household to one person only, until `ended_at`.
+    only_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("only for person"),
     )
 
     # Help starts with contact: a partner involved for help records when it first reached the household
@@ -237,6 +251,34 @@ def basis_label(basis: str) -> str:
 
 
 ACTOR_ROLE_LABELS = {"api_client": _("system of the organisation (API)"), "system": _("Verband itself")}
+
+
+class Judgement(models.TextChoices):
+    JUSTIFIED = "justified", _("Justified")
+    NOT_JUSTIFIED = "not_justified", _("Not justified")
+
+
+class EmergencyAccess(models.Model):
+    """A professional not involved opened a household in acute danger (break the glass): the written
+    reason, and the privacy officer's judgement afterwards. The access itself is the involvement, for
+    this one person and until its end (`Involvement.only_user`, `ended_at`)."""
+
+    involvement = models.OneToOneField(Involvement, on_delete=models.PROTECT, related_name="emergency")
+    reason = models.TextField(_("reason"))
+    judged_at = models.DateTimeField(_("judged at"), null=True, blank=True)
+    judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    judgement = models.CharField(_("judgement"), max_length=20, choices=Judgement.choices, blank=True)
+    judgement_note = models.TextField(_("note on the judgement"), blank=True)
+
+    class Meta:
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"emergency access {self.pk}"
 
 
 class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):

@@ -4,4 +4,7 @@ from verband.sharing import views
 
 app_name = "sharing"
 
-urlpatterns = [path("toegangslog/", views.access_log_view, name="access_log")]
+urlpatterns = [
+    path("toegangslog/", views.access_log_view, name="access_log"),
+    path("noodtoegang/beoordelen/", views.emergency_review_view, name="emergency_review"),
+]

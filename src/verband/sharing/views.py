@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
@@ -25,8 +27,10 @@ from verband.sharing.models import (
     OBJECT_LABELS,
     AccessLogEntry,
     AccessLogSubject,
+    Judgement,
     basis_label,
 )
+from verband.text import plain_id
 
 
 def _plausible_date(value: date) -> None:
@@ -121,4 +125,58 @@ def access_log_view(request: HttpRequest) -> HttpResponse:
         request,
         "sharing/access_log.html",
         {"form": form, "page": page, "verification": verification},
+    )
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_http_methods(["GET", "POST"])
+def emergency_review_view(request: HttpRequest) -> HttpResponse:
+    """The privacy officer's review list of emergency accesses: each stays here until judged justified or
+    not, with a note. Reading the list is logged per household."""
+    from verband.collaboration.emergency import judge, to_review
+    from verband.sharing.accesslog import Subject, record_many
+
+    actor = actor_for_request(request)
+    accesses = to_review(actor)
+    errors: dict[int, list[str]] = {}
+    if request.method == "POST":
+        pk = plain_id(request.POST.get("access"))
+        access = accesses.filter(pk=pk).first() if pk is not None else None
+        if access is None:
+            record(
+                actor,
+                action="judge",
+                object_type="emergency_access",
+                object_id=str(pk or ""),
+                outcome="denied",
+            )
+            raise Http404
+        try:
+            judge(actor, access, request.POST.get("judgement", ""), request.POST.get("note", ""))
+        except ValidationError as exc:
+            errors[access.pk] = exc.messages
+        else:
+            messages.success(request, _("Your judgement is recorded."))
+            return redirect("sharing:emergency_review")
+    page = Paginator(accesses, 25).get_page(request.GET.get("pagina"))
+    shown = list(page)
+    for access in shown:
+        access.errors = errors.get(access.pk, [])  # type: ignore[attr-defined]
+    record_many(
+        actor,
+        action="list",
+        object_type="emergency_access",
+        subjects=[Subject(a.involvement.household_id) for a in shown] or [Subject()],
+        basis="review",
+    )
+    return render(
+        request,
+        "sharing/emergency_review.html",
+        {
+            "page": page,
+            "accesses": shown,
+            "draft": request.POST if errors else {},
+            "judgements": Judgement.choices,
+        },
+        status=400 if errors else 200,
     )

@@ -17,7 +17,16 @@ from verband.collaboration.models import HelpKind
 from verband.collaboration.selectors import incoming_for, returned_for
 from verband.escalation.selectors import escalations_for
 from verband.households.selectors import household_rows_page, row_subjects
-from verband.network.models import CASEWORK_ROLES, Membership, Network, Organisation, RegionNorms, Role, Team
+from verband.network.models import (
+    ACTING_ROLES,
+    CASEWORK_ROLES,
+    Membership,
+    Network,
+    Organisation,
+    RegionNorms,
+    Role,
+    Team,
+)
 from verband.plans.models import ActionStatus, PlanAction
 from verband.plans.regie import pending_for
 from verband.plans.selectors import my_actions_page
@@ -100,6 +109,7 @@ def my_work_view(request: HttpRequest) -> HttpResponse:
             "returned": returned,
             "escalations": escalations_for(actor),
             "action_statuses": ActionStatus.choices,
+            "acting_roles": sorted(ACTING_ROLES),
         },
     )
 
