@@ -242,8 +242,8 @@ PROXY_COUNT = env_int(
     "Number of reverse proxies in front of Verband (for the client address in the logs).",
     minimum=0,
 )
-# Lockout records and the access log take the client address from the same function.
-AXES_CLIENT_IP_CALLABLE = "verband.sharing.access.client_ip"
+# Lockout records count by the client address as the access log records it, an IPv6 address by its /64.
+AXES_CLIENT_IP_CALLABLE = "verband.sharing.access.lockout_address"
 
 OTP_TOTP_ISSUER = "Verband"
 # Even a superuser never sees a second-factor secret in the admin.

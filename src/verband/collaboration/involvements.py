@@ -17,7 +17,7 @@ from verband.households.models import HOUSEHOLD_FLOW, EventKind, Household, Hous
 from verband.network.models import ACTING_ROLES, Role
 from verband.plans.models import Regie
 from verband.plans.regie import current_regie
-from verband.sharing.access import is_own_involvement
+from verband.sharing.access import is_own_involvement, memberships_seeing
 from verband.sharing.models import EndReason, Involvement
 from verband.signals.models import Activation, ActivationStatus
 from verband.text import bounded
@@ -51,12 +51,15 @@ def end_involvement(actor: Actor, involvement: Involvement, reason: str, note: s
     with transaction.atomic():
         Household.objects.select_for_update().filter(pk=household.pk).first()  # one ending at a time
         others = list(Involvement.objects.active().filter(household=household).exclude(pk=involvement.pk))
+        waiting = Activation.objects.filter(household=household, status=ActivationStatus.OPEN).exists()
+        closes = not others and not waiting
         regie = current_regie(household)
+        # No handover into the void: the regisseur must keep seeing the household, unless it closes (and
+        # regie ends with it).
         if (
             regie is not None
-            and others
-            and involvement.organisation_id == regie.organisation_id
-            and not any(other.organisation_id == regie.organisation_id for other in others)
+            and not closes
+            and not memberships_seeing(household, without=involvement).filter(pk=regie.membership_id).exists()
         ):
             raise ValidationError(
                 _(
@@ -80,7 +83,7 @@ def end_involvement(actor: Actor, involvement: Involvement, reason: str, note: s
             raise ValidationError(_("This involvement has already ended."))
         label = EndReason(reason).label
         tell = None
-        if regie is not None and actor.user is not None and regie.user_id != actor.user.pk:
+        if regie is not None and not closes and actor.user is not None and regie.user_id != actor.user.pk:
             tell = Tell(
                 [regie.user_id],
                 _("A partner ended its involvement with %(reference)s") % {"reference": household.reference},
@@ -94,13 +97,15 @@ def end_involvement(actor: Actor, involvement: Involvement, reason: str, note: s
             action="end",
             event=(
                 EventKind.INVOLVED,
-                _("%(party)s ended its involvement: %(reason)s")
+                # "Moved" stays off the shared timeline: for a shelter it would hint where she went.
+                _("%(party)s ended its involvement.") % {"party": involvement.party}
+                if reason == EndReason.MOVED
+                else _("%(party)s ended its involvement: %(reason)s")
                 % {"party": involvement.party, "reason": label},
             ),
             tell=tell,
         )
-        waiting = Activation.objects.filter(household=household, status=ActivationStatus.OPEN).exists()
-        if others or waiting:
+        if not closes:
             return False
         _close(actor, household, regie, now)
         return True

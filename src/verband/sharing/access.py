@@ -37,6 +37,16 @@ def client_ip(request: HttpRequest) -> str | None:
     return canonical_ip(raw)
 
 
+def lockout_address(request: HttpRequest) -> str | None:
+    """The address a sign-in lockout counts by: the client's address, and for IPv6 its /64 network (one
+    connection hands out a whole /64, so counting single addresses would let one guesser rotate
+    through them)."""
+    address = client_ip(request)
+    if address is None or ":" not in address:
+        return address
+    return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+
+
 def canonical_ip(raw: str | None) -> str | None:
     """The canonical form, as the database hands it back, so the log's hash chain verifies."""
     if not raw:
@@ -169,13 +179,15 @@ def get_household_or_404(actor: Actor, reference: str, *, action: str = "view") 
     return household, basis
 
 
-def memberships_seeing(household: Household) -> QuerySet[Membership]:
+def memberships_seeing(household: Household, *, without: Involvement | None = None) -> QuerySet[Membership]:
     """The active case-working memberships this household is open to: the same rule as
-    `involvement_scope`, read the other way round (from the household to the people)."""
+    `involvement_scope`, read the other way round (from the household to the people). `without`: as if
+    that involvement had ended."""
+    involvements = Involvement.objects.active().filter(household=household)
+    if without is not None:
+        involvements = involvements.exclude(pk=without.pk)
     opening = (
-        Involvement.objects.active()
-        .filter(household=household)
-        .filter(
+        involvements.filter(
             Q(organisation_id=OuterRef("organisation_id"), team__isnull=True, network__isnull=True)
             | Q(team_id=OuterRef("team_id"), team__active=True)
             | Q(network__active=True, network__memberships=OuterRef("pk"))

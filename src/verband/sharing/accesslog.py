@@ -27,7 +27,7 @@ import json
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,9 @@ from verband.sharing.models import (
 )
 
 checkpoint_log = logging.getLogger("verband.accesslog.checkpoint")
+logger = logging.getLogger(__name__)
+# Entries wait for the sealer a few seconds; one waiting longer than this means no sealer runs.
+STALE_UNSEALED = timedelta(minutes=5)
 
 GENESIS = "0" * 64
 SEAL_BATCH = 5000
@@ -259,6 +262,12 @@ def seal(batch: int = SEAL_BATCH) -> int:
         with transaction.atomic():
             # The head row is made by a migration; a database flush (tests, a wiped demo) removes it.
             head, _ = AccessLogHead.objects.select_for_update().get_or_create(pk=1)
+            # A queue row for an entry that is in the chain already (written by someone with database
+            # rights) would stop every seal on the one-to-one; it is dropped, and reported by verification.
+            stray = AccessLogPending.objects.filter(entry__seal__isnull=False)
+            if stray.exists():
+                logger.error("Access log: dropped %s queue rows of entries already sealed", stray.count())
+                stray.delete()
             pending = list(
                 AccessLogPending.objects.order_by("pk").values_list("pk", "entry_id", "entry__mac")[:batch]
             )
@@ -311,14 +320,14 @@ class _Link:
     chain_hash: str
 
 
-def _links(batch: int = 5000) -> Iterator[tuple[_Link, tuple[Any, ...], list[list[Any]]]]:
+def _links(until: int, batch: int = 5000) -> Iterator[tuple[_Link, tuple[Any, ...], list[list[Any]]]]:
     """The seals in order, each with its entry's hashed values and listed subjects — read as plain rows a
     batch at a time (a million entries are walked in well under a minute)."""
     last = 0
     entry_fields = [f"entry__{name}" for name in _HASHED_FIELDS]
     while True:
         rows = list(
-            AccessLogSeal.objects.filter(seq__gt=last)
+            AccessLogSeal.objects.filter(seq__gt=last, seq__lte=until)
             .order_by("seq")
             .values_list("seq", "entry_id", "entry_mac", "prev_hash", "chain_hash", *entry_fields)[:batch]
         )
@@ -380,14 +389,18 @@ def read_checkpoints(path: Path | None = None) -> list[Checkpoint]:
     source = path or settings.ACCESS_LOG_CHECKPOINTS
     if not source.exists():
         return []
+    text = source.read_text(encoding="utf-8", errors="replace")
+    lines = text.split("\n")
     points = []
-    for line in source.read_text(encoding="utf-8").splitlines():
+    for number, line in enumerate(lines):
         if not line.strip():
             continue
         try:
             data = json.loads(line)
             points.append(Checkpoint(str(data["at"]), int(data["seq"]), str(data["hash"]), str(data["mac"])))
         except (ValueError, KeyError, TypeError):
+            if number == len(lines) - 1:
+                continue  # a last line without its newline: a write cut off (a crash), not a checkpoint
             points.append(Checkpoint(at="?", seq=0, hash="", mac=""))
     return points
 
@@ -396,10 +409,12 @@ def verify_chain(checkpoints: list[Checkpoint] | None = None) -> VerifyResult:
     """Walk the whole chain and report the first broken link, comparing it with the checkpoints kept
     outside the database (by default those in `VERBAND_ACCESS_LOG_CHECKPOINTS`); then check the entries
     not sealed yet."""
-    points = read_checkpoints() if checkpoints is None else checkpoints
-    for point in points:
-        if not point.genuine:
-            return VerifyResult(False, 0, None, _("a checkpoint (%(at)s) is not genuine") % {"at": point.at})
+    given = read_checkpoints() if checkpoints is None else checkpoints
+    # A checkpoint that is not genuine is reported — after the chain itself is walked with the genuine ones.
+    forged = [point for point in given if not point.genuine]
+    points = [point for point in given if point.genuine]
+    # The head first: seals made while the walk runs are beyond it and wait for the next verification.
+    head = AccessLogHead.objects.filter(pk=1).first() or AccessLogHead(seq=0, entry_hash="")
     expected: dict[int, list[Checkpoint]] = {}
     for point in points:
         expected.setdefault(point.seq, []).append(point)
@@ -407,7 +422,7 @@ def verify_chain(checkpoints: list[Checkpoint] | None = None) -> VerifyResult:
     prev = GENESIS
     checked = 0
     matched = 0
-    for link, values, listed in _links():
+    for link, values, listed in _links(until=head.seq):
         if link.seq != expected_seq:
             return VerifyResult(
                 False, checked, expected_seq, _("link %(seq)s is missing (deleted)") % {"seq": expected_seq}
@@ -451,7 +466,6 @@ def verify_chain(checkpoints: list[Checkpoint] | None = None) -> VerifyResult:
             )
             % {"seq": checked, "at": last.at, "seen": last.seq},
         )
-    head = AccessLogHead.objects.filter(pk=1).first() or AccessLogHead(seq=0, entry_hash="")
     if head.seq != checked or (head.entry_hash or GENESIS) != prev:
         return VerifyResult(
             False,
@@ -467,22 +481,46 @@ def verify_chain(checkpoints: list[Checkpoint] | None = None) -> VerifyResult:
             checked + 1,
             _("the end of the chain was rewritten; links after %(seq)s may be missing") % {"seq": checked},
         )
-    return _verify_unsealed(VerifyResult(True, checked, head_hash=prev, checkpoints=matched))
+    result = _verify_unsealed(VerifyResult(True, checked, head_hash=prev, checkpoints=matched))
+    if result.ok and forged:
+        return replace(
+            result, ok=False, reason=_("a checkpoint (%(at)s) is not genuine") % {"at": forged[0].at}
+        )
+    return result
 
 
 def _verify_unsealed(result: VerifyResult) -> VerifyResult:
-    """Entries written after the last seal: each must be intact by its own HMAC and queued for sealing."""
-    queued = set(AccessLogPending.objects.values_list("entry_id", flat=True))
+    """Entries written after the last seal: each must be intact by its own HMAC and queued for sealing;
+    none may wait much longer than the sealer's interval; and no queue row may point at an entry that is
+    in the chain already."""
     listed = Prefetch("subjects", queryset=AccessLogSubject.objects.order_by("position"))
-    unsealed = AccessLogEntry.objects.filter(seal__isnull=True).order_by("pk").prefetch_related(listed)
+    unsealed = list(AccessLogEntry.objects.filter(seal__isnull=True).order_by("pk").prefetch_related(listed))
+    # Read after the entries: an entry and its queue row are written in one transaction.
+    queued = set(
+        AccessLogPending.objects.filter(entry_id__in=[e.pk for e in unsealed]).values_list(
+            "entry_id", flat=True
+        )
+    )
     count, oldest = 0, None
-    for entry in unsealed.iterator(chunk_size=2000):
+    for entry in unsealed:
         if not hmac.compare_digest(entry_mac(entry, entry.subjects.all()), entry.mac):
             changed = _("entry %(entry)s, not sealed yet, was changed") % {"entry": entry.pk}
             return replace(result, ok=False, reason=changed)
-        if entry.pk not in queued:
+        if entry.pk not in queued and not AccessLogSeal.objects.filter(entry_id=entry.pk).exists():
             dropped = _("entry %(entry)s was taken out of the queue to seal") % {"entry": entry.pk}
             return replace(result, ok=False, reason=dropped)
         count += 1
         oldest = oldest or entry.at
+    stray = AccessLogPending.objects.filter(entry__seal__seq__lte=result.checked).first()
+    if stray is not None:
+        doubled = _("a queue row points at entry %(entry)s, which is in the chain already") % {
+            "entry": stray.entry_id
+        }
+        return replace(result, ok=False, reason=doubled)
+    if oldest is not None and timezone.now() - oldest > STALE_UNSEALED:
+        stale = _("entries have waited to be sealed since %(at)s: the worker that seals them is not running")
+        return replace(
+            result, ok=False, reason=stale % {"at": timezone.localtime(oldest).strftime("%Y-%m-%d %H:%M")},
+            unsealed=count, oldest_unsealed=oldest,
+        )  # fmt: skip
     return replace(result, unsealed=count, oldest_unsealed=oldest)

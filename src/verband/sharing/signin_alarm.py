@@ -10,6 +10,7 @@ with its failures and number of addresses."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,8 +38,10 @@ class Guessed:
     first_attempt: Any
 
 
-def guessed_accounts() -> list[Guessed]:
-    """Accounts whose failed attempts (still counted by the lockout) reach the alarm threshold."""
+def guessed_accounts(region_ids: Iterable[int]) -> tuple[list[Guessed], int]:
+    """Accounts of people in these regions whose failed attempts (still counted by the lockout) reach
+    the alarm threshold; and how many names that are no account reached it (their text, chosen by whoever
+    guessed, is not shown)."""
     rows = (
         AccessAttempt.objects.exclude(username__isnull=True)
         .values("username")
@@ -47,7 +50,19 @@ def guessed_accounts() -> list[Guessed]:
         .filter(failures__gte=settings.LOCKOUT_ALARM_FAILURES)
         .order_by("-failures", "username")
     )
-    return [Guessed(r["username"], r["failures"], r["addresses"], r["first_attempt"]) for r in rows]
+    names = {r["username"] for r in rows}
+    existing = set(get_user_model().objects.filter(username__in=names).values_list("username", flat=True))
+    ours = set(
+        Membership.objects.filter(
+            user__username__in=existing, organisation__region_id__in=list(region_ids)
+        ).values_list("user__username", flat=True)
+    )
+    shown = [
+        Guessed(r["username"], r["failures"], r["addresses"], r["first_attempt"])
+        for r in rows
+        if r["username"] in ours
+    ]
+    return shown, len(names - existing)
 
 
 def failed_sign_in(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:

@@ -13,7 +13,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, IntegerField, Q, When
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -398,21 +398,20 @@ def _settle_persons(persons: list[SignalPerson], signal: Signal) -> None:
 
 
 def _choose_household(persons: list[SignalPerson]) -> Household | None:
-    """The household holding most of the recognised persons: an active one first, else a closed one (a
-    repeat report after closing finds the household's history; taking it up opens it again). The latest
-    on a tie."""
+    """The active household holding most of the recognised persons (the latest on a tie). A closed
+    household only when the report is about its members and no one else — everyone in it recognised as a
+    member of that household: a repeat report after closing then finds the history, while a report about
+    one member and someone new (the perpetrator with a new partner) never reopens the old family's file."""
     known = [sp.person_id for sp in persons if sp.match_state in (MatchState.AUTO, MatchState.CONFIRMED)]
     if not known:
         return None
-    return (
-        Household.objects.filter(members__person_id__in=known)
-        .annotate(
-            held=Count("members"),
-            active=Case(When(status=HouseholdStatus.ACTIVE, then=1), default=0, output_field=IntegerField()),
-        )
-        .order_by("-active", "-held", "-pk")
-        .first()
+    households = Household.objects.filter(members__person_id__in=known).annotate(
+        held=Count("members__person", distinct=True)
     )
+    active = households.filter(status=HouseholdStatus.ACTIVE).order_by("-held", "-pk").first()
+    if active is not None or len(known) < len(persons):
+        return active
+    return households.filter(status=HouseholdStatus.CLOSED, held=len(set(known))).order_by("-pk").first()
 
 
 def _covering_number(postcode: str) -> int | None:

@@ -149,10 +149,12 @@ def administration_view(request: HttpRequest) -> HttpResponse:
         "norms": RegionNorms.objects.count(),
         "failed_tasks": DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count(),
     }
+    regions = Membership.objects.active().filter(user_id=request.user.pk or 0, role=Role.FUNCTIONAL_ADMIN)
+    guessed, unknown = guessed_accounts(regions.values_list("organisation__region_id", flat=True))
     return render(
         request,
         "workspace/administration.html",
-        {"counts": counts, "per_role": per_role, "guessed": guessed_accounts()},
+        {"counts": counts, "per_role": per_role, "guessed": guessed, "unknown_guessed": unknown},
     )
 
 

@@ -199,3 +199,30 @@ def test_guessing_at_a_name_that_does_not_exist_is_logged_but_notifies_nobody(wo
         fail(from_address(f"203.0.113.{n + 1}"), "niemand-bekend", 1)
     assert AccessLogEntry.objects.filter(action="alarm", object_id="niemand-bekend").count() == 1
     assert not Notification.objects.exists()
+
+
+def test_rotating_through_one_ipv6_network_counts_as_one_address(world, settings):
+    """(Review finding) One connection hands out a whole /64: the lock counts the network."""
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        fail(from_address(f"2001:db8:1:2::{n + 1:x}"), "involved", 1)
+    assert password_step(from_address("2001:db8:1:2::ffff"), "involved").status_code == 429
+    response = password_step(from_address("2001:db8:9:9::1"), "involved")  # another network
+    assert response.status_code == 302 and response["Location"] == VERIFY
+
+
+def test_beheer_lists_only_accounts_of_its_own_region_and_never_guessed_names(world, settings, as_user):
+    """(Review finding) A functional administrator of another region sees nothing of these accounts, and a
+    name that is no account (text chosen by whoever guessed) is counted, not shown."""
+    from verband.network.models import Organisation, Region, Role
+    from verband.testing import make_user
+
+    settings.LOCKOUT_ALARM_FAILURES = 4
+    for n in range(4):
+        fail(from_address(f"203.0.113.{n + 1}"), "involved", 1)
+        fail(from_address(f"203.0.113.{n + 1}"), "Bel de helpdesk 0800-1234", 1)
+    own = body(as_user(world.admin).get("/beheer/"))
+    assert "involved" in own and "Bel de helpdesk" not in own and "En 1 naam die geen account is" in own
+    elsewhere = Region.objects.create(name="Elders", code="elders")
+    org = Organisation.objects.create(name="Elders beheer", region=elsewhere)
+    other_admin = make_user("beheer-elders", org, Role.FUNCTIONAL_ADMIN, is_staff=True)
+    assert ">involved<" not in body(as_user(other_admin).get("/beheer/"))

@@ -41,6 +41,7 @@ def test_a_case_worker_not_involved_opens_the_household_for_a_day(world, as_user
     assert "U ziet dit huishouden via noodtoegang" in page and "Anna van Dam" in page
     involvement = Involvement.objects.get(purpose="emergency")
     assert involvement.only_user == world.colleague and involvement.legal_basis == "serious_danger"
+    assert involvement.ended_at is not None
     assert involvement.ended_at - timezone.now() > timedelta(hours=23, minutes=59)
     # The view was logged on the emergency basis.
     entry = AccessLogEntry.objects.filter(

@@ -146,3 +146,63 @@ def test_a_repeat_report_after_closing_finds_the_closed_household(world):
     victim = world.household.members.get(role="victim").person
     found = _choose_household([SignalPerson(person=victim, match_state=MatchState.AUTO)])
     assert found == world.household
+
+
+def test_the_regisseurs_team_cannot_leave_while_someone_is_still_asked(world, as_user):
+    """(Review finding) The regisseur's team is the only partner and a take-up waits: leaving would leave
+    a regisseur who cannot see the household, whom nobody could replace."""
+    from verband.network.models import Role
+    from verband.signals.models import Activation, Signal
+    from verband.testing import make_user
+
+    give_regie(world, world.involved, make_user("lm_a", world.org_a, Role.LINE_MANAGER, world.team_a1))
+    signal = Signal.objects.create(region=world.region, kind="report", description="x",
+                                   household=world.household, status="routed", reference="SIG-E-2")  # fmt: skip
+    Activation.objects.create(signal=signal, household=world.household, team=world.team_vt,
+                              purpose="safety_assessment", reason="r", norm_working_days=5,
+                              due_on=timezone.localdate())  # fmt: skip
+    client = as_user(world.involved)
+    response = client.post(url(world, own(world, world.team_a1)), {"reason": "goals_reached"})
+    assert "Uw organisatie voert de regie" in body(client.get(response["Location"]))
+    assert own(world, world.team_a1).ended_at is None
+
+
+def test_one_team_of_the_regisseurs_organisation_cannot_leave_the_regisseur_behind(partners, as_user):
+    """(Review finding) The organisation is involved through another team too, but the regisseur is in
+    the team that leaves: the regisseur would lose access."""
+    from datetime import date
+
+    from verband.sharing import services
+
+    world = partners
+    services.involve(SYSTEM, world.household, team=world.team_a2, purpose="help", legal_basis="consent",
+                     started_on=date(2026, 1, 5))  # fmt: skip
+    give_regie(world, world.involved, world.lm_a)
+    client = as_user(world.involved)
+    response = client.post(url(world, own(world, world.team_a1)), {"reason": "goals_reached"})
+    assert "Uw organisatie voert de regie" in body(client.get(response["Location"]))
+
+
+def test_moved_stays_off_the_shared_timeline(partners, as_user):
+    world = partners
+    as_user(world.other_org).post(url(world, own(world, world.team_b1)), {"reason": "moved"})
+    page = body(as_user(world.involved).get(f"/huishoudens/{world.household.reference}/"))
+    timeline = page[page.index('id="timeline-heading"') :]
+    assert "heeft de betrokkenheid beëindigd." in timeline and "Verhuisd" not in timeline
+
+
+def test_a_report_about_one_member_and_someone_new_does_not_reopen_a_closed_household(world):
+    """(Review finding) The perpetrator of a closed household reported with a new partner: a new
+    household, never the old family's file."""
+    from verband.households.models import Person
+    from verband.signals.models import MatchState, SignalPerson
+    from verband.signals.services import _choose_household
+
+    Household.objects.filter(pk=world.household.pk).update(status="closed")
+    child = world.household.members.get(role="child").person
+    new = Person.objects.create(given_names="Lisa", family_name="Nieuw")
+    persons = [
+        SignalPerson(person=child, match_state=MatchState.AUTO),
+        SignalPerson(person=new, match_state=MatchState.NEW),
+    ]
+    assert _choose_household(persons) is None

@@ -2,6 +2,8 @@
 command, naming the first broken link. Entries are written without the chain and sealed into it by the
 worker; an entry not yet sealed is guarded by its own HMAC."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -469,3 +471,41 @@ def test_the_sealer_writes_a_checkpoint_when_the_chain_grew(db, settings):
     tick(state)  # nothing new: no checkpoint
     assert [p.seq for p in read_checkpoints()] == [2, 3]
     assert verify_chain().checkpoints == 2
+
+
+def test_a_stray_queue_row_neither_stalls_the_sealer_nor_passes_verification(db):
+    """(Review finding) A queue row pointing at an entry already in the chain stopped every seal."""
+    _fill(2)
+    sealed_entry = AccessLogSeal.objects.get(seq=1).entry_id
+    AccessLogPending.objects.create(entry_id=sealed_entry)
+    result = verify_chain()
+    assert not result.ok and "in the chain already" in result.reason
+    _fill(2, sealed=False)
+    assert seal() == 2  # the stray row is dropped, the new entries are sealed
+    assert verify_chain().ok and not AccessLogPending.objects.exists()
+
+
+def test_entries_left_unsealed_for_long_fail_verification(db):
+    """A stopped sealer is not a quiet "ok": entries waiting longer than a few minutes are reported."""
+    import time_machine
+    from django.utils import timezone
+
+    _fill(1, sealed=False)
+    assert verify_chain().ok
+    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+        result = verify_chain()
+    assert not result.ok and "not running" in result.reason
+
+
+def test_a_checkpoint_line_cut_off_by_a_crash_does_not_blind_verification(db, settings):
+    from verband.sharing.accesslog import write_checkpoint
+
+    _fill(2)
+    write_checkpoint()
+    path = settings.ACCESS_LOG_CHECKPOINTS
+    path.write_text(path.read_text() + '{"at": "2026-12-01T10:00:00+00:00", "seq": 2, "ha')
+    assert verify_chain().ok
+    _drop_update_guard()
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {TABLE} SET username = 'niemand' WHERE id = %s", [_entry_of(2)])
+    assert verify_chain().broken_seq == 2  # a changed entry is still found

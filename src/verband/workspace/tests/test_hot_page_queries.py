@@ -116,6 +116,7 @@ def test_a_hand_back_without_reason_shows_its_error_on_the_page_that_holds_the_i
     last = Activation.objects.filter(team=world.team_a1, status="open").order_by("-created_at", "-pk").first()
     body = client.post(f"/werkbak/{last.pk}/teruggeven/", {"reason": ""}).content.decode()
     assert f'id="activatie-{last.pk}"' in body and 'aria-invalid="true"' in body
+    assert 'href="/werkbak/?pagina=1' in body  # the pager leads back to the inbox, not to the POST address
 
 
 def _grow_my_work(world, start: int, end: int) -> None:
