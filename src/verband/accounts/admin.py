@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from verband.accounts.models import ApiScope, ApiToken, User
 from verband.network.models import Membership
+from verband.sharing.grants import GrantsLogged, log_inline_memberships
 
 
 def guards_privileges(request: HttpRequest, user: Any) -> bool:
@@ -37,7 +38,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(GrantsLogged, BaseUserAdmin):
+    log_object_type = "user"
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
     fieldsets = (
@@ -57,9 +59,15 @@ class UserAdmin(BaseUserAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return not guards_privileges(request, obj) and super().has_delete_permission(request, obj)
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is Membership:
+            log_inline_memberships(request, formset)
+
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(GrantsLogged):
+    log_object_type = "api_token"
     list_display = [
         "name",
         "organisation",

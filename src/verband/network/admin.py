@@ -16,6 +16,7 @@ from verband.network.models import (
     ShelterAddress,
     Team,
 )
+from verband.sharing.grants import GrantsLogged
 
 
 class CoverageInline(admin.TabularInline):
@@ -45,7 +46,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ShelterAddress)
-class ShelterAddressAdmin(admin.ModelAdmin):
+class ShelterAddressAdmin(GrantsLogged):
+    log_object_type = "shelter_address"
     """Shelter locations: a person's address here is confidential whatever a reporter ticks, and never
     routes a signal."""
 
@@ -95,7 +97,8 @@ class MembershipForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(GrantsLogged):
+    log_object_type = "membership"
     form = MembershipForm
     list_display = ["user", "organisation", "team", "role", "active"]
     list_filter = ["role", "organisation"]

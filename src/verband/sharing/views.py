@@ -3,19 +3,22 @@ intact."""
 
 from __future__ import annotations
 
+import csv
 from datetime import date, datetime, time
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from verband.actors import Actor
 from verband.households.models import Household
 from verband.network.models import Role
 from verband.sharing.access import actor_for_request
@@ -26,6 +29,7 @@ from verband.sharing.models import (
     ACTOR_ROLE_LABELS,
     OBJECT_LABELS,
     AccessLogEntry,
+    AccessLogQuerySet,
     AccessLogSubject,
     Judgement,
     basis_label,
@@ -54,6 +58,16 @@ class LogFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=[_plausible_date],
+    )
+    kind = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("", _("every entry")),
+            ("denied", _("refusals only")),
+            ("emergency", _("emergency access only")),
+            ("grants", _("granting of access only (accounts, roles, tokens)")),
+        ],
     )
 
     def clean(self) -> dict:
@@ -99,6 +113,9 @@ def access_log_view(request: HttpRequest) -> HttpResponse:
             entries = entries.filter(at__gte=datetime.combine(data["date_from"], time.min, tzinfo=tz))
         if data["date_to"]:
             entries = entries.filter(at__lte=datetime.combine(data["date_to"], time.max, tzinfo=tz))
+        entries = _of_kind(entries, data["kind"])
+    if request.GET.get("export") == "csv" and request.method == "GET":
+        return _export(actor, entries, household, request.GET.urlencode())
     verification = verify_chain() if request.method == "POST" else None
     if verification is not None and verification.ok:
         write_checkpoint()
@@ -109,12 +126,7 @@ def access_log_view(request: HttpRequest) -> HttpResponse:
     references = dict(Household.objects.filter(pk__in=household_ids).values_list("pk", "reference"))
     roles = {**dict(Role.choices), **ACTOR_ROLE_LABELS}
     for entry in page:
-        entry.household_reference = references.get(entry.subject_household_id or 0, "")  # type: ignore[attr-defined]
-        entry.whose = whose_data(entry, references)  # type: ignore[attr-defined]
-        entry.role_label = roles.get(entry.role, entry.role)  # type: ignore[attr-defined]
-        entry.action_label = ACTION_LABELS.get(entry.action, entry.action)  # type: ignore[attr-defined]
-        entry.object_label = OBJECT_LABELS.get(entry.object_type, entry.object_type)  # type: ignore[attr-defined]
-        entry.basis_label = basis_label(entry.basis)  # type: ignore[attr-defined]
+        _label(entry, references, roles)
     record(
         actor,
         action="verify" if verification else "view",
@@ -126,6 +138,88 @@ def access_log_view(request: HttpRequest) -> HttpResponse:
         "sharing/access_log.html",
         {"form": form, "page": page, "verification": verification},
     )
+
+
+def _of_kind(entries: AccessLogQuerySet, kind: str) -> AccessLogQuerySet:
+    if kind == "denied":
+        return entries.filter(outcome="denied")
+    if kind == "emergency":
+        return entries.filter(
+            Q(object_type="emergency_access") | Q(action="emergency") | Q(basis__contains=":emergency:")
+        )
+    if kind == "grants":
+        return entries.filter(object_type__in=["user", "membership", "api_token", "shelter_address"])
+    return entries
+
+
+def _label(entry: AccessLogEntry, references: dict[int, str], roles: dict[str, Any]) -> None:
+    entry.household_reference = references.get(entry.subject_household_id or 0, "")  # type: ignore[attr-defined]
+    entry.whose = whose_data(entry, references)  # type: ignore[attr-defined]
+    entry.role_label = roles.get(entry.role, entry.role)  # type: ignore[attr-defined]
+    entry.action_label = ACTION_LABELS.get(entry.action, entry.action)  # type: ignore[attr-defined]
+    entry.object_label = OBJECT_LABELS.get(entry.object_type, entry.object_type)  # type: ignore[attr-defined]
+    entry.basis_label = basis_label(entry.basis)  # type: ignore[attr-defined]
+
+
+EXPORT_LIMIT = 100_000
+
+
+def _export(
+    actor: Actor, entries: QuerySet[AccessLogEntry], household: Household | None, query: str
+) -> HttpResponse:
+    """The filtered entries as CSV (Dutch column names, labels in words), for a complaint or an
+    inspection; the export is itself logged."""
+    listed = Prefetch("subjects", queryset=AccessLogSubject.objects.order_by("position"))
+    rows = list(entries.prefetch_related(listed)[:EXPORT_LIMIT])
+    household_ids = {e.subject_household_id for e in rows if e.subject_household_id}
+    household_ids |= {s.household_id for e in rows for s in e.subjects.all() if s.household_id}
+    references = dict(Household.objects.filter(pk__in=household_ids).values_list("pk", "reference"))
+    roles = {**dict(Role.choices), **ACTOR_ROLE_LABELS}
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="toegangslog-uittreksel.csv"'
+    response.write("\ufeff")  # spreadsheet programs then read the file as UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [str(h) for h in (_("Number"), _("When"), _("Who"), _("For"), _("Role"), _("Action"), _("Object"),
+                          _("Whose data"), _("Basis"), _("Outcome"), _("Client address"), _("Channel"))]
+    )  # fmt: skip
+    for entry in rows:
+        _label(entry, references, roles)
+        whose = " / ".join(
+            f"{reference or '—'}" + (f" {_('person')} {', '.join(map(str, persons))}" if persons else "")
+            for reference, persons in entry.whose  # type: ignore[attr-defined]
+        )
+        writer.writerow(
+            [
+                entry.pk,
+                timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
+                _safe_cell(
+                    entry.username or (f"API token {entry.token_id}" if entry.token_id else "Verband")
+                ),
+                _safe_cell(entry.organisation_name),
+                entry.role_label,  # type: ignore[attr-defined]
+                entry.action_label,  # type: ignore[attr-defined]
+                _safe_cell(f"{entry.object_label} {entry.object_id}".strip()),  # type: ignore[attr-defined]
+                whose,
+                _safe_cell(str(entry.basis_label)),  # type: ignore[attr-defined]
+                entry.get_outcome_display(),
+                entry.ip_address or "",
+                entry.get_channel_display(),
+            ]
+        )
+    record(
+        actor,
+        action="export",
+        object_type="access_log",
+        object_id=query[:60],
+        household_id=household.pk if household else None,
+    )
+    return response
+
+
+def _safe_cell(text: str) -> str:
+    """No formula injection: a cell a spreadsheet would run (=, +, -, @) is written as text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @role_required(Role.PRIVACY_OFFICER)

@@ -50,3 +50,45 @@ def test_refused_pages_are_logged(world, as_user):
     assert as_user(world.involved).get("/toegangslog/").status_code == 403
     entry = AccessLogEntry.objects.get(outcome="denied", username="involved")
     assert (entry.object_type, entry.path) == ("page", "/toegangslog/")
+
+
+def test_the_privacy_officer_filters_refusals_and_emergency_access(world, as_user):
+    as_user(world.involved).get(f"/huishoudens/{world.household.reference}/")
+    as_user(world.colleague).get(f"/huishoudens/{world.household.reference}/")  # refused
+    client = as_user(world.privacy_officer)
+    refusals = client.get("/toegangslog/", {"kind": "denied"}).content.decode()
+    assert "colleague" in refusals and ">involved<" not in refusals
+    as_user(world.other_org).post(
+        "/noodtoegang/",
+        {
+            "reference": "HH-T-0001",
+            "reason": "Acuut: melding van geweld op dit adres, nu.",
+            "understood": "on",
+        },
+    )
+    emergency = client.get("/toegangslog/", {"kind": "emergency"}).content.decode()
+    assert "other_org" in emergency and "noodtoegang" in emergency and ">colleague<" not in emergency
+
+
+def test_an_extract_is_exported_as_csv_in_words_and_the_export_is_logged(world, as_user):
+    import csv
+    import io
+
+    as_user(world.involved).get(f"/huishoudens/{world.household.reference}/")
+    response = as_user(world.privacy_officer).get(
+        "/toegangslog/", {"household": "HH-T-0001", "export": "csv"}
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Nummer", "Wanneer", "Wie"]
+    viewed = [row for row in rows[1:] if row[2] == "involved"]
+    assert viewed and viewed[0][5] == "ingezien" and viewed[0][6] == "huishouden HH-T-0001"
+    assert "HH-T-0001 persoon" in viewed[0][7]
+    export = AccessLogEntry.objects.filter(username="privacy", action="export").get()
+    assert export.subject_household_id == world.household.pk
+
+
+def test_a_cell_a_spreadsheet_would_run_is_written_as_text(world, as_user):
+    from verband.sharing.views import _safe_cell
+
+    assert _safe_cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")' and _safe_cell("Jan") == "Jan"
