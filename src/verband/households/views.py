@@ -103,13 +103,14 @@ def timeline_view(request: HttpRequest, reference: str) -> HttpResponse:
 
     from verband.households.models import EventKind
     from verband.households.selectors import TIMELINE_PAGE_SIZE
-    from verband.sharing.accesslog import record
+    from verband.sharing.accesslog import Subject, record_many
 
     actor = actor_for_request(request)
     household, basis = get_household_or_404(actor, reference)
+    scope = view_scope(actor, household)
     kind = request.GET.get("soort", "")
     events = (
-        timeline_events(household, view_scope(actor, household))
+        timeline_events(household, scope)
         .select_related("organisation", "signal__source_organisation")
         .order_by("-at", "-pk")
     )
@@ -118,12 +119,15 @@ def timeline_view(request: HttpRequest, reference: str) -> HttpResponse:
     else:
         kind = ""
     page = Paginator(events, TIMELINE_PAGE_SIZE).get_page(request.GET.get("pagina"))
-    record(
+    # The lines can name members: the entry names the household and each member this person sees.
+    members = household.members.values_list("person_id", flat=True).distinct()
+    record_many(
         actor,
         action="view",
         object_type="timeline",
         object_id=household.reference,
-        household_id=household.pk,
+        subjects=[Subject(household.pk)]
+        + [Subject(household.pk, pid) for pid in sorted(members) if scope.sees_person(pid)],
         basis=basis,
     )
     context = {"household": household, "page": page, "kind": kind, "kinds": EventKind.choices}

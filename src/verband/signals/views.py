@@ -223,24 +223,35 @@ def signal_view(request: HttpRequest, reference: str) -> HttpResponse:
             danger_flags([signal.household_id]).get(signal.household_id, []) if signal.household_id else []
         )
         context["urgent"] = any(a.urgent for a in activations)
+    # Each person the page tells something about (name, or age and role) is named in the entry.
+    shown = [
+        Subject(signal.household_id, sp.person_id) for sp in signal.persons.all() if sp.person_id is not None
+    ]
     if access == "pending":
         basis = ", ".join(f"activation:{a.pk}:{a.purpose}" for a in activations)[:120]
-        record(
+        record_many(
             actor,
             action="view",
             object_type="signal_pending",
             object_id=signal.reference,
-            household_id=signal.household_id,
+            subjects=[Subject(signal.household_id), *shown],
             basis=basis,
+        )
+    elif access == "full":
+        record_many(
+            actor,
+            action="view",
+            object_type="signal",
+            object_id=signal.reference,
+            subjects=[Subject(signal.household_id), *shown],
+            basis="legal_task:safety_assessment",
         )
     else:
         record(
             actor,
             action="view",
-            object_type="signal" if access == "full" else "signal_feedback",
+            object_type="signal_feedback",
             object_id=signal.reference,
-            household_id=signal.household_id if access == "full" else None,
-            basis="legal_task:safety_assessment" if access == "full" else "",
         )
     return render(request, "signals/signal.html", context)
 
@@ -269,11 +280,20 @@ def _render_inbox(
         )
     # Only what is needed to decide (kind, urgency, area, roles and ages, danger, clock, why): logged per
     # household on the basis of the open activation that asks this party.
+    # Each household, and each person whose age and role a card shows.
+    subjects = []
+    for item in items:
+        subjects.append(Subject(item.household_id))
+        subjects += [
+            Subject(item.household_id, sp.person_id)
+            for sp in item.signal.persons.all()
+            if sp.person_id is not None
+        ]
     record_many(
         actor,
         action="list",
         object_type="inbox",
-        subjects=[Subject(item.household_id) for item in items] or [Subject()],
+        subjects=subjects or [Subject()],
         basis={item.household_id: f"activation:{item.pk}:{item.purpose}" for item in items},
     )
     desk = services.fallback_rule(actor.organisation.region_id) if actor.organisation else None
