@@ -23,7 +23,9 @@ def guards_privileges(request: HttpRequest, user: Any) -> bool:
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    fk_name = "user"
     extra = 0
+    exclude = ["granted_by", "approved_at", "approved_by"]
     autocomplete_fields = ["organisation", "team"]
     filter_horizontal = ["networks"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -58,9 +59,9 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         from django.conf import settings
 
         now = timezone.now()
-        tokens = self.filter(revoked_at__isnull=True, organisation__active=True).filter(
-            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
-        )
+        tokens = self.filter(
+            revoked_at__isnull=True, organisation__active=True, approved_at__isnull=False
+        ).filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
         # Demo tokens are published in the README: they open nothing once demo mode is off.
         return tokens if settings.DEMO_MODE else tokens.filter(is_demo=False)
 
@@ -84,6 +85,15 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
     is_demo = models.BooleanField(_("demo token"), default=False, editable=False)
+    # Four eyes: a token made in the admin works only once a second person of the organisation approved
+    # it (made by the system: approved).
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 

@@ -99,8 +99,9 @@ class MembershipForm(forms.ModelForm):
 @admin.register(Membership)
 class MembershipAdmin(GrantsLogged):
     log_object_type = "membership"
+    readonly_fields = ["granted_by", "approved_at", "approved_by"]
     form = MembershipForm
-    list_display = ["user", "organisation", "team", "role", "active"]
+    list_display = ["user", "organisation", "team", "role", "active", "approved_at"]
     list_filter = ["role", "organisation"]
     search_fields = ["user__username", "user__last_name", "organisation__name"]
     autocomplete_fields = ["organisation", "team"]

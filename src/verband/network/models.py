@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -255,7 +256,14 @@ AGGREGATE_ROLES = frozenset({Role.MANAGER, Role.EXECUTIVE})
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self) -> MembershipQuerySet:
-        return self.filter(active=True, organisation__active=True)
+        """In force: active, of an active organisation, and — for a role that works with cases — approved
+        by a second person of that organisation when an administrator granted it (four eyes)."""
+        return self.filter(active=True, organisation__active=True).exclude(
+            role__in=CASEWORK_ROLES, approved_at__isnull=True
+        )
+
+    def awaiting_approval(self) -> MembershipQuerySet:
+        return self.filter(active=True, role__in=CASEWORK_ROLES, approved_at__isnull=True)
 
 
 class Membership(models.Model):
@@ -282,6 +290,15 @@ class Membership(models.Model):
         Network, related_name="memberships", blank=True, verbose_name=_("networks")
     )
     active = models.BooleanField(_("active"), default=True)
+    # Four eyes: a role that works with cases, granted in the admin, is in force only once a second person
+    # of the organisation approved it (`granted_by` is who granted it; made by the system: approved).
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = MembershipQuerySet.as_manager()
 

@@ -217,6 +217,7 @@ ACTION_LABELS = {
     "change": _("changed"),
     "revoke": _("revoked"),
     "export": _("exported"),
+    "approve": _("approved"),
 }
 OBJECT_LABELS = {
     "household": _("household"),

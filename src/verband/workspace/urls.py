@@ -9,4 +9,5 @@ urlpatterns = [
     path("mijn-werk/", views.my_work_view, name="my_work"),
     path("overzicht/", views.overview_view, name="overview"),
     path("beheer/", views.administration_view, name="administration"),
+    path("beheer/akkoord/", views.approve_view, name="approve"),
 ]

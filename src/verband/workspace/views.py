@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -32,9 +34,11 @@ from verband.plans.regie import pending_for
 from verband.plans.selectors import my_actions_page
 from verband.safety.selectors import danger_flags
 from verband.sharing.access import actor_for_request
-from verband.sharing.accesslog import Shown, Subject, record_lists
+from verband.sharing.accesslog import Shown, Subject, record, record_lists
 from verband.sharing.decorators import role_required
+from verband.sharing.grants import approve, awaiting, may_approve
 from verband.sharing.signin_alarm import guessed_accounts
+from verband.text import plain_id
 from verband.workspace import aggregates
 
 _START = {
@@ -154,8 +158,34 @@ def administration_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workspace/administration.html",
-        {"counts": counts, "per_role": per_role, "guessed": guessed, "unknown_guessed": unknown},
+        {
+            "counts": counts,
+            "per_role": per_role,
+            "guessed": guessed,
+            "unknown_guessed": unknown,
+            "awaiting": awaiting(actor_for_request(request)),
+        },
     )
+
+
+@role_required(Role.FUNCTIONAL_ADMIN)
+@require_POST
+def approve_view(request: HttpRequest) -> HttpResponse:
+    """A second person approves a membership in a case-working role or an API token granted by another."""
+    actor = actor_for_request(request)
+    kind, pk = request.POST.get("kind", ""), plain_id(request.POST.get("pk"))
+    grant: Membership | ApiToken | None = None
+    if kind == "membership" and pk:
+        grant = Membership.objects.filter(pk=pk, approved_at__isnull=True).first()
+    elif kind == "api_token" and pk:
+        grant = ApiToken.objects.filter(pk=pk, approved_at__isnull=True).first()
+    if grant is None or not may_approve(actor, grant):
+        record(actor, action="approve", object_type="api_token" if kind == "api_token" else "membership",
+               object_id=str(pk or ""), outcome="denied")  # fmt: skip
+        raise Http404
+    approve(actor, grant)
+    messages.success(request, _("Approved: it is in force now."))
+    return redirect("workspace:administration")
 
 
 def _error(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:

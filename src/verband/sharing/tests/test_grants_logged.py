@@ -49,3 +49,65 @@ def test_a_membership_given_in_the_admin_is_logged(world, as_user):
     assert response.status_code == 302, response.content.decode()[:2000]
     membership = Membership.objects.get(user=world.colleague, organisation=world.org_b)
     assert grants("membership") == [("grant", str(membership.pk), "functional_admin")]
+
+
+def test_a_case_role_granted_in_the_admin_waits_for_a_second_person(world, as_user):
+    """Four eyes: the administrator who grants a role that works with cases cannot make it work alone;
+    a second person of that organisation approves it, and only then does it open households."""
+    from verband.testing import make_user
+
+    client = _admin(world, as_user)
+    client.post(
+        "/beheer/django/network/membership/add/",
+        {"user": world.colleague.pk, "organisation": world.org_a.pk, "team": world.team_a1.pk,
+         "role": Role.PROFESSIONAL, "active": "on"},
+    )  # fmt: skip
+    granted = Membership.objects.get(user=world.colleague, team=world.team_a1)
+    assert granted.approved_at is None and granted.granted_by == world.admin
+    assert not Membership.objects.active().filter(pk=granted.pk).exists()
+    # The granting administrator is not offered to approve it, and is refused when trying.
+    assert f'name="pk" value="{granted.pk}"' not in client.get("/beheer/").content.decode()
+    assert client.post("/beheer/akkoord/", {"kind": "membership", "pk": granted.pk}).status_code == 404
+    second = make_user("beheer2", world.org_a, Role.FUNCTIONAL_ADMIN, is_staff=True)
+    other = as_user(second)
+    page = other.get("/beheer/").content.decode()
+    assert "Wacht op een tweede persoon" in page and f'name="pk" value="{granted.pk}"' in page
+    assert other.post("/beheer/akkoord/", {"kind": "membership", "pk": granted.pk}).status_code == 302
+    granted.refresh_from_db()
+    assert granted.approved_by == second and Membership.objects.active().filter(pk=granted.pk).exists()
+    assert AccessLogEntry.objects.filter(
+        action="approve", username="beheer2", object_id=str(granted.pk)
+    ).exists()
+
+
+def test_an_api_token_made_in_the_admin_works_only_after_approval(world, as_user):
+    from verband.testing import make_user
+
+    client = _admin(world, as_user)
+    response = client.post(
+        "/beheer/django/accounts/apitoken/add/",
+        {"organisation": world.org_a.pk, "name": "Eigen systeem", "scopes": ["households:read"]},
+        follow=True,
+    )
+    raw = next(str(m) for m in response.context["messages"] if "vbd_" in str(m)).split(": ")[-1].strip()
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+    token = ApiToken.objects.get(name="Eigen systeem")
+    second = as_user(make_user("beheer2", world.org_a, Role.FUNCTIONAL_ADMIN, is_staff=True))
+    assert second.post("/beheer/akkoord/", {"kind": "api_token", "pk": token.pk}).status_code == 302
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+
+
+def test_a_second_person_of_another_organisation_cannot_approve(world, as_user):
+    from verband.testing import make_user
+
+    client = _admin(world, as_user)
+    client.post(
+        "/beheer/django/network/membership/add/",
+        {"user": world.colleague.pk, "organisation": world.org_a.pk, "team": world.team_a1.pk,
+         "role": Role.PROFESSIONAL, "active": "on"},
+    )  # fmt: skip
+    granted = Membership.objects.get(user=world.colleague, team=world.team_a1)
+    stranger = as_user(make_user("beheer-b", world.org_b, Role.FUNCTIONAL_ADMIN, is_staff=True))
+    assert stranger.post("/beheer/akkoord/", {"kind": "membership", "pk": granted.pk}).status_code == 404
+    granted.refresh_from_db()
+    assert granted.approved_at is None

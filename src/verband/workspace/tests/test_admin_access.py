@@ -57,6 +57,9 @@ def test_new_api_token_is_shown_once_and_stored_hashed(world, as_user):
     token = ApiToken.objects.get(name="Nieuw systeem")
     assert token.token_hash == hash_token(raw) and raw not in (token.prefix + token.token_hash)
     assert token.scopes == ["network:read"]
+    # Four eyes: it works once a second person of the organisation approved it.
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+    type(token).objects.filter(pk=token.pk).update(approved_at=token.created_at)
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
 
 
