@@ -45,3 +45,4 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/sweep.py
+	$(BIN)/python bench/accesslog.py
