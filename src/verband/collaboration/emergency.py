@@ -23,7 +23,7 @@ from verband.notifications.services import notify
 from verband.plans.regie import current_regie
 from verband.sharing.access import can_see_household, plausible_reference
 from verband.sharing.accesslog import record
-from verband.sharing.models import EmergencyAccess, Involvement, Judgement, LegalBasis, Purpose
+from verband.sharing.models import EMERGENCY, EmergencyAccess, Involvement, Judgement, LegalBasis
 from verband.text import bounded
 from verband.workflow import Tell, happened
 
@@ -66,7 +66,7 @@ def open_emergency_access(actor: Actor, reference: str, reason: str) -> Involvem
             household=household,
             team=membership.team,
             organisation=membership.organisation,
-            purpose=Purpose.EMERGENCY,
+            purpose=EMERGENCY,
             legal_basis=LegalBasis.SERIOUS_DANGER,
             started_on=timezone.localdate(),
             created_by=actor.user,
@@ -84,7 +84,7 @@ def open_emergency_access(actor: Actor, reference: str, reason: str) -> Involvem
             "emergency_access",
             str(access.pk),
             action="create",
-            basis=f"{LegalBasis.SERIOUS_DANGER}:{Purpose.EMERGENCY}",
+            basis=f"{LegalBasis.SERIOUS_DANGER}:{EMERGENCY}",
             event=(
                 EventKind.INVOLVED,
                 _("Emergency access opened by %(name)s (%(party)s) until %(until)s")

@@ -21,7 +21,12 @@ class Purpose(models.TextChoices):
     PROTECTION = "protection", _("Protection")
     CRIMINAL_JUSTICE = "criminal_justice", _("Criminal justice")
     MONITORING = "monitoring", _("Monitoring")
-    EMERGENCY = "emergency", _("Emergency access (acute danger)")
+
+
+# An involvement's purpose is one of the partners' purposes (what signals are routed for), or emergency
+# access: one person opening a household in acute danger (`collaboration.emergency`), never routed.
+EMERGENCY = "emergency"
+INVOLVEMENT_PURPOSES = [*Purpose.choices, (EMERGENCY, _("Emergency access (acute danger)"))]
 
 
 class LegalBasis(models.TextChoices):
@@ -88,7 +93,7 @@ class Involvement(models.Model):
         related_name="involvements",
         verbose_name=_("network"),
     )
-    purpose = models.CharField(_("purpose"), max_length=40, choices=Purpose.choices)
+    purpose = models.CharField(_("purpose"), max_length=40, choices=INVOLVEMENT_PURPOSES)
     legal_basis = models.CharField(_("legal basis"), max_length=40, choices=LegalBasis.choices)
     started_on = models.DateField(_("involved since"))
     ended_on = models.DateField(_("involved until"), null=True, blank=True)
@@ -277,7 +282,7 @@ OBJECT_LABELS = {
 
 def basis_label(basis: str) -> str:
     """`involvement:<id>:<purpose>:<legal basis>` (or `<legal basis>:<purpose>`) in words."""
-    purposes, bases = dict(Purpose.choices), dict(LegalBasis.choices)
+    purposes, bases = dict(INVOLVEMENT_PURPOSES), dict(LegalBasis.choices)
     parts = basis.split(":")
     if len(parts) == 4 and parts[0] == "involvement":
         return f"{_('involvement')} {parts[1]}: {purposes.get(parts[2], parts[2])}, {bases.get(parts[3], parts[3])}"
@@ -322,13 +327,33 @@ class EmergencyAccess(models.Model):
         return f"emergency access {self.pk}"
 
 
-class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """The access log's rows are written once: no update or delete through the ORM (the database refuses
+    them as well; see the migrations)."""
+
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("The access log is append-only.")
 
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("The access log is append-only.")
 
+
+class AppendOnly(models.Model):
+    """A row of the access log: saved once, never changed or deleted."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The access log is append-only.")
+
+
+class AccessLogQuerySet(AppendOnlyQuerySet):
     def about(self, *, household_id: int | None = None, person_id: int | None = None) -> AccessLogQuerySet:
         """Entries about this household and/or person: as the entry's own subject or among the subjects
         it lists."""
@@ -343,7 +368,7 @@ class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
         return self.filter(own | models.Q(pk__in=rows))
 
 
-class AccessLogEntry(models.Model):
+class AccessLogEntry(AppendOnly):
     """One entry of the access log (NEN 7513): who, acting for which organisation and role, looked at
     or changed whose data, which object, when, on which basis, and with what outcome.
 
@@ -381,24 +406,8 @@ class AccessLogEntry(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type} {self.object_id}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise PermissionError("The access log is append-only.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("The access log is append-only.")
-
-
-class AccessLogSubjectQuerySet(models.QuerySet["AccessLogSubject"]):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("The access log is append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("The access log is append-only.")
-
-
-class AccessLogSubject(models.Model):
+class AccessLogSubject(AppendOnly):
     """One subject of an entry that lists several: a household, or a person in it, shown or changed by the
     one action the entry records (a page listing households writes one entry with a row here for each
     household and each member it names). Covered by the entry's hash, so a subject added, removed or
@@ -410,7 +419,7 @@ class AccessLogSubject(models.Model):
     person_id = models.BigIntegerField(null=True, db_index=True)
     basis = models.CharField(max_length=120, blank=True)
 
-    objects = AccessLogSubjectQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("access log subject")
@@ -423,24 +432,8 @@ class AccessLogSubject(models.Model):
     def __str__(self) -> str:
         return f"#{self.entry_id}.{self.position} household {self.household_id} person {self.person_id}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise PermissionError("The access log is append-only.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("The access log is append-only.")
-
-
-class AccessLogSealQuerySet(models.QuerySet["AccessLogSeal"]):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("The access log is append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("The access log is append-only.")
-
-
-class AccessLogSeal(models.Model):
+class AccessLogSeal(AppendOnly):
     """An entry's place in the chain, written by the sealer shortly after the entry: its sequence number,
     the entry's own HMAC as it was when sealed, the previous link's hash and this link's hash over all of
     them. Append-only like the entries (the database refuses an UPDATE)."""
@@ -451,7 +444,7 @@ class AccessLogSeal(models.Model):
     prev_hash = models.CharField(max_length=64)
     chain_hash = models.CharField(max_length=64)
 
-    objects = AccessLogSealQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("access log seal")
@@ -460,14 +453,6 @@ class AccessLogSeal(models.Model):
 
     def __str__(self) -> str:
         return f"seal #{self.seq} of entry {self.entry_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise PermissionError("The access log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("The access log is append-only.")
 
 
 class AccessLogPending(models.Model):
