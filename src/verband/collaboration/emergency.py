@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -52,6 +52,9 @@ def open_emergency_access(actor: Actor, reference: str, reason: str) -> Involvem
     household = (
         Household.objects.filter(reference=reference).first() if plausible_reference(reference) else None
     )
+    region = actor.organisation.region_id if actor.organisation is not None else None
+    if household is not None and household.region_id != region:
+        household = None  # another region's households: the same answer as one that does not exist
     if household is None:
         record(actor, action="emergency", object_type="household", object_id=reference[:60], outcome="denied")
         raise ValidationError({"reference": [_("No household has this reference.")]})
@@ -59,6 +62,21 @@ def open_emergency_access(actor: Actor, reference: str, reason: str) -> Involvem
         raise ValidationError({"reference": [_("You already work with this household: open it as usual.")]})
     membership = actor.membership
     assert membership is not None and actor.user is not None  # may_break_the_glass
+    closed_to = (
+        Involvement.objects.active()
+        .filter(household=household)
+        .filter(Q(excluded_user=actor.user) | Q(excluded_organisation_id=membership.organisation_id))
+    )
+    if closed_to.exists():  # a report is never a way in, not even in an emergency
+        record(actor, action="emergency", object_type="household", object_id=reference, household_id=household.pk,
+               outcome="denied")  # fmt: skip
+        raise ValidationError(
+            {
+                "reference": [
+                    _("Your organisation reported about this household: ask a partner who is involved.")
+                ]
+            }
+        )
     now = timezone.now()
     until = now + timedelta(hours=settings.EMERGENCY_ACCESS_HOURS)
     with transaction.atomic():

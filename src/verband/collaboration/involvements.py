@@ -50,7 +50,12 @@ def end_involvement(actor: Actor, involvement: Involvement, reason: str, note: s
     household = involvement.household
     with transaction.atomic():
         Household.objects.select_for_update().filter(pk=household.pk).first()  # one ending at a time
-        others = list(Involvement.objects.active().filter(household=household).exclude(pk=involvement.pk))
+        # Partners still there (one person's emergency access is no partner: it runs out by itself).
+        others = list(
+            Involvement.objects.active()
+            .filter(household=household, only_user__isnull=True)
+            .exclude(pk=involvement.pk)
+        )
         waiting = Activation.objects.filter(household=household, status=ActivationStatus.OPEN).exists()
         closes = not others and not waiting
         regie = current_regie(household)

@@ -37,7 +37,7 @@ from verband.network.models import (
     norms_for,
 )
 from verband.sharing import services as sharing
-from verband.sharing.access import can_see_household
+from verband.sharing.access import works_with
 from verband.sharing.models import LegalBasis, Purpose
 from verband.shielding.members import scope_involvement
 from verband.text import bounded, refuse_nul
@@ -57,7 +57,7 @@ def level_of(team: Team) -> str:
 def _worker(actor: Actor, household: Household) -> None:
     if actor.membership is None or actor.membership.role not in ACTING_ROLES:
         raise PermissionDenied
-    if not can_see_household(actor, household):
+    if not works_with(actor, household):
         raise PermissionDenied
 
 

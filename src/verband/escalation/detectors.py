@@ -359,7 +359,7 @@ def without_regisseur(ctx: Context) -> Iterator[Stall]:
     involved: dict[int, set[int]] = defaultdict(set)
     if late:
         rows = Involvement.objects.active(ctx.today).filter(
-            household__in=candidates, organisation__isnull=False
+            household__in=candidates, organisation__isnull=False, only_user__isnull=True
         )
         for household_id, organisation_id in rows.values_list("household_id", "organisation_id"):
             involved[household_id].add(organisation_id)

@@ -141,8 +141,8 @@ class Ladder:
         found: dict[int, set[int]] = defaultdict(set)
         if self._households:
             rows = Involvement.objects.active(self.today).filter(
-                household_id__in=self._households, **{f"{party}__isnull": False}
-            )
+                household_id__in=self._households, only_user__isnull=True, **{f"{party}__isnull": False}
+            )  # one person's emergency access makes no party of their organisation
             for household_id, party_id in rows.values_list("household_id", f"{party}_id"):
                 found[household_id].add(party_id)
         return found

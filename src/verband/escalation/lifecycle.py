@@ -44,7 +44,7 @@ from verband.households.models import EventKind, Household
 from verband.households.services import new_event, save_events
 from verband.network.models import RegionNorms, norms_for
 from verband.notifications.services import notify, notify_many
-from verband.sharing.access import can_see_household, involved_organisation_ids
+from verband.sharing.access import involved_organisation_ids, works_with
 from verband.sharing.accesslog import Subject, record_many
 from verband.text import bounded
 from verband.workdays import add_working_days
@@ -440,11 +440,7 @@ def ask_decision(
 ) -> Escalation:
     """A partner's "we disagree — decide": straight onto the ladder. The regisseur decides first; when the
     regisseur asks, their line manager does."""
-    if (
-        actor.membership is None
-        or actor.membership.role not in WORKERS
-        or not can_see_household(actor, household)
-    ):
+    if actor.membership is None or actor.membership.role not in WORKERS or not works_with(actor, household):
         raise PermissionDenied
     question = bounded(
         question,

@@ -256,14 +256,12 @@ AGGREGATE_ROLES = frozenset({Role.MANAGER, Role.EXECUTIVE})
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self) -> MembershipQuerySet:
-        """In force: active, of an active organisation, and — for a role that works with cases — approved
-        by a second person of that organisation when an administrator granted it (four eyes)."""
-        return self.filter(active=True, organisation__active=True).exclude(
-            role__in=CASEWORK_ROLES, approved_at__isnull=True
-        )
+        """In force: active, of an active organisation, and approved by a second person of that organisation
+        when an administrator granted or widened it (four eyes)."""
+        return self.filter(active=True, organisation__active=True, approved_at__isnull=False)
 
     def awaiting_approval(self) -> MembershipQuerySet:
-        return self.filter(active=True, role__in=CASEWORK_ROLES, approved_at__isnull=True)
+        return self.filter(active=True, approved_at__isnull=True)
 
 
 class Membership(models.Model):
@@ -290,8 +288,8 @@ class Membership(models.Model):
         Network, related_name="memberships", blank=True, verbose_name=_("networks")
     )
     active = models.BooleanField(_("active"), default=True)
-    # Four eyes: a role that works with cases, granted in the admin, is in force only once a second person
-    # of the organisation approved it (`granted_by` is who granted it; made by the system: approved).
+    # Four eyes: a role granted or widened in the admin is in force only once a second person of the
+    # organisation approved it (`granted_by` is who granted it; made by the system: approved).
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

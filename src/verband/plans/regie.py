@@ -22,7 +22,7 @@ from verband.plans.models import (
     TransferStatus,
 )
 from verband.sharing import services as sharing
-from verband.sharing.access import can_see_household, partner_organisations
+from verband.sharing.access import partner_organisations, works_with
 from verband.sharing.models import LegalBasis, Purpose
 from verband.text import bounded, refuse_nul
 from verband.workflow import happened, transition
@@ -61,7 +61,7 @@ def line_managers_for(membership: Membership) -> list[Membership]:
 def may_request_regie(actor: Actor, household: Household) -> bool:
     if actor.membership is None or actor.membership.role not in ACTING_ROLES:
         return False
-    if not can_see_household(actor, household):
+    if not works_with(actor, household):
         return False
     current = current_regie(household)
     return current is None or current.user_id == actor.user.pk if actor.user else False
@@ -173,7 +173,7 @@ def accept_regie(actor: Actor, transfer: RegieTransfer, mandated_by_id: int, man
             mandate_note=mandate_note.strip(),
             started_at=now,
         )
-        if not can_see_household(actor, household):
+        if not works_with(actor, household):  # an emergency access ends; regie needs a real involvement
             sharing.involve(
                 actor,
                 household,
@@ -244,7 +244,7 @@ def end_regie(actor: Actor, household: Household, reason: str) -> None:
         current.user_id == membership.user_id
         or (membership.role == Role.LINE_MANAGER and membership.organisation_id == current.organisation_id)
     )
-    if not allowed or not can_see_household(actor, household):
+    if not allowed or not works_with(actor, household):
         raise PermissionDenied
     refuse_nul(reason)
     if not reason.strip() or len(reason) > 300:

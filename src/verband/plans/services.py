@@ -31,7 +31,7 @@ from verband.plans.models import (
     PlanVersion,
     SafetyAgreement,
 )
-from verband.sharing.access import can_see_household, memberships_seeing, partner_organisations
+from verband.sharing.access import can_see_household, memberships_seeing, partner_organisations, works_with
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.shielding.models import ItemType
 from verband.shielding.scope import involvement_members, view_scope
@@ -200,7 +200,7 @@ def add_actions(
     touch the rest of the plan, so it never collides with an edit: the version is claimed afresh."""
     if actor.membership is None or actor.membership.role not in ACTING_ROLES:
         raise PermissionDenied
-    if not can_see_household(actor, household):
+    if not works_with(actor, household):
         raise PermissionDenied
     refuse_member_scoped(actor, household)
     refuse_nul(*(a.text for a in actions))

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
@@ -140,6 +141,13 @@ def can_see_household(actor: Actor, household: Household) -> bool:
     return visible_households(actor).filter(pk=household.pk).exists()
 
 
+def works_with(actor: Actor, household: Household) -> bool:
+    """The actor sees the household through an involvement of their own party — not only through an
+    emergency access of theirs, which lets them read and nothing else (no handovers, regie, plan,
+    shielding or decisions: a look in acute danger never becomes a way in)."""
+    return visible_involvements(actor).filter(household=household, only_user__isnull=True).exists()
+
+
 def basis_for(actor: Actor, household: Household) -> str:
     """The involvement that gives access, for the access log."""
     involvement = visible_involvements(actor).filter(household=household).order_by("started_on", "pk").first()
@@ -176,6 +184,11 @@ def get_household_or_404(actor: Actor, reference: str, *, action: str = "view") 
             outcome="denied",
         )
         raise Http404
+    if action != "view" and not works_with(actor, household):
+        # Emergency access reads; it does not change anything.
+        record(actor, action=action, object_type="household", object_id=reference[:60],
+               household_id=household.pk, basis=basis, outcome="denied")  # fmt: skip
+        raise PermissionDenied
     return household, basis
 
 

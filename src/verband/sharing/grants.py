@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from verband.accounts.models import ApiToken
 from verband.actors import Actor
-from verband.network.models import CASEWORK_ROLES, Membership, Role
+from verband.network.models import Membership, Role
 from verband.sharing.access import actor_for_request
 from verband.sharing.accesslog import record
 
@@ -69,11 +69,11 @@ def log_inline_memberships(request: HttpRequest, formset: Any) -> None:
 def needs_second_person(obj: Any, changed: Iterable[str], adding: bool) -> bool:
     """Whether this save in the admin puts the grant back to "awaiting approval"."""
     if isinstance(obj, Membership):
-        return obj.role in CASEWORK_ROLES and (
-            adding or bool({"role", "organisation", "user"} & set(changed))
-        )
+        # Any role (an administrator role could approve the next grant), and every change that widens it.
+        widening = {"role", "organisation", "user", "team", "networks", "active"}
+        return adding or bool(widening & set(changed))
     if isinstance(obj, ApiToken):
-        return adding or bool({"scopes", "organisation"} & set(changed))
+        return adding or bool({"scopes", "organisation", "revoked_at", "expires_at"} & set(changed))
     return False
 
 
@@ -83,20 +83,18 @@ def hold_for_approval(request: HttpRequest, obj: Any, changed: Iterable[str], ad
 
 
 def may_approve(actor: Actor, obj: Membership | ApiToken) -> bool:
-    """A second person: not who granted it, not the person it is for, and a functional administrator or
-    line manager of that organisation."""
+    """A second person: a functional administrator of that organisation who is not who granted it, not the
+    person it is for, and whose own role was not granted or approved by the one who granted it (no second
+    account of the granter's making)."""
     user = actor.user
     if user is None or obj.granted_by_id == user.pk or getattr(obj, "user_id", None) == user.pk:
         return False
-    return (
-        Membership.objects.active()
-        .filter(
-            user=user,
-            organisation_id=obj.organisation_id,
-            role__in=[Role.FUNCTIONAL_ADMIN, Role.LINE_MANAGER],
-        )
-        .exists()
+    own = Membership.objects.active().filter(
+        user=user, organisation_id=obj.organisation_id, role=Role.FUNCTIONAL_ADMIN
     )
+    if obj.granted_by_id is not None:
+        own = own.exclude(granted_by_id=obj.granted_by_id).exclude(approved_by_id=obj.granted_by_id)
+    return own.exists()
 
 
 def awaiting(actor: Actor) -> list[Membership | ApiToken]:
@@ -105,7 +103,7 @@ def awaiting(actor: Actor) -> list[Membership | ApiToken]:
         return []
     orgs = (
         Membership.objects.active()
-        .filter(user=actor.user, role__in=[Role.FUNCTIONAL_ADMIN, Role.LINE_MANAGER])
+        .filter(user=actor.user, role=Role.FUNCTIONAL_ADMIN)
         .values("organisation_id")
     )
     memberships = (

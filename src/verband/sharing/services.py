@@ -102,11 +102,11 @@ def record_first_contact(actor: Actor, involvement: Involvement) -> Involvement:
 
     from verband.households.models import EventKind
     from verband.households.services import add_event
-    from verband.sharing.access import can_see_household, is_own_involvement
+    from verband.sharing.access import is_own_involvement, works_with
 
     m = actor.membership
     own = m is not None and m.does_casework and is_own_involvement(actor, involvement)
-    if not own or not can_see_household(actor, involvement.household):
+    if not own or not works_with(actor, involvement.household):
         raise PermissionDenied
     with transaction.atomic():
         moved = Involvement.objects.filter(pk=involvement.pk, first_contact_at__isnull=True).update(

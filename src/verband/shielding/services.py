@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from verband.actors import Actor
 from verband.households.models import Household, HouseholdMember
 from verband.network.models import ACTING_ROLES
+from verband.sharing.access import works_with
 from verband.sharing.accesslog import record
 from verband.shielding.models import ItemType, ShieldDecision
 from verband.shielding.scope import involvement_members
@@ -22,7 +23,7 @@ def may_decide(actor: Actor, household: Household) -> bool:
     if actor.membership is None or actor.membership.role not in ACTING_ROLES:
         return False
     whole, _persons = involvement_members(actor, household)
-    return whole
+    return whole and works_with(actor, household)
 
 
 def item_belongs(household: Household, item_type: str, item_id: int) -> bool:

@@ -139,3 +139,45 @@ def test_nobody_else_reads_or_judges_the_review_list(world, as_user, who):
     client.post("/noodtoegang/beoordelen/", {"access": access.pk, "judgement": "justified", "note": "ok"})
     access.refresh_from_db()
     assert access.judged_at is None
+
+
+def test_emergency_access_reads_and_changes_nothing(world, as_user):
+    """(Review finding) No handover, regie, plan, shielding or decision through an emergency access: a
+    look in acute danger never becomes a way in, nor lifts a victim's shields."""
+    from verband.plans.regie import may_request_regie
+    from verband.shielding.services import may_decide
+
+    client = as_user(world.other_org)
+    break_glass(client)
+    actor = actor_for(world.other_org)
+    assert not may_request_regie(actor, world.household) and not may_decide(actor, world.household)
+    for path in ("/huishoudens/HH-T-0001/overdragen/", "/huishoudens/HH-T-0001/plan/bewerken/",
+                 "/huishoudens/HH-T-0001/afscherming/", "/huishoudens/HH-T-0001/regie/"):  # fmt: skip
+        response = client.post(path, {})
+        assert response.status_code in (400, 403, 404), path
+    from django.core.exceptions import PermissionDenied
+
+    from verband.collaboration import services as collaboration
+    from verband.collaboration.models import Handover
+
+    with pytest.raises(PermissionDenied):
+        collaboration.request_handover(actor, world.household, kind="referral", to_team_id=world.team_b1.pk,
+                                       question="Kunnen jullie dit overnemen?")  # fmt: skip
+    assert not Handover.objects.exists()
+    assert client.get("/huishoudens/HH-T-0001/").status_code == 200  # reading is what it is for
+
+
+def test_the_reporter_and_other_regions_get_no_emergency_access(world, as_user):
+    from verband.network.models import Organisation, Region, Role
+    from verband.testing import make_user
+
+    Involvement.objects.filter(household=world.household).update(excluded_user=world.other_org)
+    response = break_glass(as_user(world.other_org))
+    assert response.status_code == 400 and "Uw organisatie meldde dit huishouden" in body(response)
+    elsewhere = Organisation.objects.create(
+        name="Elders", region=Region.objects.create(name="Elders", code="e")
+    )
+    stranger = make_user("elders", elsewhere, Role.PROFESSIONAL)
+    response = break_glass(as_user(stranger))
+    assert response.status_code == 400 and "Er is geen huishouden met deze referentie" in body(response)
+    assert not Involvement.objects.filter(purpose="emergency").exists()

@@ -111,3 +111,52 @@ def test_a_second_person_of_another_organisation_cannot_approve(world, as_user):
     assert stranger.post("/beheer/akkoord/", {"kind": "membership", "pk": granted.pk}).status_code == 404
     granted.refresh_from_db()
     assert granted.approved_at is None
+
+
+def test_widening_an_approved_membership_needs_a_second_person_again(world, as_user):
+    """(Review finding) A team moved, a network added or a membership switched on again in the admin is
+    held until approved, like a new grant."""
+    client = _admin(world, as_user)
+    membership = world.colleague.memberships.get()
+    data = {"user": world.colleague.pk, "organisation": world.org_a.pk, "team": world.team_a1.pk,
+            "role": Role.PROFESSIONAL, "active": "on"}  # fmt: skip
+    response = client.post(f"/beheer/django/network/membership/{membership.pk}/change/", data)
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.approved_at is None and membership.granted_by == world.admin
+    assert not Membership.objects.active().filter(pk=membership.pk).exists()
+
+
+def test_an_administrator_role_granted_in_the_admin_is_held_too(world, as_user):
+    """(Review finding) A second account of the granter's making cannot approve the granter's grants."""
+    from verband.testing import make_user
+
+    client = _admin(world, as_user)
+    puppet = make_user("puppet", world.org_b, Role.PROFESSIONAL)
+    client.post(
+        "/beheer/django/network/membership/add/",
+        {"user": puppet.pk, "organisation": world.org_a.pk, "role": Role.FUNCTIONAL_ADMIN, "active": "on"},
+    )
+    held = Membership.objects.get(user=puppet, organisation=world.org_a)
+    assert held.approved_at is None and not Membership.objects.active().filter(pk=held.pk).exists()
+
+
+def test_a_revoked_token_revived_in_the_admin_waits_for_approval(world, as_user):
+    from django.utils import timezone
+
+    token = ApiToken.objects.get(name="Systeem A")
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    client = _admin(world, as_user)
+    client.post(
+        f"/beheer/django/accounts/apitoken/{token.pk}/change/",
+        {
+            "organisation": world.org_a.pk,
+            "name": token.name,
+            "scopes": token.scopes,
+            "revoked_at_0": "",
+            "revoked_at_1": "",
+        },
+    )
+    token.refresh_from_db()
+    assert token.revoked_at is None and token.approved_at is None
+    assert not ApiToken.objects.usable().filter(pk=token.pk).exists()
