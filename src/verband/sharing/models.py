@@ -293,6 +293,10 @@ def basis_label(basis: str) -> str:
         }
     if len(parts) == 2 and parts[0] in bases:
         return f"{bases[parts[0]]}, {purposes.get(parts[1], parts[1])}"
+    if parts[0] == "review":
+        judgements = dict(Judgement.choices)
+        judged = judgements.get(parts[1], parts[1]) if len(parts) == 2 else ""
+        return f"{_('review by the privacy officer')}{': ' + str(judged).lower() if judged else ''}"
     return basis
 
 

@@ -114,7 +114,8 @@ def access_log_view(request: HttpRequest) -> HttpResponse:
         if data["date_to"]:
             entries = entries.filter(at__lte=datetime.combine(data["date_to"], time.max, tzinfo=tz))
         entries = _of_kind(entries, data["kind"])
-    if request.GET.get("export") == "csv" and request.method == "GET":
+    if request.GET.get("export") == "csv" and request.method == "GET" and form.is_valid():
+        # Only a valid filter exports: a filter with an error never widens into the whole log.
         return _export(actor, entries, household, request.GET.urlencode())
     verification = verify_chain() if request.method == "POST" else None
     if verification is not None and verification.ok:

@@ -92,3 +92,22 @@ def test_a_cell_a_spreadsheet_would_run_is_written_as_text(world, as_user):
     from verband.sharing.views import _safe_cell
 
     assert _safe_cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")' and _safe_cell("Jan") == "Jan"
+
+
+def test_an_export_with_a_bad_filter_exports_nothing(world, as_user):
+    """(Review finding) An invalid filter used to be ignored, exporting the whole log."""
+    response = as_user(world.privacy_officer).get(
+        "/toegangslog/", {"date_from": "2026-13-01", "export": "csv"}
+    )
+    assert not response["Content-Type"].startswith("text/csv")
+    assert not AccessLogEntry.objects.filter(action="export").exists()
+
+
+def test_the_review_basis_is_in_words():
+    from django.utils import translation
+
+    from verband.sharing.models import basis_label
+
+    with translation.override("nl"):
+        assert basis_label("review:not_justified") == "beoordeling door de privacyfunctionaris: niet terecht"
+        assert basis_label("review") == "beoordeling door de privacyfunctionaris"
