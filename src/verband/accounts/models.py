@@ -66,7 +66,24 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         return tokens if settings.DEMO_MODE else tokens.filter(is_demo=False)
 
 
-class ApiToken(models.Model):
+class FourEyes(models.Model):
+    """A grant of access (a membership, an API token) that, granted or widened in the admin, is in force
+    only once a second person of the organisation approved it (`sharing.grants`). Made by the system (the
+    demo, an import): approved when made."""
+
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ApiToken(FourEyes):
     """A bearer token for one organisation's system. Only a hash is stored; the token itself is shown
     once, when it is made."""
 
@@ -85,15 +102,6 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
     is_demo = models.BooleanField(_("demo token"), default=False, editable=False)
-    # Four eyes: a token made in the admin works only once a second person of the organisation approved
-    # it (made by the system: approved).
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, default=timezone.now)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
 
     objects = ApiTokenQuerySet.as_manager()
 

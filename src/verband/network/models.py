@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from verband.accounts.models import FourEyes
 
 
 class Region(models.Model):
@@ -264,7 +265,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         return self.filter(active=True, approved_at__isnull=True)
 
 
-class Membership(models.Model):
+class Membership(FourEyes):
     """A person working for an organisation (optionally in one of its teams) in a role. A user with
     several memberships acts for one of them at a time; the access log records which."""
 
@@ -288,15 +289,6 @@ class Membership(models.Model):
         Network, related_name="memberships", blank=True, verbose_name=_("networks")
     )
     active = models.BooleanField(_("active"), default=True)
-    # Four eyes: a role granted or widened in the admin is in force only once a second person of the
-    # organisation approved it (`granted_by` is who granted it; made by the system: approved).
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, default=timezone.now)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
 
     objects = MembershipQuerySet.as_manager()
 
