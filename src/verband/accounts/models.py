@@ -119,5 +119,11 @@ class ApiToken(FourEyes):
         self.token_hash = hash_token(raw)
         return raw
 
+    @property
+    def scope_labels(self) -> list[str]:
+        """The scopes in words (for the people who approve a token)."""
+        labels = dict(ApiScope.choices)
+        return [str(labels.get(scope, scope)) for scope in self.scopes]
+
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes

@@ -93,6 +93,8 @@ def test_an_api_token_made_in_the_admin_works_only_after_approval(world, as_user
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
     token = ApiToken.objects.get(name="Eigen systeem")
     second = as_user(make_user("beheer2", world.org_a, Role.FUNCTIONAL_ADMIN, is_staff=True))
+    page = second.get("/beheer/").content.decode()
+    assert "Huishoudens lezen waarbij de organisatie betrokken is" in page and "households:read" not in page
     assert second.post("/beheer/akkoord/", {"kind": "api_token", "pk": token.pk}).status_code == 302
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
 
