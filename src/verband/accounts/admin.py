@@ -53,6 +53,10 @@ class UserAdmin(GrantsLogged, BaseUserAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             fields += ["is_superuser", "groups", "user_permissions", "last_login", "date_joined"]
+            if obj is not None:
+                # Who signs in as this person through the identity provider, and where a matching e-mail
+                # address would link it: never rebound by an administrator alone (an account taken over).
+                fields += ["oidc_subject", "email"]
         return fields
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from verband.actors import Actor
 from verband.households.models import Household
-from verband.network.models import Role
+from verband.network.models import Organisation, Role
 from verband.sharing.access import actor_for_request
 from verband.sharing.accesslog import record, verify_chain, write_checkpoint
 from verband.sharing.decorators import role_required
@@ -97,12 +97,14 @@ def whose_data(entry: AccessLogEntry, references: dict[int, str]) -> list[tuple[
 def access_log_view(request: HttpRequest) -> HttpResponse:
     actor = actor_for_request(request)
     form = LogFilterForm(request.GET or None)
-    entries = AccessLogEntry.objects.order_by("-pk")
+    entries = of_region(actor).order_by("-pk")
     household = None
     if form.is_valid():
         data = form.cleaned_data
         if data["household"]:
-            household = Household.objects.filter(reference=data["household"].strip()).first()
+            household = Household.objects.filter(
+                reference=data["household"].strip(), region_id=_region_of(actor)
+            ).first()
             entries = entries.about(household_id=household.pk if household else -1)
         if data["person"]:
             entries = entries.about(person_id=data["person"])
@@ -138,6 +140,22 @@ def access_log_view(request: HttpRequest) -> HttpResponse:
         request,
         "sharing/access_log.html",
         {"form": form, "page": page, "verification": verification},
+    )
+
+
+def _region_of(actor: Actor) -> int:
+    return actor.organisation.region_id if actor.organisation is not None else 0  # no region: nothing
+
+
+def of_region(actor: Actor) -> AccessLogQuerySet:
+    """The entries a privacy officer oversees: those by people or systems of their region's organisations,
+    and those about their region's households — not another region's."""
+    region = _region_of(actor)
+    organisations = Organisation.objects.filter(region_id=region).values("pk")
+    households = Household.objects.filter(region_id=region).values("pk")
+    listed = AccessLogSubject.objects.filter(household_id__in=households).values("entry_id")
+    return AccessLogEntry.objects.filter(
+        Q(organisation_id__in=organisations) | Q(subject_household_id__in=households) | Q(pk__in=listed)
     )
 
 

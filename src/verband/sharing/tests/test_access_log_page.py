@@ -111,3 +111,21 @@ def test_the_review_basis_is_in_words():
     with translation.override("nl"):
         assert basis_label("review:not_justified") == "beoordeling door de privacyfunctionaris: niet terecht"
         assert basis_label("review") == "beoordeling door de privacyfunctionaris"
+
+
+def test_a_privacy_officer_oversees_their_own_region_only(world, as_user):
+    """(Review finding) Another region's privacy officer neither reads nor exports this region's log."""
+    from verband.network.models import Organisation, Region, Role
+    from verband.testing import make_user
+
+    as_user(world.involved).get(f"/huishoudens/{world.household.reference}/")
+    elsewhere = Organisation.objects.create(
+        name="Elders", region=Region.objects.create(name="Elders", code="e")
+    )
+    stranger = as_user(make_user("privacy-elders", elsewhere, Role.PRIVACY_OFFICER))
+    page = stranger.get("/toegangslog/", {"household": "HH-T-0001"}).content.decode()
+    assert ">involved<" not in page and "HH-T-0001 ingezien" not in page
+    export = stranger.get("/toegangslog/", {"export": "csv"}).content.decode("utf-8-sig")
+    assert "involved" not in export
+    own = as_user(world.privacy_officer).get("/toegangslog/", {"household": "HH-T-0001"}).content.decode()
+    assert "huishouden HH-T-0001 ingezien" in own

@@ -139,3 +139,11 @@ def test_routing_rules_are_configuration_the_functional_admin_edits(world, as_us
     response = client.post(f"/beheer/django/signals/routingrule/{rule.pk}/change/", data)
     assert response.status_code == 200 and "óf een team óf een netwerk" in response.content.decode()
     assert client.get("/beheer/django/signals/signal/").status_code == 404  # personal data: not here
+
+
+def test_functional_admin_cannot_rebind_someones_sign_in(world, as_user):
+    """(Review finding) An administrator who could set a case worker's identity-provider subject or e-mail
+    could sign in as them through an identity of their own."""
+    client = _functional_admin(world, as_user)
+    page = client.get(f"/beheer/django/accounts/user/{world.involved.pk}/change/").content.decode()
+    assert 'name="oidc_subject"' not in page and 'name="email"' not in page
