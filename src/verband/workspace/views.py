@@ -53,7 +53,12 @@ _START = {
 def start_view(request: HttpRequest) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     if membership is None:
-        return render(request, "workspace/no_role.html", status=403)
+        waiting = (
+            Membership.objects.awaiting_approval()
+            .filter(user_id=request.user.pk or 0, organisation__active=True)
+            .select_related("organisation")
+        )
+        return render(request, "workspace/no_role.html", {"waiting": list(waiting)}, status=403)
     return redirect(_START.get(membership.role, "workspace:my_work"))
 
 

@@ -162,3 +162,14 @@ def test_a_revoked_token_revived_in_the_admin_waits_for_approval(world, as_user)
     token.refresh_from_db()
     assert token.revoked_at is None and token.approved_at is None
     assert not ApiToken.objects.usable().filter(pk=token.pk).exists()
+
+
+def test_a_person_whose_role_waits_is_told_so(world, as_user):
+    from verband.testing import make_user
+
+    waiting = make_user("wachtend", world.org_a, Role.PROFESSIONAL, world.team_a1)
+    Membership.objects.filter(user=waiting).update(approved_at=None, granted_by=world.admin)
+    response = as_user(waiting).get("/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "wacht op goedkeuring door een tweede functioneel beheerder" in page and "Wijkteam Noord" in page
