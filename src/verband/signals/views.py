@@ -210,49 +210,38 @@ def signal_view(request: HttpRequest, reference: str) -> HttpResponse:
     for activation in activations:
         activation.clock = selectors.clock_for(activation)  # type: ignore[attr-defined]
     context: dict = {"signal": signal, "access": access, "activations": activations}
+    persons = list(signal.persons.all()) if access in ("pending", "full") else []
     if access == "full":
-        context["people"] = list(signal.persons.all())
+        context["people"] = persons
         if signal.household is not None:
             context["history"] = selectors.history(signal.household, exclude=signal)
     elif access == "pending":
         # The area only to a party asked to take it up (a partner working with named members reads none:
         # routing may have used a victim's known area).
         context["area"] = selectors.area_of(signal) if activations else ""
-        context["people"] = [selectors.age_and_role(sp) for sp in signal.persons.all()]
+        context["people"] = [selectors.age_and_role(sp) for sp in persons]
         context["danger"] = (
             danger_flags([signal.household_id]).get(signal.household_id, []) if signal.household_id else []
         )
         context["urgent"] = any(a.urgent for a in activations)
-    # Each person the page tells something about (name, or age and role) is named in the entry.
-    shown = [
-        Subject(signal.household_id, sp.person_id) for sp in signal.persons.all() if sp.person_id is not None
-    ]
-    if access == "pending":
-        basis = ", ".join(f"activation:{a.pk}:{a.purpose}" for a in activations)[:120]
+    if access in ("pending", "full"):
+        # The household, and each person the page tells something about (name, or age and role).
+        subjects = [Subject(signal.household_id)] + [
+            Subject(signal.household_id, sp.person_id) for sp in persons if sp.person_id is not None
+        ]
+        pending = access == "pending"
         record_many(
             actor,
             action="view",
-            object_type="signal_pending",
+            object_type="signal_pending" if pending else "signal",
             object_id=signal.reference,
-            subjects=[Subject(signal.household_id), *shown],
-            basis=basis,
-        )
-    elif access == "full":
-        record_many(
-            actor,
-            action="view",
-            object_type="signal",
-            object_id=signal.reference,
-            subjects=[Subject(signal.household_id), *shown],
-            basis="legal_task:safety_assessment",
+            subjects=subjects,
+            basis=", ".join(f"activation:{a.pk}:{a.purpose}" for a in activations)[:120]
+            if pending
+            else "legal_task:safety_assessment",
         )
     else:
-        record(
-            actor,
-            action="view",
-            object_type="signal_feedback",
-            object_id=signal.reference,
-        )
+        record(actor, action="view", object_type="signal_feedback", object_id=signal.reference)
     return render(request, "signals/signal.html", context)
 
 
