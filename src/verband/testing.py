@@ -247,3 +247,16 @@ def routing_rules(region: Region, wijkteams: Organisation, reporting_centre: Tea
         **common, name="Routeringsdesk", condition="fallback", target="fixed", team=reporting_centre,
         purpose="safety_assessment", norm_working_days=1, order=9,
     )  # fmt: skip
+
+
+# A disclosure without consent, as a professional records it: the basis and the five questions answered
+# (`verband.sharing.basis`). Tests that share a household add these to their POST.
+FIVE_ANSWERS = {
+    "legal_basis": "covenant",
+    "q_purpose": "Samen de veiligheid van de kinderen herstellen.",
+    "q_need_to_know": "Zonder dit kan het team de hulp niet afstemmen.",
+    "q_subsidiarity": "Een lichtere stap is geprobeerd en werkte niet.",
+    "q_proportionality": "Alleen wat nodig is voor de hulp wordt gedeeld.",
+    "q_effectiveness": "Het team kan hiermee direct starten.",
+    "q_without_consent": "Moeder wilde niet tekenen uit angst voor haar partner.",
+}

@@ -18,7 +18,11 @@ from verband.collaboration.models import FundingStream, HandoverKind, HelpStatus
 from verband.forms import BoundedText, Choice, IdField
 from verband.plans.forms import ActionRow
 from verband.plans.services import ActionInput
-from verband.sharing.models import EndReason
+from verband.sharing.models import EndReason, InformationScope
+from verband.text import plain_id
+
+# A date typed in a form: the browser's date input (ISO), or as Dutch people write it.
+DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 
 
 def errors_dict(*forms_: forms.Form) -> dict[str, list[str]]:
@@ -214,3 +218,50 @@ class EmergencyAccessForm(forms.Form):
         ),
         error_messages={"required": _("Confirm that you understand this is reported and judged.")},
     )
+
+
+class IdList(forms.Field):
+    """Ids from checkboxes: each plain ASCII digits; anything else "choose from the list"."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        chosen = [plain_id(v if isinstance(v, str) else str(v)) for v in values]
+        if any(c is None for c in chosen):
+            raise forms.ValidationError(_("Choose from the list."))
+        return sorted({c for c in chosen if c is not None})
+
+
+class ConsentForm(forms.Form):
+    person = IdField(required=False)
+    status = forms.CharField(required=False)
+    partners = IdList(required=False)
+    information = forms.MultipleChoiceField(
+        choices=InformationScope.choices,
+        required=False,
+        error_messages={"invalid_choice": _("Choose from the list which information is covered.")},
+    )
+    manner = forms.CharField(required=False)
+    given_on = forms.DateField(
+        required=False,
+        error_messages={"invalid": _("Give a date as dd-mm-yyyy.")},
+        input_formats=DATE_FORMATS,
+    )
+    valid_until = forms.DateField(
+        required=False,
+        error_messages={"invalid": _("Give a date as dd-mm-yyyy.")},
+        input_formats=DATE_FORMATS,
+    )
+    note = BoundedText(max_length=1000)
+    for_basis = IdField(required=False)
+
+
+class WithdrawConsentForm(forms.Form):
+    withdrawn_on = forms.DateField(
+        required=False,
+        error_messages={"invalid": _("Give a date as dd-mm-yyyy.")},
+        input_formats=DATE_FORMATS,
+    )
+    manner = forms.CharField(required=False)
+    note = BoundedText(max_length=1000)

@@ -116,6 +116,17 @@ def end_involvement(actor: Actor, involvement: Involvement, reason: str, note: s
         return True
 
 
+def close_if_nobody_left(actor: Actor, household: Household) -> bool:
+    """Close the household when no partner is involved any more and nobody is asked to take it up (after
+    involvements ended otherwise than by `end_involvement`, e.g. a withdrawn consent)."""
+    left = Involvement.objects.active().filter(household=household, only_user__isnull=True).exists()
+    waiting = Activation.objects.filter(household=household, status=ActivationStatus.OPEN).exists()
+    if left or waiting:
+        return False
+    _close(actor, household, current_regie(household), timezone.now())
+    return True
+
+
 def _close(actor: Actor, household: Household, regie: Regie | None, now: object) -> None:
     HOUSEHOLD_FLOW.move(
         household,

@@ -36,9 +36,11 @@ from verband.network.models import (
     Team,
     norms_for,
 )
+from verband.sharing import basis as sharing_basis
 from verband.sharing import services as sharing
 from verband.sharing.access import works_with
-from verband.sharing.models import LegalBasis, Purpose
+from verband.sharing.basis import Basis
+from verband.sharing.models import InformationScope, LegalBasis, Purpose, SharingBasis, SharingKind
 from verband.shielding.members import scope_involvement
 from verband.text import bounded, refuse_nul
 from verband.workdays import add_working_days
@@ -95,9 +97,15 @@ def request_handover(
     to_team_id: int | None,
     question: str,
     person_id: int | None = None,
+    basis: Basis | None = None,
+    persons: frozenset[int] | None = None,
 ) -> Handover:
     """Ask another team to take something over. Nothing moves until they accept: the sender stays
-    responsible, and an unanswered handover escalates after the region's norm."""
+    responsible, and an unanswered handover escalates after the region's norm.
+
+    Involving a partner shares the household with it: `basis` is the legal basis the professional chose
+    (`sharing.basis`), recorded with the handover and carried to the involvement on acceptance. Without it
+    (the system's own handovers, e.g. demo data) the usual basis, a covenant, is used unrecorded."""
     _worker(actor, household)
     errors: dict[str, list[str]] = {}
     if kind not in HandoverKind.values:
@@ -122,6 +130,15 @@ def request_handover(
         errors["question"] = [_("Say in a sentence what you ask of them.")]
     elif len(question) > 1000:
         errors["question"] = [_("At most 1000 characters.")]
+    consent, answers = None, dict[str, str]()
+    if basis is not None and team is not None:
+        try:
+            consent, answers = sharing_basis.check(
+                household, basis, kind=SharingKind.HANDOVER, receiver=team.organisation,
+                information=InformationScope.ALL, persons=persons,
+            )  # fmt: skip
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     assert team is not None and actor.membership is not None and actor.user is not None
@@ -142,6 +159,11 @@ def request_handover(
                 norm_working_days=norms.handover_days,
                 due_on=add_working_days(now, norms.handover_days),
             )
+            if basis is not None:
+                sharing_basis.store(
+                    actor, household, basis, kind=SharingKind.HANDOVER, subject_id=handover.pk,
+                    proposal=sharing_basis.proposed(SharingKind.HANDOVER), consent=consent, answers=answers,
+                )  # fmt: skip
             happened(
                 actor,
                 household,
@@ -242,13 +264,16 @@ def accept_handover(actor: Actor, handover: Handover) -> Handover:
             and handover.person_id is not None
             and not _whole_household_involvement(handover.to_team, household)
         )
+        # The basis the sender chose when asking (the usual covenant for a handover asked without one).
+        chosen = handover_basis(handover)
         involvement = sharing.involve(
             actor,
             household,
             purpose=purpose,
-            legal_basis=LegalBasis.COVENANT,
+            legal_basis=chosen.legal_basis if chosen is not None else LegalBasis.COVENANT,
             started_on=timezone.localdate(),
             team=handover.to_team,
+            basis_record=chosen,
         )
         if member_only:
             # A new involvement, or the team's existing one for named members (then this one is added):
@@ -259,6 +284,11 @@ def accept_handover(actor: Actor, handover: Handover) -> Handover:
         if handover.kind in (HandoverKind.SCALE_UP, HandoverKind.SCALE_DOWN):
             Household.objects.filter(pk=household.pk).update(level=level_of(handover.to_team))
     return handover
+
+
+def handover_basis(handover: Handover) -> SharingBasis | None:
+    """The legal basis recorded when the handover was asked."""
+    return SharingBasis.objects.filter(kind=SharingKind.HANDOVER, subject_id=handover.pk).first()
 
 
 def _whole_household_involvement(team: Team, household: Household) -> bool:

@@ -13,6 +13,13 @@ urlpatterns = [
         name="end_involvement",
     ),
     path("huishoudens/<str:reference>/hulp/<int:pk>/status/", views.help_status_view, name="help_status"),
+    path("huishoudens/<str:reference>/toestemming/", views.consents_view, name="consents"),
+    path("huishoudens/<str:reference>/toestemming/nieuw/", views.consent_new_view, name="consent_new"),
+    path(
+        "huishoudens/<str:reference>/toestemming/<int:pk>/intrekken/",
+        views.consent_withdraw_view,
+        name="consent_withdraw",
+    ),
     path("noodtoegang/", views.emergency_view, name="emergency"),
     path("overleggen/", meeting_views.list_view, name="meetings"),
     path("overleggen/nieuw/", meeting_views.schedule_view, name="schedule"),

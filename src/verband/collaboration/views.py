@@ -28,7 +28,10 @@ from verband.households.selectors import household_people
 from verband.network.models import ACTING_ROLES, CASEWORK_ROLES
 from verband.sharing.access import actor_for_request, can_see_household, get_household_or_404
 from verband.sharing.accesslog import Subject, record, record_many
+from verband.sharing.basis import basis_from
+from verband.sharing.basis import form_context as basis_form_context
 from verband.sharing.decorators import role_required
+from verband.sharing.models import InformationScope, SharingKind
 from verband.shielding.scope import Scope, view_scope
 from verband.text import errors_of
 
@@ -84,6 +87,8 @@ def request_view(request: HttpRequest, reference: str) -> HttpResponse:
                 to_team_id=data["to_team"],
                 question=data["question"],
                 person_id=data["person"],
+                basis=basis_from(request.POST),
+                persons=None if scope.whole else frozenset(scope.person_ids),
             )
         except ValidationError as exc:
             errors = errors_of(exc)
@@ -106,6 +111,14 @@ def request_view(request: HttpRequest, reference: str) -> HttpResponse:
         "errors": errors,
         "post": request.POST,
         "bounces": services.bounces(household),
+        "basis": basis_form_context(
+            household,
+            SharingKind.HANDOVER,
+            information=InformationScope.ALL,
+            post=request.POST if request.method == "POST" else None,
+            errors=errors,
+            persons=None if scope.whole else frozenset(scope.person_ids),
+        ),
     }
     return render(request, "collaboration/request.html", context, status=400 if errors else 200)
 
@@ -371,3 +384,165 @@ def emergency_view(request: HttpRequest) -> HttpResponse:
         {"form": form, "hours": settings.EMERGENCY_ACCESS_HOURS},
         status=400 if form.errors else 200,
     )
+
+
+def _consent_people(actor: Actor, household: Household) -> tuple[Scope, list[Person]]:
+    scope = view_scope(actor, household)
+    return scope, _scoped_people(household, scope)
+
+
+@role_required(*CASEWORK_ROLES)
+def consents_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """The household's consents, per member the viewer's involvement covers, and the legal bases recorded
+    for what was shared (to partners working with the whole household)."""
+    from verband.collaboration.consent import household_consents, may_record
+    from verband.sharing.models import SharingBasis
+
+    actor = actor_for_request(request)
+    household, basis = get_household_or_404(actor, reference)
+    scope, people = _consent_people(actor, household)
+    shown = {p.pk for p in people}
+    consents = [c for c in household_consents(household) if c.person_id in shown]
+    bases = (
+        list(
+            SharingBasis.objects.filter(household=household)
+            .select_related("consent__person", "chosen_by", "chosen_by_organisation")
+            .order_by("-chosen_at", "-pk")
+        )
+        if scope.whole
+        else []
+    )
+    waiting = [b for b in bases if b.legal_basis == "consent" and b.consent_id is None]
+    _log_view(actor, household, basis, "consents", people)
+    context = {
+        "household": household,
+        "consents": consents,
+        "bases": bases,
+        "waiting": waiting,
+        "may_record": may_record(actor, household),
+    }
+    return render(request, "collaboration/consents.html", context)
+
+
+@role_required(*ACTING_ROLES)
+def consent_new_view(request: HttpRequest, reference: str) -> HttpResponse:
+    from verband.collaboration.consent import may_record, record_consent, region_partners
+    from verband.sharing.models import ConsentManner, ConsentStatus, InformationScope
+
+    actor = actor_for_request(request)
+    household, basis = get_household_or_404(
+        actor, reference, action="view" if request.method == "GET" else "update"
+    )
+    if not may_record(actor, household):
+        record(actor, action="create", object_type="consent", object_id=household.reference,
+               household_id=household.pk, outcome="denied")  # fmt: skip
+        raise PermissionDenied(_("Only a professional working with this household records consent."))
+    _scope, people = _consent_people(actor, household)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        form = forms.ConsentForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(forms.errors_dict(form))
+            data = form.cleaned_data
+            record_consent(
+                actor,
+                household,
+                person_id=data["person"],
+                status=data["status"],
+                partner_ids=data["partners"],
+                information=data["information"],
+                manner=data["manner"],
+                given_on=data["given_on"],
+                valid_until=data["valid_until"],
+                note=data["note"],
+                for_basis_id=data["for_basis"],
+            )
+        except ValidationError as exc:
+            errors = errors_of(exc)
+        else:
+            messages.success(request, _("The consent is recorded."))
+            return redirect("collaboration:consents", reference=household.reference)
+    _log_view(actor, household, basis, "consent_form", people)
+    post = request.POST if request.method == "POST" else None
+    context = {
+        "household": household,
+        "members": people,
+        "partners": region_partners(household),
+        "statuses": [
+            (ConsentStatus.GIVEN, _("Consent given")),
+            (ConsentStatus.REFUSED, _("Consent refused")),
+        ],
+        "manners": ConsentManner.choices,
+        "information": InformationScope.choices,
+        "errors": errors,
+        "post": post,
+        "chosen_partners": post.getlist("partners") if post is not None else [],
+        "chosen_information": post.getlist("information") if post is not None else [],
+        "for_basis": (post.get("for_basis") if post is not None else request.GET.get("voor", "")) or "",
+        "today": timezone.localdate(),
+    }
+    return render(request, "collaboration/consent_form.html", context, status=400 if errors else 200)
+
+
+@role_required(*ACTING_ROLES)
+def consent_withdraw_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """Withdraw a consent: first what will end (the warning), then the withdrawal."""
+    from verband.collaboration.consent import effects_of_withdrawal, may_record, withdraw_consent
+    from verband.sharing.models import Consent, ConsentManner, ConsentStatus
+
+    actor = actor_for_request(request)
+    household, basis = get_household_or_404(
+        actor, reference, action="view" if request.method == "GET" else "update"
+    )
+    consent = (
+        Consent.objects.filter(pk=pk, household=household, status=ConsentStatus.GIVEN)
+        .select_related("person")
+        .prefetch_related("partners")
+        .first()
+    )
+    if consent is None or not may_record(actor, household, consent.person_id):
+        record(actor, action="withdraw", object_type="consent", object_id=str(pk), household_id=household.pk,
+               outcome="denied")  # fmt: skip
+        raise Http404
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        form = forms.WithdrawConsentForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(forms.errors_dict(form))
+            data = form.cleaned_data
+            effects = withdraw_consent(
+                actor, consent, withdrawn_on=data["withdrawn_on"], manner=data["manner"], note=data["note"]
+            )
+        except ValidationError as exc:
+            errors = errors_of(exc)
+        else:
+            count = (
+                len(effects.involvements)
+                + len(effects.handovers)
+                + len(effects.addresses)
+                + len(effects.shared_items)
+            )
+            messages.success(
+                request,
+                _(
+                    "The consent is withdrawn. What rested on it has ended (%(count)d), and the regisseur is told."
+                )
+                % {"count": count},
+            )
+            if can_see_household(actor_for_request(request), household):
+                return redirect("collaboration:consents", reference=household.reference)
+            return redirect("workspace:my_work")
+    effects = effects_of_withdrawal(consent)
+    _log_view(actor, household, basis, "consent_withdrawal", [consent.person])
+    context = {
+        "household": household,
+        "consent": consent,
+        "effects": effects,
+        "manners": ConsentManner.choices,
+        "errors": errors,
+        "post": request.POST if request.method == "POST" else None,
+        "today": timezone.localdate(),
+    }
+    return render(request, "collaboration/consent_withdraw.html", context, status=400 if errors else 200)

@@ -428,7 +428,7 @@ def _household(rr: Region, spec: H, orgs: dict, teams: dict, networks: dict) -> 
                 SYSTEM,
                 household,
                 purpose=activation.purpose,
-                legal_basis=signals.BASIS_FOR_PURPOSE.get(activation.purpose, "legal_task"),
+                legal_basis=str(signals.BASIS_FOR_PURPOSE.get(activation.purpose, "legal_task")),  # type: ignore[call-overload]
                 started_on=taken_on.date(),
                 team=activation.team,
                 network=activation.network,

@@ -31,7 +31,10 @@ from verband.households.models import (
     Person,
 )
 from verband.network.models import Organisation, OrganisationKind, ShelterAddress
+from verband.sharing import basis as sharing_basis
 from verband.sharing.accesslog import record
+from verband.sharing.basis import Basis
+from verband.sharing.models import InformationScope, SharingKind
 from verband.text import reason_text
 
 if TYPE_CHECKING:
@@ -276,9 +279,17 @@ def lift_confidential(actor: Actor, household: Household, address: Address, reas
 
 
 def disclose(
-    actor: Actor, household: Household, address: Address, organisation: Organisation, reason: str
+    actor: Actor,
+    household: Household,
+    address: Address,
+    organisation: Organisation,
+    reason: str,
+    basis: Basis | None = None,
 ) -> None:
-    """The managing organisation lets a partner working with the household see the address."""
+    """The managing organisation lets a partner working with the household see the address, on the legal
+    basis the professional chose (`sharing.basis`): the consent of the person whose address it is, or
+    another basis with the five questions answered. Without `basis` (the system's own disclosures, e.g.
+    demo data) no choice is recorded."""
     from verband.sharing.access import partner_organisations
 
     reason = reason_text(reason)
@@ -286,13 +297,50 @@ def disclose(
         raise _refuse(actor, household, address, "disclosed")
     if not partner_organisations(household).filter(pk=organisation.pk).exists():
         raise ValidationError(_("Choose an organisation that works with this household."))
+    consent, answers = None, dict[str, str]()
+    if basis is not None:
+        consent, answers = sharing_basis.check(
+            household,
+            basis,
+            kind=SharingKind.ADDRESS,
+            receiver=organisation,
+            information=InformationScope.ADDRESS,
+        )
+        if consent is not None and consent.person_id != address.person_id:
+            raise ValidationError(
+                {"consent": [_("An address is disclosed on the consent of the person whose address it is.")]}
+            )
     with transaction.atomic():
         _grant(address, organisation, reason, actor)
-        AddressDecision.objects.create(
+        decision = AddressDecision.objects.create(
             address=address, kind=AddressDecisionKind.DISCLOSED, organisation=organisation, reason=reason,
             by=actor.user, by_organisation=actor.organisation,
         )  # fmt: skip
+        if basis is not None:
+            sharing_basis.store(
+                actor, household, basis, kind=SharingKind.ADDRESS, subject_id=decision.pk,
+                proposal=sharing_basis.proposed(SharingKind.ADDRESS), consent=consent, answers=answers,
+            )  # fmt: skip
         _log(actor, household, address, "disclosed")
+
+
+def revoke_on_withdrawn_consent(actor: Actor, household: Household, decision: AddressDecision) -> bool:
+    """A disclosure that rested on a consent ends when the consent is withdrawn (by whoever records the
+    withdrawal, not only the managing organisation). Returns whether a disclosure was still in force."""
+    address = decision.address
+    if decision.organisation_id is None:
+        return False
+    changed = AddressDisclosure.objects.filter(
+        address=address, organisation_id=decision.organisation_id, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    if not changed:
+        return False
+    AddressDecision.objects.create(
+        address=address, kind=AddressDecisionKind.REVOKED, organisation_id=decision.organisation_id,
+        reason=_("The consent it rested on was withdrawn."), by=actor.user, by_organisation=actor.organisation,
+    )  # fmt: skip
+    _log(actor, household, address, "revoked")
+    return True
 
 
 def revoke(

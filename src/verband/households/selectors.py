@@ -366,6 +366,8 @@ class AddressRow:
     manages: bool
     disclosures: list[Any]
     decisions: list[Any]
+    # The legal basis fields of the disclose form (`sharing.basis.form_context`), set by the view.
+    basis: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

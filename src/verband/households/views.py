@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,8 +19,10 @@ from verband.households.selectors import (
 )
 from verband.network.models import ACTING_ROLES, CASEWORK_ROLES, Role
 from verband.sharing.access import actor_for_request, get_household_or_404, is_own_involvement
+from verband.sharing.basis import basis_from
+from verband.sharing.basis import form_context as basis_form_context
 from verband.sharing.decorators import role_required
-from verband.sharing.models import EndReason
+from verband.sharing.models import EndReason, InformationScope, SharingKind
 from verband.shielding.scope import view_scope
 from verband.signals import statements
 
@@ -188,10 +192,27 @@ def addresses_view(
     actor = actor_for_request(request)
     household, basis = get_household_or_404(actor, reference)
     overview = address_overview(actor, household, basis)
+    may_decide = actor.membership is not None and actor.membership.role in ACTING_ROLES
+    failed = int(error_for.partition("-")[2] or 0) if error_for.startswith("address-") else 0
+    for member in overview.members:
+        for n, row in enumerate(member.rows):
+            if row.manages and row.address.confidential and may_decide:
+                again = failed == row.address.pk and request.POST.get("action") == "disclose"
+                member.rows[n] = replace(
+                    row,
+                    basis=basis_form_context(
+                        household,
+                        SharingKind.ADDRESS,
+                        information=InformationScope.ADDRESS,
+                        person_id=row.address.person_id,
+                        post=request.POST if again else None,
+                        prefix=f"disclose-{row.address.pk}",
+                    ),
+                )
     context = {
         "household": household,
         "overview": overview,
-        "may_decide": actor.membership is not None and actor.membership.role in ACTING_ROLES,
+        "may_decide": may_decide,
         "error": error,
         "error_kind": error_for.partition("-")[0],
         "error_id": int(error_for.partition("-")[2] or 0),
@@ -277,6 +298,8 @@ def address_action_view(request: HttpRequest, reference: str) -> HttpResponse:
                 status=400,
             )
         args.append(form.cleaned_data["reason"])
+    if action == "disclose":
+        args.append(basis_from(request.POST))
     try:
         service(*args)
     except PermissionDenied as exc:

@@ -42,6 +42,7 @@ class EndReason(models.TextChoices):
     MOVED = "moved", _("Moved out of our area")
     CARE_REFUSED = "care_refused", _("Help refused")
     NOT_NEEDED = "not_needed", _("Our part is no longer needed")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
 
 
 class InvolvementQuerySet(models.QuerySet["Involvement"]):
@@ -139,6 +140,12 @@ class Involvement(models.Model):
         verbose_name=_("only for person"),
     )
 
+    # Why this party may see the household, as the professional chose it (`SharingBasis`): taking up,
+    # or the handover it accepted. Empty for involvements made before bases were recorded, by the system.
+    basis_record = models.ForeignKey(
+        "sharing.SharingBasis", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
     # Help starts with contact: a partner involved for help records when it first reached the household
     # (the region's norm counts working days from the start of the involvement).
     first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
@@ -223,6 +230,7 @@ ACTION_LABELS = {
     "revoke": _("revoked"),
     "export": _("exported"),
     "approve": _("approved"),
+    "withdraw": _("withdrew"),
 }
 OBJECT_LABELS = {
     "household": _("household"),
@@ -277,6 +285,10 @@ OBJECT_LABELS = {
     "shelter_address": _("shelter address"),
     "activation": _("activation of a partner"),
     "danger_fact": _("danger for professionals"),
+    "consent": _("consent"),
+    "consents": _("consents and legal bases"),
+    "consent_form": _("form to record consent"),
+    "consent_withdrawal": _("withdrawal of a consent"),
 }
 
 
@@ -291,6 +303,8 @@ def basis_label(basis: str) -> str:
             "organisation": parts[1] or "—",
             "user": parts[2] or "—",
         }
+    if len(parts) == 2 and parts[0] == "consent" and parts[1] in ConsentStatus.values:
+        return f"{_('consent')}: {str(ConsentStatus(parts[1]).label).lower()}"
     if len(parts) == 2 and parts[0] in bases:
         return f"{bases[parts[0]]}, {purposes.get(parts[1], parts[1])}"
     if parts[0] == "review":
@@ -485,3 +499,159 @@ class AccessLogHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.seq}"
+
+
+class ConsentStatus(models.TextChoices):
+    GIVEN = "given", _("Given")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ConsentManner(models.TextChoices):
+    VERBAL = "verbal", _("Verbally")
+    WRITTEN = "written", _("In writing (signed)")
+    DIGITAL = "digital", _("Digitally (e-mail or message)")
+
+
+class InformationScope(models.TextChoices):
+    """Which information a consent covers."""
+
+    ALL = "all", _("The whole file")
+    PLAN = "plan", _("Plan, agreements and case meetings")
+    SAFETY = "safety", _("Safety assessment and safety plan")
+    HELP = "help", _("Help deployed")
+    ADDRESS = "address", _("Where the person stays (address)")
+
+
+class Consent(models.Model):
+    """One person's consent to share their information: given or refused, with its scope (which partners,
+    which information), how and when, until when; withdrawn later with how and when. A record is never
+    edited: withdrawing sets the withdrawal fields once; a new consent is a new record."""
+
+    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="consents")
+    person = models.ForeignKey(
+        "households.Person", on_delete=models.PROTECT, related_name="consents", verbose_name=_("person")
+    )
+    status = models.CharField(_("consent"), max_length=20, choices=ConsentStatus.choices)
+    partners = models.ManyToManyField(
+        "network.Organisation", related_name="+", blank=True, verbose_name=_("with which partners")
+    )
+    information = models.JSONField(_("which information"), default=list)
+    manner = models.CharField(_("how"), max_length=20, choices=ConsentManner.choices)
+    given_on = models.DateField(_("on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_by_organisation = models.ForeignKey(
+        "network.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawn_manner = models.CharField(_("how"), max_length=20, choices=ConsentManner.choices, blank=True)
+    withdrawn_note = models.TextField(_("note on the withdrawal"), blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-recorded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="withdrawn", withdrawn_at__isnull=False)
+                | (~Q(status="withdrawn") & Q(withdrawn_at__isnull=True)),
+                name="consent_withdrawn_when_withdrawn",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} — {self.person}"
+
+    def information_labels(self) -> list[str]:
+        labels = dict(InformationScope.choices)
+        return [str(labels.get(code, code)) for code in self.information]
+
+    def covers(self, information: str) -> bool:
+        return InformationScope.ALL in self.information or information in self.information
+
+    def in_force(self, on: Any = None) -> bool:
+        day = on or timezone.localdate()
+        return (
+            self.status == ConsentStatus.GIVEN
+            and self.given_on <= day
+            and (self.valid_until is None or self.valid_until >= day)
+        )
+
+
+class SharingKind(models.TextChoices):
+    """What a recorded basis is for."""
+
+    TAKE_UP = "take_up", _("Taking up a signal")
+    HANDOVER = "handover", _("Involving a partner")
+    ADDRESS = "address_disclosure", _("Disclosing an address")
+    SHIELD_LIFT = "shield_lift", _("Sharing an item with a member")
+
+
+# The five questions a professional answers before sharing without consent (the source documents'
+# "vijf vragen"), and why it is not done with consent. Field name → question.
+FIVE_QUESTIONS = {
+    "q_purpose": _("1. What is the purpose of sharing?"),
+    "q_need_to_know": _("2. Is this information need-to-know for that purpose?"),
+    "q_subsidiarity": _("3. Could a lighter step do (subsidiarity)?"),
+    "q_proportionality": _("4. Is what you share in proportion to the purpose?"),
+    "q_effectiveness": _("5. Is it effective to share it with these colleagues?"),
+    "q_without_consent": _("Why is it not done with the person's consent?"),
+}
+
+
+class SharingBasis(models.Model):
+    """The legal basis a professional chose for one act of sharing (taking up, involving a partner,
+    disclosing an address, sharing an item), as proposed by the routing rule or the kind of act: with the
+    consent it rests on, or the five questions answered when it does not rest on consent."""
+
+    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("for"), max_length=30, choices=SharingKind.choices)
+    # The act it was recorded for: an involvement, handover, address decision or shield decision id.
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=40, choices=LegalBasis.choices)
+    proposed_basis = models.CharField(
+        _("proposed legal basis"), max_length=40, choices=LegalBasis.choices, blank=True
+    )
+    consent = models.ForeignKey(
+        Consent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bases",
+        verbose_name=_("consent"),
+    )
+    q_purpose = models.TextField(blank=True)
+    q_need_to_know = models.TextField(blank=True)
+    q_subsidiarity = models.TextField(blank=True)
+    q_proportionality = models.TextField(blank=True)
+    q_effectiveness = models.TextField(blank=True)
+    q_without_consent = models.TextField(blank=True)
+    chosen_at = models.DateTimeField(default=timezone.now)
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    chosen_by_organisation = models.ForeignKey(
+        "network.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("legal basis of a disclosure")
+        verbose_name_plural = _("legal bases of disclosures")
+        ordering = ["-chosen_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.get_legal_basis_display()}"
+
+    def answers(self) -> list[tuple[str, str]]:
+        """The five questions with their answers, in order (empty when it rests on consent)."""
+        return [(str(q), getattr(self, f)) for f, q in FIVE_QUESTIONS.items() if getattr(self, f)]

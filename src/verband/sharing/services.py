@@ -11,7 +11,7 @@ from verband.actors import Actor
 from verband.households.models import Household
 from verband.network.models import Network, Organisation, Team
 from verband.sharing.accesslog import record
-from verband.sharing.models import Involvement
+from verband.sharing.models import Involvement, SharingBasis, SharingKind
 
 if TYPE_CHECKING:
     from verband.accounts.models import User
@@ -30,6 +30,7 @@ def involve(
     organisation: Organisation | None = None,
     excluded_organisation: Organisation | None = None,
     excluded_user: User | None = None,
+    basis_record: SharingBasis | None = None,
 ) -> Involvement:
     """Make a team, a network or a whole organisation involved with a household. Involving the same party
     for the same purpose again returns the existing involvement.
@@ -38,7 +39,10 @@ def involve(
     organisation, when it is created by taking up their report: `sharing.access.not_closed_to`). An
     open involvement of the same party and purpose covers a closed one, so it is returned as it is; a
     closed one is never returned for an involvement asked without (or with other) exclusions — an
-    explicit, recorded involvement then gets its own, open, involvement and no exclusion is copied."""
+    explicit, recorded involvement then gets its own, open, involvement and no exclusion is copied.
+
+    `basis_record` is the legal basis the professional chose (`sharing.basis`); it is tied to the
+    involvement it made or found."""
     if sum(x is not None for x in (team, network, organisation)) != 1:
         raise ValueError("Give exactly one of team, network or organisation.")
     if team is not None:
@@ -51,6 +55,8 @@ def involve(
         or same.filter(excluded_organisation=excluded_organisation, excluded_user=excluded_user).first()
     )
     if existing is not None:
+        if basis_record is not None and basis_record.kind == SharingKind.TAKE_UP:
+            SharingBasis.objects.filter(pk=basis_record.pk).update(subject_id=existing.pk)
         return existing
     involvement = Involvement(
         household=household,
@@ -63,10 +69,13 @@ def involve(
         created_by=actor.user,
         excluded_organisation=excluded_organisation,
         excluded_user=excluded_user,
+        basis_record=basis_record,
     )
     involvement.full_clean()
     with transaction.atomic():
         involvement.save()
+        if basis_record is not None and basis_record.kind == SharingKind.TAKE_UP:
+            SharingBasis.objects.filter(pk=basis_record.pk).update(subject_id=involvement.pk)
         _reopen(actor, household)
     record(
         actor,

@@ -4,6 +4,7 @@ or by decision, for a professional who works with the whole household."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,8 @@ class ItemRow:
     label: str
     about: str
     hidden_from: list[tuple[int, str, bool]] = field(default_factory=list)  # (person, name, by default)
+    # The legal basis fields for lifting (`sharing.basis.form_context`), set by the view.
+    basis: dict[str, Any] | None = None
 
     @property
     def key(self) -> str:

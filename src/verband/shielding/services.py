@@ -12,11 +12,26 @@ from django.utils.translation import gettext as _
 from verband.actors import Actor
 from verband.households.models import Household, HouseholdMember
 from verband.network.models import ACTING_ROLES
+from verband.sharing import basis as sharing_basis
 from verband.sharing.access import works_with
 from verband.sharing.accesslog import record
+from verband.sharing.basis import Basis
+from verband.sharing.models import InformationScope, SharingKind
 from verband.shielding.models import ItemType, ShieldDecision
 from verband.shielding.scope import involvement_members
 from verband.text import reason_text
+
+# Which part of a consent's scope covers sharing an item of this type.
+ITEM_INFORMATION: dict[str, str] = {
+    ItemType.ADDRESS: InformationScope.ADDRESS,
+    ItemType.AGREEMENT: InformationScope.SAFETY,
+    ItemType.GOAL: InformationScope.PLAN,
+    ItemType.ACTION: InformationScope.PLAN,
+    ItemType.NOTE: InformationScope.ALL,
+    ItemType.ASSESSMENT: InformationScope.SAFETY,
+    ItemType.HELP: InformationScope.HELP,
+    ItemType.MINUTES: InformationScope.PLAN,
+}
 
 
 def may_decide(actor: Actor, household: Household) -> bool:
@@ -55,8 +70,11 @@ def decide(
     *,
     shielded: bool,
     reason: str,
+    basis: Basis | None = None,
 ) -> ShieldDecision:
-    """Keep an item from a member (`shielded`) or lift that (a default shield too)."""
+    """Keep an item from a member (`shielded`) or lift that (a default shield too). Lifting shares the item
+    with the member: on the basis the professional chose (`sharing.basis`), the consent of another member
+    or the five questions answered. Without `basis` (the system's own decisions) none is recorded."""
     what = "shield" if shielded else "shield_lift"
     if not may_decide(actor, household):
         record(
@@ -71,11 +89,35 @@ def decide(
         raise ValidationError(_("This item is not part of this household."))
     if not HouseholdMember.objects.filter(household=household, person_id=person_id).exists():
         raise ValidationError(_("Choose a member of this household."))
+    consent, answers = None, dict[str, str]()
+    if basis is not None and not shielded:
+        consent, answers = sharing_basis.check(
+            household,
+            basis,
+            kind=SharingKind.SHIELD_LIFT,
+            receiver=None,
+            information=ITEM_INFORMATION[item_type],
+        )
+        if consent is not None and consent.person_id == person_id:
+            raise ValidationError(
+                {
+                    "consent": [
+                        _(
+                            "The consent must come from someone the item is about, not from the member who gets to see it."
+                        )
+                    ]
+                }
+            )
     with transaction.atomic():
         decision = ShieldDecision.objects.create(
             household=household, item_type=item_type, item_id=item_id, person_id=person_id, shielded=shielded,
             reason=reason, by=actor.user, by_organisation=actor.organisation,
         )  # fmt: skip
+        if basis is not None and not shielded:
+            sharing_basis.store(
+                actor, household, basis, kind=SharingKind.SHIELD_LIFT, subject_id=decision.pk,
+                proposal=sharing_basis.proposed(SharingKind.SHIELD_LIFT), consent=consent, answers=answers,
+            )  # fmt: skip
         record(
             actor, action="update", object_type=what, object_id=f"{item_type}:{item_id}",
             household_id=household.pk, person_id=person_id,

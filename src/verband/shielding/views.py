@@ -13,7 +13,10 @@ from verband.households.selectors import log_household_view
 from verband.network.models import CASEWORK_ROLES
 from verband.sharing.access import actor_for_request, get_household_or_404
 from verband.sharing.accesslog import record
+from verband.sharing.basis import basis_from, consents_in_force
+from verband.sharing.basis import form_context as basis_form_context
 from verband.sharing.decorators import role_required
+from verband.sharing.models import InformationScope, SharingKind
 from verband.shielding import services
 from verband.shielding.forms import ShieldForm
 from verband.shielding.selectors import shield_overview
@@ -43,6 +46,7 @@ def shields_view(request: HttpRequest, reference: str) -> HttpResponse:
             services.decide(
                 actor, household, data["item_type"], data["item_id"], data["person"],
                 shielded=data["decision"] == "shield", reason=data["reason"],
+                basis=basis_from(request.POST) if data["decision"] != "shield" else None,
             )  # fmt: skip
         except ValidationError as exc:
             error, status = " ".join(exc.messages), 400
@@ -50,6 +54,17 @@ def shields_view(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(request, _("The decision is recorded."))
             return redirect("shielding:shields", reference=reference)
     overview = shield_overview(actor, household)
+    in_force = consents_in_force(household)
+    for _title, rows in overview.groups:
+        for row in rows:
+            row.basis = basis_form_context(
+                household,
+                SharingKind.SHIELD_LIFT,
+                information=services.ITEM_INFORMATION.get(row.item_type, InformationScope.ALL),
+                post=request.POST if error and error_for == row.key else None,
+                prefix=f"b-{row.key}",
+                in_force=in_force,
+            )
     log_household_view(actor, household, basis, "shields")
     context = {
         "household": household,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from verband.households.models import MemberRole, Sex, partial_date_display, partial_date_iso
-from verband.sharing.models import Purpose
+from verband.sharing.models import LegalBasis, Purpose
 from verband.statemachine import StateMachine
 
 
@@ -237,6 +237,13 @@ class RoutingRule(models.Model):
         "network.Network", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
+    legal_basis = models.CharField(
+        _("proposed legal basis"),
+        max_length=40,
+        choices=LegalBasis.choices,
+        blank=True,
+        help_text=_("Proposed to whoever takes it up; empty: the usual basis for the purpose."),
+    )
     norm_working_days = models.PositiveSmallIntegerField(
         _("time norm in working days"), help_text=_("0 means the same working day.")
     )

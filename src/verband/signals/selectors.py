@@ -321,6 +321,7 @@ def inbox_page(actor: Actor, number: str | int | None, per_page: int, containing
             "network",
             "previous__team__organisation",
             "previous__network",
+            "rule",
         )
         .prefetch_related("signal__persons"),
         key=lambda item: order[item.pk],

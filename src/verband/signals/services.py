@@ -24,9 +24,11 @@ from verband.households import services as households
 from verband.households.models import EventKind, Household, HouseholdStatus, MemberRole, Person
 from verband.network.models import CASEWORK_ROLES, CoverageArea, Network, Organisation, OrganisationKind, Team
 from verband.sharing import access as sharing_access
+from verband.sharing import basis as sharing_basis
 from verband.sharing import services as sharing
 from verband.sharing.accesslog import Subject, record, record_many
-from verband.sharing.models import LegalBasis, Purpose
+from verband.sharing.basis import BASIS_FOR_PURPOSE  # noqa: F401 (the demo reads it here)
+from verband.sharing.models import InformationScope, LegalBasis, Purpose, SharingKind
 from verband.signals import statements
 from verband.signals.models import (
     ACTIVATION_FLOW,
@@ -47,15 +49,14 @@ from verband.text import refuse_nul
 from verband.workdays import add_working_days
 from verband.workflow import happened
 
-# The legal basis an involvement gets when a partner takes up an activation for this purpose.
-BASIS_FOR_PURPOSE: dict[str, str] = {
-    Purpose.SAFETY_ASSESSMENT: LegalBasis.LEGAL_TASK,
-    Purpose.PROTECTION: LegalBasis.LEGAL_TASK,
-    Purpose.MONITORING: LegalBasis.LEGAL_TASK,
-    Purpose.CRIMINAL_JUSTICE: LegalBasis.LEGAL_TASK,
-    Purpose.HELP: LegalBasis.COVENANT,
-    Purpose.CASE_DIRECTION: LegalBasis.COVENANT,
-}
+
+def proposed_basis(activation: Activation) -> str:
+    """The legal basis proposed to whoever takes the activation up: the routing rule's, or the usual one
+    for its purpose. The professional confirms or changes it (`sharing.basis`)."""
+    rule = activation.rule
+    return sharing_basis.proposed(
+        SharingKind.TAKE_UP, activation.purpose, rule.legal_basis if rule is not None else ""
+    )
 
 
 @dataclass
@@ -640,7 +641,7 @@ def own_report_on_known_household(actor: Actor, activation: Activation) -> bool:
     )
 
 
-def accept(actor: Actor, activation: Activation) -> None:
+def accept(actor: Actor, activation: Activation, basis: sharing_basis.Basis | None = None) -> None:
     """ "Wij pakken dit op": the team or network becomes involved, which opens the household to it —
     but never to the reporter through their own report (issue 11, item 6).
 
@@ -658,7 +659,12 @@ def accept(actor: Actor, activation: Activation) -> None:
     the statutory feedback of who took it up. Whoever could see the household before keeps seeing it
     through the involvement that opened it (access is the union over involvements), and an involved
     professional can still involve the reporter's team or organisation explicitly (a handover, regie):
-    that is a new, open involvement. The exclusion is logged (`involvement_exclusion`)."""
+    that is a new, open involvement. The exclusion is logged (`involvement_exclusion`).
+
+    `basis` is the legal basis the professional chose (proposed: `proposed_basis`); it is recorded with
+    the involvement. Consent may be chosen before the consent is on file (a new household has none): the
+    household page then asks for it. Without `basis` (the system's own take-ups) the proposal is used and
+    no choice is recorded."""
     own_report = own_report_on_known_household(actor, activation)
     if own_report and actor.user is not None and activation.signal.source_user_id == actor.user.pk:
         raise ValidationError(
@@ -667,12 +673,30 @@ def accept(actor: Actor, activation: Activation) -> None:
                 "routing desk takes it up, so that a report is never a way into a household's file."
             )
         )
+    proposal = proposed_basis(activation)
+    consent = None
+    # Consent chosen at take-up may be recorded afterwards: the household opens with the take-up.
+    later = basis is not None and basis.legal_basis == LegalBasis.CONSENT and basis.consent_id is None
+    if basis is not None and not later:
+        consent, _answers = sharing_basis.check(
+            activation.household,
+            basis,
+            kind=SharingKind.TAKE_UP,
+            receiver=activation.team.organisation if activation.team is not None else actor.organisation,
+            information=InformationScope.ALL,
+        )
     with transaction.atomic():
         _decide(actor, activation, ActivationStatus.ACCEPTED)
-        legal_basis = BASIS_FOR_PURPOSE.get(activation.purpose, LegalBasis.LEGAL_TASK)
-        basis = f"{legal_basis}:{activation.purpose}"
+        legal_basis = basis.legal_basis if basis is not None else proposal
+        record_of_basis = None
+        if basis is not None:
+            record_of_basis = sharing_basis.store(
+                actor, activation.household, basis, kind=SharingKind.TAKE_UP, subject_id=None,
+                proposal=proposal, consent=consent, answers={},
+            )  # fmt: skip
+        basis_text = f"{legal_basis}:{activation.purpose}"
         if own_report:
-            happened(actor, activation.household, "own_report_take_up", str(activation.pk), basis=basis)
+            happened(actor, activation.household, "own_report_take_up", str(activation.pk), basis=basis_text)
         signal = activation.signal
         reporters_team = activation.team is not None and (
             activation.team.organisation_id == signal.source_organisation_id
@@ -688,6 +712,7 @@ def accept(actor: Actor, activation: Activation) -> None:
             network=activation.network,
             excluded_organisation=None if reporters_team else signal.source_organisation,
             excluded_user=None if reporters_team and new_with_report else signal.source_user,
+            basis_record=record_of_basis,
         )
         happened(
             actor,
@@ -695,7 +720,7 @@ def accept(actor: Actor, activation: Activation) -> None:
             "activation",
             str(activation.pk),
             event=(EventKind.ACCEPTED, activation.party_name),
-            basis=basis,
+            basis=basis_text,
             signal=activation.signal,
         )
 

@@ -21,7 +21,9 @@ from verband.notifications.services import notify
 from verband.safety.selectors import danger_flags
 from verband.sharing.access import actor_for_request, can_see_household
 from verband.sharing.accesslog import Subject, record, record_many
+from verband.sharing.basis import Basis, basis_from
 from verband.sharing.decorators import role_required
+from verband.sharing.models import LegalBasis
 from verband.signals import selectors, services
 from verband.signals.forms import PersonFormSet, SignalForm, to_input
 from verband.signals.inbox_forms import HandBackForm, RecognitionForm, SendOnForm
@@ -261,6 +263,7 @@ def _render_inbox(
     flags = danger_flags(item.household_id for item in items if item.household_id)
     for item in items:
         item.danger = flags.get(item.household_id, [])  # type: ignore[attr-defined]
+        item.proposed_basis = services.proposed_basis(item)  # type: ignore[attr-defined]
         # A reporter never takes up their own report about a household that was already known.
         item.own_report = (  # type: ignore[attr-defined]
             actor.user is not None
@@ -301,6 +304,7 @@ def _render_inbox(
         "error_for": error_for,
         "error": error,
         "draft": draft,
+        "legal_bases": LegalBasis.choices,
     }
     return render(request, "signals/inbox.html", context)
 
@@ -317,8 +321,9 @@ def _activation(actor: Actor, pk: int) -> Activation:
 def accept_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for_request(request)
     activation = _activation(actor, pk)
+    chosen = basis_from(request.POST)
     try:
-        services.accept(actor, activation)
+        services.accept(actor, activation, Basis(chosen.legal_basis))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("signals:inbox")
@@ -327,6 +332,10 @@ def accept_view(request: HttpRequest, pk: int) -> HttpResponse:
         _("You took up %(household)s. The household page is now open to your team.")
         % {"household": activation.household.reference},
     )
+    if chosen.legal_basis == LegalBasis.CONSENT:
+        # Taken up on consent: the consent is recorded next, on the household (which is open now).
+        messages.info(request, _("You chose consent as the basis: record the consent now."))
+        return redirect("collaboration:consent_new", reference=activation.household.reference)
     return redirect("households:detail", reference=activation.household.reference)
 
 

@@ -10,6 +10,7 @@ from verband.collaboration import meetings
 from verband.collaboration.models import CaseMeeting, Handover, Help, HelpKind
 from verband.escalation.tests.test_engine import shelter  # noqa: F401 - fixture
 from verband.plans.models import PlanAction
+from verband.testing import FIVE_ANSWERS
 
 
 def _body(response):
@@ -51,7 +52,12 @@ def test_handover_answer_refuses_bad_input(shelter, as_user, reason, message):  
     w = shelter
     as_user(w.involved).post(
         f"/huishoudens/{w.household.reference}/overdragen/",
-        {"kind": "referral", "to_team": str(w.team_shelter.pk), "question": "Opvangplek nodig vandaag."},
+        {
+            "kind": "referral",
+            "to_team": str(w.team_shelter.pk),
+            "question": "Opvangplek nodig vandaag.",
+            **FIVE_ANSWERS,
+        },
     )
     handover = Handover.objects.get()
     response = as_user(w.shelter_worker).post(

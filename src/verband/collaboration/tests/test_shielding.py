@@ -35,7 +35,7 @@ from verband.sharing.models import AccessLogEntry, Involvement
 from verband.shielding import services as shielding
 from verband.shielding.models import ItemType, ScopedMember
 from verband.shielding.scope import view_scope
-from verband.testing import actor_for, make_user, sign_in
+from verband.testing import FIVE_ANSWERS, actor_for, make_user, sign_in
 
 REASON = "Dirk mag niet weten wat hier besproken is."
 ANNA_ONLY = ("Anna", "Bram", "Opvangplek", "Blijf Opvang", "Opvang Centrum", SHELTER_NOTE, "veilige plek")
@@ -163,7 +163,12 @@ def test_probation_refers_only_its_members(shielded, as_user):
     form = page(client, path)
     assert "Dirk Vos" in form and "Anna" not in form and "het hele huishouden" not in form
     assert logged_persons("reclassering", "handover_form") == {None, w.dirk.pk}
-    question = {"kind": "referral", "to_team": w.team_a2.pk, "question": "Graag ondersteuning bij wonen."}
+    question = {
+        "kind": "referral",
+        "to_team": w.team_a2.pk,
+        "question": "Graag ondersteuning bij wonen.",
+        **FIVE_ANSWERS,
+    }
     for person in (w.anna.pk, ""):
         refused = client.post(path, {**question, "person": person})
         assert refused.status_code == 400

@@ -10,6 +10,7 @@ from verband.escalation import lifecycle as escalation
 from verband.escalation.models import Escalation
 from verband.escalation.tests.test_engine import ask_shelter, at, shelter  # noqa: F401 - fixture
 from verband.sharing.models import AccessLogEntry
+from verband.testing import FIVE_ANSWERS
 
 PERSONAS = ["involved", "colleague", "other_org", "manager", "anonymous"]
 EXPECTED = {"involved": 200, "colleague": 404, "other_org": 200, "manager": 403, "anonymous": 302}
@@ -33,7 +34,13 @@ def test_referral_to_the_shelter_is_answered_by_the_shelter_only(shelter, as_use
     assert bad.status_code == 400 and "Zeg in een zin" in bad.content.decode()
     assert "kort</textarea>" in bad.content.decode()
     sender.post(
-        url, {"kind": "referral", "to_team": str(w.team_shelter.pk), "question": "Opvangplek nodig vandaag."}
+        url,
+        {
+            "kind": "referral",
+            "to_team": str(w.team_shelter.pk),
+            "question": "Opvangplek nodig vandaag.",
+            **FIVE_ANSWERS,
+        },
     )
     handover = Handover.objects.get()
     page = f"/overdrachten/{handover.pk}/"

@@ -16,7 +16,7 @@ from verband.sharing.models import AccessLogEntry
 from verband.signals import services
 from verband.signals.models import Activation, Signal, SignalPerson, StatementState
 from verband.signals.services import PersonInput, SignalInput
-from verband.testing import actor_for, make_user
+from verband.testing import FIVE_ANSWERS, actor_for, make_user
 
 SHELTER = {"street": "Schuilhoflaan", "house_number": "3", "postcode": "1066XY", "city": "Testdorp"}
 
@@ -233,7 +233,7 @@ def test_marking_disclosing_and_lifting(world, as_user):
     assert AccessLogEntry.objects.filter(object_type="address_lifted", outcome="denied").exists()
     # The managing organisation discloses it to the police, then revokes it.
     response = involved.post(url + "besluit/", {"action": "disclose", "id": address.pk, "organisation": world.org_b.pk,
-                                                "reason": "Politie rijdt surveillance"})  # fmt: skip
+                                                "reason": "Politie rijdt surveillance", **FIVE_ANSWERS})  # fmt: skip
     assert response.status_code == 302
     assert "Dorpsstraat" in police.get(f"/huishoudens/{world.household.reference}/").content.decode()
     response = involved.post(url + "besluit/", {"action": "revoke", "id": address.pk, "organisation": world.org_b.pk,
@@ -253,7 +253,7 @@ def test_disclosure_only_to_a_partner_of_the_household(world, as_user):
     client = as_user(world.involved)
     client.post(url, {"action": "mark", "id": address.pk, "reason": "Opvangadres na bedreiging"})
     response = client.post(url, {"action": "disclose", "id": address.pk, "organisation": world.org_b.pk,
-                                 "reason": "Politie wil het weten"})  # fmt: skip
+                                 "reason": "Politie wil het weten", **FIVE_ANSWERS})  # fmt: skip
     assert response.status_code == 400
     assert not AddressDisclosure.objects.filter(organisation=world.org_b).exists()
 

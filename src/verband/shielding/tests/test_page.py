@@ -7,7 +7,7 @@ from verband.network.models import Role
 from verband.sharing.models import AccessLogEntry
 from verband.shielding.models import ShieldDecision
 from verband.shielding.tests.test_scope import family  # noqa: F401  (fixture)
-from verband.testing import make_user
+from verband.testing import FIVE_ANSWERS, make_user
 
 
 def url(world):
@@ -29,7 +29,7 @@ def test_lifting_needs_a_reason_and_keeps_what_was_typed(family, as_user):  # no
     response = client.post(url(family), {**data, "reason": "kort"})
     assert response.status_code == 400 and "minstens 10 tekens" in response.content.decode()
     assert not ShieldDecision.objects.exists()
-    response = client.post(url(family), {**data, "reason": "Rechter heeft omgang geregeld"})
+    response = client.post(url(family), {**data, "reason": "Rechter heeft omgang geregeld", **FIVE_ANSWERS})
     assert response.status_code == 302
     decision = ShieldDecision.objects.get()
     assert not decision.shielded and decision.by == family.involved

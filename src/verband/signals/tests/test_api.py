@@ -87,7 +87,7 @@ def test_reporter_sees_follow_up_and_others_get_not_found(world, client, as_user
     reference = post(client, world.token_vt, payload(), key="k").json()["reference"]
     signal = Signal.objects.get(reference=reference)
     activation = signal.activations.get(network=world.network)
-    as_user(world.coordinator).post(f"/werkbak/{activation.pk}/oppakken/")
+    as_user(world.coordinator).post(f"/werkbak/{activation.pk}/oppakken/", {"legal_basis": "legal_task"})
     body = client.get(f"/api/v1/signals/{reference}", HTTP_AUTHORIZATION=f"Bearer {world.token_vt}").json()
     assert [t["organisation"] for t in body["taken_up_by"]] == ["Netwerk HG Testdorp"]
     assert set(body) == {"reference", "status", "received_at", "taken_up_by"}

@@ -139,7 +139,7 @@ def test_the_signal_page_before_take_up_is_the_same_minimal_view(world, as_user)
     assert entry.subject_household_id == signal.household_id and entry.basis.startswith("activation:")
     # Taken up: names, description and the reporter appear.
     activation = Activation.objects.get(signal=signal, team=world.team_vt)
-    client.post(f"/werkbak/{activation.pk}/oppakken/")
+    client.post(f"/werkbak/{activation.pk}/oppakken/", {"legal_basis": "legal_task"})
     page = client.get(f"/meldingen/{signal.reference}/").content.decode()
     assert "Yasmin Bakker" in page and "geschreeuw" in page and "06-12345678" in page
     assert AccessLogEntry.objects.filter(username="vt", object_type="signal", action="view").exists()

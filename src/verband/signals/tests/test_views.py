@@ -139,7 +139,7 @@ def test_signal_page_per_persona(world, as_user):
 def test_reporter_sees_who_took_it_up_and_nothing_more(world, as_user):
     signal = _routed(world, as_user)
     activation = signal.activations.get(team=world.team_vt)
-    as_user(world.vt).post(f"/werkbak/{activation.pk}/oppakken/")
+    as_user(world.vt).post(f"/werkbak/{activation.pk}/oppakken/", {"legal_basis": "legal_task"})
     page = as_user(world.other_org).get(f"/meldingen/{signal.reference}/").content.decode()
     assert "Veilig Thuis Testdorp heeft het op" in page and "Team Veiligheidsbeoordeling" not in page
     assert "netwerk heeft het op" not in page  # not (yet) taken up: not told
@@ -153,7 +153,7 @@ def test_inbox_shows_clocks_and_taking_up_opens_the_household(world, as_user):
     assert signal.household.reference not in page and "nog 5 werkdagen" in page
     assert client.get(f"/huishoudens/{signal.household.reference}/").status_code == 404
     activation = signal.activations.get(team=world.team_vt)
-    response = client.post(f"/werkbak/{activation.pk}/oppakken/")
+    response = client.post(f"/werkbak/{activation.pk}/oppakken/", {"legal_basis": "legal_task"})
     assert response["Location"] == f"/huishoudens/{signal.household.reference}/"
     assert client.get(response["Location"]).status_code == 200
 
@@ -174,7 +174,12 @@ def test_others_cannot_take_up_or_hand_back_someone_elses_activation(world, as_u
     signal = _routed(world, as_user)
     activation = signal.activations.get(team=world.team_vt)
     for user in (world.colleague, world.other_org):
-        assert as_user(user).post(f"/werkbak/{activation.pk}/oppakken/").status_code == 404
+        assert (
+            as_user(user)
+            .post(f"/werkbak/{activation.pk}/oppakken/", {"legal_basis": "legal_task"})
+            .status_code
+            == 404
+        )
         assert (
             as_user(user).post(f"/werkbak/{activation.pk}/teruggeven/", {"reason": "x" * 20}).status_code
             == 404
@@ -270,7 +275,7 @@ def test_reporter_cannot_take_up_own_report_about_a_known_household(world, as_us
     page = client.get("/werkbak/").content.decode()
     assert "een collega pakt het op" in page
     assert f"/werkbak/{activation.pk}/oppakken/" not in page
-    response = client.post(f"/werkbak/{activation.pk}/oppakken/", follow=True)
+    response = client.post(f"/werkbak/{activation.pk}/oppakken/", {"legal_basis": "legal_task"}, follow=True)
     assert "al bekend was" in response.content.decode()
     assert client.get(f"/huishoudens/{world.household.reference}/").status_code == 404
 

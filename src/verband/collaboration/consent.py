@@ -1,0 +1,334 @@
+"""Consent, recorded per person: given, refused or withdrawn; with which partners, which information; how,
+when and until when. A case-working professional who works with the household records it for a member
+their involvement covers.
+
+Withdrawing consent ends what rested on it, at once: an involvement whose basis was that consent ends
+(reason "consent withdrawn"), a handover still waiting for acceptance is withdrawn, an address disclosed
+on it is no longer disclosed, and an item shared with a member on it is shielded again. The form shows
+all of this before the withdrawal is confirmed, and the regisseur is told what ended (the warning: she
+decides whether the partner may stay on another basis, which a new handover records with its five
+questions). Nothing is deleted: the consent keeps its withdrawal, every act its basis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from verband.actors import Actor
+from verband.collaboration.involvements import close_if_nobody_left
+from verband.collaboration.models import HANDOVER_FLOW, Handover, HandoverStatus
+from verband.households import addresses
+from verband.households.models import AddressDecision, EventKind, Household, HouseholdMember
+from verband.network.models import ACTING_ROLES, Organisation
+from verband.notifications.services import notify
+from verband.plans.regie import current_regie
+from verband.sharing.access import works_with
+from verband.sharing.accesslog import record
+from verband.sharing.models import (
+    Consent,
+    ConsentManner,
+    ConsentStatus,
+    EndReason,
+    InformationScope,
+    Involvement,
+    SharingBasis,
+    SharingKind,
+)
+from verband.shielding.models import ShieldDecision
+from verband.shielding.scope import involvement_members
+from verband.text import bounded
+from verband.workflow import happened
+
+NOTE_MAX = 1000
+
+
+def may_record(actor: Actor, household: Household, person_id: int | None = None) -> bool:
+    """A case-working professional of a party working with the household (not through emergency access),
+    for a member their involvement covers."""
+    if actor.membership is None or actor.membership.role not in ACTING_ROLES:
+        return False
+    if not works_with(actor, household):
+        return False
+    if person_id is None:
+        return True
+    whole, persons = involvement_members(actor, household)
+    return whole or person_id in persons
+
+
+def region_partners(household: Household) -> QuerySet[Organisation]:
+    """The organisations a consent can name: the region's."""
+    return Organisation.objects.filter(region_id=household.region_id, active=True).order_by("name")
+
+
+def household_consents(household: Household) -> QuerySet[Consent]:
+    return (
+        Consent.objects.filter(household=household)
+        .select_related("person", "recorded_by", "recorded_by_organisation")
+        .prefetch_related("partners")
+        .order_by("person_id", "-recorded_at", "-pk")
+    )
+
+
+def record_consent(
+    actor: Actor,
+    household: Household,
+    *,
+    person_id: int | None,
+    status: str,
+    partner_ids: list[int],
+    information: list[str],
+    manner: str,
+    given_on: date | None,
+    valid_until: date | None,
+    note: str = "",
+    for_basis_id: int | None = None,
+) -> Consent:
+    """Record one person's consent (or refusal). `for_basis_id`: a take-up on consent waiting for it."""
+    if not may_record(actor, household):
+        record(actor, action="create", object_type="consent", object_id=household.reference,
+               household_id=household.pk, outcome="denied")  # fmt: skip
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    if (
+        person_id is None
+        or not HouseholdMember.objects.filter(household=household, person_id=person_id).exists()
+    ):
+        errors["person"] = [_("Choose the member whose consent this is.")]
+    elif not may_record(actor, household, person_id):
+        errors["person"] = [_("Choose one of the members your organisation works with.")]
+    if status not in (ConsentStatus.GIVEN, ConsentStatus.REFUSED):
+        errors["status"] = [_("Say whether consent was given or refused.")]
+    if manner not in ConsentManner.values:
+        errors["manner"] = [_("Say how the consent was given: verbally, in writing or digitally.")]
+    today = timezone.localdate()
+    if given_on is None:
+        errors["given_on"] = [_("Give the date.")]
+    elif given_on > today:
+        errors["given_on"] = [_("The date cannot be in the future.")]
+    if valid_until is not None and given_on is not None and valid_until < given_on:
+        errors["valid_until"] = [_("The end date cannot be before the date it was given.")]
+    partners = list(region_partners(household).filter(pk__in=partner_ids))
+    if len(partners) != len(set(partner_ids)):
+        errors["partners"] = [_("Choose partners of this region.")]
+    elif status == ConsentStatus.GIVEN and not partners:
+        errors["partners"] = [_("Choose with which partners the information may be shared.")]
+    if any(code not in InformationScope.values for code in information):
+        errors["information"] = [_("Choose from the list which information is covered.")]
+    elif status == ConsentStatus.GIVEN and not information:
+        errors["information"] = [_("Choose which information may be shared.")]
+    try:
+        note = bounded(note, field="note", maximum=NOTE_MAX)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    waiting = None
+    if for_basis_id is not None:
+        waiting = SharingBasis.objects.filter(
+            pk=for_basis_id, household=household, legal_basis="consent", consent__isnull=True
+        ).first()
+    if errors:
+        raise ValidationError(errors)
+    assert person_id is not None and given_on is not None
+    with transaction.atomic():
+        consent = Consent.objects.create(
+            household=household,
+            person_id=person_id,
+            status=status,
+            information=sorted(set(information)),
+            manner=manner,
+            given_on=given_on,
+            valid_until=valid_until,
+            note=note,
+            recorded_by=actor.user,
+            recorded_by_organisation=actor.organisation,
+        )
+        consent.partners.set(partners)
+        if waiting is not None and status == ConsentStatus.GIVEN and consent.in_force():
+            SharingBasis.objects.filter(pk=waiting.pk, consent__isnull=True).update(consent=consent)
+        record(
+            actor,
+            action="create",
+            object_type="consent",
+            object_id=str(consent.pk),
+            household_id=household.pk,
+            person_id=person_id,
+            basis=f"consent:{status}",
+        )
+    return consent
+
+
+@dataclass
+class Effects:
+    """What ends when a consent is withdrawn."""
+
+    involvements: list[Involvement] = field(default_factory=list)
+    handovers: list[Handover] = field(default_factory=list)
+    addresses: list[AddressDecision] = field(default_factory=list)
+    shared_items: list[ShieldDecision] = field(default_factory=list)
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.involvements or self.handovers or self.addresses or self.shared_items)
+
+
+def effects_of_withdrawal(consent: Consent) -> Effects:
+    """Everything still in force that rests on this consent."""
+    bases = SharingBasis.objects.filter(consent=consent)
+    by_kind: dict[str, list[int]] = {}
+    for kind, subject in bases.values_list("kind", "subject_id"):
+        if subject is not None:
+            by_kind.setdefault(kind, []).append(subject)
+    involvements = list(
+        Involvement.objects.active()
+        .filter(household_id=consent.household_id, basis_record__consent=consent)
+        .select_related("team", "network", "organisation")
+    )
+    handovers = list(
+        Handover.objects.filter(
+            pk__in=by_kind.get(SharingKind.HANDOVER, []), status=HandoverStatus.PENDING
+        ).select_related("to_team__organisation")
+    )
+    disclosed = [
+        d
+        for d in AddressDecision.objects.filter(pk__in=by_kind.get(SharingKind.ADDRESS, [])).select_related(
+            "address", "organisation"
+        )
+        if d.organisation_id is not None
+        and d.address.disclosures.filter(organisation_id=d.organisation_id, revoked_at__isnull=True).exists()
+    ]
+    lifts = []
+    for lift in ShieldDecision.objects.filter(pk__in=by_kind.get(SharingKind.SHIELD_LIFT, [])).select_related(
+        "person"
+    ):
+        latest = (
+            ShieldDecision.objects.filter(
+                household_id=lift.household_id,
+                item_type=lift.item_type,
+                item_id=lift.item_id,
+                person_id=lift.person_id,
+            )
+            .order_by("-at", "-pk")
+            .first()
+        )
+        if latest is not None and latest.pk == lift.pk:
+            lifts.append(lift)
+    return Effects(involvements, handovers, disclosed, lifts)
+
+
+def withdraw_consent(
+    actor: Actor, consent: Consent, *, withdrawn_on: date | None, manner: str, note: str = ""
+) -> Effects:
+    """The person withdraws their consent: recorded, and what rested on it ends now. The regisseur is told
+    what ended. Returns what ended."""
+    household = consent.household
+    if not may_record(actor, household, consent.person_id):
+        record(actor, action="withdraw", object_type="consent", object_id=str(consent.pk),
+               household_id=household.pk, person_id=consent.person_id, outcome="denied")  # fmt: skip
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    if withdrawn_on is None:
+        errors["withdrawn_on"] = [_("Give the date the consent was withdrawn.")]
+    elif withdrawn_on > today:
+        errors["withdrawn_on"] = [_("The date cannot be in the future.")]
+    elif withdrawn_on < consent.given_on:
+        errors["withdrawn_on"] = [_("Consent cannot be withdrawn before it was given.")]
+    if manner not in ConsentManner.values:
+        errors["manner"] = [_("Say how the consent was withdrawn.")]
+    try:
+        note = bounded(note, field="note", maximum=NOTE_MAX)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        Household.objects.select_for_update().filter(pk=household.pk).first()
+        changed = Consent.objects.filter(pk=consent.pk, status=ConsentStatus.GIVEN).update(
+            status=ConsentStatus.WITHDRAWN,
+            withdrawn_on=withdrawn_on,
+            withdrawn_manner=manner,
+            withdrawn_note=note,
+            withdrawn_at=now,
+            withdrawn_by=actor.user,
+        )
+        if not changed:
+            raise ValidationError(_("This consent is not in force: it was refused or withdrawn already."))
+        effects = effects_of_withdrawal(consent)
+        record(
+            actor,
+            action="withdraw",
+            object_type="consent",
+            object_id=str(consent.pk),
+            household_id=household.pk,
+            person_id=consent.person_id,
+            basis="consent:withdrawn",
+        )
+        for involvement in effects.involvements:
+            Involvement.objects.filter(pk=involvement.pk).update(
+                ended_at=now,
+                ended_on=timezone.localdate(),
+                ended_by=actor.user,
+                end_reason=EndReason.CONSENT_WITHDRAWN,
+                end_note=_("The consent of a member was withdrawn."),
+            )
+            happened(
+                actor,
+                household,
+                "involvement",
+                str(involvement.pk),
+                action="end",
+                event=(
+                    EventKind.INVOLVED,
+                    _("%(party)s is no longer involved: the consent it rested on was withdrawn.")
+                    % {"party": involvement.party},
+                ),
+            )
+        for handover in effects.handovers:
+            HANDOVER_FLOW.move(
+                handover,
+                HandoverStatus.WITHDRAWN,
+                source=HandoverStatus.PENDING,
+                stale=_("The handover was answered in the meantime."),
+                decided_at=now,
+                decided_by=actor.user,
+                decided_by_name=actor.user.display_name if actor.user is not None else "",
+                reason=_("The consent it rested on was withdrawn."),
+            )
+            record(actor, action="update", object_type="handover", object_id=str(handover.pk),
+                   household_id=household.pk, basis="consent:withdrawn")  # fmt: skip
+        for decision in effects.addresses:
+            addresses.revoke_on_withdrawn_consent(actor, household, decision)
+        for lift in effects.shared_items:
+            ShieldDecision.objects.create(
+                household=household, item_type=lift.item_type, item_id=lift.item_id, person_id=lift.person_id,
+                shielded=True, reason=_("The consent it was shared on was withdrawn."), by=actor.user,
+                by_organisation=actor.organisation,
+            )  # fmt: skip
+            record(actor, action="update", object_type="shield", object_id=f"{lift.item_type}:{lift.item_id}",
+                   household_id=household.pk, person_id=lift.person_id, basis="consent:withdrawn")  # fmt: skip
+        _tell_regisseur(actor, household, effects)
+        if effects.involvements:
+            close_if_nobody_left(actor, household)
+    return effects
+
+
+def _tell_regisseur(actor: Actor, household: Household, effects: Effects) -> None:
+    """The regisseur hears of every withdrawal that ended something (also when it was her own doing: the
+    notification stays as the record of what to arrange next)."""
+    regie = current_regie(household)
+    if regie is None or not effects.anything:
+        return
+    title = _("Consent withdrawn for %(reference)s: %(count)d things ended") % {
+        "reference": household.reference,
+        "count": len(effects.involvements)
+        + len(effects.handovers)
+        + len(effects.addresses)
+        + len(effects.shared_items),
+    }
+    notify([regie.user_id], title, f"/huishoudens/{household.reference}/toestemming/")
