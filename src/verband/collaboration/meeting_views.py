@@ -23,6 +23,7 @@ from verband.plans.services import owner_choices
 from verband.sharing.access import actor_for_request, get_household_or_404, visible_households
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.sharing.decorators import role_required
+from verband.shielding.models import ItemType
 from verband.text import errors_of, plain_id
 
 
@@ -247,10 +248,14 @@ def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
         if not r.visible:
             continue
         subjects.append(Subject(r.item.household_id))
-        # The members the page names: those of the open actions shown, and the member who took part.
+        # The members the page names: those of the open actions shown, the member who took part, those
+        # the minutes and decisions are kept from (their label), and those offered in the form.
         persons = {a.person_id for a in r.open_actions if a.person_id}
         if r.member_present is not None and r.item.member_present_id is not None:
             persons.add(r.item.member_present_id)
+        if r.shielded_names:
+            persons |= r.scope.shielded_from(ItemType.MINUTES, r.item.pk)
+        persons |= {p.pk for p in r.members}  # type: ignore[attr-defined]
         subjects += [Subject(r.item.household_id, pid) for pid in sorted(persons)]
     record_many(
         actor,
