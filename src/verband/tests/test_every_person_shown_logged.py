@@ -125,6 +125,7 @@ PARAMETERS = {
     "collaboration:handover/pk": "handover",
     "collaboration:end_involvement/pk": "involvement",
     "collaboration:help_status/pk": "help",
+    "collaboration:consent_withdraw/pk": "consent",
     "collaboration:meeting/pk": "meeting",
     "escalation:detail/pk": "escalation",
     "notifications:open/pk": "notification",
@@ -352,6 +353,14 @@ def build_scene() -> Scene:
     # Someone not involved breaks the glass (the privacy officer reviews it).
     open_emergency_access(actor_for(users["emergency"]), h.reference, "Acuut gevaar: wapen gemeld, nu nodig.")
 
+    # Anna's consent to share her file with the police (the consent pages show it).
+    from verband.collaboration.consent import record_consent
+
+    consent = record_consent(
+        involved, h, person_id=anna.pk, status="given", partner_ids=[w.org_b.pk], information=["all"],
+        manner="written", given_on=today, valid_until=None,
+    )  # fmt: skip
+
     notification = (
         Notification.objects.filter(user=w.involved).order_by("pk").first() or Notification.objects.first()
     )
@@ -370,6 +379,7 @@ def build_scene() -> Scene:
         "meeting": [str(planned.pk), str(held.pk)],
         "escalation": [str(e.pk) for e in Escalation.objects.order_by("pk")],
         "notification": str(notification.pk), "network": str(w.network.pk), "anna": str(anna.pk),
+        "consent": str(consent.pk),
     }  # fmt: skip
     lists = {key: value if isinstance(value, list) else [value] for key, value in values.items()}
     return Scene(w, users, tokens, lists, persons=names_of(Person.objects.all()))
