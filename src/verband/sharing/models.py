@@ -223,6 +223,7 @@ ACTION_LABELS = {
     "revoke": _("revoked"),
     "export": _("exported"),
     "approve": _("approved"),
+    "link": _("linked"),
 }
 OBJECT_LABELS = {
     "household": _("household"),
@@ -277,6 +278,8 @@ OBJECT_LABELS = {
     "shelter_address": _("shelter address"),
     "activation": _("activation of a partner"),
     "danger_fact": _("danger for professionals"),
+    "consultation": _("anonymous case consultation"),
+    "consultation_advice": _("advice in an anonymous case consultation"),
 }
 
 
@@ -293,6 +296,10 @@ def basis_label(basis: str) -> str:
         }
     if len(parts) == 2 and parts[0] in bases:
         return f"{bases[parts[0]]}, {purposes.get(parts[1], parts[1])}"
+    if basis == "anonymous_consultation":
+        return str(
+            _("anonymous case consultation in a network (no consent needed while nobody is identified)")
+        )
     if parts[0] == "review":
         judgements = dict(Judgement.choices)
         judged = judgements.get(parts[1], parts[1]) if len(parts) == 2 else ""
