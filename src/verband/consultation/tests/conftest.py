@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from verband.actors import SYSTEM
 from verband.consultation import services
@@ -16,6 +17,9 @@ from verband.network.models import Role
 from verband.sharing import services as sharing
 from verband.shielding.members import scope_involvement
 from verband.testing import actor_for, make_user
+
+YEAR = timezone.localdate().year
+FIRST = f"AC-{YEAR}-0001"  # the first reference of a network this year
 
 FACTS = (
     "Moeder (begin dertig) en twee kinderen van 4 en 7. Vader is vorig jaar vertrokken maar komt 's avonds "

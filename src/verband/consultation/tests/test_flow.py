@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from verband.consultation import services
 from verband.consultation.models import CONSULTATION_FLOW, Advice, Consultation, ConsultationStatus
-from verband.consultation.tests.conftest import FACTS, QUESTION
+from verband.consultation.tests.conftest import FACTS, FIRST, QUESTION, YEAR
 from verband.factories import NetworkFactory
 from verband.notifications.models import Notification
 from verband.sharing.models import AccessLogEntry
@@ -22,11 +22,11 @@ def test_references_are_numbered_per_network_and_year_and_name_nobody(net):
     ask = actor_for(w.involved)
     first = services.ask(ask, network_id=w.network.pk, facts=FACTS, question=QUESTION)
     second = services.ask(ask, network_id=w.network.pk, facts=FACTS, question=QUESTION)
-    assert (first.reference, second.reference) == ("AC-2026-0001", "AC-2026-0002")
+    assert (first.reference, second.reference) == (FIRST, f"AC-{YEAR}-0002")
     other = NetworkFactory.create(region=w.region, name="Kernteam Testdorp")
     w.involved.memberships.get().networks.add(other)
     third = services.ask(actor_for(w.involved), network_id=other.pk, facts=FACTS, question=QUESTION)
-    assert third.reference == "AC-2026-0001"
+    assert third.reference == FIRST
     assert first.status == ConsultationStatus.OPEN and first.household is None
     assert first.organisation == w.org_a and first.asked_by == w.involved
 
@@ -36,7 +36,7 @@ def test_asking_tells_the_other_members_by_reference_only(asked):
     told = set(Notification.objects.values_list("user__username", flat=True))
     assert told == {"other_org", "coordinator", "ervaring", "reclassering"}
     title = Notification.objects.filter(user=w.other_org).get().title
-    assert title == "Anonieme vraag in Netwerk HG Testdorp: AC-2026-0001"
+    assert title == f"Anonieme vraag in Netwerk HG Testdorp: {FIRST}"
     entry = AccessLogEntry.objects.get(action="create", object_type="consultation")
     assert entry.username == "involved" and entry.subject_household_id is None
 
@@ -81,7 +81,7 @@ def test_open_advised_concluded(asked):
     assert Advice.objects.filter(consultation=c).count() == 3
     assert list(c.advice.values_list("from_asker", flat=True)) == [True, False, False]
     assert (
-        Notification.objects.filter(user=w.involved, title="Advies op uw anonieme vraag AC-2026-0001").count()
+        Notification.objects.filter(user=w.involved, title=f"Advies op uw anonieme vraag {FIRST}").count()
         == 2
     )
 
@@ -91,9 +91,7 @@ def test_open_advised_concluded(asked):
     c.refresh_from_db()
     assert c.status == ConsultationStatus.CLOSED and c.concluded_by == w.involved
     assert c.concluded_organisation == w.org_a and c.concluded_at is not None
-    assert (
-        Notification.objects.filter(title="Conclusie vastgelegd: AC-2026-0001").count() == 2
-    )  # the advisers
+    assert Notification.objects.filter(title=f"Conclusie vastgelegd: {FIRST}").count() == 2  # the advisers
     with pytest.raises(ValidationError):
         services.advise(actor_for(w.other_org), c, "Nog een advies na de conclusie.")
     with pytest.raises(PermissionDenied):  # concluded is final

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from verband.consultation import services
 from verband.consultation.models import Consultation
+from verband.consultation.tests.conftest import FIRST
 from verband.households.models import EventKind, HouseholdEvent
 from verband.notifications.models import Notification
 from verband.sharing.models import AccessLogEntry
@@ -90,7 +91,7 @@ def test_linking_is_an_audited_write_on_the_households_timeline(asked, as_user):
     assert c.household == w.household and c.linked_by == w.involved and c.link_reason == REASON
     assert c.linked_organisation == w.org_a and c.linked_at is not None
     event = HouseholdEvent.objects.get(household=w.household, kind=EventKind.CONSULTATION)
-    assert event.summary.startswith("Anoniem overleg AC-2026-0001 van Netwerk HG Testdorp gekoppeld")
+    assert event.summary.startswith(f"Anoniem overleg {FIRST} van Netwerk HG Testdorp gekoppeld")
     entry = AccessLogEntry.objects.get(action="link", outcome="granted")
     assert entry.object_type == "consultation" and entry.subject_household_id == w.household.pk
     assert entry.basis.startswith("involvement:")
@@ -112,7 +113,7 @@ def test_the_asker_is_told_when_someone_else_links(asked):
                     started_on=date(2026, 1, 5))  # fmt: skip
     services.link(actor_for(w.coordinator), w.consultation, reference="HH-T-0001", reason=REASON)
     assert Notification.objects.filter(
-        user=w.involved, title="Uw anonieme vraag AC-2026-0001 is nu gekoppeld aan een casus"
+        user=w.involved, title=f"Uw anonieme vraag {FIRST} is nu gekoppeld aan een casus"
     ).exists()
 
 

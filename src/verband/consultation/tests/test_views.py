@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from verband.consultation.models import Advice, Consultation, ConsultationStatus
-from verband.consultation.tests.conftest import FACTS, QUESTION
+from verband.consultation.tests.conftest import FACTS, FIRST, QUESTION
 from verband.sharing.models import AccessLogEntry
 
 
@@ -31,9 +31,9 @@ def test_list_per_persona(asked, as_user, name, status):
         return
     body = response.content.decode()
     if name == "colleague":  # in no network: lists nothing, says why
-        assert "AC-2026-0001" not in body and "U neemt geen deel aan een netwerk" in body
+        assert FIRST not in body and "U neemt geen deel aan een netwerk" in body
     else:
-        assert "AC-2026-0001" in body and "Wie kan hier het beste de regie nemen" in body
+        assert FIRST in body and "Wie kan hier het beste de regie nemen" in body
         assert AccessLogEntry.objects.filter(username=who(asked, name).username, action="list",
                                              object_type="consultation").exists()  # fmt: skip
     if name == "manager":
@@ -66,7 +66,7 @@ def test_asking_through_the_form(net, as_user):
                                                        "question": QUESTION})  # fmt: skip
     c = Consultation.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/anoniem-overleg/{c.pk}/"
-    assert "AC-2026-0001" in client.get(response["Location"]).content.decode()
+    assert FIRST in client.get(response["Location"]).content.decode()
 
 
 def test_a_refused_question_keeps_what_was_typed(net, as_user):
