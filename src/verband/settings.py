@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "verband.safety",
     "verband.plans",
     "verband.collaboration",
+    "verband.consultation",
     "verband.escalation",
     "verband.notifications",
     "verband.sharing",

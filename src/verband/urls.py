@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("verband.sharing.urls")),
     path("", include("verband.shielding.urls")),
     path("", include("verband.collaboration.urls")),
+    path("", include("verband.consultation.urls")),
     path("", include("verband.escalation.urls")),
     path("", include("verband.notifications.urls")),
     path("taal/", set_language, name="set_language"),

@@ -129,7 +129,35 @@ def load_demo_region() -> Region:
                 _first_contacts(spec.reference)
             if spec.reference == "HH-2026-0001":
                 _help_started(spec.reference, teams)
+    _consultations(rr, networks)
     return rr
+
+
+def _consultations(rr: Region, networks: dict) -> None:
+    """The anonymous consultations of the demo's networks (region.CONSULTATIONS), written through the
+    services (the identity check included), then back-dated. Once: a region that has some keeps them."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from verband.consultation import services as consultation
+    from verband.consultation.models import Advice, Consultation
+
+    if Consultation.objects.filter(network__region=rr).exists():
+        return
+    now = timezone.now()
+    for network, asker, days, facts, question, advice, conclusion in region.CONSULTATIONS:
+        made = consultation.ask(
+            _demo_actor(asker), network_id=networks[network].pk, facts=facts, question=question
+        )
+        Consultation.objects.filter(pk=made.pk).update(asked_at=now - timedelta(days=days))
+        for author, ago, text in advice:
+            given = consultation.advise(_demo_actor(author), made, text)
+            Advice.objects.filter(pk=given.pk).update(given_at=now - timedelta(days=ago))
+        if conclusion is not None:
+            by, ago, text = conclusion
+            consultation.conclude(_demo_actor(by), made, text)
+            Consultation.objects.filter(pk=made.pk).update(concluded_at=now - timedelta(days=ago))
 
 
 def _help_catalogue(rr: Region, teams: dict) -> None:

@@ -377,3 +377,70 @@ CAPACITIES: list[tuple[Any, ...]] = [
     ("Opvang Fier", "Opvangplek", 6),
     ("Maatschappelijke opvang", "Maatschappelijke opvang", 40),
 ]
+
+# Anonymous case consultations: (network, asked by, days ago, facts, question,
+#   [(advice by, days ago, text)], (concluded by, days ago, conclusion) or None). Nobody is named.
+CONSULTATIONS: list[tuple[Any, ...]] = [
+    (
+        "Netwerk Huiselijk Geweld Rotterdam-Zuid",
+        "wt.feijenoord",
+        20,
+        "Moeder (eind twintig) met een baby van 8 maanden en een peuter van 3. Vader (begin dertig) drinkt "
+        "veel; de buren horen 's avonds geschreeuw. Moeder zegt dat het 'wel meevalt' en wil geen "
+        "hulpverlening. Het consultatiebureau zag vorige week een blauwe plek op haar arm.",
+        "Is dit genoeg voor een melding bij Veilig Thuis, of voeren we eerst samen met het "
+        "consultatiebureau een gesprek? Wie kan het beste contact leggen met vader?",
+        [
+            (
+                "politie",
+                19,
+                "Met alcohol en een baby in huis zou ik niet lang wachten. Als het een melding wordt, kan ik "
+                "nagaan of er eerdere politiecontacten zijn; anoniem kan dat niet.",
+            ),
+            (
+                "opvang",
+                18,
+                "Vraag moeder apart naar haar eigen veiligheid en die van de kinderen. Bespreek een "
+                "veiligheidsplan zonder meteen over opvang te beginnen: dat schrikt vaak af.",
+            ),
+        ],
+        (
+            "coordinator",
+            14,
+            "Advies van het netwerk: binnen een week een gesprek met moeder samen met het "
+            "consultatiebureau, met de vraag naar veiligheid. Blijven de zorgen, dan een melding bij "
+            "Veilig Thuis volgens de meldcode. De wijkagent denkt mee over contact met vader.",
+        ),
+    ),
+    (
+        "Netwerk Huiselijk Geweld Rotterdam-Zuid",
+        "opvang",
+        3,
+        "Een vrouw (midden veertig) verbleef twee keer kort in de opvang en wil nu terug naar haar partner. "
+        "Haar volwassen zoon woont bij hen en is volgens haar ook bang voor hem. Zij vraagt ons alleen om "
+        "hulp bij haar schulden.",
+        "Hoe houden we contact zonder haar weg te duwen, en wie in het netwerk kan de zoon bereiken?",
+        [],
+        None,
+    ),
+    (
+        "Kernteam pilot Laagdrempelige specialistische zorg",
+        "enver",
+        10,
+        "Vader (veertiger) is bij ons in behandeling voor agressie. Hij vertelt dat zijn dochter van 15 niet "
+        "meer thuis wil slapen en steeds bij vriendinnen logeert. Moeder zegt dat er thuis niets aan de "
+        "hand is.",
+        "Hoe bespreken we met het gezin wat de dochter nodig heeft, zonder dat vader zich beschuldigd voelt "
+        "en de behandeling stopt?",
+        [
+            (
+                "ervaring",
+                8,
+                "Uit eigen ervaring: laat de dochter eerst apart haar verhaal doen bij iemand die zij "
+                "vertrouwt, bijvoorbeeld haar mentor. Als vader het daarna van zijn eigen behandelaar hoort, "
+                "voelt het minder als een aanval.",
+            ),
+        ],
+        None,
+    ),
+]

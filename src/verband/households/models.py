@@ -394,6 +394,7 @@ class EventKind(models.TextChoices):
     ESCALATION = "escalation", _("Escalation")
     HELP = "help", _("Help")
     MEETING = "meeting", _("Case meeting")
+    CONSULTATION = "consultation", _("Anonymous consultation")
 
 
 class HouseholdEvent(models.Model):

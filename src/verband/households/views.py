@@ -31,6 +31,7 @@ from verband.signals import statements
 def household_view(request: HttpRequest, reference: str, relation_error: str = "") -> HttpResponse:
     from verband.collaboration.involvements import may_end
     from verband.collaboration.selectors import panel
+    from verband.consultation.selectors import linked_to
     from verband.escalation.selectors import open_shown
     from verband.plans.selectors import regie_panel
     from verband.safety.selectors import safety_summary
@@ -70,6 +71,9 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
         "pending_statements": pending_statement_count(
             detail.household, [row.person.pk for row in detail.people]
         ),
+        # Anonymous consultations linked to this household: for those who see it as a whole (what the
+        # network discussed may be about any member).
+        "consultations": list(linked_to(detail.household)) if detail.scope.whole else [],
     }
     return render(request, "households/household.html", context)
 

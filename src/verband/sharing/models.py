@@ -231,6 +231,7 @@ ACTION_LABELS = {
     "export": _("exported"),
     "approve": _("approved"),
     "withdraw": _("withdrew"),
+    "link": _("linked"),
 }
 OBJECT_LABELS = {
     "household": _("household"),
@@ -289,6 +290,8 @@ OBJECT_LABELS = {
     "consents": _("consents and legal bases"),
     "consent_form": _("form to record consent"),
     "consent_withdrawal": _("withdrawal of a consent"),
+    "consultation": _("anonymous case consultation"),
+    "consultation_advice": _("advice in an anonymous case consultation"),
 }
 
 
@@ -307,6 +310,10 @@ def basis_label(basis: str) -> str:
         return f"{_('consent')}: {str(ConsentStatus(parts[1]).label).lower()}"
     if len(parts) == 2 and parts[0] in bases:
         return f"{bases[parts[0]]}, {purposes.get(parts[1], parts[1])}"
+    if basis == "anonymous_consultation":
+        return str(
+            _("anonymous case consultation in a network (no consent needed while nobody is identified)")
+        )
     if parts[0] == "review":
         judgements = dict(Judgement.choices)
         judged = judgements.get(parts[1], parts[1]) if len(parts) == 2 else ""

@@ -158,3 +158,20 @@ def test_the_next_test_sees_the_demo_region_as_loaded(demo):
     assert Organisation.objects.filter(name="Filomena").exists()
     assert not Organisation.objects.filter(name="Overschreven").exists()
     assert Household.objects.filter(reference="HH-2026-0006").exists()
+
+
+def test_demo_networks_have_anonymous_consultations(demo, client):
+    from verband.consultation.models import Consultation, ConsultationStatus
+    from verband.testing import sign_in
+
+    zuid = Consultation.objects.filter(network__name="Netwerk Huiselijk Geweld Rotterdam-Zuid")
+    assert set(zuid.values_list("status", flat=True)) == {ConsultationStatus.OPEN, ConsultationStatus.CLOSED}
+    assert Consultation.objects.filter(status=ConsultationStatus.ADVISED).exists()
+    assert not Consultation.objects.filter(household__isnull=False).exists()
+    load_demo_region()
+    assert Consultation.objects.count() == 3
+    body = sign_in(client, User.objects.get(username="politie")).get("/anoniem-overleg/").content.decode()
+    for reference in zuid.values_list("reference", flat=True):
+        assert reference in body
+    # Open first: the question that still waits for advice leads the list.
+    assert body.index("Hoe houden we contact") < body.index("Is dit genoeg voor een melding")
