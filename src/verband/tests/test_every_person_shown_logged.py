@@ -126,6 +126,10 @@ PARAMETERS = {
     "collaboration:end_involvement/pk": "involvement",
     "collaboration:help_status/pk": "help",
     "collaboration:consent_withdraw/pk": "consent",
+    "consultation:detail/pk": "consultation",
+    "consultation:advice/pk": "consultation",
+    "consultation:conclusion/pk": "consultation",
+    "consultation:link/pk": "consultation",
     "collaboration:meeting/pk": "meeting",
     "escalation:detail/pk": "escalation",
     "notifications:open/pk": "notification",
@@ -361,6 +365,14 @@ def build_scene() -> Scene:
         manner="written", given_on=today, valid_until=None,
     )  # fmt: skip
 
+    # An anonymous case consultation in the network (it names no one).
+    from verband.consultation.services import ask
+
+    consultation = ask(
+        actor_for(w.coordinator), network_id=w.network.pk,
+        facts="Moeder met twee kinderen, vader dreigt na de scheiding.", question="Wie kan hier iets betekenen?",
+    )  # fmt: skip
+
     notification = (
         Notification.objects.filter(user=w.involved).order_by("pk").first() or Notification.objects.first()
     )
@@ -379,7 +391,7 @@ def build_scene() -> Scene:
         "meeting": [str(planned.pk), str(held.pk)],
         "escalation": [str(e.pk) for e in Escalation.objects.order_by("pk")],
         "notification": str(notification.pk), "network": str(w.network.pk), "anna": str(anna.pk),
-        "consent": str(consent.pk),
+        "consent": str(consent.pk), "consultation": str(consultation.pk),
     }  # fmt: skip
     lists = {key: value if isinstance(value, list) else [value] for key, value in values.items()}
     return Scene(w, users, tokens, lists, persons=names_of(Person.objects.all()))
