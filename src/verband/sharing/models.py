@@ -287,6 +287,7 @@ OBJECT_LABELS = {
     "activation": _("activation of a partner"),
     "danger_fact": _("danger for professionals"),
     "consent": _("consent"),
+    "sharing_basis": _("legal bases of what was shared"),
     "consents": _("consents and legal bases"),
     "consent_form": _("form to record consent"),
     "consent_withdrawal": _("withdrawal of a consent"),

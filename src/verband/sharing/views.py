@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from datetime import date, datetime, time
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -292,4 +293,57 @@ def emergency_review_view(request: HttpRequest) -> HttpResponse:
             "judgements": Judgement.choices,
         },
         status=400 if errors else 200,
+    )
+
+
+# The disclosure list's filters in the address bar: basis, kind of act, household reference.
+FILTERS = ("grondslag", "soort", "huishouden")
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_http_methods(["GET"])
+def disclosures_view(request: HttpRequest) -> HttpResponse:
+    """The privacy officer's list of what was shared on which basis in their region: every act of sharing
+    with the basis chosen (and the one proposed), the consent it rests on, and the five questions answered
+    when it does not rest on consent. Filters: basis, kind of act, household; without consent only."""
+    from verband.sharing.accesslog import Subject, record_many
+    from verband.sharing.models import LegalBasis, SharingBasis, SharingKind
+
+    actor = actor_for_request(request)
+    bases = (
+        SharingBasis.objects.filter(household__region_id=_region_of(actor))
+        .select_related("household", "consent__person", "chosen_by", "chosen_by_organisation")
+        .order_by("-chosen_at", "-pk")
+    )
+    chosen = {
+        "basis": request.GET.get(FILTERS[0], ""),
+        "kind": request.GET.get(FILTERS[1], ""),
+        "household": (request.GET.get(FILTERS[2], "") or "").strip()[:40],
+    }
+    if chosen["basis"] in LegalBasis.values:
+        bases = bases.filter(legal_basis=chosen["basis"])
+    elif chosen["basis"] == "zonder-toestemming":
+        bases = bases.exclude(legal_basis=LegalBasis.CONSENT)
+    if chosen["kind"] in SharingKind.values:
+        bases = bases.filter(kind=chosen["kind"])
+    if chosen["household"]:
+        bases = bases.filter(household__reference=chosen["household"].upper())
+    page = Paginator(bases, 25).get_page(request.GET.get("pagina"))
+    shown = list(page)
+    subjects = [Subject(b.household_id) for b in shown]
+    subjects += [Subject(b.household_id, b.consent.person_id) for b in shown if b.consent is not None]
+    record_many(
+        actor, action="list", object_type="sharing_basis", subjects=subjects or [Subject()], basis="review"
+    )
+    return render(
+        request,
+        "sharing/disclosures.html",
+        {
+            "page": page,
+            "bases": shown,
+            "chosen": chosen,
+            "legal_bases": LegalBasis.choices,
+            "kinds": SharingKind.choices,
+            "query": urlencode([(k, v) for k, v in zip(FILTERS, chosen.values(), strict=True) if v]),
+        },
     )
