@@ -277,6 +277,8 @@ OBJECT_LABELS = {
     "shelter_address": _("shelter address"),
     "activation": _("activation of a partner"),
     "danger_fact": _("danger for professionals"),
+    "rights_request": _("request under the AVG"),
+    "rights_export": _("export of a member's data (AVG)"),
 }
 
 
