@@ -249,7 +249,8 @@ def note_export(actor: Actor, request: RightsRequest, fmt: str) -> None:
     _check(actor, request)
     if not may_export(actor, request) or fmt not in EXPORT_FORMATS:
         raise PermissionDenied
-    RightsRequest.objects.filter(pk=request.pk).update(exported_at=timezone.now())
+    request.exported_at = timezone.now()
+    RightsRequest.objects.filter(pk=request.pk).update(exported_at=request.exported_at)
     record(
         actor,
         action="export",
@@ -268,7 +269,7 @@ def deliver(actor: Actor, request: RightsRequest) -> RightsRequest:
         raise ValidationError(_("Only a request for access has an export to deliver."))
     if request.status not in (RightsStatus.GRANTED, RightsStatus.PARTLY_GRANTED):
         raise ValidationError(_("Decide the request first: the export is delivered once it is granted."))
-    if request.exported_at is None:
+    if not RightsRequest.objects.filter(pk=request.pk, exported_at__isnull=False).exists():
         raise ValidationError(_("Make the export first, and check it, before you deliver it."))
     transition(
         RIGHTS_FLOW,

@@ -31,9 +31,8 @@ def build(households: int, today: date, name: str = "B") -> dict[str, int]:
 
     from verband.accounts.models import User
     from verband.collaboration.models import Handover, Help, HelpKind
-    from verband.households.models import Household
+    from verband.households.models import Household, Person
     from verband.network.models import Membership, Network, Organisation, Region, Role, Team
-    from verband.households.models import Person
     from verband.plans.models import FamilyPlan, PlanAction, Regie, RegieTransfer
     from verband.rights.models import RightsRequest
     from verband.sharing.models import Involvement

@@ -19,7 +19,9 @@ REASON = "Het verzoek beslaat gegevens van vier partners; wij hebben meer tijd n
 
 
 def at(day: date):
-    return time_machine.travel(timezone.make_aware(timezone.datetime(day.year, day.month, day.day, 10, 0)), tick=False)
+    return time_machine.travel(
+        timezone.make_aware(timezone.datetime(day.year, day.month, day.day, 10, 0)), tick=False
+    )
 
 
 @pytest.mark.parametrize(
@@ -72,7 +74,9 @@ def test_an_extension_needs_a_reason_is_given_once_and_within_the_first_month(wo
     assert request.extended_by == w.involved
     with at(date(2027, 2, 28)), pytest.raises(ValidationError, match="al verlengd"):
         services.extend(actor, request, 1, REASON)
-    assert AccessLogEntry.objects.filter(object_type="rights_request", action="update", username="involved").exists()
+    assert AccessLogEntry.objects.filter(
+        object_type="rights_request", action="update", username="involved"
+    ).exists()
 
 
 def test_no_extension_after_the_first_month(world):
