@@ -20,7 +20,8 @@ What the law shields stays out (AVG art. 15(4), UAVG art. 41):
   safety assessment, the decisions of a case meeting) stay out: they say what the victim told and where she
   is; the facts (date, judgement, phase, his own scores) stay in;
 - the timeline's lines name partners and other members: the export lists when and what kind of step, and
-  which partner wrote it, not the line's text;
+  which partner wrote it, not the line's text; lines about one item (help, a handover, an escalation) and
+  danger facts stay out (the item itself is in its own section when this member may see it);
 - every free text that is in it is searched for other members' addresses (street, postcode), the region's
   shelters (names, teams) and configured shelter postcodes, which are replaced by "[afgeschermd]".
 """
@@ -43,6 +44,7 @@ from verband.collaboration.models import AgendaItem, Handover, Help, MeetingStat
 from verband.households.addresses import address_text
 from verband.households.models import (
     Address,
+    EventKind,
     HouseholdEvent,
     HouseholdMember,
     MemberRole,
@@ -377,10 +379,17 @@ def build(actor: Actor, request: RightsRequest) -> AccessExport:
     )
 
 
+# Timeline lines about one item of one member — help, a handover, an escalation of such an item — and
+# danger facts (never given to a member) stay out: the export's own sections hold the items this member may
+# see, and a line dated the day her shelter place was asked would say more than the item kept from him.
+ITEM_LINES = (EventKind.HELP, EventKind.HANDOVER, EventKind.ESCALATION, EventKind.DANGER)
+
+
 def _timeline(household_id: int, copy: Scope, viewer: Scope) -> list[TimelineLine]:
     """When, what kind of step and who wrote it — not the line's text, which names partners and others. A
-    note kept from the member is left out; a partner working with named members hands over only the lines
-    of its own organisation (as it sees the timeline itself)."""
+    note kept from the member is left out, and so are the lines about items (`ITEM_LINES`); a partner
+    working with named members hands over only the lines of its own organisation (as it sees the timeline
+    itself)."""
     notes_kept = {
         pk
         for (item_type, pk), persons in copy.shields.items()
@@ -388,6 +397,7 @@ def _timeline(household_id: int, copy: Scope, viewer: Scope) -> list[TimelineLin
     }
     events = (
         HouseholdEvent.objects.filter(household_id=household_id)
+        .exclude(kind__in=ITEM_LINES)
         .select_related("organisation")
         .order_by("at", "pk")
     )

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -93,7 +94,7 @@ def requests_view(request: HttpRequest, reference: str) -> HttpResponse:
             errors = errors_of(exc)
         else:
             messages.success(request, _("The request is recorded. Answer it by %(date)s.") % {
-                "date": made.due_on.strftime("%d-%m-%Y")})  # fmt: skip
+                "date": date_format(made.due_on, "j F Y")})  # fmt: skip
             return redirect("rights:request", reference=household.reference, pk=made.pk)
     rows = household_requests(household, scope)
     members = _members(household, scope)
@@ -180,7 +181,7 @@ def extend_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
         rights.refresh_from_db()
         return _detail(request, actor, household, basis, rights, errors_of(exc), "extend")
     messages.success(request, _("The deadline is extended to %(date)s. Tell the person, with the reason.") % {
-        "date": rights.due_on.strftime("%d-%m-%Y")})  # fmt: skip
+        "date": date_format(rights.due_on, "j F Y")})  # fmt: skip
     return redirect("rights:request", reference=household.reference, pk=rights.pk)
 
 

@@ -97,6 +97,10 @@ def test_the_perpetrators_export_lacks_the_victims_whereabouts_and_what_is_kept_
     assert [a["uw_veiligheid_volgens_de_professional"] for a in data["veiligheidsbeoordelingen"]] == [8, 7]
     assert {a["toelichting"] for a in data["veiligheidsbeoordelingen"]} == {""}
     assert data["casusoverleggen"][0]["besluiten"] == ""
+    # The timeline's lines about items (her shelter place, her referral) are not in it; the course of the case is.
+    kinds = {t["soort"] for t in data["tijdlijn"]}
+    assert not kinds & {"Hulp", "Overdracht", "Escalatie", "Gevaar voor hulpverleners"}
+    assert {"Veiligheidsbeoordeling", "Casusoverleg"} <= kinds
     # Who looked: the shelter's worker and the shelter are not named.
     looked = data["wie_uw_gegevens_bekeek"]
     assert any(row["wie"] == "Involved Test" and row["organisatie"] == "Wijkteams Testdorp" for row in looked)
