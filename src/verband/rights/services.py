@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -151,7 +152,7 @@ def record_request(
                 "kind": RightsKind(kind).label.lower(),
                 "reference": household.reference,
             }
-        notify(privacy_officers(household), title, "/verzoeken-avg/")
+        notify(privacy_officers(household), title, reverse("rights:region"))
     return request
 
 
