@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "verband.notifications",
     "verband.sharing",
     "verband.shielding",
+    "verband.rights",
     "verband.workspace",
     "verband.demo",
     # After django_tasks_db: its admin for task results is replaced by ours (verband.background.admin).

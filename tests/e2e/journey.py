@@ -40,6 +40,23 @@ def screenshot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
+def screenshot_pdf(page: Page, pdf: Path, name: str, pages: int) -> list[Path]:
+    """Each page of a PDF as Chromium's own PDF viewer (PDFium) renders it, to test-artifacts/<name>-<n>.png,
+    for a human to look at; opened in new tabs of `page`'s browser context."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    made = []
+    for number in range(1, pages + 1):
+        tab = page.context.new_page()
+        tab.set_viewport_size({"width": 900, "height": 1250})
+        tab.goto(f"{pdf.resolve().as_uri()}#page={number}&toolbar=0&navpanes=0&view=Fit")
+        tab.wait_for_timeout(1500)  # the viewer draws after the load event, and says nothing when done
+        path = ARTIFACTS / f"{name}-{number}.png"
+        tab.screenshot(path=str(path))
+        tab.close()
+        made.append(path)
+    return made
+
+
 def format_violations(violations: list[dict]) -> str:
     lines = []
     for v in violations:

@@ -27,6 +27,7 @@ from verband.escalation.models import EscalationKind
 from verband.households.models import Household, HouseholdStatus
 from verband.network.models import CASEWORK_ROLES, Membership, RegionNorms, Role
 from verband.plans.models import ActionStatus, PlanAction, Regie, RegieTransfer, TransferStatus
+from verband.rights.models import WARNING_WORKING_DAYS, RightsRequest
 from verband.safety.models import SafetyAssessment
 from verband.sharing.models import Involvement, Purpose
 from verband.signals.models import Activation, ActivationStatus
@@ -376,6 +377,28 @@ def without_regisseur(ctx: Context) -> Iterator[Stall]:
         )
 
 
+def rights_requests_due(ctx: Context) -> Iterator[Stall]:
+    """A member's request under the AVG still open (undecided, or an access export not delivered) within
+    `WARNING_WORKING_DAYS` working days of its legal deadline, or past it: the month is a hard limit, so it
+    goes onto the ladder before it is missed. It waits for the organisation that received it."""
+    warn_until = ctx.due(ctx.today, WARNING_WORKING_DAYS)
+    due = RightsRequest.objects.open().filter(due_on__lte=warn_until).order_by("pk")
+    for pk, household_id, region, due_on, recorded_by, organisation_id in due.values_list(
+        "pk", "household_id", "household__region_id", "due_on", "recorded_by_id", "organisation_id"
+    ):
+        yield Stall(
+            EscalationKind.RIGHTS_REQUEST_DUE,
+            "rights_request",
+            pk,
+            household_id,
+            region,
+            min(due_on, ctx.today),
+            owners=ctx.membership_of(recorded_by, organisation_id),
+            parties=[organisation_id],
+            describer=_describe_rights_request,
+        )
+
+
 # --- What each stall is, in words: a query per kind for the stalls that get an escalation -----------
 
 _CHUNK = 5000  # ids per query, within every database's limit on parameters
@@ -467,6 +490,18 @@ def _describe_no_regisseur(stalls: Sequence[Stall]) -> None:
         }
 
 
+def _describe_rights_request(stalls: Sequence[Stall]) -> None:
+    for stall, r in _load(RightsRequest, stalls, "household", "organisation"):
+        stall.summary = _(
+            "Request under the AVG (%(kind)s) at %(ref)s, received by %(org)s: to be answered by %(due)s"
+        ) % {
+            "kind": r.get_kind_display().lower(),
+            "ref": r.household.reference,
+            "org": r.organisation.label,
+            "due": _day(r.due_on),
+        }
+
+
 def describe(stalls: Iterable[Stall]) -> None:
     """Write the summary of every stall that has none yet, in a query per kind of stall."""
     todo: dict[Callable[[Sequence[Stall]], None], list[Stall]] = defaultdict(list)
@@ -485,6 +520,7 @@ DETECTORS: tuple[Callable[[Context], Iterator[Stall]], ...] = (
     handovers_unanswered,
     help_waiting,
     without_regisseur,
+    rights_requests_due,
 )
 
 

@@ -1,7 +1,8 @@
 """Norms per region and escalations that climb a ladder until someone decides.
 
 An escalation is about one stalled item (an activation nobody took up, an overdue plan action, an
-unanswered handover, help waiting too long, a household without a regisseur) or an explicit
+unanswered handover, help waiting too long, a household without a regisseur, a member's request under the
+AVG near or past its legal deadline) or an explicit
 disagreement. Its texts name kinds and household references, never persons: managers and the tactical
 platform on the higher steps see no personal data."""
 
@@ -31,6 +32,7 @@ class EscalationKind(models.TextChoices):
     HANDOVER_UNANSWERED = "handover_unanswered", _("Handover unanswered")
     WAITING_OVER_NORM = "waiting_over_norm", _("Waiting time over the norm")
     NO_REGISSEUR = "no_regisseur", _("No regisseur")
+    RIGHTS_REQUEST_DUE = "rights_request_due", _("Request under the AVG: deadline near or passed")
     DISAGREEMENT = "disagreement", _("Partners disagree — decide")
 
 

@@ -182,9 +182,11 @@ class StallSubject:
 
 
 def stall_subjects(escalations: Iterable[Escalation]) -> dict[int, StallSubject]:
-    """Per escalation id, in a few queries: help, handovers and plan actions concern a member (or the
-    household); every other stall concerns the household, owned by the parties it waits for."""
+    """Per escalation id, in a few queries: help, handovers, plan actions and requests under the AVG concern
+    a member (or the household); every other stall concerns the household, owned by the parties it waits
+    for."""
     from verband.plans.models import PlanAction
+    from verband.rights.models import RightsRequest
     from verband.shielding.models import ItemType
 
     rows = list(escalations)
@@ -209,6 +211,12 @@ def stall_subjects(escalations: Iterable[Escalation]) -> dict[int, StallSubject]
             "pk", "person_id", "owner_organisation_id"
         )
     }
+    requests = {
+        pk: (person, org)
+        for pk, person, org in RightsRequest.objects.filter(pk__in=ids.get("rights_request", ())).values_list(
+            "pk", "person_id", "organisation_id"
+        )
+    }
     parties: dict[int, set[int]] = {}
     for escalation_id, organisation_id in Escalation.parties.through.objects.filter(
         escalation_id__in=[e.pk for e in rows]
@@ -218,6 +226,7 @@ def stall_subjects(escalations: Iterable[Escalation]) -> dict[int, StallSubject]
         "help": (ItemType.HELP, helps),
         "handover": ("handover", handovers),
         "plan_action": (ItemType.ACTION, actions),
+        "rights_request": ("rights_request", requests),
     }
     subjects = {}
     for e in rows:

@@ -67,6 +67,10 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
         "relation_kinds": RelationKind.choices,
         "end_reasons": EndReason.choices,
         "emergency": emergency,
+        # Requests under the AVG are for case workers who act, through their own party (not an emergency).
+        "may_rights": emergency is None
+        and actor.membership is not None
+        and actor.membership.role in ACTING_ROLES,
         "relation_error": relation_error,
         "pending_statements": pending_statement_count(
             detail.household, [row.person.pk for row in detail.people]

@@ -293,6 +293,8 @@ OBJECT_LABELS = {
     "consent_withdrawal": _("withdrawal of a consent"),
     "consultation": _("anonymous case consultation"),
     "consultation_advice": _("advice in an anonymous case consultation"),
+    "rights_request": _("request under the AVG"),
+    "rights_export": _("export of a member's data (AVG)"),
 }
 
 

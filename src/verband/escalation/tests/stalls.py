@@ -3,7 +3,7 @@ thousand households take seconds): for the sweep's query-count test and `bench/s
 
 Every household has a partner involved for help with first contact recorded, a regisseur and a family plan
 with an action due next month; every second one an activation that was taken up, every fifth help that
-started, every tenth an answered handover. Of every hundred households eight stall, one of each kind the
+started, every tenth an answered handover. Of every hundred households nine stall, one of each kind the
 detectors know (`KINDS`)."""
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ KINDS = (
     "regie_transfer_unanswered",
     "waiting_over_norm",
     "no_regisseur",
+    "rights_request_due",
 )
-STALLED_PER_100 = 8  # households i with i % 100 < 8 stall; the kind is KINDS[i % 100]
+STALLED_PER_100 = 9  # households i with i % 100 < 9 stall; the kind is KINDS[i % 100]
 
 
 def build(households: int, today: date, name: str = "B") -> dict[str, int]:
@@ -30,9 +31,10 @@ def build(households: int, today: date, name: str = "B") -> dict[str, int]:
 
     from verband.accounts.models import User
     from verband.collaboration.models import Handover, Help, HelpKind
-    from verband.households.models import Household
+    from verband.households.models import Household, Person
     from verband.network.models import Membership, Network, Organisation, Region, Role, Team
     from verband.plans.models import FamilyPlan, PlanAction, Regie, RegieTransfer
+    from verband.rights.models import RightsRequest
     from verband.sharing.models import Involvement
     from verband.signals.models import Activation, Signal
 
@@ -225,6 +227,28 @@ def build(households: int, today: date, name: str = "B") -> dict[str, int]:
             )
             for i, h in enumerate(ids)
             if i % 5 == 1 or kind_of(i) == "waiting_over_norm"
+        ),
+        batch_size=batch,
+    )
+    # A member's request under the AVG received six weeks ago and not answered.
+    asking = [(i, h) for i, h in enumerate(ids) if kind_of(i) == "rights_request_due"]
+    persons = Person.objects.bulk_create(
+        (Person(given_names="Lid", family_name=f"{name}{i:06d}") for i, _h in asking), batch_size=batch
+    )
+    RightsRequest.objects.bulk_create(
+        (
+            RightsRequest(
+                household_id=h,
+                person=person,
+                kind="access",
+                how_received="letter",
+                received_on=today - timedelta(days=42),
+                asked="Inzage in mijn gegevens",
+                due_on=today - timedelta(days=11),
+                recorded_by_id=worker_of(i).user_id,
+                organisation_id=team_of(i).organisation_id,
+            )
+            for (i, h), person in zip(asking, persons, strict=True)
         ),
         batch_size=batch,
     )
