@@ -130,6 +130,12 @@ PARAMETERS = {
     "consultation:advice/pk": "consultation",
     "consultation:conclusion/pk": "consultation",
     "consultation:link/pk": "consultation",
+    "rights:request/pk": "rights_request",
+    "rights:decide/pk": "rights_request",
+    "rights:extend/pk": "rights_request",
+    "rights:deliver/pk": "rights_request",
+    "rights:export_pdf/pk": "rights_request",
+    "rights:export_json/pk": "rights_request",
     "collaboration:meeting/pk": "meeting",
     "escalation:detail/pk": "escalation",
     "notifications:open/pk": "notification",
@@ -365,6 +371,14 @@ def build_scene() -> Scene:
         manner="written", given_on=today, valid_until=None,
     )  # fmt: skip
 
+    # Anna asks what Verband holds about her (a request under the AVG).
+    from verband.rights.services import record_request
+
+    rights_request = record_request(
+        involved, h, person_id=anna.pk, kind="access", how_received="letter", received_on=today,
+        asked="Welke gegevens hebben jullie over mij?",
+    )  # fmt: skip
+
     # An anonymous case consultation in the network (it names no one).
     from verband.consultation.services import ask
 
@@ -392,6 +406,7 @@ def build_scene() -> Scene:
         "escalation": [str(e.pk) for e in Escalation.objects.order_by("pk")],
         "notification": str(notification.pk), "network": str(w.network.pk), "anna": str(anna.pk),
         "consent": str(consent.pk), "consultation": str(consultation.pk),
+        "rights_request": str(rights_request.pk),
     }  # fmt: skip
     lists = {key: value if isinstance(value, list) else [value] for key, value in values.items()}
     return Scene(w, users, tokens, lists, persons=names_of(Person.objects.all()))
