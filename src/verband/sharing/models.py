@@ -223,6 +223,8 @@ ACTION_LABELS = {
     "revoke": _("revoked"),
     "export": _("exported"),
     "approve": _("approved"),
+    "pseudonymise": _("pseudonymised"),
+    "run": _("carried out"),
 }
 OBJECT_LABELS = {
     "household": _("household"),
@@ -277,6 +279,8 @@ OBJECT_LABELS = {
     "shelter_address": _("shelter address"),
     "activation": _("activation of a partner"),
     "danger_fact": _("danger for professionals"),
+    "retention_sweep": _("sweep after the retention period"),
+    "retention_reports": _("retention periods and reports"),
 }
 
 
