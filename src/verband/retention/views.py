@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from verband.network.models import OrganisationKind, Role
 from verband.retention import erase
@@ -19,6 +20,7 @@ from verband.sharing.accesslog import record
 from verband.sharing.decorators import role_required
 
 
+@require_safe
 @role_required(Role.PRIVACY_OFFICER, Role.FUNCTIONAL_ADMIN)
 def reports_view(request: HttpRequest) -> HttpResponse:
     actor = actor_for_request(request)

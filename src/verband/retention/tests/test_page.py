@@ -70,6 +70,10 @@ def test_every_other_role_is_refused_and_the_refusal_is_logged(world, as_user, r
     ).exists()
 
 
+def test_the_page_only_reads(world, as_user):
+    assert as_user(world.privacy_officer).post(URL).status_code == 405
+
+
 def test_an_anonymous_visitor_signs_in_first(as_user, world):
     response = as_user(None).get(URL)
     assert response.status_code == 302 and response["Location"].startswith("/aanmelden/")
