@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from verband.actors import SYSTEM
 from verband.collaboration.models import AgendaItem, CaseMeeting
-from verband.households.models import Household, HouseholdMember, HouseholdStatus, MemberRole
+from verband.households.models import Household, HouseholdMember, HouseholdStatus, MemberRole, Person
 from verband.network.models import Network, Region
 from verband.retention import erase
 from verband.retention.config import Birth, Expiry, Retention, configured
@@ -226,11 +226,14 @@ def sweep_household(item: Due, run: RetentionRun) -> Swept | None:
         household = (
             Household.objects.select_for_update()
             .filter(pk=item.household_id, status=HouseholdStatus.CLOSED, closed_at=item.closed_at)
-            .exclude(_swept_at_this_closing())
-            .exclude(_in_use())
             .first()
         )
-        if household is None:
+        # Checked again under the lock, in a statement of its own: it sees what another run or a partner
+        # committed while this one waited for the lock.
+        if (
+            household is None
+            or Household.objects.filter(pk=household.pk).filter(_swept_at_this_closing() | _in_use()).exists()
+        ):
             return None
         done = Swept(item)
         for rule, rows in _household_rows(household.pk):
@@ -242,9 +245,21 @@ def sweep_household(item: Due, run: RetentionRun) -> Swept | None:
             expired_on=item.expiry.on,
             kind=item.expiry.kind,
         )
-        # After the household counts as swept: its meetings' minutes go once it was the last one.
+        # After the household counts as swept: its meetings' minutes go once it was the last one, and its
+        # persons are pseudonymised once it was their last. The meetings' and persons' rows are locked
+        # first (in a fixed order), so of two runs sweeping a meeting's or a person's last two households at
+        # once, the second to get the lock sees the first one's sweep and finishes the job.
+        meetings = AgendaItem.objects.filter(household_id=household.pk).values_list("meeting_id", flat=True)
+        list(
+            CaseMeeting.objects.select_for_update()
+            .filter(pk__in=list(meetings))
+            .order_by("pk")
+            .values_list("pk")
+        )
         done.items[erase.MINUTES.key] += _minutes_done(household.pk).update(**erase.MINUTES.values)
-        done.persons = pseudonymisable(_persons_of(household.pk))
+        candidates = _persons_of(household.pk)
+        list(Person.objects.select_for_update().filter(pk__in=candidates).order_by("pk").values_list("pk"))
+        done.persons = pseudonymisable(candidates)
         if done.persons:
             for rule, rows in _person_rows(done.persons):
                 done.items[rule.key] += rows.update(**rule.values)
