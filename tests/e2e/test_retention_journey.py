@@ -3,7 +3,7 @@
 A demo household without children (HH-2026-0017, Veilig Thuis and the neighbourhood team), closed 21
 years ago, is swept by hand (`manage.py retention_sweep`); the privacy officer
 opens Bewaartermijnen from the menu: the periods per kind of organisation (defaults not yet confirmed)
-and the report of the run. The functional administrator sees the same page; a professional has no
+and the report of the run. The access log lists what Verband did to the household. The functional administrator sees the same page; a professional has no
 menu item and is refused.
 """
 
@@ -59,6 +59,12 @@ def test_the_privacy_officer_reads_the_periods_and_the_report_of_the_sweep(page:
     assert_accessible(page, "the retention page")
     assert_no_horizontal_scroll(page)
     screenshot(page, "retention-reports.png")
+    # The access log says what Verband itself did to the household and its persons.
+    page.goto("/toegangslog/?household=HH-2026-0017")
+    log = page.get_by_role("table", name="Regels van het toegangslog, nieuwste eerst")
+    expect(log).to_contain_text("huishouden HH-2026-0017 gepseudonimiseerd")
+    expect(log).to_contain_text("opschoning na de bewaartermijn")
+    screenshot(page, "retention-access-log.png")
     sign_out(page)
 
     sign_in(page, "beheer")
