@@ -4,9 +4,10 @@ persons — once every household they are in was swept — are pseudonymised (`r
 A household is swept only when it is closed, its period (`retention.config`, longest wins, counted from
 the closing) is over, and nobody works with it or is about to: no active involvement (also no emergency
 access), no activation waiting to be taken up, no signal still being routed that names one of its
-members. Each household is swept in its own transaction, on its row locked and checked again, and the
-sweep is written down per closing (`SweptHousehold`): a second run, or a second worker at the same time,
-finds nothing left to do; a household opened again and closed later is swept again for that closing.
+members or offers one as a candidate to its reporter. Each household is swept in its own transaction, on
+its row locked and checked again, and the sweep is written down per closing (`SweptHousehold`): a second
+run, or a second worker at the same time, finds nothing left to do; a household opened again and closed
+later is swept again for that closing.
 
 Each run writes a report per region (`RetentionRun`) and the access log: one entry per household swept
 (with the persons pseudonymised as its subjects), in the household's transaction, and one for the run.
@@ -62,17 +63,29 @@ class Swept:
 
 
 def _in_use() -> Q:
-    """Households someone works with or is about to: an active involvement (emergency access too), an
-    activation waiting to be taken up, or a signal still being routed that names one of its members."""
+    """Households someone works with or is about to: an active involvement (emergency access too) or an
+    activation waiting to be taken up. (A signal still being routed is `being_recognised`.)"""
     return Q(
         Exists(Involvement.objects.active().filter(household=OuterRef("pk")))
         | Exists(Activation.objects.filter(household=OuterRef("pk"), status=ActivationStatus.OPEN))
-        | Exists(
-            SignalPerson.objects.filter(
-                signal__status=SignalStatus.RECEIVED, person__memberships__household=OuterRef("pk")
-            )
-        )
     )
+
+
+def being_recognised() -> set[int]:
+    """Persons a signal still being routed names, or offers its reporter as a candidate: routing may link
+    them (and open their household again) any moment, so neither they nor their households are swept now.
+    Few signals wait to be routed at any time; their candidates are read here rather than searched in
+    JSON, which SQLite cannot."""
+    found: set[int] = set()
+    for person_id, candidates in SignalPerson.objects.filter(
+        signal__status=SignalStatus.RECEIVED
+    ).values_list("person_id", "candidates"):
+        if person_id:
+            found.add(person_id)
+        for candidate in candidates or []:
+            if isinstance(candidate, dict) and isinstance(candidate.get("person"), int):
+                found.add(candidate["person"])
+    return found
 
 
 def _swept_at_this_closing() -> Exists:
@@ -98,6 +111,7 @@ def due(today: date | None = None, retention: Retention | None = None) -> Iterat
         .exclude(_in_use())
         .order_by("pk")
     )
+    recognising = being_recognised()
     after = 0
     while True:
         chunk = list(
@@ -106,8 +120,10 @@ def due(today: date | None = None, retention: Retention | None = None) -> Iterat
         if not chunk:
             return
         after = chunk[-1]["pk"]
-        kinds, children = _kinds_and_children([row["pk"] for row in chunk])
+        kinds, children, members = _facts([row["pk"] for row in chunk])
         for row in chunk:
+            if members.get(row["pk"], set()) & recognising:
+                continue
             closed_at = row["closed_at"]
             assert closed_at is not None  # closed_at__lt above
             expiry = retention.expiry(
@@ -117,11 +133,11 @@ def due(today: date | None = None, retention: Retention | None = None) -> Iterat
                 yield Due(row["pk"], row["reference"], row["region_id"], closed_at, expiry)
 
 
-def _kinds_and_children(
+def _facts(
     household_ids: list[int],
-) -> tuple[dict[int, set[str]], dict[int, list[Birth]]]:
+) -> tuple[dict[int, set[str]], dict[int, list[Birth]], dict[int, set[int]]]:
     """The kinds of organisation ever involved with each household (a network's: those of its
-    organisations) and the births of its children."""
+    organisations), the births of its children, and its members."""
     kinds: dict[int, set[str]] = defaultdict(set)
     networks: dict[int, set[int]] = defaultdict(set)
     for household_id, kind, network_id in Involvement.objects.filter(
@@ -137,11 +153,16 @@ def _kinds_and_children(
             for household_id in networks[network_id]:
                 kinds[household_id].add(kind)
     children: dict[int, list[Birth]] = defaultdict(list)
-    for household_id, year, month, day in HouseholdMember.objects.filter(
-        household_id__in=household_ids, role=MemberRole.CHILD
-    ).values_list("household_id", "person__birth_year", "person__birth_month", "person__birth_day"):
-        children[household_id].append(Birth(year, month, day))
-    return kinds, children
+    members: dict[int, set[int]] = defaultdict(set)
+    for household_id, person_id, role, year, month, day in HouseholdMember.objects.filter(
+        household_id__in=household_ids
+    ).values_list(
+        "household_id", "person_id", "role", "person__birth_year", "person__birth_month", "person__birth_day"
+    ):
+        members[household_id].add(person_id)
+        if role == MemberRole.CHILD:
+            children[household_id].append(Birth(year, month, day))
+    return kinds, children, members
 
 
 def _persons_of(household_id: int) -> set[int]:
@@ -154,8 +175,8 @@ def _persons_of(household_id: int) -> set[int]:
 
 def pseudonymisable(person_ids: set[int], also_swept: frozenset[int] = frozenset()) -> set[int]:
     """The persons, not pseudonymised yet, whose every household (as a member or named in its signals) is
-    closed and swept since it closed — or in `also_swept` (a dry run's households) — and who are named in
-    no signal still being routed."""
+    closed and swept since it closed — or in `also_swept` (a dry run's households) — and whom no signal
+    still being routed names or offers as a candidate."""
     if not person_ids:
         return set()
     households: dict[int, set[int]] = defaultdict(set)
@@ -176,12 +197,7 @@ def pseudonymisable(person_ids: set[int], also_swept: frozenset[int] = frozenset
     done = set(
         PseudonymisedPerson.objects.filter(person_id__in=person_ids).values_list("person_id", flat=True)
     )
-    routing = set(
-        SignalPerson.objects.filter(
-            person_id__in=person_ids, signal__status=SignalStatus.RECEIVED
-        ).values_list("person_id", flat=True)
-    )
-    return {p for p in person_ids - done - routing if households[p] <= swept}
+    return {p for p in person_ids - done - being_recognised() if households[p] <= swept}
 
 
 def _household_rows(household_id: int) -> Iterator[tuple[erase.Clear, QuerySet]]:
@@ -233,6 +249,7 @@ def sweep_household(item: Due, run: RetentionRun) -> Swept | None:
         if (
             household is None
             or Household.objects.filter(pk=household.pk).filter(_swept_at_this_closing() | _in_use()).exists()
+            or _persons_of(household.pk) & being_recognised()
         ):
             return None
         done = Swept(item)

@@ -243,3 +243,22 @@ def test_the_report_counts_per_kind_whose_period_decided(world):
         (report,) = sweep.run()
     assert report.per_kind == {"police": 1} and report.households == 1
     assert Counter(SweptHousehold.objects.values_list("kind", flat=True)) == {"police": 1}
+
+
+def test_a_person_offered_to_a_reporter_as_a_candidate_is_not_pseudonymised_under_their_eyes(closed):
+    """A web signal waits for its reporter to confirm recognition: Dirk is one of the candidates shown. If
+    the reporter chooses him, routing links him and opens his household again — so nothing is swept until
+    the signal is routed."""
+    w = closed
+    waiting = Signal.objects.create(reference="SG-T-0003", region=w.region, kind="report", channel="web",
+                                    description="Zorgen om een buurman")  # fmt: skip
+    SignalPerson.objects.create(signal=waiting, role="perpetrator", family_name="Vos",
+                                candidates=[{"person": w.dirk.pk, "score": 0.9, "reasons": []}])  # fmt: skip
+    with years_later(21):
+        (report,) = sweep.run()
+    assert report.households == 0 and Person.objects.get(pk=w.dirk.pk).family_name == "Vos"
+    # The reporter chose "new person"; the signal is routed elsewhere.
+    Signal.objects.filter(pk=waiting.pk).update(status="routed", household=w.other_household)
+    with years_later(21):
+        (report,) = sweep.run()
+    assert report.households == 1 and Person.objects.get(pk=w.dirk.pk).family_name == ""
