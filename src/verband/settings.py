@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "verband.rights",
     "verband.workspace",
     "verband.demo",
+    "verband.retention",
     # After django_tasks_db: its admin for task results is replaced by ours (verband.background.admin).
     "verband.background",
 ]
@@ -342,6 +343,24 @@ INSTRUMENTS_DIR = env_str(
     "assessment checklist; loaded next to the built-in neutral screening and Balansmodel. See "
     "docs/instruments.md. Invalid files are skipped and reported by `manage.py check_instruments`.",
     group="Safety",
+)
+
+RETENTION_FILE = env_str(
+    "VERBAND_RETENTION_FILE",
+    "",
+    "A YAML file with the retention periods per kind of organisation (how long a closed household's data "
+    "is kept before the daily sweep pseudonymises it). Empty: the built-in defaults "
+    "(src/verband/retention/retention.yaml), which the region's privacy officer must confirm. Validated at "
+    "start-up: a bad file stops Verband with a message that says where. See docs/retention.md.",
+    group="Retention",
+)
+RETENTION_SWEEP = env_bool(
+    "VERBAND_RETENTION_SWEEP",
+    True,
+    "Let the worker run the retention sweep once a day: closed households whose period is over lose their "
+    "free text and their persons are pseudonymised, with a report per run. Turn off while migrating old "
+    "data or until the periods are confirmed; `manage.py retention_sweep` still runs it by hand.",
+    group="Retention",
 )
 
 SESSION_IDLE_MINUTES = env_int(

@@ -24,6 +24,7 @@ from django_tasks.base import Task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 from verband.background.models import PeriodicRun
+from verband.retention.tasks import sweep_retention
 from verband.worker import SWEEPS
 
 logger = logging.getLogger(__name__)
@@ -56,7 +57,9 @@ class Periodic:
 def schedule() -> list[Periodic]:
     every = timedelta(seconds=settings.WORKER_INTERVAL_SECONDS)
     return [Periodic(name, sweep, every) for name, sweep in SWEEPS] + [
-        Periodic("prune_task_results", prune_task_results, timedelta(days=1))
+        Periodic("prune_task_results", prune_task_results, timedelta(days=1)),
+        # Daily: closed households past their retention period (verband.retention).
+        Periodic("retention", sweep_retention, timedelta(days=1)),
     ]
 
 

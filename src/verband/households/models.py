@@ -398,7 +398,8 @@ class EventKind(models.TextChoices):
 
 
 class HouseholdEvent(models.Model):
-    """One line of the household's shared timeline. Append-only: events are added, never changed."""
+    """One line of the household's shared timeline. Append-only: events are added, never changed — until
+    the household's retention period is over and the sweep blanks the line's words (`verband.retention`)."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now, db_index=True)

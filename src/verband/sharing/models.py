@@ -232,6 +232,8 @@ ACTION_LABELS = {
     "approve": _("approved"),
     "withdraw": _("withdrew"),
     "link": _("linked"),
+    "pseudonymise": _("pseudonymised"),
+    "run": _("carried out"),
 }
 OBJECT_LABELS = {
     "household": _("household"),
@@ -295,6 +297,8 @@ OBJECT_LABELS = {
     "consultation_advice": _("advice in an anonymous case consultation"),
     "rights_request": _("request under the AVG"),
     "rights_export": _("export of a member's data (AVG)"),
+    "retention_sweep": _("sweep after the retention period"),
+    "retention_reports": _("retention periods and reports"),
 }
 
 

@@ -1,0 +1,263 @@
+"""What the retention sweep removes, declared per model in one place.
+
+A swept household keeps its skeleton — the rows with their dates, statuses, kinds, scores and
+organisations — so steering still counts signals, repeat reports, activations, waiting times, help,
+handovers, escalations and safety scores over the years. Everything typed in words goes: the reporter's
+story, timeline lines, notes, plan texts, questions, reasons, minutes. A person is pseudonymised once
+every household they are in was swept: names, BSN, day and month of birth and contact details are
+blanked (the year of birth and sex stay, for age groups), and what only identifies them — addresses with
+their disclosures and decisions, relations, recognition's blocking keys — is deleted. With no name, BSN,
+full birth date or address left, recognition has no key to find them by (`households.matching`).
+
+`HOUSEHOLD_RULES` and `PERSON_RULES` are the list; `KEPT` says, for every other text field of a model
+that points at a household or a person, why it stays. `tests/test_every_field_decided.py` fails when a
+model gains such a field that is in neither, so a new kind of personal data cannot be forgotten here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models.functions import Substr
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from verband.collaboration.models import AgendaItem, CaseMeeting, Handover, Help
+from verband.escalation.models import Escalation
+from verband.households.models import Address, HouseholdEvent, Person, PersonKey, Relation
+from verband.plans.models import (
+    FamilyPlan,
+    Goal,
+    PlanAction,
+    PlanVersion,
+    Regie,
+    RegieTransfer,
+    SafetyAgreement,
+)
+from verband.safety.models import DangerFact, InstrumentResult, SafetyAssessment
+from verband.sharing.models import EmergencyAccess, Involvement
+from verband.shielding.models import ShieldDecision
+from verband.signals.models import Activation, Signal, SignalPerson
+
+
+@dataclass(frozen=True)
+class Clear:
+    """Blank these fields of every row of `model` that belongs to the household (or person) through
+    `path` (a lookup ending in the household's or person's id)."""
+
+    key: str
+    label: Promise
+    model: type[models.Model]
+    path: str
+    values: dict[str, Any]
+    where: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Delete:
+    """Delete every row of `model` that belongs to the person through any of `paths`."""
+
+    key: str
+    label: Promise
+    model: type[models.Model]
+    paths: tuple[str, ...]
+
+
+# A person as a reporter described them, in a signal: nothing of it stays but role, sex and birth year.
+SIGNAL_PERSON_TEXT: dict[str, Any] = {
+    "given_names": "",
+    "surname_prefix": "",
+    "family_name": "",
+    "birth_month": None,
+    "birth_day": None,
+    "bsn": "",
+    "street": "",
+    "house_number": "",
+    "postcode": "",
+    "city": "",
+    "phone": "",
+    "languages": "",
+    "candidates": [],
+}
+
+HOUSEHOLD_RULES: list[Clear] = [
+    Clear("timeline", _("timeline lines"), HouseholdEvent, "household_id", {"summary": ""}),
+    Clear(
+        "signal",
+        _("signals"),
+        Signal,
+        "household_id",
+        {
+            "description": "",
+            "reporter_name": "",
+            "reporter_function": "",
+            "reporter_phone": "",
+            "location": "",
+            # The four digits of the postcode (the area) stay for the counts per area.
+            "postcode": Substr("postcode", 1, 4),
+            "idempotency_key": None,
+            "request_hash": "",
+        },
+    ),
+    Clear(
+        "signal_person", _("persons as reported"), SignalPerson, "signal__household_id", SIGNAL_PERSON_TEXT
+    ),
+    Clear("activation", _("activations"), Activation, "household_id", {"reason": "", "handback_reason": ""}),
+    Clear("involvement", _("involvements"), Involvement, "household_id", {"end_note": ""}),
+    Clear(
+        "emergency_access",
+        _("emergency accesses"),
+        EmergencyAccess,
+        "involvement__household_id",
+        {"reason": "", "judgement_note": ""},
+    ),
+    Clear("assessment", _("safety assessments"), SafetyAssessment, "household_id", {"summary": ""}),
+    Clear("danger_fact", _("danger facts"), DangerFact, "household_id", {"detail": ""}),
+    Clear(
+        "instrument_result",
+        _("instrument results"),
+        InstrumentResult,
+        "household_id",
+        {"answers": {}, "explanation": []},
+    ),
+    Clear(
+        "plan",
+        _("family plan"),
+        FamilyPlan,
+        "household_id",
+        {"household_wishes": "", "agreement_note": ""},
+    ),
+    Clear(
+        "plan_version", _("plan versions"), PlanVersion, "plan__household_id", {"snapshot": {}, "change": ""}
+    ),
+    Clear("goal", _("goals"), Goal, "plan__household_id", {"text": ""}),
+    Clear("agreement", _("safety agreements"), SafetyAgreement, "plan__household_id", {"text": ""}),
+    Clear("action", _("plan actions"), PlanAction, "plan__household_id", {"text": ""}),
+    Clear("regie", _("regie periods"), Regie, "household_id", {"mandate_note": "", "end_reason": ""}),
+    Clear(
+        "regie_transfer",
+        _("regie transfers"),
+        RegieTransfer,
+        "household_id",
+        {"note": "", "decision_note": ""},
+    ),
+    Clear("handover", _("handovers"), Handover, "household_id", {"question": "", "reason": ""}),
+    Clear("help", _("help"), Help, "household_id", {"note": ""}),
+    Clear(
+        "agenda_item", _("case meeting items"), AgendaItem, "household_id", {"decisions": "", "changes": []}
+    ),
+    Clear("escalation", _("escalations"), Escalation, "household_id", {"question": "", "decision": ""}),
+    Clear("shield_decision", _("shield decisions"), ShieldDecision, "household_id", {"reason": ""}),
+]
+
+# The minutes of a case meeting are one text about every household on its agenda: blanked when the last
+# of them is swept (until then they are kept for the households still within their period).
+MINUTES = Clear("minutes", _("case meeting minutes"), CaseMeeting, "items__household_id", {"minutes": ""})
+
+PERSON_RULES: list[Clear] = [
+    Clear(
+        "person",
+        _("persons pseudonymised"),
+        Person,
+        "id",
+        {
+            "given_names": "",
+            "initials": "",
+            "surname_prefix": "",
+            "family_name": "",
+            "birth_month": None,
+            "birth_day": None,
+            "bsn": "",
+            "phone": "",
+            "email": "",
+            "languages": "",
+        },
+    ),
+    # What a reporter said about the person in a signal not (yet) routed to a household; those of the
+    # person's households were cleared with them.
+    Clear(
+        "signal_person",
+        _("persons as reported"),
+        SignalPerson,
+        "person_id",
+        SIGNAL_PERSON_TEXT,
+        where={"signal__household__isnull": True},
+    ),
+]
+
+PERSON_DELETES: list[Delete] = [
+    # With its disclosures and decisions (their reasons), which cascade.
+    Delete("address", _("addresses"), Address, ("person_id",)),
+    Delete("relation", _("relations"), Relation, ("person_id", "other_id")),
+    Delete("person_key", _("recognition keys"), PersonKey, ("person_id",)),
+]
+
+# Text fields of models pointing at a household or a person that stay, and why.
+KEPT: dict[str, dict[str, str]] = {
+    "households.household": {"reference": "the household's number, not a person's data"},
+    "households.address": {
+        f: "the address is deleted" for f in ("street", "house_number", "postcode", "city")
+    },
+    "households.addressdisclosure": {"basis": "deleted with its address"},
+    "households.addressdecision": {"reason": "deleted with its address"},
+    "households.personkey": {"key": "deleted with the person's pseudonymisation"},
+    "signals.signal": {
+        "reference": "the signal's number",
+        "channel": "web or API",
+        "violence_forms": "categories, for steering",
+    },
+    "safety.safetyassessment": {
+        "assessor_name": "the professional who assessed (accountability), not the household's data",
+        "weighing": "answers from a closed list, for steering",
+        "profiles": "violence profiles from a closed list, for steering",
+        "balance": "Balansmodel factors from a closed list, for steering",
+    },
+    "safety.instrumentresult": {
+        "instrument_code": "which instrument",
+        "instrument_name": "which instrument",
+        "instrument_version": "which instrument",
+        "level": "the outcome band, for steering",
+        "label": "the outcome band's name",
+    },
+    "plans.planversion": {
+        "saved_by_name": "the professional who saved it (accountability)",
+        "organisation_name": "the professional's organisation",
+    },
+    "plans.regietransfer": {"requested_by_name": "the professional who asked (accountability)"},
+    "collaboration.handover": {"decided_by_name": "the professional who answered (accountability)"},
+    "escalation.escalation": {
+        "subject_type": "what kind of item stalled",
+        "summary": "names kinds of items and household references, never persons (escalation.detectors)",
+        "decided_by_name": "the professional who decided (accountability)",
+    },
+}
+
+
+def kept_reason(model: type[models.Model], field: str) -> str | None:
+    return KEPT.get(model._meta.label_lower, {}).get(field)
+
+
+def cleared_fields(model: type[models.Model]) -> set[str]:
+    """The fields of `model` some rule blanks (or deletes, for whole rows)."""
+    names: set[str] = set()
+    for rule in [*HOUSEHOLD_RULES, MINUTES, *PERSON_RULES]:
+        if rule.model is model:
+            names |= set(rule.values)
+    if any(rule.model is model for rule in PERSON_DELETES):
+        names |= {f.name for f in model._meta.get_fields()}
+    return names
+
+
+_EVERY_RULE: list[Clear | Delete] = [*HOUSEHOLD_RULES, MINUTES, *PERSON_RULES, *PERSON_DELETES]
+# How a report names what was removed ("signalen: 4"), in this order.
+LABELS: dict[str, Promise] = {rule.key: rule.label for rule in _EVERY_RULE}
+
+
+def in_order(items: dict[str, int]) -> list[tuple[str, int]]:
+    """A report's counts as (label, number), in the order of the rules."""
+    order = list(LABELS)
+    ranked = sorted(
+        items.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0])
+    )
+    return [(str(LABELS.get(key, key)), n) for key, n in ranked]

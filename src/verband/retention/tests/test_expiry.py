@@ -1,0 +1,104 @@
+"""When a closed household's period is over: per kind of organisation, the longest period of every
+organisation ever involved wins, counted from the day it closed; Veilig Thuis also keeps it until the
+youngest child is 18."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from verband.actors import SYSTEM
+from verband.households.models import HouseholdMember, Person
+from verband.retention import sweep
+from verband.retention.config import BUILT_IN, DEFAULT, Birth, load, parse
+from verband.retention.tests.conftest import close, years_later
+from verband.sharing import services as sharing_services
+
+DEFAULTS = load(BUILT_IN)
+CLOSED = date(2026, 3, 15)
+
+
+@pytest.mark.parametrize(
+    ("kinds", "ends", "decided_by"),
+    [
+        ({"police"}, date(2031, 3, 15), "police"),
+        ({"probation"}, date(2031, 3, 15), "probation"),
+        ({"shelter"}, date(2041, 3, 15), "shelter"),
+        ({"neighbourhood_team"}, date(2046, 3, 15), "neighbourhood_team"),
+        ({"reporting_centre"}, date(2046, 3, 15), "reporting_centre"),
+        ({"mental_health"}, date(2046, 3, 15), "mental_health"),
+        # Longest wins, whatever the order.
+        ({"police", "shelter"}, date(2041, 3, 15), "shelter"),
+        ({"shelter", "police", "youth_protection"}, date(2046, 3, 15), "youth_protection"),
+        # Nobody was ever involved: the default.
+        (set(), date(2046, 3, 15), DEFAULT),
+    ],
+)
+def test_the_period_per_kind_and_the_longest_wins(kinds, ends, decided_by):
+    expiry = DEFAULTS.expiry(CLOSED, kinds)
+    assert (expiry.on, expiry.kind) == (ends, decided_by)
+
+
+def test_a_kind_may_keep_it_until_the_youngest_child_is_of_age():
+    retention = parse(
+        "default: {years: 20, basis: x}\n"
+        "kinds:\n"
+        "  reporting_centre: {years: 5, until_youngest_child_is: 18, basis: x}\n"
+        "  police: {years: 5, basis: x}\n",
+        source="regio.yaml",
+    )
+    toddler, teenager = Birth(2024, 6, 10), Birth(2012, 1, 1)
+    assert retention.expiry(CLOSED, {"reporting_centre"}, [teenager]).on == date(2031, 3, 15)
+    assert retention.expiry(CLOSED, {"reporting_centre"}, [teenager, toddler]).on == date(2042, 6, 10)
+    # The rule is the reporting centre's own: the police's period does not wait for the child.
+    assert retention.expiry(CLOSED, {"police"}, [toddler]).on == date(2031, 3, 15)
+    assert retention.expiry(CLOSED, {"police", "reporting_centre"}, [toddler]).kind == "reporting_centre"
+    # A partial birth date counts as the latest day it can be; no year at all as born at the closing.
+    assert retention.expiry(CLOSED, {"reporting_centre"}, [Birth(2024)]).on == date(2042, 12, 31)
+    assert retention.expiry(CLOSED, {"reporting_centre"}, [Birth(2024, 2)]).on == date(2042, 2, 28)
+    assert retention.expiry(CLOSED, {"reporting_centre"}, [Birth(None)]).on == date(2044, 3, 15)
+    # No children: only the years count.
+    assert retention.expiry(CLOSED, {"reporting_centre"}, []).on == date(2031, 3, 15)
+
+
+def test_a_household_closed_on_29_february_ends_on_28_february():
+    assert DEFAULTS.expiry(date(2028, 2, 29), {"police"}).on == date(2033, 2, 28)
+
+
+def test_the_kinds_come_from_every_involvement_ever_also_through_a_network(world):
+    """The other household had only the police (5 years); a network of the neighbourhood teams and the
+    police worked with it too, ended long ago: 20 years."""
+    h = world.other_household
+    close(h)
+    with years_later(6):
+        assert [d.household_id for d in sweep.due()] == [h.pk]
+    involvement = sharing_services.involve(SYSTEM, h, network=world.network, purpose="help",
+                                           legal_basis="legal_task", started_on=date(2026, 1, 5))  # fmt: skip
+    close(h)
+    closed_on = h.closed_at
+    with years_later(6):
+        assert list(sweep.due()) == []
+    with years_later(20):
+        (due,) = sweep.due()
+    assert (due.household_id, due.expiry.kind, due.closed_at) == (h.pk, "neighbourhood_team", closed_on)
+    assert involvement.network_id == world.network.pk
+
+
+def test_the_household_s_own_children_count(world):
+    h = world.other_household
+    baby = Person.objects.create(given_names="Mees", family_name="Zwart", birth_year=2026, birth_month=11)
+    HouseholdMember.objects.create(household=h, person=baby, role="child")
+    sharing_services.involve(SYSTEM, h, team=world.team_vt, purpose="safety_assessment",
+                             legal_basis="legal_task", started_on=date(2026, 1, 5))  # fmt: skip
+    close(h)
+    custom = parse(
+        "default: {years: 20, basis: x}\nkinds:\n  police: {years: 5, basis: x}\n"
+        "  reporting_centre: {years: 5, until_youngest_child_is: 18, basis: x}\n",
+        source="regio.yaml",
+    )
+    with years_later(17):
+        assert list(sweep.due(retention=custom)) == []
+    with years_later(18):
+        (due,) = sweep.due(retention=custom)
+    assert due.expiry.on == date(2044, 11, 30)
