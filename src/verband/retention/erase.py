@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from verband.collaboration.models import AgendaItem, CaseMeeting, Handover, Help
+from verband.consultation.models import Advice, Consultation
 from verband.escalation.models import Escalation
 from verband.households.models import Address, HouseholdEvent, Person, PersonKey, Relation
 from verband.plans.models import (
@@ -36,7 +37,8 @@ from verband.plans.models import (
     SafetyAgreement,
 )
 from verband.safety.models import DangerFact, InstrumentResult, SafetyAssessment
-from verband.sharing.models import EmergencyAccess, Involvement
+from verband.rights.models import RightsRequest
+from verband.sharing.models import Consent, EmergencyAccess, Involvement, SharingBasis
 from verband.shielding.models import ShieldDecision
 from verband.signals.models import Activation, Signal, SignalPerson
 
@@ -149,6 +151,43 @@ HOUSEHOLD_RULES: list[Clear] = [
     ),
     Clear("escalation", _("escalations"), Escalation, "household_id", {"question": "", "decision": ""}),
     Clear("shield_decision", _("shield decisions"), ShieldDecision, "household_id", {"reason": ""}),
+    Clear("consent", _("consents"), Consent, "household_id", {"note": "", "withdrawn_note": ""}),
+    Clear(
+        "sharing_basis",
+        _("legal bases of disclosures"),
+        SharingBasis,
+        "household_id",
+        {
+            "q_purpose": "",
+            "q_need_to_know": "",
+            "q_subsidiarity": "",
+            "q_proportionality": "",
+            "q_effectiveness": "",
+            "q_without_consent": "",
+        },
+    ),
+    Clear(
+        "rights_request",
+        _("requests under the AVG"),
+        RightsRequest,
+        "household_id",
+        {"asked": "", "decision": "", "extension_reason": ""},
+    ),
+    # A consultation linked to the household became its case: what the network discussed goes with it.
+    Clear(
+        "consultation",
+        _("anonymous consultations linked"),
+        Consultation,
+        "household_id",
+        {"facts": "", "question": "", "conclusion": "", "link_reason": ""},
+    ),
+    Clear(
+        "consultation_advice",
+        _("advice in linked consultations"),
+        Advice,
+        "consultation__household_id",
+        {"text": ""},
+    ),
 ]
 
 # The minutes of a case meeting are one text about every household on its agenda: blanked when the last
@@ -226,6 +265,12 @@ KEPT: dict[str, dict[str, str]] = {
     },
     "plans.regietransfer": {"requested_by_name": "the professional who asked (accountability)"},
     "collaboration.handover": {"decided_by_name": "the professional who answered (accountability)"},
+    "sharing.consent": {"information": "categories from a closed list (which information), no data"},
+    "rights.rightsrequest": {
+        "recorded_by_name": "the professional who recorded it (accountability)",
+        "decided_by_name": "the professional who decided (accountability)",
+    },
+    "consultation.consultation": {"reference": "the consultation's number, not a person's data"},
     "escalation.escalation": {
         "subject_type": "what kind of item stalled",
         "summary": "names kinds of items and household references, never persons (escalation.detectors)",
