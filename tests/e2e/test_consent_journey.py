@@ -1,7 +1,7 @@
 """Consent in a real browser: given by a victim, then withdrawn, changes what a partner sees.
 
 1. The neighbourhood team records Elif Demir's written consent to share her family's file with Enver.
-2. It asks Enver's team to take part, on that consent (the basis proposed is a covenant; it chooses consent).
+2. It asks Enver's team to help her, on that consent (the basis proposed is a covenant; it chooses consent).
 3. Enver accepts and sees the household.
 4. Elif withdraws her consent: the form first says what ends; confirmed, Enver no longer sees the household,
    and the record keeps the basis it rested on.
@@ -53,6 +53,7 @@ def test_consent_given_and_withdrawn_changes_what_a_partner_sees(page: Page, new
     page.goto(f"/huishoudens/{HOUSEHOLD}/overdragen/")
     team = page.locator("#to-team option", has_text="Team Rotterdam-Zuid").first.get_attribute("value")
     page.get_by_label("Aan", exact=True).select_option(value=team)
+    page.get_by_label("Voor wie").select_option(label="Elif Demir")  # one person's consent: her handover
     page.get_by_label("Wat vraagt u van hen?").fill("Gezinsbehandeling na het geweld; moeder wil hulp.")
     expect(page.get_by_label(re.compile(r"Convenant tussen partners"))).to_be_checked()  # the proposal
     page.get_by_label(re.compile(r"Toestemming van betrokkene")).check()

@@ -16,7 +16,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,10 +25,11 @@ from verband.collaboration.involvements import close_if_nobody_left
 from verband.collaboration.models import HANDOVER_FLOW, Handover, HandoverStatus
 from verband.households import addresses
 from verband.households.models import AddressDecision, EventKind, Household, HouseholdMember
-from verband.network.models import ACTING_ROLES, Organisation
+from verband.network.models import ACTING_ROLES, CASEWORK_ROLES, Membership, Organisation
 from verband.notifications.services import notify
+from verband.plans.models import Regie
 from verband.plans.regie import current_regie
-from verband.sharing.access import works_with
+from verband.sharing.access import memberships_seeing, works_with
 from verband.sharing.accesslog import record
 from verband.sharing.models import (
     Consent,
@@ -59,6 +60,23 @@ def may_record(actor: Actor, household: Household, person_id: int | None = None)
         return True
     whole, persons = involvement_members(actor, household)
     return whole or person_id in persons
+
+
+def may_withdraw(actor: Actor, consent: Consent) -> bool:
+    """Who records that the person withdrew: a professional who may record consent for them, of the
+    organisation that recorded it or of the regisseur's — not any partner of the household (a partner
+    working with the perpetrator must not be able to cut off what protects the victim)."""
+    if not may_record(actor, consent.household, consent.person_id) or actor.organisation is None:
+        return False
+    regie = current_regie(consent.household)
+    return actor.organisation.pk in {
+        consent.recorded_by_organisation_id,
+        regie.organisation_id if regie else None,
+    }
+
+
+# Consent dates before this are typing errors, not consents.
+EARLIEST = date(2000, 1, 1)
 
 
 def region_partners(household: Household) -> QuerySet[Organisation]:
@@ -95,13 +113,17 @@ def record_consent(
                household_id=household.pk, outcome="denied")  # fmt: skip
         raise PermissionDenied
     errors: dict[str, list[str]] = {}
-    if (
-        person_id is None
-        or not HouseholdMember.objects.filter(household=household, person_id=person_id).exists()
-    ):
+    member = (
+        person_id is not None
+        and HouseholdMember.objects.filter(household=household, person_id=person_id).exists()
+    )
+    if not member or not may_record(actor, household, person_id):
+        # One answer for a member outside the professional's scope and for no member at all: the form is
+        # no way to learn who else is in the household.
         errors["person"] = [_("Choose the member whose consent this is.")]
-    elif not may_record(actor, household, person_id):
-        errors["person"] = [_("Choose one of the members your organisation works with.")]
+        if person_id is not None:
+            record(actor, action="create", object_type="consent", object_id=str(person_id)[:20],
+                   household_id=household.pk, outcome="denied")  # fmt: skip
     if status not in (ConsentStatus.GIVEN, ConsentStatus.REFUSED):
         errors["status"] = [_("Say whether consent was given or refused.")]
     if manner not in ConsentManner.values:
@@ -111,6 +133,8 @@ def record_consent(
         errors["given_on"] = [_("Give the date.")]
     elif given_on > today:
         errors["given_on"] = [_("The date cannot be in the future.")]
+    elif given_on < EARLIEST:
+        errors["given_on"] = [_("Give a date after 1 January 2000.")]
     if valid_until is not None and given_on is not None and valid_until < given_on:
         errors["valid_until"] = [_("The end date cannot be before the date it was given.")]
     partners = list(region_partners(household).filter(pk__in=partner_ids))
@@ -128,9 +152,15 @@ def record_consent(
         errors.update(exc.message_dict)
     waiting = None
     if for_basis_id is not None:
-        waiting = SharingBasis.objects.filter(
-            pk=for_basis_id, household=household, legal_basis="consent", consent__isnull=True
-        ).first()
+        waiting = _waiting_basis(actor, household, for_basis_id)
+        if waiting is None:
+            record(actor, action="use", object_type="sharing_basis", object_id=str(for_basis_id)[:20],
+                   household_id=household.pk, outcome="denied")  # fmt: skip
+            errors["for_basis"] = [_("This consent cannot be recorded for that take-up.")]
+        elif status == ConsentStatus.GIVEN and not _carries(waiting, partners, information):
+            errors["partners"] = [_(
+                "For the take-up on consent, the consent must cover your organisation and the whole file."
+            )]  # fmt: skip
     if errors:
         raise ValidationError(errors)
     assert person_id is not None and given_on is not None
@@ -160,6 +190,29 @@ def record_consent(
             basis=f"consent:{status}",
         )
     return consent
+
+
+def _waiting_basis(actor: Actor, household: Household, basis_id: int) -> SharingBasis | None:
+    """A take-up on consent of the actor's own organisation that waits for its consent."""
+    if actor.organisation is None:
+        return None
+    return SharingBasis.objects.filter(
+        pk=basis_id,
+        household=household,
+        kind=SharingKind.TAKE_UP,
+        legal_basis="consent",
+        consent__isnull=True,
+        chosen_by_organisation=actor.organisation,
+    ).first()
+
+
+def _carries(waiting: SharingBasis, partners: list[Organisation], information: list[str]) -> bool:
+    """The consent covers the organisation whose take-up waits for it, and the whole file."""
+    involvement = Involvement.objects.filter(pk=waiting.subject_id).first() if waiting.subject_id else None
+    organisation_id = (
+        involvement.organisation_id if involvement is not None else waiting.chosen_by_organisation_id
+    )
+    return InformationScope.ALL in information and organisation_id in {p.pk for p in partners}
 
 
 @dataclass
@@ -226,7 +279,7 @@ def withdraw_consent(
     """The person withdraws their consent: recorded, and what rested on it ends now. The regisseur is told
     what ended. Returns what ended."""
     household = consent.household
-    if not may_record(actor, household, consent.person_id):
+    if not may_withdraw(actor, consent):
         record(actor, action="withdraw", object_type="consent", object_id=str(consent.pk),
                household_id=household.pk, person_id=consent.person_id, outcome="denied")  # fmt: skip
         raise PermissionDenied
@@ -313,9 +366,55 @@ def withdraw_consent(
             record(actor, action="update", object_type="shield", object_id=f"{lift.item_type}:{lift.item_id}",
                    household_id=household.pk, person_id=lift.person_id, basis="consent:withdrawn")  # fmt: skip
         _tell_regisseur(actor, household, effects)
+        _tell_those_cut_off(actor, household, effects)
         if effects.involvements:
+            _end_regie_without_access(actor, household)
             close_if_nobody_left(actor, household)
     return effects
+
+
+def _tell_those_cut_off(actor: Actor, household: Household, effects: Effects) -> None:
+    """The case workers of every party whose involvement or handover ended are told, so that nobody works
+    on in the dark (the title names the household's reference only)."""
+    teams = {i.team_id for i in effects.involvements if i.team_id} | {h.to_team_id for h in effects.handovers}
+    organisations = {
+        i.organisation_id for i in effects.involvements if i.team_id is None and i.organisation_id
+    }
+    users = set(
+        Membership.objects.active()
+        .filter(role__in=CASEWORK_ROLES)
+        .filter(Q(team_id__in=teams) | Q(organisation_id__in=organisations, team__isnull=True))
+        .values_list("user_id", flat=True)
+    )
+    if actor.user is not None:
+        users.discard(actor.user.pk)
+    if users:
+        notify(
+            users,
+            _("Consent withdrawn for %(reference)s: your access or request on it has ended")
+            % {"reference": household.reference},
+            "/mijn-werk/",
+        )
+
+
+def _end_regie_without_access(actor: Actor, household: Household) -> None:
+    """A regisseur whose access rested on the withdrawn consent no longer sees the household: regie ends
+    (the household shows up without a regisseur), and the regisseur and the mandate giver are told."""
+    regie = current_regie(household)
+    if regie is None or memberships_seeing(household).filter(pk=regie.membership_id).exists():
+        return
+    Regie.objects.filter(pk=regie.pk, ended_at__isnull=True).update(
+        ended_at=timezone.now(),
+        end_reason=_("The regisseur's access rested on a consent that was withdrawn."),
+    )
+    record(actor, action="end", object_type="regie", object_id=str(regie.pk), household_id=household.pk,
+           basis="consent:withdrawn")  # fmt: skip
+    notify(
+        {regie.user_id, regie.mandated_by_id},
+        _("Regie of %(reference)s ended: the consent it rested on was withdrawn")
+        % {"reference": household.reference},
+        "/mijn-werk/",
+    )
 
 
 def _tell_regisseur(actor: Actor, household: Household, effects: Effects) -> None:

@@ -135,10 +135,19 @@ def request_handover(
         try:
             consent, answers = sharing_basis.check(
                 household, basis, kind=SharingKind.HANDOVER, receiver=team.organisation,
-                information=InformationScope.ALL, persons=persons,
+                information=InformationScope.ALL, persons=persons, actor=actor,
             )  # fmt: skip
         except ValidationError as exc:
             errors.update(exc.message_dict)
+        # One person's consent carries sharing their own data: a handover for that person, never the
+        # whole household (a member-scoped involvement opens only that member).
+        if consent is not None and person_id is None:
+            errors["consent"] = [_(
+                "One person's consent does not carry a handover of the whole household: choose for whom, or "
+                "another basis and answer the five questions."
+            )]  # fmt: skip
+        elif consent is not None and consent.person_id != person_id:
+            errors["consent"] = [_("Choose the consent of the member this handover is for.")]
     if errors:
         raise ValidationError(errors)
     assert team is not None and actor.membership is not None and actor.user is not None
@@ -146,6 +155,8 @@ def request_handover(
     now = timezone.now()
     try:
         with transaction.atomic():
+            if consent is not None:
+                sharing_basis.lock_in_force(consent)
             handover = Handover.objects.create(
                 household=household,
                 kind=kind,
@@ -248,7 +259,20 @@ def accept_handover(actor: Actor, handover: Handover) -> Handover:
     if not may_answer(actor, handover):
         raise PermissionDenied
     household = handover.household
+    # The basis the sender chose when asking (the usual covenant for a handover asked without one).
+    chosen = handover_basis(handover)
     with transaction.atomic():
+        if chosen is not None and chosen.consent is not None:
+            # Asked on consent: it must still be in force now (withdrawn or run out since: not accepted).
+            try:
+                sharing_basis.lock_in_force(chosen.consent)
+            except ValidationError:
+                raise ValidationError(
+                    _(
+                        "The consent this handover rests on is no longer in force. Ask the sender to withdraw it "
+                        "and ask again on another basis."
+                    )
+                ) from None
         _answer(
             actor,
             handover,
@@ -264,8 +288,6 @@ def accept_handover(actor: Actor, handover: Handover) -> Handover:
             and handover.person_id is not None
             and not _whole_household_involvement(handover.to_team, household)
         )
-        # The basis the sender chose when asking (the usual covenant for a handover asked without one).
-        chosen = handover_basis(handover)
         involvement = sharing.involve(
             actor,
             household,
@@ -274,6 +296,9 @@ def accept_handover(actor: Actor, handover: Handover) -> Handover:
             started_on=timezone.localdate(),
             team=handover.to_team,
             basis_record=chosen,
+            # On consent, its own involvement (for that member): withdrawing the consent ends exactly it,
+            # never what the team holds on another basis.
+            separate=member_only and chosen is not None and chosen.consent_id is not None,
         )
         if member_only:
             # A new involvement, or the team's existing one for named members (then this one is added):

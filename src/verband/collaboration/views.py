@@ -118,6 +118,7 @@ def request_view(request: HttpRequest, reference: str) -> HttpResponse:
             post=request.POST if request.method == "POST" else None,
             errors=errors,
             persons=None if scope.whole else frozenset(scope.person_ids),
+            hide_shelters=not scope.whole,
         ),
     }
     return render(request, "collaboration/request.html", context, status=400 if errors else 200)
@@ -386,6 +387,11 @@ def emergency_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _partner_names(scope: Scope, consent: object) -> list[str]:
+    """The partners a consent names, as this viewer may read them (a shelter only in whole-household views)."""
+    return [p.name for p in consent.partners.all() if scope.names_organisation(p)]  # type: ignore[attr-defined]
+
+
 def _consent_people(actor: Actor, household: Household) -> tuple[Scope, list[Person]]:
     scope = view_scope(actor, household)
     return scope, _scoped_people(household, scope)
@@ -395,7 +401,7 @@ def _consent_people(actor: Actor, household: Household) -> tuple[Scope, list[Per
 def consents_view(request: HttpRequest, reference: str) -> HttpResponse:
     """The household's consents, per member the viewer's involvement covers, and the legal bases recorded
     for what was shared (to partners working with the whole household)."""
-    from verband.collaboration.consent import household_consents, may_record
+    from verband.collaboration.consent import household_consents, may_record, may_withdraw
     from verband.sharing.models import SharingBasis
 
     actor = actor_for_request(request)
@@ -403,6 +409,12 @@ def consents_view(request: HttpRequest, reference: str) -> HttpResponse:
     scope, people = _consent_people(actor, household)
     shown = {p.pk for p in people}
     consents = [c for c in household_consents(household) if c.person_id in shown]
+    for c in consents:
+        c.partner_names = _partner_names(scope, c)  # type: ignore[attr-defined]
+        c.may_withdraw = c.status == "given" and may_withdraw(actor, c)  # type: ignore[attr-defined]
+        c.recorder = (  # type: ignore[attr-defined]
+            c.recorded_by_organisation if scope.names_organisation(c.recorded_by_organisation) else ""
+        )
     bases = (
         list(
             SharingBasis.objects.filter(household=household)
@@ -488,7 +500,7 @@ def consent_new_view(request: HttpRequest, reference: str) -> HttpResponse:
 @role_required(*ACTING_ROLES)
 def consent_withdraw_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     """Withdraw a consent: first what will end (the warning), then the withdrawal."""
-    from verband.collaboration.consent import effects_of_withdrawal, may_record, withdraw_consent
+    from verband.collaboration.consent import effects_of_withdrawal, may_withdraw, withdraw_consent
     from verband.sharing.models import Consent, ConsentManner, ConsentStatus
 
     actor = actor_for_request(request)
@@ -501,7 +513,7 @@ def consent_withdraw_view(request: HttpRequest, reference: str, pk: int) -> Http
         .prefetch_related("partners")
         .first()
     )
-    if consent is None or not may_record(actor, household, consent.person_id):
+    if consent is None or not may_withdraw(actor, consent):
         record(actor, action="withdraw", object_type="consent", object_id=str(pk), household_id=household.pk,
                outcome="denied")  # fmt: skip
         raise Http404
@@ -534,12 +546,40 @@ def consent_withdraw_view(request: HttpRequest, reference: str, pk: int) -> Http
             if can_see_household(actor_for_request(request), household):
                 return redirect("collaboration:consents", reference=household.reference)
             return redirect("workspace:my_work")
+    scope = view_scope(actor, household)
     effects = effects_of_withdrawal(consent)
-    _log_view(actor, household, basis, "consent_withdrawal", [consent.person])
+    # What ends, in the words this professional may read: no shelter named and no member outside their scope.
+    unnamed = _("a partner (not named)")
+    ends = [
+        _("%(party)s is no longer involved and no longer sees the household.")
+        % {"party": i.party if scope.names_organisation(i.organisation) else unnamed}
+        for i in effects.involvements
+    ]
+    ends += [
+        _("The handover to %(team)s is withdrawn.")
+        % {"team": h.to_team.name if scope.names_organisation(h.to_team.organisation) else unnamed}
+        for h in effects.handovers
+    ]
+    ends += [
+        _("%(org)s no longer sees the confidential address.")
+        % {"org": d.organisation if scope.names_organisation(d.organisation) else unnamed}
+        for d in effects.addresses
+    ]
+    named = [s.person for s in effects.shared_items if scope.sees_person(s.person_id)]
+    ends += [
+        _("A %(what)s is shielded from %(name)s again.")
+        % {
+            "what": str(s.get_item_type_display()).lower(),
+            "name": s.person.full_name if scope.sees_person(s.person_id) else _("another member"),
+        }
+        for s in effects.shared_items
+    ]
+    _log_view(actor, household, basis, "consent_withdrawal", [consent.person, *named])
     context = {
         "household": household,
         "consent": consent,
-        "effects": effects,
+        "partner_names": _partner_names(scope, consent),
+        "ends": ends,
         "manners": ConsentManner.choices,
         "errors": errors,
         "post": request.POST if request.method == "POST" else None,

@@ -305,12 +305,15 @@ def disclose(
             kind=SharingKind.ADDRESS,
             receiver=organisation,
             information=InformationScope.ADDRESS,
+            actor=actor,
         )
         if consent is not None and consent.person_id != address.person_id:
             raise ValidationError(
                 {"consent": [_("An address is disclosed on the consent of the person whose address it is.")]}
             )
     with transaction.atomic():
+        if consent is not None:
+            sharing_basis.lock_in_force(consent)
         _grant(address, organisation, reason, actor)
         decision = AddressDecision.objects.create(
             address=address, kind=AddressDecisionKind.DISCLOSED, organisation=organisation, reason=reason,

@@ -36,8 +36,8 @@ from verband.plans.models import (
     RegieTransfer,
     SafetyAgreement,
 )
-from verband.safety.models import DangerFact, InstrumentResult, SafetyAssessment
 from verband.rights.models import RightsRequest
+from verband.safety.models import DangerFact, InstrumentResult, SafetyAssessment
 from verband.sharing.models import Consent, EmergencyAccess, Involvement, SharingBasis
 from verband.shielding.models import ShieldDecision
 from verband.signals.models import Activation, Signal, SignalPerson

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]  # no stubs installed
+from dateutil.relativedelta import relativedelta  # no stubs installed
 from django.conf import settings
 from django.db import models
 from django.db.models import Q

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from verband.actors import Actor
 from verband.households.models import Household
-from verband.network.models import Organisation
+from verband.network.models import Organisation, OrganisationKind
+from verband.sharing.accesslog import record
 from verband.sharing.models import (
     FIVE_QUESTIONS,
     Consent,
@@ -109,6 +110,7 @@ def check(
     receiver: Organisation | None,
     information: str,
     persons: frozenset[int] | None = None,
+    actor: Actor | None = None,
 ) -> tuple[Consent | None, dict[str, str]]:
     """The consent the choice rests on (or None) and the answers as stored; a Dutch ValidationError per
     field when the choice does not hold. `persons`: the members the professional works with, when not the
@@ -122,6 +124,11 @@ def check(
             None,
         )
         if consent is None:
+            if basis.consent_id is not None and actor is not None:
+                # A consent id that is not one this professional may use here (another member's, another
+                # household's, withdrawn, or made up): refused and logged.
+                record(actor, action="use", object_type="consent", object_id=str(basis.consent_id)[:20],
+                       household_id=household.pk, outcome="denied")  # fmt: skip
             raise ValidationError(
                 {
                     "consent": [
@@ -154,6 +161,21 @@ def check(
     if errors:
         raise ValidationError(errors)
     return None, answers
+
+
+def lock_in_force(consent: Consent) -> Consent:
+    """Inside the writing transaction: the consent, locked, still given and in force — or a Dutch
+    ValidationError (it was withdrawn or ran out since the form was checked)."""
+    locked = Consent.objects.select_for_update().filter(pk=consent.pk, status=ConsentStatus.GIVEN).first()
+    if locked is None or not locked.in_force():
+        raise ValidationError(
+            {
+                "consent": [
+                    _("The consent this rests on is no longer in force: it was withdrawn or has run out.")
+                ]
+            }
+        )
+    return locked
 
 
 def store(
@@ -197,6 +219,7 @@ def form_context(
     prefix: str = "basis",
     in_force: list[Consent] | None = None,
     persons: frozenset[int] | None = None,
+    hide_shelters: bool = False,
 ) -> dict[str, object]:
     """What `sharing/_basis_fields.html` shows: the bases with the proposal first chosen, the consents in
     force that could carry this act (of `person_id` only, when given; of `persons` only, the members a
@@ -228,7 +251,11 @@ def form_context(
                 "person": c.person.full_name,
                 "given_on": c.given_on,
                 "valid_until": c.valid_until,
-                "partners": ", ".join(p.name for p in c.partners.all()),
+                "partners": ", ".join(
+                    p.name
+                    for p in c.partners.all()
+                    if not (hide_shelters and p.kind == OrganisationKind.SHELTER)
+                ),
                 "information": ", ".join(c.information_labels()),
                 "selected": str(c.pk) == chosen_consent,
             }

@@ -231,6 +231,7 @@ ACTION_LABELS = {
     "export": _("exported"),
     "approve": _("approved"),
     "withdraw": _("withdrew"),
+    "use": _("used"),
     "link": _("linked"),
     "pseudonymise": _("pseudonymised"),
     "run": _("carried out"),

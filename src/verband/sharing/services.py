@@ -31,6 +31,7 @@ def involve(
     excluded_organisation: Organisation | None = None,
     excluded_user: User | None = None,
     basis_record: SharingBasis | None = None,
+    separate: bool = False,
 ) -> Involvement:
     """Make a team, a network or a whole organisation involved with a household. Involving the same party
     for the same purpose again returns the existing involvement.
@@ -54,6 +55,8 @@ def involve(
         same.filter(excluded_organisation__isnull=True, excluded_user__isnull=True).first()
         or same.filter(excluded_organisation=excluded_organisation, excluded_user=excluded_user).first()
     )
+    if separate:
+        existing = None  # an involvement of its own, with its own basis (`basis_record`)
     if existing is not None:
         if basis_record is not None and basis_record.kind == SharingKind.TAKE_UP:
             SharingBasis.objects.filter(pk=basis_record.pk).update(subject_id=existing.pk)

@@ -5,8 +5,11 @@ logged as denied."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from verband.actors import Actor
@@ -18,7 +21,7 @@ from verband.sharing.accesslog import record
 from verband.sharing.basis import Basis
 from verband.sharing.models import InformationScope, SharingKind
 from verband.shielding.models import ItemType, ShieldDecision
-from verband.shielding.scope import involvement_members
+from verband.shielding.scope import default_shield, involvement_members
 from verband.text import reason_text
 
 # Which part of a consent's scope covers sharing an item of this type.
@@ -43,12 +46,27 @@ def may_decide(actor: Actor, household: Household) -> bool:
 
 def item_belongs(household: Household, item_type: str, item_id: int) -> bool:
     """The item exists and is this household's."""
+    found = _item(household, item_type, item_id)
+    return found is not None and found.exists()
+
+
+# The items that are about one member (their `person`); the others are about the household.
+ABOUT_ONE_MEMBER = {ItemType.ADDRESS, ItemType.AGREEMENT, ItemType.GOAL, ItemType.ACTION, ItemType.HELP}
+
+
+def item_subject(household: Household, item_type: str, item_id: int) -> int | None:
+    """The member the item is about, or None for an item about the household."""
+    found = _item(household, item_type, item_id) if item_type in ABOUT_ONE_MEMBER else None
+    return found.values_list("person_id", flat=True).first() if found is not None else None
+
+
+def _item(household: Household, item_type: str, item_id: int) -> QuerySet[Any] | None:
     from verband.collaboration.models import AgendaItem, Help
     from verband.households.models import Address, HouseholdEvent
     from verband.plans.models import Goal, PlanAction, SafetyAgreement
     from verband.safety.models import SafetyAssessment
 
-    found = {
+    return {
         ItemType.ADDRESS: Address.objects.filter(pk=item_id, person__memberships__household=household),
         ItemType.AGREEMENT: SafetyAgreement.objects.filter(pk=item_id, plan__household=household),
         ItemType.GOAL: Goal.objects.filter(pk=item_id, plan__household=household),
@@ -58,7 +76,6 @@ def item_belongs(household: Household, item_type: str, item_id: int) -> bool:
         ItemType.HELP: Help.objects.filter(pk=item_id, household=household),
         ItemType.MINUTES: AgendaItem.objects.filter(pk=item_id, household=household),
     }.get(item_type)  # type: ignore[call-overload]
-    return found is not None and found.exists()
 
 
 def decide(
@@ -92,23 +109,27 @@ def decide(
     consent, answers = None, dict[str, str]()
     if basis is not None and not shielded:
         consent, answers = sharing_basis.check(
-            household,
-            basis,
-            kind=SharingKind.SHIELD_LIFT,
-            receiver=None,
-            information=ITEM_INFORMATION[item_type],
-        )
-        if consent is not None and consent.person_id == person_id:
-            raise ValidationError(
-                {
-                    "consent": [
-                        _(
-                            "The consent must come from someone the item is about, not from the member who gets to see it."
-                        )
-                    ]
-                }
-            )
+            household, basis, kind=SharingKind.SHIELD_LIFT, receiver=None, information=ITEM_INFORMATION[item_type],
+            actor=actor,
+        )  # fmt: skip
+        if consent is not None:
+            # Consent carries sharing one's own data only, and never lifts what protects someone by default:
+            # the victim's address kept from the perpetrator is lifted only after weighing the five questions.
+            if default_shield(household, item_type, item_id, person_id):
+                raise ValidationError({"consent": [_(
+                    "This item is kept from this member by default, to protect someone. Lifting it cannot rest "
+                    "on consent: choose another basis and answer the five questions."
+                )]})  # fmt: skip
+            if (
+                consent.person_id != item_subject(household, item_type, item_id)
+                or consent.person_id == person_id
+            ):
+                raise ValidationError({"consent": [_(
+                    "Only the consent of the member this item is about can share it with another member."
+                )]})  # fmt: skip
     with transaction.atomic():
+        if consent is not None:
+            sharing_basis.lock_in_force(consent)
         decision = ShieldDecision.objects.create(
             household=household, item_type=item_type, item_id=item_id, person_id=person_id, shielded=shielded,
             reason=reason, by=actor.user, by_organisation=actor.organisation,

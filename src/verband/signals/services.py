@@ -684,6 +684,7 @@ def accept(actor: Actor, activation: Activation, basis: sharing_basis.Basis | No
             kind=SharingKind.TAKE_UP,
             receiver=activation.team.organisation if activation.team is not None else actor.organisation,
             information=InformationScope.ALL,
+            actor=actor,
         )
     with transaction.atomic():
         _decide(actor, activation, ActivationStatus.ACCEPTED)

@@ -42,16 +42,17 @@ def give_consent(client, world, *, partners=None, information=("all",), person=N
     return client.post(consent_url(world, "nieuw/"), data)
 
 
-def refer_to_police(client, world, **basis):
+def refer_to_police(client, world, person=None, **basis):
+    """A referral to the police: of one member (`person`), or of the whole household."""
     return client.post(
         f"/huishoudens/{world.household.reference}/overdragen/",
-        {
-            "kind": "referral",
-            "to_team": world.team_b1.pk,
-            "question": "Graag een veiligheidsgesprek.",
-            **basis,
-        },
-    )
+        {"kind": "referral", "to_team": world.team_b1.pk, "question": "Graag een veiligheidsgesprek.",
+         "person": person.pk if person is not None else "", **basis},
+    )  # fmt: skip
+
+
+def anna_of(world):
+    return world.household.members.get(role="victim").person
 
 
 # --- Recording consent ------------------------------------------------------------------------------
@@ -149,7 +150,7 @@ def test_consent_must_cover_the_partner_and_be_in_force(world, as_user):
     client = as_user(world.involved)
     give_consent(client, world, partners=[world.org_vt])  # not the police
     consent = Consent.objects.get()
-    response = refer_to_police(client, world, legal_basis="consent", consent=consent.pk)
+    response = refer_to_police(client, world, anna_of(world), legal_basis="consent", consent=consent.pk)
     assert (
         response.status_code == 400
         and "die deze partner en deze informatie dekt" in response.content.decode()
@@ -158,7 +159,10 @@ def test_consent_must_cover_the_partner_and_be_in_force(world, as_user):
     give_consent(client, world, given_on=(timezone.localdate() - timedelta(days=3)).isoformat(),
                  valid_until=(timezone.localdate() - timedelta(days=1)).isoformat())  # fmt: skip
     expired = Consent.objects.latest("pk")
-    assert refer_to_police(client, world, legal_basis="consent", consent=expired.pk).status_code == 400
+    assert (
+        refer_to_police(client, world, anna_of(world), legal_basis="consent", consent=expired.pk).status_code
+        == 400
+    )
     assert not Handover.objects.exists()
 
 
@@ -170,7 +174,10 @@ def test_withdrawing_consent_ends_the_partners_access_and_tells_the_regisseur(wo
                          organisation=world.org_a, mandated_by=world.manager)  # fmt: skip
     give_consent(client, world)
     consent = Consent.objects.get()
-    assert refer_to_police(client, world, legal_basis="consent", consent=consent.pk).status_code == 302
+    assert (
+        refer_to_police(client, world, anna_of(world), legal_basis="consent", consent=consent.pk).status_code
+        == 302
+    )
     handover = Handover.objects.get()
     police = as_user(world.other_org)
     police.post(f"/overdrachten/{handover.pk}/", {"decision": "accept"})
@@ -211,7 +218,7 @@ def test_withdrawal_withdraws_a_pending_handover(world, as_user):
     client = as_user(world.involved)
     give_consent(client, world)
     consent = Consent.objects.get()
-    refer_to_police(client, world, legal_basis="consent", consent=consent.pk)
+    refer_to_police(client, world, anna_of(world), legal_basis="consent", consent=consent.pk)
     client.post(consent_url(world, f"{consent.pk}/intrekken/"),
                 {"withdrawn_on": timezone.localdate().isoformat(), "manner": "written"})  # fmt: skip
     assert Handover.objects.get().status == "withdrawn"
