@@ -9,7 +9,7 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from verband.demo import region
 
@@ -143,3 +143,18 @@ def current_menu_item(page: Page):
 def assert_no_horizontal_scroll(page: Page) -> None:
     widths = page.evaluate("() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})")
     assert widths["scroll"] <= widths["inner"] + 1, f"horizontal scroll at {widths}"
+
+
+def answer_five_questions(page: Page, scope: Locator | None = None) -> None:
+    """Sharing without consent: the five questions answered, as a professional would (`sharing.basis`)."""
+    where = scope or page
+    answers = {
+        "1. Wat is het doel van het delen?": "Een veilige plek voor moeder en kinderen vinden.",
+        "2. Is deze informatie 'need to know' voor dat doel?": "Ja: zonder dit kan de opvang niet beoordelen.",
+        "3. Kan het een tandje minder (subsidiariteit)?": "Nee, een lichtere stap is al geprobeerd.",
+        "4. Is wat u deelt in verhouding tot het doel (proportionaliteit)?": "Alleen wat de opvang nodig heeft.",
+        "5. Is het doelmatig om dit met deze collega's te delen?": "Ja, zij kunnen vandaag een plek bieden.",
+        "Waarom gebeurt het niet met toestemming van de betrokkene?": "Moeder durft nu niet te tekenen.",
+    }
+    for label, answer in answers.items():
+        where.get_by_label(label).fill(answer)

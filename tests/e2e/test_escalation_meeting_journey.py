@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 import pytest
 import time_machine
 from django.utils import timezone
-from journey import assert_accessible, screenshot, sign_in
+from journey import answer_five_questions, assert_accessible, screenshot, sign_in
 from playwright.sync_api import Page, expect
 
 from verband.collaboration.models import Handover
@@ -48,6 +48,7 @@ def test_unanswered_shelter_referral_escalates_and_the_meeting_decides(page: Pag
     page.get_by_label("Wat vraagt u van hen?").fill(
         "Elif en de kinderen hebben een veilige plek nodig; Kemal is terug in de wijk."
     )
+    answer_five_questions(page)  # on the covenant proposed, without consent
     assert_accessible(page, "the handover form")
     screenshot(page, "handover-form.png")
     page.get_by_role("button", name="Vraag om te accepteren").click()

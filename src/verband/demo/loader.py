@@ -247,8 +247,10 @@ def _between_the_cracks(reference: str, teams: dict) -> None:
     from django.utils import timezone
 
     from verband.collaboration import services as collaboration
+    from verband.collaboration.consent import record_consent
     from verband.collaboration.models import HANDOVER_FLOW, Handover, HandoverStatus, Help, HelpKind
     from verband.households.models import HouseholdEvent
+    from verband.sharing.basis import Basis
 
     household = Household.objects.get(reference=reference)
     naomi = household.members.get(role="victim").person_id
@@ -262,10 +264,26 @@ def _between_the_cracks(reference: str, teams: dict) -> None:
         ("Opvang Fier", 25, "Niet acuut genoeg voor de vrouwenopvang: er is geen direct gevaar gemeld."),
         ("Maatschappelijke opvang", 15, "Mevrouw is niet dakloos: zij kan bij haar moeder verblijven."),
     ]
+    # Naomi agreed, in writing, that her story goes to the shelters asked: each referral rests on it.
+    consent = record_consent(
+        actor,
+        household,
+        person_id=naomi,
+        status="given",
+        partner_ids=sorted({teams[t].organisation_id for t in ("Opvang Fier", "Maatschappelijke opvang",
+                                                               "Opvang Rotterdam")}),
+        information=["all"],
+        manner="written",
+        given_on=(now - timedelta(days=29)).date(),
+        valid_until=(now + timedelta(days=150)).date(),
+        note="Getekend toestemmingsformulier, in het dossier van het wijkteam.",
+    )  # fmt: skip
+    on_consent = Basis("consent", consent.pk)
     for team, days, reason in refusals:
         handover = collaboration.request_handover(
-            actor, household, kind="referral", to_team_id=teams[team].pk, question=question, person_id=naomi
-        )
+            actor, household, kind="referral", to_team_id=teams[team].pk, question=question, person_id=naomi,
+            basis=on_consent,
+        )  # fmt: skip
         _backdate_last_event(household, now - timedelta(days=days + 3))
         receiver = Membership.objects.filter(team=teams[team]).first()
         HouseholdEvent.objects.create(
@@ -292,6 +310,7 @@ def _between_the_cracks(reference: str, teams: dict) -> None:
         to_team_id=teams["Opvang Rotterdam"].pk,
         question=question,
         person_id=naomi,
+        basis=on_consent,
     )
     Handover.objects.filter(pk=pending.pk).update(
         requested_at=now - timedelta(days=9), due_on=(now - timedelta(days=5)).date()

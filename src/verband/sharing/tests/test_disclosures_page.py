@@ -23,7 +23,7 @@ def _shared(world):
     answers = {k: v for k, v in FIVE_ANSWERS.items() if k.startswith("q_")}
     request_handover(actor, world.household, kind="referral", to_team_id=world.team_b1.pk,
                      question="Graag een veiligheidsgesprek.", basis=Basis("covenant", None, answers))  # fmt: skip
-    request_handover(actor, world.household, kind="referral", to_team_id=world.team_vt.pk,
+    request_handover(actor, world.household, kind="referral", to_team_id=world.team_vt.pk, person_id=anna.pk,
                      question="Graag een onderzoek naar de veiligheid.", basis=Basis("consent", consent.pk))  # fmt: skip
     return consent
 
