@@ -122,7 +122,7 @@ _YMD = re.compile(r"(?<![\d\-/.])(\d{4})-(\d{1,2})-(\d{1,2})(?!\d|[\-/.]\d)")
 # ("op 3 mei 10 uur" is a time).
 _WRITTEN = re.compile(
     rf"(?<!\d)(\d{{1,2}})\s+({'|'.join(sorted(_MONTHS, key=len, reverse=True))})\.?\s+"
-    r"(\d{4}|['’]\d{2}|\d{2})(?!\d|[.:]\d)",
+    r"(\d{4}|['\u2019]\d{2}|\d{2})(?!\d|[.:]\d)",
     re.IGNORECASE,
 )
 _BIRTH_WORDS = re.compile(r"geboren|\bgeb\b|geb\.|geboorte|verjaardag|jarig|born|d\.?o\.?b", re.IGNORECASE)
@@ -137,8 +137,9 @@ class Finding:
 
 def _year(figures: str, today: date) -> int:
     """A year as written: "1991", or "91" and "19" as the most recent such year not after this one."""
-    year = int(figures.lstrip("'’"))
-    if len(figures.lstrip("'’")) == 4:
+    digits = figures.lstrip("'\u2019")
+    year = int(digits)
+    if len(digits) == 4:
         return year
     year += 2000
     return year if year <= today.year else year - 100
