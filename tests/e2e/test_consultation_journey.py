@@ -113,8 +113,13 @@ def test_a_network_discusses_anonymously_and_the_case_is_linked_later(page: Page
     page.get_by_role("button", name="Koppelen", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text(f"Het overleg is gekoppeld aan huishouden {HOUSEHOLD}")
     expect(page.get_by_role("note").first).to_contain_text(f"Gekoppeld aan huishouden {HOUSEHOLD}")
+    # The link ends the anonymous phase: the network reads the thread, so nothing is added to it any more.
+    expect(page.get_by_role("note").first).to_contain_text("De anonieme fase is voorbij")
     assert_accessible(page, "the linked consultation")
     screenshot(page, "consultation-linked.png")
+    police.goto(url)
+    expect(police.get_by_role("note").first).to_contain_text("De anonieme fase is voorbij")
+    expect(police.get_by_role("button", name="Geef advies")).to_have_count(0)
 
     page.get_by_role("link", name="Naar het huishouden").click()
     section = page.locator("section[aria-labelledby=consultations-heading]")

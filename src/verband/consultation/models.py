@@ -5,7 +5,8 @@ A professional puts the facts and a question to the network under a reference th
 coordinator records the conclusion. Dutch privacy practice allows this without consent because nobody can
 be identified, so the texts are checked for what identifies a person (`identity.py`). If the situation
 becomes a real case, a professional who works with that household links it, with a reason: from then on
-the consultation belongs to the household's file, and only those who see the household see which one."""
+the consultation belongs to the household's file, and only those who see the household see which one.
+The link ends the anonymous phase: the network reads the thread, so nothing is added to it afterwards."""
 
 from __future__ import annotations
 

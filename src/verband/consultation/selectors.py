@@ -70,10 +70,18 @@ class Opened:
     basis: str  # for the access log
 
     @property
+    def anonymous(self) -> bool:
+        """Still in the anonymous phase: not linked to a case. A link ends the thread (advice and
+        conclusion) for the whole network, for it is read by members who do not see the household."""
+        return not self.consultation.linked
+
+    @property
     def may_advise(self) -> bool:
-        return self.member and self.consultation.status != ConsultationStatus.CLOSED
+        return self.member and self.anonymous and self.consultation.status != ConsultationStatus.CLOSED
 
     def may_conclude(self, actor: Actor) -> bool:
+        """Whether the actor is the one to conclude (the asker or a coordinator, while open); whether the
+        consultation still takes a conclusion is `anonymous`."""
         return may_conclude(actor, self.consultation, member=self.member)
 
     def may_link(self, actor: Actor) -> bool:

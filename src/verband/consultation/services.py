@@ -6,7 +6,7 @@ anonymous consultation needs no consent only while it identifies nobody."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -149,12 +149,41 @@ def _locked(consultation: Consultation) -> Consultation:
     return Consultation.objects.select_for_update().select_related("network").get(pk=consultation.pk)
 
 
+class _LinkedMeanwhile(Exception):
+    """Linked by someone else between the check and the lock: refused after the transaction, so that the
+    refusal's log entry stays."""
+
+    def __init__(self, consultation: Consultation) -> None:
+        self.consultation = consultation
+
+
+def _linked_refusal(actor: Actor, consultation: Consultation, action: str) -> ValidationError:
+    record(actor, action=action, object_type="consultation", object_id=str(consultation.pk),
+           household_id=consultation.household_id, outcome="denied")  # fmt: skip
+    message = _(
+        "This consultation is linked to a case, so the anonymous phase is over: no advice or conclusion is "
+        "added any more. Discuss the case where the household is seen, for instance in a case meeting."
+    )
+    return ValidationError({NON_FIELD_ERRORS: [message]})
+
+
+def still_anonymous(actor: Actor, consultation: Consultation, *, action: str) -> None:
+    """Refuse advice or a conclusion on a consultation that is linked to a household. The thread is read by
+    the whole network, also by members who do not see that household (or only some of its members), so what
+    is added after the link would tell them about a case they may not see: the link ends the anonymous
+    phase. The refusal names no household and is logged as denied (`action`: create for advice, close for a
+    conclusion)."""
+    if consultation.linked:
+        raise _linked_refusal(actor, consultation, action)
+
+
 def advise(actor: Actor, consultation: Consultation, text: str) -> Advice:
     """Advice by a member of the network (or the asker's answer to what was asked). The first advice by
-    someone else than the asker makes the consultation advised."""
+    someone else than the asker makes the consultation advised. Not once it is linked to a case."""
     m = actor.membership
     if m is None or actor.user is None or not _is_member(actor, consultation):
         raise PermissionDenied
+    still_anonymous(actor, consultation, action="create")
     text = bounded(
         text,
         field="text",
@@ -164,45 +193,53 @@ def advise(actor: Actor, consultation: Consultation, text: str) -> Advice:
     )
     check_anonymous(text, field="text")
     from_asker = consultation.asked_by_id == actor.user.pk
-    with transaction.atomic():
-        current = _locked(consultation)
-        if current.status == ConsultationStatus.CLOSED:
-            raise ValidationError({"text": [_("This consultation is concluded: no more advice is added.")]})
-        advice = Advice.objects.create(
-            consultation=current,
-            text=text,
-            author=actor.user,
-            author_membership=m,
-            organisation=m.organisation,
-            from_asker=from_asker,
-        )
-        if not from_asker:
-            CONSULTATION_FLOW.move_rows(
-                Consultation.objects.filter(pk=current.pk),
-                ConsultationStatus.ADVISED,
-                source=ConsultationStatus.OPEN,
-            )
-        record(actor, action="create", object_type="consultation_advice", object_id=str(current.pk),
-               household_id=current.household_id, basis=ANONYMOUS_BASIS)  # fmt: skip
-        with override("nl"):
-            if from_asker:
-                users = set(
-                    current.advice.exclude(author_id=actor.user.pk).values_list("author_id", flat=True)
+    try:
+        with transaction.atomic():
+            current = _locked(consultation)
+            if current.status == ConsultationStatus.CLOSED:
+                raise ValidationError(
+                    {"text": [_("This consultation is concluded: no more advice is added.")]}
                 )
-                title = _("The asker answered in %(ref)s") % {"ref": current.reference}
-            else:
-                users = {current.asked_by_id}
-                title = _("Advice on your anonymous question %(ref)s") % {"ref": current.reference}
-        notify(users, title, _url(current))
+            if current.linked:
+                raise _LinkedMeanwhile(current)
+            advice = Advice.objects.create(
+                consultation=current,
+                text=text,
+                author=actor.user,
+                author_membership=m,
+                organisation=m.organisation,
+                from_asker=from_asker,
+            )
+            if not from_asker:
+                CONSULTATION_FLOW.move_rows(
+                    Consultation.objects.filter(pk=current.pk),
+                    ConsultationStatus.ADVISED,
+                    source=ConsultationStatus.OPEN,
+                )
+            record(actor, action="create", object_type="consultation_advice", object_id=str(current.pk),
+                   household_id=current.household_id, basis=ANONYMOUS_BASIS)  # fmt: skip
+            with override("nl"):
+                if from_asker:
+                    users = set(
+                        current.advice.exclude(author_id=actor.user.pk).values_list("author_id", flat=True)
+                    )
+                    title = _("The asker answered in %(ref)s") % {"ref": current.reference}
+                else:
+                    users = {current.asked_by_id}
+                    title = _("Advice on your anonymous question %(ref)s") % {"ref": current.reference}
+            notify(users, title, _url(current))
+    except _LinkedMeanwhile as meanwhile:
+        raise _linked_refusal(actor, meanwhile.consultation, "create") from None
     consultation.refresh_from_db(fields=["status"])
     return advice
 
 
 def conclude(actor: Actor, consultation: Consultation, conclusion: str) -> None:
     """The asker or the network's coordinator records what the network advises; the consultation is
-    concluded."""
+    concluded. Not once it is linked to a case: then the case is concluded where the household is seen."""
     if actor.user is None or not may_conclude(actor, consultation, member=_is_member(actor, consultation)):
         raise PermissionDenied
+    still_anonymous(actor, consultation, action="close")
     conclusion = bounded(
         conclusion,
         field="conclusion",
@@ -211,24 +248,30 @@ def conclude(actor: Actor, consultation: Consultation, conclusion: str) -> None:
         too_short=_("Write down the conclusion in a sentence (at least 10 characters)."),
     )
     check_anonymous(conclusion, field="conclusion")
-    with transaction.atomic():
-        CONSULTATION_FLOW.move(
-            consultation,
-            ConsultationStatus.CLOSED,
-            source=(ConsultationStatus.OPEN, ConsultationStatus.ADVISED),
-            stale=_("This consultation was concluded in the meantime."),
-            conclusion=conclusion,
-            concluded_by=actor.user,
-            concluded_organisation=actor.organisation,
-            concluded_at=timezone.now(),
-        )
-        record(actor, action="close", object_type="consultation", object_id=str(consultation.pk),
-               household_id=consultation.household_id, basis=ANONYMOUS_BASIS)  # fmt: skip
-        users = set(consultation.advice.values_list("author_id", flat=True)) | {consultation.asked_by_id}
-        users.discard(actor.user.pk)
-        with override("nl"):
-            title = _("Conclusion recorded: %(ref)s") % {"ref": consultation.reference}
-        notify(users, title, _url(consultation))
+    try:
+        with transaction.atomic():
+            current = _locked(consultation)
+            if current.linked:
+                raise _LinkedMeanwhile(current)
+            CONSULTATION_FLOW.move(
+                consultation,
+                ConsultationStatus.CLOSED,
+                source=(ConsultationStatus.OPEN, ConsultationStatus.ADVISED),
+                stale=_("This consultation was concluded in the meantime."),
+                conclusion=conclusion,
+                concluded_by=actor.user,
+                concluded_organisation=actor.organisation,
+                concluded_at=timezone.now(),
+            )
+            record(actor, action="close", object_type="consultation", object_id=str(consultation.pk),
+                   household_id=consultation.household_id, basis=ANONYMOUS_BASIS)  # fmt: skip
+            users = set(consultation.advice.values_list("author_id", flat=True)) | {consultation.asked_by_id}
+            users.discard(actor.user.pk)
+            with override("nl"):
+                title = _("Conclusion recorded: %(ref)s") % {"ref": consultation.reference}
+            notify(users, title, _url(consultation))
+    except _LinkedMeanwhile as meanwhile:
+        raise _linked_refusal(actor, meanwhile.consultation, "close") from None
 
 
 def link(actor: Actor, consultation: Consultation, *, reference: str, reason: str) -> Household:

@@ -104,7 +104,7 @@ def _context(actor: Actor, opened: selectors.Opened) -> dict[str, Any]:
         "opened": opened,
         "advice": list(c.advice.select_related("author", "organisation")),
         "may_advise": opened.may_advise,
-        "may_conclude": opened.may_conclude(actor),
+        "may_conclude": opened.may_conclude(actor) and opened.anonymous,
         "may_link": opened.may_link(actor),
         "is_asker": actor.user is not None and c.asked_by_id == actor.user.pk,
     }
@@ -161,6 +161,8 @@ def advice_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AdviceForm(request.POST)
     errors: dict[str, list[str]] = {}
     try:
+        # Linked to a case: refused whatever was typed (the thread is read by the whole network).
+        services.still_anonymous(actor, opened.consultation, action="create")
         if not form.is_valid():
             raise ValidationError(forms.errors_dict(form))
         services.advise(actor, opened.consultation, form.cleaned_data["text"])
@@ -173,6 +175,7 @@ def advice_view(request: HttpRequest, pk: int) -> HttpResponse:
         context = {
             **_context(actor, opened),
             "errors": errors,
+            "thread_errors": errors.get("__all__", []),
             "post": request.POST if errors else {},
             "added": not errors,
         }
@@ -192,6 +195,7 @@ def conclusion_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise _refused(actor, opened, "close")
     form = forms.ConclusionForm(request.POST)
     try:
+        services.still_anonymous(actor, opened.consultation, action="close")
         if not form.is_valid():
             raise ValidationError(forms.errors_dict(form))
         services.conclude(actor, opened.consultation, form.cleaned_data["conclusion"])

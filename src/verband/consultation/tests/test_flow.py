@@ -137,3 +137,39 @@ def test_two_conclusions_at_once_one_wins(asked):
     with pytest.raises(ValidationError) as caught:
         services.conclude(actor_for(w.involved), stale, "De vraagsteller legt tegelijk vast.")
     assert "inmiddels" in " ".join(caught.value.messages)
+
+
+IDENTIFYING = [
+    ("Zij woont aan de Dorpsstr. 12, ga daar langs.", "Dit lijkt een adres: Dorpsstr. 12."),
+    ("Postcode 3075BK huisnummer 12, ga daar langs.", "Dit lijkt een adres: Postcode 3075BK huisnummer 12."),
+    ("Moeder is geb. 12 april 91, let daarop.", "Dit lijkt een geboortedatum: 12 april 91."),
+    ("Zoek haar op met bsn: 111.22.2333.", "Dit lijkt een burgerservicenummer (BSN): 111.22.2333."),
+    (
+        "Mail elif (at) example dot nl voor het verslag.",
+        "Dit lijkt een e-mailadres: elif (at) example dot nl.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "named"), IDENTIFYING)
+def test_advice_and_conclusion_go_through_the_identity_guard(asked, text, named):
+    w = asked
+    with pytest.raises(ValidationError) as caught:
+        services.advise(actor_for(w.other_org), w.consultation, text)
+    assert named in caught.value.message_dict["text"]
+    with pytest.raises(ValidationError) as caught:
+        services.conclude(actor_for(w.involved), w.consultation, text)
+    assert named in caught.value.message_dict["conclusion"]
+    assert not Advice.objects.exists()
+    w.consultation.refresh_from_db()
+    assert w.consultation.status == ConsultationStatus.OPEN and w.consultation.conclusion == ""
+
+
+def test_advice_with_ordinary_numbers_is_added(asked):
+    w = asked
+    text = (
+        "Drie kinderen van 4, 7 en 12: 2 keer per week naar de opvang, sinds 2019 bekend, in april besproken."
+    )
+    services.advise(actor_for(w.other_org), w.consultation, text)
+    services.conclude(actor_for(w.involved), w.consultation, text)
+    assert Advice.objects.get().text == text and Consultation.objects.get().conclusion == text

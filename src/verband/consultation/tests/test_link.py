@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from verband.consultation import services
-from verband.consultation.models import Consultation
+from verband.consultation.models import Advice, Consultation, ConsultationStatus
 from verband.consultation.tests.conftest import FIRST
 from verband.households.models import EventKind, HouseholdEvent
 from verband.notifications.models import Notification
@@ -154,3 +154,136 @@ def test_the_household_page_lists_it_for_those_who_see_the_household(linked, as_
     assert as_user(w.colleague).get(f"/anoniem-overleg/{w.consultation.pk}/").status_code == 404
     assert AccessLogEntry.objects.filter(username="colleague", outcome="denied",
                                          subject_household_id=w.household.pk).exists()  # fmt: skip
+
+
+# ------------------------------------------------------------------ the link ends the anonymous phase
+# The thread is read by the whole network, also by members who do not see the household (the police) or
+# see only Bram (probation): what is written after the link would tell them about the case. So nobody adds
+# advice or a conclusion any more, whoever they are.
+
+LINKED_MESSAGE = "Dit overleg is gekoppeld aan een casus, dus de anonieme fase is voorbij"
+AFTER_LINK = "Anna van Dam zit inmiddels in de opvang van Blijf Opvang."
+
+
+def advice_url(w) -> str:
+    return f"/anoniem-overleg/{w.consultation.pk}/advies/"
+
+
+def conclusion_url(w) -> str:
+    return f"/anoniem-overleg/{w.consultation.pk}/conclusie/"
+
+
+def linked_refusals(username: str, action: str, w) -> int:
+    return AccessLogEntry.objects.filter(
+        username=username,
+        action=action,
+        object_type="consultation",
+        object_id=str(w.consultation.pk),
+        subject_household_id=w.household.pk,
+        outcome="denied",
+    ).count()
+
+
+def test_after_the_link_nobody_advises_or_concludes_in_the_service(linked):
+    w = linked
+    advice_before = Advice.objects.count()
+    for user in (w.involved, w.other_org, w.probation, w.expert, w.coordinator):
+        with pytest.raises(ValidationError) as caught:
+            services.advise(actor_for(user), w.consultation, AFTER_LINK)
+        message = " ".join(caught.value.messages)
+        assert LINKED_MESSAGE in message and "casusoverleg" in message
+        assert "HH-T-0001" not in message  # the refusal names no household
+        assert linked_refusals(user.username, "create", w) == 1
+    for user in (w.involved, w.coordinator):  # the asker and the coordinator, who would conclude
+        with pytest.raises(ValidationError) as caught:
+            services.conclude(
+                actor_for(user), w.consultation, "Moeder en kinderen zitten veilig in de opvang."
+            )
+        assert LINKED_MESSAGE in " ".join(caught.value.messages)
+        assert linked_refusals(user.username, "close", w) == 1
+    assert Advice.objects.count() == advice_before
+    c = Consultation.objects.get()
+    assert c.status == ConsultationStatus.ADVISED and c.conclusion == "" and c.concluded_at is None
+    assert not Notification.objects.filter(title__contains="Conclusie").exists()
+
+
+def test_a_link_in_the_meantime_is_caught_under_the_lock(asked):
+    # Both read the consultation before the link; the link comes between their check and their write.
+    w = asked
+    stale_advice = Consultation.objects.get(pk=w.consultation.pk)
+    stale_conclusion = Consultation.objects.get(pk=w.consultation.pk)
+    services.link(actor_for(w.involved), w.consultation, reference="HH-T-0001", reason=REASON)
+    with pytest.raises(ValidationError) as caught:
+        services.advise(actor_for(w.other_org), stale_advice, AFTER_LINK)
+    assert LINKED_MESSAGE in " ".join(caught.value.messages)
+    with pytest.raises(ValidationError) as caught:
+        services.conclude(actor_for(w.involved), stale_conclusion, "Besproken: de opvang neemt het over.")
+    assert LINKED_MESSAGE in " ".join(caught.value.messages)
+    assert not Advice.objects.exists()
+    c = Consultation.objects.get()
+    assert c.status == ConsultationStatus.OPEN and c.conclusion == ""
+    # The refusals are logged (after the rolled-back transaction), with the household.
+    assert linked_refusals("other_org", "create", w) == 1 and linked_refusals("involved", "close", w) == 1
+
+
+def test_after_the_link_the_pages_refuse_with_the_message_and_keep_the_text(linked, as_user):
+    w = linked
+    advice_before = Advice.objects.count()
+    for user in (w.other_org, w.probation, w.involved):
+        response = as_user(user).post(advice_url(w), {"text": AFTER_LINK})
+        body = response.content.decode()
+        assert response.status_code == 400 and LINKED_MESSAGE in body
+        assert 'role="alert"' in body
+        assert "Uw tekst is niet toegevoegd." in body and AFTER_LINK in body  # for the one who typed it
+        assert 'name="text"' not in body  # no advice form
+        assert linked_refusals(user.username, "create", w) == 1
+    # Also what the form would have refused: the link is the answer, not the text.
+    assert LINKED_MESSAGE in as_user(w.other_org).post(advice_url(w), {"text": "kort"}).content.decode()
+    conclusion = "Moeder en kinderen zitten veilig in de opvang."
+    response = as_user(w.involved).post(conclusion_url(w), {"conclusion": conclusion})
+    body = response.content.decode()
+    assert response.status_code == 400 and LINKED_MESSAGE in body and conclusion in body
+    assert 'name="conclusion"' not in body
+    assert linked_refusals("involved", "close", w) == 1
+    # Who was never one to conclude is refused as before.
+    assert as_user(w.other_org).post(conclusion_url(w), {"conclusion": conclusion}).status_code == 403
+    assert Advice.objects.count() == advice_before
+    assert Consultation.objects.get().status == ConsultationStatus.ADVISED
+
+
+def test_after_the_link_htmx_swaps_the_thread_with_the_message(linked, as_user):
+    w = linked
+    response = as_user(w.other_org).post(advice_url(w), {"text": AFTER_LINK}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert body.startswith('<section aria-labelledby="advice-heading" id="thread">')
+    assert LINKED_MESSAGE in body and 'role="alert"' in body and AFTER_LINK in body
+    assert "<form" not in body and "HH-T-0001" not in body
+    assert Advice.objects.filter(text=AFTER_LINK).count() == 0
+
+
+def test_after_the_link_the_forms_are_gone_and_the_page_says_why(asked, as_user):
+    w = asked
+    url = f"/anoniem-overleg/{w.consultation.pk}/"
+    before = as_user(w.involved).get(url).content.decode()
+    assert 'name="text"' in before and 'name="conclusion"' in before  # the asker advises and concludes
+    assert "Koppelen beëindigt de anonieme fase" in before  # the link form says what linking does
+    services.link(actor_for(w.involved), w.consultation, reference="HH-T-0001", reason=REASON)
+    for user in (w.involved, w.other_org, w.probation, w.coordinator, w.expert, w.vt):
+        body = as_user(user).get(url).content.decode()
+        assert "De anonieme fase is voorbij" in body and "casusoverleg" in body
+        assert 'name="text"' not in body and 'name="conclusion"' not in body and 'name="reason"' not in body
+        assert "Geef advies" not in body and "Conclusie vastleggen" not in body
+    member = as_user(w.other_org).get(url).content.decode()
+    assert "Gekoppeld aan een casus: hier komt geen advies meer bij." in member
+    assert "Gekoppeld aan een casus: hier wordt geen conclusie vastgelegd." in member
+    assert "HH-T-0001" not in member
+
+
+def test_a_concluded_consultation_keeps_its_conclusion_after_the_link(asked, as_user):
+    w = asked
+    services.conclude(actor_for(w.involved), w.consultation, "Wijkteam neemt de regie; melding bij VT.")
+    services.link(actor_for(w.involved), w.consultation, reference="HH-T-0001", reason=REASON)
+    body = as_user(w.other_org).get(f"/anoniem-overleg/{w.consultation.pk}/").content.decode()
+    assert "Wijkteam neemt de regie; melding bij VT." in body and "De anonieme fase is voorbij" in body
+    assert "hier wordt geen conclusie vastgelegd" not in body

@@ -187,3 +187,25 @@ def test_a_refused_conclusion_keeps_the_text(asked, as_user):
 
 def test_a_post_to_a_page_that_only_shows_is_refused(asked, as_user):
     assert as_user(asked.involved).get(f"/anoniem-overleg/{asked.consultation.pk}/advies/").status_code == 405
+
+
+def test_the_advice_and_conclusion_forms_refuse_identities_and_keep_the_text(asked, as_user):
+    url = f"/anoniem-overleg/{asked.consultation.pk}/"
+    advice = "Mail haar op elif[at]example.nl, ze woont Kerkln. 4."
+    response = as_user(asked.other_org).post(url + "advies/", {"text": advice})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        "Dit lijkt een e-mailadres: elif[at]example.nl." in body and "Dit lijkt een adres: Kerkln. 4." in body
+    )
+    assert f"{advice}</textarea>" in body
+    conclusion = "Moeder (geboren 12-4-1991) krijgt hulp; BSN 111 222 333."
+    response = as_user(asked.involved).post(url + "conclusie/", {"conclusion": conclusion})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Dit lijkt een geboortedatum: 12-4-1991." in body
+    assert "Dit lijkt een burgerservicenummer (BSN): 111 222 333." in body
+    assert f"{conclusion}</textarea>" in body
+    assert not Advice.objects.exists()
+    asked.consultation.refresh_from_db()
+    assert asked.consultation.status == ConsultationStatus.OPEN
