@@ -99,3 +99,22 @@ def test_consent_given_and_withdrawn_changes_what_a_partner_sees(page: Page, new
     involvement.refresh_from_db()
     assert involvement.end_reason == "consent_withdrawn"
     assert Consent.objects.get(person__given_names="Elif").status == "withdrawn"
+
+
+def test_the_privacy_officer_reads_what_was_shared_on_which_basis(page: Page) -> None:
+    """The demo's referrals of Naomi rest on her written consent; the privacy officer reads them, with the
+    basis proposed and chosen, under Verstrekkingen."""
+    sign_in(page, "privacy")
+    page.get_by_role("navigation").get_by_role("link", name="Verstrekkingen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verstrekkingen en hun grondslag")
+    cards = page.locator("article.card", has_text="HH-2026-0006")
+    expect(cards.first).to_contain_text("Een partner betrekken: Toestemming van betrokkene")
+    expect(cards.first).to_contain_text("Op toestemming van Naomi Kroon")
+    expect(page.locator("article.card", has_text="Gedeeld met: Opvang Rotterdam")).to_have_count(1)
+    page.get_by_label("Grondslag").select_option(value="zonder-toestemming")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("article.card", has_text="HH-2026-0006")).to_have_count(0)
+    page.get_by_label("Grondslag").select_option(value="consent")
+    page.get_by_role("button", name="Filter").click()
+    assert_accessible(page, "the privacy officer's disclosures")
+    screenshot(page, "disclosures-privacy-officer.png")

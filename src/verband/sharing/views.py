@@ -296,6 +296,40 @@ def emergency_review_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _receivers(bases: list[Any]) -> dict[int, int]:
+    """Set `receiver` on each basis: to whom it shared (the party taking up or asked, the organisation an
+    address was disclosed to, the member an item was shown to). Returns the members shown, per basis."""
+    from verband.collaboration.models import Handover
+    from verband.households.models import AddressDecision
+    from verband.sharing.models import Involvement
+    from verband.shielding.models import ShieldDecision
+
+    def ids(kind: str) -> list[int]:
+        return [b.subject_id for b in bases if b.kind == kind and b.subject_id]
+
+    found: dict[str, dict[int, str]] = {
+        "take_up": {i.pk: str(i.party) for i in Involvement.objects.filter(pk__in=ids("take_up"))
+                    .select_related("team__organisation", "network", "organisation")},
+        "handover": {h.pk: f"{h.to_team.name} ({h.to_team.organisation})" for h in
+                     Handover.objects.filter(pk__in=ids("handover")).select_related("to_team__organisation")},
+        "address_disclosure": {d.pk: str(d.organisation) for d in
+                               AddressDecision.objects.filter(pk__in=ids("address_disclosure"))
+                               .select_related("organisation")},
+    }  # fmt: skip
+    lifts = {
+        d.pk: d for d in ShieldDecision.objects.filter(pk__in=ids("shield_lift")).select_related("person")
+    }
+    members: dict[int, int] = {}
+    for b in bases:
+        if b.kind == "shield_lift" and b.subject_id in lifts:
+            lift = lifts[b.subject_id]
+            b.receiver = lift.person.full_name
+            members[b.pk] = lift.person_id
+        else:
+            b.receiver = found.get(b.kind, {}).get(b.subject_id or 0, "")
+    return members
+
+
 # The disclosure list's filters in the address bar: basis, kind of act, household reference.
 FILTERS = ("grondslag", "soort", "huishouden")
 
@@ -330,8 +364,10 @@ def disclosures_view(request: HttpRequest) -> HttpResponse:
         bases = bases.filter(household__reference=chosen["household"].upper())
     page = Paginator(bases, 25).get_page(request.GET.get("pagina"))
     shown = list(page)
+    lifted_for = _receivers(shown)
     subjects = [Subject(b.household_id) for b in shown]
     subjects += [Subject(b.household_id, b.consent.person_id) for b in shown if b.consent is not None]
+    subjects += [Subject(b.household_id, pid) for b in shown if (pid := lifted_for.get(b.pk))]
     record_many(
         actor, action="list", object_type="sharing_basis", subjects=subjects or [Subject()], basis="review"
     )
