@@ -114,8 +114,23 @@ def open_emergency_access(actor: Actor, reference: str, reason: str) -> Involvem
             ),
             tell=Tell([regie.user_id], title, f"/huishoudens/{household.reference}/") if regie else None,
         )
-        notify(privacy_officers(household), title, "/noodtoegang/beoordelen/")
+        officers = privacy_officers(household)
+        if officers:
+            notify(officers, title, "/noodtoegang/beoordelen/")
+        else:
+            # A region without a privacy officer: nobody would review it. The opener's line managers are
+            # told instead (and the use stays on the review list for the officer who comes).
+            notify(_line_managers(membership), title, f"/huishoudens/{household.reference}/")
     return involvement
+
+
+def _line_managers(membership: Membership) -> list[int]:
+    managers = Membership.objects.active().filter(
+        role=Role.LINE_MANAGER, organisation_id=membership.organisation_id
+    )
+    own_team = managers.filter(team_id=membership.team_id) if membership.team_id else managers.none()
+    chosen = own_team if own_team.exists() else managers
+    return list(chosen.exclude(user_id=membership.user_id).values_list("user_id", flat=True).distinct())
 
 
 def privacy_officers(household: Household) -> list[int]:

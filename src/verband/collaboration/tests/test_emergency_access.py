@@ -74,6 +74,17 @@ def test_the_regisseur_and_the_privacy_officer_are_told(partners, as_user):
     assert Notification.objects.get(user=world.privacy_officer).url == "/noodtoegang/beoordelen/"
 
 
+def test_without_a_privacy_officer_the_openers_line_manager_is_told(world, as_user):
+    from verband.network.models import Membership, Role
+    from verband.testing import make_user
+
+    Membership.objects.filter(role=Role.PRIVACY_OFFICER).update(active=False)
+    boss = make_user("chef", world.org_b, Role.LINE_MANAGER, world.team_b1)
+    break_glass(as_user(world.other_org))
+    assert Notification.objects.get(user=boss).title == "Noodtoegang tot HH-T-0001"
+    assert not Notification.objects.filter(user=world.privacy_officer).exists()
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
