@@ -5,8 +5,8 @@ with the household and gives her a shelter place, and Arosa's worker looked at t
 member recorded as perpetrator, asks by letter for his data. The neighbourhood-team professional records
 the request (first with an error), grants it with a reason, downloads the export as PDF and JSON, reads it
 — the PDF's pages rendered to PNG by Chromium's own PDF viewer — and marks it delivered. Jasper's export
-holds his own data and who looked at it, and nothing of where Fenna is: not her address, the shelter's
-name, her shelter place, nor Fenna or Gijs at all. The privacy officer finds the request on the region's
+holds his own data and who looked at it (by role and kind of organisation), and nothing of where Fenna is:
+not her address, the shelter's name, her shelter place, the neighbourhood team's area, nor Fenna or Gijs. The privacy officer finds the request on the region's
 list. Every page passes axe."""
 
 from __future__ import annotations
@@ -140,9 +140,12 @@ def test_a_perpetrators_request_for_access_gets_his_data_and_nothing_of_where_sh
     pdf_path = ARTIFACTS / "access-export-jasper.pdf"
     download.save_as(pdf_path)
     text, pages = pdf_text(pdf_path.read_bytes())
+    # Who looked: by role and kind of organisation (Arosa as any organisation that gives help).
     for own in ("Uw gegevens in Verband", "Jasper", "Bosman", "12-12-1986", "Pleger", JASPER_AGREEMENT,
-                "Wie uw gegevens bekeek", "Wijkteams", "niet genoemd, ter bescherming van een ander"):  # fmt: skip
+                "Wie uw gegevens bekeek", "Professional", "een wijkteam", "een hulporganisatie"):  # fmt: skip
         assert own in text, own
+    for named in ("Wijkteam Feijenoord", "niet genoemd"):
+        assert named not in text, named
     for secret in WHEREABOUTS:
         assert secret.lower() not in text.lower(), secret
     screenshot_pdf(page, pdf_path, "access-export-jasper", pages)

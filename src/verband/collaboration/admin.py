@@ -13,7 +13,7 @@ class CapacityInline(admin.TabularInline):
 
 @admin.register(HelpKind)
 class HelpKindAdmin(admin.ModelAdmin):
-    list_display = ["name", "region", "default_funding", "waiting_norm_working_days", "active"]
-    list_filter = ["region", "active"]
+    list_display = ["name", "region", "default_funding", "waiting_norm_working_days", "shelter", "active"]
+    list_filter = ["region", "shelter", "active"]
     search_fields = ["name"]
     inlines = [CapacityInline]

@@ -108,6 +108,14 @@ class HelpKind(models.Model):
         help_text=_("Empty: the region's norm."),
     )
     active = models.BooleanField(_("active"), default=True)
+    # A place to stay away from home (a shelter place): where she is. Help of such a kind for a victim, a
+    # child or the household is kept from the perpetrator by default, also before a provider is chosen
+    # (`collaboration.shields`), and never goes into the export for a perpetrator (`rights.export`).
+    shelter = models.BooleanField(
+        _("shelter place"),
+        default=False,
+        help_text=_("A place to stay away from home: kept from the perpetrator, also without a provider."),
+    )
 
     class Meta:
         verbose_name = _("kind of help")

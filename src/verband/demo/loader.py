@@ -168,7 +168,13 @@ def _help_catalogue(rr: Region, teams: dict) -> None:
     kinds = {}
     for name, funding, norm in region.HELP_KINDS:
         kinds[name], _created = HelpKind.objects.update_or_create(
-            region=rr, name=name, defaults={"default_funding": funding, "waiting_norm_working_days": norm}
+            region=rr,
+            name=name,
+            defaults={
+                "default_funding": funding,
+                "waiting_norm_working_days": norm,
+                "shelter": name in region.SHELTER_KINDS,
+            },
         )
     for team, kind, places in region.CAPACITIES:
         ProviderCapacity.objects.update_or_create(

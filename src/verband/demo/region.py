@@ -370,6 +370,8 @@ HELP_KINDS: list[tuple[Any, ...]] = [
     ("Ambulante begeleiding", "wmo", None),
     ("Doorbraakbudget", "breakthrough", 2),
 ]
+# The kinds of help that are a place to stay away from home: kept from a perpetrator, also without provider.
+SHELTER_KINDS = {"Opvangplek", "Maatschappelijke opvang"}
 
 # (team, kind of help, places)
 CAPACITIES: list[tuple[Any, ...]] = [

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.db.models import Case, Value, When
 from django.db.models.functions import Substr
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +66,9 @@ class Delete:
     model: type[models.Model]
     paths: tuple[str, ...]
 
+
+# What a text that must not be empty reads once its words were swept.
+ERASED = "(verwijderd na de bewaartermijn)"
 
 # A person as a reporter described them, in a signal: nothing of it stays but role, sex and birth year.
 SIGNAL_PERSON_TEXT: dict[str, Any] = {
@@ -171,7 +175,14 @@ HOUSEHOLD_RULES: list[Clear] = [
         _("requests under the AVG"),
         RightsRequest,
         "household_id",
-        {"asked": "", "decision": "", "extension_reason": ""},
+        {
+            "asked": "",
+            # A decision keeps a reason and a request through a representative says so (check
+            # constraints): their words go, a mark that they were there stays.
+            "decision": Case(When(decision="", then=Value("")), default=Value(ERASED)),
+            "extension_reason": "",
+            "representative": Case(When(representative="", then=Value("")), default=Value(ERASED)),
+        },
     ),
     # A consultation linked to the household became its case: what the network discussed goes with it.
     Clear(

@@ -33,6 +33,7 @@ class RecordForm(forms.Form):
     )
     asked = BoundedText(max_length=ASKED_MAX)
     identity_checked = forms.BooleanField(required=False)
+    representative = BoundedText(max_length=300)
 
 
 class DecideForm(forms.Form):
@@ -41,6 +42,7 @@ class DecideForm(forms.Form):
         message=_("Choose granted, partly granted or refused."),
     )
     decision = BoundedText(max_length=REASON_MAX)
+    release_addresses = forms.BooleanField(required=False)
 
 
 class ExtendForm(forms.Form):

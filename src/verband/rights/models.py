@@ -90,6 +90,10 @@ class RightsRequest(models.Model):
     )
     kind = models.CharField(_("kind of request"), max_length=20, choices=RightsKind.choices)
     how_received = models.CharField(_("how it was received"), max_length=20, choices=HowReceived.choices)
+    # Who asks on the member's behalf (a lawyer, a parent with parental authority for a child): required
+    # when the request came through a representative. Their export is made as for the member recorded as
+    # perpetrator (`rights.export`): the representative may be him, or act for him.
+    representative = models.CharField(_("representative"), max_length=300, blank=True)
     received_on = models.DateField(_("received on"))
     asked = models.TextField(_("what is asked"), max_length=4000)
     identity_checked = models.BooleanField(_("identity checked"), default=False)
@@ -107,8 +111,16 @@ class RightsRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_by_name = models.CharField(max_length=300, blank=True)
+    decided_by_organisation = models.ForeignKey(
+        "network.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Decided with the decision: the member's own confidential addresses are written out in the export
+    # (only for a member who asks for themselves and is no child; else they read "geheim adres" always).
+    addresses_released = models.BooleanField(_("confidential addresses written out"), default=False)
     # The last time the export was made (each time is in the access log), and when it was handed over.
     exported_at = models.DateTimeField(null=True, blank=True)
+    # How many passages of free text the last export replaced by "[afgeschermd]" (for the professional).
+    redacted_passages = models.PositiveIntegerField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     delivered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -141,6 +153,11 @@ class RightsRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(status=RightsStatus.RECEIVED) | ~Q(decision=""), name="rights_decision_has_reason"
             ),
+            # A request through a representative says who that is.
+            models.CheckConstraint(
+                condition=~Q(how_received=HowReceived.REPRESENTATIVE) | ~Q(representative=""),
+                name="rights_representative_named",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -152,6 +169,10 @@ class RightsRequest(models.Model):
             self.kind == RightsKind.ACCESS
             and self.status in (RightsStatus.GRANTED, RightsStatus.PARTLY_GRANTED)
         )
+
+    @property
+    def through_representative(self) -> bool:
+        return self.how_received == HowReceived.REPRESENTATIVE
 
     @property
     def first_due_on(self) -> date:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta  # no stubs installed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from verband.actors import Actor
-from verband.households.models import Household, HouseholdMember
+from verband.households.models import Household, HouseholdMember, MemberRole, Person
 from verband.network.models import ACTING_ROLES, Membership, Role
 from verband.notifications.services import notify
 from verband.rights.models import (
@@ -40,6 +41,10 @@ from verband.text import bounded, reason_text
 from verband.workflow import transition
 
 ASKED_MIN, ASKED_MAX = 10, 4000
+REPRESENTATIVE_MAX = 300
+# Under this age a member's data is asked for by a parent with authority: their export is made as for the
+# member recorded as perpetrator (`guarded`).
+MAJORITY = 18
 # A request is recorded when it comes in; one received more than a year ago is a typing error.
 OLDEST_DAYS = 366
 EXPORT_FORMATS = ("pdf", "json")
@@ -62,10 +67,34 @@ def may_handle_person(actor: Actor, household: Household, person_id: int) -> boo
 
 
 def _name(actor: Actor) -> str:
-    if actor.user is None:
-        return ""
-    who = actor.user.display_name
-    return (f"{who} ({actor.organisation})" if actor.organisation is not None else who)[:300]
+    """The professional's name; their organisation is kept apart (the page names it only to whom may read
+    it: a shelter is no one's business but the whole-household partners')."""
+    return actor.user.display_name[:300] if actor.user is not None else ""
+
+
+def is_minor(person: Person, on: date | None = None) -> bool:
+    """Under `MAJORITY` on the day (today): by the birth date, or — with the year only — when they may be."""
+    day = on or timezone.localdate()
+    born = person.date_of_birth
+    if born is not None:
+        return relativedelta(day, born).years < MAJORITY
+    return person.birth_year is not None and day.year - person.birth_year <= MAJORITY
+
+
+def guarded(request: RightsRequest) -> bool:
+    """Whether the export may reach the person the victim fears: the member is recorded as perpetrator,
+    or the request came through a representative (who may be him, or act for him), or it is a child's
+    (whose data the father with parental authority asks for). Such an export keeps out whatever is kept
+    from any perpetrator of the household and names no one and nothing that says where she is
+    (`rights.export`)."""
+    if request.through_representative:
+        return True
+    roles = set(
+        HouseholdMember.objects.filter(
+            household_id=request.household_id, person_id=request.person_id
+        ).values_list("role", flat=True)
+    )
+    return bool(roles & {MemberRole.PERPETRATOR, MemberRole.CHILD}) or is_minor(request.person)
 
 
 def privacy_officers(household: Household) -> list[int]:
@@ -87,8 +116,10 @@ def record_request(
     received_on: date | None,
     asked: str,
     identity_checked: bool = False,
+    representative: str = "",
 ) -> RightsRequest:
-    """Record a request as it came in; the deadline is a month after receipt."""
+    """Record a request as it came in; the deadline is a month after receipt. A request through a
+    representative names who that is."""
     if not may_handle(actor, household):
         raise PermissionDenied
     assert actor.organisation is not None and actor.user is not None  # may_handle: a membership
@@ -121,6 +152,19 @@ def record_request(
         )
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    try:
+        representative = bounded(
+            representative,
+            field="representative",
+            maximum=REPRESENTATIVE_MAX,
+            required=how_received == HowReceived.REPRESENTATIVE,
+            too_short=_("Write down who the representative is, and for whom they act (for example: lawyer, or "
+                        "father with parental authority)."),
+        )  # fmt: skip
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if how_received != HowReceived.REPRESENTATIVE:
+        representative = ""
     if errors:
         raise ValidationError(errors)
     assert person_id is not None and received_on is not None
@@ -133,6 +177,7 @@ def record_request(
             received_on=received_on,
             asked=asked,
             identity_checked=identity_checked,
+            representative=representative,
             due_on=legal_due(received_on),
             recorded_by=actor.user,
             recorded_by_name=_name(actor),
@@ -208,12 +253,27 @@ def extend(actor: Actor, request: RightsRequest, months: int | None, reason: str
     return request
 
 
-def decide(actor: Actor, request: RightsRequest, outcome: str, reason: str) -> RightsRequest:
-    """Grant, partly grant or refuse the request, always with the reason the person is told."""
+def may_release_addresses(request: RightsRequest) -> bool:
+    """A member asking for their own data, in person and grown up, may have their confidential addresses
+    written out in the export when the professional decides so; in a guarded export never."""
+    return request.kind == RightsKind.ACCESS and not guarded(request)
+
+
+def decide(
+    actor: Actor, request: RightsRequest, outcome: str, reason: str, *, release_addresses: bool = False
+) -> RightsRequest:
+    """Grant, partly grant or refuse the request, always with the reason the person is told; granting
+    access, the professional may write out the member's own confidential addresses in the export
+    (`may_release_addresses`)."""
     _check(actor, request)
     errors: dict[str, list[str]] = {}
     if outcome not in DECIDED:
         errors["outcome"] = [_("Choose granted, partly granted or refused.")]
+    if release_addresses and (outcome == RightsStatus.REFUSED or not may_release_addresses(request)):
+        errors["release_addresses"] = [
+            _("Confidential addresses are written out only for a grown-up member who asks for their own data, "
+              "and only when the request is granted.")
+        ]  # fmt: skip
     try:
         reason = reason_text(reason, maximum=4000)
     except ValidationError as exc:
@@ -234,7 +294,29 @@ def decide(actor: Actor, request: RightsRequest, outcome: str, reason: str) -> R
         decided_at=timezone.now(),
         decided_by=actor.user,
         decided_by_name=_name(actor),
+        decided_by_organisation=actor.organisation,
+        addresses_released=release_addresses,
     )
+    return request
+
+
+def confirm_identity(actor: Actor, request: RightsRequest) -> RightsRequest:
+    """The professional checked who the person is (after the request was recorded). Only then does the
+    export list who looked at the data."""
+    _check(actor, request)
+    if request.identity_checked:
+        return request
+    with transaction.atomic():
+        RightsRequest.objects.filter(pk=request.pk).update(identity_checked=True)
+        record(
+            actor,
+            action="update",
+            object_type="rights_request",
+            object_id=str(request.pk),
+            household_id=request.household_id,
+            person_id=request.person_id,
+        )
+    request.identity_checked = True
     return request
 
 
@@ -244,14 +326,17 @@ def may_export(actor: Actor, request: RightsRequest) -> bool:
     return request.kind == RightsKind.ACCESS and request.status != RightsStatus.REFUSED
 
 
-def note_export(actor: Actor, request: RightsRequest, fmt: str) -> None:
-    """The export was made: log it (whose data, which request, which format) and keep when. Call inside the
-    transaction that hands the file out."""
+def note_export(actor: Actor, request: RightsRequest, fmt: str, redacted: int | None = None) -> None:
+    """The export was made: log it (whose data, which request, which format) and keep when, and how many
+    passages of its free text were replaced. Call inside the transaction that hands the file out."""
     _check(actor, request)
     if not may_export(actor, request) or fmt not in EXPORT_FORMATS:
         raise PermissionDenied
     request.exported_at = timezone.now()
-    RightsRequest.objects.filter(pk=request.pk).update(exported_at=request.exported_at)
+    request.redacted_passages = redacted
+    RightsRequest.objects.filter(pk=request.pk).update(
+        exported_at=request.exported_at, redacted_passages=redacted
+    )
     record(
         actor,
         action="export",

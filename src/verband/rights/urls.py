@@ -10,6 +10,7 @@ urlpatterns = [
     path("huishoudens/<str:reference>/verzoeken/<int:pk>/besluiten/", views.decide_view, name="decide"),
     path("huishoudens/<str:reference>/verzoeken/<int:pk>/verlengen/", views.extend_view, name="extend"),
     path("huishoudens/<str:reference>/verzoeken/<int:pk>/geleverd/", views.deliver_view, name="deliver"),
+    path("huishoudens/<str:reference>/verzoeken/<int:pk>/identiteit/", views.identity_view, name="identity"),
     path(
         "huishoudens/<str:reference>/verzoeken/<int:pk>/inzage.pdf",
         views.export_view,

@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from verband.actors import Actor
-from verband.households.models import Household, Person
+from verband.households.models import Address, Household, Person
 from verband.households.selectors import household_people
-from verband.network.models import ACTING_ROLES, Role
+from verband.network.models import ACTING_ROLES, Organisation, Role
 from verband.rights import export as exports
 from verband.rights import forms, services
 from verband.rights.models import DECIDED, HowReceived, RightsKind, RightsRequest, RightsStatus
@@ -89,6 +89,7 @@ def requests_view(request: HttpRequest, reference: str) -> HttpResponse:
                 received_on=data["received_on"],
                 asked=data["asked"],
                 identity_checked=data["identity_checked"],
+                representative=data["representative"],
             )
         except ValidationError as exc:
             errors = errors_of(exc)
@@ -116,10 +117,21 @@ def requests_view(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def _by(name: str, organisation: Organisation | None, scope: Scope) -> str:
+    """Who recorded or decided, with their organisation — named only where the viewer's scope names it
+    (a shelter only to whole-household partners); else its category, without the person."""
+    if organisation is None:
+        return name
+    if not scope.names_organisation(organisation):
+        return exports.category(organisation.kind)
+    return f"{name} ({organisation})" if name else str(organisation)
+
+
 def _detail(request: HttpRequest, actor: Actor, household: Household, basis: str, rights: RightsRequest,
-            errors: dict[str, list[str]] | None = None, form: str = "") -> HttpResponse:  # fmt: skip
+            scope: Scope, errors: dict[str, list[str]] | None = None, form: str = "") -> HttpResponse:  # fmt: skip
     _log(actor, household, basis, {rights.person_id}, object_id=str(rights.pk))
     today = timezone.localdate()
+    confidential = Address.objects.filter(person_id=rights.person_id, confidential=True).exists()
     return render(
         request,
         "rights/request.html",
@@ -131,6 +143,10 @@ def _detail(request: HttpRequest, actor: Actor, household: Household, basis: str
             "post": request.POST if errors else {},
             "outcomes": [(s, RightsStatus(s).label) for s in DECIDED],
             "may_decide": rights.status == RightsStatus.RECEIVED,
+            "may_release": confidential and services.may_release_addresses(rights),
+            "guarded": rights.kind == RightsKind.ACCESS and services.guarded(rights),
+            "recorded_by": _by(rights.recorded_by_name, rights.organisation, scope),
+            "decided_by": _by(rights.decided_by_name, rights.decided_by_organisation, scope),
             "may_extend": rights.is_open and not rights.extension_months and today <= rights.first_due_on,
             "may_export": services.may_export(actor, rights),
             "may_deliver": rights.kind == RightsKind.ACCESS
@@ -145,7 +161,7 @@ def _detail(request: HttpRequest, actor: Actor, household: Household, basis: str
 def request_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     actor, household, basis, scope = _household(request, reference)
     rights = request_or_404(actor, household, pk, scope, action="view")
-    return _detail(request, actor, household, basis, rights)
+    return _detail(request, actor, household, basis, rights, scope)
 
 
 @role_required(*ACTING_ROLES)
@@ -157,10 +173,16 @@ def decide_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError(forms.errors_dict(form))
-        services.decide(actor, rights, form.cleaned_data["outcome"], form.cleaned_data["decision"])
+        services.decide(
+            actor,
+            rights,
+            form.cleaned_data["outcome"],
+            form.cleaned_data["decision"],
+            release_addresses=form.cleaned_data["release_addresses"],
+        )
     except ValidationError as exc:
         rights.refresh_from_db()
-        return _detail(request, actor, household, basis, rights, errors_of(exc), "decide")
+        return _detail(request, actor, household, basis, rights, scope, errors_of(exc), "decide")
     messages.success(request, _("The decision is recorded."))
     return redirect("rights:request", reference=household.reference, pk=rights.pk)
 
@@ -179,7 +201,7 @@ def extend_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
         )
     except ValidationError as exc:
         rights.refresh_from_db()
-        return _detail(request, actor, household, basis, rights, errors_of(exc), "extend")
+        return _detail(request, actor, household, basis, rights, scope, errors_of(exc), "extend")
     messages.success(request, _("The deadline is extended to %(date)s. Tell the person, with the reason.") % {
         "date": date_format(rights.due_on, "j F Y")})  # fmt: skip
     return redirect("rights:request", reference=household.reference, pk=rights.pk)
@@ -194,8 +216,19 @@ def deliver_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
         services.deliver(actor, rights)
     except ValidationError as exc:
         rights.refresh_from_db()
-        return _detail(request, actor, household, basis, rights, errors_of(exc), "deliver")
+        return _detail(request, actor, household, basis, rights, scope, errors_of(exc), "deliver")
     messages.success(request, _("The export is marked as delivered; the request is done."))
+    return redirect("rights:request", reference=household.reference, pk=rights.pk)
+
+
+@role_required(*ACTING_ROLES)
+@require_POST
+def identity_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """The professional checked who the person is, after the request was recorded."""
+    actor, household, _basis, scope = _household(request, reference)
+    rights = request_or_404(actor, household, pk, scope, action="update")
+    services.confirm_identity(actor, rights)
+    messages.success(request, _("It is recorded that you checked who the person is."))
     return redirect("rights:request", reference=household.reference, pk=rights.pk)
 
 
@@ -219,7 +252,7 @@ def export_view(request: HttpRequest, reference: str, pk: int, fmt: str) -> Http
         content_type = "application/json; charset=utf-8"
     try:
         with transaction.atomic():
-            services.note_export(actor, rights, fmt)
+            services.note_export(actor, rights, fmt, made.redacted)
     except PermissionDenied:
         raise Http404 from None
     response = HttpResponse(body, content_type=content_type)

@@ -134,6 +134,7 @@ PARAMETERS = {
     "rights:decide/pk": "rights_request",
     "rights:extend/pk": "rights_request",
     "rights:deliver/pk": "rights_request",
+    "rights:identity/pk": "rights_request",
     "rights:export_pdf/pk": "rights_request",
     "rights:export_json/pk": "rights_request",
     "collaboration:meeting/pk": "meeting",

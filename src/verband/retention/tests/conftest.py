@@ -29,6 +29,7 @@ from verband.households.models import (
     Person,
 )
 from verband.plans.models import FamilyPlan, Regie, RegieTransfer
+from verband.rights.models import RightsRequest
 from verband.safety.models import InstrumentResult
 from verband.sharing.models import EmergencyAccess, Involvement
 from verband.shielding.models import ShieldDecision
@@ -151,6 +152,13 @@ def full(shielded):  # noqa: F811
     ShieldDecision.objects.create(
         household=h, item_type="address", item_id=shelter.pk, person=dirk, shielded=True,
         reason="Dirk mag de Geheimelaan niet weten", by=w.involved,
+    )  # fmt: skip
+    # Bram's father asked, through his lawyer, for Bram's data; granted.
+    RightsRequest.objects.create(
+        household=h, person=bram, kind="access", how_received="representative",
+        representative="Mr. Karin Melder, advocaat van Dirk Vos", received_on=timezone.localdate(),
+        asked="Dirk wil alle gegevens van Bram zien", due_on=timezone.localdate(), status="granted",
+        decision="Besluit: Dirk krijgt het overzicht van Bram", organisation=w.org_a,
     )  # fmt: skip
     w.signal = signal
     w.shelter_address = shelter

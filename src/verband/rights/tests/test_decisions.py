@@ -98,7 +98,8 @@ def test_a_decision_needs_a_reason_and_is_taken_once(family):
     services.decide(actor, request, "partly_granted", REASON)
     request.refresh_from_db()
     assert request.status == RightsStatus.PARTLY_GRANTED and request.decision == REASON
-    assert request.decided_by == w.involved and "Wijkteams Testdorp" in request.decided_by_name
+    assert request.decided_by == w.involved and request.decided_by_name == "Involved Test"
+    assert request.decided_by_organisation == w.org_a
     stale = RightsRequest.objects.get(pk=request.pk)
     stale.status = RightsStatus.RECEIVED  # as read before the first decision
     with pytest.raises(ValidationError, match="intussen al besloten"):

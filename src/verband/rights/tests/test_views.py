@@ -45,6 +45,7 @@ def urls(w, request: RightsRequest) -> list[tuple[str, str]]:
         ("post", f"{one}besluiten/"),
         ("post", f"{one}verlengen/"),
         ("post", f"{one}geleverd/"),
+        ("post", f"{one}identiteit/"),
         ("get", f"{one}inzage.pdf"),
         ("get", f"{one}inzage.json"),
     ]
@@ -122,6 +123,7 @@ def test_who_does_not_work_with_the_household_gets_not_found_and_a_denied_entry(
         assert ASKED not in body(response)
         assert AccessLogEntry.objects.filter(username=user.username, outcome="denied").count() > before, url
     assert RightsRequest.objects.count() == 1 and RightsRequest.objects.get().status == RightsStatus.RECEIVED
+    assert not RightsRequest.objects.get().identity_checked
 
 
 def test_an_emergency_access_opens_no_request(family, as_user):
@@ -197,3 +199,55 @@ def test_the_privacy_officer_sees_the_regions_requests_by_reference_and_number(f
     assert "HH-T-0001" in body(as_user(w.privacy_officer).get("/verzoeken-avg/?alle=1"))
     for user in (w.involved, w.manager):
         assert as_user(user).get("/verzoeken-avg/").status_code == 403
+
+
+def test_a_request_through_a_representative_names_them_and_the_identity_is_checked_later(family, as_user):
+    w = family
+    web = as_user(w.involved)
+    form = {"person": str(w.bram.pk), "kind": "access", "how_received": "representative",
+            "received_on": timezone.localdate().isoformat(), "asked": ASKED}  # fmt: skip
+    refused = web.post(base(w), form)
+    assert refused.status_code == 400 and "Schrijf op wie de vertegenwoordiger is" in body(refused)
+    assert not RightsRequest.objects.exists()
+    made = web.post(base(w), {**form, "representative": "Dirk Vos, vader met gezag"})
+    request = RightsRequest.objects.get()
+    assert made.status_code == 302 and request.representative == "Dirk Vos, vader met gezag"
+    page = body(web.get(made["Location"]))
+    assert "Vertegenwoordiger" in page and "Dirk Vos, vader met gezag" in page
+    assert (
+        "Identiteit is gecontroleerd" in page
+        and "kan terechtkomen bij iemand voor wie een ander bang is" in page
+    )
+    # No confidential address to write out for a child's export.
+    assert "voluit in het overzicht zetten" not in page
+    assert web.post(f"{base(w)}{request.pk}/identiteit/").status_code == 302
+    request.refresh_from_db()
+    assert request.identity_checked
+    entry = AccessLogEntry.objects.filter(username="involved", object_type="rights_request").latest("pk")
+    assert (entry.action, entry.object_id, entry.subject_person_id) == ("update", str(request.pk), w.bram.pk)
+    assert "Identiteit is gecontroleerd" not in body(web.get(made["Location"]))
+
+
+def test_the_decision_may_write_out_her_confidential_address_only_for_her_own_request(family, as_user):
+    from verband.households.models import Address
+
+    w = family
+    Address.objects.create(person=w.anna, street="Geheimelaan", house_number="7", postcode="1066XY",
+                           confidential=True, managed_by=w.org_a)  # fmt: skip
+    web = as_user(w.involved)
+    anna, dirk = record(w, w.anna), record(w, w.dirk)
+    assert "voluit in het overzicht zetten" in body(web.get(f"{base(w)}{anna.pk}/"))
+    assert "voluit in het overzicht zetten" not in body(web.get(f"{base(w)}{dirk.pk}/"))
+    tampered = web.post(f"{base(w)}{dirk.pk}/besluiten/",
+                        {"outcome": "granted", "decision": REASON, "release_addresses": "on"})  # fmt: skip
+    assert tampered.status_code == 400 and "Een geheim adres staat alleen voluit" in body(tampered)
+    dirk.refresh_from_db()
+    assert dirk.status == RightsStatus.RECEIVED and not dirk.addresses_released
+    done = web.post(f"{base(w)}{anna.pk}/besluiten/",
+                    {"outcome": "granted", "decision": REASON, "release_addresses": "on"})  # fmt: skip
+    assert done.status_code == 302
+    anna.refresh_from_db()
+    assert anna.addresses_released
+    assert "De geheime adressen van de persoon staan voluit in het overzicht." in body(
+        web.get(f"{base(w)}{anna.pk}/")
+    )
