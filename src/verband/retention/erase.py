@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.db.models import Case, Value, When
 from django.db.models.functions import Substr
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from verband.collaboration.models import AgendaItem, CaseMeeting, Handover, Help
-from verband.consultation.models import Advice, Consultation
+from verband.consultation.models import Advice, Consultation, ConsultationStatus
 from verband.escalation.models import Escalation
 from verband.households.models import Address, HouseholdEvent, Person, PersonKey, Relation
 from verband.plans.models import (
@@ -36,7 +37,7 @@ from verband.plans.models import (
     RegieTransfer,
     SafetyAgreement,
 )
-from verband.rights.models import RightsRequest
+from verband.rights.models import RightsRequest, RightsStatus
 from verband.safety.models import DangerFact, InstrumentResult, SafetyAssessment
 from verband.sharing.models import Consent, EmergencyAccess, Involvement, SharingBasis
 from verband.shielding.models import ShieldDecision
@@ -82,6 +83,18 @@ SIGNAL_PERSON_TEXT: dict[str, Any] = {
     "languages": "",
     "candidates": [],
 }
+
+DECIDED_OR_DELIVERED = [s for s in RightsStatus.values if s != RightsStatus.RECEIVED]
+
+# What stands in for a text that a constraint requires once written (a decision's reason, a link's reason,
+# a consultation's conclusion): no words of it stay, the row stays valid.
+GONE = "—"
+
+
+def required_when(**condition: Any) -> Case:
+    """`GONE` for the rows where the model requires the text (`condition`), empty for the others."""
+    return Case(When(**condition, then=Value(GONE)), default=Value(""))
+
 
 HOUSEHOLD_RULES: list[Clear] = [
     Clear("timeline", _("timeline lines"), HouseholdEvent, "household_id", {"summary": ""}),
@@ -171,7 +184,8 @@ HOUSEHOLD_RULES: list[Clear] = [
         _("requests under the AVG"),
         RightsRequest,
         "household_id",
-        {"asked": "", "decision": "", "extension_reason": ""},
+        # A decided request keeps a reason (`rights_decision_has_reason`).
+        {"asked": "", "decision": required_when(status__in=DECIDED_OR_DELIVERED), "extension_reason": ""},
     ),
     # A consultation linked to the household became its case: what the network discussed goes with it.
     Clear(
@@ -179,7 +193,13 @@ HOUSEHOLD_RULES: list[Clear] = [
         _("anonymous consultations linked"),
         Consultation,
         "household_id",
-        {"facts": "", "question": "", "conclusion": "", "link_reason": ""},
+        # A linked consultation keeps a reason for its link, a closed one a conclusion (its constraints).
+        {
+            "facts": "",
+            "question": "",
+            "conclusion": required_when(status=ConsultationStatus.CLOSED),
+            "link_reason": GONE,
+        },
     ),
     Clear(
         "consultation_advice",

@@ -3,8 +3,9 @@ persons — once every household they are in was swept — are pseudonymised (`r
 
 A household is swept only when it is closed, its period (`retention.config`, longest wins, counted from
 the closing) is over, and nobody works with it or is about to: no active involvement (also no emergency
-access), no activation waiting to be taken up, no signal still being routed that names one of its
-members or offers one as a candidate to its reporter. Each household is swept in its own transaction, on
+access), no activation waiting to be taken up, no handover or request for regie waiting for an answer,
+no request under the AVG still open, no signal still being routed that names one of its members or
+offers one as a candidate to its reporter. Each household is swept in its own transaction, on
 its row locked and checked again, and the sweep is written down per closing (`SweptHousehold`): a second
 run, or a second worker at the same time, finds nothing left to do; a household opened again and closed
 later is swept again for that closing.
@@ -27,12 +28,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from verband.actors import SYSTEM
-from verband.collaboration.models import AgendaItem, CaseMeeting
+from verband.collaboration.models import AgendaItem, CaseMeeting, Handover, HandoverStatus
 from verband.households.models import Household, HouseholdMember, HouseholdStatus, MemberRole, Person
 from verband.network.models import Network, Region
+from verband.plans.models import RegieTransfer, TransferStatus
 from verband.retention import erase
 from verband.retention.config import Birth, Expiry, Retention, configured
 from verband.retention.models import PseudonymisedPerson, RetentionRun, SweptHousehold, Trigger
+from verband.rights.models import RightsRequest, still_open
 from verband.sharing.accesslog import Subject, record_many
 from verband.sharing.models import Involvement
 from verband.signals.models import Activation, ActivationStatus, SignalPerson, SignalStatus
@@ -63,11 +66,17 @@ class Swept:
 
 
 def _in_use() -> Q:
-    """Households someone works with or is about to: an active involvement (emergency access too) or an
-    activation waiting to be taken up. (A signal still being routed is `being_recognised`.)"""
+    """Households someone works with or is about to: an active involvement (emergency access too), an
+    activation waiting to be taken up, a handover or a request for regie waiting for its receiver, or a
+    request under the AVG not answered yet (an access request: until its export is delivered). (A signal
+    still being routed is `being_recognised`.)"""
+    household = OuterRef("pk")
     return Q(
-        Exists(Involvement.objects.active().filter(household=OuterRef("pk")))
-        | Exists(Activation.objects.filter(household=OuterRef("pk"), status=ActivationStatus.OPEN))
+        Exists(Involvement.objects.active().filter(household=household))
+        | Exists(Activation.objects.filter(household=household, status=ActivationStatus.OPEN))
+        | Exists(Handover.objects.filter(household=household, status=HandoverStatus.PENDING))
+        | Exists(RegieTransfer.objects.filter(household=household, status=TransferStatus.PENDING))
+        | Exists(RightsRequest.objects.filter(household=household).filter(still_open()))
     )
 
 
@@ -137,7 +146,7 @@ def _facts(
     household_ids: list[int],
 ) -> tuple[dict[int, set[str]], dict[int, list[Birth]], dict[int, set[int]]]:
     """The kinds of organisation ever involved with each household (a network's: those of its
-    organisations), the births of its children, and its members."""
+    organisations), the births of its members who may be children, and its members."""
     kinds: dict[int, set[str]] = defaultdict(set)
     networks: dict[int, set[int]] = defaultdict(set)
     for household_id, kind, network_id in Involvement.objects.filter(
@@ -160,7 +169,10 @@ def _facts(
         "household_id", "person_id", "role", "person__birth_year", "person__birth_month", "person__birth_day"
     ):
         members[household_id].add(person_id)
-        if role == MemberRole.CHILD:
+        # Every member whose birth date is known counts, whatever their role (a ten-year-old registered
+        # as the victim is a child too; an adult's 18th birthday lies before the closing and changes
+        # nothing); a member with the role child counts also when the date is not known.
+        if role == MemberRole.CHILD or year:
             children[household_id].append(Birth(year, month, day))
     return kinds, children, members
 

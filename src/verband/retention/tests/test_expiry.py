@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
 
 from verband.actors import SYSTEM
 from verband.households.models import HouseholdMember, Person
@@ -102,3 +104,32 @@ def test_the_household_s_own_children_count(world):
     with years_later(18):
         (due,) = sweep.due(retention=custom)
     assert due.expiry.on == date(2044, 11, 30)
+
+
+def test_every_member_under_18_counts_not_only_those_with_the_role_child(world):
+    """(Review note) A ten-year-old registered as the victim is a child too: her birth date counts,
+    whatever her role. An adult whose year of birth is unknown does not count as a newborn."""
+    h = world.other_household
+    girl = Person.objects.create(given_names="Sara", family_name="Zwart", birth_year=2016, birth_month=5,
+                                 birth_day=3)  # fmt: skip
+    HouseholdMember.objects.create(household=h, person=girl, role="victim")
+    unknown = Person.objects.create(given_names="Piet", family_name="Zwart")
+    HouseholdMember.objects.create(household=h, person=unknown, role="perpetrator")
+    sharing_services.involve(SYSTEM, h, team=world.team_vt, purpose="safety_assessment",
+                             legal_basis="legal_task", started_on=date(2026, 1, 5))  # fmt: skip
+    close(h)
+    custom = parse(
+        "default: {years: 20, basis: x}\nkinds:\n  police: {years: 5, basis: x}\n"
+        "  reporting_centre: {years: 5, until_youngest_child_is: 18, basis: x}\n",
+        source="regio.yaml",
+    )
+    with years_later(7):
+        assert list(sweep.due(retention=custom)) == []
+    with years_later(8):
+        (due,) = sweep.due(retention=custom)
+    assert due.expiry.on == date(2034, 5, 3)
+    # Without her, only the years count: the member of unknown age is no newborn.
+    HouseholdMember.objects.filter(person=girl).delete()
+    with years_later(5):
+        (due,) = sweep.due(retention=custom)
+    assert due.expiry.on == timezone.localdate(h.closed_at) + relativedelta(years=5)
