@@ -5,8 +5,9 @@ organisations — so steering still counts signals, repeat reports, activations,
 handovers, escalations and safety scores over the years. Everything typed in words goes: the reporter's
 story, timeline lines, notes, plan texts, questions, reasons, minutes. A person is pseudonymised once
 every household they are in was swept: names, BSN, day and month of birth and contact details are
-blanked (the year of birth and sex stay, for age groups), and what only identifies them — addresses with
-their disclosures and decisions, relations, recognition's blocking keys — is deleted. With no name, BSN,
+blanked (the year of birth and sex stay, for age groups), what only identifies them — addresses with
+their disclosures and decisions, relations, recognition's blocking keys — is deleted, and they are taken
+out of the candidates recognition showed for other signals (`CANDIDATES`). With no name, BSN,
 full birth date or address left, recognition has no key to find them by (`households.matching`).
 
 `HOUSEHOLD_RULES` and `PERSON_RULES` are the list; `KEPT` says, for every other text field of a model
@@ -252,6 +253,22 @@ PERSON_DELETES: list[Delete] = [
     Delete("person_key", _("recognition keys"), PersonKey, ("person_id",)),
 ]
 
+
+@dataclass(frozen=True)
+class Forget:
+    """Take the person out of the JSON list `field` of every row of `model`, wherever the row belongs:
+    each entry naming them (`{"person": id, ...}`) goes, the others stay."""
+
+    key: str
+    label: Promise
+    model: type[models.Model]
+    field: str
+
+
+# Recognition showed the person as a candidate for signals about other households; an entry's reasons
+# quote their name ("voornaam klinkt hetzelfde (ana ~ anna)").
+CANDIDATES = Forget("candidate", _("entries as a candidate in other signals"), SignalPerson, "candidates")
+
 # Text fields of models pointing at a household or a person that stay, and why.
 KEPT: dict[str, dict[str, str]] = {
     "households.household": {"reference": "the household's number, not a person's data"},
@@ -317,6 +334,7 @@ def cleared_fields(model: type[models.Model]) -> set[str]:
 _EVERY_RULE: list[Clear | Delete] = [*HOUSEHOLD_RULES, MINUTES, *PERSON_RULES, *PERSON_DELETES]
 # How a report names what was removed ("signalen: 4"), in this order.
 LABELS: dict[str, Promise] = {rule.key: rule.label for rule in _EVERY_RULE}
+LABELS[CANDIDATES.key] = CANDIDATES.label
 
 
 def in_order(items: dict[str, int]) -> list[tuple[str, int]]:

@@ -21,10 +21,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from verband.actors import SYSTEM
@@ -230,6 +232,36 @@ def _person_deletes(person_ids: set[int]) -> Iterator[tuple[erase.Delete, QueryS
         yield rule, rule.model._default_manager.filter(where)
 
 
+def _mentions(
+    person_ids: set[int], *, lock: bool = False, besides: Q | None = None
+) -> Iterator[tuple[int, list[Any], int]]:
+    """Every list of `erase.CANDIDATES` that names one of the persons: (its row, the list without them,
+    how many entries that removes). The lists' JSON text is searched for the persons' numbers — a few
+    rows too many (a score or another number with the same digits), never one too few — and each list
+    found is then read entry by entry."""
+    rule = erase.CANDIDATES
+    if not person_ids:
+        return
+    where = Q()
+    for person_id in sorted(person_ids):
+        where |= Q(listed_as_text__contains=str(person_id))
+    rows = (
+        rule.model._default_manager.annotate(listed_as_text=Cast(rule.field, TextField()))
+        .filter(where)
+        .order_by("pk")
+    )
+    if besides is not None:
+        rows = rows.exclude(besides)
+    if lock:
+        rows = rows.select_for_update()
+    for pk, listed in rows.values_list("pk", rule.field):
+        if not isinstance(listed, list):
+            continue
+        kept = [e for e in listed if not (isinstance(e, dict) and e.get("person") in person_ids)]
+        if len(kept) < len(listed):
+            yield pk, kept, len(listed) - len(kept)
+
+
 def _minutes_done(household_id: int, also_swept: frozenset[int] = frozenset()) -> QuerySet[CaseMeeting]:
     """Meetings that discussed the household, with minutes, whose every household is swept by now (or in
     `also_swept`)."""
@@ -295,6 +327,9 @@ def sweep_household(item: Due, run: RetentionRun) -> Swept | None:
             for deletion, rows in _person_deletes(done.persons):
                 _total, per_model = rows.delete()
                 done.items[deletion.key] += per_model.get(deletion.model._meta.label, 0)
+            for pk, kept, removed in list(_mentions(done.persons, lock=True)):
+                erase.CANDIDATES.model._default_manager.filter(pk=pk).update(**{erase.CANDIDATES.field: kept})
+                done.items[erase.CANDIDATES.key] += removed
             PseudonymisedPerson.objects.bulk_create(
                 [PseudonymisedPerson(person_id=pid, run=run) for pid in sorted(done.persons)]
             )
@@ -384,5 +419,12 @@ def preview(today: date | None = None) -> list[Swept]:
                 done.items[rule.key] += rows.count()
             for deletion, rows in _person_deletes(done.persons):
                 done.items[deletion.key] += rows.count()
+            # Not the lists the household rules and the person rules clear whole before.
+            cleared = Q(signal__household_id__in=also) | Q(
+                signal__household__isnull=True, person_id__in=done.persons
+            )
+            done.items[erase.CANDIDATES.key] += sum(
+                n for _pk, _k, n in _mentions(done.persons, besides=cleared)
+            )
         done.items = Counter({key: n for key, n in done.items.items() if n})
     return previews

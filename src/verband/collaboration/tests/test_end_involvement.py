@@ -238,9 +238,7 @@ def test_a_household_waiting_for_regie_to_be_taken_stays_open_until_it_is_declin
     transfer = regie.request_regie(actor_for(world.involved), world.household,
                                    world.colleague.memberships.get().pk)  # fmt: skip
     involvement = own(world, world.team_a1)
-    closed = end_involvement(
-        actor_for(world.involved), involvement, "goals_reached"
-    )
+    closed = end_involvement(actor_for(world.involved), involvement, "goals_reached")
     assert not closed and Household.objects.get(pk=world.household.pk).status == "active"
     response = as_user(world.colleague).post(
         f"/regie/{transfer.pk}/", {"decision": "decline", "reason": "Ik ken dit gezin niet."}

@@ -17,8 +17,8 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
-from verband.collaboration.tests.shielded_family import family, shielded  # noqa: F401  (fixtures)
 from verband.collaboration.models import Handover
+from verband.collaboration.tests.shielded_family import family, shielded  # noqa: F401  (fixtures)
 from verband.escalation.models import Escalation
 from verband.households.models import (
     HOUSEHOLD_FLOW,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from verband.actors import SYSTEM
 from verband.collaboration.models import AgendaItem, CaseMeeting, Handover, Help
+from verband.consultation.models import Consultation
 from verband.households.models import (
     Address,
     Household,
@@ -22,7 +23,6 @@ from verband.households.models import (
     Relation,
 )
 from verband.plans.models import Goal, PlanAction, PlanVersion, RegieTransfer
-from verband.consultation.models import Consultation
 from verband.retention import erase, sweep
 from verband.retention.models import PseudonymisedPerson, RetentionRun, SweptHousehold
 from verband.retention.tests.conftest import close, leftovers, years_later
@@ -338,4 +338,32 @@ def test_a_linked_concluded_consultation_and_a_decided_request_are_swept_without
     assert (report.households, report.errors) == (1, []) and leftovers() == []
     assert RightsRequest.objects.get(household=w.household).decision == erase.GONE
     consultation.refresh_from_db()
-    assert (consultation.conclusion, consultation.link_reason, consultation.facts) == (erase.GONE, erase.GONE, "")
+    assert (consultation.conclusion, consultation.link_reason, consultation.facts) == (
+        erase.GONE,
+        erase.GONE,
+        "",
+    )
+
+
+def test_a_pseudonymised_person_is_gone_from_the_candidates_other_signals_showed(closed):
+    """(Review finding) A signal about another household once showed Anna as a candidate, with the reason
+    recognition gave ("voornaam klinkt hetzelfde (ana ~ anna)"): once she is pseudonymised, her entry goes
+    from every list of candidates; the other candidates stay."""
+    w = closed
+    carla = w.other_household.members.get().person
+    other = Signal.objects.create(reference="SG-T-0009", region=w.region, household=w.other_household,
+                                  kind="report", channel="web", status="routed", description="Ruzie")  # fmt: skip
+    mentions = [
+        {"person": w.anna.pk, "score": 0.71, "reasons": ["voornaam klinkt hetzelfde (ana ~ anna)"]},
+        {"person": carla.pk, "score": 0.93, "reasons": ["geboortedatum gelijk"]},
+    ]
+    reported = SignalPerson.objects.create(signal=other, role="victim", given_names="Ana", person=carla,
+                                           match_state="confirmed", candidates=mentions)  # fmt: skip
+    with years_later(21):
+        (preview,) = sweep.preview()
+        assert preview.items["candidate"] == 1
+        (report,) = sweep.run()
+    assert PseudonymisedPerson.objects.filter(person=w.anna).exists()
+    assert SignalPerson.objects.get(pk=reported.pk).candidates == [mentions[1]]
+    assert report.items["candidate"] == 1
+    assert not [t for t in leftovers(words=["anna", "ana"]) if "candidates" in t]
