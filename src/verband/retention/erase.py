@@ -303,6 +303,9 @@ KEPT: dict[str, dict[str, str]] = {
     "plans.regietransfer": {"requested_by_name": "the professional who asked (accountability)"},
     "collaboration.handover": {"decided_by_name": "the professional who answered (accountability)"},
     "sharing.consent": {"information": "categories from a closed list (which information), no data"},
+    "sharing.involvement": {
+        "network_kinds": "kinds of organisation from a closed list: they decide the retention period"
+    },
     "rights.rightsrequest": {
         "recorded_by_name": "the professional who recorded it (accountability)",
         "decided_by_name": "the professional who decided (accountability)",

@@ -147,15 +147,17 @@ def due(today: date | None = None, retention: Retention | None = None) -> Iterat
 def _facts(
     household_ids: list[int],
 ) -> tuple[dict[int, set[str]], dict[int, list[Birth]], dict[int, set[int]]]:
-    """The kinds of organisation ever involved with each household (a network's: those of its
-    organisations), the births of its members who may be children, and its members."""
+    """The kinds of organisation ever involved with each household — both those they had when their
+    involvement started and those they have now (a network's: those of its organisations, then and now),
+    so that changing an organisation's kind or a network's organisations never shortens the period —,
+    the births of its members who may be children, and its members."""
     kinds: dict[int, set[str]] = defaultdict(set)
     networks: dict[int, set[int]] = defaultdict(set)
-    for household_id, kind, network_id in Involvement.objects.filter(
+    for household_id, kind, kind_then, kinds_then, network_id in Involvement.objects.filter(
         household_id__in=household_ids
-    ).values_list("household_id", "organisation__kind", "network_id"):
-        if kind:
-            kinds[household_id].add(kind)
+    ).values_list("household_id", "organisation__kind", "organisation_kind", "network_kinds", "network_id"):
+        kinds[household_id] |= {k for k in (kind, kind_then) if k}
+        kinds[household_id] |= {k for k in kinds_then or [] if isinstance(k, str) and k}
         if network_id:
             networks[network_id].add(household_id)
     if networks:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from verband.actors import Channel
+from verband.network.models import Network, Organisation, OrganisationKind
 
 
 class Purpose(models.TextChoices):
@@ -43,6 +44,18 @@ class EndReason(models.TextChoices):
     CARE_REFUSED = "care_refused", _("Help refused")
     NOT_NEEDED = "not_needed", _("Our part is no longer needed")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+
+
+def kinds_now(organisation_id: int | None, network_id: int | None) -> tuple[str, list[str]]:
+    """The kind of the organisation, and the kinds of the network's organisations, as they are now."""
+    kind = ""
+    if organisation_id is not None:
+        kind = Organisation.objects.filter(pk=organisation_id).values_list("kind", flat=True).first() or ""
+    kinds: list[str] = []
+    if network_id is not None:
+        through = Network.organisations.through.objects.filter(network_id=network_id)
+        kinds = sorted(set(through.values_list("organisation__kind", flat=True)))
+    return kind, kinds
 
 
 class InvolvementQuerySet(models.QuerySet["Involvement"]):
@@ -153,6 +166,15 @@ class Involvement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    # The kind of organisation of the party when the involvement started (a network's: the kinds of its
+    # organisations then), kept as it was: the retention period counts these as well as the kinds now, so
+    # changing an organisation's kind later never shortens how long a household it worked with is kept
+    # (`verband.retention`). Filled when the involvement is made (`save`).
+    organisation_kind = models.CharField(
+        _("kind of organisation then"), max_length=40, choices=OrganisationKind.choices, blank=True
+    )
+    network_kinds = models.JSONField(_("kinds of the network's organisations then"), default=list, blank=True)
+
     objects = InvolvementQuerySet.as_manager()
 
     class Meta:
@@ -180,6 +202,11 @@ class Involvement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party} — {self.household}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding and not self.organisation_kind and not self.network_kinds:
+            self.organisation_kind, self.network_kinds = kinds_now(self.organisation_id, self.network_id)
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if (
