@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -257,6 +258,8 @@ ACTION_LABELS = {
     "revoke": _("revoked"),
     "export": _("exported"),
     "approve": _("approved"),
+    "propose": _("change proposed"),
+    "delete": _("deleted"),
     "withdraw": _("withdrew"),
     "use": _("used"),
     "link": _("linked"),
@@ -314,6 +317,8 @@ OBJECT_LABELS = {
     "membership": _("membership and role"),
     "api_token": _("API token"),
     "shelter_address": _("shelter address"),
+    "organisation": _("organisation"),
+    "organisation_kind": _("kind of an organisation"),
     "activation": _("activation of a partner"),
     "danger_fact": _("danger for professionals"),
     "consent": _("consent"),
@@ -328,6 +333,21 @@ OBJECT_LABELS = {
     "retention_sweep": _("sweep after the retention period"),
     "retention_reports": _("retention periods and reports"),
 }
+
+
+def _field_names(model_label: str, names: list[str]) -> list[str]:
+    """The fields' names as the admin shows them (`fields:<app.model>:<field>,…` of an admin's change)."""
+    try:
+        meta = apps.get_model(model_label)._meta
+    except (LookupError, ValueError):
+        return names
+    shown = []
+    for name in names:
+        try:
+            shown.append(str(meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
+            shown.append(name)
+    return shown
 
 
 def basis_label(basis: str) -> str:
@@ -349,6 +369,11 @@ def basis_label(basis: str) -> str:
         return str(
             _("anonymous case consultation in a network (no consent needed while nobody is identified)")
         )
+    if len(parts) == 3 and parts[0] == "kind":
+        kinds = dict(OrganisationKind.choices)
+        return f"{_('kind')}: {kinds.get(parts[1], parts[1])} → {kinds.get(parts[2], parts[2])}"
+    if len(parts) == 3 and parts[0] == "fields":
+        return _("changed: %(fields)s") % {"fields": ", ".join(_field_names(parts[1], parts[2].split(",")))}
     if parts[0] == "review":
         judgements = dict(Judgement.choices)
         judged = judgements.get(parts[1], parts[1]) if len(parts) == 2 else ""
