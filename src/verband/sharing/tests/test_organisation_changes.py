@@ -101,6 +101,10 @@ def test_a_change_of_kind_waits_for_a_second_administrator_of_the_region(world, 
         None,
     )
     assert entries("organisation_kind") == [("beheer", "propose", str(opvang.pk), "kind:shelter:other")]
+    # The organisation's page says what waits, and for whom.
+    page = client.get(url).content.decode()
+    assert "Overige partner of melder, aangevraagd door" in page and "wacht op een tweede functioneel" in page
+    assert client.get("/beheer/django/network/organisation/add/").status_code == 200
     assert basis_label("kind:shelter:other") == "soort: Opvang → Overige partner of melder"
     # Not by the one who asked.
     assert f'name="pk" value="{waiting.pk}"' not in client.get("/beheer/").content.decode()
