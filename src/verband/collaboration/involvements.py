@@ -1,6 +1,8 @@
 """A partner ends its involvement: access ends at that moment, and the household closes when no partner
-is left and nobody is asked to take it up. The history stays (for the privacy officer, and for the
-recognition of a new signal, which opens the household again when a partner takes it up).
+is left and nobody is asked to take it up (an activation, a handover or a request for regie waiting; when
+the last of those is answered without being taken up, it closes then). The history stays (for the
+privacy officer, and for the recognition of a new signal, which opens the household again when a partner
+takes it up).
 
 No handover into the void: a partner whose organisation holds regie cannot leave while others stay
 involved — it hands regie over (or ends it) first."""
@@ -13,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verband.actors import Actor
+from verband.collaboration.models import Handover, HandoverStatus
 from verband.households.models import HOUSEHOLD_FLOW, EventKind, Household, HouseholdStatus
 from verband.network.models import ACTING_ROLES, Role
-from verband.plans.models import Regie
+from verband.plans.models import Regie, RegieTransfer, TransferStatus
 from verband.plans.regie import current_regie
 from verband.sharing.access import is_own_involvement, memberships_seeing
 from verband.sharing.models import EndReason, Involvement
@@ -56,8 +59,7 @@ def end_involvement(actor: Actor, involvement: Involvement, reason: str, note: s
             .filter(household=household, only_user__isnull=True)
             .exclude(pk=involvement.pk)
         )
-        waiting = Activation.objects.filter(household=household, status=ActivationStatus.OPEN).exists()
-        closes = not others and not waiting
+        closes = not others and not someone_asked(household)
         regie = current_regie(household)
         # No handover into the void: the regisseur must keep seeing the household, unless it closes (and
         # regie ends with it).
@@ -116,14 +118,31 @@ def end_involvement(actor: Actor, involvement: Involvement, reason: str, note: s
         return True
 
 
+def someone_asked(household: Household) -> bool:
+    """Whether someone is asked to take the household (or a part of it, or its regie) up and has not
+    answered yet: an activation, a handover or a request for regie waiting. Until they answer, the
+    household does not close (and is not swept: `verband.retention.sweep`)."""
+    return (
+        Activation.objects.filter(household=household, status=ActivationStatus.OPEN).exists()
+        or Handover.objects.filter(household=household, status=HandoverStatus.PENDING).exists()
+        or RegieTransfer.objects.filter(household=household, status=TransferStatus.PENDING).exists()
+    )
+
+
 def close_if_nobody_left(actor: Actor, household: Household) -> bool:
     """Close the household when no partner is involved any more and nobody is asked to take it up (after
-    involvements ended otherwise than by `end_involvement`, e.g. a withdrawn consent)."""
-    left = Involvement.objects.active().filter(household=household, only_user__isnull=True).exists()
-    waiting = Activation.objects.filter(household=household, status=ActivationStatus.OPEN).exists()
-    if left or waiting:
-        return False
-    _close(actor, household, current_regie(household), timezone.now())
+    involvements ended otherwise than by `end_involvement`, e.g. a withdrawn consent, or after the last
+    handover or request for regie it waited for was answered without being taken up)."""
+    with transaction.atomic():
+        # One ending at a time (as `end_involvement`); a household closed already stays as it is.
+        locked = Household.objects.select_for_update().filter(pk=household.pk).first()
+        if locked is None or locked.status != HouseholdStatus.ACTIVE:
+            return False
+        left = Involvement.objects.active().filter(household=household, only_user__isnull=True).exists()
+        if left or someone_asked(household):
+            return False
+        household.status = locked.status
+        _close(actor, household, current_regie(household), timezone.now())
     return True
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop, override
 
 from verband.accounts.models import User
 from verband.actors import Actor
+from verband.collaboration.involvements import close_if_nobody_left
 from verband.collaboration.models import (
     HANDOVER_FLOW,
     HELP_FLOW,
@@ -354,6 +355,8 @@ def reject_handover(actor: Actor, handover: Handover, reason: str) -> Handover:
         tell_sender=gettext_noop("%(kind)s returned to you: %(ref)s"),
         url=reverse("collaboration:handover", args=[handover.pk]),
     )
+    # The household may have waited only for this answer, its last partner gone.
+    close_if_nobody_left(actor, handover.household)
     return handover
 
 
@@ -367,6 +370,7 @@ def withdraw_handover(actor: Actor, handover: Handover) -> Handover:
         _("%(kind)s to %(team)s withdrawn")
         % {"kind": handover.get_kind_display(), "team": handover.to_team.name},
     )
+    close_if_nobody_left(actor, handover.household)
     return handover
 
 

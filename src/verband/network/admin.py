@@ -1,13 +1,14 @@
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from verband.accounts.admin import guards_privileges
 from verband.network.models import (
     CoverageArea,
+    KindChange,
     Membership,
     Network,
     Organisation,
@@ -16,7 +17,7 @@ from verband.network.models import (
     ShelterAddress,
     Team,
 )
-from verband.sharing.grants import GrantsLogged
+from verband.sharing.grants import GrantsLogged, ask_kind_change
 
 
 class CoverageInline(admin.TabularInline):
@@ -38,11 +39,58 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(GrantsLogged):
+    """Organisations: every addition, change (with the fields changed) and removal is in the access log
+    under the administrator's name. A change of kind is held until a second functional administrator of
+    the region approves it (`sharing.grants.ask_kind_change`): the kind decides what others are shielded
+    from and how long households are kept, so no one administrator changes it alone."""
+
+    log_object_type = "organisation"
+    log_actions = {"add": "create", "change": "change", "delete": "delete"}
     list_display = ["name", "kind", "phone", "email", "active"]
     list_filter = ["kind", "active", "region"]
     search_fields = ["name", "short_name"]
+    readonly_fields = ["kind_waiting"]
     inlines = [TeamInline]
+
+    @admin.display(description=_("change of kind waiting for approval"))
+    def kind_waiting(self, obj: Organisation) -> str:
+        waiting = (
+            KindChange.objects.filter(organisation_id=obj.pk, approved_at__isnull=True)
+            .select_related("granted_by")
+            .first()
+            if obj.pk
+            else None
+        )
+        if waiting is None:
+            return "—"
+        return _(
+            "%(kind)s, asked by %(name)s: waits for a second functional administrator of the region."
+        ) % {
+            "kind": waiting.get_to_kind_display(),
+            "name": waiting.granted_by.display_name if waiting.granted_by else "—",
+        }
+
+    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
+        asked = None
+        if change and "kind" in form.changed_data:
+            # Saved with the kind it has; the new kind waits for a second person.
+            asked = obj.kind
+            obj.kind = Organisation.objects.values_list("kind", flat=True).get(pk=obj.pk)
+        obj._logged_fields = [f for f in form.changed_data if f != "kind"]  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+        if asked is not None and ask_kind_change(request, obj, asked) is not None:
+            messages.warning(
+                request,
+                _(
+                    "The new kind waits for approval by a second functional administrator of the region; "
+                    "until then the organisation keeps its kind."
+                ),
+            )
+
+    def log_basis(self, obj: Organisation) -> str:
+        fields = getattr(obj, "_logged_fields", [])
+        return f"fields:{obj._meta.label_lower}:{','.join(fields)}" if fields else ""
 
 
 @admin.register(ShelterAddress)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from verband.accounts.models import FourEyes
@@ -73,6 +74,36 @@ class Organisation(models.Model):
     @property
     def label(self) -> str:
         return self.short_name or self.name
+
+
+class KindChange(FourEyes):
+    """A change of an organisation's kind asked in the admin. The kind decides what others are shielded
+    from (a shelter's addresses and help are hidden) and how long the households the organisation worked
+    with are kept (`verband.retention`): the change is in force only once a second functional administrator
+    of the region approves it (`sharing.grants`); until then the organisation keeps its kind. One change
+    waits per organisation; asking another replaces it."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="kind_changes", verbose_name=_("organisation")
+    )
+    from_kind = models.CharField(_("kind until now"), max_length=40, choices=OrganisationKind.choices)
+    to_kind = models.CharField(_("new kind"), max_length=40, choices=OrganisationKind.choices)
+    asked_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    # Waiting until approved (never approved when made, unlike the grants the system makes).
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("change of kind of an organisation")
+        verbose_name_plural = _("changes of kind of organisations")
+        ordering = ["-asked_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"], condition=Q(approved_at__isnull=True), name="one_kind_change_waiting"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.from_kind} → {self.to_kind}"
 
 
 class ShelterAddress(models.Model):

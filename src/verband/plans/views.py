@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from verband.actors import Actor
+from verband.collaboration.involvements import close_if_nobody_left
 from verband.households.models import Household
 from verband.households.selectors import household_people, log_household_view
 from verband.network.models import ACTING_ROLES, CASEWORK_ROLES
@@ -487,6 +488,8 @@ def regie_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             if data["decision"] == "decline":
                 regie.decline_regie(actor, transfer, data["reason"])
+                # The household may have waited only for this answer, its last partner gone.
+                close_if_nobody_left(actor, transfer.household)
                 messages.success(request, _("You declined regie. The requester sees your reason."))
                 return redirect("workspace:my_work")
             regie.accept_regie(actor, transfer, data["mandated_by"], data["mandate_note"])
@@ -521,6 +524,7 @@ def regie_withdraw_view(request: HttpRequest, reference: str, pk: int) -> HttpRe
         raise Http404
     try:
         regie.withdraw_regie(actor, transfer)
+        close_if_nobody_left(actor, household)
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as exc:

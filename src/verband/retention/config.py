@@ -18,6 +18,7 @@ from typing import Annotated, Any
 import yaml
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from verband.network.models import OrganisationKind
@@ -39,6 +40,14 @@ class Term(BaseModel):
     basis: str = Field(..., min_length=1, max_length=500)
     # The day the region's privacy officer confirmed this period; empty: a default nobody confirmed yet.
     confirmed_on: date | None = None
+
+    @field_validator("confirmed_on")
+    @classmethod
+    def _not_in_the_future(cls, day: date | None) -> date | None:
+        # A confirmation dated ahead would show a default as confirmed before anyone did.
+        if day is not None and day > timezone.localdate():
+            raise ValueError(f"the day of confirmation {day.isoformat()} is after today")
+        return day
 
 
 class RetentionFile(BaseModel):
@@ -130,9 +139,40 @@ class Retention:
         }
 
 
+class _DuplicateKey(yaml.YAMLError):
+    pass
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key given twice in one mapping (plain YAML lets the last one win
+    silently: a second `default:` further down would replace the first)."""
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key_node, _value in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                line = key_node.start_mark.line + 1
+                try:
+                    first = seen.get(key)
+                except TypeError:  # an unhashable key: the constructor below says so
+                    continue
+                if first is not None:
+                    where = f"line {line}" if first == line else f"line {first} and again on line {line}"
+                    raise _DuplicateKey(f"the key {key!r} appears twice: on {where}")
+                seen[key] = line
+        return super().construct_mapping(node, deep=deep)  # type: ignore[arg-type]
+
+
 def parse(text: str, *, source: str) -> Retention:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader
+    except _DuplicateKey as exc:
+        raise RetentionConfigError(
+            f"The retention file {source} is not valid (VERBAND_RETENTION_FILE; see docs/retention.md): {exc}"
+        ) from None
     except yaml.YAMLError as exc:
         raise RetentionConfigError(f"The retention file {source} is not valid YAML: {exc}") from None
     try:

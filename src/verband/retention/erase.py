@@ -5,8 +5,9 @@ organisations — so steering still counts signals, repeat reports, activations,
 handovers, escalations and safety scores over the years. Everything typed in words goes: the reporter's
 story, timeline lines, notes, plan texts, questions, reasons, minutes. A person is pseudonymised once
 every household they are in was swept: names, BSN, day and month of birth and contact details are
-blanked (the year of birth and sex stay, for age groups), and what only identifies them — addresses with
-their disclosures and decisions, relations, recognition's blocking keys — is deleted. With no name, BSN,
+blanked (the year of birth and sex stay, for age groups), what only identifies them — addresses with
+their disclosures and decisions, relations, recognition's blocking keys — is deleted, and they are taken
+out of the candidates recognition showed for other signals (`CANDIDATES`). With no name, BSN,
 full birth date or address left, recognition has no key to find them by (`households.matching`).
 
 `HOUSEHOLD_RULES` and `PERSON_RULES` are the list; `KEPT` says, for every other text field of a model
@@ -25,7 +26,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from verband.collaboration.models import AgendaItem, CaseMeeting, Handover, Help
-from verband.consultation.models import Advice, Consultation
+from verband.consultation.models import Advice, Consultation, ConsultationStatus
 from verband.escalation.models import Escalation
 from verband.households.models import Address, HouseholdEvent, Person, PersonKey, Relation
 from verband.plans.models import (
@@ -86,6 +87,16 @@ SIGNAL_PERSON_TEXT: dict[str, Any] = {
     "languages": "",
     "candidates": [],
 }
+
+# What stands in for a text that a constraint requires once written (a decision's reason, a link's reason,
+# a consultation's conclusion): no words of it stay, the row stays valid.
+GONE = "—"
+
+
+def required_when(**condition: Any) -> Case:
+    """`GONE` for the rows where the model requires the text (`condition`), empty for the others."""
+    return Case(When(**condition, then=Value(GONE)), default=Value(""))
+
 
 HOUSEHOLD_RULES: list[Clear] = [
     Clear("timeline", _("timeline lines"), HouseholdEvent, "household_id", {"summary": ""}),
@@ -190,7 +201,13 @@ HOUSEHOLD_RULES: list[Clear] = [
         _("anonymous consultations linked"),
         Consultation,
         "household_id",
-        {"facts": "", "question": "", "conclusion": "", "link_reason": ""},
+        # A linked consultation keeps a reason for its link, a closed one a conclusion (its constraints).
+        {
+            "facts": "",
+            "question": "",
+            "conclusion": required_when(status=ConsultationStatus.CLOSED),
+            "link_reason": GONE,
+        },
     ),
     Clear(
         "consultation_advice",
@@ -243,6 +260,22 @@ PERSON_DELETES: list[Delete] = [
     Delete("person_key", _("recognition keys"), PersonKey, ("person_id",)),
 ]
 
+
+@dataclass(frozen=True)
+class Forget:
+    """Take the person out of the JSON list `field` of every row of `model`, wherever the row belongs:
+    each entry naming them (`{"person": id, ...}`) goes, the others stay."""
+
+    key: str
+    label: Promise
+    model: type[models.Model]
+    field: str
+
+
+# Recognition showed the person as a candidate for signals about other households; an entry's reasons
+# quote their name ("voornaam klinkt hetzelfde (ana ~ anna)").
+CANDIDATES = Forget("candidate", _("entries as a candidate in other signals"), SignalPerson, "candidates")
+
 # Text fields of models pointing at a household or a person that stay, and why.
 KEPT: dict[str, dict[str, str]] = {
     "households.household": {"reference": "the household's number, not a person's data"},
@@ -277,6 +310,9 @@ KEPT: dict[str, dict[str, str]] = {
     "plans.regietransfer": {"requested_by_name": "the professional who asked (accountability)"},
     "collaboration.handover": {"decided_by_name": "the professional who answered (accountability)"},
     "sharing.consent": {"information": "categories from a closed list (which information), no data"},
+    "sharing.involvement": {
+        "network_kinds": "kinds of organisation from a closed list: they decide the retention period"
+    },
     "rights.rightsrequest": {
         "recorded_by_name": "the professional who recorded it (accountability)",
         "decided_by_name": "the professional who decided (accountability)",
@@ -308,6 +344,7 @@ def cleared_fields(model: type[models.Model]) -> set[str]:
 _EVERY_RULE: list[Clear | Delete] = [*HOUSEHOLD_RULES, MINUTES, *PERSON_RULES, *PERSON_DELETES]
 # How a report names what was removed ("signalen: 4"), in this order.
 LABELS: dict[str, Promise] = {rule.key: rule.label for rule in _EVERY_RULE}
+LABELS[CANDIDATES.key] = CANDIDATES.label
 
 
 def in_order(items: dict[str, int]) -> list[tuple[str, int]]:

@@ -3,8 +3,9 @@ persons — once every household they are in was swept — are pseudonymised (`r
 
 A household is swept only when it is closed, its period (`retention.config`, longest wins, counted from
 the closing) is over, and nobody works with it or is about to: no active involvement (also no emergency
-access), no activation waiting to be taken up, no signal still being routed that names one of its
-members or offers one as a candidate to its reporter. Each household is swept in its own transaction, on
+access), no activation waiting to be taken up, no handover or request for regie waiting for an answer,
+no request under the AVG still open, no signal still being routed that names one of its members or
+offers one as a candidate to its reporter. Each household is swept in its own transaction, on
 its row locked and checked again, and the sweep is written down per closing (`SweptHousehold`): a second
 run, or a second worker at the same time, finds nothing left to do; a household opened again and closed
 later is swept again for that closing.
@@ -20,19 +21,23 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from verband.actors import SYSTEM
-from verband.collaboration.models import AgendaItem, CaseMeeting
+from verband.collaboration.models import AgendaItem, CaseMeeting, Handover, HandoverStatus
 from verband.households.models import Household, HouseholdMember, HouseholdStatus, MemberRole, Person
 from verband.network.models import Network, Region
+from verband.plans.models import RegieTransfer, TransferStatus
 from verband.retention import erase
 from verband.retention.config import Birth, Expiry, Retention, configured
 from verband.retention.models import PseudonymisedPerson, RetentionRun, SweptHousehold, Trigger
+from verband.rights.models import RightsRequest, still_open
 from verband.sharing.accesslog import Subject, record_many
 from verband.sharing.models import Involvement
 from verband.signals.models import Activation, ActivationStatus, SignalPerson, SignalStatus
@@ -63,11 +68,17 @@ class Swept:
 
 
 def _in_use() -> Q:
-    """Households someone works with or is about to: an active involvement (emergency access too) or an
-    activation waiting to be taken up. (A signal still being routed is `being_recognised`.)"""
+    """Households someone works with or is about to: an active involvement (emergency access too), an
+    activation waiting to be taken up, a handover or a request for regie waiting for its receiver, or a
+    request under the AVG not answered yet (an access request: until its export is delivered). (A signal
+    still being routed is `being_recognised`.)"""
+    household = OuterRef("pk")
     return Q(
-        Exists(Involvement.objects.active().filter(household=OuterRef("pk")))
-        | Exists(Activation.objects.filter(household=OuterRef("pk"), status=ActivationStatus.OPEN))
+        Exists(Involvement.objects.active().filter(household=household))
+        | Exists(Activation.objects.filter(household=household, status=ActivationStatus.OPEN))
+        | Exists(Handover.objects.filter(household=household, status=HandoverStatus.PENDING))
+        | Exists(RegieTransfer.objects.filter(household=household, status=TransferStatus.PENDING))
+        | Exists(RightsRequest.objects.filter(household=household).filter(still_open()))
     )
 
 
@@ -136,15 +147,17 @@ def due(today: date | None = None, retention: Retention | None = None) -> Iterat
 def _facts(
     household_ids: list[int],
 ) -> tuple[dict[int, set[str]], dict[int, list[Birth]], dict[int, set[int]]]:
-    """The kinds of organisation ever involved with each household (a network's: those of its
-    organisations), the births of its children, and its members."""
+    """The kinds of organisation ever involved with each household — both those they had when their
+    involvement started and those they have now (a network's: those of its organisations, then and now),
+    so that changing an organisation's kind or a network's organisations never shortens the period —,
+    the births of its members who may be children, and its members."""
     kinds: dict[int, set[str]] = defaultdict(set)
     networks: dict[int, set[int]] = defaultdict(set)
-    for household_id, kind, network_id in Involvement.objects.filter(
+    for household_id, kind, kind_then, kinds_then, network_id in Involvement.objects.filter(
         household_id__in=household_ids
-    ).values_list("household_id", "organisation__kind", "network_id"):
-        if kind:
-            kinds[household_id].add(kind)
+    ).values_list("household_id", "organisation__kind", "organisation_kind", "network_kinds", "network_id"):
+        kinds[household_id] |= {k for k in (kind, kind_then) if k}
+        kinds[household_id] |= {k for k in kinds_then or [] if isinstance(k, str) and k}
         if network_id:
             networks[network_id].add(household_id)
     if networks:
@@ -160,7 +173,10 @@ def _facts(
         "household_id", "person_id", "role", "person__birth_year", "person__birth_month", "person__birth_day"
     ):
         members[household_id].add(person_id)
-        if role == MemberRole.CHILD:
+        # Every member whose birth date is known counts, whatever their role (a ten-year-old registered
+        # as the victim is a child too; an adult's 18th birthday lies before the closing and changes
+        # nothing); a member with the role child counts also when the date is not known.
+        if role == MemberRole.CHILD or year:
             children[household_id].append(Birth(year, month, day))
     return kinds, children, members
 
@@ -216,6 +232,36 @@ def _person_deletes(person_ids: set[int]) -> Iterator[tuple[erase.Delete, QueryS
         for path in rule.paths:
             where |= Q(**{f"{path}__in": person_ids})
         yield rule, rule.model._default_manager.filter(where)
+
+
+def _mentions(
+    person_ids: set[int], *, lock: bool = False, besides: Q | None = None
+) -> Iterator[tuple[int, list[Any], int]]:
+    """Every list of `erase.CANDIDATES` that names one of the persons: (its row, the list without them,
+    how many entries that removes). The lists' JSON text is searched for the persons' numbers — a few
+    rows too many (a score or another number with the same digits), never one too few — and each list
+    found is then read entry by entry."""
+    rule = erase.CANDIDATES
+    if not person_ids:
+        return
+    where = Q()
+    for person_id in sorted(person_ids):
+        where |= Q(listed_as_text__contains=str(person_id))
+    rows = (
+        rule.model._default_manager.annotate(listed_as_text=Cast(rule.field, TextField()))
+        .filter(where)
+        .order_by("pk")
+    )
+    if besides is not None:
+        rows = rows.exclude(besides)
+    if lock:
+        rows = rows.select_for_update()
+    for pk, listed in rows.values_list("pk", rule.field):
+        if not isinstance(listed, list):
+            continue
+        kept = [e for e in listed if not (isinstance(e, dict) and e.get("person") in person_ids)]
+        if len(kept) < len(listed):
+            yield pk, kept, len(listed) - len(kept)
 
 
 def _minutes_done(household_id: int, also_swept: frozenset[int] = frozenset()) -> QuerySet[CaseMeeting]:
@@ -283,6 +329,9 @@ def sweep_household(item: Due, run: RetentionRun) -> Swept | None:
             for deletion, rows in _person_deletes(done.persons):
                 _total, per_model = rows.delete()
                 done.items[deletion.key] += per_model.get(deletion.model._meta.label, 0)
+            for pk, kept, removed in list(_mentions(done.persons, lock=True)):
+                erase.CANDIDATES.model._default_manager.filter(pk=pk).update(**{erase.CANDIDATES.field: kept})
+                done.items[erase.CANDIDATES.key] += removed
             PseudonymisedPerson.objects.bulk_create(
                 [PseudonymisedPerson(person_id=pid, run=run) for pid in sorted(done.persons)]
             )
@@ -372,5 +421,12 @@ def preview(today: date | None = None) -> list[Swept]:
                 done.items[rule.key] += rows.count()
             for deletion, rows in _person_deletes(done.persons):
                 done.items[deletion.key] += rows.count()
+            # Not the lists the household rules and the person rules clear whole before.
+            cleared = Q(signal__household_id__in=also) | Q(
+                signal__household__isnull=True, person_id__in=done.persons
+            )
+            done.items[erase.CANDIDATES.key] += sum(
+                n for _pk, _k, n in _mentions(done.persons, besides=cleared)
+            )
         done.items = Counter({key: n for key, n in done.items.items() if n})
     return previews

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from verband.actors import Channel
+from verband.network.models import Network, Organisation, OrganisationKind
 
 
 class Purpose(models.TextChoices):
@@ -43,6 +45,18 @@ class EndReason(models.TextChoices):
     CARE_REFUSED = "care_refused", _("Help refused")
     NOT_NEEDED = "not_needed", _("Our part is no longer needed")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+
+
+def kinds_now(organisation_id: int | None, network_id: int | None) -> tuple[str, list[str]]:
+    """The kind of the organisation, and the kinds of the network's organisations, as they are now."""
+    kind = ""
+    if organisation_id is not None:
+        kind = Organisation.objects.filter(pk=organisation_id).values_list("kind", flat=True).first() or ""
+    kinds: list[str] = []
+    if network_id is not None:
+        through = Network.organisations.through.objects.filter(network_id=network_id)
+        kinds = sorted(set(through.values_list("organisation__kind", flat=True)))
+    return kind, kinds
 
 
 class InvolvementQuerySet(models.QuerySet["Involvement"]):
@@ -153,6 +167,15 @@ class Involvement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    # The kind of organisation of the party when the involvement started (a network's: the kinds of its
+    # organisations then), kept as it was: the retention period counts these as well as the kinds now, so
+    # changing an organisation's kind later never shortens how long a household it worked with is kept
+    # (`verband.retention`). Filled when the involvement is made (`save`).
+    organisation_kind = models.CharField(
+        _("kind of organisation then"), max_length=40, choices=OrganisationKind.choices, blank=True
+    )
+    network_kinds = models.JSONField(_("kinds of the network's organisations then"), default=list, blank=True)
+
     objects = InvolvementQuerySet.as_manager()
 
     class Meta:
@@ -180,6 +203,11 @@ class Involvement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party} — {self.household}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding and not self.organisation_kind and not self.network_kinds:
+            self.organisation_kind, self.network_kinds = kinds_now(self.organisation_id, self.network_id)
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if (
@@ -230,6 +258,8 @@ ACTION_LABELS = {
     "revoke": _("revoked"),
     "export": _("exported"),
     "approve": _("approved"),
+    "propose": _("change proposed"),
+    "delete": _("deleted"),
     "withdraw": _("withdrew"),
     "use": _("used"),
     "link": _("linked"),
@@ -287,6 +317,8 @@ OBJECT_LABELS = {
     "membership": _("membership and role"),
     "api_token": _("API token"),
     "shelter_address": _("shelter address"),
+    "organisation": _("organisation"),
+    "organisation_kind": _("kind of an organisation"),
     "activation": _("activation of a partner"),
     "danger_fact": _("danger for professionals"),
     "consent": _("consent"),
@@ -301,6 +333,21 @@ OBJECT_LABELS = {
     "retention_sweep": _("sweep after the retention period"),
     "retention_reports": _("retention periods and reports"),
 }
+
+
+def _field_names(model_label: str, names: list[str]) -> list[str]:
+    """The fields' names as the admin shows them (`fields:<app.model>:<field>,…` of an admin's change)."""
+    try:
+        meta = apps.get_model(model_label)._meta
+    except (LookupError, ValueError):
+        return names
+    shown = []
+    for name in names:
+        try:
+            shown.append(str(meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
+            shown.append(name)
+    return shown
 
 
 def basis_label(basis: str) -> str:
@@ -322,6 +369,11 @@ def basis_label(basis: str) -> str:
         return str(
             _("anonymous case consultation in a network (no consent needed while nobody is identified)")
         )
+    if len(parts) == 3 and parts[0] == "kind":
+        kinds = dict(OrganisationKind.choices)
+        return f"{_('kind')}: {kinds.get(parts[1], parts[1])} → {kinds.get(parts[2], parts[2])}"
+    if len(parts) == 3 and parts[0] == "fields":
+        return _("changed: %(fields)s") % {"fields": ", ".join(_field_names(parts[1], parts[2].split(",")))}
     if parts[0] == "review":
         judgements = dict(Judgement.choices)
         judged = judgements.get(parts[1], parts[1]) if len(parts) == 2 else ""

@@ -22,6 +22,7 @@ from verband.households.selectors import household_rows_page, row_subjects
 from verband.network.models import (
     ACTING_ROLES,
     CASEWORK_ROLES,
+    KindChange,
     Membership,
     Network,
     Organisation,
@@ -36,7 +37,7 @@ from verband.safety.selectors import danger_flags
 from verband.sharing.access import actor_for_request
 from verband.sharing.accesslog import Shown, Subject, record, record_lists
 from verband.sharing.decorators import role_required
-from verband.sharing.grants import approve, awaiting, may_approve
+from verband.sharing.grants import Grant, approve, awaiting, may_approve
 from verband.sharing.signin_alarm import guessed_accounts
 from verband.text import plain_id
 from verband.workspace import aggregates
@@ -176,17 +177,22 @@ def administration_view(request: HttpRequest) -> HttpResponse:
 @role_required(Role.FUNCTIONAL_ADMIN)
 @require_POST
 def approve_view(request: HttpRequest) -> HttpResponse:
-    """A second person approves a membership in a case-working role or an API token granted by another."""
+    """A second person approves a membership in a case-working role, an API token or a change of an
+    organisation's kind asked by another."""
     actor = actor_for_request(request)
     kind, pk = request.POST.get("kind", ""), plain_id(request.POST.get("pk"))
-    grant: Membership | ApiToken | None = None
+    grant: Grant | None = None
     if kind == "membership" and pk:
         grant = Membership.objects.filter(pk=pk, approved_at__isnull=True).first()
     elif kind == "api_token" and pk:
         grant = ApiToken.objects.filter(pk=pk, approved_at__isnull=True).first()
+    elif kind == "organisation_kind" and pk:
+        grant = (
+            KindChange.objects.filter(pk=pk, approved_at__isnull=True).select_related("organisation").first()
+        )
     if grant is None or not may_approve(actor, grant):
-        record(actor, action="approve", object_type="api_token" if kind == "api_token" else "membership",
-               object_id=str(pk or ""), outcome="denied")  # fmt: skip
+        logged_as = kind if kind in ("api_token", "organisation_kind") else "membership"
+        record(actor, action="approve", object_type=logged_as, object_id=str(pk or ""), outcome="denied")
         raise Http404
     approve(actor, grant)
     messages.success(request, _("Approved: it is in force now."))

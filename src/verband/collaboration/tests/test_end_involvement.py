@@ -10,7 +10,9 @@ import pytest
 from django.utils import timezone
 
 from verband.actors import SYSTEM
+from verband.collaboration.involvements import end_involvement
 from verband.households.models import Household
+from verband.network.models import Role
 from verband.notifications.models import Notification
 from verband.plans import regie
 from verband.plans.models import Regie
@@ -206,3 +208,44 @@ def test_a_report_about_one_member_and_someone_new_does_not_reopen_a_closed_hous
         SignalPerson(person=new, match_state=MatchState.NEW),
     ]
     assert _choose_household(persons) is None
+
+
+def test_a_household_waiting_for_a_handover_stays_open_and_closes_when_it_is_not_taken(world, as_user):
+    """(Review finding) The last partner asked Veilig Thuis to take the household over and then ended its
+    own part: it is not closed (and not swept) while the question waits. Veilig Thuis says no: nobody is
+    left, and it closes then."""
+    from verband.collaboration import services as collaboration
+
+    handover = collaboration.request_handover(
+        actor_for(world.involved), world.household, kind="referral", to_team_id=world.team_vt.pk,
+        question="Graag een veiligheidsbeoordeling door Veilig Thuis.",
+    )  # fmt: skip
+    as_user(world.involved).post(url(world, own(world, world.team_a1)), {"reason": "taken_over"})
+    assert own_ended(world, world.team_a1)
+    assert Household.objects.get(pk=world.household.pk).status == "active"
+    response = as_user(world.vt).post(
+        f"/overdrachten/{handover.pk}/", {"decision": "reject", "reason": "Geen taak voor Veilig Thuis hier."}
+    )
+    assert response.status_code == 302
+    household = Household.objects.get(pk=world.household.pk)
+    assert household.status == "closed" and household.closed_at is not None
+
+
+def test_a_household_waiting_for_regie_to_be_taken_stays_open_until_it_is_declined(world, as_user):
+    from verband.testing import make_user
+
+    make_user("lm_a", world.org_a, Role.LINE_MANAGER, world.team_a1)
+    transfer = regie.request_regie(actor_for(world.involved), world.household,
+                                   world.colleague.memberships.get().pk)  # fmt: skip
+    involvement = own(world, world.team_a1)
+    closed = end_involvement(actor_for(world.involved), involvement, "goals_reached")
+    assert not closed and Household.objects.get(pk=world.household.pk).status == "active"
+    response = as_user(world.colleague).post(
+        f"/regie/{transfer.pk}/", {"decision": "decline", "reason": "Ik ken dit gezin niet."}
+    )
+    assert response.status_code == 302
+    assert Household.objects.get(pk=world.household.pk).status == "closed"
+
+
+def own_ended(world, team) -> bool:
+    return Involvement.objects.get(household=world.household, team=team).ended_at is not None

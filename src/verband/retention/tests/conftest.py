@@ -17,6 +17,7 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
+from verband.collaboration.models import Handover
 from verband.collaboration.tests.shielded_family import family, shielded  # noqa: F401  (fixtures)
 from verband.escalation.models import Escalation
 from verband.households.models import (
@@ -63,12 +64,19 @@ TEXTS = [
 
 
 def close(household: Household, *, note: str = "") -> Household:
-    """Every partner ends its involvement and nobody is asked: the household closes now."""
+    """Every partner ends its involvement and nobody is asked (or asked to answer): the household closes
+    now."""
     now = timezone.now()
     Involvement.objects.filter(household=household, ended_at__isnull=True).update(
         ended_at=now, ended_on=timezone.localdate(), end_reason="goals_reached", end_note=note
     )
     Activation.objects.filter(household=household, status="open").update(status="accepted", decided_at=now)
+    # Handovers and requests for regie still waiting are taken back (a household waiting for them does
+    # not close, and is not swept).
+    Handover.objects.filter(household=household, status="pending").update(status="withdrawn", decided_at=now)
+    RegieTransfer.objects.filter(household=household, status="pending").update(
+        status="withdrawn", decided_at=now
+    )
     household.refresh_from_db()
     HOUSEHOLD_FLOW.move(household, HouseholdStatus.CLOSED, stale="closed already", closed_at=now)
     return household

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[4]
 GOOD = """
 default: {years: 20, basis: "Standaard"}
 kinds:
-  police: {years: 5, basis: "Wpg", confirmed_on: 2027-01-15}
+  police: {years: 5, basis: "Wpg", confirmed_on: 2026-01-15}
   reporting_centre: {years: 20, until_youngest_child_is: 18, basis: "Wmo 2015"}
 """
 
@@ -35,7 +35,7 @@ def test_the_built_in_defaults_are_valid_and_say_where_each_period_comes_from():
 
 def test_a_region_file_is_read():
     retention = parse(GOOD, source="regio.yaml")
-    assert retention.term("police").confirmed_on.isoformat() == "2027-01-15"
+    assert retention.term("police").confirmed_on.isoformat() == "2026-01-15"
     assert retention.term("shelter") == retention.default  # not listed: the default
     assert retention.shortest_years == 5
 
@@ -55,7 +55,7 @@ def test_a_region_file_is_read():
         (GOOD.replace("years: 5", "years: 5.5"), "kinds.police.years: Input should be a valid integer"),
         (GOOD.replace(', basis: "Wpg"', ""), "kinds.police.basis: Field required"),
         (GOOD.replace("confirmed_on", "confirmed"), "kinds.police.confirmed: Extra inputs are not permitted"),
-        (GOOD.replace("2027-01-15", "morgen"), "kinds.police.confirmed_on: Input should be a valid date"),
+        (GOOD.replace("2026-01-15", "morgen"), "kinds.police.confirmed_on: Input should be a valid date"),
         (
             GOOD.replace("until_youngest_child_is: 18", "until_youngest_child_is: 99"),
             "less than or equal to 30",
@@ -93,3 +93,30 @@ def test_verband_does_not_start_with_a_bad_file_and_starts_with_a_good_one(tmp_p
     assert refused.returncode != 0
     assert "RetentionConfigError" in refused.stderr and "kinds.police.years" in refused.stderr
     assert start(tmp_path, GOOD).returncode == 0
+
+
+def test_a_key_given_twice_is_refused_with_the_file_and_the_line():
+    """(Review finding) YAML lets a second `default:` silently win over the first: a period nobody
+    meant. Refused, naming where."""
+    twice = GOOD + "default: {years: 1, basis: x}\n"
+    with pytest.raises(RetentionConfigError) as refused:
+        parse(twice, source="regio.yaml")
+    message = str(refused.value)
+    assert "regio.yaml" in message and "'default' appears twice" in message
+    assert "line 6" in message and "line 2" in message
+    nested = GOOD.replace('basis: "Wpg"', 'basis: "Wpg", years: 50')
+    with pytest.raises(RetentionConfigError, match="'years' appears twice: on line 4"):
+        parse(nested, source="regio.yaml")
+
+
+def test_a_period_confirmed_on_a_day_still_to_come_is_refused():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    assert parse(GOOD.replace("2026-01-15", today.isoformat()), source="regio.yaml")
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    with pytest.raises(RetentionConfigError) as refused:
+        parse(GOOD.replace("2026-01-15", tomorrow), source="regio.yaml")
+    assert "kinds.police.confirmed_on" in str(refused.value) and "after today" in str(refused.value)

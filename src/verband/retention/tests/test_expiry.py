@@ -4,16 +4,22 @@ youngest child is 18."""
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 
 import pytest
+from dateutil.relativedelta import relativedelta
+from django.apps import apps as django_apps
+from django.utils import timezone
 
 from verband.actors import SYSTEM
 from verband.households.models import HouseholdMember, Person
+from verband.network.models import Organisation, Team
 from verband.retention import sweep
 from verband.retention.config import BUILT_IN, DEFAULT, Birth, load, parse
 from verband.retention.tests.conftest import close, years_later
 from verband.sharing import services as sharing_services
+from verband.sharing.models import Involvement
 
 DEFAULTS = load(BUILT_IN)
 CLOSED = date(2026, 3, 15)
@@ -102,3 +108,84 @@ def test_the_household_s_own_children_count(world):
     with years_later(18):
         (due,) = sweep.due(retention=custom)
     assert due.expiry.on == date(2044, 11, 30)
+
+
+def test_every_member_under_18_counts_not_only_those_with_the_role_child(world):
+    """(Review note) A ten-year-old registered as the victim is a child too: her birth date counts,
+    whatever her role. An adult whose year of birth is unknown does not count as a newborn."""
+    h = world.other_household
+    girl = Person.objects.create(given_names="Sara", family_name="Zwart", birth_year=2016, birth_month=5,
+                                 birth_day=3)  # fmt: skip
+    HouseholdMember.objects.create(household=h, person=girl, role="victim")
+    unknown = Person.objects.create(given_names="Piet", family_name="Zwart")
+    HouseholdMember.objects.create(household=h, person=unknown, role="perpetrator")
+    sharing_services.involve(SYSTEM, h, team=world.team_vt, purpose="safety_assessment",
+                             legal_basis="legal_task", started_on=date(2026, 1, 5))  # fmt: skip
+    close(h)
+    custom = parse(
+        "default: {years: 20, basis: x}\nkinds:\n  police: {years: 5, basis: x}\n"
+        "  reporting_centre: {years: 5, until_youngest_child_is: 18, basis: x}\n",
+        source="regio.yaml",
+    )
+    with years_later(7):
+        assert list(sweep.due(retention=custom)) == []
+    with years_later(8):
+        (due,) = sweep.due(retention=custom)
+    assert due.expiry.on == date(2034, 5, 3)
+    # Without her, only the years count: the member of unknown age is no newborn.
+    HouseholdMember.objects.filter(person=girl).delete()
+    with years_later(5):
+        (due,) = sweep.due(retention=custom)
+    assert due.expiry.on == timezone.localdate(h.closed_at) + relativedelta(years=5)
+
+
+def test_the_kind_an_organisation_had_when_it_worked_with_the_household_counts(world):
+    """(Review finding) A shelter (15 years) worked with the household; later an administrator made it
+    "police" (5 years). The kind it had when it started counts too: longest wins."""
+    h = world.other_household
+    shelter = Organisation.objects.create(region=world.region, name="Opvang Zonnehof", kind="shelter")
+    team = Team.objects.create(organisation=shelter, name="Opvang team")
+    involvement = sharing_services.involve(SYSTEM, h, team=team, purpose="protection", legal_basis="legal_task",
+                                           started_on=date(2026, 1, 5))  # fmt: skip
+    assert (involvement.organisation_kind, involvement.network_kinds) == ("shelter", [])
+    Organisation.objects.filter(pk=shelter.pk).update(kind="police")
+    close(h)
+    with years_later(14):
+        assert list(sweep.due()) == []
+    with years_later(15):
+        (due,) = sweep.due()
+    assert due.expiry.kind == "shelter"
+
+
+def test_the_organisations_a_network_had_when_it_started_count(world):
+    """The network of the neighbourhood teams (20 years) and the police worked with the household; the
+    neighbourhood teams left the network since. Their period still counts."""
+    h = world.other_household
+    involvement = sharing_services.involve(SYSTEM, h, network=world.network, purpose="help",
+                                           legal_basis="legal_task", started_on=date(2026, 1, 5))  # fmt: skip
+    assert (involvement.organisation_kind, involvement.network_kinds) == (
+        "",
+        ["neighbourhood_team", "police"],
+    )
+    world.network.organisations.remove(world.org_a)
+    close(h)
+    with years_later(19):
+        assert list(sweep.due()) == []
+    with years_later(20):
+        (due,) = sweep.due()
+    assert due.expiry.kind == "neighbourhood_team"
+
+
+def test_involvements_made_before_the_kinds_were_kept_get_them_from_the_migration(world):
+    """The data migration gives every involvement the kinds its party has at the time of migrating (the
+    best there is); a network's, those of its organisations."""
+    migration = importlib.import_module("verband.sharing.migrations.0012_involvement_kinds")
+    network = sharing_services.involve(SYSTEM, world.other_household, network=world.network, purpose="help",
+                                       legal_basis="legal_task", started_on=date(2026, 1, 5))  # fmt: skip
+    Involvement.objects.update(organisation_kind="", network_kinds=[])
+    migration.keep_kinds(django_apps, None)
+    assert set(Involvement.objects.exclude(pk=network.pk).values_list("organisation_kind", flat=True)) == {
+        "neighbourhood_team",
+        "police",
+    }
+    assert Involvement.objects.get(pk=network.pk).network_kinds == ["neighbourhood_team", "police"]

@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from verband.actors import SYSTEM
 from verband.collaboration.models import AgendaItem, CaseMeeting, Handover, Help
+from verband.consultation.models import Consultation
 from verband.households.models import (
     Address,
     Household,
@@ -20,10 +22,11 @@ from verband.households.models import (
     PersonKey,
     Relation,
 )
-from verband.plans.models import Goal, PlanAction, PlanVersion
-from verband.retention import sweep
+from verband.plans.models import Goal, PlanAction, PlanVersion, RegieTransfer
+from verband.retention import erase, sweep
 from verband.retention.models import PseudonymisedPerson, RetentionRun, SweptHousehold
 from verband.retention.tests.conftest import close, leftovers, years_later
+from verband.rights.models import RightsRequest
 from verband.safety.models import SafetyAssessment, SafetyScore
 from verband.sharing import services as sharing_services
 from verband.sharing.models import AccessLogEntry, AccessLogSubject, Involvement
@@ -262,3 +265,105 @@ def test_a_person_offered_to_a_reporter_as_a_candidate_is_not_pseudonymised_unde
     with years_later(21):
         (report,) = sweep.run()
     assert report.households == 1 and Person.objects.get(pk=w.dirk.pk).family_name == ""
+
+
+def _open_rights_request(w):
+    return RightsRequest.objects.create(
+        household=w.household, person=w.anna, kind="access", how_received="letter",
+        received_on=timezone.localdate(), asked="Inzage", due_on=timezone.localdate(), organisation=w.org_a,
+    )  # fmt: skip
+
+
+def _pending_handover(w):
+    return Handover.objects.create(
+        household=w.household, kind="referral", from_user=w.involved, from_membership=w.involved.memberships.get(),
+        from_organisation=w.org_a, to_team=w.team_vt, question="Overnemen?", norm_working_days=5,
+        due_on=timezone.localdate(),
+    )  # fmt: skip
+
+
+def _pending_regie_transfer(w):
+    return RegieTransfer.objects.create(
+        household=w.household, to_membership=w.vt.memberships.get(), to_user=w.vt, requested_by=w.involved
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "done"),
+    [
+        (_open_rights_request, {"status": "refused", "decision": "Geen gegevens"}),
+        (_open_rights_request, {"status": "delivered", "decision": "Verstrekt"}),
+        (_pending_handover, {"status": "rejected"}),
+        (_pending_regie_transfer, {"status": "withdrawn"}),
+    ],
+)
+def test_a_household_with_a_question_still_open_is_not_swept(closed, make, done):
+    """(Review finding) An AVG request not yet answered (or an access request whose export is not yet
+    delivered), a handover waiting for the receiver, a request for regie waiting: someone is still
+    busy with the household, so it is not swept — until that is over."""
+    w = closed
+    waiting = make(w)
+    with years_later(21):
+        (report,) = sweep.run()
+    assert report.households == 0 and leftovers()
+    if done["status"] == "delivered":  # an access request granted but not handed over yet is still open
+        type(waiting).objects.filter(pk=waiting.pk).update(status="granted", decision="Toegekend")
+        with years_later(21):
+            (report,) = sweep.run()
+        assert report.households == 0
+    type(waiting).objects.filter(pk=waiting.pk).update(**done)
+    with years_later(21):
+        (report,) = sweep.run()
+    assert report.households == 1 and leftovers() == []
+
+
+def test_a_linked_concluded_consultation_and_a_decided_request_are_swept_without_breaking_their_rules(closed):
+    """A decided AVG request must keep a reason, a linked consultation a reason for the link and a
+    concluded one its conclusion (constraints): the sweep leaves a dash there, no words — and does not
+    fail on them."""
+    w = closed
+    RightsRequest.objects.create(
+        household=w.household, person=w.anna, kind="erasure", how_received="letter",
+        received_on=timezone.localdate(), asked="Wis de Geheimelaan", due_on=timezone.localdate(),
+        organisation=w.org_a, status="refused", decision="Anna van Dam: wettelijke plicht",
+    )  # fmt: skip
+    consultation = Consultation.objects.create(
+        network=w.network, reference="CB-T-1", facts="Anna van Dam in de Dorpsstraat", question="Melden?",
+        asked_by=w.involved, asked_by_membership=w.involved.memberships.get(), organisation=w.org_a,
+        status="closed", conclusion="Anna melden bij Veilig Thuis", concluded_at=timezone.now(),
+        household=w.household, linked_by=w.involved, linked_at=timezone.now(), link_reason="Het is Anna",
+    )  # fmt: skip
+    with years_later(21):
+        (report,) = sweep.run()
+    assert (report.households, report.errors) == (1, []) and leftovers() == []
+    assert RightsRequest.objects.get(household=w.household).decision == erase.GONE
+    consultation.refresh_from_db()
+    assert (consultation.conclusion, consultation.link_reason, consultation.facts) == (
+        erase.GONE,
+        erase.GONE,
+        "",
+    )
+
+
+def test_a_pseudonymised_person_is_gone_from_the_candidates_other_signals_showed(closed):
+    """(Review finding) A signal about another household once showed Anna as a candidate, with the reason
+    recognition gave ("voornaam klinkt hetzelfde (ana ~ anna)"): once she is pseudonymised, her entry goes
+    from every list of candidates; the other candidates stay."""
+    w = closed
+    carla = w.other_household.members.get().person
+    other = Signal.objects.create(reference="SG-T-0009", region=w.region, household=w.other_household,
+                                  kind="report", channel="web", status="routed", description="Ruzie")  # fmt: skip
+    mentions = [
+        {"person": w.anna.pk, "score": 0.71, "reasons": ["voornaam klinkt hetzelfde (ana ~ anna)"]},
+        {"person": carla.pk, "score": 0.93, "reasons": ["geboortedatum gelijk"]},
+    ]
+    reported = SignalPerson.objects.create(signal=other, role="victim", given_names="Ana", person=carla,
+                                           match_state="confirmed", candidates=mentions)  # fmt: skip
+    with years_later(21):
+        (preview,) = sweep.preview()
+        assert preview.items["candidate"] == 1
+        (report,) = sweep.run()
+    assert PseudonymisedPerson.objects.filter(person=w.anna).exists()
+    assert SignalPerson.objects.get(pk=reported.pk).candidates == [mentions[1]]
+    assert report.items["candidate"] == 1
+    assert not [t for t in leftovers(words=["anna", "ana"]) if "candidates" in t]
