@@ -161,11 +161,12 @@ def full(shielded):  # noqa: F811
         household=h, item_type="address", item_id=shelter.pk, person=dirk, shielded=True,
         reason="Dirk mag de Geheimelaan niet weten", by=w.involved,
     )  # fmt: skip
-    # Bram's father asked, through his lawyer, for Bram's data; granted.
+    # Bram's father asked, through his lawyer, for Bram's data; granted and delivered (answered: the
+    # household is not in use by it).
     RightsRequest.objects.create(
         household=h, person=bram, kind="access", how_received="representative",
         representative="Mr. Karin Melder, advocaat van Dirk Vos", received_on=timezone.localdate(),
-        asked="Dirk wil alle gegevens van Bram zien", due_on=timezone.localdate(), status="granted",
+        asked="Dirk wil alle gegevens van Bram zien", due_on=timezone.localdate(), status="delivered",
         decision="Besluit: Dirk krijgt het overzicht van Bram", organisation=w.org_a,
     )  # fmt: skip
     w.signal = signal

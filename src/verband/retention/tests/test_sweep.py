@@ -336,7 +336,7 @@ def test_a_linked_concluded_consultation_and_a_decided_request_are_swept_without
     with years_later(21):
         (report,) = sweep.run()
     assert (report.households, report.errors) == (1, []) and leftovers() == []
-    assert RightsRequest.objects.get(household=w.household).decision == erase.GONE
+    assert RightsRequest.objects.get(household=w.household, person=w.anna).decision == erase.ERASED
     consultation.refresh_from_db()
     assert (consultation.conclusion, consultation.link_reason, consultation.facts) == (
         erase.GONE,
