@@ -86,7 +86,9 @@ def test_help_moves_from_requested_to_started_with_waiting_time_and_capacity(she
     ProviderCapacity.objects.create(team=w.team_shelter, kind=kind, places=10)
     client = as_user(w.involved)
     url = f"/huishoudens/{w.household.reference}/hulp/"
-    assert "0 van 10 bezet" in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert "0 van 10 bezet" in page
+    assert '<th scope="col">Bezet</th>' in page and '<th scope="col">Vrij</th>' not in page  # says what it counts
     bad = client.post(url, {"kind": str(kind.pk), "funding": ""})
     assert bad.status_code == 400 and "Kies hoe het gefinancierd wordt" in bad.content.decode()
     client.post(url, {"kind": str(kind.pk), "funding": "wmo", "person": ""})

@@ -231,6 +231,21 @@ def test_routing_desk_sends_on(world, as_user):
     assert "Wijkteam Zuid" in as_user(world.colleague).get("/werkbak/").content.decode()
 
 
+def test_the_routing_desk_chooses_where_to_send_on_nothing_is_preselected(world, as_user):
+    signal = _routed(world, as_user)
+    activation = signal.activations.get(team=world.team_a1)
+    as_user(world.involved).post(
+        f"/werkbak/{activation.pk}/teruggeven/", {"reason": "Gezin is verhuisd naar Zuid."}
+    )
+    desk_item = Activation.objects.get(previous=activation)
+    inbox = as_user(world.vt).get("/werkbak/").content.decode()
+    select = inbox[inbox.index(f'id="party-{desk_item.pk}"') :].split("</select>")[0]
+    first = select.split("<option", 2)[1]
+    assert 'value=""' in first and "kies een team of netwerk" in first and "selected" not in select
+    as_user(world.vt).post(f"/werkbak/{desk_item.pk}/doorsturen/", {"party": ""})
+    assert Activation.objects.get(pk=desk_item.pk).status == "open"  # nothing sent without a choice
+
+
 @pytest.mark.parametrize(("persona", "status"), [("manager", 403), ("anonymous", 302), ("colleague", 404)])
 def test_recognition_step_per_persona(world, as_user, persona, status):
     url = as_user(world.other_org).post("/meldingen/nieuw/", form_data())["Location"]
