@@ -88,7 +88,9 @@ def test_help_moves_from_requested_to_started_with_waiting_time_and_capacity(she
     url = f"/huishoudens/{w.household.reference}/hulp/"
     page = client.get(url).content.decode()
     assert "0 van 10 bezet" in page
-    assert '<th scope="col">Bezet</th>' in page and '<th scope="col">Vrij</th>' not in page  # says what it counts
+    assert (
+        '<th scope="col">Bezet</th>' in page and '<th scope="col">Vrij</th>' not in page
+    )  # says what it counts
     bad = client.post(url, {"kind": str(kind.pk), "funding": ""})
     assert bad.status_code == 400 and "Kies hoe het gefinancierd wordt" in bad.content.decode()
     client.post(url, {"kind": str(kind.pk), "funding": "wmo", "person": ""})
