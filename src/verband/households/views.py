@@ -19,7 +19,7 @@ from verband.households.selectors import (
 )
 from verband.network.models import ACTING_ROLES, CASEWORK_ROLES, Role
 from verband.sharing.access import actor_for_request, get_household_or_404, is_own_involvement
-from verband.sharing.basis import basis_from
+from verband.sharing.basis import basis_from, consents_in_force
 from verband.sharing.basis import form_context as basis_form_context
 from verband.sharing.decorators import role_required
 from verband.sharing.models import EndReason, InformationScope, SharingKind
@@ -202,10 +202,13 @@ def addresses_view(
     overview = address_overview(actor, household, basis)
     may_decide = actor.membership is not None and actor.membership.role in ACTING_ROLES
     failed = int(error_for.partition("-")[2] or 0) if error_for.startswith("address-") else 0
+    in_force = None  # the household's consents in force: read once, for every disclose form
     for member in overview.members:
         for n, row in enumerate(member.rows):
             if row.manages and row.address.confidential and may_decide:
                 again = failed == row.address.pk and request.POST.get("action") == "disclose"
+                if in_force is None:
+                    in_force = consents_in_force(household)
                 member.rows[n] = replace(
                     row,
                     basis=basis_form_context(
@@ -215,6 +218,7 @@ def addresses_view(
                         person_id=row.address.person_id,
                         post=request.POST if again else None,
                         prefix=f"disclose-{row.address.pk}",
+                        in_force=in_force,
                     ),
                 )
     context = {
