@@ -257,6 +257,7 @@ ACTION_LABELS = {
     "change": _("changed"),
     "revoke": _("revoked"),
     "export": _("exported"),
+    "export_list": _("exported in a list (CSV or Excel)"),
     "approve": _("approved"),
     "propose": _("change proposed"),
     "delete": _("deleted"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -9,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tasks import TaskResultStatus
@@ -35,12 +39,13 @@ from verband.plans.regie import pending_for
 from verband.plans.selectors import my_actions_page
 from verband.safety.selectors import danger_flags
 from verband.sharing.access import actor_for_request
-from verband.sharing.accesslog import Shown, Subject, record, record_lists
+from verband.sharing.accesslog import Shown, Subject, record, record_lists, record_many
 from verband.sharing.decorators import role_required
 from verband.sharing.grants import Grant, approve, awaiting, may_approve
 from verband.sharing.signin_alarm import guessed_accounts
 from verband.text import plain_id
-from verband.workspace import aggregates
+from verband.workspace import aggregates, caseload
+from verband.workspace.forms import CaseloadFilter
 
 _START = {
     Role.MANAGER: "workspace:overview",
@@ -122,6 +127,130 @@ def my_work_view(request: HttpRequest) -> HttpResponse:
             "acting_roles": sorted(ACTING_ROLES),
         },
     )
+
+
+CASELOAD_PER_PAGE = 25
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def _sort_key(raw: str | None) -> str:
+    key = (raw or "").strip()
+    return key if key.lstrip("-") in caseload.SORTS and key.count("-") <= 1 else caseload.DEFAULT_SORT
+
+
+@role_required(*CASEWORK_ROLES)
+def caseload_view(request: HttpRequest) -> HttpResponse:
+    """Mijn huishoudens / Mijn team / Mijn netwerk: the caseload list, filtered and sorted by GET fields
+    (a filtered list is a link and works without JavaScript), paged; `formaat=csv|xlsx` exports the whole
+    filtered, sorted list. Every household listed and every member named is logged, the export as an
+    export."""
+    actor = actor_for_request(request)
+    views = caseload.views_for(actor)
+    view = request.GET.get("weergave", caseload.MINE)
+    if view not in views:
+        view = caseload.MINE
+    form = CaseloadFilter(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    sort = _sort_key(request.GET.get("sorteer"))
+    fmt = request.GET.get("formaat", "")
+    if fmt in EXPORT_FORMATS and form.is_valid():
+        # Only a valid filter exports: a filter with an error never widens into the whole list.
+        rows = caseload.rows_of(actor, list(caseload.caseload(actor, view, data, sort)))
+        record_many(
+            actor,
+            action="export_list",
+            object_type="household",
+            object_id=f"huishoudens:{view}:{fmt}",
+            subjects=caseload.subjects_of(rows),
+            basis={row.household.pk: row.basis for row in rows},
+        )
+        return _export(fmt, view, *caseload.export_table(rows))
+    page, rows = caseload.caseload_page(actor, view, data, sort, request.GET.get("pagina"), CASELOAD_PER_PAGE)
+    record_lists(
+        actor,
+        object_id=f"huishoudens:{view}",
+        lists=[Shown("household", caseload.subjects_of(rows), {row.household.pk: row.basis for row in rows})],
+    )
+    kept = request.GET.copy()
+    for key in ("pagina", "formaat", "sorteer"):
+        kept.pop(key, None)
+    columns = []
+    for key, (_field, label) in caseload.SORTS.items():
+        ascending = sort == key
+        descending = sort == f"-{key}"
+        link = kept.copy()
+        link["sorteer"] = f"-{key}" if ascending else key
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "href": "?" + link.urlencode(),
+                "aria_sort": "ascending" if ascending else "descending" if descending else "",
+            }
+        )
+    paging = kept.copy()
+    paging["sorteer"] = sort
+    exports = {}
+    for fmt_ in EXPORT_FORMATS:
+        q = paging.copy()
+        q["formaat"] = fmt_
+        exports[fmt_] = "?" + q.urlencode()
+    tabs = []
+    for key in views:
+        tabs.append(
+            {"key": key, "label": caseload.VIEWS[key], "href": f"?weergave={key}", "current": key == view}
+        )
+    return render(
+        request,
+        "workspace/caseload.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "view": view,
+            "tabs": tabs,
+            "columns": columns,
+            "paging_query": paging.urlencode(),
+            "exports": exports,
+            "sort": sort,
+        },
+    )
+
+
+def _cell(value: object) -> object:
+    """No formula injection: a text cell a spreadsheet would run (=, +, -, @, tab, return) is written as
+    text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _export(fmt: str, view: str, headers: list[str], lines: list[list[object]]) -> HttpResponse:
+    name = f"huishoudens-{view}-{timezone.localdate():%Y-%m-%d}"
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        response.write("\ufeff")  # spreadsheet programs then read the file as UTF-8
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow([_cell(h) for h in headers])
+        for line in lines:
+            writer.writerow([_cell(value) for value in line])
+        return response
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=str(_("Households"))[:31])
+    sheet.append([_cell(h) for h in headers])
+    for line in lines:
+        sheet.append([_cell(value) for value in line])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
 
 
 @role_required(Role.MANAGER, Role.EXECUTIVE)
