@@ -44,7 +44,7 @@ from verband.sharing.decorators import role_required
 from verband.sharing.grants import Grant, approve, awaiting, may_approve
 from verband.sharing.signin_alarm import guessed_accounts
 from verband.text import plain_id
-from verband.workspace import aggregates, caseload
+from verband.workspace import aggregates, caseload, today
 from verband.workspace.forms import CaseloadFilter
 
 _START = {
@@ -99,10 +99,15 @@ def my_work_view(request: HttpRequest) -> HttpResponse:
         action.danger = flags.get(action.plan.household_id, [])  # type: ignore[attr-defined]
     incoming, returned = incoming_for(actor), returned_for(actor)
     regie_requests = pending_for(actor)
+    first = today.today_first(actor)
+    first_subjects: dict[str, list[Subject]] = {}
+    for item in first:
+        first_subjects.setdefault(item.object_type, []).extend(item.subjects)
     record_lists(
         actor,
         object_id="mijn-werk",
         lists=[
+            *[Shown(object_type, subjects) for object_type, subjects in first_subjects.items()],
             Shown("household", row_subjects(rows), {row.household.pk: row.basis for row in rows}),
             Shown("plan_action", [Subject(a.plan.household_id, a.person_id) for a in actions]),
             Shown("regie_transfer", [Subject(t.household_id) for t in regie_requests]),
@@ -115,6 +120,7 @@ def my_work_view(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "page": page,
+            "today_first": first,
             "actions_page": actions_page,
             "colleagues": colleagues,
             "networks": networks,
