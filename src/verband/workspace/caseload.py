@@ -144,10 +144,11 @@ def _whole(actor: Actor) -> Exists:
 
 
 def _scoped_persons(actor: Actor) -> QuerySet[ScopedMember]:
-    """The members the actor's member-scoped involvements with the household (OuterRef of an item's
-    subquery) are for."""
+    """The members the actor's member-scoped involvements with the action's household are for (a subquery
+    of a plan action's subquery)."""
     return ScopedMember.objects.filter(
-        involvement__in=visible_involvements(actor).filter(household_id=OuterRef(OuterRef("pk")))
+        involvement__household_id=OuterRef("plan__household_id"),
+        involvement__in=visible_involvements(actor),
     ).values("person_id")
 
 
