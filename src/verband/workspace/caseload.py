@@ -143,7 +143,7 @@ def _whole(actor: Actor) -> Exists:
     )
 
 
-def _scoped_persons(actor: Actor) -> QuerySet[ScopedMember]:
+def _scoped_persons(actor: Actor) -> QuerySet[ScopedMember, Any]:
     """The members the actor's member-scoped involvements with the action's household are for (a subquery
     of a plan action's subquery)."""
     return ScopedMember.objects.filter(
@@ -252,8 +252,9 @@ def ordered(households: QuerySet[Household], sort: str) -> QuerySet[Household]:
     return households.order_by(expression, "reference")
 
 
-def filtered(actor: Actor, households: QuerySet[Household], data: dict[str, Any]) -> QuerySet[Household]:
-    """Apply the filter form's cleaned data (`workspace.forms.CaseloadFilter`)."""
+def filtered(actor: Actor, annotated: QuerySet[Household], data: dict[str, Any]) -> QuerySet[Household]:
+    """Apply the filter form's cleaned data (`workspace.forms.CaseloadFilter`) to the annotated list."""
+    households: QuerySet[Any] = annotated  # filters on the annotations of `annotate`
     if data.get("referentie"):
         households = households.filter(reference__icontains=data["referentie"].strip())
     phase = data.get("fase")
