@@ -14,7 +14,7 @@ in as that professional:
 - caseload: /huishoudens/ — the first page (25) of the 300, sorted by reference,
 - caseload_sorted: /huishoudens/?sorteer=-contact&achterstand=on — filtered and sorted on computed columns.
 
-The goal (issue 14): the caseload page's p95 at most 3 × the bare page's p95, and a query count that does
+The goal (issue 14): the caseload page's p95 at most three times the bare page's p95, and a query count that does
 not depend on the number of households (counted in-process with 30 and with all households: `queries`).
 The last printed line is JSON (`caseload_p95_ms`, `bare_p95_ms`, `ratio`, `households`, `queries`);
 results are also written to bench/results/caseload-<date>-<database>.json."""
