@@ -503,8 +503,9 @@ def caseload_page(
     wanted = list(page.object_list)
     shown = annotate(actor, Household.objects.filter(pk__in=wanted), seen.partial)
     loaded = {h.pk: h for h in _with_members(shown)}
-    page.object_list = [loaded[pk] for pk in wanted if pk in loaded]
-    return page, rows_of(seen, page.object_list)
+    households: list[Any] = [loaded[pk] for pk in wanted if pk in loaded]
+    page.object_list = households
+    return page, rows_of(seen, households)
 
 
 def subjects_of(rows: list[CaseloadRow]) -> list[Subject]:
