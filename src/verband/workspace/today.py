@@ -67,7 +67,8 @@ Source = Callable[[Actor, date], list[TodayItem]]
 
 
 def urgent_signals(actor: Actor, today: date) -> list[TodayItem]:
-    """Open inbox items of the actor's team and networks that are urgent, overdue or due today."""
+    """Open inbox items of the actor's team and networks that are urgent, overdue or due today: one line
+    per household (the most urgent item), however many parties of the actor it was routed to."""
     rows = (
         addressed_activations(actor)
         .filter(status=ActivationStatus.OPEN)
@@ -76,11 +77,15 @@ def urgent_signals(actor: Actor, today: date) -> list[TodayItem]:
         .order_by("-urgent", "due_on", "pk")[:PER_SOURCE]
     )
     items = []
+    seen: set[int | None] = set()
     for a in rows:
+        if a.household_id is not None and a.household_id in seen:
+            continue
+        seen.add(a.household_id)
         reference = a.household.reference if a.household else ""
         items.append(
             TodayItem(
-                kind=_("Urgent signal") if a.urgent else _("Signal to take up"),
+                kind=_("Signal to take up"),
                 text=f"{reference} — {a.get_purpose_display()}".strip(" —"),
                 url=reverse("signals:inbox"),
                 due=a.due_on,

@@ -60,11 +60,12 @@ def test_today_first_holds_what_is_urgent_overdue_or_due_today_and_nothing_later
     section = _today_section(as_user(world.involved))
     assert "Vandaag eerst" in section
     assert "Huisbezoek plannen" in section and "Vandaag bellen" in section and "Volgende week" not in section
-    assert "Urgent signaal" in section and "Casusoverleg vandaag" in section and "Stadhuis" in section
+    assert "urgent</span> Signaal om op te pakken" in section
+    assert "Casusoverleg vandaag" in section and "Stadhuis" in section
     assert "Actie ligt stil" in section and "Overdracht om te beantwoorden" in section
     # Urgent first, then by date: the urgent signal before the action three days late.
     assert (
-        section.index("Urgent signaal")
+        section.index("Signaal om op te pakken")
         < section.index("Huisbezoek plannen")
         < section.index("Vandaag bellen")
     )
