@@ -14,6 +14,9 @@ in as that professional:
 - caseload: /huishoudens/ — the first page (25) of the 300, sorted by reference,
 - caseload_sorted: /huishoudens/?sorteer=-contact&achterstand=on — filtered and sorted on computed columns.
 
+Before serving, each page is also timed in-process, one request after another (`serial_*`, medians): on a
+shared machine the p95 under load also measures the other load, this measures the page.
+
 The goal (issue 14): the caseload page's p95 at most three times the bare page's p95, and a query count that does
 not depend on the number of households (counted in-process with 30 and with all households: `queries`).
 The last printed line is JSON (`caseload_p95_ms`, `bare_p95_ms`, `ratio`, `households`, `queries`);
@@ -158,6 +161,27 @@ def queries_for(world: object, path: str) -> int:
     return len(captured)
 
 
+def serial_ms(world: object, path: str, count: int = 30) -> float:
+    """The median of `count` requests one after another, in-process (no server, no concurrency): the cost
+    of the page itself, less sensitive to other load on a shared machine than the p95 under load."""
+    import statistics
+    import time
+
+    from django.test import Client
+
+    from verband.testing import sign_in
+
+    client = Client()
+    sign_in(client, world.involved)  # type: ignore[attr-defined]
+    client.get(path)
+    times = []
+    for _ in range(count):
+        start = time.perf_counter()
+        assert client.get(path).status_code == 200
+        times.append((time.perf_counter() - start) * 1000)
+    return round(statistics.median(times), 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--households", type=int, default=300)
@@ -183,6 +207,8 @@ def main() -> None:
     queries = {name: queries_for(world, path) for name, path in paths.items() if name != "bare"}
     if queries != queries_few:
         raise SystemExit(f"query count grows with the households: {queries_few} with 30, {queries} with all")
+    serial = {name: serial_ms(world, path) for name, path in paths.items()}
+    print(f"serial medians in-process: {serial}")
     server = serve(args.port, args.workers, data_dir)
     sealing = Sealer()
     try:
@@ -217,6 +243,10 @@ def main() -> None:
         "caseload_sorted_p95_ms": results["caseload_sorted"]["p95_ms"],
         "caseload_sorted_ratio": round(results["caseload_sorted"]["p95_ms"] / bare, 2),
         "queries_sorted": queries["caseload_sorted"],
+        "serial_bare_ms": serial["bare"],
+        "serial_caseload_ms": serial["caseload"],
+        "serial_caseload_sorted_ms": serial["caseload_sorted"],
+        "serial_ratio": round(serial["caseload"] / serial["bare"], 2),
         "caseload_p95_ms": results["caseload"]["p95_ms"],
         "bare_p95_ms": bare,
         "ratio": round(results["caseload"]["p95_ms"] / bare, 2),
