@@ -45,6 +45,11 @@ class EndReason(models.TextChoices):
     CARE_REFUSED = "care_refused", _("Help refused")
     NOT_NEEDED = "not_needed", _("Our part is no longer needed")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    CASE_CLOSED = "case_closed", _("The regisseur closed the case")
+
+
+# The reasons a partner gives itself (the case's closing ends the others' involvements, `measures.closing`).
+PARTNER_END_REASONS = [(value, label) for value, label in EndReason.choices if value != EndReason.CASE_CLOSED]
 
 
 def kinds_now(organisation_id: int | None, network_id: int | None) -> tuple[str, list[str]]:
