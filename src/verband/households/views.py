@@ -62,6 +62,7 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
             may_request=False, may_withdraw=False, may_end=False, candidates=[], history=[], pending=None,
             current=None if hidden else current, withheld=hidden,
         )  # fmt: skip
+    measures = [m for m in visible_measures(detail.scope, detail.household)[0] if m.running_on(today)]
     context = {
         "detail": detail,
         "household": detail.household,
@@ -85,19 +86,19 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
         "consultations": list(linked_to(detail.household)) if detail.scope.whole else [],
         # Measures in force the viewer may see (their members are among the people logged above), and the
         # household's tasks (a kind of work and a date, for those working with the whole household).
-        "measures": [m for m in visible_measures(detail.scope, detail.household)[0] if m.running_on(today)],
+        "measures": measures,
         "tasks": tasks_of(detail.household) if detail.scope.whole else [],
         "may_close": may_close(actor, detail.household),
         "today": today,
     }
-    if context["measures"]:
+    if measures:
         from verband.sharing.accesslog import Subject, record_many
 
         h = detail.household.pk
         record_many(
             actor, action="view", object_type="measure", object_id=detail.household.reference,
-            subjects=[Subject(h, m.person_id) for m in context["measures"]]
-            + [Subject(h, m.protected_person_id) for m in context["measures"] if m.protected_person_id],
+            subjects=[Subject(h, m.person_id) for m in measures]
+            + [Subject(h, m.protected_person_id) for m in measures if m.protected_person_id],
         )  # fmt: skip
     return render(request, "households/household.html", context)
 

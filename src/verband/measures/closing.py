@@ -241,7 +241,8 @@ def end_aftercare_when_done(closing: Closing | None = None) -> int:
         if waiting or c.household.status != HouseholdStatus.CLOSED:
             continue
         with transaction.atomic():
-            done = Involvement.objects.filter(pk=c.aftercare_involvement_id, ended_at__isnull=True).update(
+            kept = c.aftercare_involvement_id or 0
+            done = Involvement.objects.filter(pk=kept, ended_at__isnull=True).update(
                 ended_at=timezone.now(),
                 ended_on=timezone.localdate(),
                 end_reason=EndReason.CASE_CLOSED,

@@ -93,7 +93,7 @@ def new_view(request: HttpRequest, reference: str) -> HttpResponse:
                 return redirect("measures:list", reference=household.reference)
         status = 400
     record_many(
-        actor, action="view", object_type="household_member", object_id=household.reference,
+        actor, action="view", object_type="measure_form", object_id=household.reference,
         subjects=[Subject(household.pk, p.pk) for p in members], basis=basis,
     )  # fmt: skip
     return render(request, "measures/new.html", {"household": household, "form": form}, status=status)

@@ -270,6 +270,8 @@ ACTION_LABELS = {
     "link": _("linked"),
     "pseudonymise": _("pseudonymised"),
     "run": _("carried out"),
+    "extend": _("extended"),
+    "complete": _("completed"),
 }
 OBJECT_LABELS = {
     "household": _("household"),
@@ -337,6 +339,10 @@ OBJECT_LABELS = {
     "rights_export": _("export of a member's data (AVG)"),
     "retention_sweep": _("sweep after the retention period"),
     "retention_reports": _("retention periods and reports"),
+    "measure": _("protective measure"),
+    "measure_form": _("form to record a protective measure"),
+    "task": _("task"),
+    "closing": _("closing of a case"),
 }
 
 
