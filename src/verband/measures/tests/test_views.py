@@ -12,8 +12,8 @@ from verband.households.models import HouseholdStatus
 from verband.measures import clocks, services
 from verband.measures.models import MeasureExtension, ProtectiveMeasure
 from verband.network.models import Role
-from verband.sharing.models import AccessLogEntry
 from verband.sharing.accesslog import logged_subjects
+from verband.sharing.models import AccessLogEntry
 from verband.tasks.models import Task
 from verband.testing import actor_for, make_user, sign_in
 
