@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from verband.actors import Actor
-from verband.households.models import Address, EventKind, Household, HouseholdMember
+from verband.households.models import Address, EventKind, Household, HouseholdMember, MemberRole
 from verband.measures.models import (
     DETAIL_MAX,
     HOUSE_BAN_DAYS,
@@ -31,6 +31,8 @@ from verband.tasks.models import TaskKind
 from verband.tasks.services import close_superseded
 from verband.text import bounded
 from verband.workflow import happened
+
+CHILD_PROTECTION = frozenset({MeasureKind.SUPERVISION_ORDER, MeasureKind.GUARDIANSHIP})
 
 # How far back or ahead a date may lie: a typo (2062 for 2026) is refused, not kept for years.
 FAR = timedelta(days=366 * 20)
@@ -109,6 +111,15 @@ def record_measure(actor: Actor, household: Household, data: MeasureInput) -> Pr
     ):
         raise ValidationError(
             {"protected_person": [_("Choose another member of this household, or no one.")]}
+        )
+    if (
+        data.kind in CHILD_PROTECTION
+        and not HouseholdMember.objects.filter(
+            household=household, person_id=data.person_id, role=MemberRole.CHILD
+        ).exists()
+    ):
+        raise ValidationError(
+            {"person": [_("A child-protection measure is about a child of this household.")]}
         )
     ends_on = data.ends_on
     if data.kind == MeasureKind.HOUSE_BAN:

@@ -250,3 +250,16 @@ def test_a_danger_fact_with_a_review_date_gets_its_review_task(fam):
     with time_machine.travel(date(2026, 3, 9), tick=False):
         assert clocks.sweep() == 1
     assert Task.objects.get().assignee == fam.involved
+
+
+def test_a_child_protection_measure_is_about_a_child(fam):
+    actor = actor_for(fam.involved)
+    with pytest.raises(ValidationError) as refused:
+        services.record_measure(actor, fam.household, services.MeasureInput(
+            kind="supervision_order", person_id=fam.anna.pk, starts_on=MONDAY, ends_on=MONDAY + timedelta(days=365),
+        ))  # fmt: skip
+    assert "kind" in " ".join(refused.value.messages)
+    ots = services.record_measure(actor, fam.household, services.MeasureInput(
+        kind="supervision_order", person_id=fam.bram.pk, starts_on=MONDAY, ends_on=MONDAY + timedelta(days=365),
+    ))  # fmt: skip
+    assert ots.person == fam.bram
