@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from verband.households import addresses, services
-from verband.households.models import Address, RelationKind
+from verband.households.models import Address, HouseholdStatus, RelationKind
 from verband.households.selectors import (
     open_household,
     pending_statement_count,
@@ -24,7 +24,7 @@ from verband.sharing.basis import basis_from, consents_in_force
 from verband.sharing.basis import form_context as basis_form_context
 from verband.sharing.decorators import role_required
 from verband.sharing.models import PARTNER_END_REASONS, InformationScope, SharingKind
-from verband.shielding.scope import view_scope
+from verband.shielding.scope import PROTECTED_ROLES, view_scope
 from verband.signals import statements
 
 
@@ -34,7 +34,6 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
     from verband.collaboration.selectors import panel
     from verband.consultation.selectors import linked_to
     from verband.escalation.selectors import open_shown
-    from verband.measures.closing import may_close
     from verband.measures.selectors import visible_measures
     from verband.plans.selectors import regie_panel
     from verband.safety.selectors import safety_summary
@@ -62,7 +61,11 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
             may_request=False, may_withdraw=False, may_end=False, candidates=[], history=[], pending=None,
             current=None if hidden else current, withheld=hidden,
         )  # fmt: skip
-    measures = [m for m in visible_measures(detail.scope, detail.household)[0] if m.running_on(today)]
+    protected = {row.person.pk for row in detail.people if set(row.roles) & PROTECTED_ROLES}
+    measures, _hidden = visible_measures(
+        detail.scope, detail.household, protected=protected, in_force_on=today, extensions=False
+    )
+    current = regie["current"]
     context = {
         "detail": detail,
         "household": detail.household,
@@ -88,7 +91,12 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
         # household's tasks (a kind of work and a date, for those working with the whole household).
         "measures": measures,
         "tasks": tasks_of(detail.household) if detail.scope.whole else [],
-        "may_close": may_close(actor, detail.household),
+        # Only the regisseur closes (checked in full on the closing page; here from what the page read).
+        "may_close": current is not None
+        and actor.membership is not None
+        and current.membership_id == actor.membership.pk
+        and emergency is None
+        and detail.household.status == HouseholdStatus.ACTIVE,
         "today": today,
     }
     if measures:

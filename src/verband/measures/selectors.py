@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from verband.households.models import Household, HouseholdMember
 from verband.measures.models import ABOUT_THE_THREAT, ProtectiveMeasure
@@ -34,13 +35,27 @@ def protected_members(household: Household) -> set[int]:
     )
 
 
-def visible_measures(scope: Scope, household: Household) -> tuple[list[ProtectiveMeasure], int]:
-    """The household's measures this viewer sees (running first, then by end), and how many it left out."""
-    measures = list(
-        ProtectiveMeasure.objects.filter(household=household)
-        .select_related("person", "protected_person", "organisation", "recorded_by")
-        .prefetch_related("extensions")
+def visible_measures(
+    scope: Scope,
+    household: Household,
+    *,
+    protected: Iterable[int] | None = None,
+    in_force_on: date | None = None,
+    extensions: bool = True,
+) -> tuple[list[ProtectiveMeasure], int]:
+    """The household's measures this viewer sees (running first, then by end), and how many it left out.
+    Callers that know the protected members pass them (saves a query); `in_force_on` keeps those running
+    on that day (the household page), in one query without their extensions."""
+    rows = ProtectiveMeasure.objects.filter(household=household).select_related(
+        "person", "protected_person", "organisation", "recorded_by"
     )
-    protected = protected_members(household)
-    shown = [m for m in measures if shows_measure(scope, m, protected)]
+    if in_force_on is not None:
+        rows = rows.filter(ended_at__isnull=True, ends_on__gte=in_force_on)
+    if extensions:
+        rows = rows.prefetch_related("extensions")
+    measures = list(rows)
+    if not measures:
+        return [], 0
+    members = set(protected) if protected is not None else protected_members(household)
+    shown = [m for m in measures if shows_measure(scope, m, members)]
     return shown, len(measures) - len(shown)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from verband.accounts.models import User
 from verband.households.models import Household
@@ -16,8 +19,13 @@ def open_tasks_for(user: User) -> QuerySet[Task]:
 
 
 def tasks_of(household: Household, *, done: int = 5) -> list[Task]:
-    """The household's open tasks and the last few done."""
-    base = Task.objects.filter(household=household).select_related("assignee", "done_by", "organisation")
-    return list(base.filter(done_at__isnull=True).order_by("due_on", "pk")) + list(
-        base.filter(done_at__isnull=False).order_by("-done_at")[:done]
+    """The household's open tasks and the last few done (within the last 90 days), in one query."""
+    since = timezone.now() - timedelta(days=90)
+    rows = list(
+        Task.objects.filter(household=household)
+        .filter(Q(done_at__isnull=True) | Q(done_at__gte=since))
+        .select_related("assignee", "done_by", "organisation")
+        .order_by("due_on", "pk")
     )
+    finished = sorted((t for t in rows if t.done_at is not None), key=lambda t: t.done_at, reverse=True)  # type: ignore[arg-type, return-value]
+    return [t for t in rows if t.done_at is None] + finished[:done]
