@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "verband.workspace",
     "verband.demo",
     "verband.retention",
+    "verband.tasks",
+    "verband.measures",
     # After django_tasks_db: its admin for task results is replaced by ours (verband.background.admin).
     "verband.background",
 ]
@@ -343,6 +345,15 @@ INSTRUMENTS_DIR = env_str(
     "assessment checklist; loaded next to the built-in neutral screening and Balansmodel. See "
     "docs/instruments.md. Invalid files are skipped and reported by `manage.py check_instruments`.",
     group="Safety",
+)
+MEASURE_REVIEW_WORKDAYS = env_int(
+    "VERBAND_MEASURE_REVIEW_WORKDAYS",
+    3,
+    "Working days before a protective measure ends (a huisverbod, a ban, an alarm, a child-protection "
+    "measure), a detained member is released or a danger fact is to be reviewed, that the regisseur gets "
+    "the task to review the safety plan. Not done by that date, it goes onto the escalation ladder.",
+    group="Safety",
+    minimum=0,
 )
 
 RETENTION_FILE = env_str(

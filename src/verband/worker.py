@@ -19,6 +19,7 @@ from django_tasks import task
 from django_tasks.base import Task
 
 from verband.escalation.lifecycle import sweep as escalation_sweep
+from verband.measures.clocks import sweep as measure_clocks_sweep
 from verband.notifications.services import send_waiting
 from verband.sharing.accesslog import seal
 from verband.signals.services import route_pending
@@ -31,6 +32,12 @@ def route_signals() -> int:
     """Route the signals left behind: a web signal whose routing task was lost, an API signal whose
     routing failed in the request."""
     return route_pending()
+
+
+@task()
+def measure_clocks() -> int:
+    """The review tasks of protective measures about to end (and of danger facts to review)."""
+    return measure_clocks_sweep()
 
 
 @task()
@@ -55,6 +62,7 @@ def seal_access_log() -> int:
 # Order matters for run_sweeps: routed signals can stall, and escalations notify, in the same round.
 SWEEPS: list[tuple[str, Task]] = [
     ("route_signals", route_signals),
+    ("measure_clocks", measure_clocks),  # before escalate: a review task late today escalates today
     ("escalate", escalate),
     ("send_mail", send_mail),
     ("seal_access_log", seal_access_log),  # last: seals what the sweeps before it logged

@@ -18,7 +18,7 @@ from verband.collaboration.models import FundingStream, HandoverKind, HelpStatus
 from verband.forms import BoundedText, Choice, IdField
 from verband.plans.forms import ActionRow
 from verband.plans.services import ActionInput
-from verband.sharing.models import EndReason, InformationScope
+from verband.sharing.models import PARTNER_END_REASONS, InformationScope
 from verband.text import plain_id
 
 # A date typed in a form: the browser's date input (ISO), or as Dutch people write it.
@@ -193,7 +193,7 @@ class HoldForm(forms.Form):
 class EndInvolvementForm(forms.Form):
     """A partner ends its involvement: why (a reason from the list), and a note kept with it."""
 
-    reason = Choice(choices=EndReason.choices, message=_("Choose why your involvement ends."))
+    reason = Choice(choices=PARTNER_END_REASONS, message=_("Choose why your involvement ends."))
     note = BoundedText(max_length=NOTE_MAX)
 
 

@@ -47,19 +47,21 @@ def end_involvement(actor: Actor, involvement: Involvement, reason: str, note: s
     Returns whether the household closed because nobody is left."""
     if not may_end(actor, involvement):
         raise PermissionDenied
-    if reason not in EndReason.values:
+    if reason not in EndReason.values or reason == EndReason.CASE_CLOSED:
         raise ValidationError({"reason": [_("Choose why your involvement ends.")]})
     note = bounded(note, field="note", maximum=NOTE_MAX)
     household = involvement.household
     with transaction.atomic():
-        Household.objects.select_for_update().filter(pk=household.pk).first()  # one ending at a time
+        locked = Household.objects.select_for_update().filter(pk=household.pk).first()  # one at a time
         # Partners still there (one person's emergency access is no partner: it runs out by itself).
         others = list(
             Involvement.objects.active()
             .filter(household=household, only_user__isnull=True)
             .exclude(pk=involvement.pk)
         )
-        closes = not others and not someone_asked(household)
+        # A closed case whose access was kept for its aftercare (`measures.closing`) is closed already.
+        still_open = locked is not None and locked.status == HouseholdStatus.ACTIVE
+        closes = still_open and not others and not someone_asked(household)
         regie = current_regie(household)
         # No handover into the void: the regisseur must keep seeing the household, unless it closes (and
         # regie ends with it).

@@ -31,6 +31,7 @@ from verband.rights.models import WARNING_WORKING_DAYS, RightsRequest
 from verband.safety.models import SafetyAssessment
 from verband.sharing.models import Involvement, Purpose
 from verband.signals.models import Activation, ActivationStatus
+from verband.tasks.models import Task
 from verband.workdays import add_working_days
 
 M = TypeVar("M", bound=models.Model)
@@ -399,6 +400,26 @@ def rights_requests_due(ctx: Context) -> Iterator[Stall]:
         )
 
 
+def tasks_overdue(ctx: Context) -> Iterator[Stall]:
+    """A task not done by its date (the review of the safety plan before a measure ends, an aftercare
+    check after closing): it waits for the one it was given to, and their organisation."""
+    late = Task.objects.open().filter(due_on__lt=ctx.today).order_by("pk")
+    for pk, household_id, region, due_on, membership_id, organisation_id in late.values_list(
+        "pk", "household_id", "household__region_id", "due_on", "assignee_membership_id", "organisation_id"
+    ):
+        yield Stall(
+            EscalationKind.TASK_OVERDUE,
+            "task",
+            pk,
+            household_id,
+            region,
+            due_on,
+            owners=[membership_id] if membership_id is not None else [],
+            parties=[organisation_id] if organisation_id is not None else [],
+            describer=_describe_task,
+        )
+
+
 # --- What each stall is, in words: a query per kind for the stalls that get an escalation -----------
 
 _CHUNK = 5000  # ids per query, within every database's limit on parameters
@@ -502,6 +523,16 @@ def _describe_rights_request(stalls: Sequence[Stall]) -> None:
         }
 
 
+def _describe_task(stalls: Sequence[Stall]) -> None:
+    for stall, task in _load(Task, stalls, "household"):
+        # A task's title names a kind of work and a date, never a person (`tasks.models`).
+        stall.summary = _("%(title)s at %(ref)s: not done (due %(due)s)") % {
+            "title": task.title,
+            "ref": task.household.reference,
+            "due": _day(task.due_on),
+        }
+
+
 def describe(stalls: Iterable[Stall]) -> None:
     """Write the summary of every stall that has none yet, in a query per kind of stall."""
     todo: dict[Callable[[Sequence[Stall]], None], list[Stall]] = defaultdict(list)
@@ -521,6 +552,7 @@ DETECTORS: tuple[Callable[[Context], Iterator[Stall]], ...] = (
     help_waiting,
     without_regisseur,
     rights_requests_due,
+    tasks_overdue,
 )
 
 

@@ -2,7 +2,7 @@
 
 An escalation is about one stalled item (an activation nobody took up, an overdue plan action, an
 unanswered handover, help waiting too long, a household without a regisseur, a member's request under the
-AVG near or past its legal deadline) or an explicit
+AVG near or past its legal deadline, a task not done by its date) or an explicit
 disagreement. Its texts name kinds and household references, never persons: managers and the tactical
 platform on the higher steps see no personal data."""
 
@@ -33,6 +33,7 @@ class EscalationKind(models.TextChoices):
     WAITING_OVER_NORM = "waiting_over_norm", _("Waiting time over the norm")
     NO_REGISSEUR = "no_regisseur", _("No regisseur")
     RIGHTS_REQUEST_DUE = "rights_request_due", _("Request under the AVG: deadline near or passed")
+    TASK_OVERDUE = "task_overdue", _("Task overdue (safety plan review, aftercare check)")
     DISAGREEMENT = "disagreement", _("Partners disagree — decide")
 
 

@@ -395,6 +395,8 @@ class EventKind(models.TextChoices):
     HELP = "help", _("Help")
     MEETING = "meeting", _("Case meeting")
     CONSULTATION = "consultation", _("Anonymous consultation")
+    MEASURE = "measure", _("Protective measure")
+    CLOSED = "closed", _("Case closed")
 
 
 class HouseholdEvent(models.Model):

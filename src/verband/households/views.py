@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from verband.households import addresses, services
-from verband.households.models import Address, RelationKind
+from verband.households.models import Address, HouseholdStatus, RelationKind
 from verband.households.selectors import (
     open_household,
     pending_statement_count,
@@ -22,8 +23,8 @@ from verband.sharing.access import actor_for_request, get_household_or_404, is_o
 from verband.sharing.basis import basis_from, consents_in_force
 from verband.sharing.basis import form_context as basis_form_context
 from verband.sharing.decorators import role_required
-from verband.sharing.models import EndReason, InformationScope, SharingKind
-from verband.shielding.scope import view_scope
+from verband.sharing.models import PARTNER_END_REASONS, InformationScope, SharingKind
+from verband.shielding.scope import PROTECTED_ROLES, view_scope
 from verband.signals import statements
 
 
@@ -33,11 +34,14 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
     from verband.collaboration.selectors import panel
     from verband.consultation.selectors import linked_to
     from verband.escalation.selectors import open_shown
+    from verband.measures.selectors import visible_measures
     from verband.plans.selectors import regie_panel
     from verband.safety.selectors import safety_summary
+    from verband.tasks.selectors import tasks_of
 
     actor = actor_for_request(request)
     detail = open_household(actor, reference)
+    today = timezone.localdate()
     people = [row.person for row in detail.people]
     for inv in detail.involvements:
         # Whether the acting person records first contact for this involvement (their own party), and may
@@ -57,6 +61,11 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
             may_request=False, may_withdraw=False, may_end=False, candidates=[], history=[], pending=None,
             current=None if hidden else current, withheld=hidden,
         )  # fmt: skip
+    protected = {row.person.pk for row in detail.people if set(row.roles) & PROTECTED_ROLES}
+    measures, _hidden = visible_measures(
+        detail.scope, detail.household, protected=protected, in_force_on=today, extensions=False
+    )
+    current = regie["current"]
     context = {
         "detail": detail,
         "household": detail.household,
@@ -65,7 +74,7 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
         "together": panel(actor, detail.household, detail.scope),
         "escalations": open_shown(detail.scope, detail.household),
         "relation_kinds": RelationKind.choices,
-        "end_reasons": EndReason.choices,
+        "end_reasons": PARTNER_END_REASONS,
         "emergency": emergency,
         # Requests under the AVG are for case workers who act, through their own party (not an emergency).
         "may_rights": emergency is None
@@ -78,7 +87,27 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
         # Anonymous consultations linked to this household: for those who see it as a whole (what the
         # network discussed may be about any member).
         "consultations": list(linked_to(detail.household)) if detail.scope.whole else [],
+        # Measures in force the viewer may see (their members are among the people logged above), and the
+        # household's tasks (a kind of work and a date, for those working with the whole household).
+        "measures": measures,
+        "tasks": tasks_of(detail.household) if detail.scope.whole else [],
+        # Only the regisseur closes (checked in full on the closing page; here from what the page read).
+        "may_close": current is not None
+        and actor.membership is not None
+        and current.membership_id == actor.membership.pk
+        and emergency is None
+        and detail.household.status == HouseholdStatus.ACTIVE,
+        "today": today,
     }
+    if measures:
+        from verband.sharing.accesslog import Subject, record_many
+
+        h = detail.household.pk
+        record_many(
+            actor, action="view", object_type="measure", object_id=detail.household.reference,
+            subjects=[Subject(h, m.person_id) for m in measures]
+            + [Subject(h, m.protected_person_id) for m in measures if m.protected_person_id],
+        )  # fmt: skip
     return render(request, "households/household.html", context)
 
 

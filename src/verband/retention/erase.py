@@ -29,6 +29,7 @@ from verband.collaboration.models import AgendaItem, CaseMeeting, Handover, Help
 from verband.consultation.models import Advice, Consultation, ConsultationStatus
 from verband.escalation.models import Escalation
 from verband.households.models import Address, HouseholdEvent, Person, PersonKey, Relation
+from verband.measures.models import Closing, ProtectiveMeasure
 from verband.plans.models import (
     FamilyPlan,
     Goal,
@@ -43,6 +44,7 @@ from verband.safety.models import DangerFact, InstrumentResult, SafetyAssessment
 from verband.sharing.models import Consent, EmergencyAccess, Involvement, SharingBasis
 from verband.shielding.models import ShieldDecision
 from verband.signals.models import Activation, Signal, SignalPerson
+from verband.tasks.models import Task
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,15 @@ HOUSEHOLD_RULES: list[Clear] = [
     ),
     Clear("assessment", _("safety assessments"), SafetyAssessment, "household_id", {"summary": ""}),
     Clear("danger_fact", _("danger facts"), DangerFact, "household_id", {"detail": ""}),
+    Clear(
+        "measure",
+        _("protective measures"),
+        ProtectiveMeasure,
+        "household_id",
+        {"detail": "", "end_reason": ""},
+    ),
+    Clear("closing", _("closing assessments"), Closing, "household_id", {"summary": ""}),
+    Clear("task", _("tasks"), Task, "household_id", {"done_note": ""}),
     Clear(
         "instrument_result",
         _("instrument results"),
@@ -318,6 +329,16 @@ KEPT: dict[str, dict[str, str]] = {
         "decided_by_name": "the professional who decided (accountability)",
     },
     "consultation.consultation": {"reference": "the consultation's number, not a person's data"},
+    "measures.closing": {
+        "phase": "a phase from a closed list, for steering",
+        "scores": "numbers 1 to 10 per member (as safety scores), for steering",
+        "aftercare_months": "numbers of months from a closed list",
+    },
+    "tasks.task": {
+        "title": "names a kind of work and a date, never a person (measures.clocks, measures.closing)",
+        "source_type": "what kind of item made the task",
+        "source_key": "a date or a number of months",
+    },
     "escalation.escalation": {
         "subject_type": "what kind of item stalled",
         "summary": "names kinds of items and household references, never persons (escalation.detectors)",

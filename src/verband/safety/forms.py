@@ -121,6 +121,13 @@ class AssessmentForm(forms.Form):
 class DangerForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of danger"), choices=DangerKind.choices)
     detail = BoundedText(label=_("About the danger"), max_length=300)
+    review_on = forms.DateField(
+        label=_("Review on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("When to look again whether it still applies (optional)."),
+        error_messages={"invalid": _("Give a valid date.")},
+    )
 
 
 class InstrumentForm(forms.Form):

@@ -171,6 +171,9 @@ class DangerFact(models.Model):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # When to look again whether it still applies: the regisseur gets a task a few working days before
+    # (`measures.clocks`).
+    review_on = models.DateField(_("review on"), null=True, blank=True)
 
     objects = DangerFactQuerySet.as_manager()
 

@@ -5,6 +5,7 @@ member whose data it records."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -203,14 +204,21 @@ def _add_danger(
     return fact
 
 
-def add_danger_fact(actor: Actor, household: Household, kind: str, detail: str = "") -> DangerFact:
+def add_danger_fact(
+    actor: Actor, household: Household, kind: str, detail: str = "", review_on: date | None = None
+) -> DangerFact:
     refuse_nul(kind, detail)
     if kind not in DangerKind.values:
         raise ValidationError({"kind": [_("Choose the kind of danger.")]})
     if len(detail) > 300:
         raise ValidationError({"detail": [_("Describe the danger in at most 300 characters.")]})
+    if review_on is not None and review_on < timezone.localdate():
+        raise ValidationError({"review_on": [_("The review date cannot lie in the past.")]})
     with transaction.atomic():
         fact = _add_danger(actor, household, kind, detail, None)
+        if review_on is not None:
+            fact.review_on = review_on
+            fact.save(update_fields=["review_on"])
     return fact
 
 

@@ -113,7 +113,18 @@ def danger_add_view(request: HttpRequest, reference: str) -> HttpResponse:
     household, basis = get_household_or_404(actor, reference, action="create")
     form = DangerForm(request.POST)
     if form.is_valid():
-        services.add_danger_fact(actor, household, form.cleaned_data["kind"], form.cleaned_data["detail"])
+        try:
+            services.add_danger_fact(
+                actor,
+                household,
+                form.cleaned_data["kind"],
+                form.cleaned_data["detail"],
+                review_on=form.cleaned_data.get("review_on"),
+            )
+        except ValidationError as exc:
+            for key, problems in errors_of(exc).items():
+                form.add_error(key if key in form.fields else None, problems)
+            return _page(request, actor, household, basis, danger_form=form, status=400)
         messages.success(request, _("The danger fact is recorded and shown to every professional involved."))
         return redirect("safety:page", reference=household.reference)
     return _page(request, actor, household, basis, danger_form=form, status=400)

@@ -45,6 +45,11 @@ class EndReason(models.TextChoices):
     CARE_REFUSED = "care_refused", _("Help refused")
     NOT_NEEDED = "not_needed", _("Our part is no longer needed")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    CASE_CLOSED = "case_closed", _("The regisseur closed the case")
+
+
+# The reasons a partner gives itself (the case's closing ends the others' involvements, `measures.closing`).
+PARTNER_END_REASONS = [(value, label) for value, label in EndReason.choices if value != EndReason.CASE_CLOSED]
 
 
 def kinds_now(organisation_id: int | None, network_id: int | None) -> tuple[str, list[str]]:
@@ -266,6 +271,8 @@ ACTION_LABELS = {
     "link": _("linked"),
     "pseudonymise": _("pseudonymised"),
     "run": _("carried out"),
+    "extend": _("extended"),
+    "complete": _("completed"),
 }
 OBJECT_LABELS = {
     "household": _("household"),
@@ -333,6 +340,10 @@ OBJECT_LABELS = {
     "rights_export": _("export of a member's data (AVG)"),
     "retention_sweep": _("sweep after the retention period"),
     "retention_reports": _("retention periods and reports"),
+    "measure": _("protective measure"),
+    "measure_form": _("form to record a protective measure"),
+    "task": _("task"),
+    "closing": _("closing of a case"),
 }
 
 

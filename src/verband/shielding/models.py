@@ -3,7 +3,8 @@ partner's involvement is for.
 
 An involvement without scoped members is for the whole household; with them, it is for those members
 only (probation for the perpetrator, youth care for a child). A shield keeps one item (an address, a
-safety agreement, a goal, an action, a timeline note, an assessment, a meeting's minutes) from one
+safety agreement, a goal, an action, a timeline note, an assessment, a meeting's minutes, a protective
+measure) from one
 member; the latest decision about an item and a member counts, and without any decision the defaults
 of `verband.shielding.scope` apply (what protects a victim is kept from the member threatening her)."""
 
@@ -41,6 +42,7 @@ class ItemType(models.TextChoices):
     ASSESSMENT = "assessment", _("Safety assessment")
     HELP = "help", _("Help")
     MINUTES = "minutes", _("Case meeting minutes")
+    MEASURE = "measure", _("Protective measure")
 
 
 class ShieldDecision(models.Model):

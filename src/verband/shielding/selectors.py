@@ -41,6 +41,7 @@ class ShieldOverview:
 
 def shield_overview(actor: Actor, household: Household) -> ShieldOverview:
     from verband.collaboration.models import AgendaItem, Help
+    from verband.measures.models import ProtectiveMeasure
     from verband.plans.models import Goal, PlanAction, SafetyAgreement
     from verband.safety.models import SafetyAssessment
 
@@ -112,6 +113,13 @@ def shield_overview(actor: Actor, household: Household) -> ShieldOverview:
             [
                 row(ItemType.MINUTES, i.pk, f"{i.meeting.scheduled_at:%d-%m-%Y} — {i.meeting}", None)
                 for i in AgendaItem.objects.filter(household=household).select_related("meeting")
+            ],
+        ),
+        (
+            str(ItemType.MEASURE.label),
+            [
+                row(ItemType.MEASURE, m.pk, f"{m.get_kind_display()} — {m.ends_on:%d-%m-%Y}", m.person_id)
+                for m in ProtectiveMeasure.objects.filter(household=household)
             ],
         ),
         (

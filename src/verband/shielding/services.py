@@ -34,6 +34,7 @@ ITEM_INFORMATION: dict[str, str] = {
     ItemType.ASSESSMENT: InformationScope.SAFETY,
     ItemType.HELP: InformationScope.HELP,
     ItemType.MINUTES: InformationScope.PLAN,
+    ItemType.MEASURE: InformationScope.SAFETY,
 }
 
 
@@ -51,7 +52,14 @@ def item_belongs(household: Household, item_type: str, item_id: int) -> bool:
 
 
 # The items that are about one member (their `person`); the others are about the household.
-ABOUT_ONE_MEMBER = {ItemType.ADDRESS, ItemType.AGREEMENT, ItemType.GOAL, ItemType.ACTION, ItemType.HELP}
+ABOUT_ONE_MEMBER = {
+    ItemType.ADDRESS,
+    ItemType.AGREEMENT,
+    ItemType.GOAL,
+    ItemType.ACTION,
+    ItemType.HELP,
+    ItemType.MEASURE,
+}
 
 
 def item_subject(household: Household, item_type: str, item_id: int) -> int | None:
@@ -63,6 +71,7 @@ def item_subject(household: Household, item_type: str, item_id: int) -> int | No
 def _item(household: Household, item_type: str, item_id: int) -> QuerySet[Any] | None:
     from verband.collaboration.models import AgendaItem, Help
     from verband.households.models import Address, HouseholdEvent
+    from verband.measures.models import ProtectiveMeasure
     from verband.plans.models import Goal, PlanAction, SafetyAgreement
     from verband.safety.models import SafetyAssessment
 
@@ -75,6 +84,7 @@ def _item(household: Household, item_type: str, item_id: int) -> QuerySet[Any] |
         ItemType.ASSESSMENT: SafetyAssessment.objects.filter(pk=item_id, household=household),
         ItemType.HELP: Help.objects.filter(pk=item_id, household=household),
         ItemType.MINUTES: AgendaItem.objects.filter(pk=item_id, household=household),
+        ItemType.MEASURE: ProtectiveMeasure.objects.filter(pk=item_id, household=household),
     }.get(item_type)  # type: ignore[call-overload]
 
 

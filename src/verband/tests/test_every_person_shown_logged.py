@@ -140,6 +140,9 @@ PARAMETERS = {
     "collaboration:meeting/pk": "meeting",
     "escalation:detail/pk": "escalation",
     "notifications:open/pk": "notification",
+    "measures:extend/pk": "measure",
+    "measures:end/pk": "measure",
+    "tasks:complete/pk": "task",
 }
 
 # Query strings that make a route show something else than its bare address (each is asked too).
@@ -388,6 +391,35 @@ def build_scene() -> Scene:
         facts="Moeder met twee kinderen, vader dreigt na de scheiding.", question="Wie kan hier iets betekenen?",
     )  # fmt: skip
 
+    # Protective measures: Dirk's huisverbod, Anna's alarm and a location ban protecting her (the last two
+    # kept from Dirk); the neighbourhood team's professional holds regie (the closing page is hers) and has a
+    # review task.
+    from verband.measures import services as measures
+    from verband.plans.models import Regie
+    from verband.tasks.models import TaskKind
+    from verband.tasks.services import create_task
+
+    def measure(kind: str, person: Person, days: int, **extra: Any) -> str:
+        made = measures.record_measure(involved, h, measures.MeasureInput(
+            kind=kind, person_id=person.pk, starts_on=today,
+            ends_on=None if kind == "house_ban" else today + timedelta(days=days), **extra,
+        ))  # fmt: skip
+        return str(made.pk)
+
+    Regie.objects.create(
+        household=h, user=w.involved, membership=w.involved.memberships.get(), organisation=w.org_a,
+        mandated_by=users["line_manager"],
+    )  # fmt: skip
+    measure_ids = [
+        measure("house_ban", dirk, 10),
+        measure("aware", anna, 180),
+        measure("location_ban", dirk, 90, protected_person_id=anna.pk, detail="Niet in de Dorpsstraat"),
+    ]
+    task, _made = create_task(
+        involved, h, kind=TaskKind.REVIEW_SAFETY_PLAN, title="Veiligheidsplan herzien", due_on=today,
+        assignee=w.involved.memberships.get(),
+    )  # fmt: skip
+
     notification = (
         Notification.objects.filter(user=w.involved).order_by("pk").first() or Notification.objects.first()
     )
@@ -408,6 +440,7 @@ def build_scene() -> Scene:
         "notification": str(notification.pk), "network": str(w.network.pk), "anna": str(anna.pk),
         "consent": str(consent.pk), "consultation": str(consultation.pk),
         "rights_request": str(rights_request.pk),
+        "measure": measure_ids, "task": str(task.pk),
     }  # fmt: skip
     lists = {key: value if isinstance(value, list) else [value] for key, value in values.items()}
     return Scene(w, users, tokens, lists, persons=names_of(Person.objects.all()))

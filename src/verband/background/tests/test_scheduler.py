@@ -24,7 +24,7 @@ SWEEPS = [
     "verband.worker.send_mail",
     "verband.worker.seal_access_log",
 ]
-NAMES = ["route_signals", "escalate", "send_mail", "seal_access_log"]
+NAMES = ["route_signals", "measure_clocks", "escalate", "send_mail", "seal_access_log"]
 
 
 def enqueued(path: str) -> int:

@@ -3,7 +3,7 @@ thousand households take seconds): for the sweep's query-count test and `bench/s
 
 Every household has a partner involved for help with first contact recorded, a regisseur and a family plan
 with an action due next month; every second one an activation that was taken up, every fifth help that
-started, every tenth an answered handover. Of every hundred households nine stall, one of each kind the
+started, every tenth an answered handover. Of every hundred households ten stall, one of each kind the
 detectors know (`KINDS`)."""
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ KINDS = (
     "waiting_over_norm",
     "no_regisseur",
     "rights_request_due",
+    "task_overdue",
 )
-STALLED_PER_100 = 9  # households i with i % 100 < 9 stall; the kind is KINDS[i % 100]
+STALLED_PER_100 = 10  # households i with i % 100 < 10 stall; the kind is KINDS[i % 100]
 
 
 def build(households: int, today: date, name: str = "B") -> dict[str, int]:
@@ -249,6 +250,25 @@ def build(households: int, today: date, name: str = "B") -> dict[str, int]:
                 organisation_id=team_of(i).organisation_id,
             )
             for (i, h), person in zip(asking, persons, strict=True)
+        ),
+        batch_size=batch,
+    )
+    # A task (the review of the safety plan before a measure ends) not done by its date.
+    from verband.tasks.models import Task
+
+    Task.objects.bulk_create(
+        (
+            Task(
+                household_id=h,
+                kind="review_safety_plan",
+                title="Veiligheidsplan herzien",
+                assignee_id=worker_of(i).user_id,
+                assignee_membership=worker_of(i),
+                organisation_id=worker_of(i).organisation_id,
+                due_on=today - timedelta(days=3),
+            )
+            for i, h in enumerate(ids)
+            if kind_of(i) == "task_overdue"
         ),
         batch_size=batch,
     )
