@@ -395,6 +395,7 @@ class EventKind(models.TextChoices):
     HELP = "help", _("Help")
     MEETING = "meeting", _("Case meeting")
     CONSULTATION = "consultation", _("Anonymous consultation")
+    JOURNAL = "journal", _("Journal")
 
 
 class HouseholdEvent(models.Model):

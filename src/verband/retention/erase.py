@@ -29,6 +29,7 @@ from verband.collaboration.models import AgendaItem, CaseMeeting, Handover, Help
 from verband.consultation.models import Advice, Consultation, ConsultationStatus
 from verband.escalation.models import Escalation
 from verband.households.models import Address, HouseholdEvent, Person, PersonKey, Relation
+from verband.journal.models import Document, JournalEntry
 from verband.plans.models import (
     FamilyPlan,
     Goal,
@@ -210,6 +211,21 @@ HOUSEHOLD_RULES: list[Clear] = [
         },
     ),
     Clear(
+        "journal_entry",
+        _("journal entries"),
+        JournalEntry,
+        "household_id",
+        {"summary": "", "next_step": "", "other_participants": "", "correction_reason": ""},
+    ),
+    # The stored files themselves are deleted by the sweep (`sweep.sweep_household`, after it commits).
+    Clear(
+        "document",
+        _("documents"),
+        Document,
+        "household_id",
+        {"original_name": "", "stored_name": "", "description": "", "sha256": ""},
+    ),
+    Clear(
         "consultation_advice",
         _("advice in linked consultations"),
         Advice,
@@ -318,6 +334,11 @@ KEPT: dict[str, dict[str, str]] = {
         "decided_by_name": "the professional who decided (accountability)",
     },
     "consultation.consultation": {"reference": "the consultation's number, not a person's data"},
+    "journal.journalentry": {"author_name": "the professional who wrote it (accountability)"},
+    "journal.document": {
+        "uploaded_by_name": "the professional who added it (accountability)",
+        "content_type": "the file's kind from a closed list (PDF, image, office document)",
+    },
     "escalation.escalation": {
         "subject_type": "what kind of item stalled",
         "summary": "names kinds of items and household references, never persons (escalation.detectors)",

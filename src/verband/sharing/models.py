@@ -265,6 +265,7 @@ ACTION_LABELS = {
     "link": _("linked"),
     "pseudonymise": _("pseudonymised"),
     "run": _("carried out"),
+    "download": _("downloaded"),
 }
 OBJECT_LABELS = {
     "household": _("household"),
@@ -332,6 +333,11 @@ OBJECT_LABELS = {
     "rights_export": _("export of a member's data (AVG)"),
     "retention_sweep": _("sweep after the retention period"),
     "retention_reports": _("retention periods and reports"),
+    "journal": _("journal"),
+    "journal_entry": _("journal entry"),
+    "journal_form": _("journal form"),
+    "documents": _("documents"),
+    "document": _("document"),
 }
 
 

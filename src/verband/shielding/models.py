@@ -41,6 +41,8 @@ class ItemType(models.TextChoices):
     ASSESSMENT = "assessment", _("Safety assessment")
     HELP = "help", _("Help")
     MINUTES = "minutes", _("Case meeting minutes")
+    JOURNAL = "journal", _("Journal entry")
+    DOCUMENT = "document", _("Document")
 
 
 class ShieldDecision(models.Model):

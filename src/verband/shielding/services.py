@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,8 @@ ITEM_INFORMATION: dict[str, str] = {
     ItemType.ASSESSMENT: InformationScope.SAFETY,
     ItemType.HELP: InformationScope.HELP,
     ItemType.MINUTES: InformationScope.PLAN,
+    ItemType.JOURNAL: InformationScope.ALL,
+    ItemType.DOCUMENT: InformationScope.ALL,
 }
 
 
@@ -51,7 +53,15 @@ def item_belongs(household: Household, item_type: str, item_id: int) -> bool:
 
 
 # The items that are about one member (their `person`); the others are about the household.
-ABOUT_ONE_MEMBER = {ItemType.ADDRESS, ItemType.AGREEMENT, ItemType.GOAL, ItemType.ACTION, ItemType.HELP}
+ABOUT_ONE_MEMBER = {
+    ItemType.ADDRESS,
+    ItemType.AGREEMENT,
+    ItemType.GOAL,
+    ItemType.ACTION,
+    ItemType.HELP,
+    ItemType.JOURNAL,
+    ItemType.DOCUMENT,
+}
 
 
 def item_subject(household: Household, item_type: str, item_id: int) -> int | None:
@@ -63,6 +73,7 @@ def item_subject(household: Household, item_type: str, item_id: int) -> int | No
 def _item(household: Household, item_type: str, item_id: int) -> QuerySet[Any] | None:
     from verband.collaboration.models import AgendaItem, Help
     from verband.households.models import Address, HouseholdEvent
+    from verband.journal.models import Document, JournalEntry
     from verband.plans.models import Goal, PlanAction, SafetyAgreement
     from verband.safety.models import SafetyAssessment
 
@@ -75,6 +86,11 @@ def _item(household: Household, item_type: str, item_id: int) -> QuerySet[Any] |
         ItemType.ASSESSMENT: SafetyAssessment.objects.filter(pk=item_id, household=household),
         ItemType.HELP: Help.objects.filter(pk=item_id, household=household),
         ItemType.MINUTES: AgendaItem.objects.filter(pk=item_id, household=household),
+        # An entry is shielded as a whole (its first version): about the member its newest version is about.
+        ItemType.JOURNAL: JournalEntry.objects.filter(household=household, correction__isnull=True).filter(
+            models.Q(pk=item_id, thread__isnull=True) | models.Q(thread_id=item_id)
+        ),
+        ItemType.DOCUMENT: Document.objects.filter(pk=item_id, household=household),
     }.get(item_type)  # type: ignore[call-overload]
 
 
