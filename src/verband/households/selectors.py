@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from verband.actors import Actor
 from verband.households.addresses import address_text
@@ -294,7 +294,9 @@ def timeline_events(
         events = events.exclude(pk__in=hidden_journal)
     if scope.whole:
         return events
-    events = events.filter(organisation_id=scope.organisation_id) if scope.organisation_id else events.none()
+    # Its own lines, and the journal's lines of entries shown to it (they hold only the entry's kind).
+    own = Q(organisation_id=scope.organisation_id) if scope.organisation_id else Q(pk__in=[])
+    events = events.filter(own | Q(pk__in=list(lines)))
     hidden = [
         key[1]
         for key, persons in scope.shields.items()
