@@ -49,29 +49,29 @@ def _names(household: Household) -> dict[int, str]:
     return {p.pk: p.full_name for p in household_people(household)}
 
 
-def _label(entries: list[JournalEntry], scope: Scope, names: dict[int, str]) -> None:
+def _label(entries: list[JournalEntry], scope: Scope, names: dict[int, str]) -> set[int]:
     """Names of the participants, and — for a partner working with the whole household — whom an entry is
-    kept from."""
+    kept from. Returns the members the labels name (for the access log)."""
     from verband.shielding.models import ItemType
 
+    named: set[int] = set()
     for entry in entries:
         entry.participant_names = [names.get(pid, "") for pid in getattr(entry, "participant_ids", [])]  # type: ignore[attr-defined]
-        entry.shielded_names = (  # type: ignore[attr-defined]
-            [names.get(pid, "") for pid in sorted(scope.shielded_from(ItemType.JOURNAL, entry.item_id))]
-            if scope.whole
-            else []
-        )
+        kept_from = sorted(scope.shielded_from(ItemType.JOURNAL, entry.item_id)) if scope.whole else []
+        entry.shielded_names = [names.get(pid, "") for pid in kept_from]  # type: ignore[attr-defined]
+        named |= set(kept_from)
+    return named
 
 
-def _label_documents(documents: list[Document], scope: Scope, names: dict[int, str]) -> None:
+def _label_documents(documents: list[Document], scope: Scope, names: dict[int, str]) -> set[int]:
     from verband.shielding.models import ItemType
 
+    named: set[int] = set()
     for document in documents:
-        document.shielded_names = (  # type: ignore[attr-defined]
-            [names.get(pid, "") for pid in sorted(scope.shielded_from(ItemType.DOCUMENT, document.pk))]
-            if scope.whole
-            else []
-        )
+        kept_from = sorted(scope.shielded_from(ItemType.DOCUMENT, document.pk)) if scope.whole else []
+        document.shielded_names = [names.get(pid, "") for pid in kept_from]  # type: ignore[attr-defined]
+        named |= set(kept_from)
+    return named
 
 
 @role_required(*CASEWORK_ROLES)
@@ -81,11 +81,11 @@ def journal_view(request: HttpRequest, reference: str) -> HttpResponse:
     scope = view_scope(actor, household)
     journal = journal_for(scope, household)
     names = _names(household)
-    _label(journal.entries, scope, names)
+    named = _label(journal.entries, scope, names)
     for entry in journal.entries:
-        _label_documents(entry.shown_documents, scope, names)  # type: ignore[attr-defined]
-    _label_documents(journal.documents, scope, names)
-    _log(actor, household, basis, "journal", journal.person_ids())
+        named |= _label_documents(entry.shown_documents, scope, names)  # type: ignore[attr-defined]
+    named |= _label_documents(journal.documents, scope, names)
+    _log(actor, household, basis, "journal", journal.person_ids() | named)
     context = {
         "household": household,
         "journal": journal,
@@ -187,14 +187,14 @@ def entry_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
         if shows_entry(scope, version, participants.get(version.pk, set())):
             shown.append(version)
     names = _names(household)
-    _label(shown, scope, names)
+    named = _label(shown, scope, names)
     documents = [
         d
         for d in Document.objects.filter(entry_id=current.item_id).select_related("person")
         if shows_document(scope, d)
     ]
-    _label_documents(documents, scope, names)
-    persons = {pid for v in shown for pid in v.participant_ids}  # type: ignore[attr-defined]
+    named |= _label_documents(documents, scope, names)
+    persons = named | {pid for v in shown for pid in v.participant_ids}  # type: ignore[attr-defined]
     persons |= {v.person_id for v in shown if v.person_id} | {d.person_id for d in documents if d.person_id}
     _log(actor, household, basis, "journal_entry", persons, object_id=str(current.pk))
     context = {
@@ -300,9 +300,9 @@ def documents_view(request: HttpRequest, reference: str) -> HttpResponse:
             documents.append(d)
     documents.sort(key=lambda d: (d.uploaded_at, d.pk), reverse=True)
     names = _names(household)
-    _label_documents(documents, scope, names)
+    named = _label_documents(documents, scope, names)
     members = _members(household, scope)
-    persons = {d.person_id for d in documents if d.person_id} | {p.pk for p in members}
+    persons = named | {d.person_id for d in documents if d.person_id} | {p.pk for p in members}
     _log(actor, household, basis, "documents", persons)
     context = {
         "household": household,
