@@ -337,7 +337,7 @@ OBJECT_LABELS = {
     "journal_entry": _("journal entry"),
     "journal_form": _("journal form"),
     "documents": _("documents"),
-    "document": _("document"),
+    "document": _("document of a household"),
 }
 
 
