@@ -133,7 +133,7 @@ def timeline_view(request: HttpRequest, reference: str) -> HttpResponse:
         kind = ""
     page = Paginator(events, TIMELINE_PAGE_SIZE).get_page(request.GET.get("pagina"))
     for event in page.object_list:
-        event.journal_entry = journal.get(event.pk)  # type: ignore[attr-defined]
+        event.journal_entry = journal.get(event.pk)
     # The lines can name members: the entry names the household and each member this person sees.
     members = household.members.values_list("person_id", flat=True).distinct()
     record_many(

@@ -174,6 +174,7 @@ def _document(
     files: Files,
     entry: JournalEntry | None,
 ) -> Document:
+    assert actor.organisation is not None  # a case worker who may write acts for an organisation
     stored = files.save(household, checked, data.upload)
     document = Document.objects.create(
         household=household, person_id=data.person_id, entry=entry, original_name=checked.name,
@@ -246,6 +247,7 @@ def record_entry(
         checked = _check_document(scope, household, document, errors)
     if errors:
         raise ValidationError(errors)
+    assert data.occurred_at is not None and actor.organisation is not None  # checked above
     files = Files()
     try:
         with transaction.atomic():
@@ -303,6 +305,7 @@ def correct_entry(
         checked = _check_document(scope, household, document, errors)
     if errors:
         raise ValidationError(errors)
+    assert data.occurred_at is not None  # checked above
     already = _("This entry was corrected in the meantime. Read the newest version and correct that one.")
     if JournalEntry.objects.filter(corrects=entry).exists():
         raise ValidationError(already)

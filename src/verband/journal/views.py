@@ -5,6 +5,8 @@ them)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -350,4 +352,5 @@ def download_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store, private"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    # A streamed answer (the page decorators are typed for HttpResponse; Django serves either).
+    return cast(HttpResponse, response)

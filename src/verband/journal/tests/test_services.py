@@ -41,7 +41,8 @@ def test_a_home_visit_with_a_document_is_recorded_on_the_timeline_and_audited(
     assert document.original_name == "verslag.pdf" and document.person_id == w.anna.pk
     assert document.stored_name.startswith("documents/") and "verslag" not in document.stored_name
     assert stored_files(documents_folder) == [document.stored_name]
-    event = HouseholdEvent.objects.get(pk=entry.event_id)
+    event = entry.event
+    assert event is not None
     assert event.kind == EventKind.JOURNAL and event.at == entry.occurred_at
     assert "Anna" not in event.summary  # the line holds the kind; its words are the entry's
     assert AccessLogEntry.objects.filter(object_type="journal_entry", action="create").exists()
