@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -89,7 +90,7 @@ def test_a_home_visit_with_its_report_is_recorded_downloaded_and_corrected(
     with page.expect_download() as download:
         entry.get_by_role("link", name="verslag_huisbezoek.pdf").click()
     assert download.value.suggested_filename == "verslag_huisbezoek.pdf"
-    assert open(download.value.path(), "rb").read() == PDF
+    assert Path(download.value.path()).read_bytes() == PDF
 
     # 3. The correction: a new version, the old one kept with the reason.
     entry.get_by_role("link", name="Huisbezoek", exact=True).click()
