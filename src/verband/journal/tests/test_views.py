@@ -264,3 +264,26 @@ def test_first_contact_through_the_form_shows_on_the_household(entries, as_user)
     from verband.sharing.models import Involvement
 
     assert Involvement.objects.get(household=w.household, team=w.team_a1).first_contact_at == w.earlier
+
+
+def test_the_access_export_holds_the_members_journal_and_nothing_kept_from_them(entries):
+    from verband.rights import export
+    from verband.rights.services import record_request
+
+    w = entries
+    involved = actor_for(w.involved)
+    today = timezone.localdate()
+
+    def made_for(person):
+        request = record_request(involved, w.household, person_id=person.pk, kind="access", how_received="letter",
+                                 received_on=today, asked="Wat staat er over mij?")  # fmt: skip
+        return export.as_json(export.build(involved, request))
+
+    anna = {j["samenvatting"] for j in made_for(w.anna)["journaal"]}
+    assert SECRET in anna and OWN in anna  # her own entries (the team's own ones too: the team makes it)
+    assert ABOUT_DIRK not in anna and FROM_BRAM not in anna
+    assert made_for(w.anna)["journaal"][0]["documenten"] == ["verslag-huisbezoek.pdf"]
+    dirk = made_for(w.dirk)  # guarded: the person she fears
+    assert {j["samenvatting"] for j in dirk["journaal"]} == {ABOUT_DIRK}
+    assert "Journaal" not in {t["soort"] for t in dirk["tijdlijn"]}
+    assert FROM_BRAM not in {j["samenvatting"] for j in made_for(w.bram)["journaal"]}  # shielded from him
