@@ -138,6 +138,7 @@ def test_the_download_is_an_attachment_never_shown_in_the_browser_and_logged(ent
         and "verslag-huisbezoek.pdf" in response["Content-Disposition"]
     )
     assert response["X-Content-Type-Options"] == "nosniff" and response["Content-Type"] == "application/pdf"
+    assert "sandbox" in response["Content-Security-Policy"] and "no-store" in response["Cache-Control"]
     assert b"".join(response.streaming_content) == PDF
     entry = AccessLogEntry.objects.filter(
         username="involved", object_type="document", action="download"

@@ -17,7 +17,8 @@ from verband.sharing.models import AccessLogEntry
 from verband.signals.models import Activation, Signal
 
 # The queries of one page view, middleware and the access-log append included.
-HOUSEHOLD_PAGE = 33
+# (34: the journal's entries, read once to know which timeline lines this viewer sees.)
+HOUSEHOLD_PAGE = 34
 INBOX = 16
 MY_WORK = 22
 
