@@ -86,6 +86,12 @@ def test_a_home_visit_with_its_report_is_recorded_downloaded_and_corrected(
     line = page.locator(".timeline li", has_text="Huisbezoek").first
     expect(line).to_contain_text(SUMMARY[:40])
     screenshot(page, "journal-timeline.png")
+    page.goto(f"/huishoudens/{HOUSEHOLD}/documenten/")
+    row = page.locator("tr", has_text="verslag_huisbezoek.pdf")
+    expect(row).to_contain_text("Elif Demir")
+    expect(row.get_by_role("link", name=re.compile("Huisbezoek"))).to_be_visible()  # the entry it belongs to
+    assert_accessible(page, "the documents page")
+    screenshot(page, "journal-documents.png")
     page.goto(f"/huishoudens/{HOUSEHOLD}/journaal/")
     with page.expect_download() as download:
         entry.get_by_role("link", name="verslag_huisbezoek.pdf").click()
