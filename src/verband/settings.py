@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "verband.sharing",
     "verband.shielding",
     "verband.rights",
+    "verband.journal",
     "verband.workspace",
     "verband.demo",
     "verband.retention",
@@ -472,8 +473,90 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# --- Documents ------------------------------------------------------------------------------------
+# Uploaded documents go through Django's storage API: a folder on this machine by default, S3-compatible
+# object storage (django-storages, the `s3` extra) by configuration. They are never served from a public
+# URL: only the download view, which checks access and logs it, reads them (MEDIA_URL stays unset).
+DOCUMENT_MAX_MB = env_int(
+    "VERBAND_UPLOAD_MAX_MB",
+    20,
+    "Largest document (PDF, image, office file) a professional can upload, in megabytes.",
+    group="Documents",
+    minimum=1,
+)
+DOCUMENT_MAX_BYTES = DOCUMENT_MAX_MB * 1024 * 1024
+MEDIA_ROOT = env_str(
+    "VERBAND_DOCUMENTS_DIR",
+    str(DATA_DIR / "documents"),
+    "Folder for uploaded documents when VERBAND_STORAGE is `filesystem`. Not served by the web server.",
+    group="Documents",
+)
+DOCUMENT_STORAGE = env_str(
+    "VERBAND_STORAGE",
+    "filesystem",
+    "Where uploaded documents are kept: `filesystem` (VERBAND_DOCUMENTS_DIR) or `s3` (an S3-compatible "
+    "object store; install the `s3` extra and set the VERBAND_S3_* variables).",
+    group="Documents",
+)
+S3_BUCKET = env_str("VERBAND_S3_BUCKET", "", "Bucket for documents (VERBAND_STORAGE=s3).", group="Documents")
+S3_ENDPOINT_URL = env_str(
+    "VERBAND_S3_ENDPOINT_URL",
+    "",
+    "Endpoint of the S3-compatible store, e.g. https://s3.example.nl (empty: Amazon S3).",
+    group="Documents",
+)
+S3_REGION = env_str("VERBAND_S3_REGION", "", "Region of the bucket (VERBAND_STORAGE=s3).", group="Documents")
+S3_ACCESS_KEY = env_str(
+    "VERBAND_S3_ACCESS_KEY",
+    "",
+    "Access key for the bucket (VERBAND_STORAGE=s3).",
+    group="Documents",
+    secret=True,
+)
+S3_SECRET_KEY = env_str(
+    "VERBAND_S3_SECRET_KEY",
+    "",
+    "Secret key for the bucket (VERBAND_STORAGE=s3).",
+    group="Documents",
+    secret=True,
+)
+
+
+def document_storage(kind: str, *, bucket: str = "", endpoint: str = "", region: str = "",
+                     access_key: str = "", secret_key: str = "") -> dict:  # fmt: skip
+    """The default storage's configuration for VERBAND_STORAGE (`filesystem` or `s3`)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(f"VERBAND_STORAGE must be filesystem or s3, got {kind!r}")
+    if not bucket:
+        raise ImproperlyConfigured("VERBAND_S3_BUCKET is required when VERBAND_STORAGE is s3.")
+    options: dict[str, object] = {
+        "bucket_name": bucket,
+        # Private objects, never overwritten; a document is read only through Verband's download view.
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    for key, value in (("endpoint_url", endpoint), ("region_name", region), ("access_key", access_key),
+                       ("secret_key", secret_key)):  # fmt: skip
+        if value:
+            options[key] = value
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": document_storage(
+        DOCUMENT_STORAGE,
+        bucket=S3_BUCKET,
+        endpoint=S3_ENDPOINT_URL,
+        region=S3_REGION,
+        access_key=S3_ACCESS_KEY,
+        secret_key=S3_SECRET_KEY,
+    ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

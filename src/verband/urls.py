@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("verband.consultation.urls")),
     path("", include("verband.escalation.urls")),
     path("", include("verband.rights.urls")),
+    path("", include("verband.journal.urls")),
     path("", include("verband.notifications.urls")),
     path("", include("verband.retention.urls")),
     path("", include("verband.tasks.urls")),

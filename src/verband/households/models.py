@@ -397,6 +397,7 @@ class EventKind(models.TextChoices):
     CONSULTATION = "consultation", _("Anonymous consultation")
     MEASURE = "measure", _("Protective measure")
     CLOSED = "closed", _("Case closed")
+    JOURNAL = "journal", _("Journal")
 
 
 class HouseholdEvent(models.Model):

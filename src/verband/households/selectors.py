@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from verband.actors import Actor
 from verband.households.addresses import address_text
@@ -228,13 +228,16 @@ def open_household(actor: Actor, reference: str) -> HouseholdDetail:
     for activation in activations:
         activation.clock = clock_for(activation)  # type: ignore[attr-defined]
     # The newest events on the page; the whole timeline has its own, paged, page.
+    journal: dict[int, Any] = {}
     events = list(
-        timeline_events(household, scope)
+        timeline_events(household, scope, journal)
         .select_related("organisation", "signal__source_organisation")
         .order_by("-at", "-pk")[: TIMELINE_ON_PAGE + 1]
     )
     more = len(events) > TIMELINE_ON_PAGE
     events = events[:TIMELINE_ON_PAGE]
+    for event in events:
+        event.journal_entry = journal.get(event.pk)  # type: ignore[attr-defined]
     people = _people(actor, members, scope)
     relations = _relations(members)
     subjects = [Subject(household_id=household.pk)] + [
@@ -273,14 +276,27 @@ def shows_involvement(scope: Scope, involvement: Involvement, actor: Actor) -> b
     return is_own_involvement(actor, involvement) or bool(scoped and scoped <= scope.person_ids)
 
 
-def timeline_events(household: Household, scope: Scope) -> QuerySet[HouseholdEvent]:
+def timeline_events(
+    household: Household, scope: Scope, journal: dict[int, Any] | None = None
+) -> QuerySet[HouseholdEvent]:
     """The timeline as this viewer may see it: all of it for a whole-household partner; for a partner
     working with named members only the lines its own organisation wrote (lines name partners and steps
-    about everyone), and never a note shielded from one of its members."""
+    about everyone), and never a note shielded from one of its members. A line of the journal is there
+    only when its entry is shown to this viewer (`verband.journal.selectors`); `journal`, when given, is
+    filled with each shown line's entry (newest version) by the line's id."""
+    from verband.journal.selectors import journal_events
+
+    hidden_journal, lines = journal_events(household, scope)
+    if journal is not None:
+        journal.update(lines)
     events = household.events.all()
+    if hidden_journal:
+        events = events.exclude(pk__in=hidden_journal)
     if scope.whole:
         return events
-    events = events.filter(organisation_id=scope.organisation_id) if scope.organisation_id else events.none()
+    # Its own lines, and the journal's lines of entries shown to it (they hold only the entry's kind).
+    own = Q(organisation_id=scope.organisation_id) if scope.organisation_id else Q(pk__in=[])
+    events = events.filter(own | Q(pk__in=list(lines)))
     hidden = [
         key[1]
         for key, persons in scope.shields.items()

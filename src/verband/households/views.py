@@ -150,8 +150,9 @@ def timeline_view(request: HttpRequest, reference: str) -> HttpResponse:
     household, basis = get_household_or_404(actor, reference)
     scope = view_scope(actor, household)
     kind = request.GET.get("soort", "")
+    journal: dict[int, object] = {}
     events = (
-        timeline_events(household, scope)
+        timeline_events(household, scope, journal)
         .select_related("organisation", "signal__source_organisation")
         .order_by("-at", "-pk")
     )
@@ -160,6 +161,8 @@ def timeline_view(request: HttpRequest, reference: str) -> HttpResponse:
     else:
         kind = ""
     page = Paginator(events, TIMELINE_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    for event in page.object_list:
+        event.journal_entry = journal.get(event.pk)
     # The lines can name members: the entry names the household and each member this person sees.
     members = household.members.values_list("person_id", flat=True).distinct()
     record_many(

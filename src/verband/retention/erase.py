@@ -29,6 +29,7 @@ from verband.collaboration.models import AgendaItem, CaseMeeting, Handover, Help
 from verband.consultation.models import Advice, Consultation, ConsultationStatus
 from verband.escalation.models import Escalation
 from verband.households.models import Address, HouseholdEvent, Person, PersonKey, Relation
+from verband.journal.models import Document, JournalEntry
 from verband.measures.models import Closing, ProtectiveMeasure
 from verband.plans.models import (
     FamilyPlan,
@@ -221,6 +222,21 @@ HOUSEHOLD_RULES: list[Clear] = [
         },
     ),
     Clear(
+        "journal_entry",
+        _("journal entries"),
+        JournalEntry,
+        "household_id",
+        {"summary": "", "next_step": "", "other_participants": "", "correction_reason": ""},
+    ),
+    # The stored files themselves are deleted by the sweep (`sweep.sweep_household`, after it commits).
+    Clear(
+        "document",
+        _("documents"),
+        Document,
+        "household_id",
+        {"original_name": "", "stored_name": "", "description": "", "sha256": ""},
+    ),
+    Clear(
         "consultation_advice",
         _("advice in linked consultations"),
         Advice,
@@ -338,6 +354,11 @@ KEPT: dict[str, dict[str, str]] = {
         "title": "names a kind of work and a date, never a person (measures.clocks, measures.closing)",
         "source_type": "what kind of item made the task",
         "source_key": "a date or a number of months",
+    },
+    "journal.journalentry": {"author_name": "the professional who wrote it (accountability)"},
+    "journal.document": {
+        "uploaded_by_name": "the professional who added it (accountability)",
+        "content_type": "the file's kind from a closed list (PDF, image, office document)",
     },
     "escalation.escalation": {
         "subject_type": "what kind of item stalled",

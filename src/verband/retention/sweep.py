@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -32,6 +33,7 @@ from django.utils import timezone
 from verband.actors import SYSTEM
 from verband.collaboration.models import AgendaItem, CaseMeeting, Handover, HandoverStatus
 from verband.households.models import Household, HouseholdMember, HouseholdStatus, MemberRole, Person
+from verband.journal.services import delete_files, stored_files
 from verband.network.models import Network, Region
 from verband.plans.models import RegieTransfer, TransferStatus
 from verband.retention import erase
@@ -299,6 +301,10 @@ def sweep_household(item: Due, run: RetentionRun) -> Swept | None:
         ):
             return None
         done = Swept(item)
+        # The household's documents: their files go once the sweep is committed (a sweep rolled back keeps
+        # them, with the rows that name them).
+        files = stored_files(household.pk)
+        transaction.on_commit(partial(delete_files, files), robust=True)
         for rule, rows in _household_rows(household.pk):
             done.items[rule.key] += rows.update(**rule.values)
         SweptHousehold.objects.create(

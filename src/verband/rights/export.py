@@ -4,7 +4,8 @@ made by the professional who handles the request.
 What is in it: the member's own data (names, birth date, BSN, contact, languages, their roles in the
 household), their addresses as recorded, the household's parts of the family plan and theirs, help,
 handovers about them, safety assessments (with their own scores), case meetings of the household, the
-timeline, and who looked at their data (the access log). It is filtered with the member's own scope
+journal's entries about them, about the household or with them present (with the names of the documents
+attached), the timeline, and who looked at their data (the access log). It is filtered with the member's own scope
 (`shielding.scope.member_scope`), exactly like the family plan's copy for a member, and — when the
 professional works with named members only — with theirs too.
 
@@ -338,6 +339,17 @@ class MeetingLine:
 
 
 @dataclass
+class JournalLine:
+    at: datetime
+    kind: str
+    by: str
+    about_you: bool
+    summary: str
+    next_step: str
+    documents: list[str] = field(default_factory=list)
+
+
+@dataclass
 class TimelineLine:
     at: datetime
     kind: str
@@ -384,6 +396,7 @@ class AccessExport:
     looked: Looks | None  # None: not yet (the request is not granted, or the identity not checked)
     household_texts_left_out: bool
     redacted: int = 0
+    journal: list[JournalLine] = field(default_factory=list)
 
     @property
     def guarded(self) -> bool:
@@ -578,6 +591,7 @@ def build(actor: Actor, request: RightsRequest) -> AccessExport:
         if _shows(scopes, ItemType.MINUTES, item.pk, None)
     ]
 
+    journal = _journal(household, person.pk, copy, viewer, guarded, naming, redact)
     timeline = _timeline(household.pk, copy, viewer, naming)
     looked = None
     if request.status in LOOKS_SHOWN and request.identity_checked:
@@ -607,13 +621,60 @@ def build(actor: Actor, request: RightsRequest) -> AccessExport:
         looked=looked,
         household_texts_left_out=guarded,
         redacted=redact.replaced,
+        journal=journal,
     )
 
 
-# Timeline lines about one item of one member — help, a handover, an escalation of such an item — and
-# danger facts (never given to a member) stay out: the export's own sections hold the items this member may
-# see, and a line dated the day her shelter place was asked would say more than the item kept from him.
-ITEM_LINES = (EventKind.HELP, EventKind.HANDOVER, EventKind.ESCALATION, EventKind.DANGER)
+# Timeline lines about one item of one member — help, a handover, an escalation of such an item, a journal
+# entry — and danger facts (never given to a member) stay out: the export's own sections hold the items this
+# member may see, and a line dated the day her shelter place was asked would say more than the item kept
+# from him.
+ITEM_LINES = (EventKind.HELP, EventKind.HANDOVER, EventKind.ESCALATION, EventKind.DANGER, EventKind.JOURNAL)
+
+
+def _journal(
+    household: Household, person_id: int, copy: Scope, viewer: Scope, guarded: bool, naming: Naming,
+    redact: Redactor,
+) -> list[JournalLine]:  # fmt: skip
+    """The journal's entries about this member, or about the household, or with this member present, as the
+    member's copy shows them (`shielding.scope`: what is kept from them stays out) and the professional sees
+    them (`journal.selectors.shows_entry`: "own organisation only" only to that organisation), with the names
+    of their documents. In a guarded export, only entries about him with nobody else of the household
+    present, and no texts about the whole household."""
+    from verband.journal.models import Document
+    from verband.journal.selectors import current_entries, participant_ids, shows_document, shows_entry
+
+    entries = sorted(current_entries(household), key=lambda e: (e.occurred_at, e.pk))
+    present = participant_ids(entries)
+    documents: dict[int, list[Document]] = {}
+    for d in Document.objects.filter(household=household, entry__isnull=False).order_by("uploaded_at", "pk"):
+        documents.setdefault(d.entry_id or 0, []).append(d)
+    lines = []
+    for e in entries:
+        took_part = present.get(e.pk, set())
+        if e.person_id not in (None, person_id) and person_id not in took_part:
+            continue
+        if guarded and (took_part - {person_id} or (e.person_id is None and took_part != {person_id})):
+            continue
+        if not copy.shows(ItemType.JOURNAL, e.item_id, e.person_id) or not shows_entry(viewer, e, took_part):
+            continue
+        household_text = guarded and e.person_id is None
+        lines.append(
+            JournalLine(
+                e.occurred_at,
+                str(e.get_kind_display()),
+                naming(e.organisation, "Verband"),
+                e.person_id == person_id,
+                "" if household_text else redact(e.summary),
+                "" if household_text else redact(e.next_step),
+                [
+                    redact(d.original_name)
+                    for d in documents.get(e.item_id, [])
+                    if copy.shows(ItemType.DOCUMENT, d.pk, d.person_id) and shows_document(viewer, d)
+                ],
+            )
+        )
+    return lines
 
 
 def _timeline(household_id: int, copy: Scope, viewer: Scope, naming: Naming) -> list[TimelineLine]:
@@ -811,6 +872,18 @@ def as_json(export: AccessExport) -> dict[str, Any]:
         "casusoverleggen": [
             {"datum": _day(m.on), "status": m.status, "u_was_erbij": m.present, "besluiten": m.decisions}
             for m in export.meetings
+        ],
+        "journaal": [
+            {
+                "moment": timezone.localtime(j.at).isoformat(timespec="minutes"),
+                "soort": j.kind,
+                "door": j.by,
+                "over_u": j.about_you,
+                "samenvatting": j.summary,
+                "volgende_stap": j.next_step,
+                "documenten": j.documents,
+            }
+            for j in export.journal
         ],
         "tijdlijn": [
             {"moment": timezone.localtime(t.at).isoformat(timespec="minutes"), "soort": t.kind, "door": t.by}

@@ -273,6 +273,7 @@ ACTION_LABELS = {
     "run": _("carried out"),
     "extend": _("extended"),
     "complete": _("completed"),
+    "download": _("downloaded"),
 }
 OBJECT_LABELS = {
     "household": _("household"),
@@ -344,6 +345,11 @@ OBJECT_LABELS = {
     "measure_form": _("form to record a protective measure"),
     "task": _("task"),
     "closing": _("closing of a case"),
+    "journal": _("journal"),
+    "journal_entry": _("journal entry"),
+    "journal_form": _("journal form"),
+    "documents": _("documents"),
+    "document": _("document of a household"),
 }
 
 

@@ -12,6 +12,7 @@ from verband.shielding.scope import DEFAULT_SHIELDS
 EXPECTED = {
     "verband.plans.shields.agreements_and_shelter_actions",
     "verband.collaboration.shields.help_at_a_shelter",
+    "verband.journal.shields.entries_and_documents_not_about_a_perpetrator",
 }
 
 

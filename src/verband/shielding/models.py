@@ -43,6 +43,8 @@ class ItemType(models.TextChoices):
     HELP = "help", _("Help")
     MINUTES = "minutes", _("Case meeting minutes")
     MEASURE = "measure", _("Protective measure")
+    JOURNAL = "journal", _("Journal entry")
+    DOCUMENT = "document", _("Document")
 
 
 class ShieldDecision(models.Model):

@@ -41,6 +41,7 @@ class ShieldOverview:
 
 def shield_overview(actor: Actor, household: Household) -> ShieldOverview:
     from verband.collaboration.models import AgendaItem, Help
+    from verband.journal.models import Document, JournalEntry
     from verband.measures.models import ProtectiveMeasure
     from verband.plans.models import Goal, PlanAction, SafetyAgreement
     from verband.safety.models import SafetyAssessment
@@ -120,6 +121,27 @@ def shield_overview(actor: Actor, household: Household) -> ShieldOverview:
             [
                 row(ItemType.MEASURE, m.pk, f"{m.get_kind_display()} — {m.ends_on:%d-%m-%Y}", m.person_id)
                 for m in ProtectiveMeasure.objects.filter(household=household)
+            ],
+        ),
+        (
+            str(ItemType.JOURNAL.label),
+            [
+                row(
+                    ItemType.JOURNAL,
+                    e.item_id,
+                    f"{e.occurred_at:%d-%m-%Y} — {e.get_kind_display()}",
+                    e.person_id,
+                )
+                for e in JournalEntry.objects.filter(household=household, correction__isnull=True).order_by(
+                    "-occurred_at"
+                )[:NOTES_SHOWN]
+            ],
+        ),
+        (
+            str(ItemType.DOCUMENT.label),
+            [
+                row(ItemType.DOCUMENT, d.pk, d.original_name, d.person_id)
+                for d in Document.objects.filter(household=household).order_by("-uploaded_at")[:NOTES_SHOWN]
             ],
         ),
         (

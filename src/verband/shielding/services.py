@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -35,6 +35,8 @@ ITEM_INFORMATION: dict[str, str] = {
     ItemType.HELP: InformationScope.HELP,
     ItemType.MINUTES: InformationScope.PLAN,
     ItemType.MEASURE: InformationScope.SAFETY,
+    ItemType.JOURNAL: InformationScope.ALL,
+    ItemType.DOCUMENT: InformationScope.ALL,
 }
 
 
@@ -59,6 +61,8 @@ ABOUT_ONE_MEMBER = {
     ItemType.ACTION,
     ItemType.HELP,
     ItemType.MEASURE,
+    ItemType.JOURNAL,
+    ItemType.DOCUMENT,
 }
 
 
@@ -71,6 +75,7 @@ def item_subject(household: Household, item_type: str, item_id: int) -> int | No
 def _item(household: Household, item_type: str, item_id: int) -> QuerySet[Any] | None:
     from verband.collaboration.models import AgendaItem, Help
     from verband.households.models import Address, HouseholdEvent
+    from verband.journal.models import Document, JournalEntry
     from verband.measures.models import ProtectiveMeasure
     from verband.plans.models import Goal, PlanAction, SafetyAgreement
     from verband.safety.models import SafetyAssessment
@@ -85,6 +90,11 @@ def _item(household: Household, item_type: str, item_id: int) -> QuerySet[Any] |
         ItemType.HELP: Help.objects.filter(pk=item_id, household=household),
         ItemType.MINUTES: AgendaItem.objects.filter(pk=item_id, household=household),
         ItemType.MEASURE: ProtectiveMeasure.objects.filter(pk=item_id, household=household),
+        # An entry is shielded as a whole (its first version): about the member its newest version is about.
+        ItemType.JOURNAL: JournalEntry.objects.filter(household=household, correction__isnull=True).filter(
+            models.Q(pk=item_id, thread__isnull=True) | models.Q(thread_id=item_id)
+        ),
+        ItemType.DOCUMENT: Document.objects.filter(pk=item_id, household=household),
     }.get(item_type)  # type: ignore[call-overload]
 
 

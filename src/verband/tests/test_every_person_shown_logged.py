@@ -143,6 +143,9 @@ PARAMETERS = {
     "measures:extend/pk": "measure",
     "measures:end/pk": "measure",
     "tasks:complete/pk": "task",
+    "journal:entry/pk": "journal_entry",
+    "journal:correct/pk": "journal_entry",
+    "journal:download/pk": "document",
 }
 
 # Query strings that make a route show something else than its bare address (each is asked too).
@@ -419,6 +422,34 @@ def build_scene() -> Scene:
         involved, h, kind=TaskKind.REVIEW_SAFETY_PLAN, title="Veiligheidsplan herzien", due_on=today,
         assignee=w.involved.memberships.get(),
     )  # fmt: skip
+    # A home visit with Anna and Bram, with its report attached, corrected once; a letter about Dirk.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from pypdf import PdfWriter
+
+    from verband.journal import services as journal
+
+    writer, pdf = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(200, 200)
+    writer.write(pdf)
+
+    visit = journal.record_entry(
+        involved, h,
+        journal.EntryInput(kind="home_visit", occurred_at=timezone.now() - timedelta(hours=1),
+                           summary="Huisbezoek: het gaat beter thuis.", person_id=anna.pk,
+                           participant_ids=[anna.pk, bram.pk], other_participants="Jeugdverpleegkundige"),
+        journal.DocumentInput(SimpleUploadedFile("verslag.pdf", pdf.getvalue())),
+    )  # fmt: skip
+    corrected = journal.correct_entry(
+        involved, visit,
+        journal.EntryInput(kind="home_visit", occurred_at=visit.occurred_at, summary="Huisbezoek: het gaat iets beter.",
+                           person_id=anna.pk, participant_ids=[anna.pk, bram.pk]),
+        "Te positief opgeschreven.",
+    )  # fmt: skip
+    letter = journal.add_document(
+        involved,
+        h,
+        journal.DocumentInput(SimpleUploadedFile("brief.pdf", pdf.getvalue()), person_id=dirk.pk),
+    )
 
     notification = (
         Notification.objects.filter(user=w.involved).order_by("pk").first() or Notification.objects.first()
@@ -441,6 +472,8 @@ def build_scene() -> Scene:
         "consent": str(consent.pk), "consultation": str(consultation.pk),
         "rights_request": str(rights_request.pk),
         "measure": measure_ids, "task": str(task.pk),
+        "journal_entry": [str(visit.pk), str(corrected.pk)],
+        "document": [str(visit.documents.get().pk), str(letter.pk)],
     }  # fmt: skip
     lists = {key: value if isinstance(value, list) else [value] for key, value in values.items()}
     return Scene(w, users, tokens, lists, persons=names_of(Person.objects.all()))
@@ -467,9 +500,12 @@ def names_of(persons: Any) -> dict[int, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def _scene_of_module(django_db_setup, django_db_blocker) -> Iterator[Scene]:
+def _scene_of_module(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Scene]:
     """The region, built once for the module in a transaction that stays open while its tests run (each
-    in a savepoint inside it) and is rolled back after the last one (as `conftest.demo`)."""
+    in a savepoint inside it) and is rolled back after the last one (as `conftest.demo`). Its documents
+    are stored in a folder of the module's own."""
+    documents = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("documents")))
+    documents.enable()
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
@@ -484,6 +520,7 @@ def _scene_of_module(django_db_setup, django_db_blocker) -> Iterator[Scene]:
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
+    documents.disable()
 
 
 @pytest.fixture

@@ -63,7 +63,8 @@ class ApiErrorMiddleware:
 
 
 class RequestSizeMiddleware:
-    """A request whose body is larger than `DATA_UPLOAD_MAX_MEMORY_SIZE` (VERBAND_MAX_REQUEST_BYTES) is
+    """A request whose body is larger than `DATA_UPLOAD_MAX_MEMORY_SIZE` (VERBAND_MAX_REQUEST_BYTES; a page's
+    form with a document: plus twice VERBAND_UPLOAD_MAX_MB) is
     answered with 413 before anything reads it: the API with its JSON error, pages with the error page.
     (Without this, Django refuses such a body only when a view reads it, which the API turned into a 500.)"""
 
@@ -72,6 +73,15 @@ class RequestSizeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if (
+            limit is not None
+            and request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
+            and not request.path_info.startswith("/api/")
+        ):
+            # A page's form with a document: room for the document, and for one up to twice too large, so
+            # that the form answers it with its own message and keeps what was typed
+            # (`verband.journal.uploads`).
+            limit += 2 * settings.DOCUMENT_MAX_BYTES
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
