@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "verband.shielding",
     "verband.rights",
     "verband.workspace",
+    "verband.search",
     "verband.demo",
     "verband.retention",
     # After django_tasks_db: its admin for task results is replaced by ours (verband.background.admin).

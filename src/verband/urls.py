@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("verband.rights.urls")),
     path("", include("verband.notifications.urls")),
     path("", include("verband.retention.urls")),
+    path("", include("verband.search.urls")),
     path("taal/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("beheer/django/", admin.site.urls),

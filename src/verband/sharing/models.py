@@ -265,6 +265,7 @@ ACTION_LABELS = {
     "link": _("linked"),
     "pseudonymise": _("pseudonymised"),
     "run": _("carried out"),
+    "search": _("entered"),
 }
 OBJECT_LABELS = {
     "household": _("household"),
@@ -332,6 +333,7 @@ OBJECT_LABELS = {
     "rights_export": _("export of a member's data (AVG)"),
     "retention_sweep": _("sweep after the retention period"),
     "retention_reports": _("retention periods and reports"),
+    "search": _("search query"),
 }
 
 
