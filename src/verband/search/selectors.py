@@ -84,11 +84,15 @@ class Outcome:
 def visible_members(actor: Actor) -> QuerySet[HouseholdMember]:
     """The household members the actor may see, as one filter the database evaluates: a member of a
     household with an active involvement of the actor's for the whole household (one naming no members),
-    or one naming this member. The same rule as `shielding.scope.members_of`, in SQL."""
-    involvements = visible_involvements(actor).filter(household_id=OuterRef("household_id"))
-    whole = involvements.filter(~Exists(ScopedMember.objects.filter(involvement_id=OuterRef("pk"))))
-    named = involvements.filter(scoped_members__person_id=OuterRef("person_id"))
-    return HouseholdMember.objects.filter(Exists(whole) | Exists(named))
+    or one naming this member. The same rule as `shielding.scope.members_of`, in SQL. Used correlated
+    (`.filter(person_id=OuterRef(...))`), checking one person costs a few index probes: the person's
+    memberships (`search_member_person_household`), their households' involvements, the scoped members."""
+    scoped = ScopedMember.objects.filter(involvement_id=OuterRef("pk"))
+    involvements = visible_involvements(actor).filter(
+        ~Exists(scoped) | Exists(scoped.filter(person_id=OuterRef(OuterRef("person_id")))),
+        household_id=OuterRef("household_id"),
+    )
+    return HouseholdMember.objects.filter(Exists(involvements))
 
 
 def search(actor: Actor, query: Query) -> Outcome:
