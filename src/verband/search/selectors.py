@@ -152,7 +152,8 @@ def _by_keys(actor: Actor, query: Query, keys: set[str], score: object) -> Outco
     most MAX_CANDIDATES, most keys shared first), scored; their households as results."""
     if not keys:
         return Outcome(query)
-    seen = visible_members(actor).filter(person_id=OuterRef("person_id"))
+    members = visible_members(actor)  # built once: the key lookup and the results both filter by it
+    seen = members.filter(person_id=OuterRef("person_id"))
     blocked = list(
         PersonKey.objects.filter(key__in=sorted(keys))
         .filter(Exists(seen))
@@ -168,7 +169,9 @@ def _by_keys(actor: Actor, query: Query, keys: set[str], score: object) -> Outco
         found = score(matching.Description(**row))  # type: ignore[operator]
         if found is not None:
             scores[pk] = found
-    outcome = _results(actor, query, persons=scores)
+    if not scores:  # the same answer, and the same work, for no one and for someone the actor may not see
+        return Outcome(query, more=len(blocked) >= MAX_CANDIDATES)
+    outcome = _results(actor, query, members, persons=scores)
     outcome.more = outcome.more or len(blocked) >= MAX_CANDIDATES
     return outcome
 
@@ -183,7 +186,9 @@ def _by_reference(actor: Actor, query: Query) -> Outcome:
     else:
         households = Household.objects.filter(reference=query.reference)
     ids = list(households.filter(pk__in=visible_households(actor).values("pk")).values_list("pk", flat=True))
-    return _results(actor, query, households=ids)
+    if not ids:
+        return Outcome(query)
+    return _results(actor, query, visible_members(actor), households=ids)
 
 
 def _number(value: str) -> str:
@@ -217,8 +222,8 @@ def _same_place(a: tuple[str, str, str], b: tuple[str, str, str]) -> bool:
 
 
 def _by_address(actor: Actor, query: Query) -> Outcome:
-    seen = visible_members(actor).filter(person_id=OuterRef("person_id"))
-    addresses = Address.objects.filter(Exists(seen))
+    visible = visible_members(actor)
+    addresses = Address.objects.filter(Exists(visible.filter(person_id=OuterRef("person_id"))))
     if query.postcode:
         addresses = addresses.filter(postcode=query.postcode)
     if query.street:
@@ -243,9 +248,7 @@ def _by_address(actor: Actor, query: Query) -> Outcome:
     ]
     # The households these persons are visible members of, with every address held in them.
     members = list(
-        visible_members(actor)
-        .filter(person_id__in={a.person_id for a in hits})
-        .values_list("household_id", "person_id")
+        visible.filter(person_id__in={a.person_id for a in hits}).values_list("household_id", "person_id")
     )
     households: dict[int, set[int]] = defaultdict(set)
     for household_id, person_id in members:
@@ -279,7 +282,9 @@ def _by_address(actor: Actor, query: Query) -> Outcome:
             )
             if not hidden_here:
                 persons[household_id].add(address.person_id)
-    return _results(actor, query, households=list(persons), only=persons)
+    if not persons:
+        return Outcome(query)
+    return _results(actor, query, visible, households=list(persons), only=persons)
 
 
 def _member_scopes(actor: Actor, household_ids: list[int]) -> dict[int, Scope]:
@@ -307,6 +312,7 @@ def _member_scopes(actor: Actor, household_ids: list[int]) -> dict[int, Scope]:
 def _results(
     actor: Actor,
     query: Query,
+    visible: QuerySet[HouseholdMember],
     *,
     persons: dict[int, float] | None = None,
     households: list[int] | None = None,
@@ -314,7 +320,7 @@ def _results(
 ) -> Outcome:
     """The results: for persons found (with their scores), each household they are a visible member of;
     for households found, the household with its visible members (or `only` those per household)."""
-    members = visible_members(actor).select_related("person").order_by("household_id", "person__family_name")
+    members = visible.select_related("person").order_by("household_id", "person__family_name")
     if persons is not None:
         members = members.filter(person_id__in=list(persons))
     else:
