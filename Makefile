@@ -46,3 +46,4 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/sweep.py
 	$(BIN)/python bench/accesslog.py
+	$(BIN)/python bench/search.py

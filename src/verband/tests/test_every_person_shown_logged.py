@@ -151,6 +151,7 @@ QUERIES = {
     "collaboration:request": ["soort=consultation"],
     "sharing:access_log": ["export=csv", "person={anna}"],
     "households:timeline": ["soort=signal"],
+    "search:search": ["q={household}", "q=Anna+van+Dam", "q=Dirk+Vos", "q=Vos", "q=1012AB+12", "q=Kerkstraat+4"],
 }
 
 
