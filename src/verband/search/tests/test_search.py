@@ -355,3 +355,10 @@ def test_the_search_reads_a_bounded_set(region, monkeypatch):
     _households(region, 5, 0)
     outcome = search(actor_for(region.involved), parse("Jansen"))
     assert len({hit.person.pk for r in outcome.results for hit in r.persons}) <= 3 and outcome.more
+
+
+def test_misspelled_names_find_the_persons_of_the_test_world(region, as_user):
+    """The every-person-logged test asks the search with these: they must find someone to prove anything."""
+    assert "Anna van Dam" in results(page(as_user(region.involved), "Anne van Dam"))
+    assert "Dirk Vos" in results(page(as_user(region.involved), "Dirck Voss"))
+    assert "Dirk Vos" in results(page(as_user(region.probation), "Dirck Voss"))
