@@ -154,7 +154,7 @@ def _by_keys(actor: Actor, query: Query, keys: set[str], score: object) -> Outco
         return Outcome(query)
     members = visible_members(actor)  # built once: the key lookup and the results both filter by it
     seen = members.filter(person_id=OuterRef("person_id"))
-    blocked = list(
+    blocked = (
         PersonKey.objects.filter(key__in=sorted(keys))
         .filter(Exists(seen))
         .values("person_id")
@@ -162,17 +162,19 @@ def _by_keys(actor: Actor, query: Query, keys: set[str], score: object) -> Outco
         .order_by("-shared", "person_id")
         .values_list("person_id", flat=True)[:MAX_CANDIDATES]
     )
+    # One statement: the blocked persons' fields (the key lookup as its sub-select).
+    rows = list(Person.objects.filter(pk__in=blocked).values(*matching.DESCRIPTION_FIELDS, "pk"))
+    full = len(rows) >= MAX_CANDIDATES
     scores: dict[int, float] = {}
-    fields = [*matching.DESCRIPTION_FIELDS, "pk"]
-    for row in Person.objects.filter(pk__in=blocked).values(*fields):
+    for row in rows:
         pk = row.pop("pk")
         found = score(matching.Description(**row))  # type: ignore[operator]
         if found is not None:
             scores[pk] = found
     if not scores:  # the same answer, and the same work, for no one and for someone the actor may not see
-        return Outcome(query, more=len(blocked) >= MAX_CANDIDATES)
+        return Outcome(query, more=full)
     outcome = _results(actor, query, members, persons=scores)
-    outcome.more = outcome.more or len(blocked) >= MAX_CANDIDATES
+    outcome.more = outcome.more or full
     return outcome
 
 
@@ -320,24 +322,37 @@ def _results(
 ) -> Outcome:
     """The results: for persons found (with their scores), each household they are a visible member of;
     for households found, the household with its visible members (or `only` those per household)."""
-    members = visible.select_related("person").order_by("household_id", "person__family_name")
+    latest = SafetyAssessment.objects.filter(household_id=OuterRef("household_id")).order_by(
+        "-assessed_at", "-pk"
+    )
+    members = (
+        visible.select_related("person", "household")
+        .annotate(phase=Subquery(latest.values("phase")[:1]))
+        .order_by("household_id", "person__family_name")
+    )
     if persons is not None:
         members = members.filter(person_id__in=list(persons))
     else:
         members = members.filter(household_id__in=households or [])
     roles = dict(MemberRole.choices)
     found: dict[int, dict[int, PersonHit]] = defaultdict(dict)
+    rows: dict[int, Household] = {}
+    phase_of: dict[int, str] = {}
     for member in members:
+        rows[member.household_id] = member.household
+        phase_of[member.household_id] = member.phase
         if only is not None and member.person_id not in only.get(member.household_id, set()):
             continue
         hit = found[member.household_id].setdefault(member.person_id, PersonHit(member.person))
         hit.roles.append(str(roles.get(member.role, member.role)))
     ids = list(found) if persons is not None else [h for h in households or [] if h in found or only is None]
-    latest = SafetyAssessment.objects.filter(household_id=OuterRef("pk")).order_by("-assessed_at", "-pk")
-    rows = {
-        h.pk: h
-        for h in Household.objects.filter(pk__in=ids).annotate(phase=Subquery(latest.values("phase")[:1]))
-    }
+    missing = [h for h in ids if h not in rows]  # a household found by reference whose members are all hidden
+    if missing:
+        latest = SafetyAssessment.objects.filter(household_id=OuterRef("pk")).order_by("-assessed_at", "-pk")
+        for h in Household.objects.filter(pk__in=missing).annotate(
+            phase=Subquery(latest.values("phase")[:1])
+        ):
+            rows[h.pk], phase_of[h.pk] = h, h.phase
     bases: dict[int, str] = {}
     for household_id, pk, purpose, legal_basis in (
         visible_involvements(actor)
@@ -354,7 +369,7 @@ def _results(
             continue
         hits = list(found.get(household_id, {}).values())
         score = max((persons or {}).get(hit.person.pk, 0.0) for hit in hits) if hits else 0.0
-        phase = household.phase
+        phase = phase_of.get(household_id)
         results.append(
             Result(household, hits, str(phases.get(phase, "")) if phase else "", bases[household_id], score)
         )
