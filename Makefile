@@ -47,3 +47,4 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/sweep.py
 	$(BIN)/python bench/accesslog.py
 	$(BIN)/python bench/caseload.py
+	$(BIN)/python bench/search.py

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "verband.rights",
     "verband.journal",
     "verband.workspace",
+    "verband.search",
     "verband.demo",
     "verband.retention",
     "verband.tasks",

@@ -274,6 +274,7 @@ ACTION_LABELS = {
     "extend": _("extended"),
     "complete": _("completed"),
     "download": _("downloaded"),
+    "search": _("entered"),
 }
 OBJECT_LABELS = {
     "household": _("household"),
@@ -350,6 +351,7 @@ OBJECT_LABELS = {
     "journal_form": _("journal form"),
     "documents": _("documents"),
     "document": _("document of a household"),
+    "search": _("search query"),
 }
 
 

@@ -157,6 +157,8 @@ QUERIES = {
     "collaboration:request": ["soort=consultation"],
     "sharing:access_log": ["export=csv", "person={anna}"],
     "households:timeline": ["soort=signal"],
+    # Misspelled (a name as typed is no name shown): Anna and Dirk are found all the same.
+    "search:search": ["q={household}", "q=Anne+van+Dam", "q=Dirck+Voss", "q=1012AB+12", "q=Kerkstraat+4"],
 }
 
 
