@@ -16,7 +16,7 @@ from verband.actors import Actor
 from verband.collaboration.models import Handover, HandoverStatus, Help, HelpStatus
 from verband.escalation.models import Escalation, EscalationStatus
 from verband.households.models import Household, HouseholdStatus
-from verband.network.models import Role
+from verband.network.models import Membership, Role
 from verband.plans.models import Regie, RegieTransfer, TransferStatus
 from verband.safety.models import SafetyAssessment
 from verband.sharing.access import visible_households
@@ -39,6 +39,38 @@ def may_decide(actor: Actor, escalation: Escalation) -> bool:
         and actor.membership is not None
         and escalation.recipients.filter(membership=actor.membership).exists()
     )
+
+
+def decision_people(escalation: Escalation) -> list[Membership]:
+    """Who a decision can give the action to, or hand the escalation over to: the case workers who act
+    (not experience experts) of the organisations the stall waits for, of those involved with the
+    household, and of those it was put to."""
+    from verband.network.models import ACTING_ROLES
+    from verband.sharing.access import involved_organisation_ids
+
+    organisations = set(escalation.parties.values_list("pk", flat=True))
+    organisations |= set(escalation.recipients.values_list("membership__organisation_id", flat=True))
+    if escalation.household_id is not None:
+        organisations |= set(involved_organisation_ids([escalation.household_id]))
+    return list(
+        Membership.objects.active()
+        .filter(role__in=ACTING_ROLES, organisation_id__in=organisations)
+        .select_related("user", "organisation", "team")
+        .order_by("organisation__name", "user__last_name", "user__first_name", "pk")
+    )
+
+
+def reads_decision(actor: Actor, escalation: Escalation) -> bool:
+    """The decider and everyone the escalation was put to read its decision afterwards (the form says it
+    is read by managers too, so it names no family members); a viewer for whom what stalls is shielded
+    reads it only when they decided it themselves."""
+    if actor.membership is None or actor.user is None:
+        return False
+    if escalation.decided_by_id == actor.user.pk:
+        return True
+    if getattr(escalation, "summary_shielded", False):
+        return False
+    return escalation.recipients.filter(membership=actor.membership).exists()
 
 
 def regisseurs_of(household_id: int) -> set[int]:

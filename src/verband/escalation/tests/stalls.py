@@ -3,7 +3,7 @@ thousand households take seconds): for the sweep's query-count test and `bench/s
 
 Every household has a partner involved for help with first contact recorded, a regisseur and a family plan
 with an action due next month; every second one an activation that was taken up, every fifth help that
-started, every tenth an answered handover. Of every hundred households nine stall, one of each kind the
+started, every tenth an answered handover. Of every hundred households ten stall, one of each kind the
 detectors know (`KINDS`)."""
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ KINDS = (
     "waiting_over_norm",
     "no_regisseur",
     "rights_request_due",
+    "mandate_unconfirmed",
 )
-STALLED_PER_100 = 9  # households i with i % 100 < 9 stall; the kind is KINDS[i % 100]
+STALLED_PER_100 = 10  # households i with i % 100 < 9 stall; the kind is KINDS[i % 100]
 
 
 def build(households: int, today: date, name: str = "B") -> dict[str, int]:
@@ -116,6 +117,7 @@ def build(households: int, today: date, name: str = "B") -> dict[str, int]:
                 membership=worker_of(i),
                 organisation_id=worker_of(i).organisation_id,
                 mandated_by_id=worker_of(i).user_id,
+                mandate_status="requested" if kind_of(i) == "mandate_unconfirmed" else "confirmed",
                 started_at=long_ago,
             )
             for i, h in enumerate(ids)
