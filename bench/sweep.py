@@ -7,7 +7,7 @@ region with four partners, their teams, case workers, line managers, managers an
 and that many households, built with bulk inserts (`verband.escalation.tests.stalls.build`, not through
 the services). Every household has a partner involved for help with first contact recorded, a regisseur, a
 family plan with an action due next month; every second one an activation that was taken up, every fifth
-help that started, every tenth an answered handover. 9% of the households stall, spread evenly over every
+help that started, every tenth an answered handover. 10% of the households stall, spread evenly over every
 kind of stall the detectors know: a signal not taken up, first contact late, a safety assessment late, a
 plan action overdue, a handover unanswered, a regie transfer unanswered, help waiting over its norm, no
 regisseur, and a member's request under the AVG past its deadline.

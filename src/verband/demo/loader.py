@@ -549,9 +549,10 @@ def _safety_and_plan(household: Household, spec: H, people: list, orgs: dict) ->
         regisseur, manager = spec.regie
         actor = _demo_actor(regisseur)
         transfer = regie.request_regie(actor, household, actor.membership.pk)
-        regie.accept_regie(actor, transfer, get_user_model().objects.get(username=manager).pk)
+        taken = regie.accept_regie(actor, transfer, get_user_model().objects.get(username=manager).pk)
+        regie.confirm_mandate(_demo_actor(manager), taken)  # the line manager named confirms
         since = now - timedelta(days=60)
-        Regie.objects.filter(household=household).update(started_at=since)
+        Regie.objects.filter(household=household).update(started_at=since, mandate_answered_at=since)
         RegieTransfer.objects.filter(household=household).update(requested_at=since, decided_at=since)
         HouseholdEvent.objects.filter(household=household, kind="regie").update(at=since)
     if spec.plan:

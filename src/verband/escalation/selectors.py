@@ -97,6 +97,21 @@ def escalations_for(actor: Actor, *, open_only: bool = True) -> list[Escalation]
 
 # --- Between the cracks ----------------------------------------------------------------------
 
+
+def listed_stalls(actor: Actor) -> list[Escalation]:
+    """The old stalls of the actor's region listed for the coordinator instead of escalated (references
+    and kinds; summaries shielded as on the ladder), oldest first."""
+    if actor.organisation is None:
+        return []
+    rows = list(
+        Escalation.objects.filter(region_id=actor.organisation.region_id, status=EscalationStatus.LISTED)
+        .select_related("household")
+        .order_by("breach_since", "pk")[:500]
+    )
+    shield_summaries(actor, rows)
+    return rows
+
+
 MONITOR_ROLES = (Role.NETWORK_COORDINATOR, Role.MANAGER, Role.LINE_MANAGER)
 
 
