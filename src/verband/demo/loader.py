@@ -359,6 +359,16 @@ def _routing_rules(rr: Region, orgs: dict, teams: dict, networks: dict) -> None:
         )
 
 
+# The day the demo households were written: their fixed dates lie as far before the day the demo is loaded
+# as they lay before this day, like the signals' `days_ago`. A demo loaded months later does not start
+# with every involvement months older (and every stall past the escalation horizon).
+WRITTEN_ON = date(2026, 11, 23)
+
+
+def _as_of_today(day: date) -> date:
+    return day + (timezone.localdate() - WRITTEN_ON)
+
+
 def _household(rr: Region, spec: H, orgs: dict, teams: dict, networks: dict) -> None:
     """One demo household with its people, relations, addresses, involvements and signals, written through
     the same services a report uses."""
@@ -422,13 +432,18 @@ def _household(rr: Region, spec: H, orgs: dict, teams: dict, networks: dict) -> 
             household,
             purpose=purpose,
             legal_basis=basis,
-            started_on=started,
+            started_on=_as_of_today(started),
             team=teams[party] if kind == "team" else None,
             network=networks[party] if kind == "network" else None,
         )
     for party, purpose, basis, started, indices in spec.scoped:
         involvement = sharing_services.involve(
-            SYSTEM, household, purpose=purpose, legal_basis=basis, started_on=started, team=teams[party]
+            SYSTEM,
+            household,
+            purpose=purpose,
+            legal_basis=basis,
+            started_on=_as_of_today(started),
+            team=teams[party],
         )
         scope_involvement(involvement, [people[i].pk for i in indices])
     now = timezone.now()

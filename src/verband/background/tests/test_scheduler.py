@@ -93,5 +93,7 @@ def test_schedulers_at_the_same_moment_enqueue_once():
     for t in threads:
         t.join(timeout=60)
     assert all(isinstance(r, list) for r in results), results
-    assert sorted(name for r in results for name in r) == sorted([*NAMES, "prune_task_results", "retention", "digest"])
+    assert sorted(name for r in results for name in r) == sorted(
+        [*NAMES, "prune_task_results", "retention", "digest"]
+    )
     assert [enqueued(path) for path in SWEEPS] == [1, 1, 1, 1]
