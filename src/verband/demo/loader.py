@@ -366,6 +366,8 @@ WRITTEN_ON = date(2026, 11, 23)
 
 
 def _as_of_today(day: date) -> date:
+    from django.utils import timezone
+
     return day + (timezone.localdate() - WRITTEN_ON)
 
 

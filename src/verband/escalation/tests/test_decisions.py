@@ -213,7 +213,7 @@ def _activations(w, due: date, reference="SIG-T-0001") -> list[Activation]:
             norm_working_days=2,
             due_on=due,
             **party,
-        )  # fmt: skip
+        )
         for party in ({"team": w.team_a1}, {"network": w.network}, {"team": w.team_vt})
     ]
 
