@@ -150,3 +150,22 @@ def test_a_line_manager_who_left_cannot_answer(partners):
     other = make_user("lm_a2", w.org_a, Role.LINE_MANAGER, w.team_a2)
     with pytest.raises(PermissionDenied):
         regie.confirm_mandate(actor_for(other), taken)
+
+
+@pytest.mark.parametrize(
+    ("who", "status", "listed"),
+    [
+        ("lm_a", 200, True),
+        ("lm_b", 200, False),
+        ("involved", 200, False),
+        ("manager", 403, False),
+        ("anonymous", 302, False),
+    ],
+)
+def test_mandates_list_per_persona(partners, as_user, who, status, listed):
+    w = partners
+    taken = take_regie(w)
+    response = as_user(None if who == "anonymous" else getattr(w, who)).get(reverse("plans:mandates"))
+    assert response.status_code == status
+    if status == 200:
+        assert (reverse("plans:mandate", args=[taken.pk]) in response.content.decode()) is listed
