@@ -16,7 +16,7 @@ URL = "/notificaties/instellingen/"
 
 
 def moment(day: int, hour: int) -> datetime:
-    return timezone.make_aware(datetime(2026, 12, day, hour, 0))
+    return datetime(2026, 12, day, hour, 0, tzinfo=timezone.get_current_timezone())
 
 
 @pytest.fixture
