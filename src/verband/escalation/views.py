@@ -194,7 +194,7 @@ def monitor_view(request: HttpRequest) -> HttpResponse:
 def escalate_listed_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The coordinator puts an old, listed stall onto the ladder after all."""
     actor = actor_for_request(request)
-    region = actor.organisation.region_id if actor.organisation else None
+    region = actor.organisation.region_id if actor.organisation else 0
     escalation = Escalation.objects.filter(pk=pk, status=EscalationStatus.LISTED, region_id=region).first()
     if escalation is None:
         record(actor, action="update", object_type="escalation", object_id=str(pk), outcome="denied")
