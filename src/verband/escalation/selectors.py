@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from verband.actors import Actor
 from verband.collaboration.models import Handover, HandoverStatus, Help, HelpStatus
-from verband.escalation.models import Escalation, EscalationStatus
+from verband.escalation.models import Escalation, EscalationStatus, Step
 from verband.households.models import Household, HouseholdStatus
 from verband.network.models import Membership, Role
 from verband.plans.models import Regie, RegieTransfer, TransferStatus
@@ -24,10 +24,21 @@ from verband.sharing.models import Involvement
 from verband.shielding.scope import Scope
 
 
+def _put_to(membership: Membership) -> Q:
+    """Put to this membership, or reopened higher as an escalation put to it: whoever an escalation is
+    put to reads the decisions before it (at most three reopenings: the ladder has four steps)."""
+    q = Q(recipients__membership=membership)
+    path = ""
+    for _level in range(Step.TACTICAL - Step.REGISSEUR):
+        path += "reopened_as__"
+        q |= Q(**{f"{path}recipients__membership": membership})
+    return q
+
+
 def visible_escalations(actor: Actor) -> QuerySet[Escalation]:
     if actor.membership is None or actor.user is None:
         return Escalation.objects.none()
-    put_to = Q(recipients__membership=actor.membership)
+    put_to = _put_to(actor.membership)
     asked = Q(opened_by=actor.user, household__region_id=actor.membership.organisation.region_id)
     return Escalation.objects.filter(Q(pk__in=Escalation.objects.filter(put_to).values("pk")) | asked)
 
@@ -70,7 +81,7 @@ def reads_decision(actor: Actor, escalation: Escalation) -> bool:
         return True
     if getattr(escalation, "summary_shielded", False):
         return False
-    return escalation.recipients.filter(membership=actor.membership).exists()
+    return Escalation.objects.filter(pk=escalation.pk).filter(_put_to(actor.membership)).exists()
 
 
 def regisseurs_of(household_id: int) -> set[int]:
