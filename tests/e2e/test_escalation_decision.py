@@ -95,3 +95,40 @@ def test_escalation_decided_with_an_action_and_date_reopens_higher(page: Page, n
         expect(manager.get_by_text("De opvang belt HH-2026-0001 terug")).to_be_visible()  # she reads it too
         assert_accessible(manager, "the reopened escalation's previous decision")
         screenshot(manager, "escalation-reopened-previous.png")
+
+
+def test_the_line_manager_named_confirms_the_regie_mandate(page: Page, new_page):
+    """ "Ik neem de regie" asks the line manager named; the regie shows "mandaat gevraagd" until she
+    confirms on the page the notification leads to."""
+    from verband.plans.models import Regie
+
+    household = Household.objects.filter(regies__isnull=True, involvements__team__name="Wijkteam Feijenoord")
+    reference = household.order_by("reference").values_list("reference", flat=True).first()
+    assert reference, "the demo has a household of Wijkteam Feijenoord without a regisseur"
+    sign_in(page, "wt.feijenoord")
+    page.goto(f"/huishoudens/{reference}/")
+    page.get_by_role("button", name="Ik neem de regie").click()
+    page.get_by_label("Leidinggevende die u het mandaat geeft").select_option(
+        label="Marieke de Jong (Wijkteam Feijenoord)"
+    )
+    page.get_by_role("button", name="Regie aanvaarden").click()
+    regie = page.get_by_role("region", name="Regie")
+    expect(regie).to_contain_text("mandaat gevraagd")
+    screenshot(page, "regie-mandate-requested.png")
+
+    marieke = new_page()
+    sign_in(marieke, "lm.feijenoord")
+    marieke.goto("/notificaties/")
+    marieke.get_by_role("button", name=f"Regiemandaat bevestigen: {reference}").first.click()
+    expect(marieke.get_by_role("heading", level=1)).to_have_text(f"Regiemandaat: {reference}")
+    expect(marieke.locator("#mandate-status")).to_contain_text("mandaat gevraagd")
+    assert_accessible(marieke, "the mandate page")
+    screenshot(marieke, "regie-mandate-confirm.png")
+    marieke.get_by_role("button", name="Mandaat bevestigen").click()
+    expect(marieke.get_by_role("status").first).to_contain_text("U hebt het mandaat bevestigd")
+    assert (
+        Regie.objects.get(household__reference=reference, ended_at__isnull=True).mandate_status == "confirmed"
+    )
+
+    page.reload()
+    expect(page.get_by_role("region", name="Regie")).to_contain_text("mandaat van Marieke de Jong")
