@@ -129,6 +129,7 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     whole = escalation.household is None or (sees_household and view_scope(actor, escalation.household).whole)
     show_text = asked or (m is not None and m.role not in AGGREGATE_ROLES and sees_household and whole)
     may_decide = selectors.may_decide(actor, escalation)
+    reopened = getattr(escalation, "reopened_as", None) if not escalation.is_open else None
     context = {
         "escalation": escalation,
         "show_text": show_text,
@@ -141,7 +142,9 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "errors": errors,
         "post": request.POST,
         "today": timezone.localdate(),
-        "reopened_as": getattr(escalation, "reopened_as", None) if not escalation.is_open else None,
+        "reopened_as": reopened,
+        "reopened_visible": reopened is not None
+        and selectors.visible_escalations(actor).filter(pk=reopened.pk).exists(),
     }
     return render(request, "escalation/detail.html", context, status=400 if errors else 200)
 

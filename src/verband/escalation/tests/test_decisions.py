@@ -72,7 +72,7 @@ def test_a_decision_must_be_concrete(shelter, fields, field):  # noqa: F811
     assert e.status == EscalationStatus.OPEN and e.decision == ""
 
 
-def test_an_action_that_does_not_end_the_stall_reopens_one_step_higher(shelter):  # noqa: F811
+def test_an_action_that_does_not_end_the_stall_reopens_one_step_higher(shelter, as_user):  # noqa: F811
     w = shelter
     e = opened(w)
     assert e.step == Step.REGISSEUR
@@ -97,11 +97,22 @@ def test_an_action_that_does_not_end_the_stall_reopens_one_step_higher(shelter):
     again = Escalation.objects.get(status=EscalationStatus.OPEN)
     assert again.previous == e and again.step == Step.LINE_MANAGER
     assert member(w.shelter_worker) in again.owners.all()
-    assert {r.membership.user.username for r in again.recipients.all()} == {"lm_a", "lm_opvang"}
+    assert {r.membership.user.username for r in again.recipients.filter(step=Step.LINE_MANAGER)} == {
+        "lm_a",
+        "lm_opvang",
+    }
     line = HouseholdEvent.objects.filter(household=w.household, kind="escalation").order_by("-at", "-pk")[0]
     assert "heropend" in line.summary
     with at(date(2026, 5, 6)):  # reopened once, not again
         assert lifecycle.sweep()["opened"] == 0
+    # The line managers it is reopened to read the decision before it; the regisseur keeps it, as after a
+    # climb (without a second notification).
+    previous = f"/escalaties/{e.pk}/"
+    page = as_user(w.lm_a).get(previous).content.decode()
+    assert "De opvang neemt contact op met Anna" in page and f"/escalaties/{again.pk}/" in page
+    assert again.recipients.filter(membership__user=w.involved, step=Step.REGISSEUR).exists()
+    assert as_user(w.involved).get(f"/escalaties/{again.pk}/").status_code == 200
+    assert as_user(w.colleague).get(previous).status_code == 404
 
 
 def test_a_reassignment_reopens_higher_with_the_new_person(shelter):  # noqa: F811
