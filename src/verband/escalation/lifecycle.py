@@ -176,13 +176,13 @@ def _open(
     if previous:
         # A reopened escalation keeps those the decided one was put to (they see it and may decide it,
         # as after a climb); the new step's people are told.
-        before = {
+        reopened = {
             e.pk: previous[s.key].pk for e, s in zip(escalations, stalls, strict=True) if s.key in previous
         }
         EscalationRecipient.objects.bulk_create(
             [
                 EscalationRecipient(escalation_id=new, membership_id=m, step=step)
-                for new, old in before.items()
+                for new, old in reopened.items()
                 for m, step in EscalationRecipient.objects.filter(escalation_id=old).values_list(
                     "membership_id", "step"
                 )
