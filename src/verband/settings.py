@@ -283,6 +283,24 @@ CANDIDATE_VIEWS_PER_DAY = env_int(
     group="Signals and routing",
     minimum=1,
 )
+ESCALATION_HORIZON_DAYS = env_int(
+    "VERBAND_ESCALATION_HORIZON_DAYS",
+    30,
+    "Days after which a stall is old: a sweep that finds a stall for the first time whose norm was "
+    "breached longer ago than this (a first sweep over old or imported data, a worker that was down) "
+    "lists it once for the network coordinator on the monitor 'tussen wal en schip', with one "
+    "notification, instead of escalating it on its own.",
+    group="Background work",
+    minimum=1,
+)
+DIGEST_HOUR = env_int(
+    "VERBAND_DIGEST_HOUR",
+    7,
+    "Hour of the day (local time, 0-23) from which the daily e-mail digest goes to users who chose it "
+    "instead of an e-mail straight away.",
+    group="Background work",
+    minimum=0,
+)
 WORKER_INTERVAL_SECONDS = env_int(
     "VERBAND_WORKER_INTERVAL_SECONDS",
     10,

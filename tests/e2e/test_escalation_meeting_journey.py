@@ -89,8 +89,13 @@ def test_unanswered_shelter_referral_escalates_and_the_meeting_decides(page: Pag
         row.get_by_role("link", name="Overdracht onbeantwoord").click()
         expect(manager.locator(".ladder li.current")).to_contain_text("leidinggevende")
         expect(manager.locator(".ladder")).to_contain_text("Fatima El Amrani")
-        manager.get_by_label("Wat besluit u? Wie doet wat, vóór wanneer?").fill(
-            "Ik heb Opvang Rotterdam gebeld: Elif en de kinderen kunnen morgen terecht. Fatima regelt vervoer."
+        manager.get_by_label("Een actie: wie doet wat, vóór wanneer").check()
+        manager.get_by_label("Wat er gebeurt — of waarom de norm hier niet geldt").fill(
+            "Ik heb Opvang Rotterdam gebeld: er is morgen plek. Fatima regelt vervoer."
+        )
+        choose(manager.get_by_label("Wie doet het (bij een actie)"), "Fatima")
+        manager.get_by_label("Gedaan vóór (bij een actie of als iemand anders het overneemt)").fill(
+            (timezone.localdate() + timedelta(days=1)).isoformat()
         )
         screenshot(manager, "escalation-line-manager.png")
         manager.get_by_role("button", name="Besluit vastleggen en sluiten").click()

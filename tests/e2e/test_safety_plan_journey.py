@@ -98,12 +98,13 @@ def test_assessment_danger_flag_regie_plan_and_pdf(page: Page, new_page):
     fatima.get_by_role("button", name="Ik neem de regie").click()
     expect(fatima.get_by_role("heading", level=1)).to_have_text("Verzoek om de regie te nemen")
     assert_accessible(fatima, "accepting regie")
-    choose(fatima.get_by_label("Leidinggevende die u het mandaat gaf"), "Marieke de Jong")
+    choose(fatima.get_by_label("Leidinggevende die u het mandaat geeft"), "Marieke de Jong")
     fatima.get_by_role("button", name="Regie aanvaarden").click()
     expect(fatima.get_by_role("status")).to_contain_text("U hebt nu de regie van dit huishouden.")
     regie = fatima.get_by_role("region", name="Regie")
     expect(regie).to_contain_text("Fatima El Amrani")
-    expect(regie).to_contain_text("mandaat van Marieke de Jong")
+    expect(regie).to_contain_text("mandaat gevraagd")  # Marieke is asked to confirm
+    expect(regie).to_contain_text("van Marieke de Jong, nog niet bevestigd")
     assert_accessible(fatima, "the household page with safety and regie")
     screenshot(fatima, "household-safety-regie.png")
 

@@ -24,6 +24,7 @@ from django_tasks.base import Task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 from verband.background.models import PeriodicRun
+from verband.notifications.services import send_digest
 from verband.retention.tasks import sweep_retention
 from verband.worker import SWEEPS
 
@@ -60,6 +61,8 @@ def schedule() -> list[Periodic]:
         Periodic("prune_task_results", prune_task_results, timedelta(days=1)),
         # Daily: closed households past their retention period (verband.retention).
         Periodic("retention", sweep_retention, timedelta(days=1)),
+        # Hourly: the daily e-mail digest of the users who chose it goes once a day, from its hour on.
+        Periodic("digest", send_digest, timedelta(hours=1)),
     ]
 
 

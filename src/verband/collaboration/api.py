@@ -71,8 +71,15 @@ class EscalationOut(Schema):
         ..., description="1 regisseur, 2 line manager, 3 network coordinator or manager, 4 tactical platform"
     )
     step_due_on: date | None
-    status: str = Field(..., description="open, resolved or cleared")
+    status: str = Field(
+        ...,
+        description="open, resolved, cleared, or listed (older than the horizon, listed for the coordinator)",
+    )
     decision: str
+    decision_kind: str = Field("", description="action, reassign or not_applicable (when resolved)")
+    action_due_on: date | None = Field(
+        None, description="The decided date; still stalled after it: reopened higher"
+    )
     decided_by: str
 
 
@@ -259,6 +266,8 @@ def household_escalations(request: HttpRequest, reference: str, response: HttpRe
             "step_due_on": e.step_due_on,
             "status": e.status,
             "decision": e.decision if scope.whole else "",
+            "decision_kind": e.decision_kind,
+            "action_due_on": e.action_due_on,
             "decided_by": e.decided_by_name,
         }
         for e in rows

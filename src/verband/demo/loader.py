@@ -359,6 +359,18 @@ def _routing_rules(rr: Region, orgs: dict, teams: dict, networks: dict) -> None:
         )
 
 
+# The day the demo households were written: their fixed dates lie as far before the day the demo is loaded
+# as they lay before this day, like the signals' `days_ago`. A demo loaded months later does not start
+# with every involvement months older (and every stall past the escalation horizon).
+WRITTEN_ON = date(2026, 11, 23)
+
+
+def _as_of_today(day: date) -> date:
+    from django.utils import timezone
+
+    return day + (timezone.localdate() - WRITTEN_ON)
+
+
 def _household(rr: Region, spec: H, orgs: dict, teams: dict, networks: dict) -> None:
     """One demo household with its people, relations, addresses, involvements and signals, written through
     the same services a report uses."""
@@ -422,13 +434,18 @@ def _household(rr: Region, spec: H, orgs: dict, teams: dict, networks: dict) -> 
             household,
             purpose=purpose,
             legal_basis=basis,
-            started_on=started,
+            started_on=_as_of_today(started),
             team=teams[party] if kind == "team" else None,
             network=networks[party] if kind == "network" else None,
         )
     for party, purpose, basis, started, indices in spec.scoped:
         involvement = sharing_services.involve(
-            SYSTEM, household, purpose=purpose, legal_basis=basis, started_on=started, team=teams[party]
+            SYSTEM,
+            household,
+            purpose=purpose,
+            legal_basis=basis,
+            started_on=_as_of_today(started),
+            team=teams[party],
         )
         scope_involvement(involvement, [people[i].pk for i in indices])
     now = timezone.now()
@@ -549,9 +566,10 @@ def _safety_and_plan(household: Household, spec: H, people: list, orgs: dict) ->
         regisseur, manager = spec.regie
         actor = _demo_actor(regisseur)
         transfer = regie.request_regie(actor, household, actor.membership.pk)
-        regie.accept_regie(actor, transfer, get_user_model().objects.get(username=manager).pk)
+        taken = regie.accept_regie(actor, transfer, get_user_model().objects.get(username=manager).pk)
+        regie.confirm_mandate(_demo_actor(manager), taken)  # the line manager named confirms
         since = now - timedelta(days=60)
-        Regie.objects.filter(household=household).update(started_at=since)
+        Regie.objects.filter(household=household).update(started_at=since, mandate_answered_at=since)
         RegieTransfer.objects.filter(household=household).update(requested_at=since, decided_at=since)
         HouseholdEvent.objects.filter(household=household, kind="regie").update(at=since)
     if spec.plan:

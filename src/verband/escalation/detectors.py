@@ -26,7 +26,14 @@ from verband.collaboration.models import WAITING_STATUSES, Handover, HandoverSta
 from verband.escalation.models import EscalationKind
 from verband.households.models import Household, HouseholdStatus
 from verband.network.models import CASEWORK_ROLES, Membership, RegionNorms, Role
-from verband.plans.models import ActionStatus, PlanAction, Regie, RegieTransfer, TransferStatus
+from verband.plans.models import (
+    ActionStatus,
+    MandateStatus,
+    PlanAction,
+    Regie,
+    RegieTransfer,
+    TransferStatus,
+)
 from verband.rights.models import WARNING_WORKING_DAYS, RightsRequest
 from verband.safety.models import SafetyAssessment
 from verband.sharing.models import Involvement, Purpose
@@ -62,6 +69,9 @@ class Stall:
     # How the summary is written (by `describe`), and the norm it names, if any.
     describer: Callable[[Sequence[Stall]], None] | None = field(default=None, repr=False, compare=False)
     norm_days: int | None = None
+    # A stall of a whole household gathers the items that stall for it (e.g. the activations of one
+    # household nobody took up): one escalation per household, not one per item.
+    items: list[int] = field(default_factory=list)
 
     @property
     def key(self) -> tuple[str, str, int]:
@@ -96,6 +106,10 @@ class Context:
         casework = Membership.objects.active().filter(role__in=CASEWORK_ROLES).order_by("role", "pk")
         for pk, user_id, organisation_id in casework.values_list("pk", "user_id", "organisation_id"):
             self._casework.setdefault((user_id, organisation_id), pk)
+        self._line_managers: dict[tuple[int, int], int] = {}
+        managers = Membership.objects.active().filter(role=Role.LINE_MANAGER).order_by("pk")
+        for pk, user_id, organisation_id in managers.values_list("pk", "user_id", "organisation_id"):
+            self._line_managers.setdefault((user_id, organisation_id), pk)
 
     def norms_of(self, region_id: int) -> RegionNorms:
         norms = self.norms.get(region_id)
@@ -126,6 +140,11 @@ class Context:
             return []
         return list(self._coordinators.get(network_id) or self._network.get(network_id) or [])
 
+    def line_manager_of(self, user_id: int | None, organisation_id: int) -> list[int]:
+        """The line-manager membership of a person at an organisation, if any."""
+        pk = self._line_managers.get((user_id, organisation_id)) if user_id is not None else None
+        return [pk] if pk is not None else []
+
     def membership_of(self, user_id: int | None, organisation_id: int) -> list[int]:
         """The case-working membership of a person at an organisation, if any."""
         pk = self._casework.get((user_id, organisation_id)) if user_id is not None else None
@@ -139,7 +158,39 @@ def _day(value: date) -> str:
 # --- The detectors: one per norm, ids and dates only -----------------------------------------------
 
 
-def signals_not_taken_up(ctx: Context) -> Iterator[Stall]:
+def per_household(stalls: Iterable[Stall]) -> Iterator[Stall]:
+    """One stall per household for items that stall the household as a whole (activations not taken up,
+    safety assessments not recorded, first contact not recorded): their owners and parties together, the
+    earliest breach. The subject is the household, so a second activation of the same household adds to
+    its escalation instead of opening another, and the escalation ends when the last of them is done."""
+    merged: dict[int, Stall] = {}
+    for stall in stalls:
+        if stall.household_id is None:
+            yield stall
+            continue
+        into = merged.get(stall.household_id)
+        if into is None:
+            merged[stall.household_id] = Stall(
+                stall.kind,
+                "household",
+                stall.household_id,
+                stall.household_id,
+                stall.region_id,
+                stall.since,
+                owners=list(stall.owners),
+                parties=list(stall.parties),
+                describer=stall.describer,
+                items=[stall.subject_id],
+            )
+            continue
+        into.since = min(into.since, stall.since)
+        into.owners += [m for m in stall.owners if m not in into.owners]
+        into.parties += [o for o in stall.parties if o not in into.parties]
+        into.items.append(stall.subject_id)
+    yield from merged.values()
+
+
+def _signals_not_taken_up(ctx: Context) -> Iterator[Stall]:
     late = Activation.objects.filter(status=ActivationStatus.OPEN, due_on__lt=ctx.today).order_by("pk")
     for pk, household_id, region, due_on, team_id, network_id, team_org in late.values_list(
         "pk",
@@ -163,7 +214,7 @@ def signals_not_taken_up(ctx: Context) -> Iterator[Stall]:
         )
 
 
-def first_contact_late(ctx: Context) -> Iterator[Stall]:
+def _first_contact_late(ctx: Context) -> Iterator[Stall]:
     waiting = (
         Involvement.objects.active(ctx.today)
         .filter(
@@ -193,7 +244,7 @@ def first_contact_late(ctx: Context) -> Iterator[Stall]:
         )
 
 
-def assessments_late(ctx: Context) -> Iterator[Stall]:
+def _assessments_late(ctx: Context) -> Iterator[Stall]:
     assessed = SafetyAssessment.objects.filter(
         household_id=OuterRef("household_id"), assessed_at__gte=OuterRef("signal__received_at")
     )
@@ -420,6 +471,44 @@ def tasks_overdue(ctx: Context) -> Iterator[Stall]:
         )
 
 
+def signals_not_taken_up(ctx: Context) -> Iterator[Stall]:
+    return per_household(_signals_not_taken_up(ctx))
+
+
+def first_contact_late(ctx: Context) -> Iterator[Stall]:
+    return per_household(_first_contact_late(ctx))
+
+
+def assessments_late(ctx: Context) -> Iterator[Stall]:
+    return per_household(_assessments_late(ctx))
+
+
+def mandates_unconfirmed(ctx: Context) -> Iterator[Stall]:
+    """A regie whose line manager has not confirmed the mandate within the norm: it waits for the line
+    manager named (the owner at step 1, besides the regisseur)."""
+    asked_before = timezone.make_aware(datetime.combine(ctx.breached_before("mandate_days"), time.min))
+    waiting = Regie.objects.filter(
+        ended_at__isnull=True, mandate_status=MandateStatus.REQUESTED, started_at__lt=asked_before
+    ).order_by("pk")
+    for pk, household_id, region, started_at, manager, organisation_id in waiting.values_list(
+        "pk", "household_id", "household__region_id", "started_at", "mandated_by_id", "organisation_id"
+    ):
+        due = ctx.due(started_at, ctx.norms_of(region).mandate_days)
+        if due >= ctx.today:
+            continue
+        yield Stall(
+            EscalationKind.MANDATE_UNCONFIRMED,
+            "regie",
+            pk,
+            household_id,
+            region,
+            due,
+            owners=ctx.line_manager_of(manager, organisation_id),
+            parties=[organisation_id],
+            describer=_describe_mandate,
+        )
+
+
 # --- What each stall is, in words: a query per kind for the stalls that get an escalation -----------
 
 _CHUNK = 5000  # ids per query, within every database's limit on parameters
@@ -434,32 +523,57 @@ def _load(model: type[M], stalls: Sequence[Stall], *related: str) -> Iterator[tu
                 yield stall, found[stall.subject_id]
 
 
+def _items(model: type[M], stalls: Sequence[Stall], *related: str) -> Iterator[tuple[Stall, list[M]]]:
+    """The items gathered in each household's stall (`per_household`), in a query per chunk."""
+    for start in range(0, len(stalls), _CHUNK):
+        chunk = stalls[start : start + _CHUNK]
+        ids = [pk for s in chunk for pk in (s.items or [s.subject_id])]
+        found = model._default_manager.select_related(*related).in_bulk(ids)
+        for stall in chunk:
+            rows = [found[pk] for pk in (stall.items or [stall.subject_id]) if pk in found]
+            if rows:
+                yield stall, rows
+
+
+def _names(values: Iterable[str]) -> str:
+    return ", ".join(dict.fromkeys(values))
+
+
 def _describe_not_taken_up(stalls: Sequence[Stall]) -> None:
-    for stall, a in _load(Activation, stalls, "signal", "team__organisation", "network"):
+    for stall, rows in _items(Activation, stalls, "signal", "team__organisation", "network"):
         stall.summary = _("%(signal)s for %(party)s not taken up (due %(due)s)") % {
-            "signal": a.signal.reference,
-            "party": a.party_name,
-            "due": _day(a.due_on),
+            "signal": _names(a.signal.reference for a in rows),
+            "party": _names(a.party_name for a in rows),
+            "due": _day(min(a.due_on for a in rows)),
         }
 
 
 def _describe_no_first_contact(stalls: Sequence[Stall]) -> None:
-    for stall, inv in _load(
+    for stall, rows in _items(
         Involvement, stalls, "household", "team__organisation", "network", "organisation"
     ):
         stall.summary = _("%(party)s has not recorded first contact with %(ref)s (due %(due)s)") % {
-            "party": inv.party,
-            "ref": inv.household.reference,
+            "party": _names(str(inv.party) for inv in rows),
+            "ref": rows[0].household.reference,
             "due": _day(stall.since),
         }
 
 
 def _describe_no_assessment(stalls: Sequence[Stall]) -> None:
-    for stall, a in _load(Activation, stalls, "signal", "team__organisation", "network"):
+    for stall, rows in _items(Activation, stalls, "signal", "team__organisation", "network"):
         stall.summary = _("Safety assessment after %(signal)s by %(party)s not recorded (due %(due)s)") % {
-            "signal": a.signal.reference,
-            "party": a.party_name,
-            "due": _day(a.due_on),
+            "signal": _names(a.signal.reference for a in rows),
+            "party": _names(a.party_name for a in rows),
+            "due": _day(min(a.due_on for a in rows)),
+        }
+
+
+def _describe_mandate(stalls: Sequence[Stall]) -> None:
+    for stall, regie in _load(Regie, stalls, "household", "organisation"):
+        stall.summary = _("The regie mandate for %(ref)s at %(org)s is not confirmed (due %(due)s)") % {
+            "ref": regie.household.reference,
+            "org": regie.organisation,
+            "due": _day(stall.since),
         }
 
 
@@ -553,6 +667,7 @@ DETECTORS: tuple[Callable[[Context], Iterator[Stall]], ...] = (
     without_regisseur,
     rights_requests_due,
     tasks_overdue,
+    mandates_unconfirmed,
 )
 
 

@@ -8,6 +8,8 @@ platform on the higher steps see no personal data."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -35,20 +37,40 @@ class EscalationKind(models.TextChoices):
     RIGHTS_REQUEST_DUE = "rights_request_due", _("Request under the AVG: deadline near or passed")
     TASK_OVERDUE = "task_overdue", _("Task overdue (safety plan review, aftercare check)")
     DISAGREEMENT = "disagreement", _("Partners disagree — decide")
+    MANDATE_UNCONFIRMED = "mandate_unconfirmed", _("Regie mandate not confirmed")
 
 
 class EscalationStatus(models.TextChoices):
     OPEN = "open", _("Open")
     RESOLVED = "resolved", _("Decided")
     CLEARED = "cleared", _("Stall ended")
+    # Found by a first sweep over old data: older than the horizon, listed once for the coordinator
+    # instead of put onto the ladder.
+    LISTED = "listed", _("Listed for the coordinator")
 
 
-# An escalation is open until the person it lies with decides, or the stall ends by itself.
+# An escalation is open until the person it lies with decides, or the stall ends by itself. A stall older
+# than the horizon is listed; the coordinator may put it onto the ladder, or it ends by itself.
 ESCALATION_FLOW = StateMachine(
     "escalation",
-    {EscalationStatus.OPEN: {EscalationStatus.RESOLVED, EscalationStatus.CLEARED}},
+    {
+        EscalationStatus.OPEN: {EscalationStatus.RESOLVED, EscalationStatus.CLEARED},
+        EscalationStatus.LISTED: {EscalationStatus.OPEN, EscalationStatus.CLEARED},
+    },
     choices=EscalationStatus,
 )
+
+
+class DecisionKind(models.TextChoices):
+    """What an escalation is decided with: always something concrete."""
+
+    ACTION = "action", _("An action, with who does it and by when")
+    REASSIGN = "reassign", _("Someone else takes it on, by a date")
+    NOT_APPLICABLE = "not_applicable", _("The norm does not apply here, because …")
+
+
+# A decision that the norm does not apply keeps its stall quiet for as long as the stall lasts.
+QUIET_WHILE_IT_LASTS = date(9999, 12, 31)
 
 
 class Escalation(models.Model):
@@ -82,6 +104,21 @@ class Escalation(models.Model):
     )
     decided_by_name = models.CharField(max_length=300, blank=True)
     decision = models.TextField(_("decision"), blank=True)
+    decision_kind = models.CharField(
+        _("kind of decision"), max_length=20, choices=DecisionKind.choices, blank=True
+    )
+    # An action: who does it, by when. A reassignment: who takes it on, by when. When the stall still
+    # exists after that date, it reopens one step higher (`previous` of the new escalation).
+    action_owner = models.ForeignKey(
+        "network.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reassigned_to = models.ForeignKey(
+        "network.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action_due_on = models.DateField(_("done by"), null=True, blank=True)
+    previous = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reopened_as"
+    )
     # After a decision the same stall stays quiet until this day (the decision gets time to work).
     quiet_until = models.DateField(null=True, blank=True)
 
@@ -95,7 +132,7 @@ class Escalation(models.Model):
             # Two workers finding the same stall open one escalation.
             models.UniqueConstraint(
                 fields=["kind", "subject_type", "subject_id"],
-                condition=Q(status="open"),
+                condition=Q(status__in=["open", "listed"]),
                 name="one_open_escalation_per_stall",
             )
         ]

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from verband.actors import Actor
 from verband.collaboration.models import Handover, HandoverStatus, Help, HelpStatus
-from verband.escalation.models import Escalation, EscalationStatus
+from verband.escalation.models import Escalation, EscalationStatus, Step
 from verband.households.models import Household, HouseholdStatus
-from verband.network.models import Role
+from verband.network.models import Membership, Role
 from verband.plans.models import Regie, RegieTransfer, TransferStatus
 from verband.safety.models import SafetyAssessment
 from verband.sharing.access import visible_households
@@ -24,10 +24,21 @@ from verband.sharing.models import Involvement
 from verband.shielding.scope import Scope
 
 
+def _put_to(membership: Membership) -> Q:
+    """Put to this membership, or reopened higher as an escalation put to it: whoever an escalation is
+    put to reads the decisions before it (at most three reopenings: the ladder has four steps)."""
+    q = Q(recipients__membership=membership)
+    path = ""
+    for _level in range(Step.TACTICAL - Step.REGISSEUR):
+        path += "reopened_as__"
+        q |= Q(**{f"{path}recipients__membership": membership})
+    return q
+
+
 def visible_escalations(actor: Actor) -> QuerySet[Escalation]:
     if actor.membership is None or actor.user is None:
         return Escalation.objects.none()
-    put_to = Q(recipients__membership=actor.membership)
+    put_to = _put_to(actor.membership)
     asked = Q(opened_by=actor.user, household__region_id=actor.membership.organisation.region_id)
     return Escalation.objects.filter(Q(pk__in=Escalation.objects.filter(put_to).values("pk")) | asked)
 
@@ -39,6 +50,38 @@ def may_decide(actor: Actor, escalation: Escalation) -> bool:
         and actor.membership is not None
         and escalation.recipients.filter(membership=actor.membership).exists()
     )
+
+
+def decision_people(escalation: Escalation) -> list[Membership]:
+    """Who a decision can give the action to, or hand the escalation over to: the case workers who act
+    (not experience experts) of the organisations the stall waits for, of those involved with the
+    household, and of those it was put to."""
+    from verband.network.models import ACTING_ROLES
+    from verband.sharing.access import involved_organisation_ids
+
+    organisations = set(escalation.parties.values_list("pk", flat=True))
+    organisations |= set(escalation.recipients.values_list("membership__organisation_id", flat=True))
+    if escalation.household_id is not None:
+        organisations |= set(involved_organisation_ids([escalation.household_id]))
+    return list(
+        Membership.objects.active()
+        .filter(role__in=ACTING_ROLES, organisation_id__in=organisations)
+        .select_related("user", "organisation", "team")
+        .order_by("organisation__name", "user__last_name", "user__first_name", "pk")
+    )
+
+
+def reads_decision(actor: Actor, escalation: Escalation) -> bool:
+    """The decider and everyone the escalation was put to read its decision afterwards (the form says it
+    is read by managers too, so it names no family members); a viewer for whom what stalls is shielded
+    reads it only when they decided it themselves."""
+    if actor.membership is None or actor.user is None:
+        return False
+    if escalation.decided_by_id == actor.user.pk:
+        return True
+    if getattr(escalation, "summary_shielded", False):
+        return False
+    return Escalation.objects.filter(pk=escalation.pk).filter(_put_to(actor.membership)).exists()
 
 
 def regisseurs_of(household_id: int) -> set[int]:
@@ -64,6 +107,21 @@ def escalations_for(actor: Actor, *, open_only: bool = True) -> list[Escalation]
 
 
 # --- Between the cracks ----------------------------------------------------------------------
+
+
+def listed_stalls(actor: Actor) -> list[Escalation]:
+    """The old stalls of the actor's region listed for the coordinator instead of escalated (references
+    and kinds; summaries shielded as on the ladder), oldest first."""
+    if actor.organisation is None:
+        return []
+    rows = list(
+        Escalation.objects.filter(region_id=actor.organisation.region_id, status=EscalationStatus.LISTED)
+        .select_related("household")
+        .order_by("breach_since", "pk")[:500]
+    )
+    shield_summaries(actor, rows)
+    return rows
+
 
 MONITOR_ROLES = (Role.NETWORK_COORDINATOR, Role.MANAGER, Role.LINE_MANAGER)
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("escalaties/<int:pk>/", views.detail_view, name="detail"),
     path("huishoudens/<str:reference>/beslissing-vragen/", views.ask_view, name="ask"),
     path("tussen-wal-en-schip/", views.monitor_view, name="monitor"),
+    path("tussen-wal-en-schip/<int:pk>/escaleren/", views.escalate_listed_view, name="escalate_listed"),
 ]

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from verband.escalation import lifecycle, selectors
-from verband.escalation.models import Escalation, Step
+from verband.escalation.models import DecisionKind, Escalation, EscalationStatus, Step
 from verband.network.models import AGGREGATE_ROLES, CASEWORK_ROLES, Role
 from verband.sharing.access import actor_for_request, can_see_household, get_household_or_404
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.sharing.decorators import role_required
 from verband.shielding.scope import view_scope
-from verband.text import errors_of
+from verband.text import errors_of, plain_id
 
 ESCALATION_ROLES = (*CASEWORK_ROLES, Role.MANAGER)
 
@@ -37,12 +43,34 @@ def list_view(request: HttpRequest) -> HttpResponse:
 def _escalation(request: HttpRequest, pk: int) -> Escalation:
     actor = actor_for_request(request)
     escalation = (
-        selectors.visible_escalations(actor).select_related("household", "decided_by").filter(pk=pk).first()
+        selectors.visible_escalations(actor)
+        .select_related(
+            "household",
+            "decided_by",
+            "action_owner__user",
+            "action_owner__organisation",
+            "reassigned_to__user",
+            "reassigned_to__organisation",
+            "previous",
+        )
+        .filter(pk=pk)
+        .first()
     )
     if escalation is None:
         record(actor, action="view", object_type="escalation", object_id=str(pk), outcome="denied")
         raise Http404
     return escalation
+
+
+def _date(value: str) -> date | None:
+    """A date field: empty is None; anything but a date is a Dutch error (what was typed stays)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({"due_on": [_("Give a date, e.g. 15-01-2027.")]}) from None
 
 
 @role_required(*ESCALATION_ROLES)
@@ -52,7 +80,16 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
-            lifecycle.resolve(actor, escalation, request.POST.get("decision", ""))
+            due_on = _date(request.POST.get("due_on", ""))
+            lifecycle.resolve(
+                actor,
+                escalation,
+                request.POST.get("decision", ""),
+                kind=request.POST.get("kind", ""),
+                owner_id=plain_id(request.POST.get("owner")),
+                reassign_to_id=plain_id(request.POST.get("reassign_to")),
+                due_on=due_on,
+            )
         except PermissionDenied:
             errors = {"decision": [_("Only those this escalation was put to decide it.")]}
         except ValidationError as exc:
@@ -91,13 +128,23 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     # only when it asked the question itself.
     whole = escalation.household is None or (sees_household and view_scope(actor, escalation.household).whole)
     show_text = asked or (m is not None and m.role not in AGGREGATE_ROLES and sees_household and whole)
+    may_decide = selectors.may_decide(actor, escalation)
+    reopened = getattr(escalation, "reopened_as", None) if not escalation.is_open else None
     context = {
         "escalation": escalation,
         "show_text": show_text,
+        "show_decision": show_text or selectors.reads_decision(actor, escalation),
         "ladder": ladder,
-        "may_decide": selectors.may_decide(actor, escalation),
+        "may_decide": may_decide,
+        "people": selectors.decision_people(escalation) if may_decide else [],
+        "kinds": DecisionKind.choices,
+        "own_membership": m.pk if m else None,
         "errors": errors,
-        "draft": request.POST.get("decision", ""),
+        "post": request.POST,
+        "today": timezone.localdate(),
+        "reopened_as": reopened,
+        "reopened_visible": reopened is not None
+        and selectors.visible_escalations(actor).filter(pk=reopened.pk).exists(),
     }
     return render(request, "escalation/detail.html", context, status=400 if errors else 200)
 
@@ -126,10 +173,39 @@ def ask_view(request: HttpRequest, reference: str) -> HttpResponse:
 def monitor_view(request: HttpRequest) -> HttpResponse:
     actor = actor_for_request(request)
     rows = selectors.between_the_cracks(actor)
+    listed = selectors.listed_stalls(actor)
     record_many(
         actor,
         action="list",
         object_type="monitor",
-        subjects=[Subject(row.household_id) for row in rows] or [Subject()],
+        subjects=[Subject(row.household_id) for row in rows]
+        + [Subject(e.household_id) for e in listed if e.household_id]
+        or [Subject()],
     )
-    return render(request, "escalation/monitor.html", {"rows": rows})
+    m = actor.membership
+    context = {
+        "rows": rows,
+        "listed": listed,
+        "may_escalate": m is not None and m.role == Role.NETWORK_COORDINATOR,
+        "horizon": settings.ESCALATION_HORIZON_DAYS,
+    }
+    return render(request, "escalation/monitor.html", context)
+
+
+@require_POST
+@role_required(Role.NETWORK_COORDINATOR)
+def escalate_listed_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator puts an old, listed stall onto the ladder after all."""
+    actor = actor_for_request(request)
+    region = actor.organisation.region_id if actor.organisation else 0
+    escalation = Escalation.objects.filter(pk=pk, status=EscalationStatus.LISTED, region_id=region).first()
+    if escalation is None:
+        record(actor, action="update", object_type="escalation", object_id=str(pk), outcome="denied")
+        raise Http404
+    try:
+        lifecycle.escalate_listed(actor, escalation)
+    except (PermissionDenied, ValidationError):
+        messages.error(request, _("This stall was put onto the ladder or ended in the meantime."))
+    else:
+        messages.success(request, _("The stall is on the escalation ladder."))
+    return redirect(reverse("escalation:monitor") + "#oud")

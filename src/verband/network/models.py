@@ -375,6 +375,9 @@ class RegionNorms(models.Model):
     no_regisseur_days = models.PositiveSmallIntegerField(
         _("a household has a regisseur within (after the first partner is involved)"), default=5
     )
+    mandate_days = models.PositiveSmallIntegerField(
+        _("line manager confirms a regie mandate within"), default=2
+    )
     step_regisseur_days = models.PositiveSmallIntegerField(_("regisseur decides within"), default=2)
     step_line_manager_days = models.PositiveSmallIntegerField(_("line manager decides within"), default=2)
     step_coordinator_days = models.PositiveSmallIntegerField(

@@ -34,3 +34,28 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", _("Straight away: an e-mail when something new waits")
+    DAILY = "daily", _("Once a day: one e-mail with the count of what is new")
+
+
+class NotificationSetting(models.Model):
+    """How one user wants the e-mail about their notifications. Without a row: straight away."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_setting"
+    )
+    delivery = models.CharField(
+        _("e-mail"), max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE
+    )
+    # The day the last digest went out: a digest goes at most once a day, claimed by a conditional UPDATE.
+    last_digest_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification setting")
+        verbose_name_plural = _("notification settings")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.delivery}"

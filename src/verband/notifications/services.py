@@ -12,8 +12,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from functools import partial
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +24,9 @@ from django.utils.translation import override
 from django_tasks import task
 
 from verband.accounts.models import User
-from verband.notifications.models import Notification
+from verband.actors import Actor
+from verband.notifications.models import Delivery, Notification, NotificationSetting
+from verband.sharing.accesslog import record
 
 logger = logging.getLogger(__name__)
 
@@ -74,11 +78,16 @@ def _body(count: int) -> str:
     ) % {"count": count, "link": link}
 
 
+def _digest_users() -> Any:
+    return NotificationSetting.objects.filter(delivery=Delivery.DAILY).values("user_id")
+
+
 def send_waiting(limit: int = 200) -> int:
     """One e-mail per user with waiting notifications: only a count and a link, never a name or a
-    household."""
+    household. Users who chose the daily digest get theirs from `send_digests`."""
     users = list(
         Notification.objects.filter(emailed_at__isnull=True, email_wanted=True)
+        .exclude(user_id__in=_digest_users())
         .order_by("user_id")
         .values_list("user_id", flat=True)
         .distinct()[:limit]
@@ -109,8 +118,13 @@ def send_mail_to(user_ids: list[int]) -> int:
     return sent
 
 
-def _send_one(user_id: int) -> int:
+def _send_one(user_id: int, *, digest: bool = False) -> int:
+    """Claim and send one user's waiting notifications in one e-mail. Straight away only for users who
+    want it so; the digest (`digest=True`) for those who chose it."""
     with transaction.atomic():
+        daily = NotificationSetting.objects.filter(user_id=user_id, delivery=Delivery.DAILY).exists()
+        if daily != digest:
+            return 0  # the other path sends these
         now = timezone.now()
         claimed = Notification.objects.filter(
             user_id=user_id, emailed_at__isnull=True, email_wanted=True
@@ -122,9 +136,57 @@ def _send_one(user_id: int) -> int:
             return 0  # nobody to mail: the in-app list still shows them
         with override(settings.LANGUAGE_CODE):
             send_mail(
-                _("Verband: something is waiting for you"),
+                _("Verband: your daily overview") if digest else _("Verband: something is waiting for you"),
                 _body(claimed),
                 None,
                 [user.email],
             )
         return 1
+
+
+def send_digests(now: Any = None) -> int:
+    """The daily digest: from `VERBAND_DIGEST_HOUR` on, one e-mail per user who chose it with what is
+    new since the last one — a count and a link, as every e-mail, never a name or a household. Each
+    user's day is claimed by a conditional UPDATE, so two workers never send one twice; a failed send
+    rolls its claim back and the next run tries again."""
+    moment = timezone.localtime(now)
+    if moment.hour < settings.DIGEST_HOUR:
+        return 0
+    today = moment.date()
+    due = NotificationSetting.objects.filter(delivery=Delivery.DAILY).exclude(last_digest_on__gte=today)
+    sent = 0
+    for pk, user_id in due.values_list("pk", "user_id"):
+        try:
+            with transaction.atomic():
+                claimed = (
+                    NotificationSetting.objects.filter(pk=pk)
+                    .exclude(last_digest_on__gte=today)
+                    .update(last_digest_on=today)
+                )
+                if claimed:
+                    sent += _send_one(user_id, digest=True)
+        except Exception:  # the mail server refused: the claim rolled back, the next run tries again
+            logger.exception("Daily digest for user %s not sent; trying again later", user_id)
+    return sent
+
+
+@task()
+def send_digest() -> int:
+    """The periodic task of the daily digest (`verband.background.scheduler`, hourly)."""
+    return send_digests()
+
+
+def delivery_of(user: User) -> str:
+    setting = NotificationSetting.objects.filter(user=user).first()
+    return setting.delivery if setting else Delivery.IMMEDIATE
+
+
+def set_delivery(actor: Actor, delivery: str) -> None:
+    """A user chooses how their notifications come by e-mail: straight away or in a daily digest."""
+    if actor.user is None:
+        raise ValidationError(_("Sign in to choose how your notifications come."))
+    if delivery not in Delivery.values:
+        raise ValidationError({"delivery": [_("Choose straight away or once a day.")]})
+    with transaction.atomic():
+        NotificationSetting.objects.update_or_create(user=actor.user, defaults={"delivery": delivery})
+        record(actor, action="update", object_type="notification_setting", object_id=str(actor.user.pk))

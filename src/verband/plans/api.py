@@ -84,6 +84,9 @@ class RegieOut(Schema):
     regisseur: str | None
     organisation: str | None
     mandated_by: str | None
+    mandate: str | None = Field(
+        None, description="requested (the line manager named has not confirmed yet), confirmed or refused"
+    )
     since: datetime | None
     pending_to: str | None = Field(None, description="Asked to take regie, not yet accepted")
     history: list[dict]
@@ -262,6 +265,7 @@ def get_regie(request: HttpRequest, reference: str) -> dict:
         "regisseur": current.user.display_name if current else None,
         "organisation": str(current.organisation) if current else None,
         "mandated_by": current.mandated_by.display_name if current else None,
+        "mandate": current.mandate_status if current else None,
         "since": current.started_at if current else None,
         "pending_to": pending.to_user.display_name if pending else None,
         "history": [
@@ -269,6 +273,7 @@ def get_regie(request: HttpRequest, reference: str) -> dict:
                 "regisseur": r.user.display_name,
                 "organisation": str(r.organisation),
                 "mandated_by": r.mandated_by.display_name,
+                "mandate": r.mandate_status,
                 "started_at": r.started_at.isoformat(),
                 "ended_at": r.ended_at.isoformat() if r.ended_at else None,
             }

@@ -181,8 +181,16 @@ class PlanAction(models.Model):
         )
 
 
+class MandateStatus(models.TextChoices):
+    REQUESTED = "requested", _("mandate requested")
+    CONFIRMED = "confirmed", _("mandate confirmed")
+    REFUSED = "refused", _("mandate refused")
+
+
 class Regie(models.Model):
-    """A period in which one professional is the household's regisseur, on a mandate from a line manager."""
+    """A period in which one professional is the household's regisseur, on a mandate from a line manager.
+    The line manager named confirms the mandate (or refuses it, which ends the regie); until then the regie
+    shows "mandate requested" and the escalation engine watches it."""
 
     household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="regies")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="regies")
@@ -190,6 +198,11 @@ class Regie(models.Model):
     organisation = models.ForeignKey("network.Organisation", on_delete=models.PROTECT, related_name="+")
     mandated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     mandate_note = models.CharField(_("about the mandate"), max_length=300, blank=True)
+    mandate_status = models.CharField(
+        _("mandate"), max_length=10, choices=MandateStatus.choices, default=MandateStatus.REQUESTED
+    )
+    mandate_answered_at = models.DateTimeField(null=True, blank=True)
+    mandate_answer_note = models.CharField(max_length=500, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=300, blank=True)

@@ -1,15 +1,19 @@
 """Writes of regie: one regisseur per household, or explicitly none.
 
 Regie changes only on acceptance: `request_regie` writes a pending transfer; `accept_regie` (by the
-receiver, naming the line manager who gave the mandate) ends the current regie and starts the new one in
-one transaction; `decline_regie`, `withdraw_regie` and `end_regie` complete the set."""
+receiver, naming the line manager who gives the mandate) ends the current regie and starts the new one in
+one transaction; `decline_regie`, `withdraw_regie` and `end_regie` complete the set. The line manager
+named is asked: `confirm_mandate`, or `refuse_mandate` (the regie ends: it was never mandated); until then
+the regie shows "mandate requested" and the escalation engine watches it (`mandates_unconfirmed`)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from verband.accounts.models import User
 from verband.actors import Actor
@@ -17,6 +21,7 @@ from verband.households.models import EventKind, Household
 from verband.network.models import ACTING_ROLES, Membership, Role
 from verband.plans.models import (
     TRANSFER_FLOW,
+    MandateStatus,
     Regie,
     RegieTransfer,
     TransferStatus,
@@ -25,7 +30,7 @@ from verband.sharing import services as sharing
 from verband.sharing.access import partner_organisations, works_with
 from verband.sharing.models import LegalBasis, Purpose
 from verband.text import bounded, refuse_nul
-from verband.workflow import happened, transition
+from verband.workflow import Tell, happened, transition
 
 
 def current_regie(household: Household) -> Regie | None:
@@ -171,6 +176,7 @@ def accept_regie(actor: Actor, transfer: RegieTransfer, mandated_by_id: int, man
             organisation_id=membership.organisation_id,
             mandated_by_id=mandated_by_id,
             mandate_note=mandate_note.strip(),
+            mandate_status=MandateStatus.REQUESTED,
             started_at=now,
         )
         if not works_with(actor, household):  # an emergency access ends; regie needs a real involvement
@@ -184,6 +190,8 @@ def accept_regie(actor: Actor, transfer: RegieTransfer, mandated_by_id: int, man
                 organisation=None if membership.team else membership.organisation,
             )
         manager = User.objects.get(pk=mandated_by_id)
+        with override("nl"):
+            title = _("Confirm a regie mandate: %(ref)s") % {"ref": household.reference}
         happened(
             actor,
             household,
@@ -191,13 +199,127 @@ def accept_regie(actor: Actor, transfer: RegieTransfer, mandated_by_id: int, man
             str(regie.pk),
             event=(
                 EventKind.REGIE,
-                _("%(name)s (%(org)s) has regie, mandated by %(manager)s")
+                _("%(name)s (%(org)s) has regie; mandate requested from %(manager)s")
                 % {
                     "name": regie.user.display_name,
                     "org": membership.organisation,
                     "manager": manager.display_name,
                 },
             ),
+            tell=Tell([manager.pk], title, reverse("plans:mandate", args=[regie.pk])),
+        )
+    return regie
+
+
+# --- The mandate: the line manager named confirms it, or refuses it ---------------------------------
+
+
+def mandates_for(actor: Actor) -> list[Regie]:
+    """The mandates waiting for the actor's confirmation: regies in force that name them, at their own
+    organisation, as a line manager."""
+    m = actor.membership
+    if m is None or m.role != Role.LINE_MANAGER:
+        return []
+    return list(
+        Regie.objects.filter(
+            mandated_by_id=m.user_id,
+            organisation_id=m.organisation_id,
+            ended_at__isnull=True,
+            mandate_status=MandateStatus.REQUESTED,
+        )
+        .select_related("household", "user", "organisation", "membership__team")
+        .order_by("started_at", "pk")
+    )
+
+
+def may_answer_mandate(actor: Actor, regie: Regie) -> bool:
+    """Only the line manager named, acting as a line manager of the regisseur's organisation."""
+    m = actor.membership
+    return (
+        m is not None
+        and m.role == Role.LINE_MANAGER
+        and m.user_id == regie.mandated_by_id
+        and m.organisation_id == regie.organisation_id
+    )
+
+
+def _stale_mandate() -> str:
+    return _("This mandate was answered, or the regie ended, in the meantime.")
+
+
+def confirm_mandate(actor: Actor, regie: Regie) -> Regie:
+    """The line manager confirms: the regie is mandated. The regisseur is told."""
+    if not may_answer_mandate(actor, regie):
+        raise PermissionDenied
+    with transaction.atomic():
+        moved = Regie.objects.filter(
+            pk=regie.pk, ended_at__isnull=True, mandate_status=MandateStatus.REQUESTED
+        ).update(mandate_status=MandateStatus.CONFIRMED, mandate_answered_at=timezone.now())
+        if not moved:
+            raise ValidationError(_stale_mandate())
+        regie.refresh_from_db()
+        with override("nl"):
+            title = _("Regie mandate confirmed: %(ref)s") % {"ref": regie.household.reference}
+        happened(
+            actor,
+            regie.household,
+            "regie",
+            str(regie.pk),
+            event=(
+                EventKind.REGIE,
+                _("Mandate for the regie of %(name)s confirmed by %(manager)s")
+                % {"name": regie.user.display_name, "manager": actor.user.display_name if actor.user else ""},
+            ),
+            tell=Tell([regie.user_id], title, reverse("households:detail", args=[regie.household.reference])),
+        )
+    return regie
+
+
+def refuse_mandate(actor: Actor, regie: Regie, reason: str) -> Regie:
+    """The line manager refuses: the regie was never mandated, so it is not taken — it ends now, the
+    household has no regisseur again (the engine watches that), and the professional is told why."""
+    if not may_answer_mandate(actor, regie):
+        raise PermissionDenied
+    reason = bounded(
+        reason,
+        field="reason",
+        minimum=10,
+        maximum=500,
+        too_short=_("Say why you refuse the mandate, in at least a sentence."),
+    )
+    with transaction.atomic():
+        now = timezone.now()
+        moved = Regie.objects.filter(
+            pk=regie.pk, ended_at__isnull=True, mandate_status=MandateStatus.REQUESTED
+        ).update(
+            mandate_status=MandateStatus.REFUSED,
+            mandate_answered_at=now,
+            mandate_answer_note=reason,
+            ended_at=now,
+            end_reason=str(_("Mandate refused by the line manager"))[:300],
+        )
+        if not moved:
+            raise ValidationError(_stale_mandate())
+        regie.refresh_from_db()
+        with override("nl"):
+            title = _("Regie mandate refused: %(ref)s; you do not have regie") % {
+                "ref": regie.household.reference
+            }
+        happened(
+            actor,
+            regie.household,
+            "regie",
+            str(regie.pk),
+            event=(
+                EventKind.REGIE,
+                _("Mandate for the regie of %(name)s refused by %(manager)s: %(reason)s; no regisseur")
+                % {
+                    "name": regie.user.display_name,
+                    "manager": actor.user.display_name if actor.user else "",
+                    "reason": reason[:150],
+                },
+            ),
+            tell=Tell([regie.user_id], title, reverse("plans:mandate", args=[regie.pk])),
         )
     return regie
 

@@ -18,4 +18,6 @@ urlpatterns = [
     ),
     path("huishoudens/<str:reference>/regie/beeindigen/", views.regie_end_view, name="regie_end"),
     path("regie/<int:pk>/", views.regie_accept_view, name="regie_accept"),
+    path("regie/mandaten/", views.mandates_view, name="mandates"),
+    path("regie/mandaat/<int:pk>/", views.mandate_view, name="mandate"),
 ]

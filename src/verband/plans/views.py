@@ -26,6 +26,7 @@ from verband.plans.models import (
     PlanAction,
     PlanStatus,
     PlanVersion,
+    Regie,
     RegieTransfer,
     TransferStatus,
 )
@@ -551,3 +552,64 @@ def regie_end_view(request: HttpRequest, reference: str) -> HttpResponse:
     else:
         messages.success(request, _("Regie has ended. The household has no regisseur now."))
     return redirect("households:detail", reference=household.reference)
+
+
+# ------------------------------------------------------------------------------------- regie mandate
+
+
+@role_required(*CASEWORK_ROLES)
+def mandates_view(request: HttpRequest) -> HttpResponse:
+    """The regie mandates waiting for this line manager's confirmation."""
+    actor = actor_for_request(request)
+    waiting = regie.mandates_for(actor)
+    record_many(
+        actor,
+        action="list",
+        object_type="regie",
+        subjects=[Subject(r.household_id) for r in waiting] or [Subject()],
+    )
+    return render(request, "plans/mandates.html", {"waiting": waiting})
+
+
+@role_required(*CASEWORK_ROLES)
+def mandate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One regie mandate: the line manager named confirms or refuses it; the regisseur reads the answer."""
+    actor = actor_for_request(request)
+    found = Regie.objects.select_related(
+        "household", "user", "organisation", "mandated_by", "membership__team"
+    )
+    mandate = found.filter(pk=pk).first()
+    user_id = actor.user.pk if actor.user else None
+    answers = mandate is not None and regie.may_answer_mandate(actor, mandate)
+    if mandate is None or not (answers or mandate.user_id == user_id):
+        record(actor, action="view", object_type="regie", object_id=str(pk), outcome="denied")
+        raise Http404
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        if not answers:
+            record(actor, action="update", object_type="regie", object_id=str(pk), outcome="denied")
+            raise Http404
+        try:
+            if request.POST.get("decision") == "confirm":
+                regie.confirm_mandate(actor, mandate)
+                messages.success(request, _("You confirmed the mandate. The regisseur is told."))
+            elif request.POST.get("decision") == "refuse":
+                regie.refuse_mandate(actor, mandate, request.POST.get("reason", ""))
+                messages.success(
+                    request, _("You refused the mandate: the regie has ended and the professional is told.")
+                )
+            else:
+                raise ValidationError({"decision": [_("Confirm or refuse the mandate.")]})
+        except ValidationError as exc:
+            errors = errors_of(exc)
+        else:
+            return redirect("plans:mandates")
+    record_many(
+        actor,
+        action="view",
+        object_type="regie",
+        object_id=str(mandate.pk),
+        subjects=[Subject(mandate.household_id)],
+    )
+    context = {"mandate": mandate, "answers": answers, "errors": errors, "post": request.POST}
+    return render(request, "plans/mandate.html", context, status=400 if errors else 200)

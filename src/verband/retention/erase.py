@@ -163,7 +163,13 @@ HOUSEHOLD_RULES: list[Clear] = [
     Clear("goal", _("goals"), Goal, "plan__household_id", {"text": ""}),
     Clear("agreement", _("safety agreements"), SafetyAgreement, "plan__household_id", {"text": ""}),
     Clear("action", _("plan actions"), PlanAction, "plan__household_id", {"text": ""}),
-    Clear("regie", _("regie periods"), Regie, "household_id", {"mandate_note": "", "end_reason": ""}),
+    Clear(
+        "regie",
+        _("regie periods"),
+        Regie,
+        "household_id",
+        {"mandate_note": "", "end_reason": "", "mandate_answer_note": ""},
+    ),
     Clear(
         "regie_transfer",
         _("regie transfers"),

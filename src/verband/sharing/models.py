@@ -310,6 +310,7 @@ OBJECT_LABELS = {
     "instrument": _("instrument"),
     "instrument_result": _("outcome of an instrument"),
     "monitor": _("overview of households between the cracks"),
+    "notification_setting": _("e-mail setting for notifications"),
     "network": _("network"),
     "plan_action": _("action of the family plan"),
     "plan_pdf": _("family plan (PDF)"),

@@ -139,6 +139,8 @@ PARAMETERS = {
     "rights:export_json/pk": "rights_request",
     "collaboration:meeting/pk": "meeting",
     "escalation:detail/pk": "escalation",
+    "escalation:escalate_listed/pk": "escalation",
+    "plans:mandate/pk": "regie",
     "notifications:open/pk": "notification",
     "measures:extend/pk": "measure",
     "measures:end/pk": "measure",
@@ -366,6 +368,12 @@ def build_scene() -> Scene:
 
     # Regie offered to the line manager; an escalation of Anna's waiting help and a question to decide.
     transfer = regie.request_regie(involved, h, users["line_manager"].memberships.get().pk)
+    # A regie of the other household whose mandate waits for the line manager's confirmation.
+    taken = regie.accept_regie(
+        actor_for(w.other_org),
+        regie.request_regie(actor_for(w.other_org), w.other_household, w.other_org.memberships.get().pk),
+        make_user("lm_b", w.org_b, Role.LINE_MANAGER, w.team_b1).pk,
+    )
     lifecycle.sweep(today)
     lifecycle.ask_decision(involved, h, "Wij zijn het oneens over de aanpak.")
 
@@ -472,7 +480,7 @@ def build_scene() -> Scene:
         "escalation": [str(e.pk) for e in Escalation.objects.order_by("pk")],
         "notification": str(notification.pk), "network": str(w.network.pk), "anna": str(anna.pk),
         "consent": str(consent.pk), "consultation": str(consultation.pk),
-        "rights_request": str(rights_request.pk),
+        "rights_request": str(rights_request.pk), "regie": str(taken.pk),
         "measure": measure_ids, "task": str(task.pk),
         "journal_entry": [str(visit.pk), str(corrected.pk)],
         "document": [str(visit.documents.get().pk), str(letter.pk)],

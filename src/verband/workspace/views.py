@@ -35,7 +35,7 @@ from verband.network.models import (
     Team,
 )
 from verband.plans.models import ActionStatus, PlanAction
-from verband.plans.regie import pending_for
+from verband.plans.regie import mandates_for, pending_for
 from verband.plans.selectors import my_actions_page
 from verband.safety.selectors import danger_flags
 from verband.sharing.access import actor_for_request
@@ -103,6 +103,7 @@ def my_work_view(request: HttpRequest) -> HttpResponse:
     first_subjects: dict[str, list[Subject]] = {}
     for item in first:
         first_subjects.setdefault(item.object_type, []).extend(item.subjects)
+    mandates = mandates_for(actor)
     record_lists(
         actor,
         object_id="mijn-werk",
@@ -111,6 +112,7 @@ def my_work_view(request: HttpRequest) -> HttpResponse:
             Shown("household", row_subjects(rows), {row.household.pk: row.basis for row in rows}),
             Shown("plan_action", [Subject(a.plan.household_id, a.person_id) for a in actions]),
             Shown("regie_transfer", [Subject(t.household_id) for t in regie_requests]),
+            Shown("regie", [Subject(r.household_id) for r in mandates]),
             Shown("handover", [Subject(h.household_id) for h in incoming + returned]),
         ],
     )
@@ -126,6 +128,7 @@ def my_work_view(request: HttpRequest) -> HttpResponse:
             "networks": networks,
             "actions": actions,
             "regie_requests": regie_requests,
+            "mandates": mandates,
             "incoming": incoming,
             "returned": returned,
             "escalations": escalations_for(actor),

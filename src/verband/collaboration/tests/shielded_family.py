@@ -120,7 +120,10 @@ def shielded(family):  # noqa: F811
         ])},
     )  # fmt: skip
     w.meeting = meeting
-    escalation.sweep(today)
+    from django.test import override_settings
+
+    with override_settings(ESCALATION_HORIZON_DAYS=3650):  # escalate every stall, however old
+        escalation.sweep(today)
     w.token_probation = token_for(w.probation_org, "Reclassering", ["households:read", "safety:write"])
     w.token_a_write = token_for(w.org_a, "Wijkteam", ["households:read", "safety:write"])
     return w

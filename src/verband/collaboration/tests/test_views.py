@@ -1,6 +1,6 @@
 """Handover, help and escalation pages per persona; what is logged."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -149,12 +149,15 @@ def test_ask_for_a_decision_per_persona(shelter, as_user):  # noqa: F811
     assert response["Location"] == f"/escalaties/{e.pk}/"
     assert client.get(response["Location"]).status_code == 200  # the asker reads it
     decider = as_user(w.involved)
-    assert (
-        decider.post(
-            f"/escalaties/{e.pk}/", {"decision": "Geen huisverbod; wel dagelijks contact."}
-        ).status_code
-        == 302
-    )
+    vague = {"decision": "Geen huisverbod; wel dagelijks contact."}
+    assert decider.post(f"/escalaties/{e.pk}/", vague).status_code == 400  # no kind of decision
+    concrete = {
+        **vague,
+        "kind": "action",
+        "owner": str(w.involved.memberships.get().pk),
+        "due_on": (timezone.localdate() + timedelta(days=3)).isoformat(),
+    }
+    assert decider.post(f"/escalaties/{e.pk}/", concrete).status_code == 302
     e.refresh_from_db()
     assert e.status == "resolved"
     assert client.post(f"/escalaties/{e.pk}/", {"decision": "Ik beslis het anders."}).status_code == 400

@@ -21,8 +21,9 @@ KINDS = (
     "no_regisseur",
     "rights_request_due",
     "task_overdue",
+    "mandate_unconfirmed",
 )
-STALLED_PER_100 = 10  # households i with i % 100 < 10 stall; the kind is KINDS[i % 100]
+STALLED_PER_100 = 11  # households i with i % 100 < 11 stall; the kind is KINDS[i % 100]
 
 
 def build(households: int, today: date, name: str = "B") -> dict[str, int]:
@@ -117,6 +118,7 @@ def build(households: int, today: date, name: str = "B") -> dict[str, int]:
                 membership=worker_of(i),
                 organisation_id=worker_of(i).organisation_id,
                 mandated_by_id=worker_of(i).user_id,
+                mandate_status="requested" if kind_of(i) == "mandate_unconfirmed" else "confirmed",
                 started_at=long_ago,
             )
             for i, h in enumerate(ids)

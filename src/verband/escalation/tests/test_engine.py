@@ -69,7 +69,7 @@ def test_unanswered_handover_climbs_from_regisseur_to_line_manager_who_decides(s
     assert Notification.objects.filter(user=w.shelter_worker, url=f"/overdrachten/{handover.pk}/").exists()
 
     with at(date(2026, 4, 28)):
-        assert lifecycle.sweep() == {"opened": 0, "climbed": 0, "cleared": 0}  # due today: not yet late
+        assert lifecycle.sweep() == {"opened": 0, "climbed": 0, "cleared": 0, "listed": 0}  # due today
     with at(date(2026, 4, 29)):
         assert lifecycle.sweep()["opened"] == 1
     escalation = Escalation.objects.get()
@@ -87,15 +87,23 @@ def test_unanswered_handover_climbs_from_regisseur_to_line_manager_who_decides(s
     assert second == {"lm_a", "lm_opvang"}  # the sender's line manager and the shelter's
     assert Notification.objects.filter(user=w.lm_shelter, url=f"/escalaties/{escalation.pk}/").exists()
 
+    shelter_worker = w.shelter_worker.memberships.get()
     with pytest.raises(PermissionDenied):
-        lifecycle.resolve(actor_of(w.colleague), escalation, "Ik beslis dit wel even.")
+        lifecycle.resolve(actor_of(w.colleague), escalation, "Ik beslis dit wel even.", kind="not_applicable")
     with pytest.raises(ValidationError):
         lifecycle.resolve(actor_of(w.lm_shelter), escalation, "ok")
     with at(date(2026, 5, 4)):
-        lifecycle.resolve(actor_of(w.lm_shelter), escalation, "Opvang Centrum neemt Anna en Bram morgen op.")
+        lifecycle.resolve(
+            actor_of(w.lm_shelter),
+            escalation,
+            "Opvang Centrum neemt Anna en Bram morgen op.",
+            kind="action",
+            owner_id=shelter_worker.pk,
+            due_on=date(2026, 5, 6),
+        )
     escalation.refresh_from_db()
     assert escalation.status == "resolved" and "Opvang Centrum neemt" in escalation.decision
-    assert escalation.decided_by == w.lm_shelter
+    assert escalation.decided_by == w.lm_shelter and escalation.action_owner == shelter_worker
     # The decision gets time to work: the still-pending handover does not reopen it at once.
     with at(date(2026, 5, 5)):
         assert lifecycle.sweep()["opened"] == 0
@@ -162,7 +170,7 @@ def test_an_interrupted_sweep_completes_next_time(shelter):
 
 def test_without_regisseur_it_starts_with_the_line_managers(partners):
     w = partners
-    with at(date(2026, 3, 2)):
+    with at(date(2026, 1, 14)):
         lifecycle.sweep()
     escalation = Escalation.objects.get(kind=EscalationKind.NO_REGISSEUR, household=w.household)
     assert escalation.step == Step.LINE_MANAGER
