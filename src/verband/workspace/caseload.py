@@ -43,6 +43,7 @@ from django.utils.translation import gettext_lazy as _
 from verband.actors import Actor
 from verband.collaboration.models import AgendaItem, MeetingStatus
 from verband.households.models import LEVEL_ORDER, Household, HouseholdMember, Level, member_sort_key
+from verband.journal.models import CONTACT_KINDS, JournalEntry
 from verband.network.models import OrganisationKind
 from verband.plans.models import ActionStatus, PlanAction, Regie
 from verband.safety.models import DangerFact, Phase, SafetyAssessment
@@ -171,13 +172,13 @@ def household_ids_of(actor: Actor, view: str, seen: Seen) -> set[int]:
 
 
 def last_contact() -> Greatest:
-    """The household's last contact: THE one place that says what counts as contact. Today: the first
-    contact a partner recorded (`Involvement.first_contact_at`, the household page's "eerste contact") and
-    a case meeting held with a member of the household at the table (`AgendaItem.member_present`).
-
-    When the journal's contact moments exist (`verband.journal.ContactMoment` with its `happened_at`), add
-    their latest moment here as one more subquery in the `Greatest` below; the list, its filter, its sort
-    and the exports then follow without any other change."""
+    """The household's last contact: THE one place that says what counts as contact. The first contact a
+    partner recorded (`Involvement.first_contact_at`, the household page's "eerste contact"), a case meeting
+    held with a member of the household at the table (`AgendaItem.member_present`), and the journal's
+    contact moments with the household (a home visit, phone call, office or video conversation — not a note
+    or a consultation between professionals; its newest version, as a correction may move the date).
+    Only the date is shown: which partner had the contact, and what was said, stays on the journal page
+    with its own visibility rules."""
     first_contacts = Subquery(
         Involvement.objects.filter(household_id=OuterRef("pk"), first_contact_at__isnull=False)
         .order_by()
@@ -196,7 +197,17 @@ def last_contact() -> Greatest:
         .values("at")[:1],
         output_field=DateTimeField(),
     )
-    sources = [first_contacts, meetings_held]
+    journal_contacts = Subquery(
+        JournalEntry.objects.filter(
+            household_id=OuterRef("pk"), kind__in=CONTACT_KINDS, correction__isnull=True
+        )
+        .order_by()
+        .values("household_id")
+        .annotate(at=Max("occurred_at"))
+        .values("at")[:1],
+        output_field=DateTimeField(),
+    )
+    sources = [first_contacts, meetings_held, journal_contacts]
     # GREATEST of SQLite gives NULL as soon as one part is NULL; PostgreSQL's skips NULLs. Each part falls
     # back on the others, so both give the latest known moment (or NULL when there is none).
     return Greatest(*[Coalesce(source, *[s for s in sources if s is not source]) for source in sources])

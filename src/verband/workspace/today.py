@@ -30,6 +30,7 @@ from verband.sharing.access import visible_households
 from verband.sharing.accesslog import Subject
 from verband.signals.models import ActivationStatus
 from verband.signals.selectors import addressed_activations
+from verband.tasks.selectors import open_tasks_for
 
 # Each source lists at most this many items; the full lists are on their own pages.
 PER_SOURCE = 20
@@ -228,6 +229,30 @@ def rights_requests_due(actor: Actor, today: date) -> list[TodayItem]:
     ]
 
 
+def tasks_due(actor: Actor, today: date) -> list[TodayItem]:
+    """Open tasks given to the actor (a safety plan to review before a measure ends, an aftercare check)
+    due on or before today, in households the actor still sees. A task's title names the kind of work and a
+    date, never a person."""
+    if actor.user is None:
+        return []
+    rows = (
+        open_tasks_for(actor.user)
+        .filter(due_on__lte=today, household__in=visible_households(actor))
+        .order_by("due_on", "pk")[:PER_SOURCE]
+    )
+    return [
+        TodayItem(
+            kind=_("Overdue task") if t.due_on < today else _("Task due today"),
+            text=f"{t.household.reference}: {t.title}",
+            url=reverse("tasks:list"),
+            due=t.due_on,
+            object_type="task",
+            subjects=[Subject(t.household_id)],
+        )
+        for t in rows
+    ]
+
+
 # The kinds of work of "vandaag eerst", in no particular order (the page sorts: urgent, then by date).
 # Another kind of work is one more function here (see the module's docstring).
 SOURCES: list[Source] = [
@@ -237,6 +262,7 @@ SOURCES: list[Source] = [
     escalations_due,
     handovers_due,
     rights_requests_due,
+    tasks_due,
 ]
 
 

@@ -193,8 +193,10 @@ def test_last_contact_counts_a_meeting_held_with_a_member_at_the_table(world, as
     anna = HouseholdMember.objects.filter(household=world.household, role="victim").get().person
     AgendaItem.objects.create(meeting=meeting, household=world.household, member_present=anna)
     client = as_user(world.involved)
-    assert "HH-T-0001" in _table(_body(client, "?weergave=team&contact=30"))
+    # The filter lists households whose last contact is longer ago (or never): a call two days ago is recent.
     assert "HH-T-0001" not in _table(_body(client, "?weergave=team&contact=nooit"))
+    assert "HH-T-0001" not in _table(_body(client, "?weergave=team&contact=30"))
+    assert "HH-T-0001" in _table(_body(client, "?weergave=team"))
     assert "HH-T-0001" not in _table(_body(client, "?weergave=team&contact=90"))
 
 
@@ -448,3 +450,26 @@ def test_query_count_does_not_grow_with_the_number_of_households(world, as_user,
     few = _count(client, query)
     grow(_households(world, 27, start=3))
     assert _count(client, query) == few
+
+
+def test_last_contact_counts_a_journal_contact_moment_not_a_note(world, as_user):
+    from verband.journal import services as journal
+    from verband.testing import actor_for
+
+    anna = HouseholdMember.objects.filter(household=world.household, role="victim").get().person
+    Involvement.objects.filter(household=world.household).update(first_contact_at=None)
+    client = as_user(world.involved)
+    journal.record_entry(
+        actor_for(world.involved), world.household,
+        journal.EntryInput(kind="note", occurred_at=timezone.now() - timedelta(days=2), summary="Notitie."),
+    )  # fmt: skip
+    assert "HH-T-0001" in _table(_body(client, "?weergave=team&contact=nooit"))
+    journal.record_entry(
+        actor_for(world.involved), world.household,
+        journal.EntryInput(kind="phone_call", occurred_at=timezone.now() - timedelta(days=2),
+                           summary="Gebeld.", participant_ids=[anna.pk]),
+    )  # fmt: skip
+    # The filter lists households whose last contact is longer ago (or never): a call two days ago is recent.
+    assert "HH-T-0001" not in _table(_body(client, "?weergave=team&contact=nooit"))
+    assert "HH-T-0001" not in _table(_body(client, "?weergave=team&contact=30"))
+    assert "HH-T-0001" in _table(_body(client, "?weergave=team"))

@@ -110,3 +110,22 @@ def test_a_source_is_one_function(world):
     finally:
         today.SOURCES.remove(tasks)
     assert [i.text for i in items] == ["Veiligheidsplan herzien"] and items[0].due_today
+
+
+def test_tasks_due_today_or_overdue_come_first_and_later_ones_do_not(world, as_user):
+    from verband.tasks.models import TaskKind
+    from verband.tasks.services import create_task
+    from verband.testing import actor_for
+
+    mine = world.involved.memberships.get()
+    for title, due in (
+        ("Nazorg 3 maanden", TODAY - timedelta(days=1)),
+        ("Veiligheidsplan herzien", TODAY),
+        ("Nazorg 6 maanden", TODAY + timedelta(days=30)),
+    ):
+        create_task(actor_for(world.involved), world.household, kind=TaskKind.REVIEW_SAFETY_PLAN, title=title,
+                    due_on=due, assignee=mine)  # fmt: skip
+    section = _today_section(as_user(world.involved))
+    assert "Nazorg 3 maanden" in section and "Veiligheidsplan herzien" in section
+    assert "Nazorg 6 maanden" not in section
+    assert "Nazorg 3 maanden" not in _today_section(as_user(world.other_org))
