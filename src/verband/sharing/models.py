@@ -289,6 +289,7 @@ OBJECT_LABELS = {
     "unusual_volume": _("unusual volume of reports or persons shown"),
     "signal_pending": _("signal before take-up"),
     "recognition": _("recognition of persons"),
+    "recognition_queue": _("signals to be confirmed (recognition)"),
     "agenda_candidates": _("candidates for a meeting's agenda"),
     "case_meeting": _("case meeting"),
     "emergency_access": _("emergency access"),
