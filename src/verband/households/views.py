@@ -14,6 +14,7 @@ from verband.households.models import Address, RelationKind
 from verband.households.selectors import (
     open_household,
     pending_statement_count,
+    reports,
     shows_involvement,
     timeline_events,
 )
@@ -72,6 +73,8 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
         and actor.membership is not None
         and actor.membership.role in ACTING_ROLES,
         "relation_error": relation_error,
+        # How often the household was reported, for those who see it as a whole.
+        "reports": reports(detail.household) if detail.scope.whole else None,
         "pending_statements": pending_statement_count(
             detail.household, [row.person.pk for row in detail.people]
         ),

@@ -129,7 +129,8 @@ def decide(actor: Actor, signal: Signal, decisions: dict[int, bool]) -> Househol
                     else _("Signal %(reference)s was about someone else: moved to a household of its own.")
                     % {"reference": locked.reference},
                 ),
-                signal=locked,
+                # A signal moved away is no longer linked from the old household's timeline.
+                signal=None if moved else locked,
             )
     return moved
 
