@@ -113,6 +113,7 @@ PARAMETERS = {
     "action_id": "plan_action",
     "signals:detail/reference": "signal",
     "signals:recognise/reference": "received_signal",
+    "signals:confirm/reference": "likely_signal",
     "/api/v1/signals/{reference}/reference": "api_signal",
     "households:first_contact/pk": "involvement",
     "signals:accept/pk": "activation",
@@ -290,6 +291,16 @@ def build_scene() -> Scene:
                             persons=[signals.PersonInput(role="child", given_names="Noor", family_name="Bakker")]),
     )  # fmt: skip
     signals.finish(sent.pk)
+    # A report by Veilig Thuis's system about "Ana van Dam" with Anna's birth date: a likely match, attached
+    # to Anna's household and waiting in the reporting centre's queue to be confirmed.
+    likely, _created = signals.receive(
+        actor_for_token(w.token_vt),
+        signals.SignalInput(kind="report", description="Zorgen.", postcode="1012AB",
+                            persons=[signals.PersonInput(role="victim", given_names="Ana", surname_prefix="van",
+                                                         family_name="Dam", birth_year=1990, birth_month=1,
+                                                         birth_day=2)]),
+    )  # fmt: skip
+    signals.finish(likely.pk)
     activation = Activation.objects.get(signal=signal, team=w.team_vt)
 
     # Help and handovers for Anna (the shelter) and Dirk (probation, the police).
@@ -399,7 +410,7 @@ def build_scene() -> Scene:
     }  # fmt: skip
     values: dict[str, Any] = {
         "household": h.reference, "signal": signal.reference, "received_signal": received.reference,
-        "api_signal": sent.reference,
+        "api_signal": sent.reference, "likely_signal": likely.reference,
         "instrument": instrument, "involvement": str(h.involvements.filter(team=w.team_a1).get().pk),
         "activation": str(activation.pk), "danger_fact": str(danger.pk), "plan_action": str(plan_action.pk),
         "regie_transfer": str(transfer.pk), "handover": str(handover.pk), "help": str(help_anna.pk),
