@@ -7,9 +7,12 @@ a new household. The API's answer never tells the caller whether anyone was know
 from __future__ import annotations
 
 import pytest
+import time_machine
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
 
 from verband.households.models import Household, Person
-from verband.households.selectors import reports
+from verband.households.selectors import Reports, reports
 from verband.sharing.models import AccessLogEntry
 from verband.signals.models import MatchState, Signal
 from verband.testing import _token
@@ -200,3 +203,55 @@ def test_a_decision_must_be_given_for_every_person(world, client, police_token, 
     assert response.status_code == 200
     assert "Geef voor elke persoon aan" in response.content.decode()
     assert Signal.objects.get(reference=likely["reference"]).persons.get().match_state == MatchState.LIKELY
+
+
+# --- Reopening: a signal on a closed household ----------------------------------------------------------
+
+ANNA = {
+    "role": "victim",
+    "given_names": "Anna",
+    "surname_prefix": "van",
+    "family_name": "Dam",
+    "date_of_birth": "1990-01-02",
+    "street": "Dorpsstraat",
+    "house_number": "12",
+    "postcode": "1012AB",
+}
+
+
+def close(household: Household) -> None:
+    from verband.households.models import HOUSEHOLD_FLOW
+
+    HOUSEHOLD_FLOW.move(household, "closed", stale="", closed_at=timezone.now())
+
+
+@pytest.mark.parametrize(("months", "repeat"), [(3, True), (11, True), (13, False)])
+def test_a_signal_on_a_closed_household_reopens_it(world, client, police_token, as_user, months, repeat):
+    """A new signal after closing opens the household again with its history; within 12 months it is a
+    repeat report after closing, counted on the household page."""
+    close(world.household)
+    with time_machine.travel(timezone.now() + relativedelta(months=months), tick=False):
+        answer = report(client, police_token, "Agent De Wit", **ANNA)
+        signal = Signal.objects.get(reference=answer["reference"])
+        household = Household.objects.get(pk=world.household.pk)
+        assert signal.household_id == household.pk
+        assert household.status == "active" and household.closed_at is None
+        assert signal.repeat_after_closing is repeat
+        assert reports(household) == Reports(1, 1 if repeat else 0)
+        assert household.events.filter(summary__startswith="Huishouden heropend").exists()
+        assert AccessLogEntry.objects.filter(
+            action="reopen", object_type="household", object_id=household.reference
+        ).exists()
+        page = as_user(world.involved).get(f"/huishoudens/{household.reference}/").content.decode()
+        assert ("herhaalde melding na afsluiting" in page) is repeat
+        assert "1e melding over dit huishouden" in page
+
+
+def test_repeat_reports_are_counted_on_the_household_page(world, client, police_token, as_user):
+    for officer in ("Agent De Wit", "Agent Yilmaz", "Agent Jansen"):
+        report(client, police_token, officer, **ANNA)
+    assert reports(world.household).count == 3
+    page = as_user(world.involved).get(f"/huishoudens/{world.household.reference}/").content.decode()
+    assert "3e melding over dit huishouden; herhaalde melding" in page
+    # A partner who does not see the household sees no count.
+    assert as_user(world.other_org).get(f"/huishoudens/{world.household.reference}/").status_code == 404
