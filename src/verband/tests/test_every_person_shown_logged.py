@@ -141,6 +141,7 @@ PARAMETERS = {
     "collaboration:meeting/pk": "meeting",
     "escalation:detail/pk": "escalation",
     "notifications:open/pk": "notification",
+    "collaboration:merge_undo/pk": "merge",
 }
 
 # Query strings that make a route show something else than its bare address (each is asked too).
@@ -399,6 +400,16 @@ def build_scene() -> Scene:
         facts="Moeder met twee kinderen, vader dreigt na de scheiding.", question="Wie kan hier iets betekenen?",
     )  # fmt: skip
 
+    # A split recorded on the household (its undo page shows the reason); the neighbourhood team's worker
+    # holds regie, so she may merge and split (`collaboration.merging.may_merge`).
+    from verband.households.models import Merge
+    from verband.plans.models import Regie
+
+    Regie.objects.create(household=h, user=w.involved, membership=w.involved.memberships.get(),
+                         organisation=w.org_a, mandated_by=w.manager)  # fmt: skip
+
+    merge = Merge.objects.create(kind="split", household=h, reason="Verkeerd gekoppeld.", made_by=w.involved)
+
     notification = (
         Notification.objects.filter(user=w.involved).order_by("pk").first() or Notification.objects.first()
     )
@@ -418,7 +429,7 @@ def build_scene() -> Scene:
         "escalation": [str(e.pk) for e in Escalation.objects.order_by("pk")],
         "notification": str(notification.pk), "network": str(w.network.pk), "anna": str(anna.pk),
         "consent": str(consent.pk), "consultation": str(consultation.pk),
-        "rights_request": str(rights_request.pk),
+        "rights_request": str(rights_request.pk), "merge": str(merge.pk),
     }  # fmt: skip
     lists = {key: value if isinstance(value, list) else [value] for key, value in values.items()}
     return Scene(w, users, tokens, lists, persons=names_of(Person.objects.all()))
