@@ -55,7 +55,10 @@ def merge_view(request: HttpRequest, reference: str) -> HttpResponse:
                 other = _other_household(actor, request.POST.get("other", ""))
                 if confirmed:
                     merging.merge_households(actor, household, other, reason)
-                    messages.success(request, _("Household %(other)s is merged into this one.") % {"other": other.reference})
+                    messages.success(
+                        request,
+                        _("Household %(other)s is merged into this one.") % {"other": other.reference},
+                    )
                     return redirect("households:detail", reference=reference)
                 merging._reason(reason)
                 if other.pk == household.pk or not merging.may_merge(actor, other):
@@ -66,7 +69,9 @@ def merge_view(request: HttpRequest, reference: str) -> HttpResponse:
                 confirm = {"what": what, "other": other, "other_members": other_members}
             elif what in ("persons", "split"):
                 kept = _person(members, request.POST.get("kept"))
-                other_person = _person(members, request.POST.get("other_person")) if what == "persons" else None
+                other_person = (
+                    _person(members, request.POST.get("other_person")) if what == "persons" else None
+                )
                 if kept is None or (what == "persons" and other_person is None):
                     raise ValidationError(_("Choose a member of this household."))
                 if confirmed and what == "persons":
@@ -75,7 +80,9 @@ def merge_view(request: HttpRequest, reference: str) -> HttpResponse:
                     return redirect("households:detail", reference=reference)
                 if confirmed:
                     merging.split_member(actor, household, kept, reason)
-                    messages.success(request, _("%(name)s has a household of their own now.") % {"name": kept.full_name})
+                    messages.success(
+                        request, _("%(name)s has a household of their own now.") % {"name": kept.full_name}
+                    )
                     return redirect("households:detail", reference=reference)
                 merging._reason(reason)
                 if what == "persons" and kept.pk == other_person.pk:  # type: ignore[union-attr]
@@ -132,4 +139,6 @@ def undo_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
             messages.success(request, _("Undone."))
             return redirect("collaboration:merge", reference=reference)
     record(actor, action="view", object_type="merge", object_id=str(merge.pk), household_id=household.pk)
-    return render(request, "collaboration/merge_undo.html", {"household": household, "merge": merge, "error": error})
+    return render(
+        request, "collaboration/merge_undo.html", {"household": household, "merge": merge, "error": error}
+    )

@@ -20,6 +20,7 @@ the other household is named by its reference, and one not visible is "not found
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.apps import apps
@@ -52,7 +53,6 @@ from verband.shielding.scope import involvement_members
 from verband.signals.models import Activation, Signal, SignalPerson
 from verband.signals.selectors import may_triage
 from verband.text import refuse_nul
-from verband.workflow import happened
 
 
 def may_merge(actor: Actor, household: Household) -> bool:
@@ -94,7 +94,7 @@ def _row(obj: models.Model) -> dict[str, Any]:
     return {f.attname: f.value_from_object(obj) for f in obj._meta.concrete_fields}
 
 
-def _remove(objs: list[models.Model], removed: list) -> None:
+def _remove(objs: Sequence[models.Model], removed: list) -> None:
     """Delete rows that became duplicates, keeping their values to make them again on undo."""
     for obj in objs:
         removed.append([obj._meta.label, _row(obj)])
@@ -168,11 +168,19 @@ def merge_households(actor: Actor, kept: Household, other: Household, reason: st
         if previous == HouseholdStatus.ACTIVE:
             other.status = previous
             HOUSEHOLD_FLOW.move(
-                other, HouseholdStatus.CLOSED, stale=_("The household changed in the meantime."), closed_at=timezone.now()
+                other,
+                HouseholdStatus.CLOSED,
+                stale=_("The household changed in the meantime."),
+                closed_at=timezone.now(),
             )
         if locked[kept.pk].status == HouseholdStatus.CLOSED:
             kept.status = HouseholdStatus.CLOSED
-            HOUSEHOLD_FLOW.move(kept, HouseholdStatus.ACTIVE, stale=_("The household changed in the meantime."), closed_at=None)
+            HOUSEHOLD_FLOW.move(
+                kept,
+                HouseholdStatus.ACTIVE,
+                stale=_("The household changed in the meantime."),
+                closed_at=None,
+            )
         merge = Merge.objects.create(
             kind=MergeKind.HOUSEHOLDS, household=kept, other_household=other, reason=reason, moved=moved,
             removed=removed, previous_status=previous, made_by=actor.user,
@@ -209,13 +217,16 @@ def merge_persons(actor: Actor, household: Household, kept: Person, other: Perso
             [
                 m
                 for m in HouseholdMember.objects.filter(person=other)
-                if HouseholdMember.objects.filter(household_id=m.household_id, person=kept, role=m.role).exists()
+                if HouseholdMember.objects.filter(
+                    household_id=m.household_id, person=kept, role=m.role
+                ).exists()
             ],
             removed,
         )
         # A relation between the two goes; one the kept person has already stays once.
         between = list(
-            Relation.objects.filter(person=other, other=kept) | Relation.objects.filter(person=kept, other=other)
+            Relation.objects.filter(person=other, other=kept)
+            | Relation.objects.filter(person=kept, other=other)
         )
         _remove(between, removed)
         twice = [
@@ -244,7 +255,8 @@ def merge_persons(actor: Actor, household: Household, kept: Person, other: Perso
         _tell(
             actor,
             household,
-            _("Two persons merged into one (%(name)s): %(reason)s") % {"name": kept.full_name, "reason": reason},
+            _("Two persons merged into one (%(name)s): %(reason)s")
+            % {"name": kept.full_name, "reason": reason},
             "merge",
             [Subject(household.pk, kept.pk), Subject(household.pk, other.pk)],
             object_type="person",
@@ -279,9 +291,17 @@ def split_member(actor: Actor, household: Household, person: Person, reason: str
         if only:
             from verband.households.models import HouseholdEvent
 
-            for model, name in ((Signal, "pk__in"), (Activation, "signal_id__in"), (HouseholdEvent, "signal_id__in")):
-                pks = list(model._default_manager.filter(household=household, **{name: only}).values_list("pk", flat=True))  # type: ignore[attr-defined]
-                model._default_manager.filter(pk__in=pks).update(household=new)  # type: ignore[attr-defined]
+            for model, name in (
+                (Signal, "pk__in"),
+                (Activation, "signal_id__in"),
+                (HouseholdEvent, "signal_id__in"),
+            ):
+                pks = list(
+                    model._default_manager.filter(household=household, **{name: only}).values_list(
+                        "pk", flat=True
+                    )
+                )
+                model._default_manager.filter(pk__in=pks).update(household=new)
                 moved.append([model._meta.label, "household", pks])
         merge = Merge.objects.create(
             kind=MergeKind.SPLIT, household=household, other_household=new, person=person, reason=reason,
@@ -328,11 +348,13 @@ def undo(actor: Actor, merge: Merge) -> None:
             _move_back(locked.moved, locked.other_person_id)  # type: ignore[arg-type]
             for label, values in locked.removed:
                 if label == "bsn":
-                    Person.objects.filter(pk=locked.person_id).update(bsn="")
+                    Person.objects.filter(pk=locked.person_id or 0).update(bsn="")
                     Person.objects.filter(pk=values["id"]).update(bsn=values["bsn"])
             _make_again([r for r in locked.removed if r[0] != "bsn"])
-            for pk in (locked.person_id, locked.other_person_id):
-                matching.index_person(Person.objects.prefetch_related("addresses").get(pk=pk))
+            for person in Person.objects.prefetch_related("addresses").filter(
+                pk__in=[locked.person_id, locked.other_person_id]
+            ):
+                matching.index_person(person)
         Merge.objects.filter(pk=locked.pk).update(undone_by=actor.user, undone_at=timezone.now())
         subjects = [Subject(locked.household_id)]
         if locked.other_household_id:
@@ -359,12 +381,15 @@ def _tell(
     """The line on the timeline and (`action`) the access-log entry naming what was merged or split."""
     households.add_event(household, EventKind.MERGE, summary, actor=actor)
     if action is not None:
-        record_many(actor, action=action, object_type=object_type, object_id=household.reference, subjects=subjects)
+        record_many(
+            actor, action=action, object_type=object_type, object_id=household.reference, subjects=subjects
+        )
 
 
 def history(household: Household) -> list[Merge]:
     """The merges and splits of this household (kept, split from, or made by a split)."""
     return list(
-        Merge.objects.filter(models.Q(household=household) | models.Q(other_household=household))
-        .select_related("household", "other_household", "person", "other_person", "made_by")
+        Merge.objects.filter(
+            models.Q(household=household) | models.Q(other_household=household)
+        ).select_related("household", "other_household", "person", "other_person", "made_by")
     )

@@ -517,7 +517,7 @@ class Reports:
 def reports(household: Household) -> Reports:
     from django.db.models import Count, Q
 
-    counts = household.signals.aggregate(  # type: ignore[attr-defined]
+    counts = household.signals.aggregate(
         count=Count("pk"), after_closing=Count("pk", filter=Q(repeat_after_closing=True))
     )
     return Reports(counts["count"], counts["after_closing"])

@@ -81,7 +81,9 @@ def confirm_view(request: HttpRequest, reference: str) -> HttpResponse:
                         _("Signal %(reference)s now has a household of its own.") % {"reference": reference},
                     )
                 else:
-                    messages.success(request, _("Recognition of %(reference)s confirmed.") % {"reference": reference})
+                    messages.success(
+                        request, _("Recognition of %(reference)s confirmed.") % {"reference": reference}
+                    )
                 return redirect("signals:confirm_queue")
     household = signal.household
     visible = household is not None and can_see_household(actor, household)

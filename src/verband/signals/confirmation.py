@@ -71,8 +71,8 @@ def pairs(signal: Signal) -> list[Pair]:
     known = Person.objects.in_bulk({sp.person_id for sp in people})
     found = []
     for sp in people:
-        candidate = next((c for c in sp.candidates if c.get("person") == sp.person_id), {})
-        found.append(Pair(sp, known[sp.person_id], candidate.get("reasons", []), candidate.get("score", 0)))  # type: ignore[index]
+        candidate: dict = next((c for c in sp.candidates if c.get("person") == sp.person_id), {})
+        found.append(Pair(sp, known[sp.person_id], candidate.get("reasons", []), candidate.get("score", 0)))
     return found
 
 
@@ -101,7 +101,9 @@ def decide(actor: Actor, signal: Signal, decisions: dict[int, bool]) -> Househol
         if household is not None and rejected:
             still = any(sp.match_state in (MatchState.AUTO, MatchState.CONFIRMED) for sp in people)
             if still:
-                households.add_members(household, [(sp.person, sp.role) for sp in rejected])
+                households.add_members(
+                    household, [(sp.person, sp.role) for sp in rejected if sp.person is not None]
+                )
             else:
                 moved = split_signal(actor, locked, household, people)
         record_many(
@@ -175,7 +177,7 @@ def split_signal(actor: Actor, signal: Signal, household: Household, people: lis
     )
     only_here = [sp for sp in people if sp.match_state == MatchState.NEW and sp.person_id not in others]
     for sp in only_here:
-        HouseholdMember.objects.filter(household=household, person_id=sp.person_id, role=sp.role).delete()
+        HouseholdMember.objects.filter(household=household, person=sp.person, role=sp.role).delete()
     Activation.objects.filter(signal=signal).update(household=new)
     HouseholdEvent.objects.filter(signal=signal, household=household).update(household=new)
     Signal.objects.filter(pk=signal.pk).update(household=new, repeat_after_closing=False)

@@ -26,7 +26,6 @@ from verband.households.models import (
     HOUSEHOLD_FLOW,
     EventKind,
     Household,
-    HouseholdMember,
     HouseholdStatus,
     MemberRole,
     Person,

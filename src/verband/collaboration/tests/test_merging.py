@@ -63,7 +63,10 @@ def test_the_reporting_centre_merges_two_households_after_confirming_and_undoes_
     assert done.status_code == 302
     other.refresh_from_db()
     assert other.status == "closed" and not other.members.exists()
-    assert Signal.objects.filter(household=kept).count() == 1 and not Signal.objects.filter(household=other).exists()
+    assert (
+        Signal.objects.filter(household=kept).count() == 1
+        and not Signal.objects.filter(household=other).exists()
+    )
     assert kept.members.count() == 3
     merge = Merge.objects.get()
     assert merge.reason == REASON and merge.made_by == world.vt
@@ -84,19 +87,27 @@ def test_the_reporting_centre_merges_two_households_after_confirming_and_undoes_
 def test_two_persons_who_are_one_are_merged_and_recognition_finds_only_the_one_kept(world, as_user, two):
     kept, other = two
     client = as_user(world.vt)
-    client.post(url(kept), {"what": "households", "other": other.reference, "reason": REASON, "confirmed": "1"})
+    client.post(
+        url(kept), {"what": "households", "other": other.reference, "reason": REASON, "confirmed": "1"}
+    )
     anna, second = Person.objects.filter(given_names="Anna").order_by("pk")
     data = {"what": "persons", "kept": anna.pk, "other_person": second.pk, "reason": REASON}
     assert "Samenvoegen" in client.post(url(kept), data).content.decode()
     assert client.post(url(kept), {**data, "confirmed": "1"}).status_code == 302
     assert not HouseholdMember.objects.filter(person=second).exists()
-    assert SignalPerson.objects.filter(person=anna).count() == 1 and not PersonKey.objects.filter(person=second).exists()
+    assert (
+        SignalPerson.objects.filter(person=anna).count() == 1
+        and not PersonKey.objects.filter(person=second).exists()
+    )
     entry = AccessLogEntry.objects.get(action="merge", object_type="person")
     assert {s.person_id for s in logged_subjects([entry])} == {anna.pk, second.pk}
     merge = Merge.objects.get(kind="persons")
     client.post(f"{url(kept)}{merge.pk}/ongedaan/")
     assert HouseholdMember.objects.filter(person=second, household=kept).exists()
-    assert SignalPerson.objects.filter(person=second).count() == 1 and PersonKey.objects.filter(person=second).exists()
+    assert (
+        SignalPerson.objects.filter(person=second).count() == 1
+        and PersonKey.objects.filter(person=second).exists()
+    )
 
 
 def test_a_wrong_link_is_split_off_and_back(world, as_user, two):
@@ -117,14 +128,18 @@ def test_a_wrong_link_is_split_off_and_back(world, as_user, two):
 def test_the_only_member_cannot_be_split_off(world, as_user, two):
     _kept, other = two
     anna = other.members.get().person
-    page = as_user(world.vt).post(url(other), {"what": "split", "kept": anna.pk, "reason": REASON, "confirmed": "1"})
+    page = as_user(world.vt).post(
+        url(other), {"what": "split", "kept": anna.pk, "reason": REASON, "confirmed": "1"}
+    )
     assert "enige gezinslid" in page.content.decode()
     assert not Merge.objects.exists()
 
 
 def test_a_reason_is_needed_and_kept_when_refused(world, as_user, two):
     kept, other = two
-    page = as_user(world.vt).post(url(kept), {"what": "households", "other": other.reference, "reason": "kort"})
+    page = as_user(world.vt).post(
+        url(kept), {"what": "households", "other": other.reference, "reason": "kort"}
+    )
     body = page.content.decode()
     assert "Leg in een zin uit waarom" in body and other.reference in body
     assert not Merge.objects.exists()
@@ -135,7 +150,9 @@ def test_a_household_not_seen_gives_no_hint(world, as_user, two):
     as for a reference that does not exist, and the attempt is logged as denied."""
     kept, _other = two
     client = as_user(world.vt)
-    hidden = client.post(url(kept), {"what": "households", "other": world.other_household.reference, "reason": REASON})
+    hidden = client.post(
+        url(kept), {"what": "households", "other": world.other_household.reference, "reason": REASON}
+    )
     missing = client.post(url(kept), {"what": "households", "other": "HH-T-9999", "reason": REASON})
     for page in (hidden, missing):
         body = page.content.decode()

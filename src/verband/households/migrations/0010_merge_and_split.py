@@ -8,40 +8,132 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('households', '0009_alter_householdevent_kind'),
+        ("households", "0009_alter_householdevent_kind"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='householdevent',
-            name='kind',
-            field=models.CharField(choices=[('signal', 'Signal received'), ('routed', 'Partner activated'), ('accepted', 'Taken up'), ('handed_back', 'Handed back'), ('rerouted', 'Sent on'), ('involved', 'Partner involved'), ('member_added', 'Member added'), ('note', 'Note'), ('assessment', 'Safety assessment'), ('danger', 'Danger for professionals'), ('plan', 'Family plan'), ('regie', 'Regie'), ('handover', 'Handover'), ('escalation', 'Escalation'), ('help', 'Help'), ('meeting', 'Case meeting'), ('consultation', 'Anonymous consultation'), ('merge', 'Merged or split')], max_length=20),
+            model_name="householdevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("signal", "Signal received"),
+                    ("routed", "Partner activated"),
+                    ("accepted", "Taken up"),
+                    ("handed_back", "Handed back"),
+                    ("rerouted", "Sent on"),
+                    ("involved", "Partner involved"),
+                    ("member_added", "Member added"),
+                    ("note", "Note"),
+                    ("assessment", "Safety assessment"),
+                    ("danger", "Danger for professionals"),
+                    ("plan", "Family plan"),
+                    ("regie", "Regie"),
+                    ("handover", "Handover"),
+                    ("escalation", "Escalation"),
+                    ("help", "Help"),
+                    ("meeting", "Case meeting"),
+                    ("consultation", "Anonymous consultation"),
+                    ("merge", "Merged or split"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='Merge',
+            name="Merge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('households', 'Households merged'), ('persons', 'Persons merged'), ('split', 'Member split off')], max_length=12, verbose_name='kind')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('moved', models.JSONField(default=list)),
-                ('removed', models.JSONField(default=list, encoder=django.core.serializers.json.DjangoJSONEncoder)),
-                ('previous_status', models.CharField(blank=True, max_length=10)),
-                ('made_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('undone_at', models.DateTimeField(blank=True, null=True)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='households.household')),
-                ('made_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('other_household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='households.household')),
-                ('other_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='households.person')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='households.person')),
-                ('undone_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("households", "Households merged"),
+                            ("persons", "Persons merged"),
+                            ("split", "Member split off"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="reason")),
+                ("moved", models.JSONField(default=list)),
+                (
+                    "removed",
+                    models.JSONField(default=list, encoder=django.core.serializers.json.DjangoJSONEncoder),
+                ),
+                ("previous_status", models.CharField(blank=True, max_length=10)),
+                ("made_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("undone_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="households.household",
+                    ),
+                ),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "other_household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="households.household",
+                    ),
+                ),
+                (
+                    "other_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="households.person",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="households.person",
+                    ),
+                ),
+                (
+                    "undone_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'merge or split',
-                'verbose_name_plural': 'merges and splits',
-                'ordering': ['-made_at', '-pk'],
+                "verbose_name": "merge or split",
+                "verbose_name_plural": "merges and splits",
+                "ordering": ["-made_at", "-pk"],
             },
         ),
     ]

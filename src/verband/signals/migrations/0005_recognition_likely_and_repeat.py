@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('signals', '0004_routingrule_legal_basis'),
+        ("signals", "0004_routingrule_legal_basis"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='signal',
-            name='repeat_after_closing',
-            field=models.BooleanField(default=False, verbose_name='repeat report after closing'),
+            model_name="signal",
+            name="repeat_after_closing",
+            field=models.BooleanField(default=False, verbose_name="repeat report after closing"),
         ),
         migrations.AlterField(
-            model_name='signalperson',
-            name='match_state',
-            field=models.CharField(choices=[('pending', 'To be recognised'), ('auto', 'Recognised automatically'), ('confirmed', 'Recognised by the professional'), ('new', 'New person'), ('likely', 'Likely match, to be confirmed')], default='pending', max_length=10),
+            model_name="signalperson",
+            name="match_state",
+            field=models.CharField(
+                choices=[
+                    ("pending", "To be recognised"),
+                    ("auto", "Recognised automatically"),
+                    ("confirmed", "Recognised by the professional"),
+                    ("new", "New person"),
+                    ("likely", "Likely match, to be confirmed"),
+                ],
+                default="pending",
+                max_length=10,
+            ),
         ),
     ]

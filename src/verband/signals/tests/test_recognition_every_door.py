@@ -121,7 +121,10 @@ def test_the_api_answer_does_not_tell_whether_anyone_was_known(world, client, po
     anna = report(client, police_token, "Agent Yilmaz", given_names="Anna", surname_prefix="van",
                   family_name="Dam", date_of_birth="1990-01-02", street="Dorpsstraat", house_number="12",
                   postcode="1012AB")  # fmt: skip
-    shapes = [{k: v for k, v in r.items() if k not in ("reference", "received_at")} for r in (first, certain, likely, new, anna)]
+    shapes = [
+        {k: v for k, v in r.items() if k not in ("reference", "received_at")}
+        for r in (first, certain, likely, new, anna)
+    ]
     assert all(shape == shapes[0] for shape in shapes), shapes
     assert set(first) == {"reference", "status", "received_at", "taken_up_by"}
     # ... also when it asks after its signal later.
