@@ -397,6 +397,8 @@ class EventKind(models.TextChoices):
     MEETING = "meeting", _("Case meeting")
     CONSULTATION = "consultation", _("Anonymous consultation")
     MERGE = "merge", _("Merged or split")
+    RECOGNITION = "recognition", _("Recognition")
+    REOPENED = "reopened", _("Opened again")
 
 
 class HouseholdEvent(models.Model):

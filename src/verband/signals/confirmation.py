@@ -124,7 +124,7 @@ def decide(actor: Actor, signal: Signal, decisions: dict[int, bool]) -> Househol
                 locked.reference,
                 action="update",
                 event=(
-                    EventKind.SIGNAL,
+                    EventKind.RECOGNITION,
                     _("Recognition of %(reference)s confirmed by the reporting centre.")
                     % {"reference": locked.reference}
                     if confirmed and not moved
@@ -189,7 +189,7 @@ def split_signal(actor: Actor, signal: Signal, household: Household, people: lis
         signal.reference,
         action="update",
         event=(
-            EventKind.SIGNAL,
+            EventKind.RECOGNITION,
             _("Household made for %(reference)s: the reporting centre found it was about someone else.")
             % {"reference": signal.reference},
         ),

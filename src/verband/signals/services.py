@@ -447,7 +447,7 @@ def _reopen_for(actor: Actor, household: Household, signal: Signal) -> bool:
     )
     households.add_event(
         household,
-        EventKind.SIGNAL,
+        EventKind.REOPENED,
         _("Household opened again: repeat report after closing (%(reference)s).")
         % {"reference": signal.reference}
         if repeat
