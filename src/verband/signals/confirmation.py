@@ -179,9 +179,13 @@ def split_signal(actor: Actor, signal: Signal, household: Household, people: lis
     for sp in only_here:
         HouseholdMember.objects.filter(household=household, person=sp.person, role=sp.role).delete()
     Activation.objects.filter(signal=signal).update(household=new)
-    HouseholdEvent.objects.filter(signal=signal, household=household).update(household=new)
+    lines = HouseholdEvent.objects.filter(signal=signal, household=household)
+    reopened = lines.filter(kind=EventKind.REOPENED).exists()
+    lines.exclude(kind=EventKind.REOPENED).update(household=new)
     Signal.objects.filter(pk=signal.pk).update(household=new, repeat_after_closing=False)
     signal.household = new
+    if reopened:
+        _close_again(actor, household, signal)
     happened(
         actor,
         new,
@@ -196,3 +200,33 @@ def split_signal(actor: Actor, signal: Signal, household: Household, people: lis
         signal=signal,
     )
     return new
+
+
+def _close_again(actor: Actor, household: Household, signal: Signal) -> None:
+    """The wrongly linked signal had opened the closed household again: it is closed again, unless
+    something happened to it since (another signal, a partner involved)."""
+    from verband.households.models import HOUSEHOLD_FLOW, HouseholdStatus
+    from verband.sharing.models import Involvement
+
+    later = Signal.objects.filter(household=household, received_at__gt=signal.received_at).exists()
+    involved = Involvement.objects.filter(household=household, created_at__gte=signal.received_at).exists()
+    if later or involved or household.status != HouseholdStatus.ACTIVE:
+        return
+    HOUSEHOLD_FLOW.move(
+        household,
+        HouseholdStatus.CLOSED,
+        source=HouseholdStatus.ACTIVE,
+        stale=_("The household changed in the meantime."),
+        closed_at=timezone.now(),
+    )
+    happened(
+        actor,
+        household,
+        "household",
+        household.reference,
+        action="close",
+        event=(
+            EventKind.RECOGNITION,
+            _("Household closed again: the signal that opened it was about someone else."),
+        ),
+    )

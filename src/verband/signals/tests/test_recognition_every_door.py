@@ -258,3 +258,21 @@ def test_repeat_reports_are_counted_on_the_household_page(world, client, police_
     assert "3e melding over dit huishouden; herhaalde melding" in page
     # A partner who does not see the household sees no count.
     assert as_user(world.other_org).get(f"/huishoudens/{world.household.reference}/").status_code == 404
+
+
+def test_a_likely_match_that_reopened_a_household_closes_it_again_when_it_was_someone_else(
+    world, client, police_token, as_user
+):
+    close(world.household)
+    likely = report(client, police_token, "Agent De Wit", **{**ANNA, "given_names": "Ana"})
+    signal = Signal.objects.get(reference=likely["reference"])
+    assert signal.household_id == world.household.pk and signal.repeat_after_closing
+    assert Household.objects.get(pk=world.household.pk).status == "active"
+    sp = signal.persons.get()
+    as_user(world.vt).post(f"/meldingen/{likely['reference']}/bevestigen/", {f"persoon-{sp.pk}": "other"})
+    household = Household.objects.get(pk=world.household.pk)
+    assert household.status == "closed" and household.closed_at is not None
+    signal.refresh_from_db()
+    assert signal.household_id != household.pk and not signal.repeat_after_closing
+    assert household.events.filter(kind="reopened").exists()  # what happened stays on its timeline
+    assert household.events.filter(summary__startswith="Huishouden weer afgesloten").exists()
