@@ -62,10 +62,16 @@ def may_merge(actor: Actor, household: Household) -> bool:
         return False
     if not can_see_household(actor, household) or not involvement_members(actor, household)[0]:
         return False
-    if may_triage(actor):
-        return True
-    regie = current_regie(household)
-    return regie is not None and regie.user_id == actor.user.pk
+    return allowed(actor, whole=True, regie=current_regie(household))
+
+
+def allowed(actor: Actor, *, whole: bool, regie: Any) -> bool:
+    """`may_merge` from what a page read already: whether the actor sees the household whole, and its
+    current regie (or None)."""
+    membership = actor.membership
+    if membership is None or membership.role not in ACTING_ROLES or actor.user is None or not whole:
+        return False
+    return may_triage(actor) or (regie is not None and regie.user_id == actor.user.pk)
 
 
 def _reason(reason: str) -> str:
