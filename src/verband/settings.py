@@ -265,6 +265,15 @@ RECOGNITION_GRACE_MINUTES = env_int(
     group="Signals and routing",
     minimum=0,
 )
+RECOGNITION_CONFIRM_WORKING_DAYS = env_int(
+    "VERBAND_RECOGNITION_CONFIRM_WORKING_DAYS",
+    1,
+    "Working days the reporting centre has to confirm a likely match (a signal attached to a known "
+    "household on a probable but not certain recognition) in the 'te bevestigen' queue. 0 means the same "
+    "working day.",
+    group="Signals and routing",
+    minimum=0,
+)
 INTAKE_LIMIT_PER_DAY = env_int(
     "VERBAND_INTAKE_LIMIT_PER_DAY",
     40,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from verband.collaboration import meeting_views, views
+from verband.collaboration import meeting_views, merge_views, views
 
 app_name = "collaboration"
 urlpatterns = [
@@ -19,6 +19,10 @@ urlpatterns = [
         "huishoudens/<str:reference>/toestemming/<int:pk>/intrekken/",
         views.consent_withdraw_view,
         name="consent_withdraw",
+    ),
+    path("huishoudens/<str:reference>/samenvoegen/", merge_views.merge_view, name="merge"),
+    path(
+        "huishoudens/<str:reference>/samenvoegen/<int:pk>/ongedaan/", merge_views.undo_view, name="merge_undo"
     ),
     path("noodtoegang/", views.emergency_view, name="emergency"),
     path("overleggen/", meeting_views.list_view, name="meetings"),

@@ -34,13 +34,20 @@ PREFIXES = sorted(
         "het", "'t", "in 't", "in de", "in het", "op de", "op den", "op het", "uit de", "uit den", "aan de",
         "aan den", "bij de", "onder de", "over de", "voor de", "la", "le", "du", "d'", "von", "von der",
         "el", "al", "da", "dos", "das", "di",
+        # Abbreviations as officers type them: "v.d. Berg", "vd Berg", "v/d Berg", "v. Dam".
+        "v d", "vd", "v",
     ],
     key=len,
     reverse=True,
 )  # fmt: skip
 
-# Above this probability a candidate is shown; auto-linking needs more than probability (see below).
+# Above this probability a candidate is shown; auto-linking needs more than probability (see `certain`).
 CANDIDATE_THRESHOLD = 0.5
+# Above this probability (and short of `certain`) a candidate is a likely match: the signal is attached
+# to the known household pending confirmation by the reporting centre. A name alone (with or without a
+# year of birth) stays below it; a name with a full birth date (also with day and month swapped), or a
+# name with a year of birth and the same address, reaches it.
+LIKELY_THRESHOLD = 0.99
 PRIOR_LOG2 = -9.0
 MAX_BLOCKED = 150
 
@@ -69,6 +76,18 @@ def split_surname(prefix: str, family: str) -> tuple[str, str]:
                 prefix, family = candidate, family[len(candidate) + 1 :]
                 break
     return prefix, family
+
+
+def same_prefix(a: str, b: str) -> bool:
+    """Two folded tussenvoegsels are the same, also when one is abbreviated: "v d" and "vd" stand for
+    "van der", "van den" and "van de"; "v" for "van"."""
+    if a == b:
+        return True
+    short = {"v d": "vd", "vd": "vd", "v": "v"}
+    for abbreviated, full in ((a, b), (b, a)):
+        if abbreviated in short:
+            return short[abbreviated] == "".join(word[0] for word in full.split() if word)
+    return False
 
 
 @lru_cache(maxsize=100_000)
@@ -190,7 +209,7 @@ def _compare_names(query: Description, known: Description, evidence: Evidence) -
         evidence.add(-4)
     else:
         evidence.add(-8)
-    if q_prefix and k_prefix and q_prefix != k_prefix:
+    if q_prefix and k_prefix and not same_prefix(q_prefix, k_prefix):
         evidence.add(-1)
     if q_first and k_first:
         given = _similar(q_first, k_first)
@@ -287,16 +306,60 @@ def compare(query: Description, known: Description) -> tuple[float, list[str]]:
     return probability, evidence.reasons
 
 
-def strong_evidence(query: Description, known: Description) -> bool:
-    """Automatic linking, without a person confirming, only on an equal BSN and an equal full birth
-    date."""
+def _birth_contradicts(query: Description, known: Description) -> bool:
+    pairs = (
+        (query.birth_year, known.birth_year),
+        (query.birth_month, known.birth_month),
+        (query.birth_day, known.birth_day),
+    )
+    return any(q and k and q != k for q, k in pairs)
+
+
+def _same_address(query: Description, known: Description) -> bool:
+    """A postcode and house number typed that is one of the known (never confidential) addresses."""
+    places = {(_postcode(p), _number(n)) for p, n, _s in known.addresses}
+    return any(
+        _postcode(p) and _number(n) and (_postcode(p), _number(n)) in places for p, n, _s in query.addresses
+    )
+
+
+def certain(query: Description, known: Description) -> bool:
+    """Automatic linking, without a person confirming, from any door (web or API):
+    - an equal BSN (valid: the eleven test makes a typing error land on no one), when nothing else typed
+      contradicts it — every typed part of the birth date equal, and a typed family name close;
+    - or an identical name (tussenvoegsel, family name and first given name, after folding case and
+      accents), an equal full birth date and the same address (postcode and house number of a known
+      address that is not confidential), and no other BSN.
+    Anything less is at most a likely match, which a person confirms."""
+    if query.bsn and known.bsn:
+        if query.bsn != known.bsn or _birth_contradicts(query, known):
+            return False
+        q_core, k_core = query.core, known.core
+        return not q_core or _similar(q_core, k_core) >= 0.9 or phonetic(q_core) == phonetic(k_core)
+    q_prefix, q_core = split_surname(query.surname_prefix, query.family_name)
+    k_prefix, k_core = split_surname(known.surname_prefix, known.family_name)
+    q_first, k_first = first_name(query.given_names), first_name(known.given_names)
     return bool(
-        query.bsn
-        and query.bsn == known.bsn
+        q_core
+        and q_first
+        and (q_prefix, q_core, q_first) == (k_prefix, k_core, k_first)
         and query.full_birth
         and (query.birth_year, query.birth_month, query.birth_day)
         == (known.birth_year, known.birth_month, known.birth_day)
+        and _same_address(query, known)
     )
+
+
+# The name of the rule before certain matches without a BSN were recognised (kept for callers).
+strong_evidence = certain
+
+
+def likely(query: Description, known: Description, score: float) -> bool:
+    """A likely match: probable enough to attach the signal to the known household until the reporting
+    centre confirms it (`LIKELY_THRESHOLD`), never against a differing BSN."""
+    if query.bsn and known.bsn and query.bsn != known.bsn:
+        return False
+    return score >= LIKELY_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -305,6 +368,7 @@ class Candidate:
     score: float
     reasons: list[str]
     automatic: bool
+    likely: bool = False
 
     def as_json(self) -> dict:
         return {
@@ -312,6 +376,7 @@ class Candidate:
             "score": round(self.score, 3),
             "reasons": self.reasons,
             "automatic": self.automatic,
+            "likely": self.likely,
         }
 
 
@@ -437,7 +502,8 @@ def find_candidates_many(queries: list[Description], limit: int = 5) -> list[lis
         for pid in block:
             score, reasons = compare(query, known[pid])
             if score >= CANDIDATE_THRESHOLD:
-                scored.append(Candidate(pid, score, reasons, strong_evidence(query, known[pid])))
+                auto = certain(query, known[pid])
+                scored.append(Candidate(pid, score, reasons, auto, auto or likely(query, known[pid], score)))
         scored.sort(key=lambda c: (-c.score, c.person_id))
         found.append(scored[:limit])
     return found

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -398,6 +399,9 @@ class EventKind(models.TextChoices):
     MEASURE = "measure", _("Protective measure")
     CLOSED = "closed", _("Case closed")
     JOURNAL = "journal", _("Journal")
+    MERGE = "merge", _("Merged or split")
+    RECOGNITION = "recognition", _("Recognition")
+    REOPENED = "reopened", _("Opened again")
 
 
 class HouseholdEvent(models.Model):
@@ -424,3 +428,48 @@ class HouseholdEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} {self.get_kind_display()}"
+
+
+class MergeKind(models.TextChoices):
+    HOUSEHOLDS = "households", _("Households merged")
+    PERSONS = "persons", _("Persons merged")
+    SPLIT = "split", _("Member split off")
+
+
+class Merge(models.Model):
+    """Two households or two persons found to be the same, merged into the one kept; or a wrongly linked
+    member split off to a household of its own. Undoable: what was moved is listed (`moved`: model label,
+    field, row ids) and moved back; rows removed as duplicates (`removed`: model label and values) are
+    made again. See `verband.collaboration.merging`."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=MergeKind.choices)
+    # Households: the one kept and the one merged into it. Split: the household split from, and the new one.
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    other_household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Persons: the one kept and the one merged into it. Split: the member split off.
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    other_person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    moved = models.JSONField(default=list)
+    removed = models.JSONField(default=list, encoder=DjangoJSONEncoder)
+    previous_status = models.CharField(max_length=10, blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    made_at = models.DateTimeField(default=timezone.now)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("merge or split")
+        verbose_name_plural = _("merges and splits")
+        ordering = ["-made_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.made_at:%Y-%m-%d}"

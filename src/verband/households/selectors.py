@@ -515,3 +515,25 @@ def pending_statement_count(household: Household, person_ids: Iterable[int]) -> 
     return SignalPerson.objects.filter(
         signal__household=household, statement=StatementState.PENDING, person_id__in=list(person_ids)
     ).count()
+
+
+@dataclass(frozen=True)
+class Reports:
+    """How often a household was reported: every signal on it (the repeat count: "3e melding"), and how
+    many of them came within 12 months after it was closed (repeat reports after closing)."""
+
+    count: int
+    after_closing: int
+
+    @property
+    def repeat(self) -> bool:
+        return self.count > 1
+
+
+def reports(household: Household) -> Reports:
+    from django.db.models import Count, Q
+
+    counts = household.signals.aggregate(
+        count=Count("pk"), after_closing=Count("pk", filter=Q(repeat_after_closing=True))
+    )
+    return Reports(counts["count"], counts["after_closing"])

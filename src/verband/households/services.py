@@ -101,7 +101,7 @@ def add_first_addresses(rows: list[tuple[Person, dict[str, str]]]) -> list[Addre
     """The current address, from today, of persons just made (who have none yet): `add_address` for each,
     in one query."""
     today = timezone.localdate()
-    return Address.objects.bulk_create(
+    made = Address.objects.bulk_create(
         [
             Address(
                 person=person,
@@ -115,6 +115,18 @@ def add_first_addresses(rows: list[tuple[Person, dict[str, str]]]) -> list[Addre
             if address.get("street") or address.get("postcode")
         ]
     )
+    # The address is a blocking key too: a repeat report at the same address finds the person.
+    PersonKey.objects.bulk_create(
+        [
+            PersonKey(person_id=pid, key=key)
+            for pid, key in matching.keys_for_people(
+                (a.person_id, matching.Description(addresses=((a.postcode, a.house_number, a.street),)))
+                for a in made
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    return made
 
 
 def add_address(

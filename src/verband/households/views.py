@@ -15,6 +15,7 @@ from verband.households.models import Address, HouseholdStatus, RelationKind
 from verband.households.selectors import (
     open_household,
     pending_statement_count,
+    reports,
     shows_involvement,
     timeline_events,
 )
@@ -31,6 +32,7 @@ from verband.signals import statements
 @role_required(*CASEWORK_ROLES)
 def household_view(request: HttpRequest, reference: str, relation_error: str = "") -> HttpResponse:
     from verband.collaboration.involvements import may_end
+    from verband.collaboration.merging import allowed as may_merge
     from verband.collaboration.selectors import panel
     from verband.consultation.selectors import linked_to
     from verband.escalation.selectors import open_shown
@@ -81,6 +83,9 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
         and actor.membership is not None
         and actor.membership.role in ACTING_ROLES,
         "relation_error": relation_error,
+        # How often the household was reported, for those who see it as a whole.
+        "reports": reports(detail.household) if detail.scope.whole else None,
+        "may_merge": may_merge(actor, whole=detail.scope.whole, regie=regie["current"]),
         "pending_statements": pending_statement_count(
             detail.household, [row.person.pk for row in detail.people]
         ),

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from verband.collaboration.models import AgendaItem, CaseMeeting, Handover, Help
 from verband.consultation.models import Advice, Consultation, ConsultationStatus
 from verband.escalation.models import Escalation
-from verband.households.models import Address, HouseholdEvent, Person, PersonKey, Relation
+from verband.households.models import Address, HouseholdEvent, Merge, Person, PersonKey, Relation
 from verband.journal.models import Document, JournalEntry
 from verband.measures.models import Closing, ProtectiveMeasure
 from verband.plans.models import (
@@ -103,6 +103,8 @@ def required_when(**condition: Any) -> Case:
 
 HOUSEHOLD_RULES: list[Clear] = [
     Clear("timeline", _("timeline lines"), HouseholdEvent, "household_id", {"summary": ""}),
+    # A merge's reason, and the rows it removed as duplicates (kept for undo), name people.
+    Clear("merge", _("merges and splits"), Merge, "household_id", {"reason": "", "removed": []}),
     Clear(
         "signal",
         _("signals"),
@@ -318,6 +320,10 @@ KEPT: dict[str, dict[str, str]] = {
     "households.addressdisclosure": {"basis": "deleted with its address"},
     "households.addressdecision": {"reason": "deleted with its address"},
     "households.personkey": {"key": "deleted with the person's pseudonymisation"},
+    "households.merge": {
+        "moved": "model names and row ids of what a merge moved, no data",
+        "previous_status": "the status of the household merged in",
+    },
     "signals.signal": {
         "reference": "the signal's number",
         "channel": "web or API",

@@ -91,6 +91,9 @@ class Signal(models.Model):
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     request_hash = models.CharField(max_length=64, blank=True)
     recognition_confirmed = models.BooleanField(default=False)
+    # Linked to a household that was closed less than 12 months before it came in: the household was
+    # opened again, and this is a repeat report after closing (issue 14, item 6).
+    repeat_after_closing = models.BooleanField(_("repeat report after closing"), default=False)
 
     class Meta:
         verbose_name = _("signal")
@@ -122,6 +125,9 @@ class MatchState(models.TextChoices):
     AUTO = "auto", _("Recognised automatically")
     CONFIRMED = "confirmed", _("Recognised by the professional")
     NEW = "new", _("New person")
+    # A likely match: linked to the known person (and household) until the reporting centre confirms it
+    # (CONFIRMED) or says it is someone else (NEW, with a person of their own).
+    LIKELY = "likely", _("Likely match, to be confirmed")
 
 
 class StatementState(models.TextChoices):

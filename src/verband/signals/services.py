@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from functools import partial
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -21,7 +22,14 @@ from django_tasks import task
 from verband.actors import SYSTEM, Actor, Channel
 from verband.households import addresses, matching
 from verband.households import services as households
-from verband.households.models import EventKind, Household, HouseholdStatus, MemberRole, Person
+from verband.households.models import (
+    HOUSEHOLD_FLOW,
+    EventKind,
+    Household,
+    HouseholdStatus,
+    MemberRole,
+    Person,
+)
 from verband.network.models import CASEWORK_ROLES, CoverageArea, Network, Organisation, OrganisationKind, Team
 from verband.sharing import access as sharing_access
 from verband.sharing import basis as sharing_basis
@@ -234,9 +242,25 @@ def _recognise(persons: list[SignalPerson]) -> list[SignalPerson]:
     found = matching.find_candidates_many([description_of(sp) for sp in pending])
     for sp, candidates in zip(pending, found, strict=True):
         sp.candidates = [c.as_json() for c in candidates]
-        if candidates and candidates[0].automatic:
-            sp.person_id, sp.match_state = candidates[0].person_id, MatchState.AUTO
+        certain = next((c for c in candidates if c.automatic), None)
+        if certain is not None:
+            sp.person_id, sp.match_state = certain.person_id, MatchState.AUTO
     return pending
+
+
+def _attach_likely(persons: list[SignalPerson]) -> None:
+    """At routing, whoever is still undecided and has a likely candidate is linked to that person pending
+    the reporting centre's confirmation (`confirm_likely`): the signal lands on the known household and
+    its history, not on a new one. The same for every door; the web reporter decided before, if at all."""
+    taken = {sp.person_id for sp in persons if sp.person_id is not None}
+    for sp in persons:
+        if sp.match_state != MatchState.PENDING:
+            continue
+        # Two people of one signal are never linked to the same register person.
+        best = next((c for c in sp.candidates if c.get("likely") and c["person"] not in taken), None)
+        if best is not None:
+            sp.person_id, sp.match_state = best["person"], MatchState.LIKELY
+            taken.add(best["person"])
 
 
 def confirm_recognition(actor: Actor, signal: Signal, decisions: dict[int, int | None]) -> None:
@@ -304,6 +328,7 @@ def _finish(signal_id: int, actor: Actor) -> bool:
         for sp in persons:
             sp.signal = signal
         _recognise(persons)
+        _attach_likely(persons)
         _settle_persons(persons, signal)
         SignalPerson.objects.bulk_update(persons, ["candidates", "person", "match_state", "statement"])
         if not signal.postcode:
@@ -314,7 +339,8 @@ def _finish(signal_id: int, actor: Actor) -> bool:
         household = _choose_household(persons) or households.new_household(signal.region, retry=False)
         households.add_members(household, [(sp.person, sp.role) for sp in persons if sp.person is not None])
         signal.household = household
-        signal.save(update_fields=["household", "postcode"])
+        signal.repeat_after_closing = _reopen_for(actor, household, signal)
+        signal.save(update_fields=["household", "postcode", "repeat_after_closing"])
         activations = plan_activations(signal, household, persons)
         households.save_events(
             [
@@ -398,12 +424,57 @@ def _settle_persons(persons: list[SignalPerson], signal: Signal) -> None:
             sp.statement = StatementState.PENDING
 
 
+RECOGNISED = (MatchState.AUTO, MatchState.CONFIRMED, MatchState.LIKELY)
+
+
+def _reopen_for(actor: Actor, household: Household, signal: Signal) -> bool:
+    """A signal linked to a closed household opens it again (with its history) and, when it was closed
+    less than `REPEAT_AFTER_CLOSING_MONTHS` before the signal came in, is a repeat report after closing.
+    Returns whether it is. The household is locked: a closing at the same moment waits for this."""
+    locked = Household.objects.select_for_update().filter(pk=household.pk).first()
+    if locked is None or locked.status != HouseholdStatus.CLOSED:
+        return False
+    closed_at = locked.closed_at
+    since = signal.received_at - relativedelta(months=REPEAT_AFTER_CLOSING_MONTHS)
+    repeat = closed_at is not None and closed_at >= since
+    household.status = locked.status
+    HOUSEHOLD_FLOW.move(
+        household,
+        HouseholdStatus.ACTIVE,
+        source=HouseholdStatus.CLOSED,
+        stale=_("The household was opened again in the meantime."),
+        closed_at=None,
+    )
+    households.add_event(
+        household,
+        EventKind.REOPENED,
+        _("Household opened again: repeat report after closing (%(reference)s).")
+        % {"reference": signal.reference}
+        if repeat
+        else _("Household opened again by a new signal (%(reference)s).") % {"reference": signal.reference},
+        organisation=signal.source_organisation,
+        signal=signal,
+    )
+    record(
+        actor,
+        action="reopen",
+        object_type="household",
+        object_id=household.reference,
+        household_id=household.pk,
+    )
+    return repeat
+
+
+# A signal within this many months after closing is a repeat report after closing (issue 14, item 6).
+REPEAT_AFTER_CLOSING_MONTHS = 12
+
+
 def _choose_household(persons: list[SignalPerson]) -> Household | None:
     """The active household holding most of the recognised persons (the latest on a tie). A closed
     household only when the report is about its members and no one else — everyone in it recognised as a
     member of that household: a repeat report after closing then finds the history, while a report about
     one member and someone new (the perpetrator with a new partner) never reopens the old family's file."""
-    known = [sp.person_id for sp in persons if sp.match_state in (MatchState.AUTO, MatchState.CONFIRMED)]
+    known = [sp.person_id for sp in persons if sp.match_state in RECOGNISED]
     if not known:
         return None
     households = Household.objects.filter(members__person_id__in=known).annotate(

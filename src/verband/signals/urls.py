@@ -1,10 +1,12 @@
 from django.urls import path
 
-from verband.signals import views
+from verband.signals import confirm_views, views
 
 app_name = "signals"
 urlpatterns = [
     path("meldingen/nieuw/", views.intake_view, name="intake"),
+    path("meldingen/te-bevestigen/", confirm_views.queue_view, name="confirm_queue"),
+    path("meldingen/<str:reference>/bevestigen/", confirm_views.confirm_view, name="confirm"),
     path("meldingen/<str:reference>/", views.signal_view, name="detail"),
     path("meldingen/<str:reference>/herkennen/", views.recognise_view, name="recognise"),
     path("werkbak/", views.inbox_view, name="inbox"),

@@ -113,6 +113,7 @@ PARAMETERS = {
     "action_id": "plan_action",
     "signals:detail/reference": "signal",
     "signals:recognise/reference": "received_signal",
+    "signals:confirm/reference": "likely_signal",
     "/api/v1/signals/{reference}/reference": "api_signal",
     "households:first_contact/pk": "involvement",
     "signals:accept/pk": "activation",
@@ -148,6 +149,7 @@ PARAMETERS = {
     "journal:entry/pk": "journal_entry",
     "journal:correct/pk": "journal_entry",
     "journal:download/pk": "document",
+    "collaboration:merge_undo/pk": "merge",
 }
 
 # Query strings that make a route show something else than its bare address (each is asked too).
@@ -300,6 +302,16 @@ def build_scene() -> Scene:
                             persons=[signals.PersonInput(role="child", given_names="Noor", family_name="Bakker")]),
     )  # fmt: skip
     signals.finish(sent.pk)
+    # A report by Veilig Thuis's system about "Ana van Dam" with Anna's birth date: a likely match, attached
+    # to Anna's household and waiting in the reporting centre's queue to be confirmed.
+    likely, _created = signals.receive(
+        actor_for_token(w.token_vt),
+        signals.SignalInput(kind="report", description="Zorgen.", postcode="1012AB",
+                            persons=[signals.PersonInput(role="victim", given_names="Ana", surname_prefix="van",
+                                                         family_name="Dam", birth_year=1990, birth_month=1,
+                                                         birth_day=2)]),
+    )  # fmt: skip
+    signals.finish(likely.pk)
     activation = Activation.objects.get(signal=signal, team=w.team_vt)
 
     # Help and handovers for Anna (the shelter) and Dirk (probation, the police).
@@ -460,6 +472,11 @@ def build_scene() -> Scene:
         h,
         journal.DocumentInput(SimpleUploadedFile("brief.pdf", pdf.getvalue()), person_id=dirk.pk),
     )
+    # A split recorded on the household (its undo page shows the reason); the neighbourhood team's worker
+    # holds regie (above), so she may merge and split (`collaboration.merging.may_merge`).
+    from verband.households.models import Merge
+
+    merge = Merge.objects.create(kind="split", household=h, reason="Verkeerd gekoppeld.", made_by=w.involved)
 
     notification = (
         Notification.objects.filter(user=w.involved).order_by("pk").first() or Notification.objects.first()
@@ -472,7 +489,7 @@ def build_scene() -> Scene:
     }  # fmt: skip
     values: dict[str, Any] = {
         "household": h.reference, "signal": signal.reference, "received_signal": received.reference,
-        "api_signal": sent.reference,
+        "api_signal": sent.reference, "likely_signal": likely.reference,
         "instrument": instrument, "involvement": str(h.involvements.filter(team=w.team_a1).get().pk),
         "activation": str(activation.pk), "danger_fact": str(danger.pk), "plan_action": str(plan_action.pk),
         "regie_transfer": str(transfer.pk), "handover": str(handover.pk), "help": str(help_anna.pk),
@@ -480,7 +497,7 @@ def build_scene() -> Scene:
         "escalation": [str(e.pk) for e in Escalation.objects.order_by("pk")],
         "notification": str(notification.pk), "network": str(w.network.pk), "anna": str(anna.pk),
         "consent": str(consent.pk), "consultation": str(consultation.pk),
-        "rights_request": str(rights_request.pk), "regie": str(taken.pk),
+        "rights_request": str(rights_request.pk), "merge": str(merge.pk), "regie": str(taken.pk),
         "measure": measure_ids, "task": str(task.pk),
         "journal_entry": [str(visit.pk), str(corrected.pk)],
         "document": [str(visit.documents.get().pk), str(letter.pk)],

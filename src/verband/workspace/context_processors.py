@@ -25,11 +25,16 @@ def verband(request: HttpRequest) -> dict[str, Any]:
 
         return Notification.objects.filter(user_id=user_id, read_at__isnull=True).count() if user_id else 0
 
+    from verband.network.models import OrganisationKind
     from verband.signals.selectors import may_report
 
     return {
         "demo_mode": settings.DEMO_MODE,
         "may_report": may_report(membership),
+        # The reporting centre confirms likely matches ("te bevestigen", `signals.confirmation`).
+        "may_confirm_recognition": membership is not None
+        and may_report(membership)
+        and membership.organisation.kind == OrganisationKind.REPORTING_CENTRE,
         "unread_notifications": unread,
         "acting": membership,
         "memberships": memberships,

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from verband.households import matching
-from verband.households.matching import Description, compare, split_surname, strong_evidence
+from verband.households.matching import Description, certain, compare, split_surname
 
 
 @pytest.mark.parametrize(
@@ -63,11 +63,46 @@ def test_different_bsn_is_strong_evidence_against():
     assert compare(query, known)[0] < matching.CANDIDATE_THRESHOLD
 
 
-def test_automatic_link_only_on_equal_bsn_and_full_birth_date():
+def test_automatic_link_on_an_equal_bsn_or_identical_name_birth_date_and_address():
     known = Description(**{**ANNA.__dict__, "bsn": "111222333"})
-    assert strong_evidence(Description(**{**ANNA.__dict__, "bsn": "111222333"}), known)
-    assert not strong_evidence(Description(**{**ANNA.__dict__, "bsn": "111222333", "birth_day": 3}), known)
-    assert not strong_evidence(ANNA, known)
+    assert certain(Description(**{**ANNA.__dict__, "bsn": "111222333"}), known)
+    # An equal BSN with nothing contradicting it: a name alone is enough.
+    assert certain(Description(family_name="van Dam", bsn="111222333"), known)
+    # ... but a typed birth date or family name that contradicts it is not.
+    assert not certain(Description(**{**ANNA.__dict__, "bsn": "111222333", "birth_day": 3}), known)
+    assert not certain(Description(family_name="Jansen", bsn="111222333"), known)
+    # Without a BSN: identical name, full birth date and address (tussenvoegsel however typed).
+    assert certain(ANNA, known)
+    assert certain(Description(**{**ANNA.__dict__, "surname_prefix": "", "family_name": "Dam, van"}), known)
+    assert not certain(Description(**{**ANNA.__dict__, "addresses": ()}), known)
+    assert not certain(Description(**{**ANNA.__dict__, "given_names": "Ana"}), known)
+    assert not certain(Description(**{**ANNA.__dict__, "birth_month": 2, "birth_day": 1}), known)
+    assert not certain(Description(**{**ANNA.__dict__, "bsn": "123456782"}), known)
+
+
+@pytest.mark.parametrize(
+    ("typed", "level"),
+    [
+        ({"given_names": "Anna"}, "certain"),
+        ({"given_names": "Ana"}, "likely"),  # given name misspelled
+        ({"surname_prefix": "v.", "family_name": "Dam"}, "likely"),  # tussenvoegsel abbreviated
+        ({"addresses": ()}, "likely"),  # full birth date and name, no address
+        ({"birth_month": 2, "birth_day": 1}, "likely"),  # day and month swapped
+        ({"birth_month": None, "birth_day": None, "addresses": ()}, "none"),  # a name and a year
+        ({"birth_year": None, "birth_month": None, "birth_day": None, "addresses": ()}, "none"),  # a name
+    ],
+)
+def test_levels_of_recognition(typed, level):
+    query = Description(**{**ANNA.__dict__, **typed})
+    score, _reasons = compare(query, ANNA)
+    found = "certain" if certain(query, ANNA) else "likely" if matching.likely(query, ANNA, score) else "none"
+    assert found == level
+
+
+@pytest.mark.parametrize("typed", ["v.d. Berg", "vd Berg", "v/d Berg", "Berg, van der", "van der Berg"])
+def test_abbreviated_tussenvoegsels_are_split_and_agree(typed):
+    prefix, core = split_surname("", typed)
+    assert core == "berg" and matching.same_prefix(prefix, "van der")
 
 
 def test_query_keys_find_swapped_dates_and_swapped_names():

@@ -18,8 +18,8 @@ from verband.signals.models import Activation, Signal
 
 # The queries of one page view, middleware and the access-log append included. The household page reads
 # its measures in force and its tasks in one query each, and the journal's entries once to know which
-# timeline lines this viewer sees.
-HOUSEHOLD_PAGE = 36
+# timeline lines this viewer sees, and how often the household was reported (one aggregate).
+HOUSEHOLD_PAGE = 37
 INBOX = 16
 MY_WORK = 28  # six of them: the sources of "vandaag eerst" (workspace.today), one query each
 
