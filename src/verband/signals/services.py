@@ -22,13 +22,21 @@ from verband.actors import SYSTEM, Actor, Channel
 from verband.households import addresses, matching
 from verband.households import services as households
 from verband.households.models import EventKind, Household, HouseholdStatus, MemberRole, Person
-from verband.network.models import CASEWORK_ROLES, CoverageArea, Network, Organisation, OrganisationKind, Team
+from verband.network.models import (
+    CASEWORK_ROLES,
+    CoverageArea,
+    Network,
+    Organisation,
+    OrganisationKind,
+    RegionNorms,
+    Team,
+)
 from verband.sharing import access as sharing_access
 from verband.sharing import basis as sharing_basis
 from verband.sharing import services as sharing
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.sharing.basis import BASIS_FOR_PURPOSE  # noqa: F401 (the demo reads it here)
-from verband.sharing.models import InformationScope, LegalBasis, Purpose, SharingKind
+from verband.sharing.models import EMERGENCY, InformationScope, Involvement, LegalBasis, Purpose, SharingKind
 from verband.signals import statements
 from verband.signals.models import (
     ACTIVATION_FLOW,
@@ -512,6 +520,8 @@ def plan_activations(
         None,
     )
     coverage = _Coverage(signal, rules)
+    involved = involved_parties(household)
+    norms = RegionNorms.objects.filter(region_id=signal.region_id).first() or RegionNorms()
     made: dict[tuple[int | None, int | None, str], Activation] = {}
     for rule in rules:
         if rule.condition == RuleCondition.FALLBACK or not _applies(rule, signal, persons):
@@ -542,7 +552,32 @@ def plan_activations(
             fallback.name,
             urgent=signal.acute_danger,
         )
+    for activation in made.values():
+        if (activation.team_id, activation.network_id) in involved:
+            # Already involved: an update to acknowledge ("Gezien") within its own norm, not a new take-up.
+            activation.update = True
+            activation.norm_working_days = norms.acknowledge_days
+            activation.due_on = add_working_days(signal.received_at, norms.acknowledge_days)
     return Activation.objects.bulk_create(made.values())
+
+
+def involved_parties(household: Household) -> set[tuple[int | None, int | None]]:
+    """The teams and networks involved with the whole household today, as (team_id, None) and
+    (None, network_id): a new signal is an update for them. An emergency access or an involvement for
+    named members only does not count (a new signal about everyone is theirs to take up)."""
+    rows = (
+        Involvement.objects.active()
+        .filter(household=household, scoped_members__isnull=True)
+        .exclude(purpose=EMERGENCY)
+        .values_list("team_id", "network_id")
+    )
+    parties: set[tuple[int | None, int | None]] = set()
+    for team_id, network_id in rows:
+        if team_id is not None:
+            parties.add((team_id, None))
+        if network_id is not None:
+            parties.add((None, network_id))
+    return parties
 
 
 def _activation(
@@ -726,6 +761,42 @@ def accept(actor: Actor, activation: Activation, basis: sharing_basis.Basis | No
         )
 
 
+def accept_group(
+    actor: Actor, activations: list[Activation], basis: sharing_basis.Basis | None = None
+) -> None:
+    """Take up one inbox card: every open activation of the household for this team or network, whatever
+    the number of signals, with the one basis chosen. One involvement per purpose; a further activation
+    for a purpose just taken up is marked taken up with its line on the timeline. All or nothing."""
+    if any(a.update for a in activations):
+        raise ValidationError(_("Your team is already involved: mark the new signal as seen."))
+    with transaction.atomic():
+        purposes: set[str] = set()
+        for activation in activations:
+            if activation.purpose in purposes:
+                _decide(actor, activation, ActivationStatus.ACCEPTED)
+                happened(
+                    actor,
+                    activation.household,
+                    "activation",
+                    str(activation.pk),
+                    event=(EventKind.ACCEPTED, activation.party_name),
+                    signal=activation.signal,
+                )
+                continue
+            accept(actor, activation, basis)
+            purposes.add(activation.purpose)
+
+
+def acknowledge(actor: Actor, activations: list[Activation]) -> None:
+    """ "Gezien": a partner already involved saw the new signals about its household (updates only)."""
+    if not activations or not all(a.update for a in activations):
+        raise ValidationError(_("This is not an update: take it up or hand it back."))
+    with transaction.atomic():
+        for activation in activations:
+            _decide(actor, activation, ActivationStatus.ACKNOWLEDGED)
+            happened(actor, activation.household, "activation", str(activation.pk), signal=activation.signal)
+
+
 def _pass_on(
     actor: Actor,
     activation: Activation,
@@ -768,7 +839,10 @@ def _pass_on(
 
 
 def hand_back(actor: Actor, activation: Activation, reason: str) -> Activation:
-    """Not for us: with a reason, back to the routing desk, which sends it on."""
+    """Not for us: with a reason, back to the routing desk, which sends it on. An update (the team is
+    involved already) is not handed back: it is seen, and the involvement ends on the household's page."""
+    if activation.update:
+        raise ValidationError(_("Your team is already involved: mark the new signal as seen."))
     refuse_nul(reason)
     reason = reason.strip()
     if len(reason) < 10:
@@ -815,3 +889,17 @@ def send_on(
         reason=_("Sent on by %(party)s") % {"party": activation.party_name},
         event=EventKind.REROUTED,
     )
+
+
+def hand_back_group(actor: Actor, activations: list[Activation], reason: str) -> list[Activation]:
+    """Hand back one inbox card: every activation in it, with the one reason, all or nothing."""
+    with transaction.atomic():
+        return [hand_back(actor, activation, reason) for activation in activations]
+
+
+def send_on_group(
+    actor: Actor, activations: list[Activation], *, team: Team | None = None, network: Network | None = None
+) -> list[Activation]:
+    """The routing desk sends one inbox card on: every activation in it, to the same partner."""
+    with transaction.atomic():
+        return [send_on(actor, activation, team=team, network=network) for activation in activations]

@@ -25,12 +25,19 @@ def verband(request: HttpRequest) -> dict[str, Any]:
 
         return Notification.objects.filter(user_id=user_id, read_at__isnull=True).count() if user_id else 0
 
+    def inbox() -> int:
+        """Households waiting in the Werkbak: one query, only when the menu shows it."""
+        from verband.signals.selectors import inbox_count
+
+        return inbox_count(membership)
+
     from verband.signals.selectors import may_report
 
     return {
         "demo_mode": settings.DEMO_MODE,
         "may_report": may_report(membership),
         "unread_notifications": unread,
+        "inbox_count": inbox,
         "acting": membership,
         "memberships": memberships,
     }
