@@ -11,8 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 from django.views.decorators.http import require_http_methods, require_POST
 
 from verband.actors import Actor
@@ -261,10 +260,12 @@ def _own_parties(actor: Actor) -> list[tuple[str, str]]:
     parties: list[tuple[str, str]] = []
     membership = actor.membership
     if membership is not None and membership.team is not None and membership.team.active:
-        parties.append((f"team:{membership.team.pk}", str(membership.team)))
-    parties += [
-        (f"network:{n.pk}", str(n)) for n in Network.objects.filter(pk__in=actor.network_ids).order_by("name")
-    ]
+        parties.append((f"team:{membership.team.pk}", membership.team.name))
+    if actor.network_ids:
+        parties += [
+            (f"network:{n.pk}", str(n))
+            for n in Network.objects.filter(pk__in=actor.network_ids).order_by("name")
+        ]
     return parties
 
 
@@ -274,9 +275,7 @@ def _render_inbox(
     """The Werkbak: one card per household, whatever the number of signals and activations; inside it,
     per team or network of the actor, what is asked (take up, or — for a partner already involved —
     mark the new signal as seen)."""
-    filters = InboxFilterForm(
-        request.GET if request.method == "GET" else None, parties=_own_parties(actor)
-    )
+    filters = InboxFilterForm(request.GET if request.method == "GET" else None, parties=_own_parties(actor))
     inbox_filter = selectors.InboxFilter(**filters.chosen())
     page = selectors.inbox_page(
         actor, request.GET.get("pagina"), INBOX_PER_PAGE, containing=error_for, inbox_filter=inbox_filter

@@ -3,7 +3,7 @@ thousand households take seconds): for the sweep's query-count test and `bench/s
 
 Every household has a partner involved for help with first contact recorded, a regisseur and a family plan
 with an action due next month; every second one an activation that was taken up, every fifth help that
-started, every tenth an answered handover. Of every hundred households nine stall, one of each kind the
+started, every tenth an answered handover. Of every hundred households ten stall, one of each kind the
 detectors know (`KINDS`)."""
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ KINDS = (
     "waiting_over_norm",
     "no_regisseur",
     "rights_request_due",
+    "update_not_seen",
 )
-STALLED_PER_100 = 9  # households i with i % 100 < 9 stall; the kind is KINDS[i % 100]
+STALLED_PER_100 = 10  # households i with i % 100 < 9 stall; the kind is KINDS[i % 100]
 
 
 def build(households: int, today: date, name: str = "B") -> dict[str, int]:
@@ -142,7 +143,7 @@ def build(households: int, today: date, name: str = "B") -> dict[str, int]:
     signalled = [
         (i, h)
         for i, h in enumerate(ids)
-        if i % 2 == 0 or kind_of(i) in ("signal_not_accepted", "assessment_late")
+        if i % 2 == 0 or kind_of(i) in ("signal_not_accepted", "assessment_late", "update_not_seen")
     ]
     Signal.objects.bulk_create(
         (
@@ -174,8 +175,11 @@ def build(households: int, today: date, name: str = "B") -> dict[str, int]:
             reason="Bank",
             norm_working_days=5,
             due_on=today - timedelta(days=20) if kind else today - timedelta(days=25),
-            status="open" if kind == "signal_not_accepted" else "accepted",
-            decided_by_id=None if kind == "signal_not_accepted" else worker_of(i).user_id,
+            status="open" if kind in ("signal_not_accepted", "update_not_seen") else "accepted",
+            decided_by_id=None
+            if kind in ("signal_not_accepted", "update_not_seen")
+            else worker_of(i).user_id,
+            update=kind == "update_not_seen",
         )
 
     Activation.objects.bulk_create((activation(i, h) for i, h in signalled), batch_size=batch)

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('network', '0006_kind_change'),
+        ("network", "0006_kind_change"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='regionnorms',
-            name='acknowledge_days',
-            field=models.PositiveSmallIntegerField(default=1, help_text="The partner marks the update as seen in its inbox ('Gezien'); 0 means the same working day.", verbose_name='a new signal for a partner already involved is seen within'),
+            model_name="regionnorms",
+            name="acknowledge_days",
+            field=models.PositiveSmallIntegerField(
+                default=1,
+                help_text="The partner marks the update as seen in its inbox ('Gezien'); 0 means the same working day.",
+                verbose_name="a new signal for a partner already involved is seen within",
+            ),
         ),
     ]

@@ -4,20 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('signals', '0004_routingrule_legal_basis'),
+        ("signals", "0004_routingrule_legal_basis"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='activation',
-            name='update',
-            field=models.BooleanField(default=False, verbose_name='update for a partner already involved'),
+            model_name="activation",
+            name="update",
+            field=models.BooleanField(default=False, verbose_name="update for a partner already involved"),
         ),
         migrations.AlterField(
-            model_name='activation',
-            name='status',
-            field=models.CharField(choices=[('open', 'Waiting to be taken up'), ('accepted', 'Taken up'), ('handed_back', 'Handed back'), ('forwarded', 'Sent on'), ('acknowledged', 'Seen')], default='open', max_length=15, verbose_name='status'),
+            model_name="activation",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("open", "Waiting to be taken up"),
+                    ("accepted", "Taken up"),
+                    ("handed_back", "Handed back"),
+                    ("forwarded", "Sent on"),
+                    ("acknowledged", "Seen"),
+                ],
+                default="open",
+                max_length=15,
+                verbose_name="status",
+            ),
         ),
     ]
