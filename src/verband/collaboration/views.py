@@ -19,6 +19,7 @@ from verband.collaboration.models import (
     Handover,
     HandoverKind,
     HandoverStatus,
+    HELP_FLOW,
     Help,
     HelpStatus,
 )
@@ -245,6 +246,13 @@ def help_view(request: HttpRequest, reference: str) -> HttpResponse:
         {p.pk: p.full_name for p in members},
     )
     kinds = services.kinds_for(household)
+    providers = services.receivers(household, HandoverKind.REFERRAL)
+    offered = services.providers_by_kind({*kinds, *(h.kind for h in rows)})
+    for h in rows:
+        # The status starts at the current one (never a step back by default); only the steps possible
+        # from it, and only providers that offer this kind of help.
+        h.next_statuses = [(v, label) for v, label in HelpStatus.choices if HELP_FLOW.allows(h.status, v)]
+        h.providers = offered.get(h.kind_id, providers)
     _log_view(actor, household, basis, "help", members)
     context = {
         "household": household,
@@ -256,7 +264,9 @@ def help_view(request: HttpRequest, reference: str) -> HttpResponse:
         "fundings": FundingStream.choices,
         "statuses": HelpStatus.choices,
         "members": members,
-        "providers": services.receivers(household, HandoverKind.REFERRAL),
+        "providers": providers,
+        # The register form without JavaScript: per kind with named providers a group of them, then all.
+        "provider_groups": [(k.name, offered[k.pk]) for k in kinds if k.pk in offered],
         "errors": errors,
         "post": request.POST,
         "may_write": actor.membership is not None and actor.membership.role in ACTING_ROLES,
@@ -287,6 +297,10 @@ def help_status_view(request: HttpRequest, reference: str, pk: int) -> HttpRespo
         )
         raise Http404
     form = forms.HelpStatusForm(request.POST)
+    if form.is_valid() and form.cleaned_data["status"] == help_.status and not form.cleaned_data["provider"]:
+        # The form starts at the current status: sent unchanged, nothing changes.
+        messages.info(request, _("Nothing changed: choose the new status."))
+        return redirect("collaboration:help", reference=household.reference)
     try:
         if not form.is_valid():
             raise ValidationError(forms.errors_dict(form))
