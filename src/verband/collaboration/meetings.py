@@ -15,8 +15,8 @@ from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from verband.actors import Actor

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from verband.actors import Actor
 from verband.collaboration import forms, services
 from verband.collaboration.models import (
+    HELP_FLOW,
     FundingStream,
     Handover,
     HandoverKind,
     HandoverStatus,
-    HELP_FLOW,
     Help,
     HelpStatus,
 )

@@ -1,8 +1,6 @@
 """Meeting minutes and agenda items are readable only by those who may see that household: an item of a
 household the viewer cannot see says only that it is one, and minutes about it are not shown."""
 
-from datetime import timedelta
-
 import pytest
 from django.utils import timezone
 

@@ -211,7 +211,6 @@ def test_a_handover_is_no_lasting_window_for_the_receiving_team(shelter, as_user
 
 
 def test_meeting_holder_cannot_write_into_a_household_they_do_not_see(partners, as_user):
-    from datetime import timedelta
 
     from verband.collaboration import meetings
     from verband.testing import actor_for
