@@ -14,8 +14,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from django_tasks import task
 
 from verband.actors import SYSTEM, Actor, Channel
@@ -25,12 +27,14 @@ from verband.households.models import EventKind, Household, HouseholdStatus, Mem
 from verband.network.models import (
     CASEWORK_ROLES,
     CoverageArea,
+    Membership,
     Network,
     Organisation,
     OrganisationKind,
     RegionNorms,
     Team,
 )
+from verband.notifications.services import notify
 from verband.sharing import access as sharing_access
 from verband.sharing import basis as sharing_basis
 from verband.sharing import services as sharing
@@ -903,3 +907,40 @@ def send_on_group(
     """The routing desk sends one inbox card on: every activation in it, to the same partner."""
     with transaction.atomic():
         return [send_on(actor, activation, team=team, network=network) for activation in activations]
+
+
+def make_urgent(actor: Actor, household_id: int) -> list[Activation]:
+    """Acute unsafety was found (an assessment): every open inbox item of the household — for a team or a
+    network, to take up or to see — becomes urgent, and whoever works those inboxes is told. The title
+    names no household: a party that has not taken it up does not know its reference."""
+    with transaction.atomic():
+        items = list(
+            Activation.objects.select_for_update()
+            .filter(household_id=household_id, status=ActivationStatus.OPEN, urgent=False)
+            .order_by("pk")
+        )
+        if not items:
+            return []
+        Activation.objects.filter(pk__in=[a.pk for a in items]).update(urgent=True)
+        teams = {a.team_id for a in items if a.team_id is not None}
+        networks = {a.network_id for a in items if a.network_id is not None}
+        workers = Membership.objects.active().filter(role__in=CASEWORK_ROLES)
+        users = set(workers.filter(team_id__in=teams).values_list("user_id", flat=True)) if teams else set()
+        if networks:
+            users |= set(workers.filter(networks__in=networks).values_list("user_id", flat=True))
+        users.discard(actor.user.pk if actor.user is not None else None)
+        for activation in items:
+            record(
+                actor,
+                action="update",
+                object_type="activation",
+                object_id=str(activation.pk),
+                household_id=household_id,
+                basis="acute_assessment",
+            )
+        with override("nl"):
+            title = _("An item in your inbox became urgent: acute unsafety was found")
+        notify(users, title, reverse("signals:inbox") + f"#huishouden-{household_id}")
+    for activation in items:
+        activation.urgent = True
+    return items

@@ -168,3 +168,46 @@ def test_filters_on_urgency_kind_party_and_age(world, as_user):
     body = client.get("/werkbak/?kind=%00nonsense").content.decode()
     assert "Een filter werd niet begrepen" in body and first.reference in body
     assert shown(f"party=team:{world.team_b1.pk}") == {first.reference, second.reference}
+
+
+def _assessment(acute: bool, danger: list[tuple[str, str]]):
+    from verband.safety import services as safety
+
+    return safety.AssessmentInput(
+        acute=acute, structural=True, phase="direct", summary="Beoordeeld.", danger=danger
+    )
+
+
+def test_an_acute_assessment_with_a_weapon_makes_the_open_items_urgent_and_tells_the_receivers(
+    world, as_user
+):
+    from verband.notifications.models import Notification
+    from verband.safety import services as safety
+
+    signal = _report(world)
+    open_items = Activation.objects.filter(signal=signal, status="open")
+    assert not open_items.filter(urgent=True).exists()
+    # The involved team assesses: not acute, nothing changes.
+    safety.record_assessment(actor_for(world.involved), world.household, _assessment(False, []))
+    assert not open_items.filter(urgent=True).exists()
+    safety.record_assessment(
+        actor_for(world.involved), world.household, _assessment(True, [("weapon", "Mes in de keuken")])
+    )
+    # Every open item: the network's take-up, Veilig Thuis' and the involved team's own update.
+    assert set(open_items.values_list("urgent", flat=True)) == {True}
+    told = set(
+        Notification.objects.filter(title__contains="urgent geworden").values_list(
+            "user__username", flat=True
+        )
+    )
+    assert {"coordinator", "vt"} <= told and "involved" not in told  # not the assessor herself
+    title = Notification.objects.filter(user=world.coordinator).latest("pk").title
+    assert world.household.reference not in title and "Anna" not in title
+    body = as_user(world.coordinator).get("/werkbak/?urgent=on").content.decode()
+    assert signal.reference in body and "Urgent" in body
+    assert (
+        AccessLogEntry.objects.filter(
+            username="involved", object_type="activation", basis="acute_assessment"
+        ).count()
+        == open_items.count()
+    )
