@@ -251,8 +251,10 @@ def help_view(request: HttpRequest, reference: str) -> HttpResponse:
     for h in rows:
         # The status starts at the current one (never a step back by default); only the steps possible
         # from it, and only providers that offer this kind of help.
-        h.next_statuses = [(v, label) for v, label in HelpStatus.choices if HELP_FLOW.allows(h.status, v)]
-        h.providers = offered.get(h.kind_id, providers)
+        h.next_statuses = [  # type: ignore[attr-defined]
+            (v, label) for v, label in HelpStatus.choices if HELP_FLOW.allows(h.status, v)
+        ]
+        h.providers = offered.get(h.kind_id, providers)  # type: ignore[attr-defined]
     _log_view(actor, household, basis, "help", members)
     context = {
         "household": household,

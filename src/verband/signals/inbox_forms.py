@@ -3,7 +3,7 @@ or network, and say who the people in one's own signal are. (The intake form is 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -89,8 +89,8 @@ class InboxFilterForm(forms.Form):
         from verband.signals.models import SignalKind
 
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("Every kind")), *SignalKind.choices]
-        self.fields["party"].choices = [("", _("All of mine")), *parties]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [("", _("Every kind")), *SignalKind.choices]
+        cast(forms.ChoiceField, self.fields["party"]).choices = [("", _("All of mine")), *parties]
 
     def chosen(self) -> dict[str, Any]:
         """The valid filters (an invalid one is left out, and said so by the form's errors)."""

@@ -492,9 +492,8 @@ def open_group(actor: Actor, activation: Activation) -> list[Activation]:
         .filter(
             status=ActivationStatus.OPEN,
             household_id=activation.household_id,
-            team_id=activation.team_id,
-            network_id=activation.network_id,
             update=activation.update,
+            **{"team_id": activation.team_id, "network_id": activation.network_id},  # either may be None
         )
         .filter(desk if _at_routing_desk(activation) else ~desk | Q(rule__isnull=True))
         .select_related("signal", "household", "team__organisation", "network", "rule")

@@ -557,8 +557,11 @@ def plan_activations(
             urgent=signal.acute_danger,
         )
     for activation in made.values():
-        if (activation.team_id, activation.network_id) in involved:
-            # Already involved: an update to acknowledge ("Gezien") within its own norm, not a new take-up.
+        # Already involved: an update to acknowledge ("Gezien") within its own norm, not a new take-up —
+        # except the safety assessment, which the reporting centre makes for every report (a task with
+        # its own clock, watched by the escalation engine once taken up).
+        party = (activation.team_id, activation.network_id)
+        if party in involved and activation.purpose != Purpose.SAFETY_ASSESSMENT:
             activation.update = True
             activation.norm_working_days = norms.acknowledge_days
             activation.due_on = add_working_days(signal.received_at, norms.acknowledge_days)
@@ -928,7 +931,8 @@ def make_urgent(actor: Actor, household_id: int) -> list[Activation]:
         users = set(workers.filter(team_id__in=teams).values_list("user_id", flat=True)) if teams else set()
         if networks:
             users |= set(workers.filter(networks__in=networks).values_list("user_id", flat=True))
-        users.discard(actor.user.pk if actor.user is not None else None)
+        if actor.user is not None:
+            users.discard(actor.user.pk)
         for activation in items:
             record(
                 actor,
