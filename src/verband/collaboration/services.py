@@ -360,6 +360,14 @@ def reject_handover(actor: Actor, handover: Handover, reason: str) -> Handover:
     return handover
 
 
+def may_withdraw_handover(actor: Actor, handover: Handover) -> bool:
+    return (
+        actor.user is not None
+        and handover.from_user_id == actor.user.pk
+        and handover.status == HandoverStatus.PENDING
+    )
+
+
 def withdraw_handover(actor: Actor, handover: Handover) -> Handover:
     if actor.user is None or handover.from_user_id != actor.user.pk:
         raise PermissionDenied

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -183,6 +184,25 @@ def handover_view(request: HttpRequest, pk: int) -> HttpResponse:
                 services.reject_handover(actor, handover, form.cleaned_data["reason"])
                 messages.success(request, _("Returned to the sender with your reason."))
                 return redirect("workspace:my_work")
+            if request.POST.get("confirm") != "yes" and services.may_withdraw_handover(actor, handover):
+                # One click does not withdraw: a page asks first (no JavaScript needed).
+                url = reverse("collaboration:handover", args=[handover.pk])
+                return render(
+                    request,
+                    "confirm.html",
+                    {
+                        "title": _("Withdraw the question to %(team)s?") % {"team": handover.to_team.name},
+                        "text": _(
+                            "The receiving team no longer sees the question. Your team stays responsible "
+                            "for the household."
+                        ),
+                        "action": url,
+                        "hidden": [("decision", "withdraw")],
+                        "confirm_label": _("Yes, withdraw"),
+                        "back": url,
+                        "back_label": _("No, keep the question"),
+                    },
+                )
             services.withdraw_handover(actor, handover)
             messages.success(request, _("Handover withdrawn."))
             return redirect("households:detail", reference=handover.household.reference)

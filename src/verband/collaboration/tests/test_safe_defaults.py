@@ -124,3 +124,20 @@ def test_a_meeting_is_not_held_before_its_planned_day(network_world):  # noqa: F
         )
     meetings.hold(chair, today, present=set(), minutes="Gehouden", items={})
     assert CaseMeeting.objects.get(pk=today.pk).status == "held"
+
+
+def test_withdrawing_a_handover_asks_first(shelter, as_user):  # noqa: F811
+    from verband.collaboration.models import Handover
+
+    w = shelter
+    handover = collaboration.request_handover(
+        actor_for(w.involved), w.household, kind="referral", to_team_id=w.team_shelter.pk,
+        question="Kunnen jullie een plek vrijhouden?",
+    )  # fmt: skip
+    client = as_user(w.involved)
+    url = f"/overdrachten/{handover.pk}/"
+    asked = client.post(url, {"decision": "withdraw"})
+    assert asked.status_code == 200 and "De vraag aan Opvang Centrum intrekken?" in asked.content.decode()
+    assert Handover.objects.get(pk=handover.pk).status == "pending"
+    client.post(url, {"decision": "withdraw", "confirm": "yes"})
+    assert Handover.objects.get(pk=handover.pk).status == "withdrawn"
