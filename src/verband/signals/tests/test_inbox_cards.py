@@ -211,3 +211,11 @@ def test_an_acute_assessment_with_a_weapon_makes_the_open_items_urgent_and_tells
         ).count()
         == open_items.count()
     )
+
+
+def test_the_reporter_hears_that_a_partner_already_involved_has_it(world, as_user):
+    signal = _report(world)
+    update = Activation.objects.get(signal=signal, team=world.team_a1)
+    as_user(world.involved).post(f"/werkbak/{update.pk}/gezien/")
+    page = as_user(world.other_org).get(f"/meldingen/{signal.reference}/").content.decode()
+    assert "Wijkteams Testdorp heeft het op" in page and "Wijkteam Noord" not in page
