@@ -3,8 +3,8 @@
 A police officer registers a report about a known demo family, with the mother's name misspelled and the
 full birth dates typed. Verband offers the mother and son in the register's spelling, with what the officer
 typed and nothing more (no address, no household: that is for the reporting centre's triage);
-the reporting centre and the local network both find the activation in their inbox with a clock; the
-network takes it up and sees the shared timeline; a neighbourhood-team colleague without involvement gets
+the reporting centre finds the activation in its inbox with a clock; the local network, already involved,
+gets it as an update to mark as seen and finds it on the shared timeline; a neighbourhood-team colleague without involvement gets
 "not found"."""
 
 from __future__ import annotations
@@ -76,21 +76,25 @@ def test_report_recognised_routed_in_parallel_and_taken_up(page: Page, new_page)
     assert_accessible(vt, "the inbox of the reporting centre")
     screenshot(vt, "inbox-veilig-thuis.png")
 
+    # The network already works with the family: for it the report is an update to mark as seen within a
+    # working day, not a household to take up again.
     network = new_page()
     sign_in(network, "wt.feijenoord")
     network.goto("/werkbak/")
     item = network.locator("article.inbox-item", has_text=reference)
-    expect(item).to_contain_text("Netwerk Huiselijk Geweld Rotterdam-Zuid")
-    expect(item).to_contain_text("nog 2 werkdagen")
+    expect(item).to_contain_text("Voor Netwerk Huiselijk Geweld Rotterdam-Zuid, al betrokken")
+    expect(item).to_contain_text("nog 1 werkdag")
+    expect(item.get_by_role("button", name="Wij pakken dit op")).to_have_count(0)
     screenshot(network, "inbox-network.png")
+    item.get_by_role("button", name="Gezien").click()
+    expect(network.get_by_role("status").first).to_contain_text(
+        "Gezien: het nieuwe signaal over HH-2026-0004."
+    )
 
-    # The network takes it up: the household page opens with one shared timeline.
-    item.get_by_role("button", name="Wij pakken dit op").click()
-    expect(network).to_have_url(re.compile(r"/huishoudens/HH-2026-0004/$"))
-    expect(network.get_by_role("status")).to_contain_text("U hebt HH-2026-0004 opgepakt")
+    # The household page, open to the network already, has the report on its one shared timeline.
+    network.goto("/huishoudens/HH-2026-0004/")
     timeline = network.get_by_role("region", name="Tijdlijn")
     expect(timeline).to_contain_text(reference)
-    expect(timeline).to_contain_text("Opgepakt")
     expect(network.get_by_role("cell", name="Ouder van")).to_be_visible()
     assert_accessible(network, "the household page")
     screenshot(network, "household-timeline.png")

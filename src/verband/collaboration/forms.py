@@ -174,6 +174,9 @@ def item_forms(post: QueryDict | None, key: str) -> tuple[MeetingItemForm, forms
 
 class HoldForm(forms.Form):
     minutes = BoundedText(max_length=20000)
+    held_on = forms.DateField(
+        required=False, error_messages={"invalid": _("Give the date on which the meeting was held.")}
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from verband.collaboration import forms, meetings
@@ -165,12 +169,31 @@ def _read_hold(
     return hold, items, errors
 
 
+def _cancel_confirmation(meeting: CaseMeeting) -> dict[str, Any]:
+    when = date_format(timezone.localtime(meeting.scheduled_at), "j F Y, H:i")
+    return {
+        "title": _("Cancel the meeting of %(when)s?") % {"when": when},
+        "text": _(
+            "The invited partners are no longer expected and the households on its agenda need a new "
+            "meeting. A cancelled meeting cannot be planned again; plan a new one instead."
+        ),
+        "action": reverse("collaboration:meeting", args=[meeting.pk]),
+        "hidden": [("do", "cancel")],
+        "confirm_label": _("Yes, cancel the meeting"),
+        "back": reverse("collaboration:meeting", args=[meeting.pk]),
+        "back_label": _("No, keep the meeting"),
+    }
+
+
 @role_required(*CASEWORK_ROLES)
 def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for_request(request)
     meeting = _meeting(request, pk)
     errors: dict[str, list[str]] = {}
     if request.method == "POST" and request.POST.get("do") == "cancel":
+        if request.POST.get("confirm") != "yes" and meetings.may_cancel(actor, meeting):
+            # One click does not cancel: a page asks first (no JavaScript needed).
+            return render(request, "confirm.html", _cancel_confirmation(meeting))
         try:
             meetings.cancel(actor, meeting)
         except (PermissionDenied, ValidationError):
@@ -189,7 +212,12 @@ def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
         if not errors:
             try:
                 meetings.hold(
-                    actor, meeting, present=hold.present, minutes=hold.cleaned_data["minutes"], items=items
+                    actor,
+                    meeting,
+                    present=hold.present,
+                    minutes=hold.cleaned_data["minutes"],
+                    items=items,
+                    held_on=hold.cleaned_data.get("held_on"),
                 )
             except PermissionDenied:
                 errors = {"__all__": [_("Only the chair or an invited partner records the meeting.")]}

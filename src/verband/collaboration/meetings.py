@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -280,12 +281,28 @@ def hold(
     present: set[int],
     minutes: str,
     items: dict[int, ItemInput],
+    held_on: date | None = None,
 ) -> CaseMeeting:
     """Record the meeting as held: attendance, minutes, decisions per household and their actions, which
-    are added to each family plan as a new version. All or nothing; errors are keyed per agenda item."""
+    are added to each family plan as a new version. All or nothing; errors are keyed per agenda item.
+    `held_on` (today when not given) lies between the planned day and today: a meeting is not held before
+    it was planned."""
     if not may_hold(actor, meeting):
         raise PermissionDenied
     errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    held_on = held_on or today
+    planned = timezone.localdate(meeting.scheduled_at)
+    if held_on < planned:
+        errors["held_on"] = [
+            _(
+                "The meeting was planned for %(date)s: it cannot have been held before that day. Record it "
+                "on or after that day, or plan it again."
+            )
+            % {"date": date_format(planned, "j F Y")}
+        ]
+    elif held_on > today:
+        errors["held_on"] = [_("The day on which it was held cannot be in the future.")]
     try:
         minutes = bounded(minutes, field="minutes", maximum=20000)
     except ValidationError as exc:
@@ -320,14 +337,18 @@ def hold(
             errors.setdefault(key, []).append(_("Choose a member of this household."))
     if errors:
         raise ValidationError(errors)
-    held_on = timezone.localdate()
+    held_at = (
+        timezone.now()
+        if held_on == today
+        else timezone.make_aware(datetime.combine(held_on, timezone.localtime(meeting.scheduled_at).time()))
+    )
     with transaction.atomic():
         MEETING_FLOW.move(
             meeting,
             MeetingStatus.HELD,
             source=MeetingStatus.PLANNED,
             stale=_("This meeting was recorded or cancelled in the meantime."),
-            held_at=timezone.now(),
+            held_at=held_at,
             minutes=minutes,
         )
         MeetingParticipant.objects.filter(meeting=meeting).update(present=False)
@@ -392,6 +413,14 @@ def hold(
         )
     meeting.refresh_from_db()
     return meeting
+
+
+def may_cancel(actor: Actor, meeting: CaseMeeting) -> bool:
+    return (
+        actor.user is not None
+        and meeting.chair_id == actor.user.pk
+        and meeting.status == MeetingStatus.PLANNED
+    )
 
 
 def cancel(actor: Actor, meeting: CaseMeeting) -> None:

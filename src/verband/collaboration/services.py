@@ -360,6 +360,14 @@ def reject_handover(actor: Actor, handover: Handover, reason: str) -> Handover:
     return handover
 
 
+def may_withdraw_handover(actor: Actor, handover: Handover) -> bool:
+    return (
+        actor.user is not None
+        and handover.from_user_id == actor.user.pk
+        and handover.status == HandoverStatus.PENDING
+    )
+
+
 def withdraw_handover(actor: Actor, handover: Handover) -> Handover:
     if actor.user is None or handover.from_user_id != actor.user.pk:
         raise PermissionDenied
@@ -385,6 +393,49 @@ def bounces(household: Household) -> int:
 
 def kinds_for(household: Household) -> list[HelpKind]:
     return list(HelpKind.objects.filter(region_id=household.region_id, active=True))
+
+
+def providers_by_kind(kinds: Iterable[HelpKind]) -> dict[int, list[Team]]:
+    """Per kind of help, the teams that offer it, where the region says so: the providers with places for
+    it in the catalogue (`ProviderCapacity`), or for a shelter place without any, the teams of shelters.
+    A kind missing from the answer names no providers: any team of the region may give it. Two queries."""
+    kinds = list(kinds)
+    offered: dict[int, list[Team]] = {}
+    for cap in (
+        ProviderCapacity.objects.filter(kind__in=kinds, team__active=True, team__organisation__active=True)
+        .select_related("team__organisation")
+        .order_by("team__organisation__name", "team__name")
+    ):
+        offered.setdefault(cap.kind_id, []).append(cap.team)
+    shelters = [k for k in kinds if k.shelter and k.pk not in offered]
+    if shelters:
+        teams = list(
+            Team.objects.filter(
+                active=True,
+                organisation__active=True,
+                organisation__kind=OrganisationKind.SHELTER,
+                organisation__region_id=shelters[0].region_id,
+            )
+            .select_related("organisation")
+            .order_by("organisation__name", "name")
+        )
+        for kind in shelters:
+            offered[kind.pk] = teams
+    return offered
+
+
+def _check_provider(kind: HelpKind, provider: Team) -> None:
+    """Refuse a provider that does not offer this kind of help (where the region says who does)."""
+    offered = providers_by_kind([kind]).get(kind.pk)
+    if offered is not None and provider not in offered:
+        raise ValidationError(
+            {
+                "provider": [
+                    _("%(team)s does not offer %(kind)s. Choose one of the providers of this kind of help.")
+                    % {"team": f"{provider.organisation.label} — {provider.name}", "kind": kind.name}
+                ]
+            }
+        )
 
 
 def capacity(kind: HelpKind) -> list[tuple[Team, int, int]]:
@@ -418,11 +469,18 @@ def add_help(
         errors["funding"] = [_("Choose how it is funded.")]
     provider = None
     if provider_id is not None:
-        provider = Team.objects.filter(
-            pk=provider_id, active=True, organisation__region_id=household.region_id
-        ).first()
+        provider = (
+            Team.objects.filter(pk=provider_id, active=True, organisation__region_id=household.region_id)
+            .select_related("organisation")
+            .first()
+        )
         if provider is None:
             errors["provider"] = [_("Choose a provider of this region.")]
+        elif kind is not None:
+            try:
+                _check_provider(kind, provider)
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
     if person_id is not None and not household.members.filter(person_id=person_id).exists():
         errors["person"] = [_("Choose a member of this household, or the whole household.")]
     day = requested_on or timezone.localdate()
@@ -471,11 +529,16 @@ def set_help_status(
         raise ValidationError({"on": [_("The date must lie between the request and today.")]})
     fields: dict[str, Any] = {"updated_at": timezone.now()}
     if provider_id is not None:
-        provider = Team.objects.filter(
-            pk=provider_id, active=True, organisation__region_id=help_.household.region_id
-        ).first()
+        provider = (
+            Team.objects.filter(
+                pk=provider_id, active=True, organisation__region_id=help_.household.region_id
+            )
+            .select_related("organisation")
+            .first()
+        )
         if provider is None:
             raise ValidationError({"provider": [_("Choose a provider of this region.")]})
+        _check_provider(help_.kind, provider)
         fields["provider"] = provider
     if (
         status in (HelpStatus.WAITING, HelpStatus.STARTED)

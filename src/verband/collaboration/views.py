@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from verband.actors import Actor
 from verband.collaboration import forms, services
 from verband.collaboration.models import (
+    HELP_FLOW,
     FundingStream,
     Handover,
     HandoverKind,
@@ -182,6 +184,25 @@ def handover_view(request: HttpRequest, pk: int) -> HttpResponse:
                 services.reject_handover(actor, handover, form.cleaned_data["reason"])
                 messages.success(request, _("Returned to the sender with your reason."))
                 return redirect("workspace:my_work")
+            if request.POST.get("confirm") != "yes" and services.may_withdraw_handover(actor, handover):
+                # One click does not withdraw: a page asks first (no JavaScript needed).
+                url = reverse("collaboration:handover", args=[handover.pk])
+                return render(
+                    request,
+                    "confirm.html",
+                    {
+                        "title": _("Withdraw the question to %(team)s?") % {"team": handover.to_team.name},
+                        "text": _(
+                            "The receiving team no longer sees the question. Your team stays responsible "
+                            "for the household."
+                        ),
+                        "action": url,
+                        "hidden": [("decision", "withdraw")],
+                        "confirm_label": _("Yes, withdraw"),
+                        "back": url,
+                        "back_label": _("No, keep the question"),
+                    },
+                )
             services.withdraw_handover(actor, handover)
             messages.success(request, _("Handover withdrawn."))
             return redirect("households:detail", reference=handover.household.reference)
@@ -245,6 +266,15 @@ def help_view(request: HttpRequest, reference: str) -> HttpResponse:
         {p.pk: p.full_name for p in members},
     )
     kinds = services.kinds_for(household)
+    providers = services.receivers(household, HandoverKind.REFERRAL)
+    offered = services.providers_by_kind({*kinds, *(h.kind for h in rows)})
+    for h in rows:
+        # The status starts at the current one (never a step back by default); only the steps possible
+        # from it, and only providers that offer this kind of help.
+        h.next_statuses = [  # type: ignore[attr-defined]
+            (v, label) for v, label in HelpStatus.choices if HELP_FLOW.allows(h.status, v)
+        ]
+        h.providers = offered.get(h.kind_id, providers)  # type: ignore[attr-defined]
     _log_view(actor, household, basis, "help", members)
     context = {
         "household": household,
@@ -256,7 +286,9 @@ def help_view(request: HttpRequest, reference: str) -> HttpResponse:
         "fundings": FundingStream.choices,
         "statuses": HelpStatus.choices,
         "members": members,
-        "providers": services.receivers(household, HandoverKind.REFERRAL),
+        "providers": providers,
+        # The register form without JavaScript: per kind with named providers a group of them, then all.
+        "provider_groups": [(k.name, offered[k.pk]) for k in kinds if k.pk in offered],
         "errors": errors,
         "post": request.POST,
         "may_write": actor.membership is not None and actor.membership.role in ACTING_ROLES,
@@ -287,6 +319,10 @@ def help_status_view(request: HttpRequest, reference: str, pk: int) -> HttpRespo
         )
         raise Http404
     form = forms.HelpStatusForm(request.POST)
+    if form.is_valid() and form.cleaned_data["status"] == help_.status and not form.cleaned_data["provider"]:
+        # The form starts at the current status: sent unchanged, nothing changes.
+        messages.info(request, _("Nothing changed: choose the new status."))
+        return redirect("collaboration:help", reference=household.reference)
     try:
         if not form.is_valid():
             raise ValidationError(forms.errors_dict(form))

@@ -191,7 +191,10 @@ def per_household(stalls: Iterable[Stall]) -> Iterator[Stall]:
 
 
 def _signals_not_taken_up(ctx: Context) -> Iterator[Stall]:
-    late = Activation.objects.filter(status=ActivationStatus.OPEN, due_on__lt=ctx.today).order_by("pk")
+    # An update for a partner already involved is not taken up again: it is seen (`updates_not_seen`).
+    late = Activation.objects.filter(
+        status=ActivationStatus.OPEN, update=False, due_on__lt=ctx.today
+    ).order_by("pk")
     for pk, household_id, region, due_on, team_id, network_id, team_org in late.values_list(
         "pk",
         "household_id",
@@ -211,6 +214,34 @@ def _signals_not_taken_up(ctx: Context) -> Iterator[Stall]:
             owners=ctx.team_workers(team_id, network_id),
             parties=[team_org] if team_id else [],
             describer=_describe_not_taken_up,
+        )
+
+
+def updates_not_seen(ctx: Context) -> Iterator[Stall]:
+    """A new signal for a partner already involved, not marked as seen ("Gezien") within the region's
+    `acknowledge_days`."""
+    late = Activation.objects.filter(
+        status=ActivationStatus.OPEN, update=True, due_on__lt=ctx.today
+    ).order_by("pk")
+    for pk, household_id, region, due_on, team_id, network_id, team_org in late.values_list(
+        "pk",
+        "household_id",
+        "household__region_id",
+        "due_on",
+        "team_id",
+        "network_id",
+        "team__organisation_id",
+    ):
+        yield Stall(
+            EscalationKind.UPDATE_NOT_SEEN,
+            "activation",
+            pk,
+            household_id,
+            region,
+            due_on,
+            owners=ctx.team_workers(team_id, network_id),
+            parties=[team_org] if team_id else [],
+            describer=_describe_not_seen,
         )
 
 
@@ -548,6 +579,17 @@ def _describe_not_taken_up(stalls: Sequence[Stall]) -> None:
         }
 
 
+def _describe_not_seen(stalls: Sequence[Stall]) -> None:
+    for stall, a in _load(Activation, stalls, "signal", "team__organisation", "network"):
+        stall.summary = _(
+            "New signal %(signal)s for %(party)s, already involved, not marked as seen (due %(due)s)"
+        ) % {
+            "signal": a.signal.reference,
+            "party": a.party_name,
+            "due": _day(a.due_on),
+        }
+
+
 def _describe_no_first_contact(stalls: Sequence[Stall]) -> None:
     for stall, rows in _items(
         Involvement, stalls, "household", "team__organisation", "network", "organisation"
@@ -659,6 +701,7 @@ def describe(stalls: Iterable[Stall]) -> None:
 
 DETECTORS: tuple[Callable[[Context], Iterator[Stall]], ...] = (
     signals_not_taken_up,
+    updates_not_seen,
     first_contact_late,
     assessments_late,
     actions_overdue,

@@ -28,6 +28,7 @@ class Step(models.IntegerChoices):
 
 class EscalationKind(models.TextChoices):
     SIGNAL_NOT_ACCEPTED = "signal_not_accepted", _("Signal not taken up")
+    UPDATE_NOT_SEEN = "update_not_seen", _("New signal not seen by a partner already involved")
     FIRST_CONTACT_LATE = "first_contact_late", _("First contact late")
     ASSESSMENT_LATE = "assessment_late", _("Safety assessment late")
     ACTION_OVERDUE = "action_overdue", _("Plan action overdue")

@@ -180,6 +180,7 @@ class RegionNormsAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "handover_days",
+                    "acknowledge_days",
                     "first_contact_days",
                     "assessment_days",
                     "action_grace_days",

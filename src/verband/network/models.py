@@ -358,6 +358,13 @@ class RegionNorms(models.Model):
     handover_days = models.PositiveSmallIntegerField(
         _("handover answered within"), default=3, help_text=_("Referral, scaling up or down, regie transfer.")
     )
+    acknowledge_days = models.PositiveSmallIntegerField(
+        _("a new signal for a partner already involved is seen within"),
+        default=1,
+        help_text=_(
+            "The partner marks the update as seen in its inbox ('Gezien'); 0 means the same working day."
+        ),
+    )
     first_contact_days = models.PositiveSmallIntegerField(
         _("first contact within (after a partner is involved for help)"), default=2
     )

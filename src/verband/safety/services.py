@@ -9,6 +9,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,10 @@ from verband.safety.models import (
 from verband.sharing.accesslog import Subject, record_many
 from verband.text import refuse_nul
 from verband.workflow import happened
+
+# Sent in the transaction that records an assessment (`assessment`, `actor`): apps above safety act on
+# it (an acute assessment makes the household's open inbox items urgent: `signals.apps`).
+assessment_recorded = Signal()
 
 
 @dataclass
@@ -184,6 +189,7 @@ def record_assessment(actor: Actor, household: Household, data: AssessmentInput)
             object_id=str(assessment.pk),
             subjects=[Subject(household.pk)] + [Subject(household.pk, s.person_id) for s in data.scores],
         )
+        assessment_recorded.send(sender=SafetyAssessment, assessment=assessment, actor=actor)
     return assessment
 
 

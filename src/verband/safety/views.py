@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +17,7 @@ from verband.network.models import CASEWORK_ROLES, Role
 from verband.safety import instrument as instruments
 from verband.safety import services
 from verband.safety.forms import AssessmentForm, DangerForm, InstrumentForm
-from verband.safety.models import InstrumentResult
+from verband.safety.models import DangerFact, InstrumentResult
 from verband.safety.selectors import safety_summary
 from verband.sharing.access import actor_for_request, get_household_or_404
 from verband.sharing.accesslog import Subject, record_many
@@ -135,6 +136,28 @@ def danger_add_view(request: HttpRequest, reference: str) -> HttpResponse:
 def danger_end_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     actor = actor_for_request(request)
     household, _basis = get_household_or_404(actor, reference, action="update")
+    if request.POST.get("confirm") != "yes":
+        # One click does not take a danger flag away: a page asks first (no JavaScript needed).
+        fact = DangerFact.objects.filter(household=household, pk=pk, ended_at__isnull=True).first()
+        if fact is None:
+            raise Http404
+        page = reverse("safety:page", args=[household.reference])
+        return render(
+            request,
+            "confirm.html",
+            {
+                "title": _("Does “%(fact)s” no longer apply?") % {"fact": fact},
+                "text": _(
+                    "The flag disappears for every professional involved, on the household page and in "
+                    "the inbox. It stays in the history."
+                ),
+                "action": reverse("safety:danger_end", args=[household.reference, pk]),
+                "hidden": [],
+                "confirm_label": _("Yes, it no longer applies"),
+                "back": page,
+                "back_label": _("No, keep the flag"),
+            },
+        )
     try:
         services.end_danger_fact(actor, household, pk)
     except ValidationError:

@@ -186,9 +186,10 @@ def _out(signal: Signal, *, just_routed: bool = False) -> dict:
         for a in (
             []
             if just_routed
-            else signal.activations.filter(status=ActivationStatus.ACCEPTED).select_related(
-                "team__organisation", "network"
-            )
+            # A partner already involved that saw the report (an update) has it as much as one taking it up.
+            else signal.activations.filter(
+                status__in=[ActivationStatus.ACCEPTED, ActivationStatus.ACKNOWLEDGED]
+            ).select_related("team__organisation", "network")
         )
     ]
     return {

@@ -3,7 +3,7 @@ or network, and say who the people in one's own signal are. (The intake form is 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -66,3 +66,44 @@ class RecognitionForm(forms.Form):
 
     def first_error(self) -> str:
         return next((str(p) for problems in self.errors.values() for p in problems), "")
+
+
+AGES = [
+    ("today", _("Received today")),
+    ("week", _("Received in the last 7 days")),
+    ("older", _("Received more than 7 days ago")),
+    ("overdue", _("Past its deadline")),
+]
+
+
+class InboxFilterForm(forms.Form):
+    """The Werkbak's filters, from the query string. `parties` are the actor's own teams and networks as
+    (value, label), value `team:<id>` or `network:<id>`."""
+
+    urgent = forms.BooleanField(label=_("Urgent only"), required=False)
+    kind = forms.ChoiceField(label=_("Kind of signal"), required=False)
+    party = forms.ChoiceField(label=_("Team or network"), required=False)
+    age = forms.ChoiceField(label=_("Age"), required=False, choices=[("", _("Any age")), *AGES])
+
+    def __init__(self, *args: Any, parties: list[tuple[str, str]], **kwargs: Any) -> None:
+        from verband.signals.models import SignalKind
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [("", _("Every kind")), *SignalKind.choices]
+        cast(forms.ChoiceField, self.fields["party"]).choices = [("", _("All of mine")), *parties]
+
+    def chosen(self) -> dict[str, Any]:
+        """The valid filters (an invalid one is left out, and said so by the form's errors)."""
+        if self.is_bound:
+            self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        party = None
+        kind, _sep, raw = str(data.get("party") or "").partition(":")
+        if kind in ("team", "network") and raw.isdigit():
+            party = (kind, int(raw))
+        return {
+            "urgent": bool(data.get("urgent")),
+            "kind": data.get("kind") or "",
+            "party": party,
+            "age": data.get("age") or "",
+        }

@@ -271,9 +271,11 @@ class ActivationStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Taken up")
     HANDED_BACK = "handed_back", _("Handed back")
     FORWARDED = "forwarded", _("Sent on")
+    ACKNOWLEDGED = "acknowledged", _("Seen")
 
 
 # An activation waits for its partner, who takes it up, hands it back, or (the routing desk) sends it on.
+# An update (for a partner already involved) is acknowledged: "Gezien".
 ACTIVATION_FLOW = StateMachine(
     "activation",
     {
@@ -281,6 +283,7 @@ ACTIVATION_FLOW = StateMachine(
             ActivationStatus.ACCEPTED,
             ActivationStatus.HANDED_BACK,
             ActivationStatus.FORWARDED,
+            ActivationStatus.ACKNOWLEDGED,
         }
     },
     choices=ActivationStatus,
@@ -289,7 +292,10 @@ ACTIVATION_FLOW = StateMachine(
 
 class Activation(models.Model):
     """A partner asked to act on a household for a purpose, with a clock. Taking it up creates the
-    involvement that opens the household; handing it back needs a reason and goes back to routing."""
+    involvement that opens the household; handing it back needs a reason and goes back to routing.
+
+    A partner already involved with the household is not asked to take it up again: the activation is an
+    `update` that it acknowledges ("Gezien") within the region's `acknowledge_days`."""
 
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="activations")
     household = models.ForeignKey(
@@ -307,6 +313,7 @@ class Activation(models.Model):
     norm_working_days = models.PositiveSmallIntegerField(_("time norm in working days"))
     due_on = models.DateField(_("due"))
     urgent = models.BooleanField(_("urgent"), default=False)
+    update = models.BooleanField(_("update for a partner already involved"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(
         _("status"), max_length=15, choices=ActivationStatus.choices, default=ActivationStatus.OPEN

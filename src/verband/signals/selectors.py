@@ -4,12 +4,12 @@ see a signal and how much, the history of a household, and each user's daily use
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Max, Min, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,10 +19,10 @@ from rapidfuzz.distance import JaroWinkler
 from verband.actors import Actor
 from verband.households.matching import Description, first_name, phonetic, split_surname
 from verband.households.models import Household, Person, partial_date_display
-from verband.network.models import ACTING_ROLES, Membership, OrganisationKind
+from verband.network.models import ACTING_ROLES, CASEWORK_ROLES, Membership, OrganisationKind
 from verband.sharing.access import can_see_household, plausible_reference, visible_households
 from verband.sharing.models import AccessLogEntry
-from verband.signals.models import Activation, ActivationStatus, Signal, SignalPerson
+from verband.signals.models import Activation, ActivationStatus, RuleCondition, Signal, SignalPerson
 from verband.workdays import working_days_between
 
 # Roles with a reporting task: they file intakes and confirm recognition. Experience experts work with
@@ -296,25 +296,149 @@ def clock_for(activation: Activation) -> Clock:
     return Clock(activation.due_on, working_days_between(timezone.localdate(), activation.due_on))
 
 
-def inbox_page(actor: Actor, number: str | int | None, per_page: int, containing: int | None = None) -> Page:
-    """One page of the open activations for the actor's team and networks: urgent first, then the oldest
-    deadline (`containing`: the page that holds this activation, e.g. to show an error on it). Each item
-    carries what a party needs to decide to take it up (see `signal_access`, "pending"): `clock`, `area`,
-    `people` (roles and ages) and `known` (whether the actor sees the household already — only then is
-    its reference shown). Paged on ids: only the page's activations are loaded."""
-    ids: list[Any] = list(
-        addressed_activations(actor)
-        .filter(status=ActivationStatus.OPEN)
-        .order_by("-urgent", "due_on", "created_at", "pk")
-        .values_list("pk", flat=True)
+@dataclass(frozen=True)
+class InboxFilter:
+    """The Werkbak's filters (all optional): urgent only, the kind of signal, one of the actor's teams or
+    networks (`team:<id>` / `network:<id>`), and age (`today`, `week`, `older`, `overdue`)."""
+
+    urgent: bool = False
+    kind: str = ""
+    party: tuple[str, int] | None = None
+    age: str = ""
+
+    def apply(self, activations: QuerySet[Activation], today: date) -> QuerySet[Activation]:
+        if self.urgent:
+            activations = activations.filter(urgent=True)
+        if self.kind:
+            activations = activations.filter(signal__kind=self.kind)
+        if self.party is not None:
+            kind, pk = self.party
+            activations = activations.filter(**{f"{kind}_id": pk})
+        start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
+        if self.age == "today":
+            activations = activations.filter(signal__received_at__gte=start)
+        elif self.age == "week":
+            activations = activations.filter(signal__received_at__gte=start - timedelta(days=7))
+        elif self.age == "older":
+            activations = activations.filter(signal__received_at__lt=start - timedelta(days=7))
+        elif self.age == "overdue":
+            activations = activations.filter(due_on__lt=today)
+        return activations
+
+
+@dataclass
+class InboxGroup:
+    """What one team or network is asked about one household: every open activation, whatever the number
+    of signals. Taken up (or, for an update, seen) as one: `lead` is the activation the forms post to."""
+
+    activations: list[Activation]
+    update: bool
+
+    @property
+    def lead(self) -> Activation:
+        return self.activations[0]
+
+    @property
+    def party(self) -> Any:
+        return self.lead.party
+
+    @property
+    def urgent(self) -> bool:
+        return any(a.urgent for a in self.activations)
+
+    @property
+    def clock(self) -> Clock:
+        return min((a.clock for a in self.activations), key=lambda c: c.working_days_left)  # type: ignore[attr-defined]
+
+    @property
+    def purposes(self) -> list[str]:
+        return list(dict.fromkeys(str(a.get_purpose_display()) for a in self.activations))
+
+
+@dataclass
+class InboxCard:
+    """One household in the Werkbak: its open signals, and per team or network of the actor what is asked."""
+
+    household_id: int
+    groups: list[InboxGroup]
+    known: bool = False
+    people: list[str] = field(default_factory=list)
+    area: str = ""
+
+    @property
+    def household(self) -> Household:
+        return self.groups[0].lead.household
+
+    @property
+    def activations(self) -> list[Activation]:
+        return [a for g in self.groups for a in g.activations]
+
+    @property
+    def signals(self) -> list[Signal]:
+        return list({a.signal_id: a.signal for a in self.activations}.values())
+
+    @property
+    def urgent(self) -> bool:
+        return any(g.urgent for g in self.groups)
+
+    @property
+    def acute(self) -> bool:
+        return any(s.acute_danger for s in self.signals)
+
+    @property
+    def weapon(self) -> bool:
+        return any(s.weapon_mentioned for s in self.signals)
+
+
+def inbox_households(actor: Actor, inbox_filter: InboxFilter | None = None) -> QuerySet[Any]:
+    """The households with open activations for the actor, one row each: urgent first, then the nearest
+    deadline, then the oldest."""
+    activations = addressed_activations(actor).filter(status=ActivationStatus.OPEN)
+    if inbox_filter is not None:
+        activations = inbox_filter.apply(activations, timezone.localdate())
+    return (
+        activations.values("household_id")
+        .annotate(
+            any_urgent=Max(Case(When(urgent=True, then=1), default=0, output_field=IntegerField())),
+            first_due=Min("due_on"),
+            first_at=Min("created_at"),
+        )
+        .order_by("-any_urgent", "first_due", "first_at", "household_id")
     )
-    if containing in ids:
-        number = ids.index(containing) // per_page + 1
+
+
+def inbox_page(
+    actor: Actor,
+    number: str | int | None,
+    per_page: int,
+    containing: int | None = None,
+    inbox_filter: InboxFilter | None = None,
+) -> Page:
+    """One page of the Werkbak: one card per household (`InboxCard`), with per team or network of the
+    actor one group of its open activations (`containing`: the page that holds this activation, e.g. to
+    show an error on it). Each card carries what a party needs to decide to take it up (see
+    `signal_access`, "pending"): the clock per group, `area`, `people` (roles and ages) and `known`
+    (whether the actor sees the household already — only then is its reference shown). Paged on
+    households: only the page's activations are loaded."""
+    ids: list[Any] = [row["household_id"] for row in inbox_households(actor, inbox_filter)]
+    if containing is not None:
+        held = (
+            addressed_activations(actor)
+            .filter(pk=containing, status=ActivationStatus.OPEN)
+            .values_list("household_id", flat=True)
+            .first()
+        )
+        if held in ids:
+            number = ids.index(held) // per_page + 1
     page = Paginator(ids, per_page).get_page(number)
     order = {pk: n for n, pk in enumerate(page.object_list)}
-    items = sorted(
-        Activation.objects.filter(pk__in=list(order))
-        .select_related(
+    activations = addressed_activations(actor).filter(
+        status=ActivationStatus.OPEN, household_id__in=list(order)
+    )
+    if inbox_filter is not None:
+        activations = inbox_filter.apply(activations, timezone.localdate())
+    loaded = list(
+        activations.select_related(
             "signal",
             "household",
             "team__organisation",
@@ -323,26 +447,74 @@ def inbox_page(actor: Actor, number: str | int | None, per_page: int, containing
             "previous__network",
             "rule",
         )
-        .prefetch_related("signal__persons"),
-        key=lambda item: order[item.pk],
+        .prefetch_related("signal__persons")
+        .order_by("-urgent", "due_on", "created_at", "pk")
     )
     seen = (
-        set(
-            visible_households(actor)
-            .filter(pk__in={item.household_id for item in items})
-            .values_list("pk", flat=True)
-        )
-        if items
+        set(visible_households(actor).filter(pk__in=list(order)).values_list("pk", flat=True))
+        if order
         else set()
     )
     today = timezone.localdate()
-    for item in items:
+    grouped: dict[int, dict[tuple[int | None, int | None, bool, bool], list[Activation]]] = {}
+    for item in loaded:
         item.clock = clock_for(item)  # type: ignore[attr-defined]
-        item.area = area_of(item.signal)  # type: ignore[attr-defined]
-        item.people = [age_and_role(sp, today) for sp in item.signal.persons.all()]  # type: ignore[attr-defined]
-        item.known = item.household_id in seen  # type: ignore[attr-defined]
-    page.object_list = items
+        key = (item.team_id, item.network_id, item.update, _at_routing_desk(item))
+        grouped.setdefault(item.household_id, {}).setdefault(key, []).append(item)
+    cards = []
+    for household_id in sorted(grouped, key=lambda pk: order[pk]):
+        groups = [InboxGroup(items, update=key[2]) for key, items in grouped[household_id].items()]
+        card = InboxCard(household_id, groups, known=household_id in seen)
+        people: dict[Any, str] = {}
+        for signal in card.signals:
+            for sp in signal.persons.all():
+                people.setdefault(sp.person_id or f"sp{sp.pk}", age_and_role(sp, today))
+        card.people = list(people.values())
+        card.area = next((area for s in card.signals if (area := area_of(s))), "")
+        cards.append(card)
+    page.object_list = cards
     return page
+
+
+def _at_routing_desk(activation: Activation) -> bool:
+    """Whether the activation waits at the routing desk to be sent on (the desk's rule brought it there,
+    first or handed back) rather than for the desk's team in its own task."""
+    return activation.rule is not None and activation.rule.condition == RuleCondition.FALLBACK
+
+
+def open_group(actor: Actor, activation: Activation) -> list[Activation]:
+    """The inbox card's group `activation` is in: every open activation of its household addressed to the
+    same team or network, an update with the updates, a take-up with the take-ups, and what waits at the
+    routing desk to be sent on apart from the desk team's own task."""
+    desk = Q(rule__condition=RuleCondition.FALLBACK)
+    return list(
+        addressed_activations(actor)
+        .filter(
+            status=ActivationStatus.OPEN,
+            household_id=activation.household_id,
+            update=activation.update,
+            **{"team_id": activation.team_id, "network_id": activation.network_id},  # either may be None
+        )
+        .filter(desk if _at_routing_desk(activation) else ~desk | Q(rule__isnull=True))
+        .select_related("signal", "household", "team__organisation", "network", "rule")
+        .order_by("-urgent", "due_on", "created_at", "pk")
+    )
+
+
+def inbox_count(membership: Membership | None) -> int:
+    """The households waiting in the Werkbak of this membership's team and networks, in one query (the
+    number in the menu)."""
+    if membership is None or membership.role not in CASEWORK_ROLES:
+        return 0
+    scope = Q(network__active=True, network__memberships=membership)
+    if membership.team_id is not None:
+        scope |= Q(team_id=membership.team_id, team__active=True)
+    return (
+        Activation.objects.filter(scope, status=ActivationStatus.OPEN)
+        .values("household_id")
+        .distinct()
+        .count()
+    )
 
 
 def signal_access(actor: Actor, signal: Signal) -> str | None:

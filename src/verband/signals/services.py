@@ -15,8 +15,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from django_tasks import task
 
 from verband.actors import SYSTEM, Actor, Channel
@@ -30,13 +32,23 @@ from verband.households.models import (
     MemberRole,
     Person,
 )
-from verband.network.models import CASEWORK_ROLES, CoverageArea, Network, Organisation, OrganisationKind, Team
+from verband.network.models import (
+    CASEWORK_ROLES,
+    CoverageArea,
+    Membership,
+    Network,
+    Organisation,
+    OrganisationKind,
+    RegionNorms,
+    Team,
+)
+from verband.notifications.services import notify
 from verband.sharing import access as sharing_access
 from verband.sharing import basis as sharing_basis
 from verband.sharing import services as sharing
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.sharing.basis import BASIS_FOR_PURPOSE  # noqa: F401 (the demo reads it here)
-from verband.sharing.models import InformationScope, LegalBasis, Purpose, SharingKind
+from verband.sharing.models import EMERGENCY, InformationScope, Involvement, LegalBasis, Purpose, SharingKind
 from verband.signals import statements
 from verband.signals.models import (
     ACTIVATION_FLOW,
@@ -583,6 +595,8 @@ def plan_activations(
         None,
     )
     coverage = _Coverage(signal, rules)
+    involved = involved_parties(household)
+    norms = RegionNorms.objects.filter(region_id=signal.region_id).first() or RegionNorms()
     made: dict[tuple[int | None, int | None, str], Activation] = {}
     for rule in rules:
         if rule.condition == RuleCondition.FALLBACK or not _applies(rule, signal, persons):
@@ -613,7 +627,35 @@ def plan_activations(
             fallback.name,
             urgent=signal.acute_danger,
         )
+    for activation in made.values():
+        # Already involved: an update to acknowledge ("Gezien") within its own norm, not a new take-up —
+        # except the safety assessment, which the reporting centre makes for every report (a task with
+        # its own clock, watched by the escalation engine once taken up).
+        party = (activation.team_id, activation.network_id)
+        if party in involved and activation.purpose != Purpose.SAFETY_ASSESSMENT:
+            activation.update = True
+            activation.norm_working_days = norms.acknowledge_days
+            activation.due_on = add_working_days(signal.received_at, norms.acknowledge_days)
     return Activation.objects.bulk_create(made.values())
+
+
+def involved_parties(household: Household) -> set[tuple[int | None, int | None]]:
+    """The teams and networks involved with the whole household today, as (team_id, None) and
+    (None, network_id): a new signal is an update for them. An emergency access or an involvement for
+    named members only does not count (a new signal about everyone is theirs to take up)."""
+    rows = (
+        Involvement.objects.active()
+        .filter(household=household, scoped_members__isnull=True)
+        .exclude(purpose=EMERGENCY)
+        .values_list("team_id", "network_id")
+    )
+    parties: set[tuple[int | None, int | None]] = set()
+    for team_id, network_id in rows:
+        if team_id is not None:
+            parties.add((team_id, None))
+        if network_id is not None:
+            parties.add((None, network_id))
+    return parties
 
 
 def _activation(
@@ -797,6 +839,42 @@ def accept(actor: Actor, activation: Activation, basis: sharing_basis.Basis | No
         )
 
 
+def accept_group(
+    actor: Actor, activations: list[Activation], basis: sharing_basis.Basis | None = None
+) -> None:
+    """Take up one inbox card: every open activation of the household for this team or network, whatever
+    the number of signals, with the one basis chosen. One involvement per purpose; a further activation
+    for a purpose just taken up is marked taken up with its line on the timeline. All or nothing."""
+    if any(a.update for a in activations):
+        raise ValidationError(_("Your team is already involved: mark the new signal as seen."))
+    with transaction.atomic():
+        purposes: set[str] = set()
+        for activation in activations:
+            if activation.purpose in purposes:
+                _decide(actor, activation, ActivationStatus.ACCEPTED)
+                happened(
+                    actor,
+                    activation.household,
+                    "activation",
+                    str(activation.pk),
+                    event=(EventKind.ACCEPTED, activation.party_name),
+                    signal=activation.signal,
+                )
+                continue
+            accept(actor, activation, basis)
+            purposes.add(activation.purpose)
+
+
+def acknowledge(actor: Actor, activations: list[Activation]) -> None:
+    """ "Gezien": a partner already involved saw the new signals about its household (updates only)."""
+    if not activations or not all(a.update for a in activations):
+        raise ValidationError(_("This is not an update: take it up or hand it back."))
+    with transaction.atomic():
+        for activation in activations:
+            _decide(actor, activation, ActivationStatus.ACKNOWLEDGED)
+            happened(actor, activation.household, "activation", str(activation.pk), signal=activation.signal)
+
+
 def _pass_on(
     actor: Actor,
     activation: Activation,
@@ -839,7 +917,10 @@ def _pass_on(
 
 
 def hand_back(actor: Actor, activation: Activation, reason: str) -> Activation:
-    """Not for us: with a reason, back to the routing desk, which sends it on."""
+    """Not for us: with a reason, back to the routing desk, which sends it on. An update (the team is
+    involved already) is not handed back: it is seen, and the involvement ends on the household's page."""
+    if activation.update:
+        raise ValidationError(_("Your team is already involved: mark the new signal as seen."))
     refuse_nul(reason)
     reason = reason.strip()
     if len(reason) < 10:
@@ -886,3 +967,55 @@ def send_on(
         reason=_("Sent on by %(party)s") % {"party": activation.party_name},
         event=EventKind.REROUTED,
     )
+
+
+def hand_back_group(actor: Actor, activations: list[Activation], reason: str) -> list[Activation]:
+    """Hand back one inbox card: every activation in it, with the one reason, all or nothing."""
+    with transaction.atomic():
+        return [hand_back(actor, activation, reason) for activation in activations]
+
+
+def send_on_group(
+    actor: Actor, activations: list[Activation], *, team: Team | None = None, network: Network | None = None
+) -> list[Activation]:
+    """The routing desk sends one inbox card on: every activation in it, to the same partner."""
+    with transaction.atomic():
+        return [send_on(actor, activation, team=team, network=network) for activation in activations]
+
+
+def make_urgent(actor: Actor, household_id: int) -> list[Activation]:
+    """Acute unsafety was found (an assessment): every open inbox item of the household — for a team or a
+    network, to take up or to see — becomes urgent, and whoever works those inboxes is told. The title
+    names no household: a party that has not taken it up does not know its reference."""
+    with transaction.atomic():
+        items = list(
+            Activation.objects.select_for_update()
+            .filter(household_id=household_id, status=ActivationStatus.OPEN, urgent=False)
+            .order_by("pk")
+        )
+        if not items:
+            return []
+        Activation.objects.filter(pk__in=[a.pk for a in items]).update(urgent=True)
+        teams = {a.team_id for a in items if a.team_id is not None}
+        networks = {a.network_id for a in items if a.network_id is not None}
+        workers = Membership.objects.active().filter(role__in=CASEWORK_ROLES)
+        users = set(workers.filter(team_id__in=teams).values_list("user_id", flat=True)) if teams else set()
+        if networks:
+            users |= set(workers.filter(networks__in=networks).values_list("user_id", flat=True))
+        if actor.user is not None:
+            users.discard(actor.user.pk)
+        for activation in items:
+            record(
+                actor,
+                action="update",
+                object_type="activation",
+                object_id=str(activation.pk),
+                household_id=household_id,
+                basis="acute_assessment",
+            )
+        with override("nl"):
+            title = _("An item in your inbox became urgent: acute unsafety was found")
+        notify(users, title, reverse("signals:inbox") + f"#huishouden-{household_id}")
+    for activation in items:
+        activation.urgent = True
+    return items

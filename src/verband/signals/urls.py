@@ -11,6 +11,7 @@ urlpatterns = [
     path("meldingen/<str:reference>/herkennen/", views.recognise_view, name="recognise"),
     path("werkbak/", views.inbox_view, name="inbox"),
     path("werkbak/<int:pk>/oppakken/", views.accept_view, name="accept"),
+    path("werkbak/<int:pk>/gezien/", views.acknowledge_view, name="acknowledge"),
     path("werkbak/<int:pk>/teruggeven/", views.hand_back_view, name="hand_back"),
     path("werkbak/<int:pk>/doorsturen/", views.send_on_view, name="send_on"),
 ]

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 from django.views.decorators.http import require_http_methods, require_POST
 
 from verband.actors import Actor
@@ -26,7 +26,7 @@ from verband.sharing.decorators import role_required
 from verband.sharing.models import LegalBasis
 from verband.signals import selectors, services
 from verband.signals.forms import PersonFormSet, SignalForm, to_input
-from verband.signals.inbox_forms import HandBackForm, RecognitionForm, SendOnForm
+from verband.signals.inbox_forms import HandBackForm, InboxFilterForm, RecognitionForm, SendOnForm
 from verband.signals.models import Activation, ActivationStatus, MatchState, SignalStatus
 from verband.text import plain_id
 
@@ -255,30 +255,57 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     return _render_inbox(request, actor_for_request(request))
 
 
+def _own_parties(actor: Actor) -> list[tuple[str, str]]:
+    """The actor's team and networks as the Werkbak's filter offers them."""
+    parties: list[tuple[str, str]] = []
+    membership = actor.membership
+    if membership is not None and membership.team is not None and membership.team.active:
+        parties.append((f"team:{membership.team.pk}", membership.team.name))
+    if actor.network_ids:
+        parties += [
+            (f"network:{n.pk}", str(n))
+            for n in Network.objects.filter(pk__in=actor.network_ids).order_by("name")
+        ]
+    return parties
+
+
 def _render_inbox(
     request: HttpRequest, actor: Actor, *, error_for: int | None = None, error: str = "", draft: str = ""
 ) -> HttpResponse:
-    page = selectors.inbox_page(actor, request.GET.get("pagina"), INBOX_PER_PAGE, containing=error_for)
-    items: list[Activation] = list(page.object_list)
-    flags = danger_flags(item.household_id for item in items if item.household_id)
-    for item in items:
-        item.danger = flags.get(item.household_id, [])  # type: ignore[attr-defined]
-        item.proposed_basis = services.proposed_basis(item)  # type: ignore[attr-defined]
-        # A reporter never takes up their own report about a household that was already known.
-        item.own_report = (  # type: ignore[attr-defined]
-            actor.user is not None
-            and item.signal.source_user_id == actor.user.pk
-            and services.own_report_on_known_household(actor, item)
-        )
+    """The Werkbak: one card per household, whatever the number of signals and activations; inside it,
+    per team or network of the actor, what is asked (take up, or — for a partner already involved —
+    mark the new signal as seen)."""
+    filters = InboxFilterForm(request.GET if request.method == "GET" else None, parties=_own_parties(actor))
+    inbox_filter = selectors.InboxFilter(**filters.chosen())
+    page = selectors.inbox_page(
+        actor, request.GET.get("pagina"), INBOX_PER_PAGE, containing=error_for, inbox_filter=inbox_filter
+    )
+    cards: list[selectors.InboxCard] = list(page.object_list)
+    flags = danger_flags(card.household_id for card in cards)
+    for card in cards:
+        card.danger = flags.get(card.household_id, [])  # type: ignore[attr-defined]
+        for group in card.groups:
+            lead = group.lead
+            group.proposed_basis = services.proposed_basis(lead)  # type: ignore[attr-defined]
+            # A reporter never takes up their own report about a household that was already known.
+            group.own_report = actor.user is not None and any(  # type: ignore[attr-defined]
+                a.signal.source_user_id == actor.user.pk and services.own_report_on_known_household(actor, a)
+                for a in group.activations
+            )
+            group.handed_back = any(  # type: ignore[attr-defined]
+                a.previous is not None and a.previous.status == ActivationStatus.HANDED_BACK
+                for a in group.activations
+            )
     # Only what is needed to decide (kind, urgency, area, roles and ages, danger, clock, why): logged per
-    # household on the basis of the open activation that asks this party.
+    # household on the basis of the open activations that ask this party.
     # Each household, and each person whose age and role a card shows.
     subjects = []
-    for item in items:
-        subjects.append(Subject(item.household_id))
+    for card in cards:
+        subjects.append(Subject(card.household_id))
         subjects += [
-            Subject(item.household_id, sp.person_id)
-            for sp in item.signal.persons.all()
+            Subject(card.household_id, sp.person_id)
+            for signal in card.signals
+            for sp in signal.persons.all()
             if sp.person_id is not None
         ]
     record_many(
@@ -286,7 +313,10 @@ def _render_inbox(
         action="list",
         object_type="inbox",
         subjects=subjects or [Subject()],
-        basis={item.household_id: f"activation:{item.pk}:{item.purpose}" for item in items},
+        basis={
+            card.household_id: ", ".join(f"activation:{a.pk}:{a.purpose}" for a in card.activations)[:120]
+            for card in cards
+        },
     )
     desk = services.fallback_rule(actor.organisation.region_id) if actor.organisation else None
     at_desk = desk is not None and actor.membership is not None and desk.team_id == actor.membership.team_id
@@ -296,8 +326,9 @@ def _render_inbox(
         parties = [("team", t) for t in Team.objects.filter(organisation__region_id=region, active=True)] + [
             ("network", n) for n in Network.objects.filter(region_id=region, active=True)
         ]
+    filtered = any(filters.chosen().values())
     context = {
-        "items": items,
+        "cards": cards,
         "page": page,
         "at_desk": at_desk,
         "parties": parties,
@@ -305,54 +336,87 @@ def _render_inbox(
         "error": error,
         "draft": draft,
         "legal_bases": LegalBasis.choices,
+        "filters": filters,
+        "filtered": filtered,
+        "query": urlencode({k: v for k, v in request.GET.items() if k != "pagina"}) if filtered else "",
     }
     return render(request, "signals/inbox.html", context)
 
 
-def _activation(actor: Actor, pk: int) -> Activation:
+def _group(actor: Actor, pk: int) -> list[Activation]:
+    """The open activations of the inbox card group that activation `pk` is in (404 when it is not
+    addressed to the actor or no longer open)."""
     activation = get_object_or_404(selectors.addressed_activations(actor), pk=pk)
     if activation.status != ActivationStatus.OPEN:
         raise Http404
-    return activation
+    return selectors.open_group(actor, activation) or [activation]
 
 
 @role_required(*CASEWORK_ROLES)
 @require_POST
 def accept_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for_request(request)
-    activation = _activation(actor, pk)
+    group = _group(actor, pk)
+    household = group[0].household
     chosen = basis_from(request.POST)
     try:
-        services.accept(actor, activation, Basis(chosen.legal_basis))
+        services.accept_group(actor, group, Basis(chosen.legal_basis))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("signals:inbox")
     messages.success(
         request,
         _("You took up %(household)s. The household page is now open to your team.")
-        % {"household": activation.household.reference},
+        % {"household": household.reference},
     )
     if chosen.legal_basis == LegalBasis.CONSENT:
         # Taken up on consent: the consent is recorded next, on the household (which is open now).
         messages.info(request, _("You chose consent as the basis: record the consent now."))
-        return redirect("collaboration:consent_new", reference=activation.household.reference)
-    return redirect("households:detail", reference=activation.household.reference)
+        return redirect("collaboration:consent_new", reference=household.reference)
+    return redirect("households:detail", reference=household.reference)
+
+
+@role_required(*CASEWORK_ROLES)
+@require_POST
+def acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Gezien": a partner already involved saw the new signals about its household."""
+    actor = actor_for_request(request)
+    group = _group(actor, pk)
+    try:
+        services.acknowledge(actor, group)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("signals:inbox")
+    messages.success(
+        request,
+        ngettext(
+            "Marked as seen: the new signal about %(household)s.",
+            "Marked as seen: the %(count)s new signals about %(household)s.",
+            len({a.signal_id for a in group}),
+        )
+        % {"household": group[0].household.reference, "count": len({a.signal_id for a in group})},
+    )
+    return redirect("signals:inbox")
 
 
 @role_required(*CASEWORK_ROLES)
 @require_POST
 def hand_back_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for_request(request)
-    activation = _activation(actor, pk)
+    group = _group(actor, pk)
     form = HandBackForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationError([p for problems in form.errors.values() for p in problems])
-        services.hand_back(actor, activation, form.cleaned_data["reason"])
+        services.hand_back_group(actor, group, form.cleaned_data["reason"])
     except ValidationError as exc:
         # Back to the inbox with the message at this item and the reason as typed.
         return _render_inbox(
-            request, actor, error_for=pk, error=" ".join(exc.messages), draft=request.POST.get("reason", "")
+            request,
+            actor,
+            error_for=group[0].pk,
+            error=" ".join(exc.messages),
+            draft=request.POST.get("reason", ""),
         )
     messages.success(request, _("Handed back to the routing desk, with your reason."))
     return redirect("signals:inbox")
@@ -362,7 +426,7 @@ def hand_back_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def send_on_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for_request(request)
-    activation = _activation(actor, pk)
+    group = _group(actor, pk)
     form = SendOnForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(p) for problems in form.errors.values() for p in problems))
@@ -371,9 +435,9 @@ def send_on_view(request: HttpRequest, pk: int) -> HttpResponse:
     team = Team.objects.filter(pk=party, active=True).first() if kind == "team" else None
     network = Network.objects.filter(pk=party, active=True).first() if kind == "network" else None
     try:
-        successor = services.send_on(actor, activation, team=team, network=network)
+        successors = services.send_on_group(actor, group, team=team, network=network)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("signals:inbox")
-    messages.success(request, _("Sent on to %(party)s.") % {"party": successor.party_name})
+    messages.success(request, _("Sent on to %(party)s.") % {"party": successors[0].party_name})
     return redirect("signals:inbox")

@@ -117,6 +117,7 @@ PARAMETERS = {
     "/api/v1/signals/{reference}/reference": "api_signal",
     "households:first_contact/pk": "involvement",
     "signals:accept/pk": "activation",
+    "signals:acknowledge/pk": "activation",
     "signals:hand_back/pk": "activation",
     "signals:send_on/pk": "activation",
     "safety:danger_end/pk": "danger_fact",
@@ -361,9 +362,7 @@ def build_scene() -> Scene:
     def at(day: date) -> Any:
         return timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time()))
 
-    held = meetings.schedule(
-        involved, scheduled_at=at(today + timedelta(days=1)), household_ids=[h.pk], network=None
-    )
+    held = meetings.schedule(involved, scheduled_at=at(today), household_ids=[h.pk], network=None)
     meetings.hold(
         involved, held, present={w.org_a.pk}, minutes="Besproken.",
         items={held.items.get().pk: meetings.ItemInput(decisions="Besloten.", member_present_id=anna.pk, actions=[

@@ -25,6 +25,12 @@ def verband(request: HttpRequest) -> dict[str, Any]:
 
         return Notification.objects.filter(user_id=user_id, read_at__isnull=True).count() if user_id else 0
 
+    def inbox() -> int:
+        """Households waiting in the Werkbak: one query, only when the menu shows it."""
+        from verband.signals.selectors import inbox_count
+
+        return inbox_count(membership)
+
     from verband.network.models import OrganisationKind
     from verband.signals.selectors import may_report
 
@@ -36,6 +42,7 @@ def verband(request: HttpRequest) -> dict[str, Any]:
         and may_report(membership)
         and membership.organisation.kind == OrganisationKind.REPORTING_CENTRE,
         "unread_notifications": unread,
+        "inbox_count": inbox,
         "acting": membership,
         "memberships": memberships,
     }

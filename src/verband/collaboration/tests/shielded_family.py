@@ -104,9 +104,7 @@ def shielded(family):  # noqa: F811
     w.danger = safety.add_danger_fact(involved, h, "weapon", "Vuurwapen in huis")
 
     # The held ad hoc meeting with minutes and decisions, and an action for each of Anna and Dirk.
-    when = timezone.make_aware(
-        timezone.datetime.combine(today + timedelta(days=1), timezone.datetime.min.time())
-    )
+    when = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
     meeting = meetings.schedule(involved, scheduled_at=when, household_ids=[h.pk], network=None)
     w.item = meeting.items.get()
     due = today + timedelta(days=14)

@@ -1,8 +1,6 @@
 """Meeting minutes and agenda items are readable only by those who may see that household: an item of a
 household the viewer cannot see says only that it is one, and minutes about it are not shown."""
 
-from datetime import timedelta
-
 import pytest
 from django.utils import timezone
 
@@ -20,9 +18,7 @@ def held(partners):
     neighbourhood team and Veilig Thuis) and Carla's household (HH-T-0002: the police only)."""
     w = partners
     chair = actor_for(w.other_org)
-    when = timezone.make_aware(
-        timezone.datetime.combine(timezone.localdate() + timedelta(days=1), timezone.datetime.min.time())
-    )
+    when = timezone.make_aware(timezone.datetime.combine(timezone.localdate(), timezone.datetime.min.time()))
     meeting = meetings.schedule(
         chair, scheduled_at=when, household_ids=[w.household.pk, w.other_household.pk], network=None
     )

@@ -40,6 +40,11 @@ def tomorrow_at_ten():
     ) + timedelta(hours=10)
 
 
+def early_today():
+    """For a meeting held in the test: a meeting is not held before the day it was planned for."""
+    return timezone.make_aware(timezone.datetime.combine(timezone.localdate(), timezone.datetime.min.time()))
+
+
 def test_network_households_are_due_until_discussed(network_world):
     w = network_world
     due = meetings.due_households(w.network)
@@ -51,7 +56,7 @@ def test_schedule_hold_and_the_actions_land_in_the_plan(network_world):
     chair = actor_for(w.coordinator)
     meeting = meetings.schedule(
         chair,
-        scheduled_at=tomorrow_at_ten(),
+        scheduled_at=early_today(),
         household_ids=[w.household.pk],
         network=w.network,
         location="Wijkkantoor",
@@ -197,6 +202,12 @@ def test_schedule_and_hold_through_the_pages(network_world, as_user):
         f"{key}-act-0-org": str(w.org_a.pk),
         f"{key}-act-0-due": "31-02-2026",
     }
+    # A meeting planned for the day after tomorrow is not recorded as held today; what was typed stays.
+    refused = client.post(f"/overleggen/{meeting.pk}/", {**form, f"{key}-act-0-due": due})
+    body = refused.content.decode()
+    assert refused.status_code == 400 and "het kan niet eerder gehouden zijn" in body
+    assert 'value="Huisbezoek plannen"' in body and "Wijkteam plant huisbezoek." in body
+    CaseMeeting.objects.filter(pk=meeting.pk).update(scheduled_at=timezone.now())
     refused = client.post(f"/overleggen/{meeting.pk}/", form)
     body = refused.content.decode()
     assert (

@@ -22,8 +22,9 @@ KINDS = (
     "rights_request_due",
     "task_overdue",
     "mandate_unconfirmed",
+    "update_not_seen",
 )
-STALLED_PER_100 = 11  # households i with i % 100 < 11 stall; the kind is KINDS[i % 100]
+STALLED_PER_100 = 12  # households i with i % 100 < 12 stall; the kind is KINDS[i % 100]
 
 
 def build(households: int, today: date, name: str = "B") -> dict[str, int]:
@@ -145,7 +146,7 @@ def build(households: int, today: date, name: str = "B") -> dict[str, int]:
     signalled = [
         (i, h)
         for i, h in enumerate(ids)
-        if i % 2 == 0 or kind_of(i) in ("signal_not_accepted", "assessment_late")
+        if i % 2 == 0 or kind_of(i) in ("signal_not_accepted", "assessment_late", "update_not_seen")
     ]
     Signal.objects.bulk_create(
         (
@@ -177,8 +178,11 @@ def build(households: int, today: date, name: str = "B") -> dict[str, int]:
             reason="Bank",
             norm_working_days=5,
             due_on=today - timedelta(days=20) if kind else today - timedelta(days=25),
-            status="open" if kind == "signal_not_accepted" else "accepted",
-            decided_by_id=None if kind == "signal_not_accepted" else worker_of(i).user_id,
+            status="open" if kind in ("signal_not_accepted", "update_not_seen") else "accepted",
+            decided_by_id=None
+            if kind in ("signal_not_accepted", "update_not_seen")
+            else worker_of(i).user_id,
+            update=kind == "update_not_seen",
         )
 
     Activation.objects.bulk_create((activation(i, h) for i, h in signalled), batch_size=batch)

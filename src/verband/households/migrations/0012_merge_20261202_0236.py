@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('households', '0010_merge_and_split'),
-        ('households', '0011_alter_householdevent_kind'),
+        ("households", "0010_merge_and_split"),
+        ("households", "0011_alter_householdevent_kind"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,15 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('households', '0012_merge_20261202_0236'),
+        ("households", "0012_merge_20261202_0236"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='householdevent',
-            name='kind',
-            field=models.CharField(choices=[('signal', 'Signal received'), ('routed', 'Partner activated'), ('accepted', 'Taken up'), ('handed_back', 'Handed back'), ('rerouted', 'Sent on'), ('involved', 'Partner involved'), ('member_added', 'Member added'), ('note', 'Note'), ('assessment', 'Safety assessment'), ('danger', 'Danger for professionals'), ('plan', 'Family plan'), ('regie', 'Regie'), ('handover', 'Handover'), ('escalation', 'Escalation'), ('help', 'Help'), ('meeting', 'Case meeting'), ('consultation', 'Anonymous consultation'), ('measure', 'Protective measure'), ('closed', 'Case closed'), ('journal', 'Journal'), ('merge', 'Merged or split'), ('recognition', 'Recognition'), ('reopened', 'Opened again')], max_length=20),
+            model_name="householdevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("signal", "Signal received"),
+                    ("routed", "Partner activated"),
+                    ("accepted", "Taken up"),
+                    ("handed_back", "Handed back"),
+                    ("rerouted", "Sent on"),
+                    ("involved", "Partner involved"),
+                    ("member_added", "Member added"),
+                    ("note", "Note"),
+                    ("assessment", "Safety assessment"),
+                    ("danger", "Danger for professionals"),
+                    ("plan", "Family plan"),
+                    ("regie", "Regie"),
+                    ("handover", "Handover"),
+                    ("escalation", "Escalation"),
+                    ("help", "Help"),
+                    ("meeting", "Case meeting"),
+                    ("consultation", "Anonymous consultation"),
+                    ("measure", "Protective measure"),
+                    ("closed", "Case closed"),
+                    ("journal", "Journal"),
+                    ("merge", "Merged or split"),
+                    ("recognition", "Recognition"),
+                    ("reopened", "Opened again"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -176,7 +176,15 @@ def test_danger_fact_add_and_end(world, as_user):
     )
     end = reverse("safety:danger_end", args=[world.household.reference, fact.pk])
     assert as_user(world.colleague).post(end).status_code == 404
-    assert client.post(end).status_code == 302
+    assert as_user(world.colleague).post(end, {"confirm": "yes"}).status_code == 404
+    # One click asks first (a page, no JavaScript); only the confirmation ends it.
+    asked = client.post(end)
+    assert asked.status_code == 200 and "Geldt “Agressieve hond: pitbull in de tuin” niet meer?" in (
+        asked.content.decode()
+    )
+    fact.refresh_from_db()
+    assert fact.ended_at is None
+    assert client.post(end, {"confirm": "yes"}).status_code == 302
     fact.refresh_from_db()
     assert fact.ended_at is not None
     page = client.get(reverse("households:detail", args=[world.household.reference])).content.decode()
@@ -187,6 +195,7 @@ def test_danger_fact_of_another_household_cannot_be_ended(world, as_user):
     other = DangerFact.objects.create(household=world.other_household, kind="weapon")
     url = reverse("safety:danger_end", args=[world.household.reference, other.pk])
     assert as_user(world.involved).post(url).status_code == 404
+    assert as_user(world.involved).post(url, {"confirm": "yes"}).status_code == 404
     other.refresh_from_db()
     assert other.ended_at is None
 

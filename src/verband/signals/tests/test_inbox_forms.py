@@ -59,8 +59,9 @@ def test_a_hand_back_with_a_nul_is_refused_on_the_page(world, as_user):
     from verband.signals.models import Activation
     from verband.signals.tests.test_views import _routed
 
-    activation = _routed(world, as_user).activations.get(team=world.team_a1)
-    response = as_user(world.involved).post(
+    # The network is asked to take it up (Wijkteam Noord is involved already: an update, not handed back).
+    activation = _routed(world, as_user).activations.get(network=world.network)
+    response = as_user(world.coordinator).post(
         f"/werkbak/{activation.pk}/teruggeven/", {"reason": "Niet voor ons\x00 want buiten de wijk"}
     )
     assert response.status_code == 200 and "Nultekens zijn niet toegestaan." in response.content.decode()

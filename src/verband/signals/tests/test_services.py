@@ -90,8 +90,9 @@ def test_confirmed_repeat_report_lands_on_the_existing_household_and_activates_i
     assert parties == {
         "Team Veiligheidsbeoordeling": ("safety_assessment", 5),
         "Netwerk HG Testdorp": ("help", 2),
-        "Wijkteam Noord": ("help", 2),
+        "Wijkteam Noord": ("help", 1),  # involved already: an update to see within a working day
     }
+    assert {(a.team or a.network).name for a in signal.activations.filter(update=True)} == {"Wijkteam Noord"}
     assert all(a.due_on >= signal.received_at.date() for a in signal.activations.all())
     kinds = list(world.household.events.values_list("kind", flat=True))
     assert kinds.count(EventKind.ROUTED) == 3 and EventKind.SIGNAL in kinds

@@ -189,8 +189,8 @@ def test_others_cannot_take_up_or_hand_back_someone_elses_activation(world, as_u
 
 def test_hand_back_without_reason_keeps_the_text_and_explains(world, as_user):
     signal = _routed(world, as_user)
-    activation = signal.activations.get(team=world.team_a1)
-    client = as_user(world.involved)
+    activation = signal.activations.get(network=world.network)
+    client = as_user(world.coordinator)
     response = client.post(f"/werkbak/{activation.pk}/teruggeven/", {"reason": "nee"})
     body = response.content.decode()
     assert response.status_code == 200 and "Leg in een zin uit" in body and ">nee</textarea>" in body
@@ -217,8 +217,8 @@ def test_inbox_actions_per_persona(world, as_user, persona, status, action):
 
 def test_routing_desk_sends_on(world, as_user):
     signal = _routed(world, as_user)
-    activation = signal.activations.get(team=world.team_a1)
-    as_user(world.involved).post(
+    activation = signal.activations.get(network=world.network)
+    as_user(world.coordinator).post(
         f"/werkbak/{activation.pk}/teruggeven/", {"reason": "Gezin is verhuisd naar Zuid."}
     )
     desk_item = Activation.objects.get(previous=activation)
@@ -233,8 +233,8 @@ def test_routing_desk_sends_on(world, as_user):
 
 def test_the_routing_desk_chooses_where_to_send_on_nothing_is_preselected(world, as_user):
     signal = _routed(world, as_user)
-    activation = signal.activations.get(team=world.team_a1)
-    as_user(world.involved).post(
+    activation = signal.activations.get(network=world.network)
+    as_user(world.coordinator).post(
         f"/werkbak/{activation.pk}/teruggeven/", {"reason": "Gezin is verhuisd naar Zuid."}
     )
     desk_item = Activation.objects.get(previous=activation)
