@@ -27,7 +27,7 @@ from verband.accounts.models import User
 from verband.escalation.models import Escalation, EscalationKind
 from verband.households.models import Household, HouseholdStatus
 from verband.measures.models import ProtectiveMeasure
-from verband.network.models import Organisation, Role, Team
+from verband.network.models import Role
 from verband.plans import regie
 from verband.signals.models import Signal
 from verband.tasks.models import Task, TaskKind
@@ -61,10 +61,8 @@ def noor_holds_regie() -> None:
     """Given: Noor (Veilig Thuis, routing desk) took regie, mandated and confirmed by her team leader."""
     household = Household.objects.get(reference=HOUSEHOLD)
     noor = User.objects.get(username="vt.triage")
-    veilig_thuis = Organisation.objects.get(name="Veilig Thuis")
-    leader = make_user(
-        "vt.teamleider", veilig_thuis, Role.LINE_MANAGER, Team.objects.get(name="Team Advies en Melding")
-    )
+    desk = noor.memberships.get()
+    leader = make_user("vt.teamleider", desk.organisation, Role.LINE_MANAGER, desk.team)
     transfer = regie.request_regie(actor_for(noor), household, noor.memberships.get().pk)
     taken = regie.accept_regie(actor_for(noor), transfer, leader.pk)
     regie.confirm_mandate(actor_for(leader), taken)
@@ -179,44 +177,52 @@ def test_find_record_protect_close_and_recognise_the_repeat_report(page: Page, n
         screenshot(late, "monday-review-escalated.png")
         late.get_by_role("navigation").get_by_role("link", name="Mijn taken").click()
         row = late.locator("tr", has_text="Veiligheidsplan herzien")
-        row.get_by_label("Wat is gedaan").fill("Veiligheidsplan besproken met mevrouw; zoon blijft bij een vriend.")
+        row.get_by_label("Wat is gedaan").fill(
+            "Veiligheidsplan besproken met mevrouw; zoon blijft bij een vriend."
+        )
         row.get_by_role("button", name="Afronden").click()
         expect(late.get_by_role("status").first).to_contain_text("Taak afgerond")
 
-    # She closes the case with aftercare checks after 3, 6 and 12 months.
-    closer = new_page()
-    sign_in(closer, "vt.triage")
-    closer.goto(f"/huishoudens/{HOUSEHOLD}/")
-    closer.get_by_role("link", name="Casus afsluiten").click()
-    closer.get_by_label("Eindbeoordeling", exact=True).fill(
-        "Geen nieuwe incidenten sinds het huisverbod; de zoon woont elders; mevrouw voelt zich veilig."
-    )
-    closer.get_by_label("Ik sluit deze casus af").check()
-    assert_accessible(closer, "the closing page")
-    screenshot(closer, "monday-close.png")
-    closer.get_by_role("button", name="Casus afsluiten").click()
-    if closer.locator(".error-summary").count():
-        screenshot(closer, "monday-close-refused.png")
-        pytest.fail(closer.locator(".error-summary").inner_text())
-    for months in ("3 maanden", "6 maanden", "12 maanden"):
-        expect(closer.locator("tr", has_text=f"Nazorgcontact {months} na afsluiten")).to_have_count(1)
+        # She closes the case with aftercare checks after 3, 6 and 12 months.
+        late.goto(f"/huishoudens/{HOUSEHOLD}/")
+        late.get_by_role("link", name="Casus afsluiten").click()
+        late.get_by_label("Eindbeoordeling", exact=True).fill(
+            "Geen nieuwe incidenten sinds het huisverbod; de zoon woont elders; mevrouw voelt zich veilig."
+        )
+        late.get_by_label("Ingrid van den Berg", exact=True).select_option("7")
+        late.get_by_label("Tom van den Berg", exact=True).select_option("6")
+        late.get_by_label("Ik sluit deze casus af").check()
+        assert_accessible(late, "the closing page")
+        screenshot(late, "monday-close.png")
+        late.get_by_role("button", name="Casus afsluiten").click()
+        if late.locator(".error-summary").count():
+            screenshot(late, "monday-close-refused.png")
+            pytest.fail(late.locator(".error-summary").inner_text())
+        screenshot(late, "monday-aftercare.png")
+        for months in ("3 maanden", "6 maanden", "12 maanden"):
+            expect(late.locator("tr", has_text=f"Nazorgcontact {months} na afsluiten")).to_have_count(1)
+        screenshot(late, "monday-aftercare.png")
     household = Household.objects.get(reference=HOUSEHOLD)
     assert household.status == HouseholdStatus.CLOSED
 
-    # 4. A new report after closing: recognised, the household opens again, counted as a repeat report.
-    officer = new_page()
-    sign_in(officer, "politie")
-    reference = report_again(officer)
-    screenshot(officer, "monday-new-report.png")
-    signal = Signal.objects.get(reference=reference)
-    household.refresh_from_db()
-    assert signal.household_id == household.pk
-    assert household.status == HouseholdStatus.ACTIVE
-    assert signal.repeat_after_closing
-    closer.goto(f"/huishoudens/{HOUSEHOLD}/")
-    expect(closer.get_by_role("main")).to_contain_text("na afsluiting")
-    assert_accessible(closer, "the household opened again")
-    screenshot(closer, "monday-reopened.png")
+    # 4. Two weeks later the officer reports again: recognised, the household opens again, counted as a
+    # repeat report after closing.
+    with time_machine.travel(nine_on(add_working_days(ban.ends_on, 10)), tick=True):
+        officer = new_page()
+        sign_in(officer, "politie")
+        reference = report_again(officer)
+        screenshot(officer, "monday-new-report.png")
+        signal = Signal.objects.get(reference=reference)
+        household.refresh_from_db()
+        assert signal.household_id == household.pk
+        assert household.status == HouseholdStatus.ACTIVE
+        assert signal.repeat_after_closing
+        regisseur = new_page()
+        sign_in(regisseur, "vt.triage")
+        regisseur.goto(f"/huishoudens/{HOUSEHOLD}/")
+        expect(regisseur.get_by_role("main")).to_contain_text("na afsluiting")
+        assert_accessible(regisseur, "the household opened again")
+        screenshot(regisseur, "monday-reopened.png")
 
     # 5. A Monday morning after the new report's norm: "Vandaag eerst" on Mijn werk.
     due = max(a.due_on for a in signal.activations.all())
