@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('escalation', '0007_update_not_seen'),
-        ('escalation', '0009_alter_escalation_kind'),
+        ("escalation", "0007_update_not_seen"),
+        ("escalation", "0009_alter_escalation_kind"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,15 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('escalation', '0010_merge_0007_update_not_seen_0009_alter_escalation_kind'),
+        ("escalation", "0010_merge_0007_update_not_seen_0009_alter_escalation_kind"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='escalation',
-            name='kind',
-            field=models.CharField(choices=[('signal_not_accepted', 'Signal not taken up'), ('update_not_seen', 'New signal not seen by a partner already involved'), ('first_contact_late', 'First contact late'), ('assessment_late', 'Safety assessment late'), ('action_overdue', 'Plan action overdue'), ('handover_unanswered', 'Handover unanswered'), ('waiting_over_norm', 'Waiting time over the norm'), ('no_regisseur', 'No regisseur'), ('rights_request_due', 'Request under the AVG: deadline near or passed'), ('task_overdue', 'Task overdue (safety plan review, aftercare check)'), ('disagreement', 'Partners disagree — decide'), ('mandate_unconfirmed', 'Regie mandate not confirmed')], max_length=30, verbose_name='kind'),
+            model_name="escalation",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("signal_not_accepted", "Signal not taken up"),
+                    ("update_not_seen", "New signal not seen by a partner already involved"),
+                    ("first_contact_late", "First contact late"),
+                    ("assessment_late", "Safety assessment late"),
+                    ("action_overdue", "Plan action overdue"),
+                    ("handover_unanswered", "Handover unanswered"),
+                    ("waiting_over_norm", "Waiting time over the norm"),
+                    ("no_regisseur", "No regisseur"),
+                    ("rights_request_due", "Request under the AVG: deadline near or passed"),
+                    ("task_overdue", "Task overdue (safety plan review, aftercare check)"),
+                    ("disagreement", "Partners disagree — decide"),
+                    ("mandate_unconfirmed", "Regie mandate not confirmed"),
+                ],
+                max_length=30,
+                verbose_name="kind",
+            ),
         ),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('network', '0007_mandate_days'),
-        ('network', '0007_regionnorms_acknowledge_days'),
+        ("network", "0007_mandate_days"),
+        ("network", "0007_regionnorms_acknowledge_days"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('signals', '0005_activation_update'),
-        ('signals', '0005_recognition_likely_and_repeat'),
+        ("signals", "0005_activation_update"),
+        ("signals", "0005_recognition_likely_and_repeat"),
     ]
 
-    operations = [
-    ]
+    operations = []

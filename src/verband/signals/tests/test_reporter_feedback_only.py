@@ -45,7 +45,8 @@ def assert_feedback_only(response, signal):
     assert "Het regionale netwerk heeft het op" in body and "Veilig Thuis Testdorp heeft het op" in body
     # Organisations, not teams or networks: a team's name is its district.
     assert "Team Veiligheidsbeoordeling" not in body and "Netwerk HG Testdorp" not in body
-    assert HH not in body and "/huishoudens/" not in body
+    # No link to any household (the menu's caseload list, /huishoudens/ itself, is no household).
+    assert HH not in body and not re.search(r'href="/huishoudens/[^"]', body)
     for secret in ("Ana", "Vos", "geschreeuw"):
         assert secret not in body
     entry = AccessLogEntry.objects.filter(object_id=signal.reference).order_by("-pk").first()

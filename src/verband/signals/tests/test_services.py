@@ -185,7 +185,15 @@ def test_taking_up_opens_the_household(world):
 
 
 def test_handing_back_needs_a_reason_and_returns_to_the_routing_desk(world):
-    signal, _ = services.receive(actor_for(world.other_org), report_about_anna())
+    # A family nobody knows yet: the district's team is asked to take it up (a team already involved with
+    # a recognised household would get an update to mark as seen instead, which is not handed back).
+    data = report_about_anna()
+    data.persons = [
+        PersonInput(role="victim", given_names="Saskia", family_name="Bakker", birth_year=1985, birth_month=6,
+                    birth_day=3, postcode="1012 AB", house_number="40"),
+        PersonInput(role="perpetrator", given_names="Rob", family_name="Bakker", birth_year=1983),
+    ]  # fmt: skip
+    signal, _ = services.receive(actor_for(world.other_org), data)
     services.finish(signal.pk)
     signal.refresh_from_db()
     activation = signal.activations.get(team=world.team_a1)
