@@ -18,7 +18,9 @@ pytestmark = pytest.mark.e2e
 
 def test_a_professional_finds_her_households_filters_sorts_and_starts_with_today(page: Page):
     sign_in(page, "wt.feijenoord")
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Huishoudens").click()
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
+        "link", name="Huishoudens", exact=True
+    ).click()
     expect(page).to_have_url(re.compile(r"/huishoudens/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Huishoudens")
     expect(current_menu_item(page).first).to_have_text("Huishoudens")

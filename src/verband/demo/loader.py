@@ -494,16 +494,26 @@ def _household(rr: Region, spec: H, orgs: dict, teams: dict, networks: dict) -> 
                 source=ActivationStatus.OPEN,
                 decided_at=taken_on,
             )
-            involvement = sharing_services.involve(
-                SYSTEM,
-                household,
-                purpose=activation.purpose,
-                legal_basis=str(signals.BASIS_FOR_PURPOSE.get(activation.purpose, "legal_task")),  # type: ignore[call-overload]
-                started_on=taken_on.date(),
+            # A party the household's own list already involves for this purpose (whatever day that list
+            # dates it from) took the signal up within that involvement: no second one.
+            already = Involvement.objects.filter(
+                household=household,
                 team=activation.team,
                 network=activation.network,
-            )
-            Involvement.objects.filter(pk=involvement.pk).update(started_on=taken_on.date())
+                purpose=activation.purpose,
+                ended_at__isnull=True,
+            ).exists()
+            if not already:
+                involvement = sharing_services.involve(
+                    SYSTEM,
+                    household,
+                    purpose=activation.purpose,
+                    legal_basis=str(signals.BASIS_FOR_PURPOSE.get(activation.purpose, "legal_task")),  # type: ignore[call-overload]
+                    started_on=taken_on.date(),
+                    team=activation.team,
+                    network=activation.network,
+                )
+                Involvement.objects.filter(pk=involvement.pk).update(started_on=taken_on.date())
             households.add_event(
                 household,
                 "accepted",
