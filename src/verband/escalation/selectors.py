@@ -52,22 +52,49 @@ def may_decide(actor: Actor, escalation: Escalation) -> bool:
     )
 
 
-def decision_people(escalation: Escalation) -> list[Membership]:
+def sees_whole(actor: Actor, escalation: Escalation) -> bool:
+    """Whether a shelter involved with the escalation's household may be named to the actor
+    (`Scope.names_organisation`: the shelter is where she is): not when the actor's organisation works
+    with the household for named members only (probation with the perpetrator) and the actor does not
+    see it whole otherwise. Line managers and coordinators of other partners do not see households; they
+    are not kept from it."""
+    from verband.sharing.access import can_see_household
+    from verband.shielding.scope import members_of, view_scope
+
+    household = escalation.household
+    if household is None:
+        return True
+    if can_see_household(actor, household) and view_scope(actor, household).whole:
+        return True
+    organisation = actor.organisation.pk if actor.organisation else None
+    own = list(
+        Involvement.objects.active()
+        .filter(household=household, organisation_id=organisation)
+        .prefetch_related("scoped_members")
+    )
+    return not own or members_of(own)[0]
+
+
+def decision_people(escalation: Escalation, actor: Actor | None = None) -> list[Membership]:
     """Who a decision can give the action to, or hand the escalation over to: the case workers who act
     (not experience experts) of the organisations the stall waits for, of those involved with the
-    household, and of those it was put to."""
-    from verband.network.models import ACTING_ROLES
+    household, and of those it was put to. Given the deciding `actor`, a shelter's workers are offered
+    only when the actor sees the household whole: a line manager of probation, on the ladder of the
+    perpetrator's household, must not learn from the list that a shelter works with the family."""
+    from verband.network.models import ACTING_ROLES, OrganisationKind
     from verband.sharing.access import involved_organisation_ids
 
     organisations = set(escalation.parties.values_list("pk", flat=True))
     organisations |= set(escalation.recipients.values_list("membership__organisation_id", flat=True))
     if escalation.household_id is not None:
         organisations |= set(involved_organisation_ids([escalation.household_id]))
+    people = Membership.objects.active().filter(role__in=ACTING_ROLES, organisation_id__in=organisations)
+    if actor is not None and not sees_whole(actor, escalation):
+        people = people.exclude(organisation__kind=OrganisationKind.SHELTER)
     return list(
-        Membership.objects.active()
-        .filter(role__in=ACTING_ROLES, organisation_id__in=organisations)
-        .select_related("user", "organisation", "team")
-        .order_by("organisation__name", "user__last_name", "user__first_name", "pk")
+        people.select_related("user", "organisation", "team").order_by(
+            "organisation__name", "user__last_name", "user__first_name", "pk"
+        )
     )
 
 
