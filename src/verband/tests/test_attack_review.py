@@ -53,3 +53,42 @@ def test_escalation_page_names_no_shelter_to_probations_line_manager(shielded, a
     page = as_user(manager).get(f"/escalaties/{escalation.pk}/").content.decode()
     assert "neemt de regie deze week" in page  # the decision is read
     assert "Opvang" not in page and "Blijf" not in page
+
+
+@pytest.mark.django_db
+def test_probation_cannot_complete_an_unassigned_review_task_of_what_protects_her(family, as_user):  # noqa: F811
+    """A review task nobody was given (no regisseur) stays on the household page of those who see the
+    household whole. Probation, working with the perpetrator only, must not complete it by its id: that
+    silences the review of her alarm and its title tells him that something protects her until when."""
+    from verband.measures import services as measures
+    from verband.tasks.models import TaskKind
+    from verband.tasks.services import Source, create_task
+    from verband.testing import actor_for
+
+    w = family
+    today = timezone.localdate()
+    alarm = measures.record_measure(
+        actor_for(w.involved),
+        w.household,
+        measures.MeasureInput(
+            kind="aware", person_id=w.anna.pk, starts_on=today, ends_on=today + timedelta(days=30)
+        ),
+    )
+    task, _made = create_task(
+        actor_for(w.involved), w.household, kind=TaskKind.REVIEW_SAFETY_PLAN,
+        title="Veiligheidsplan herzien: een beschermende maatregel eindigt", due_on=today,
+        assignee=None, source=Source("measure", alarm.pk, "x"), organisation_id=w.org_a.pk,
+    )  # fmt: skip
+    response = as_user(w.probation).post(f"/taken/{task.pk}/afronden/")
+    assert response.status_code == 404
+    task.refresh_from_db()
+    assert task.done_at is None
+    from verband.sharing.models import AccessLogEntry
+
+    assert AccessLogEntry.objects.filter(
+        username="reclassering", object_type="task", object_id=str(task.pk), outcome="denied"
+    ).exists()
+    # Someone working with the whole household does it.
+    assert as_user(w.involved).post(f"/taken/{task.pk}/afronden/").status_code == 302
+    task.refresh_from_db()
+    assert task.done_at is not None
