@@ -13,7 +13,7 @@ from verband.collaboration.tests.shielded_family import shielded  # noqa: F401  
 from verband.escalation.models import Escalation, EscalationRecipient, Step
 from verband.network.models import Role
 from verband.shielding.tests.test_scope import family  # noqa: F401  (fixture)
-from verband.testing import make_user
+from verband.testing import actor_for, make_user
 
 
 @pytest.mark.django_db
@@ -92,3 +92,41 @@ def test_probation_cannot_complete_an_unassigned_review_task_of_what_protects_he
     assert as_user(w.involved).post(f"/taken/{task.pk}/afronden/").status_code == 302
     task.refresh_from_db()
     assert task.done_at is not None
+
+
+@pytest.mark.django_db
+def test_search_tells_probation_no_phase_of_another_partners_assessment(family, as_user):  # noqa: F811
+    """The caseload shows a partner working with named members only the phase of its own organisation's
+    assessments; the search must not show him the neighbourhood team's ("1. Directe veiligheid": she is
+    in acute danger) either."""
+    from verband.households.matching import index_person
+    from verband.households.models import Person
+    from verband.safety import services as safety
+
+    w = family
+    for person in Person.objects.all():
+        index_person(person)
+    safety.record_assessment(
+        actor_for(w.involved),
+        w.household,
+        safety.AssessmentInput(
+            acute=True, structural=True, phase="direct", weighing={}, profiles=[], balance=[],
+            summary="Anna is in acuut gevaar.", scores=[], danger=[],
+        ),
+    )  # fmt: skip
+    probation = as_user(w.probation).get("/zoeken/", {"q": "Dirk Vos"}).content.decode()
+    assert "HH-T-0001" in probation
+    assert "Directe veiligheid" not in probation and "Direct safety" not in probation
+    involved = as_user(w.involved).get("/zoeken/", {"q": "Dirk Vos"}).content.decode()
+    assert "Directe veiligheid" in involved
+    # Its own organisation's assessment it does see.
+    safety.record_assessment(
+        actor_for(w.probation),
+        w.household,
+        safety.AssessmentInput(
+            acute=False, structural=True, phase="stable", weighing={}, profiles=[], balance=[],
+            summary="Dirk houdt zich aan de afspraken.", scores=[], danger=[],
+        ),
+    )  # fmt: skip
+    probation = as_user(w.probation).get("/zoeken/", {"q": "Dirk Vos"}).content.decode()
+    assert "2. Stabiele veiligheid" in probation and "Directe veiligheid" not in probation
