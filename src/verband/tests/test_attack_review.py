@@ -130,3 +130,30 @@ def test_search_tells_probation_no_phase_of_another_partners_assessment(family, 
     )  # fmt: skip
     probation = as_user(w.probation).get("/zoeken/", {"q": "Dirk Vos"}).content.decode()
     assert "2. Stabiele veiligheid" in probation and "Directe veiligheid" not in probation
+
+
+@pytest.mark.django_db
+def test_undoing_another_households_merge_is_not_found_and_logged(world, as_user):
+    """The undo page of a merge named by its id on a household the user may merge: a merge of another
+    household is "not found", and the attempt is in the access log as any refusal."""
+    from verband.households.models import Merge
+    from verband.plans.models import Regie
+    from verband.sharing.models import AccessLogEntry
+
+    Regie.objects.create(
+        household=world.household, user=world.involved, membership=world.involved.memberships.get(),
+        organisation=world.org_a, mandated_by=world.manager,
+    )  # fmt: skip
+    elsewhere = Merge.objects.create(
+        kind="split", household=world.other_household, person=None, reason="Verkeerd gekoppeld lid."
+    )
+    client = as_user(world.involved)
+    url = f"/huishoudens/{world.household.reference}/samenvoegen/{elsewhere.pk}/ongedaan/"
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    assert (
+        AccessLogEntry.objects.filter(
+            username="involved", object_type="merge", object_id=str(elsewhere.pk), outcome="denied"
+        ).count()
+        == 2
+    )
