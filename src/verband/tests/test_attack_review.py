@@ -157,3 +157,29 @@ def test_undoing_another_households_merge_is_not_found_and_logged(world, as_user
         ).count()
         == 2
     )
+
+
+@pytest.mark.django_db
+def test_probation_sees_the_house_ban_on_dirk_but_not_whom_it_protects(family, as_user):  # noqa: F811
+    """Probation works with Dirk only: it sees his huisverbod (when he may come home), not the name of the
+    member it protects, whom its scope does not show; nor is she logged as shown to it."""
+    from verband.measures import services as measures
+    from verband.sharing.accesslog import logged_subjects
+    from verband.sharing.models import AccessLogEntry
+
+    w = family
+    measures.record_measure(
+        actor_for(w.involved),
+        w.household,
+        measures.MeasureInput(
+            kind="house_ban", person_id=w.dirk.pk, starts_on=timezone.localdate(),
+            protected_person_id=w.anna.pk,
+        ),
+    )  # fmt: skip
+    page = as_user(w.probation).get(f"/huishoudens/{w.household.reference}/maatregelen/").content.decode()
+    assert "Huisverbod" in page and "Dirk" in page
+    assert "Anna" not in page
+    entries = AccessLogEntry.objects.filter(username="reclassering", object_type="measure")
+    assert w.anna.pk not in {s.person_id for s in logged_subjects(entries)}
+    whole = as_user(w.involved).get(f"/huishoudens/{w.household.reference}/maatregelen/").content.decode()
+    assert "Anna van Dam" in whole
