@@ -183,3 +183,35 @@ def test_probation_sees_the_house_ban_on_dirk_but_not_whom_it_protects(family, a
     assert w.anna.pk not in {s.person_id for s in logged_subjects(entries)}
     whole = as_user(w.involved).get(f"/huishoudens/{w.household.reference}/maatregelen/").content.decode()
     assert "Anna van Dam" in whole
+
+
+@pytest.mark.django_db
+def test_probations_caseload_does_not_date_the_contact_with_her(family, as_user):  # noqa: F811
+    """The neighbourhood team visits Anna at home ("own organisation only", kept from Dirk): probation's
+    caseload, working with Dirk only, must not show that contact's date and time as the household's last
+    contact — nor does its filter on last contact give it away. Its own contact it does see."""
+    from verband.journal import services as journal
+    from verband.sharing.models import Involvement
+
+    w = family
+    Involvement.objects.filter(household=w.household).update(first_contact_at=None)
+    visit = timezone.localtime() - timedelta(days=2)
+    journal.record_entry(
+        actor_for(w.involved), w.household,
+        journal.EntryInput(kind="home_visit", occurred_at=visit, summary="Huisbezoek bij Anna.",
+                           person_id=w.anna.pk, participant_ids=[w.anna.pk], visibility="organisation"),
+    )  # fmt: skip
+    client = as_user(w.probation)
+    body = client.get("/huishoudens/?weergave=team").content.decode()
+    assert "HH-T-0001" in body
+    # Filtered on "never a contact", the household is listed: the visit to her does not count for it.
+    assert "HH-T-0001" in client.get("/huishoudens/?weergave=team&contact=nooit").content.decode()
+    journal.record_entry(
+        actor_for(w.probation), w.household,
+        journal.EntryInput(kind="phone_call", occurred_at=visit, summary="Dirk gebeld.", person_id=w.dirk.pk,
+                           participant_ids=[w.dirk.pk]),
+    )  # fmt: skip
+    assert (
+        "HH-T-0001"
+        not in client.get("/huishoudens/?weergave=team&contact=nooit").content.decode().split("<table")[-1]
+    )
