@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from verband.actors import Actor
 from verband.collaboration.models import Handover, HandoverStatus, Help, HelpStatus
-from verband.escalation.models import Escalation, EscalationStatus, Step
+from verband.escalation.models import Escalation, EscalationKind, EscalationStatus, Step
 from verband.households.models import Household, HouseholdStatus
 from verband.network.models import Membership, Role
 from verband.plans.models import Regie, RegieTransfer, TransferStatus
@@ -374,22 +374,50 @@ def _scopes(actor: Actor, household_ids: set[int]) -> dict[int, Scope]:
     return scopes
 
 
+# The kinds whose summary names every party of the household's stall (`detectors.per_household`).
+SUMMARY_NAMES_PARTIES = frozenset(
+    {
+        EscalationKind.SIGNAL_NOT_ACCEPTED,
+        EscalationKind.FIRST_CONTACT_LATE,
+        EscalationKind.ASSESSMENT_LATE,
+    }
+)
+
+
 def shield_summaries(actor: Actor, escalations: Iterable[Escalation]) -> None:
     """For display only (never saved): the summary of an escalation about a member (or an item) the
     viewer's organisation does not work with becomes "shielded" — the kind and the reference still show,
     not what stalls (a help escalation could name the victim's shelter place)."""
     from django.utils.translation import gettext as _
 
+    from verband.network.models import Organisation, OrganisationKind
+
     rows = list(escalations)
     subjects = stall_subjects(rows)
     scopes = _scopes(actor, {e.household_id for e in rows if e.household_id is not None})
+    # A stall of the household waits for several parties at once (`detectors.per_household`), and its
+    # summary names them: to a member-scoped viewer, one of them being a shelter says where she is.
+    naming = {e.pk for e in rows if e.household_id in scopes and e.kind in SUMMARY_NAMES_PARTIES}
+    parties = {pk for e in rows if e.pk in naming for pk in subjects[e.pk].parties}
+    shelters = (
+        set(
+            Organisation.objects.filter(pk__in=parties, kind=OrganisationKind.SHELTER).values_list(
+                "pk", flat=True
+            )
+        )
+        if parties
+        else set()
+    )
     for e in rows:
         e.summary_shielded = False  # type: ignore[attr-defined]
         household = e.household
         if household is None:
             continue
         scope = scopes.get(household.pk)
-        if scope is not None and not shows_stall(scope, e, subjects[e.pk]):
+        if scope is not None and (
+            not shows_stall(scope, e, subjects[e.pk])
+            or (e.pk in naming and (subjects[e.pk].parties & shelters) - {scope.organisation_id})
+        ):
             e.summary = _(
                 "Shielded: about a member or part of %(ref)s your organisation does not work with"
             ) % {"ref": household.reference}

@@ -215,3 +215,39 @@ def test_probations_caseload_does_not_date_the_contact_with_her(family, as_user)
         "HH-T-0001"
         not in client.get("/huishoudens/?weergave=team&contact=nooit").content.decode().split("<table")[-1]
     )
+
+
+@pytest.mark.django_db
+def test_a_household_escalation_names_no_shelter_to_the_perpetrators_partner(shielded, as_user):  # noqa: F811
+    """First contact is late for several partners of one household: one escalation, all of them its
+    parties. A perpetrator programme working with Dirk only is one of them and reads the escalation: what
+    stalls may say that it is late, not that a shelter is late too (the shelter is where she is)."""
+    from datetime import date
+
+    from django.test import override_settings
+
+    from verband.actors import SYSTEM
+    from verband.escalation import lifecycle
+    from verband.network.models import Organisation, Team
+    from verband.sharing import services as sharing_services
+    from verband.sharing.models import Involvement
+    from verband.shielding.members import scope_involvement
+
+    w = shielded
+    Involvement.objects.filter(household=w.household, team=w.team_shelter).update(started_on=date(2026, 1, 5))
+    org = Organisation.objects.create(region=w.region, name="Daderhulp Testdorp", kind="other")
+    team = Team.objects.create(organisation=org, name="Daderprogramma Team")
+    worker = make_user("daderhulp", org, Role.PROFESSIONAL, team)
+    programme = sharing_services.involve(
+        SYSTEM, w.household, team=team, purpose="help", legal_basis="legal_task", started_on=date(2026, 1, 5)
+    )
+    scope_involvement(programme, [w.dirk.pk])
+    Escalation.objects.all().delete()
+    with override_settings(ESCALATION_HORIZON_DAYS=3650):
+        lifecycle.sweep(timezone.localdate())
+    escalation = Escalation.objects.get(household=w.household, kind="first_contact_late")
+    assert {"Blijf Opvang", "Daderhulp Testdorp"} <= set(escalation.parties.values_list("name", flat=True))
+    client = as_user(worker)
+    for url in ("/escalaties/", f"/escalaties/{escalation.pk}/", "/"):
+        page = client.get(url).content.decode()
+        assert "Opvang" not in page and "Blijf" not in page, url
