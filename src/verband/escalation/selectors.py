@@ -66,7 +66,7 @@ def sees_whole(actor: Actor, escalation: Escalation) -> bool:
         return True
     if can_see_household(actor, household) and view_scope(actor, household).whole:
         return True
-    organisation = actor.organisation.pk if actor.organisation else None
+    organisation = actor.organisation.pk if actor.organisation else 0
     own = list(
         Involvement.objects.active()
         .filter(household=household, organisation_id=organisation)
@@ -416,7 +416,7 @@ def shield_summaries(actor: Actor, escalations: Iterable[Escalation]) -> None:
         scope = scopes.get(household.pk)
         if scope is not None and (
             not shows_stall(scope, e, subjects[e.pk])
-            or (e.pk in naming and (subjects[e.pk].parties & shelters) - {scope.organisation_id})
+            or (e.pk in naming and bool(subjects[e.pk].parties & shelters - {scope.organisation_id or 0}))
         ):
             e.summary = _(
                 "Shielded: about a member or part of %(ref)s your organisation does not work with"

@@ -337,7 +337,7 @@ def _results(
     roles = dict(MemberRole.choices)
     found: dict[int, dict[int, PersonHit]] = defaultdict(dict)
     rows: dict[int, Household] = {}
-    phase_of: dict[int, str] = {}
+    phase_of: dict[int, str | None] = {}
     for member in members:
         rows[member.household_id] = member.household
         phase_of[member.household_id] = member.phase
@@ -370,7 +370,7 @@ def _results(
     partial = [h for h in bases if h not in whole]
     if partial:
         own = SafetyAssessment.objects.filter(
-            household_id__in=partial, organisation_id=actor.organisation.pk if actor.organisation else None
+            household_id__in=partial, organisation_id=actor.organisation.pk if actor.organisation else 0
         ).exclude(
             Exists(ShieldDecision.objects.filter(item_type=ItemType.ASSESSMENT, item_id=OuterRef("pk")))
         )
@@ -387,9 +387,9 @@ def _results(
             continue
         hits = list(found.get(household_id, {}).values())
         score = max((persons or {}).get(hit.person.pk, 0.0) for hit in hits) if hits else 0.0
-        phase = phase_of.get(household_id)
+        shown = phase_of.get(household_id)
         results.append(
-            Result(household, hits, str(phases.get(phase, "")) if phase else "", bases[household_id], score)
+            Result(household, hits, str(phases.get(shown, "")) if shown else "", bases[household_id], score)
         )
     results.sort(key=lambda r: (-r.score, r.household.reference))
     return Outcome(query, results[:MAX_RESULTS], more=len(results) > MAX_RESULTS)
