@@ -4,9 +4,11 @@ failed before its fix."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from verband.collaboration.tests.shielded_family import shielded  # noqa: F401  (fixture)
@@ -251,3 +253,40 @@ def test_a_household_escalation_names_no_shelter_to_the_perpetrators_partner(shi
     for url in ("/escalaties/", f"/escalaties/{escalation.pk}/", "/"):
         page = client.get(url).content.decode()
         assert "Opvang" not in page and "Blijf" not in page, url
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Not fixed (a design decision): a partner may take up a signal while its recognition is only "
+    "likely, and the take-up opens the possibly wrong household with all its history. See the review.",
+)
+@pytest.mark.django_db
+def test_a_likely_match_opens_no_household_before_the_reporting_centre_confirms(world, client):
+    """The police reports "Ana van Dam" born 02-01-1990 at another address: a likely match with Anna, so
+    the signal lands on her household before the reporting centre said it is her. The covering
+    neighbourhood team Zuid takes it up — and reads Anna's household, which may be another woman's."""
+    from verband.sharing.access import can_see_household
+    from verband.signals import services as signals
+    from verband.signals.models import Activation, MatchState, Signal
+    from verband.signals.tests.test_recognition_every_door import ANNA, report
+    from verband.testing import _token
+
+    token = _token(world.org_b, "Politiesysteem", ["signals:write"])
+    made = report(
+        client, token, "Agent De Wit", **{**ANNA, "given_names": "Ana", "street": "Laan", "house_number": "9"}
+    )
+    signal = Signal.objects.get(reference=made["reference"])
+    assert signal.household_id == world.household.pk
+    assert signal.persons.get().match_state == MatchState.LIKELY
+    activation = (
+        Activation.objects.filter(signal=signal, update=False, team__isnull=False)
+        .exclude(team=world.team_vt)
+        .first()
+        or Activation.objects.filter(signal=signal, network__isnull=False).first()
+    )
+    assert activation is not None
+    taker = world.colleague if activation.team_id == world.team_a2.pk else world.coordinator
+    assert not can_see_household(actor_for(taker), world.household)  # not before the take-up
+    with contextlib.suppress(ValidationError, PermissionDenied):  # refused until confirmed: a fix
+        signals.accept(actor_for(taker), activation)
+    assert not can_see_household(actor_for(taker), world.household)
