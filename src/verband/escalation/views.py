@@ -151,6 +151,12 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "show_decision": show_text or selectors.reads_decision(actor, escalation),
         "ladder": ladder,
         "doers_named": named_to_viewer(escalation.action_owner) and named_to_viewer(escalation.reassigned_to),
+        # Who decided is named with their organisation: not a shelter's line manager to those kept from it.
+        "decider_named": all(
+            named_to_viewer(r.membership)
+            for r in recipients
+            if r.membership.user_id == escalation.decided_by_id
+        ),
         "may_decide": may_decide,
         "people": selectors.decision_people(escalation, actor) if may_decide else [],
         "kinds": DecisionKind.choices,

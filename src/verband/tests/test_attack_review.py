@@ -58,6 +58,31 @@ def test_escalation_page_names_no_shelter_to_probations_line_manager(shielded, a
 
 
 @pytest.mark.django_db
+def test_the_escalation_page_does_not_name_a_shelter_manager_who_decided(shielded, as_user):  # noqa: F811
+    """The shelter's line manager decides the household's escalation: probation's line manager, put to it
+    too, reads the decision, not who decided it with the shelter's name."""
+    w = shielded
+    manager = make_user("reclassering_mgr", w.probation_org, Role.MANAGER)
+    shelter_manager = make_user("opvang_mgr", w.team_shelter.organisation, Role.MANAGER)
+    escalation = Escalation.objects.get(household=w.household, kind="no_regisseur")
+    for who in (manager, shelter_manager):
+        EscalationRecipient.objects.create(
+            escalation=escalation, membership=who.memberships.get(), step=Step.LINE_MANAGER
+        )
+    decided = as_user(shelter_manager).post(
+        f"/escalaties/{escalation.pk}/",
+        {
+            "kind": "not_applicable",
+            "decision": "De norm geldt hier niet: de regie wordt deze week overgedragen.",
+        },
+    )
+    assert decided.status_code == 302
+    page = as_user(manager).get(f"/escalaties/{escalation.pk}/").content.decode()
+    assert "De norm geldt hier niet" in page
+    assert "Opvang" not in page and "Blijf" not in page
+
+
+@pytest.mark.django_db
 def test_probation_cannot_complete_an_unassigned_review_task_of_what_protects_her(family, as_user):  # noqa: F811
     """A review task nobody was given (no regisseur) stays on the household page of those who see the
     household whole. Probation, working with the perpetrator only, must not complete it by its id: that
