@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -124,7 +124,11 @@ def _other_household(actor: object, reference: str) -> Household:
 def undo_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     actor = actor_for_request(request)
     household, _basis = get_household_or_404(actor, reference, action="update")
-    merge = get_object_or_404(Merge, pk=pk, household=household)
+    merge = Merge.objects.filter(pk=pk, household=household).first()
+    if merge is None:  # another household's merge, or none: "not found", logged as any refusal
+        record(actor, action="update", object_type="merge", object_id=str(pk), household_id=household.pk,
+               outcome="denied")  # fmt: skip
+        raise Http404
     if not merging.may_merge(actor, household):
         record(actor, action="update", object_type="merge", object_id=reference, household_id=household.pk,
                outcome="denied")  # fmt: skip

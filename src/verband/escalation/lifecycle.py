@@ -624,7 +624,9 @@ def _decision_fields(
         text = bounded(text, field="decision", minimum=10, maximum=4000, too_short=too_short)
     except ValidationError as exc:
         errors.update(errors_of(exc))
-    people = {m.pk: m for m in decision_people(escalation)} if kind != DecisionKind.NOT_APPLICABLE else {}
+    people = (
+        {m.pk: m for m in decision_people(escalation, actor)} if kind != DecisionKind.NOT_APPLICABLE else {}
+    )
     if kind == DecisionKind.ACTION and owner_id not in people:
         errors["owner"] = [_("Choose who does it: a case worker of a partner involved.")]
     if kind == DecisionKind.REASSIGN:

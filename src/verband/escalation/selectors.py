@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from verband.actors import Actor
 from verband.collaboration.models import Handover, HandoverStatus, Help, HelpStatus
-from verband.escalation.models import Escalation, EscalationStatus, Step
+from verband.escalation.models import Escalation, EscalationKind, EscalationStatus, Step
 from verband.households.models import Household, HouseholdStatus
 from verband.network.models import Membership, Role
 from verband.plans.models import Regie, RegieTransfer, TransferStatus
@@ -52,22 +52,49 @@ def may_decide(actor: Actor, escalation: Escalation) -> bool:
     )
 
 
-def decision_people(escalation: Escalation) -> list[Membership]:
+def sees_whole(actor: Actor, escalation: Escalation) -> bool:
+    """Whether a shelter involved with the escalation's household may be named to the actor
+    (`Scope.names_organisation`: the shelter is where she is): not when the actor's organisation works
+    with the household for named members only (probation with the perpetrator) and the actor does not
+    see it whole otherwise. Line managers and coordinators of other partners do not see households; they
+    are not kept from it."""
+    from verband.sharing.access import can_see_household
+    from verband.shielding.scope import members_of, view_scope
+
+    household = escalation.household
+    if household is None:
+        return True
+    if can_see_household(actor, household) and view_scope(actor, household).whole:
+        return True
+    organisation = actor.organisation.pk if actor.organisation else 0
+    own = list(
+        Involvement.objects.active()
+        .filter(household=household, organisation_id=organisation)
+        .prefetch_related("scoped_members")
+    )
+    return not own or members_of(own)[0]
+
+
+def decision_people(escalation: Escalation, actor: Actor | None = None) -> list[Membership]:
     """Who a decision can give the action to, or hand the escalation over to: the case workers who act
     (not experience experts) of the organisations the stall waits for, of those involved with the
-    household, and of those it was put to."""
-    from verband.network.models import ACTING_ROLES
+    household, and of those it was put to. Given the deciding `actor`, a shelter's workers are offered
+    only when the actor sees the household whole: a line manager of probation, on the ladder of the
+    perpetrator's household, must not learn from the list that a shelter works with the family."""
+    from verband.network.models import ACTING_ROLES, OrganisationKind
     from verband.sharing.access import involved_organisation_ids
 
     organisations = set(escalation.parties.values_list("pk", flat=True))
     organisations |= set(escalation.recipients.values_list("membership__organisation_id", flat=True))
     if escalation.household_id is not None:
         organisations |= set(involved_organisation_ids([escalation.household_id]))
+    people = Membership.objects.active().filter(role__in=ACTING_ROLES, organisation_id__in=organisations)
+    if actor is not None and not sees_whole(actor, escalation):
+        people = people.exclude(organisation__kind=OrganisationKind.SHELTER)
     return list(
-        Membership.objects.active()
-        .filter(role__in=ACTING_ROLES, organisation_id__in=organisations)
-        .select_related("user", "organisation", "team")
-        .order_by("organisation__name", "user__last_name", "user__first_name", "pk")
+        people.select_related("user", "organisation", "team").order_by(
+            "organisation__name", "user__last_name", "user__first_name", "pk"
+        )
     )
 
 
@@ -347,22 +374,50 @@ def _scopes(actor: Actor, household_ids: set[int]) -> dict[int, Scope]:
     return scopes
 
 
+# The kinds whose summary names every party of the household's stall (`detectors.per_household`).
+SUMMARY_NAMES_PARTIES = frozenset(
+    {
+        EscalationKind.SIGNAL_NOT_ACCEPTED,
+        EscalationKind.FIRST_CONTACT_LATE,
+        EscalationKind.ASSESSMENT_LATE,
+    }
+)
+
+
 def shield_summaries(actor: Actor, escalations: Iterable[Escalation]) -> None:
     """For display only (never saved): the summary of an escalation about a member (or an item) the
     viewer's organisation does not work with becomes "shielded" — the kind and the reference still show,
     not what stalls (a help escalation could name the victim's shelter place)."""
     from django.utils.translation import gettext as _
 
+    from verband.network.models import Organisation, OrganisationKind
+
     rows = list(escalations)
     subjects = stall_subjects(rows)
     scopes = _scopes(actor, {e.household_id for e in rows if e.household_id is not None})
+    # A stall of the household waits for several parties at once (`detectors.per_household`), and its
+    # summary names them: to a member-scoped viewer, one of them being a shelter says where she is.
+    naming = {e.pk for e in rows if e.household_id in scopes and e.kind in SUMMARY_NAMES_PARTIES}
+    parties = {pk for e in rows if e.pk in naming for pk in subjects[e.pk].parties}
+    shelters = (
+        set(
+            Organisation.objects.filter(pk__in=parties, kind=OrganisationKind.SHELTER).values_list(
+                "pk", flat=True
+            )
+        )
+        if parties
+        else set()
+    )
     for e in rows:
         e.summary_shielded = False  # type: ignore[attr-defined]
         household = e.household
         if household is None:
             continue
         scope = scopes.get(household.pk)
-        if scope is not None and not shows_stall(scope, e, subjects[e.pk]):
+        if scope is not None and (
+            not shows_stall(scope, e, subjects[e.pk])
+            or (e.pk in naming and bool(subjects[e.pk].parties & shelters - {scope.organisation_id or 0}))
+        ):
             e.summary = _(
                 "Shielded: about a member or part of %(ref)s your organisation does not work with"
             ) % {"ref": household.reference}

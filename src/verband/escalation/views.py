@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from verband.escalation import lifecycle, selectors
 from verband.escalation.models import DecisionKind, Escalation, EscalationStatus, Step
-from verband.network.models import AGGREGATE_ROLES, CASEWORK_ROLES, Role
+from verband.network.models import AGGREGATE_ROLES, CASEWORK_ROLES, Membership, OrganisationKind, Role
 from verband.sharing.access import actor_for_request, can_see_household, get_household_or_404
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.sharing.decorators import role_required
@@ -116,17 +116,32 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     # Shielded for this viewer: who else it went to is not named either (a shelter's line manager on the
     # ladder says where she is); only the viewer's own organisation's people, and how many others.
     shielded = getattr(escalation, "summary_shielded", False)
-    ladder = []
-    for step in Step:
-        people = [r for r in recipients if r.step == step]
-        named = [r for r in people if not shielded or r.membership.organisation_id == own]
-        ladder.append((step, named, len(people) - len(named)))
-    m = actor.membership
-    asked = actor.user is not None and escalation.opened_by_id == actor.user.pk
     sees_household = escalation.household is None or can_see_household(actor, escalation.household)
     # Free text may be about anyone in the household: a partner working only with named members reads it
     # only when it asked the question itself.
     whole = escalation.household is None or (sees_household and view_scope(actor, escalation.household).whole)
+
+    names_shelter = selectors.sees_whole(actor, escalation)
+
+    def named_to_viewer(membership: Membership | None) -> bool:
+        """A shelter is named only as `selectors.sees_whole` says (`Scope.names_organisation`)."""
+        return membership is None or (
+            membership.organisation_id == own
+            or names_shelter
+            or membership.organisation.kind != OrganisationKind.SHELTER
+        )
+
+    ladder = []
+    for step in Step:
+        people = [r for r in recipients if r.step == step]
+        named = [
+            r
+            for r in people
+            if (not shielded or r.membership.organisation_id == own) and named_to_viewer(r.membership)
+        ]
+        ladder.append((step, named, len(people) - len(named)))
+    m = actor.membership
+    asked = actor.user is not None and escalation.opened_by_id == actor.user.pk
     show_text = asked or (m is not None and m.role not in AGGREGATE_ROLES and sees_household and whole)
     may_decide = selectors.may_decide(actor, escalation)
     reopened = getattr(escalation, "reopened_as", None) if not escalation.is_open else None
@@ -135,8 +150,15 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "show_text": show_text,
         "show_decision": show_text or selectors.reads_decision(actor, escalation),
         "ladder": ladder,
+        "doers_named": named_to_viewer(escalation.action_owner) and named_to_viewer(escalation.reassigned_to),
+        # Who decided is named with their organisation: not a shelter's line manager to those kept from it.
+        "decider_named": all(
+            named_to_viewer(r.membership)
+            for r in recipients
+            if r.membership.user_id == escalation.decided_by_id
+        ),
         "may_decide": may_decide,
-        "people": selectors.decision_people(escalation) if may_decide else [],
+        "people": selectors.decision_people(escalation, actor) if may_decide else [],
         "kinds": DecisionKind.choices,
         "own_membership": m.pk if m else None,
         "errors": errors,

@@ -111,7 +111,7 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
         record_many(
             actor, action="view", object_type="measure", object_id=detail.household.reference,
             subjects=[Subject(h, m.person_id) for m in measures]
-            + [Subject(h, m.protected_person_id) for m in measures if m.protected_person_id],
+            + [Subject(h, m.protected_shown.pk) for m in measures if m.protected_shown],  # type: ignore[attr-defined]
         )  # fmt: skip
     return render(request, "households/household.html", context)
 

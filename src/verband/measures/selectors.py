@@ -58,4 +58,10 @@ def visible_measures(
         return [], 0
     members = set(protected) if protected is not None else protected_members(household)
     shown = [m for m in measures if shows_measure(scope, m, members)]
+    for m in shown:
+        # Whom it protects is named only to a viewer whose scope shows that member (probation working with
+        # him sees his huisverbod, not her name).
+        m.protected_shown = (  # type: ignore[attr-defined]
+            m.protected_person if scope.sees_person(m.protected_person_id) else None
+        )
     return shown, len(measures) - len(shown)

@@ -36,8 +36,9 @@ def _log_shown(
     subjects = [Subject(household.pk)]
     for m in measures:
         subjects.append(Subject(household.pk, m.person_id))
-        if m.protected_person_id:
-            subjects.append(Subject(household.pk, m.protected_person_id))
+        shown = getattr(m, "protected_shown", None)  # named on the page (`visible_measures`)
+        if shown is not None:
+            subjects.append(Subject(household.pk, shown.pk))
     subjects += [Subject(household.pk, p.pk) for p in people]
     record_many(
         actor,

@@ -626,10 +626,17 @@ def build(actor: Actor, request: RightsRequest) -> AccessExport:
 
 
 # Timeline lines about one item of one member — help, a handover, an escalation of such an item, a journal
-# entry — and danger facts (never given to a member) stay out: the export's own sections hold the items this
-# member may see, and a line dated the day her shelter place was asked would say more than the item kept
-# from him.
-ITEM_LINES = (EventKind.HELP, EventKind.HANDOVER, EventKind.ESCALATION, EventKind.DANGER, EventKind.JOURNAL)
+# entry, a protective measure — and danger facts (never given to a member) stay out: the export's own
+# sections hold the items this member may see, and a line dated the day her shelter place was asked (or her
+# AWARE alarm placed) would say more than the item kept from him.
+ITEM_LINES = (
+    EventKind.HELP,
+    EventKind.HANDOVER,
+    EventKind.ESCALATION,
+    EventKind.DANGER,
+    EventKind.JOURNAL,
+    EventKind.MEASURE,
+)
 
 
 def _journal(

@@ -32,7 +32,7 @@ from verband.safety.models import Phase, SafetyAssessment
 from verband.search.query import Query
 from verband.sharing.access import visible_households, visible_involvements
 from verband.sharing.accesslog import Subject
-from verband.shielding.models import ItemType, ScopedMember
+from verband.shielding.models import ItemType, ScopedMember, ShieldDecision
 from verband.shielding.scope import Scope, household_shields, members_of
 from verband.signals.models import Signal
 
@@ -337,7 +337,7 @@ def _results(
     roles = dict(MemberRole.choices)
     found: dict[int, dict[int, PersonHit]] = defaultdict(dict)
     rows: dict[int, Household] = {}
-    phase_of: dict[int, str] = {}
+    phase_of: dict[int, str | None] = {}
     for member in members:
         rows[member.household_id] = member.household
         phase_of[member.household_id] = member.phase
@@ -354,13 +354,31 @@ def _results(
         ):
             rows[h.pk], phase_of[h.pk] = h, h.phase
     bases: dict[int, str] = {}
-    for household_id, pk, purpose, legal_basis in (
+    whole: set[int] = set()
+    for household_id, pk, purpose, legal_basis, scoped in (
         visible_involvements(actor)
         .filter(household_id__in=ids)
+        .annotate(scoped=Exists(ScopedMember.objects.filter(involvement_id=OuterRef("pk"))))
         .order_by("-started_on", "-pk")
-        .values_list("household_id", "pk", "purpose", "legal_basis")
+        .values_list("household_id", "pk", "purpose", "legal_basis", "scoped")
     ):
         bases[household_id] = f"involvement:{pk}:{purpose}:{legal_basis}"  # the first started wins
+        if not scoped:
+            whole.add(household_id)
+    # Seen for named members only: the phase only of an assessment of the actor's own organisation that
+    # was never shielded (as the caseload, `workspace.caseload`): another partner's may be about her.
+    partial = [h for h in bases if h not in whole]
+    if partial:
+        own = SafetyAssessment.objects.filter(
+            household_id__in=partial, organisation_id=actor.organisation.pk if actor.organisation else 0
+        ).exclude(
+            Exists(ShieldDecision.objects.filter(item_type=ItemType.ASSESSMENT, item_id=OuterRef("pk")))
+        )
+        phase_of.update(dict.fromkeys(partial))
+        for household_id, phase in own.order_by("household_id", "assessed_at", "pk").values_list(
+            "household_id", "phase"
+        ):
+            phase_of[household_id] = phase  # the newest last
     phases = dict(Phase.choices)
     results = []
     for household_id in ids:
@@ -369,9 +387,9 @@ def _results(
             continue
         hits = list(found.get(household_id, {}).values())
         score = max((persons or {}).get(hit.person.pk, 0.0) for hit in hits) if hits else 0.0
-        phase = phase_of.get(household_id)
+        shown = phase_of.get(household_id)
         results.append(
-            Result(household, hits, str(phases.get(phase, "")) if phase else "", bases[household_id], score)
+            Result(household, hits, str(phases.get(shown, "")) if shown else "", bases[household_id], score)
         )
     results.sort(key=lambda r: (-r.score, r.household.reference))
     return Outcome(query, results[:MAX_RESULTS], more=len(results) > MAX_RESULTS)

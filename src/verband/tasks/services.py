@@ -89,12 +89,17 @@ def _from(kind: str, source: Source | None) -> Task | None:
 
 
 def may_complete(actor: Actor, task: Task) -> bool:
-    """The one it is given to; a task given to nobody, anyone working with the household."""
+    """The one it is given to; a task given to nobody, anyone working with the whole household (those who
+    see it on the household page). Not a partner working with named members only: a review task may be
+    about what protects her (an alarm, a ban), and completing it by its id would silence that review and
+    tell him through its title that it exists."""
+    from verband.shielding.scope import view_scope
+
     if actor.user is None or task.done_at is not None:
         return False
     if task.assignee_id is not None:
         return task.assignee_id == actor.user.pk
-    return works_with(actor, task.household)
+    return works_with(actor, task.household) and view_scope(actor, task.household).whole
 
 
 def complete_task(actor: Actor, task: Task, note: str = "") -> Task:

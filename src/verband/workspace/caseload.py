@@ -171,16 +171,19 @@ def household_ids_of(actor: Actor, view: str, seen: Seen) -> set[int]:
     }
 
 
-def last_contact() -> Greatest:
+def last_contact(organisation_id: int | None = None) -> Greatest:
     """The household's last contact: THE one place that says what counts as contact. The first contact a
     partner recorded (`Involvement.first_contact_at`, the household page's "eerste contact"), a case meeting
     held with a member of the household at the table (`AgendaItem.member_present`), and the journal's
     contact moments with the household (a home visit, phone call, office or video conversation — not a note
     or a consultation between professionals; its newest version, as a correction may move the date).
     Only the date is shown: which partner had the contact, and what was said, stays on the journal page
-    with its own visibility rules."""
+    with its own visibility rules. With `organisation_id` (a household seen for named members only) only
+    that organisation's own contacts count: the date of a visit to her is not the perpetrator's partner's
+    to know."""
+    own = {} if organisation_id is None else {"organisation_id": organisation_id}
     first_contacts = Subquery(
-        Involvement.objects.filter(household_id=OuterRef("pk"), first_contact_at__isnull=False)
+        Involvement.objects.filter(household_id=OuterRef("pk"), first_contact_at__isnull=False, **own)
         .order_by()
         .values("household_id")
         .annotate(at=Max("first_contact_at"))
@@ -199,7 +202,7 @@ def last_contact() -> Greatest:
     )
     journal_contacts = Subquery(
         JournalEntry.objects.filter(
-            household_id=OuterRef("pk"), kind__in=CONTACT_KINDS, correction__isnull=True
+            household_id=OuterRef("pk"), kind__in=CONTACT_KINDS, correction__isnull=True, **own
         )
         .order_by()
         .values("household_id")
@@ -207,7 +210,8 @@ def last_contact() -> Greatest:
         .values("at")[:1],
         output_field=DateTimeField(),
     )
-    sources = [first_contacts, meetings_held, journal_contacts]
+    # A meeting with a member at the table may have been with her: not counted for a member-scoped viewer.
+    sources = [first_contacts, journal_contacts] if own else [first_contacts, meetings_held, journal_contacts]
     # GREATEST of SQLite gives NULL as soon as one part is NULL; PostgreSQL's skips NULLs. Each part falls
     # back on the others, so both give the latest known moment (or NULL when there is none).
     return Greatest(*[Coalesce(source, *[s for s in sources if s is not source]) for source in sources])
@@ -329,7 +333,7 @@ def annotate(
         "phase": phase,
         "regie_pk": regie_pk,
         "overdue": overdue,
-        "last_contact": last_contact,
+        "last_contact": lambda: scoped(last_contact(), lambda: last_contact(own_org)),
         "next_meeting": next_meeting,
         "danger": danger,
         "phase_rank": phase_rank,

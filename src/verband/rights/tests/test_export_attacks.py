@@ -8,7 +8,8 @@
 6+7. Organisations with a place in their name were named, and "een partner (niet genoemd)" marked a shelter.
 8. A shelter handling his request named itself, and probation read it on the request page.
 9. The free text kept other members' names, phone numbers, e-mail, place, postcode area, shelters of other
-   regions and a street he lived on himself."""
+   regions and a street he lived on himself.
+10. The timeline named the day her AWARE alarm was recorded ("Beschermende maatregel")."""
 
 from __future__ import annotations
 
@@ -396,3 +397,25 @@ def test_the_representative_is_swept_with_the_request(rights_family):
 
     rule = next(r for r in erase.HOUSEHOLD_RULES if r.key == "rights_request")
     assert "representative" in rule.values
+
+
+# --- 10. Protective measures on the timeline (found by the review of the measures change) ---------------
+
+
+def test_the_perpetrators_timeline_has_no_line_for_her_alarm(rights_family, as_user):
+    """The police records Anna's AWARE alarm: the measure is kept from Dirk, and so is the timeline line
+    "Beschermende maatregel" dated the day she got it — it says more than the item kept from him."""
+    from datetime import timedelta
+
+    from verband.measures import services as measures
+
+    w = rights_family
+    today = timezone.localdate()
+    measures.record_measure(
+        actor_for(w.involved), w.household,
+        measures.MeasureInput(kind="aware", person_id=w.anna.pk, starts_on=today, ends_on=today + timedelta(days=90)),
+    )  # fmt: skip
+    request = granted(w, request_of(w, w.dirk))
+    pdf, data = exports(as_user(w.involved), w, request)
+    text = flat(pdf, data)
+    assert "Beschermende maatregel" not in text and "maatregel" not in text.lower()
