@@ -39,7 +39,16 @@ from verband.network.models import CoverageArea, Membership, Network, Organisati
 from verband.sharing import services as sharing_services
 from verband.sharing.access import actor_for_request
 
-__all__ = ["PASSWORD", "World", "actor_for", "actor_for_token", "build_world", "make_user", "sign_in"]
+__all__ = [
+    "PASSWORD",
+    "World",
+    "actor_for",
+    "actor_for_token",
+    "build_world",
+    "confirm_likely",
+    "make_user",
+    "sign_in",
+]
 
 
 def make_user(
@@ -260,3 +269,14 @@ FIVE_ANSWERS = {
     "q_effectiveness": "Het team kan hiermee direct starten.",
     "q_without_consent": "Moeder wilde niet tekenen uit angst voor haar partner.",
 }
+
+
+def confirm_likely(world: World, signal: Any) -> None:
+    """The reporting centre (Veilig Thuis's worker) confirms every likely match of the signal ("te
+    bevestigen"): before that, nobody takes it up."""
+    from verband.signals import confirmation
+    from verband.signals.models import MatchState
+
+    likely = {sp.pk: True for sp in signal.persons.filter(match_state=MatchState.LIKELY)}
+    if likely:
+        confirmation.decide(actor_for(world.vt), signal, likely)

@@ -56,6 +56,17 @@ def may_record(actor: Actor, household: Household) -> bool:
     )
 
 
+def may_change(actor: Actor, measure: ProtectiveMeasure) -> bool:
+    """Extending or ending a measure early changes what protects a member, and closes its review task:
+    for the organisation that recorded it, or those who work with the whole household — not a partner
+    working only with some members (probation working with him must not be able to end his ban)."""
+    if not may_record(actor, measure.household):
+        return False
+    if actor.organisation is not None and measure.organisation_id == actor.organisation.pk:
+        return True
+    return view_scope(actor, measure.household).whole
+
+
 def _members_seen(actor: Actor, household: Household) -> set[int]:
     scope = view_scope(actor, household)
     members = HouseholdMember.objects.filter(household=household).values_list("person_id", flat=True)
@@ -187,7 +198,7 @@ def extend_house_ban(
 ) -> MeasureExtension:
     """Extend a huisverbod by a new decision, to at most 28 days from the first decision in total."""
     household = measure.household
-    if not may_record(actor, household):
+    if not may_change(actor, measure):
         raise PermissionDenied
     if measure.kind != MeasureKind.HOUSE_BAN:
         raise ValidationError(_("Only a huisverbod is extended here."))
@@ -264,7 +275,7 @@ def extend_house_ban(
 def end_measure(actor: Actor, measure: ProtectiveMeasure, reason: str) -> ProtectiveMeasure:
     """End a measure before its end date (lifted by the judge, the alarm handed in), with the reason."""
     household = measure.household
-    if not may_record(actor, household):
+    if not may_change(actor, measure):
         raise PermissionDenied
     reason = bounded(
         reason,

@@ -63,6 +63,8 @@ def list_view(request: HttpRequest, reference: str) -> HttpResponse:
     measures, hidden = visible_measures(scope, household)
     _log_shown(actor, household, basis, measures, [])
     today = timezone.localdate()
+    for m in measures:
+        m.changeable = services.may_change(actor, m)  # type: ignore[attr-defined]
     context = {
         "household": household,
         "running": [m for m in measures if m.running_on(today)],
@@ -107,8 +109,12 @@ def _measure_or_404(actor: Actor, household: Household, pk: int, action: str) ->
         .prefetch_related("extensions")
         .first()
     )
-    if measure is None or not shows_measure(
-        view_scope(actor, household), measure, protected_members(household)
+    if (
+        measure is None
+        or not shows_measure(view_scope(actor, household), measure, protected_members(household))
+        # Reading is not changing: extending or ending it is for its organisation or the whole-household
+        # partners (`services.may_change`).
+        or not services.may_change(actor, measure)
     ):
         record(
             actor, action=action, object_type="measure", object_id=str(pk), household_id=household.pk,

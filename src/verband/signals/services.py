@@ -754,6 +754,22 @@ def own_report_on_known_household(actor: Actor, activation: Activation) -> bool:
     )
 
 
+def _refuse_while_unconfirmed(activations: list[Activation]) -> None:
+    """A signal attached to a known household on a likely (not certain) match is not taken up until the
+    reporting centre confirmed who it is about ("te bevestigen", `confirmation`): a take-up opens the
+    household with its whole history, which may be another family's."""
+    waiting = SignalPerson.objects.filter(
+        signal_id__in={a.signal_id for a in activations}, match_state=MatchState.LIKELY
+    )
+    if waiting.exists():
+        raise ValidationError(
+            _(
+                "The reporting centre still has to confirm who this report is about (it looks like a "
+                "known person). You can take it up once that is confirmed."
+            )
+        )
+
+
 def accept(actor: Actor, activation: Activation, basis: sharing_basis.Basis | None = None) -> None:
     """ "Wij pakken dit op": the team or network becomes involved, which opens the household to it —
     but never to the reporter through their own report (issue 11, item 6).
@@ -778,6 +794,7 @@ def accept(actor: Actor, activation: Activation, basis: sharing_basis.Basis | No
     the involvement. Consent may be chosen before the consent is on file (a new household has none): the
     household page then asks for it. Without `basis` (the system's own take-ups) the proposal is used and
     no choice is recorded."""
+    _refuse_while_unconfirmed([activation])
     own_report = own_report_on_known_household(actor, activation)
     if own_report and actor.user is not None and activation.signal.source_user_id == actor.user.pk:
         raise ValidationError(
@@ -847,6 +864,7 @@ def accept_group(
     for a purpose just taken up is marked taken up with its line on the timeline. All or nothing."""
     if any(a.update for a in activations):
         raise ValidationError(_("Your team is already involved: mark the new signal as seen."))
+    _refuse_while_unconfirmed(activations)
     with transaction.atomic():
         purposes: set[str] = set()
         for activation in activations:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from verband.network.models import CASEWORK_ROLES
-from verband.sharing.access import actor_for_request
+from verband.sharing.access import actor_for_request, visible_households
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.sharing.decorators import role_required
 from verband.tasks import services
@@ -23,7 +23,9 @@ from verband.tasks.selectors import open_tasks_for
 @role_required(*CASEWORK_ROLES)
 def list_view(request: HttpRequest) -> HttpResponse:
     actor = actor_for_request(request)
-    tasks = list(open_tasks_for(request.user))  # type: ignore[arg-type]
+    # Only in households the person still sees: a task left behind when access ended is not a way to
+    # keep reading a household's reference (the escalation engine watches it when it runs late).
+    tasks = list(open_tasks_for(request.user).filter(household__in=visible_households(actor)))  # type: ignore[arg-type]
     # A task names the kind of work and the household's reference: the households are logged, no person.
     record_many(actor, action="list", object_type="task", subjects=[Subject(t.household_id) for t in tasks])
     return render(request, "tasks/list.html", {"tasks": tasks, "today": timezone.localdate()})

@@ -4,11 +4,10 @@ failed before its fix."""
 
 from __future__ import annotations
 
-import contextlib
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from verband.collaboration.tests.shielded_family import shielded  # noqa: F401  (fixture)
@@ -280,11 +279,6 @@ def test_a_household_escalation_names_no_shelter_to_the_perpetrators_partner(shi
         assert "Opvang" not in page and "Blijf" not in page, url
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Not fixed (a design decision): a partner may take up a signal while its recognition is only "
-    "likely, and the take-up opens the possibly wrong household with all its history. See the review.",
-)
 @pytest.mark.django_db
 def test_a_likely_match_opens_no_household_before_the_reporting_centre_confirms(world, client):
     """The police reports "Ana van Dam" born 02-01-1990 at another address: a likely match with Anna, so
@@ -312,6 +306,12 @@ def test_a_likely_match_opens_no_household_before_the_reporting_centre_confirms(
     assert activation is not None
     taker = world.colleague if activation.team_id == world.team_a2.pk else world.coordinator
     assert not can_see_household(actor_for(taker), world.household)  # not before the take-up
-    with contextlib.suppress(ValidationError, PermissionDenied):  # refused until confirmed: a fix
+    with pytest.raises(ValidationError, match="Veilig Thuis moet nog bevestigen"):
         signals.accept(actor_for(taker), activation)
     assert not can_see_household(actor_for(taker), world.household)
+    # Once the reporting centre confirmed it is Anna, the take-up opens her household.
+    sp = signal.persons.get()
+    sp.match_state = MatchState.CONFIRMED
+    sp.save(update_fields=["match_state"])
+    signals.accept(actor_for(taker), activation)
+    assert can_see_household(actor_for(taker), world.household)

@@ -5,6 +5,7 @@ import pytest
 from verband.households.models import Person
 from verband.sharing.models import AccessLogEntry
 from verband.signals.models import Signal
+from verband.testing import confirm_likely
 
 
 def payload(**changes):
@@ -86,6 +87,7 @@ def test_posting_needs_the_scope(world, client, token, status):
 def test_reporter_sees_follow_up_and_others_get_not_found(world, client, as_user):
     reference = post(client, world.token_vt, payload(), key="k").json()["reference"]
     signal = Signal.objects.get(reference=reference)
+    confirm_likely(world, signal)  # a likely match is taken up only once the reporting centre confirmed it
     activation = signal.activations.get(network=world.network)
     as_user(world.coordinator).post(f"/werkbak/{activation.pk}/oppakken/", {"legal_basis": "legal_task"})
     body = client.get(f"/api/v1/signals/{reference}", HTTP_AUTHORIZATION=f"Bearer {world.token_vt}").json()

@@ -12,7 +12,7 @@ from verband.sharing.models import AccessLogEntry, Involvement
 from verband.signals import services
 from verband.signals.models import Activation, MatchState, Signal, SignalStatus
 from verband.signals.services import PersonInput, SignalInput
-from verband.testing import actor_for, actor_for_token, make_user
+from verband.testing import actor_for, actor_for_token, confirm_likely, make_user
 
 
 def report_about_anna(**changes) -> SignalInput:
@@ -172,6 +172,7 @@ def test_taking_up_opens_the_household(world):
     signal, _ = services.receive(actor_for(world.other_org), report_about_anna())
     services.finish(signal.pk)
     signal.refresh_from_db()
+    confirm_likely(world, signal)  # "Ana van Damme" is likely Anna: the reporting centre confirms first
     activation = signal.activations.get(team=world.team_vt)
     vt = actor_for(world.vt)
     assert not visible_households(vt).filter(signals=signal).exists()
