@@ -516,10 +516,11 @@ DOCUMENT_MAX_MB = env_int(
 DOCUMENT_MAX_BYTES = DOCUMENT_MAX_MB * 1024 * 1024
 MEDIA_ROOT = env_str(
     "VERBAND_DOCUMENTS_DIR",
-    str(DATA_DIR / "documents"),
-    "Folder for uploaded documents when VERBAND_STORAGE is `filesystem`. Not served by the web server.",
+    "",
+    "Folder for uploaded documents when VERBAND_STORAGE is `filesystem`. Not served by the web server. "
+    "Empty: documents/ in VERBAND_DATA_DIR.",
     group="Documents",
-)
+) or str(DATA_DIR / "documents")
 DOCUMENT_STORAGE = env_str(
     "VERBAND_STORAGE",
     "filesystem",
