@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -36,7 +36,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, Lower
+from django.db.models.functions import Coalesce, Greatest, Lower, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -171,7 +171,11 @@ def household_ids_of(actor: Actor, view: str, seen: Seen) -> set[int]:
     }
 
 
-def last_contact(organisation_id: int | None = None) -> Greatest:
+# "No contact": a moment before any contact could be recorded (see `last_contact`).
+NEVER = datetime(1900, 1, 1, tzinfo=UTC)
+
+
+def last_contact(organisation_id: int | None = None) -> NullIf:
     """The household's last contact: THE one place that says what counts as contact. The first contact a
     partner recorded (`Involvement.first_contact_at`, the household page's "eerste contact"), a case meeting
     held with a member of the household at the table (`AgendaItem.member_present`), and the journal's
@@ -212,9 +216,11 @@ def last_contact(organisation_id: int | None = None) -> Greatest:
     )
     # A meeting with a member at the table may have been with her: not counted for a member-scoped viewer.
     sources = [first_contacts, journal_contacts] if own else [first_contacts, meetings_held, journal_contacts]
-    # GREATEST of SQLite gives NULL as soon as one part is NULL; PostgreSQL's skips NULLs. Each part falls
-    # back on the others, so both give the latest known moment (or NULL when there is none).
-    return Greatest(*[Coalesce(source, *[s for s in sources if s is not source]) for source in sources])
+    # GREATEST of SQLite gives NULL as soon as one part is NULL; PostgreSQL's skips NULLs. Each part stands
+    # in for "none" with a moment long before any contact, and that moment is NULL again at the end: both
+    # databases give the latest known moment (or NULL when there is none), each subquery written once.
+    never = Value(NEVER, output_field=DateTimeField())
+    return NullIf(Greatest(*[Coalesce(source, never) for source in sources]), never)
 
 
 def _scoped_persons(actor: Actor) -> QuerySet[ScopedMember, Any]:
