@@ -190,10 +190,13 @@ def per_household(stalls: Iterable[Stall]) -> Iterator[Stall]:
     yield from merged.values()
 
 
-def _signals_not_taken_up(ctx: Context) -> Iterator[Stall]:
-    # An update for a partner already involved is not taken up again: it is seen (`updates_not_seen`).
+def _open_activations_late(
+    ctx: Context, *, update: bool, kind: str, describer: Callable[[Sequence[Stall]], None]
+) -> Iterator[Stall]:
+    """Open activations past their due date: a take-up (`update=False`) or an update for a partner already
+    involved, to be marked as seen (`update=True`). They wait for the workers of the team or network."""
     late = Activation.objects.filter(
-        status=ActivationStatus.OPEN, update=False, due_on__lt=ctx.today
+        status=ActivationStatus.OPEN, update=update, due_on__lt=ctx.today
     ).order_by("pk")
     for pk, household_id, region, due_on, team_id, network_id, team_org in late.values_list(
         "pk",
@@ -205,7 +208,7 @@ def _signals_not_taken_up(ctx: Context) -> Iterator[Stall]:
         "team__organisation_id",
     ):
         yield Stall(
-            EscalationKind.SIGNAL_NOT_ACCEPTED,
+            kind,
             "activation",
             pk,
             household_id,
@@ -213,36 +216,23 @@ def _signals_not_taken_up(ctx: Context) -> Iterator[Stall]:
             due_on,
             owners=ctx.team_workers(team_id, network_id),
             parties=[team_org] if team_id else [],
-            describer=_describe_not_taken_up,
+            describer=describer,
         )
+
+
+def _signals_not_taken_up(ctx: Context) -> Iterator[Stall]:
+    # An update for a partner already involved is not taken up again: it is seen (`updates_not_seen`).
+    return _open_activations_late(
+        ctx, update=False, kind=EscalationKind.SIGNAL_NOT_ACCEPTED, describer=_describe_not_taken_up
+    )
 
 
 def updates_not_seen(ctx: Context) -> Iterator[Stall]:
     """A new signal for a partner already involved, not marked as seen ("Gezien") within the region's
     `acknowledge_days`."""
-    late = Activation.objects.filter(
-        status=ActivationStatus.OPEN, update=True, due_on__lt=ctx.today
-    ).order_by("pk")
-    for pk, household_id, region, due_on, team_id, network_id, team_org in late.values_list(
-        "pk",
-        "household_id",
-        "household__region_id",
-        "due_on",
-        "team_id",
-        "network_id",
-        "team__organisation_id",
-    ):
-        yield Stall(
-            EscalationKind.UPDATE_NOT_SEEN,
-            "activation",
-            pk,
-            household_id,
-            region,
-            due_on,
-            owners=ctx.team_workers(team_id, network_id),
-            parties=[team_org] if team_id else [],
-            describer=_describe_not_seen,
-        )
+    return _open_activations_late(
+        ctx, update=True, kind=EscalationKind.UPDATE_NOT_SEEN, describer=_describe_not_seen
+    )
 
 
 def _first_contact_late(ctx: Context) -> Iterator[Stall]:
