@@ -42,3 +42,19 @@ class Table:
     unit: Unit = "count"
     norm: float | None = None  # drawn as a norm line, in the table's unit
     notes: tuple[str, ...] = field(default_factory=tuple)  # e.g. why cells are not shown
+
+
+@dataclass(frozen=True)
+class Route:
+    """One connection between two organisations in a period, as the events show it: `kind` is how the
+    household went ("activation", "referral", "scale_up", "scale_down", "regie_transfer"); the waits are in
+    working days from the question to the answer; the rates are shares of the questions (percent)."""
+
+    source: str  # organisation (kind) label, never a person
+    target: str
+    kind: str
+    count: Cell
+    median_wait: Cell
+    p90_wait: Cell
+    refused: Cell
+    bounced: Cell
