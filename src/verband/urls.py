@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("verband.retention.urls")),
     path("", include("verband.tasks.urls")),
     path("", include("verband.measures.urls")),
+    path("", include("verband.platforms.urls")),
     path("", include("verband.search.urls")),
     path("taal/", set_language, name="set_language"),
     path("api/v1/", api.urls),

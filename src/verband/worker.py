@@ -19,6 +19,7 @@ from django_tasks import task
 from django_tasks.base import Task
 
 from verband.escalation.lifecycle import sweep as escalation_sweep
+from verband.escalation.platform_watch import sweep as platform_sweep
 from verband.measures.clocks import sweep as measure_clocks_sweep
 from verband.notifications.services import send_waiting
 from verband.sharing.accesslog import seal
@@ -42,8 +43,9 @@ def measure_clocks() -> int:
 
 @task()
 def escalate() -> int:
-    """Open escalations for new stalls, climb those past their step deadline, clear those that ended."""
-    return sum(escalation_sweep().values())
+    """Open escalations for new stalls, climb those past their step deadline, clear those that ended; move
+    system barriers past their tactical deadline to the strategic platform, tell overdue platform decisions."""
+    return sum(escalation_sweep().values()) + sum(platform_sweep().values())
 
 
 @task()

@@ -48,6 +48,7 @@ from verband.households.models import EventKind, Household
 from verband.households.services import new_event, save_events
 from verband.network.models import Membership, RegionNorms, Role, norms_for
 from verband.notifications.services import notify, notify_many
+from verband.platforms.services import add_escalation_items
 from verband.sharing.access import involved_organisation_ids, works_with
 from verband.sharing.accesslog import Subject, record_many
 from verband.text import bounded, errors_of
@@ -195,6 +196,8 @@ def _open(
         by_step[step].append(i)
     for step, rows in by_step.items():
         _put_to([escalations[i] for i in rows], step, [first[i] for i in rows], refs)
+    # The platform step puts the stall on the tactical platform's agenda (kinds and organisations only).
+    add_escalation_items([escalations[i] for i in by_step.get(Step.TACTICAL, [])])
     _timeline(
         escalations,
         actor,
@@ -473,6 +476,7 @@ def _climb(escalations: Sequence[Escalation], day: date) -> None:
     refs = {e.household_id: e.household.reference for e in escalations if e.household is not None}
     for step, group in by_step.items():
         _put_to(group, step, Ladder(Case.of(group), day).at(step), refs)
+    add_escalation_items(by_step.get(Step.TACTICAL, []))
     _timeline(
         escalations,
         SYSTEM,
