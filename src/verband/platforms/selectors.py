@@ -85,7 +85,7 @@ def may_read_barriers(actor: Actor, region_id: int) -> bool:
 
 def readable_region_ids(actor: Actor) -> set[int]:
     found: set[int] = set()
-    if actor.membership is not None and actor.membership.role in BARRIER_READERS | KEEPERS:
+    if actor.membership is not None and actor.membership.role in BARRIER_READERS:
         region = region_of(actor)
         if region is not None:
             found.add(region)
