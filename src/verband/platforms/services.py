@@ -121,6 +121,13 @@ def _due(value: date | None, today: date, field: str = "due_on") -> date:
     return value
 
 
+def _close_items(barrier: Barrier) -> None:
+    """The agenda items of a barrier that left the agenda (withdrawn, merged, moved up) are dealt with."""
+    AGENDA_FLOW.move_rows(
+        AgendaItem.objects.filter(barrier=barrier), AgendaStatus.DONE, source=AgendaStatus.OPEN
+    )
+
+
 def _log(actor: Actor, action: str, object_type: str, pk: int, household_id: int | None = None) -> None:
     record(actor, action=action, object_type=object_type, object_id=str(pk), household_id=household_id)
 
@@ -229,7 +236,7 @@ def withdraw(actor: Actor, barrier: Barrier) -> None:
             source=(BarrierStatus.RAISED, BarrierStatus.TACTICAL, BarrierStatus.STRATEGIC),
             closed_at=timezone.now(),
         )
-        AgendaItem.objects.filter(barrier=barrier, status=AgendaStatus.OPEN).update(status=AgendaStatus.DONE)
+        _close_items(barrier)
         _log(actor, "withdraw", "barrier", barrier.pk)
         with override("nl"):
             title = _("System barrier withdrawn: %(title)s") % {"title": barrier.title}
@@ -272,7 +279,7 @@ def merge(actor: Actor, barrier: Barrier, into: Barrier) -> None:
             ],
             ignore_conflicts=True,
         )
-        AgendaItem.objects.filter(barrier=barrier, status=AgendaStatus.OPEN).update(status=AgendaStatus.DONE)
+        _close_items(barrier)
         _log(actor, "merge", "barrier", barrier.pk)
         with override("nl"):
             title = _("Your system barrier was grouped with: %(title)s") % {"title": into.title}
@@ -377,9 +384,7 @@ def move_overdue_barriers(today: date | None = None) -> int:
                 )
             except ValidationError:
                 continue  # another worker moved it
-            AgendaItem.objects.filter(barrier=barrier, status=AgendaStatus.OPEN).update(
-                status=AgendaStatus.DONE
-            )
+            _close_items(barrier)
             _agenda(
                 platform,
                 AgendaSource.BARRIER,

@@ -311,7 +311,7 @@ OBJECT_LABELS = {
     "escalation": _("escalation"),
     "barrier": _("system barrier"),
     "barrier_case": _("household linked to a system barrier"),
-    "platform": _("platform"),
+    "platform": _("tactical or strategic platform"),
     "platform_meeting": _("platform meeting"),
     "platform_priority": _("platform priority"),
     "platform_decision": _("platform decision"),

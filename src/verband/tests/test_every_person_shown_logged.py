@@ -151,6 +151,18 @@ PARAMETERS = {
     "journal:correct/pk": "journal_entry",
     "journal:download/pk": "document",
     "collaboration:merge_undo/pk": "merge",
+    "platforms:barrier/pk": "barrier",
+    "platforms:support/pk": "barrier",
+    "platforms:withdraw/pk": "barrier",
+    "platforms:merge/pk": "barrier",
+    "platforms:schedule/pk": "barrier",
+    "platforms:platform/pk": "platform",
+    "platforms:members/pk": "platform",
+    "platforms:plan_meeting/pk": "platform",
+    "platforms:priority/pk": "platform",
+    "platforms:decide/pk": "platform",
+    "platforms:outcome/pk": "platform_decision",
+    "platforms:meeting/pk": "platform_meeting",
 }
 
 # Query strings that make a route show something else than its bare address (each is asked too).
@@ -477,6 +489,26 @@ def build_scene() -> Scene:
 
     merge = Merge.objects.create(kind="split", household=h, reason="Verkeerd gekoppeld.", made_by=w.involved)
 
+    # A system barrier raised from Anna's household (the link is hers to see), on the tactical platform's
+    # agenda, with a meeting and a decision.
+    from verband.platforms import services as platforms
+    from verband.platforms.models import PlatformMember
+
+    barrier = platforms.raise_barrier(
+        involved, title="Geen opvangplek voor moeder met tienerzoon", kind="no_place", household=h,
+        description="Sinds maart is er geen opvangplek voor moeders met een zoon boven de 12 jaar.",
+    )  # fmt: skip
+    platforms.schedule(actor_for(w.coordinator), barrier, today + timedelta(days=14))
+    tactical = barrier.platform
+    assert tactical is not None
+    PlatformMember.objects.create(platform=tactical, membership=w.manager.memberships.get(), chair=True)
+    platform_meeting = platforms.plan_meeting(
+        actor_for(w.manager), tactical, today + timedelta(days=7), "Stadhuis"
+    )
+    platform_decision = platforms.decide(
+        actor_for(w.manager), tactical, text="De gemeente zoekt twee extra plekken.", owner=f"o{w.org_a.pk}",
+        due_on=today + timedelta(days=30),
+    )  # fmt: skip
     notification = (
         Notification.objects.filter(user=w.involved).order_by("pk").first() or Notification.objects.first()
     )
@@ -500,6 +532,8 @@ def build_scene() -> Scene:
         "measure": measure_ids, "task": str(task.pk),
         "journal_entry": [str(visit.pk), str(corrected.pk)],
         "document": [str(visit.documents.get().pk), str(letter.pk)],
+        "barrier": str(barrier.pk), "platform": str(tactical.pk), "platform_meeting": str(platform_meeting.pk),
+        "platform_decision": str(platform_decision.pk),
     }  # fmt: skip
     lists = {key: value if isinstance(value, list) else [value] for key, value in values.items()}
     return Scene(w, users, tokens, lists, persons=names_of(Person.objects.all()))
