@@ -130,6 +130,7 @@ def load_demo_region() -> Region:
             if spec.reference == "HH-2026-0001":
                 _help_started(spec.reference, teams)
     _consultations(rr, networks)
+    _platforms(rr, orgs)
     return rr
 
 
@@ -158,6 +159,65 @@ def _consultations(rr: Region, networks: dict) -> None:
             by, ago, text = conclusion
             consultation.conclude(_demo_actor(by), made, text)
             Consultation.objects.filter(pk=made.pk).update(concluded_at=now - timedelta(days=ago))
+
+
+def _platforms(rr: Region, orgs: dict) -> None:
+    """The region's tactical and strategic platform with their members, a priority, and two system
+    barriers raised by professionals (one already on the tactical platform's agenda). Once: a region with
+    barriers keeps them."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from verband.platforms import services as platforms
+    from verband.platforms.models import Barrier, Level, Platform, PlatformMember, Priority
+
+    tactical, _made = Platform.objects.get_or_create(
+        region=rr,
+        level=Level.TACTICAL,
+        defaults={"name": "Tactisch platform Huiselijk Geweld Rotterdam-Rijnmond"},
+    )
+    strategic, _made = Platform.objects.get_or_create(
+        region=rr,
+        level=Level.STRATEGIC,
+        defaults={"name": "Strategisch platform Zorg en Veiligheid Rijnmond"},
+    )
+    members = [(tactical, "manager", True), (tactical, "coordinator", False), (strategic, "bestuurder", True)]
+    for platform, username, chair in members:
+        membership = Membership.objects.get(user__username=username)
+        PlatformMember.objects.get_or_create(
+            platform=platform, membership=membership, defaults={"chair": chair}
+        )
+    today = timezone.localdate()
+    if not Priority.objects.filter(platform=tactical).exists():
+        Priority.objects.create(
+            platform=tactical,
+            title="Sneller een passende opvangplek voor moeders met oudere kinderen",
+            description="Samen met de opvang en de gemeente de plaatsing van moeders met zonen boven de 12 "
+            "jaar regelen, zodat niemand terug moet naar huis omdat er geen plek is.",
+            lead=orgs["Arosa"],
+            starts_on=today.replace(month=1, day=1),
+            ends_on=today.replace(month=12, day=31),
+        )
+    if Barrier.objects.filter(region=rr).exists():
+        return
+    waiting = platforms.raise_barrier(
+        _demo_actor("enver"),
+        title="Wachtlijst traumabehandeling 16 weken",
+        kind="waiting_list",
+        description="Kinderen die huiselijk geweld hebben meegemaakt wachten sinds het voorjaar zestien weken "
+        "op traumabehandeling. In die tijd loopt de spanning thuis vaak weer op.",
+    )
+    platforms.support(_demo_actor("wt.feijenoord"), waiting)
+    funding = platforms.raise_barrier(
+        _demo_actor("wt.charlois"),
+        title="Financiering tussen Wmo en Jeugdwet",
+        kind="rule_or_funding",
+        description="Bij gezinnen waar ouder en kind allebei hulp nodig hebben, verschillen gemeente en "
+        "zorgaanbieder van mening over wat onder de Wmo en wat onder de Jeugdwet valt. De hulp start "
+        "daardoor weken later.",
+    )
+    platforms.schedule(_demo_actor("coordinator"), funding, today + timedelta(days=21))
 
 
 def _help_catalogue(rr: Region, teams: dict) -> None:
