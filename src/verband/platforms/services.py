@@ -319,10 +319,16 @@ def _agenda(platform: Platform, source: str, title: str, text: str, **extra: Any
 
 
 def _barrier_text(barrier: Barrier) -> str:
-    return _("%(kind)s, raised %(day)s.") % {
-        "kind": barrier.get_kind_display(),
-        "day": timezone.localtime(barrier.raised_at).strftime("%d-%m-%Y"),
-    }
+    with override("nl"):  # stored: in the language of the region, whoever's request writes it
+        return _("%(kind)s, raised %(day)s.") % {
+            "kind": barrier.get_kind_display(),
+            "day": timezone.localtime(barrier.raised_at).strftime("%d-%m-%Y"),
+        }
+
+
+def _not_in_time() -> str:
+    with override("nl"):
+        return _("Not decided by the tactical platform in time.")
 
 
 def schedule(actor: Actor, barrier: Barrier, due_on: date | None, *, today: date | None = None) -> AgendaItem:
@@ -389,7 +395,7 @@ def move_overdue_barriers(today: date | None = None) -> int:
                 platform,
                 AgendaSource.BARRIER,
                 barrier.title,
-                _barrier_text(barrier) + " " + _("Not decided by the tactical platform in time."),
+                _barrier_text(barrier) + " " + _not_in_time(),
                 barrier=barrier,
             )
             _log(SYSTEM, "update", "barrier", barrier.pk)
@@ -490,7 +496,7 @@ def remove_member(actor: Actor, platform: Platform, member_id: int | None) -> No
     if not selectors.is_keeper(actor, platform.region_id):
         raise PermissionDenied
     with transaction.atomic():
-        if not platform.members.filter(pk=member_id).delete()[0]:
+        if member_id is None or not platform.members.filter(pk=member_id).delete()[0]:
             raise ValidationError(_("This member was removed already."))
         _log(actor, "update", "platform", platform.pk)
 
@@ -559,14 +565,18 @@ def add_priority(
     except ValidationError as exc:
         errors.update(errors_of(exc))
     description = bounded(description, field="description", maximum=4000)
-    lead = Organisation.objects.filter(pk=lead_id, region_id=platform.region_id, active=True).first()
+    lead = (
+        Organisation.objects.filter(pk=lead_id, region_id=platform.region_id, active=True).first()
+        if lead_id is not None
+        else None
+    )
     if lead is None:
         errors["lead"] = [_("Choose the lead partner.")]
     if starts_on is None or ends_on is None:
         errors["ends_on"] = [_("Give the period: from and until.")]
     elif ends_on < starts_on:
         errors["ends_on"] = [_("The end of the period lies before its start.")]
-    if errors:
+    if errors or lead is None or starts_on is None or ends_on is None:
         raise ValidationError(errors)
     with transaction.atomic():
         priority = Priority.objects.create(

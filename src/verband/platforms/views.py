@@ -273,7 +273,12 @@ def withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
 def merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for_request(request)
     barrier = _barrier(actor, pk)
-    into = Barrier.objects.filter(pk=plain_id(request.POST.get("into")), region_id=barrier.region_id).first()
+    into_id = plain_id(request.POST.get("into"))
+    into = (
+        Barrier.objects.filter(pk=into_id, region_id=barrier.region_id).first()
+        if into_id is not None
+        else None
+    )
     try:
         if into is None:
             raise ValidationError({"into": [_("Choose another open barrier of the region to merge into.")]})
@@ -449,18 +454,16 @@ def decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor, platform = _work(request, pk)
     item = None
     if request.POST.get("item"):
+        item_id = plain_id(request.POST.get("item"))
         item = (
-            platform.items.select_related("barrier", "meeting")
-            .filter(pk=plain_id(request.POST.get("item")))
-            .first()
+            platform.items.select_related("barrier", "meeting").filter(pk=item_id).first()
+            if item_id is not None
+            else None
         )
         if item is None:
             raise _denied(actor, "agenda_item", request.POST.get("item", "")[:20])
-    meeting = (
-        platform.meetings.filter(pk=plain_id(request.POST.get("meeting"))).first()
-        if request.POST.get("meeting")
-        else None
-    )
+    meeting_id = plain_id(request.POST.get("meeting"))
+    meeting = platform.meetings.filter(pk=meeting_id).first() if meeting_id is not None else None
     back = (
         redirect("platforms:meeting", pk=meeting.pk)
         if meeting
