@@ -545,6 +545,26 @@ def save_minutes(actor: Actor, meeting: PlatformMeeting, minutes: str, *, held: 
         _log(actor, "update", "platform_meeting", meeting.pk)
 
 
+def cancel_meeting(actor: Actor, meeting: PlatformMeeting) -> None:
+    """A planned meeting is cancelled: its items go back to the standing list; the members are told."""
+    if not selectors.may_work_on(actor, meeting.platform):
+        raise PermissionDenied
+    with transaction.atomic():
+        MEETING_FLOW.move(
+            meeting, MeetingStatus.CANCELLED, stale=_("This meeting was changed in the meantime.")
+        )
+        meeting.items.filter(status=AgendaStatus.OPEN).update(meeting=None)
+        _log(actor, "update", "platform_meeting", meeting.pk)
+        with override("nl"):
+            title = _("Meeting of the %(platform)s on %(day)s cancelled") % {
+                "platform": meeting.platform.name,
+                "day": meeting.held_on.strftime("%d-%m-%Y"),
+            }
+        notify(
+            _member_users(meeting.platform), title, reverse("platforms:platform", args=[meeting.platform_id])
+        )
+
+
 def add_priority(
     actor: Actor,
     platform: Platform,

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from verband.actors import Actor
 from verband.households.models import Household
+from verband.network.models import AGGREGATE_ROLES
 from verband.platforms import selectors, services
 from verband.platforms.models import (
     AgendaItem,
@@ -317,7 +318,10 @@ def schedule_view(request: HttpRequest, pk: int) -> HttpResponse:
 def platforms_view(request: HttpRequest) -> HttpResponse:
     actor = actor_for_request(request)
     platforms = list(selectors.visible_platforms(actor).order_by("region__name", "level"))
-    if not platforms and not (actor.membership is not None and actor.membership.role in selectors.KEEPERS):
+    # Managers and executives find the platforms in their menu: without a membership, the list is empty.
+    if not platforms and not (
+        actor.membership is not None and actor.membership.role in selectors.KEEPERS | AGGREGATE_ROLES
+    ):
         record(actor, action="view", object_type="page", outcome="denied")
         raise PermissionDenied
     record(actor, action="list", object_type="platform")
@@ -350,7 +354,11 @@ def platform_view(request: HttpRequest, pk: int) -> HttpResponse:
         platform.meetings.exclude(status=MeetingStatus.PLANNED, held_on__gte=today).order_by("-held_on")[:10]
     )
     standing = _items_with_counts(
-        list(platform.items.filter(meeting__isnull=True, status=AgendaStatus.OPEN).select_related("barrier"))
+        list(
+            platform.items.filter(meeting__isnull=True, status=AgendaStatus.OPEN).select_related(
+                "barrier", "escalation"
+            )
+        )
     )
     keeper = selectors.is_keeper(actor, platform.region_id)
     owner_members, owner_orgs = services.owner_choices(platform)
@@ -525,9 +533,12 @@ def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
     may_work = selectors.may_work_on(actor, platform)
     if request.method == "POST":
         try:
-            services.save_minutes(
-                actor, meeting, request.POST.get("minutes", ""), held=bool(request.POST.get("held"))
-            )
+            if request.POST.get("cancel"):
+                services.cancel_meeting(actor, meeting)
+            else:
+                services.save_minutes(
+                    actor, meeting, request.POST.get("minutes", ""), held=bool(request.POST.get("held"))
+                )
         except PermissionDenied:
             record(
                 actor, action="update", object_type="platform_meeting", object_id=str(pk), outcome="denied"
@@ -539,7 +550,9 @@ def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The minutes are saved."))
         return redirect("platforms:meeting", pk=meeting.pk)
     record(actor, action="view", object_type="platform_meeting", object_id=str(meeting.pk))
-    items = _items_with_counts(list(meeting.items.select_related("barrier").order_by("status", "added_at")))
+    items = _items_with_counts(
+        list(meeting.items.select_related("barrier", "escalation").order_by("status", "added_at"))
+    )
     if meeting.status == MeetingStatus.PLANNED:
         # Until the meeting is held, the standing list is on its agenda too.
         items += _items_with_counts(

@@ -220,3 +220,65 @@ def test_without_a_platform_the_region_gets_one(world):
     )  # fmt: skip
     services.schedule(actor_for(world.coordinator), barrier, timezone.localdate() + timedelta(days=7))
     assert Platform.objects.get(region=world.region).level == "tactical"
+
+
+@pytest.mark.parametrize(
+    "who", ["involved", "line_manager", "privacy_officer", "executive", "outsider_coordinator"]
+)
+def test_nobody_outside_the_platform_writes_to_it(cast, as_user, who):
+    """Every write of the tactical platform, by someone who is neither its member nor a keeper of its
+    region: refused (404 for what they may not see, 403 for a page they see), logged, nothing changes."""
+    from verband.sharing.models import AccessLogEntry
+
+    w = cast.world
+    today = timezone.localdate()
+    meeting = PlatformMeeting.objects.create(platform=cast.tactical, held_on=today + timedelta(days=3))
+    item = services.add_indicator_item(cast.tactical, "Wachttijd hulp boven de norm", "Mediaan 31 werkdagen.")
+    decision = services.decide(
+        actor_for(w.manager), cast.tactical, text="De manager belt de aanbieders.", owner=f"o{w.org_a.pk}",
+        due_on=today + timedelta(days=9),
+    )  # fmt: skip
+    c = as_user(_user(cast, who))
+    pk = cast.tactical.pk
+    writes = [
+        (reverse("platforms:members", args=[pk]), {"membership": cast.line_manager.memberships.get().pk}),
+        (reverse("platforms:plan_meeting", args=[pk]), {"held_on": (today + timedelta(days=5)).isoformat()}),
+        (reverse("platforms:priority", args=[pk]), {"title": "Iets belangrijks", "lead": w.org_a.pk}),
+        (
+            reverse("platforms:decide", args=[pk]),
+            {
+                "item": item.pk,
+                "text": "Iets besloten, echt waar.",
+                "owner": f"o{w.org_a.pk}",
+                "due_on": today.isoformat(),
+            },
+        ),
+        (reverse("platforms:outcome", args=[decision.pk]), {"outcome": "Klaar, alles geregeld."}),
+        (reverse("platforms:meeting", args=[meeting.pk]), {"minutes": "Iets"}),
+        (reverse("platforms:meeting", args=[meeting.pk]), {"cancel": "1"}),
+    ]
+    before = AccessLogEntry.objects.filter(outcome="denied").count()
+    for url, data in writes:
+        assert c.post(url, data).status_code in (403, 404), url
+    assert AccessLogEntry.objects.filter(outcome="denied").count() >= before + len(writes)
+    assert PlatformMember.objects.filter(platform=cast.tactical).count() == 1
+    assert PlatformMeeting.objects.count() == 1 and not Priority.objects.exists()
+    meeting.refresh_from_db()
+    decision.refresh_from_db()
+    item.refresh_from_db()
+    assert meeting.status == MeetingStatus.PLANNED and meeting.minutes == ""
+    assert decision.status == DecisionStatus.OPEN and item.status == "open"
+
+
+def test_a_cancelled_meeting_gives_its_items_back(cast, as_user):
+    w = cast.world
+    meeting = services.plan_meeting(
+        actor_for(w.manager), cast.tactical, timezone.localdate() + timedelta(days=3), ""
+    )
+    item = services.add_indicator_item(cast.tactical, "Wachttijd hulp boven de norm", "Mediaan 31 werkdagen.")
+    assert item.meeting == meeting
+    as_user(w.coordinator).post(reverse("platforms:meeting", args=[meeting.pk]), {"cancel": "1"})
+    meeting.refresh_from_db()
+    item.refresh_from_db()
+    assert meeting.status == MeetingStatus.CANCELLED and item.meeting is None
+    assert Notification.objects.filter(user=w.manager, title__contains="afgezegd").exists()
