@@ -78,6 +78,21 @@ def test_a_barrier_raised_from_a_case_reaches_the_strategic_platform_and_its_dec
     assert_accessible(coordinator, "the barrier page after scheduling")
     screenshot(coordinator, "barrier-5-scheduled.png")
 
+    # The tactical platform's page: the barrier waits on the standing agenda until a meeting is planned.
+    coordinator.get_by_role("navigation").get_by_role("link", name="Platforms").click()
+    coordinator.get_by_role("link", name=re.compile("Tactisch platform")).click()
+    expect(coordinator.get_by_role("region", name="Vaste agenda")).to_contain_text(TITLE)
+    expect(coordinator.get_by_role("main")).not_to_contain_text(HOUSEHOLD)
+    assert_accessible(coordinator, "the tactical platform")
+    screenshot(coordinator, "barrier-5b-tactical.png")
+    coordinator.get_by_label("Overleg plannen op").fill((today + timedelta(days=7)).isoformat())
+    coordinator.get_by_label("Plaats").fill("Stadhuis, kamer 3")
+    coordinator.get_by_role("button", name="Overleg plannen").click()
+    expect(coordinator.get_by_role("heading", level=1)).to_contain_text("overleg van")
+    expect(coordinator.get_by_role("region", name="Agenda")).to_contain_text(TITLE)
+    assert_accessible(coordinator, "the tactical platform's meeting")
+    screenshot(coordinator, "barrier-5c-meeting.png")
+
     # 3. Not decided by its deadline: the next morning's sweep takes it to the strategic platform.
     with time_machine.travel(
         timezone.make_aware(datetime.combine(due + timedelta(days=1), time(9, 0))), tick=True
