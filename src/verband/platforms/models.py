@@ -182,7 +182,9 @@ class BarrierSupport(models.Model):
 
 
 class BarrierCase(models.Model):
-    """A household a professional linked to a barrier. Only they see it; others see the count."""
+    """A household a professional linked to a barrier. Only they see it; others see the count. Each
+    professional links for themselves: a household two professionals linked is two links (and counts
+    twice), so that linking never tells anyone what someone else linked."""
 
     barrier = models.ForeignKey(Barrier, on_delete=models.CASCADE, related_name="cases")
     household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="+")
@@ -190,7 +192,9 @@ class BarrierCase(models.Model):
     linked_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["barrier", "household"], name="barrier_case_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["barrier", "household", "linked_by"], name="barrier_case_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.barrier_id} ~ {self.household_id}"

@@ -138,12 +138,14 @@ class Affected:
 
 
 def affected(barriers: list[Barrier]) -> dict[int, Affected]:
-    """Households linked and professionals supporting, per barrier, in two queries."""
+    """Households linked and professionals supporting, per barrier, in two queries. Every professional's
+    link counts (`BarrierCase`): a count of distinct households would not rise when someone links a
+    household another already linked, and so tell them that it was."""
     ids = [b.pk for b in barriers]
     cases = dict(
         BarrierCase.objects.filter(barrier_id__in=ids)
         .values("barrier_id")
-        .annotate(n=Count("household", distinct=True))
+        .annotate(n=Count("pk"))
         .values_list("barrier_id", "n")
     )
     supports = dict(Barrier.objects.filter(pk__in=ids).annotate(n=Count("supports")).values_list("pk", "n"))

@@ -158,7 +158,7 @@ def _link(actor: Actor, barrier: Barrier, household: Household) -> bool:
                household_id=household.pk, outcome="denied")  # fmt: skip
         raise PermissionDenied
     _made, created = BarrierCase.objects.get_or_create(
-        barrier=barrier, household=household, defaults={"linked_by": actor.user}
+        barrier=barrier, household=household, linked_by=actor.user
     )
     if created:
         _log(actor, "link", "barrier_case", barrier.pk, household.pk)
@@ -260,8 +260,10 @@ def merge(actor: Actor, barrier: Barrier, into: Barrier) -> None:
             merged_into=into,
             closed_at=timezone.now(),
         )
-        have = set(into.cases.values_list("household_id", flat=True))
-        BarrierCase.objects.filter(barrier=barrier).exclude(household_id__in=have).update(barrier=into)
+        have = set(into.cases.values_list("household_id", "linked_by_id"))
+        for pk, household_id, linked_by_id in barrier.cases.values_list("pk", "household_id", "linked_by_id"):
+            if (household_id, linked_by_id) not in have:  # the same person's link of the same household: once
+                BarrierCase.objects.filter(pk=pk).update(barrier=into)
         supporters = set(into.supports.values_list("user_id", flat=True)) | {into.raised_by_id}
         moving = list(barrier.supports.exclude(user_id__in=supporters))
         if barrier.raised_by_id is not None and barrier.raised_by_id not in supporters:

@@ -281,3 +281,23 @@ def test_the_barrier_list_shows_counts_and_never_households(cast, as_user, who, 
         assert "Geen opvangplek" not in body
     elif status == 200:
         assert "Geen opvangplek" in body and "minder dan 5" in body
+
+
+def test_linking_a_household_never_tells_that_someone_else_linked_it(cast, as_user, settings):
+    """The perpetrator's worker links the same household as the victim's worker did: their link is
+    theirs, the message and the count are those of any new link — nothing says the household was linked."""
+    settings.SMALL_CELL_THRESHOLD = 1
+    w = cast.world
+    barrier = _raise(w.involved, w.household)
+    c = as_user(cast.line_manager)  # sees the same household, through the same team
+    response = c.post(
+        reverse("platforms:support", args=[barrier.pk]), {"household": "HH-T-0001"}, follow=True
+    )
+    body = response.content.decode()
+    assert "Toegevoegd" in body and "al gekoppeld" not in body
+    assert '<dd id="affected">2</dd>' in body
+    assert barrier.cases.count() == 2
+    # Linking it twice oneself is refused, with one's own link only.
+    again = c.post(reverse("platforms:support", args=[barrier.pk]), {"household": "HH-T-0001"}, follow=True)
+    assert "Deze casus is al gekoppeld." in again.content.decode()
+    assert barrier.cases.count() == 2
