@@ -302,6 +302,18 @@ def platform_of(region_id: int, level: str) -> Platform:
     return platform
 
 
+def make_platforms(actor: Actor) -> list[Platform]:
+    """A keeper makes the region's tactical and strategic platform (each once)."""
+    region_id = selectors.region_of(actor)
+    if region_id is None or not selectors.is_keeper(actor, region_id):
+        raise PermissionDenied
+    with transaction.atomic():
+        made = [platform_of(region_id, level) for level in Level]
+        for platform in made:
+            _log(actor, "create", "platform", platform.pk)
+    return made
+
+
 def next_meeting(platform: Platform, today: date | None = None) -> PlatformMeeting | None:
     day = today or timezone.localdate()
     return (

@@ -12,6 +12,7 @@ urlpatterns = [
     path("knelpunten/<int:pk>/samenvoegen/", views.merge_view, name="merge"),
     path("knelpunten/<int:pk>/agenderen/", views.schedule_view, name="schedule"),
     path("platforms/", views.platforms_view, name="list"),
+    path("platforms/aanmaken/", views.make_platforms_view, name="make"),
     path("platforms/<int:pk>/", views.platform_view, name="platform"),
     path("platforms/<int:pk>/leden/", views.members_view, name="members"),
     path("platforms/<int:pk>/vergadering-plannen/", views.plan_meeting_view, name="plan_meeting"),

@@ -29,6 +29,7 @@ from verband.platforms.models import (
     BarrierKind,
     BarrierStatus,
     Decision,
+    Level,
     MeetingStatus,
     Platform,
     PlatformMeeting,
@@ -325,7 +326,26 @@ def platforms_view(request: HttpRequest) -> HttpResponse:
         record(actor, action="view", object_type="page", outcome="denied")
         raise PermissionDenied
     record(actor, action="list", object_type="platform")
-    return render(request, "platforms/list.html", {"platforms": platforms})
+    region_id = selectors.region_of(actor)
+    missing = (
+        region_id is not None
+        and selectors.is_keeper(actor, region_id)
+        and Platform.objects.filter(region_id=region_id).count() < len(Level)
+    )
+    return render(request, "platforms/list.html", {"platforms": platforms, "missing": missing})
+
+
+@login_required
+@require_POST
+def make_platforms_view(request: HttpRequest) -> HttpResponse:
+    actor = actor_for_request(request)
+    try:
+        services.make_platforms(actor)
+    except PermissionDenied:
+        record(actor, action="create", object_type="platform", outcome="denied")
+        raise
+    messages.success(request, _("The region's tactical and strategic platform are there; add their members."))
+    return redirect("platforms:list")
 
 
 def _items_with_counts(items: list[AgendaItem]) -> list[AgendaItem]:

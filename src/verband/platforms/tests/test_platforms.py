@@ -282,3 +282,21 @@ def test_a_cancelled_meeting_gives_its_items_back(cast, as_user):
     item.refresh_from_db()
     assert meeting.status == MeetingStatus.CANCELLED and item.meeting is None
     assert Notification.objects.filter(user=w.manager, title__contains="afgezegd").exists()
+
+
+def test_a_keeper_makes_the_regions_platforms_once(world, as_user):
+    from verband.platforms.models import Platform
+
+    assert as_user(world.manager).post(reverse("platforms:make")).status_code == 403
+    page = as_user(world.admin).get(reverse("platforms:list")).content.decode()
+    assert "Platforms van de regio aanmaken" in page
+    as_user(world.admin).post(reverse("platforms:make"))
+    as_user(world.coordinator).post(reverse("platforms:make"))
+    assert sorted(Platform.objects.filter(region=world.region).values_list("level", flat=True)) == [
+        "strategic",
+        "tactical",
+    ]
+    assert (
+        "Platforms van de regio aanmaken"
+        not in as_user(world.admin).get(reverse("platforms:list")).content.decode()
+    )
