@@ -23,7 +23,7 @@ from django.utils.translation import override
 
 from verband.actors import SYSTEM, Actor
 from verband.households.models import Household
-from verband.network.models import Membership, Organisation, Region, Role
+from verband.network.models import Membership, Organisation, OrganisationKind, Region, Role
 from verband.notifications.services import notify, notify_many
 from verband.platforms import selectors
 from verband.platforms.models import (
@@ -452,11 +452,13 @@ def add_escalation_items(escalations: Sequence[Escalation]) -> int:
     for e in escalations:
         if e.household_id is not None:
             parties[e.pk] |= involved_organisation_ids([e.household_id])
+    # A shelter is not named: the item says what stalls and since when, and a platform member who works
+    # only with the perpetrator must not read in it where she went (as `escalation.selectors.sees_whole`).
     names = dict(
         (pk, short or name)
-        for pk, short, name in Organisation.objects.filter(pk__in=set().union(*parties.values())).values_list(
-            "pk", "short_name", "name"
-        )
+        for pk, short, name in Organisation.objects.filter(pk__in=set().union(*parties.values()))
+        .exclude(kind=OrganisationKind.SHELTER)
+        .values_list("pk", "short_name", "name")
     )
     platforms: dict[int, Platform] = {}
     made = 0

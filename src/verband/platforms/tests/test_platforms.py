@@ -198,13 +198,17 @@ def test_an_escalation_reaching_the_platform_step_is_on_its_agenda_without_the_h
         step=Step.COORDINATOR,
         step_due_on=today - timedelta(days=1),
     )
-    escalation.parties.add(w.org_b)
+    from verband.factories import OrganisationFactory
+
+    shelter = OrganisationFactory.create(region=w.region, name="Opvang Testdorp", kind="shelter")
+    escalation.parties.add(w.org_b, shelter)
     assert lifecycle.climb(escalation.pk, today=today)
     item = AgendaItem.objects.get(escalation=escalation)
     assert item.platform == cast.tactical and item.source == AgendaSource.ESCALATION
     assert "Overdracht onbeantwoord" in item.title
     assert "Politie Testdorp" in item.text and "Wijkteams Testdorp" in item.text
     assert "HH-T-0001" not in item.title + item.text and "Anna" not in item.text
+    assert "Opvang" not in item.text  # where she may be is not named
     page = as_user(w.manager).get(reverse("platforms:platform", args=[cast.tactical.pk])).content.decode()
     assert "Overdracht onbeantwoord" in page and "HH-T-0001" not in page
     # Climbing again (another worker) adds nothing twice.
