@@ -106,13 +106,7 @@ OPEN_BARRIER = (BarrierStatus.RAISED, BarrierStatus.TACTICAL, BarrierStatus.STRA
 BARRIER_FLOW = StateMachine(
     "barrier",
     {
-        BarrierStatus.RAISED: {
-            BarrierStatus.TACTICAL,
-            BarrierStatus.STRATEGIC,
-            BarrierStatus.DECIDED,
-            BarrierStatus.WITHDRAWN,
-            BarrierStatus.MERGED,
-        },
+        BarrierStatus.RAISED: {BarrierStatus.TACTICAL, BarrierStatus.WITHDRAWN, BarrierStatus.MERGED},
         BarrierStatus.TACTICAL: {
             BarrierStatus.STRATEGIC,
             BarrierStatus.DECIDED,
@@ -120,7 +114,7 @@ BARRIER_FLOW = StateMachine(
             BarrierStatus.MERGED,
         },
         BarrierStatus.STRATEGIC: {BarrierStatus.DECIDED, BarrierStatus.WITHDRAWN, BarrierStatus.MERGED},
-        BarrierStatus.DECIDED: {BarrierStatus.RESOLVED, BarrierStatus.STRATEGIC},
+        BarrierStatus.DECIDED: {BarrierStatus.RESOLVED},
     },
     choices=BarrierStatus,
 )

@@ -687,7 +687,7 @@ def decide(
             AGENDA_FLOW.move(item, AgendaStatus.DONE, stale=_("This item was dealt with in the meantime."))
         _log(actor, "create", "platform_decision", decision.pk)
         if barrier is not None:
-            if barrier.status in (BarrierStatus.RAISED, BarrierStatus.TACTICAL, BarrierStatus.STRATEGIC):
+            if barrier.status in (BarrierStatus.TACTICAL, BarrierStatus.STRATEGIC):
                 BARRIER_FLOW.move(
                     barrier, BarrierStatus.DECIDED, stale=_("This barrier was changed in the meantime.")
                 )
