@@ -48,8 +48,9 @@ from verband.platforms.models import (
     PlatformMember,
     Priority,
 )
-from verband.sharing.access import can_see_household, involved_organisation_ids
+from verband.sharing.access import can_see_household
 from verband.sharing.accesslog import record
+from verband.sharing.models import Involvement
 from verband.text import bounded, errors_of
 
 if TYPE_CHECKING:
@@ -440,18 +441,28 @@ def add_escalation_items(escalations: Sequence[Escalation]) -> int:
     """Escalations that reached the tactical platform step become items on their region's tactical
     platform's agenda: the kind of stall, the organisations involved and since when — no household
     reference, no person (the escalation's summary names the household, so it is not used). Call inside
-    the transaction that moved them."""
+    the transaction that moved them. A fixed number of queries however many climb at once (and one per
+    region for its platform and next meeting)."""
     if not escalations:
         return 0
+    ids = [e.pk for e in escalations]
     parties: dict[int, set[int]] = defaultdict(set)
     through = type(escalations[0]).parties.through
-    for escalation_id, org in through.objects.filter(
-        escalation_id__in=[e.pk for e in escalations]
-    ).values_list("escalation_id", "organisation_id"):
+    for escalation_id, org in through.objects.filter(escalation_id__in=ids).values_list(
+        "escalation_id", "organisation_id"
+    ):
         parties[escalation_id].add(org)
+    involved: dict[int, set[int]] = defaultdict(set)
+    households = {e.household_id for e in escalations if e.household_id is not None}
+    if households:  # as `sharing.access.involved_organisation_ids`, per household
+        rows = Involvement.objects.active().filter(
+            household_id__in=households, organisation__isnull=False, only_user__isnull=True
+        )
+        for household_id, org in rows.values_list("household_id", "organisation_id"):
+            involved[household_id].add(org)
     for e in escalations:
         if e.household_id is not None:
-            parties[e.pk] |= involved_organisation_ids([e.household_id])
+            parties[e.pk] |= involved[e.household_id]
     # A shelter is not named: the item says what stalls and since when, and a platform member who works
     # only with the perpetrator must not read in it where she went (as `escalation.selectors.sees_whole`).
     names = dict(
@@ -460,12 +471,16 @@ def add_escalation_items(escalations: Sequence[Escalation]) -> int:
         .exclude(kind=OrganisationKind.SHELTER)
         .values_list("pk", "short_name", "name")
     )
-    platforms: dict[int, Platform] = {}
-    made = 0
+    have = set(AgendaItem.objects.filter(escalation_id__in=ids).values_list("platform_id", "escalation_id"))
+    platforms: dict[int, tuple[Platform, PlatformMeeting | None]] = {}
+    rows_made = []
     for e in escalations:
-        platform = platforms.get(e.region_id) or platforms.setdefault(
-            e.region_id, platform_of(e.region_id, Level.TACTICAL)
-        )
+        if e.region_id not in platforms:
+            platform = platform_of(e.region_id, Level.TACTICAL)
+            platforms[e.region_id] = (platform, next_meeting(platform))
+        platform, meeting = platforms[e.region_id]
+        if (platform.pk, e.pk) in have:
+            continue
         orgs = ", ".join(sorted(names[o] for o in parties[e.pk] if o in names)) or "—"
         with override("nl"):
             title = _("Escalation: %(kind)s") % {"kind": e.get_kind_display()}
@@ -473,11 +488,18 @@ def add_escalation_items(escalations: Sequence[Escalation]) -> int:
                 "day": e.breach_since.strftime("%d-%m-%Y"),
                 "orgs": orgs,
             }
-        if AgendaItem.objects.filter(platform=platform, escalation_id=e.pk).exists():
-            continue
-        _agenda(platform, AgendaSource.ESCALATION, title, text, escalation_id=e.pk)
-        made += 1
-    return made
+        rows_made.append(
+            AgendaItem(
+                platform=platform,
+                meeting=meeting,
+                source=AgendaSource.ESCALATION,
+                title=title[:200],
+                text=text,
+                escalation_id=e.pk,
+            )
+        )
+    AgendaItem.objects.bulk_create(rows_made, ignore_conflicts=True)
+    return len(rows_made)
 
 
 # --- Platforms: members, meetings, priorities, decisions ---------------------------------------------
