@@ -221,6 +221,9 @@ class AgendaItem(models.Model):
     escalation = models.ForeignKey(
         "escalation.Escalation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # An indicator off its norm: its key and period ("assessment_in_time@2026-Q3"), so that each period's
+    # miss is put on the agenda once, however often the indicators are refreshed.
+    indicator = models.CharField(max_length=100, blank=True)
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"), blank=True)
     status = models.CharField(max_length=10, choices=AgendaStatus.choices, default=AgendaStatus.OPEN)
@@ -233,7 +236,12 @@ class AgendaItem(models.Model):
                 fields=["platform", "escalation"],
                 condition=Q(escalation__isnull=False),
                 name="one_item_per_escalation",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["platform", "indicator"],
+                condition=~Q(indicator=""),
+                name="one_item_per_indicator_period",
+            ),
         ]
 
     def __str__(self) -> str:

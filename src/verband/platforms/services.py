@@ -427,14 +427,19 @@ def move_overdue_barriers(today: date | None = None) -> int:
 # --- Agenda items from elsewhere ----------------------------------------------------------------------
 
 
-def add_indicator_item(platform: Platform, title: str, text: str) -> AgendaItem:
-    """An indicator off its norm, for the platform's agenda (called by the indicators; numbers only)."""
+def add_indicator_item(
+    platform: Platform, title: str, text: str, *, indicator: str = ""
+) -> AgendaItem | None:
+    """An indicator off its norm, for the platform's agenda (called by the indicators; numbers only).
+    `indicator` ("key@period") puts each period's miss on the agenda once: None when it already is."""
     title = bounded(title, field="title", maximum=200, required=True)
     text = bounded(text, field="text", maximum=4000)
     refuse_personal_data("title", title)
     refuse_personal_data("text", text)
     with transaction.atomic():
-        return _agenda(platform, AgendaSource.INDICATOR, title, text)
+        if indicator and AgendaItem.objects.filter(platform=platform, indicator=indicator).exists():
+            return None
+        return _agenda(platform, AgendaSource.INDICATOR, title, text, indicator=indicator[:100])
 
 
 def add_escalation_items(escalations: Sequence[Escalation]) -> int:

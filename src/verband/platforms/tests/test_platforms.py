@@ -94,7 +94,7 @@ def test_a_meeting_takes_the_standing_list_and_a_held_meeting_gives_back_what_is
     item = services.add_indicator_item(
         cast.tactical, "Veiligheidsbeoordeling binnen 5 werkdagen: 71%", "Norm 90%."
     )
-    assert item.meeting is None and item.source == AgendaSource.INDICATOR
+    assert item is not None and item.meeting is None and item.source == AgendaSource.INDICATOR
     day = timezone.localdate() + timedelta(days=10)
     response = as_user(w.manager).post(
         reverse("platforms:plan_meeting", args=[cast.tactical.pk]),
@@ -238,6 +238,7 @@ def test_nobody_outside_the_platform_writes_to_it(cast, as_user, who):
     today = timezone.localdate()
     meeting = PlatformMeeting.objects.create(platform=cast.tactical, held_on=today + timedelta(days=3))
     item = services.add_indicator_item(cast.tactical, "Wachttijd hulp boven de norm", "Mediaan 31 werkdagen.")
+    assert item is not None
     decision = services.decide(
         actor_for(w.manager), cast.tactical, text="De manager belt de aanbieders.", owner=f"o{w.org_a.pk}",
         due_on=today + timedelta(days=9),
@@ -280,7 +281,7 @@ def test_a_cancelled_meeting_gives_its_items_back(cast, as_user):
         actor_for(w.manager), cast.tactical, timezone.localdate() + timedelta(days=3), ""
     )
     item = services.add_indicator_item(cast.tactical, "Wachttijd hulp boven de norm", "Mediaan 31 werkdagen.")
-    assert item.meeting == meeting
+    assert item is not None and item.meeting == meeting
     as_user(w.coordinator).post(reverse("platforms:meeting", args=[meeting.pk]), {"cancel": "1"})
     meeting.refresh_from_db()
     item.refresh_from_db()
@@ -304,3 +305,17 @@ def test_a_keeper_makes_the_regions_platforms_once(world, as_user):
         "Platforms van de regio aanmaken"
         not in as_user(world.admin).get(reverse("platforms:list")).content.decode()
     )
+
+
+def test_an_indicator_off_its_norm_is_put_on_the_agenda_once_per_period(cast):
+    first = services.add_indicator_item(
+        cast.tactical, "Wachttijd hulp boven de norm", "Mediaan 31 werkdagen.", indicator="help_wait@2026-Q3"
+    )
+    again = services.add_indicator_item(
+        cast.tactical, "Wachttijd hulp boven de norm", "Mediaan 33 werkdagen.", indicator="help_wait@2026-Q3"
+    )
+    next_quarter = services.add_indicator_item(
+        cast.tactical, "Wachttijd hulp boven de norm", "Mediaan 30 werkdagen.", indicator="help_wait@2026-Q4"
+    )
+    assert first is not None and again is None and next_quarter is not None
+    assert AgendaItem.objects.filter(platform=cast.tactical, source=AgendaSource.INDICATOR).count() == 2
