@@ -84,7 +84,7 @@ def test_small_areas_are_merged_and_hidden_when_still_too_small():
     table = selectors.comparison(
         "signalen_per_melder", Scope(region_id=r.pk), by="area", grain="quarter", period="2026-Q1"
     )
-    assert [row.label for row in table.rows][0] == "3072"
+    assert table.rows[0].label == "3072"
     assert table.rows[1].label in ("Other areas", "Overige gebieden")
     assert table.rows[1].cells[-1].value == 5
 
