@@ -99,6 +99,6 @@ def test_schedulers_at_the_same_moment_enqueue_once():
         t.join(timeout=60)
     assert all(isinstance(r, list) for r in results), results
     assert sorted(name for r in results for name in r) == sorted(
-        [*NAMES, "prune_task_results", "retention", "digest"]
+        [*NAMES, "prune_task_results", "retention", "digest", "steering"]
     )
     assert [enqueued(path) for path in SWEEPS] == [1, 1, 1, 1]
