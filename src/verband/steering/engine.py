@@ -82,6 +82,29 @@ class Dialect:
         # The aggregation sorts and hashes millions of rows: give this transaction the memory for it.
         return ["SET LOCAL work_mem = '256MB'"] if self.name == "postgresql" else []
 
+    def store_begin(self, store: str) -> tuple[str, list[str]]:
+        """Where the aggregation writes, and how to start. PostgreSQL fills a fresh table without indexes
+        and swaps it in at the end (inserting a million rows into an indexed table costs several times the
+        aggregation); readers keep seeing the old numbers until the commit. Elsewhere: delete and insert."""
+        if self.name == "postgresql":
+            fresh = f"{store}_next"
+            return fresh, [
+                f"DROP TABLE IF EXISTS {fresh}",
+                f"CREATE TABLE {fresh} (LIKE {store} INCLUDING DEFAULTS INCLUDING IDENTITY)",
+            ]
+        return store, [f"DELETE FROM {store}"]
+
+    def store_end(self, store: str, target: str, indexes: list[tuple[str, list[str]]]) -> list[str]:
+        if target == store:
+            return []
+        return [
+            f"DROP TABLE {store}",
+            f"ALTER TABLE {target} RENAME TO {store}",
+            f"ALTER TABLE {store} ADD CONSTRAINT {store}_pkey PRIMARY KEY (id)",
+            *(f"CREATE INDEX {name} ON {store} ({', '.join(columns)})" for name, columns in indexes),
+            f"ANALYZE {store}",
+        ]
+
     def analyze(self, table: str) -> list[str]:
         # PostgreSQL keeps no statistics for a fresh temporary table; without them it guesses the joins.
         return [f"ANALYZE {table}"] if self.name == "postgresql" else []
@@ -220,6 +243,15 @@ def _facts(d: Dialect, t: dict[str, str], today: date, threshold: int) -> list[s
         LEFT JOIN (SELECT household_id, MIN({ld("started_at")}) AS first_regie_day FROM {t["regie"]}
                    GROUP BY household_id) r ON r.household_id = q.household_id
         WHERE q.rn = 1""",
+    )
+    # For each closing: the day number of the household's first signal after it.
+    sql += d.temp_table(
+        "steering_f_reopen",
+        f"""SELECT c.id AS closing_id, MIN(cs.day_no) AS next_day_no
+        FROM {t["closing"]} c
+        JOIN steering_f_signal s ON s.household_id = c.household_id AND s.received_at > c.closed_at
+        JOIN {t["calendar"]} cs ON cs.day = s.day
+        GROUP BY c.id""",
     )
     # Handovers and regie transfers as questions from one organisation to another.
     sql += d.temp_table(
@@ -371,19 +403,12 @@ def _items(d: Dialect, t: dict[str, str]) -> list[str]:
         # Closings followed by a new signal within 365 days (counted once the year has passed, or sooner
         # when the signal came).
         f"""{insert} SELECT 'repeat_within_year', NULL, fh.region_id, NULL, c.organisation_id, NULL, fh.area,
-            cd.day,
-            CASE WHEN EXISTS (
-                SELECT 1 FROM steering_f_signal s JOIN {t["calendar"]} cs ON cs.day = s.day
-                WHERE s.household_id = c.household_id AND s.received_at > c.closed_at
-                  AND cs.day_no - cd.day_no <= 365) THEN 1 ELSE 0 END,
-            NULL
+            cd.day, CASE WHEN r.next_day_no - cd.day_no <= 365 THEN 1 ELSE 0 END, NULL
         FROM {t["closing"]} c
         JOIN steering_f_household fh ON fh.household_id = c.household_id
         JOIN {t["calendar"]} cd ON cd.day = {ld("c.closed_at")}
-        WHERE {today_dn} - cd.day_no > 365 OR EXISTS (
-                SELECT 1 FROM steering_f_signal s JOIN {t["calendar"]} cs ON cs.day = s.day
-                WHERE s.household_id = c.household_id AND s.received_at > c.closed_at
-                  AND cs.day_no - cd.day_no <= 365)""",
+        LEFT JOIN steering_f_reopen r ON r.closing_id = c.id
+        WHERE {today_dn} - cd.day_no > 365 OR r.next_day_no - cd.day_no <= 365""",
         # Closings where every member's closing score reached the phase's target.
         f"""{insert} SELECT 'target_met_at_closing', NULL, fh.region_id, NULL, c.organisation_id, NULL,
             fh.area, {ld("c.closed_at")},
@@ -462,11 +487,13 @@ def _union(values: tuple[str, ...], column: str) -> str:
     return " UNION ALL ".join(f"SELECT '{v}' AS {column}" for v in values)
 
 
-def _aggregate(d: Dialect, t: dict[str, str]) -> list[str]:
+def _aggregate(d: Dialect, t: dict[str, str], target: str) -> list[str]:
     """Every item counts in its series and in the total ('' series), in every dimension it has a unit in,
     for every grain. First the items are rolled up into a cube by their finest keys and month (working days
     kept as a histogram: a count per value of x), which is much smaller than the items; the cube is then
-    spread over the six dimensions, three grains and two series levels. Counts and shares are sums; the
+    spread over the six dimensions, three grains and two series levels. Areas and routes are kept per
+    quarter and year only: per month and postcode, or per month and pair of organisations, nearly every
+    cell would be too small to show, and the store would grow tenfold. Counts and shares are sums; the
     median and 90th percentile (nearest rank) are the smallest x whose running count reaches half, and nine
     tenths, of the total."""
     sql = d.temp_table(
@@ -493,18 +520,19 @@ def _aggregate(d: Dialect, t: dict[str, str]) -> list[str]:
         CROSS JOIN ({_union(DIMENSIONS, "dimension")}) dm
         CROSS JOIN ({_union(GRAINS, "grain")}) gr
         CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 AS k) sr
-        WHERE (sr.k = 0 OR k.series IS NOT NULL)"""
+        WHERE (sr.k = 0 OR k.series IS NOT NULL)
+          AND NOT (gr.grain = 'month' AND (dm.dimension = 'area' OR k.indicator LIKE 'route%'))"""
     keys = "indicator, series, dimension, dimension_id, grain, period"
     columns = f"{keys}, region_id, numerator, denominator, value, p90, n"
     return [
         *sql,
-        f"""INSERT INTO {t["value"]} ({columns})
+        f"""INSERT INTO {target} ({columns})
         SELECT {keys}, MIN(region_id), SUM(hits), SUM(cnt),
             CASE WHEN SUM(hits) IS NULL THEN SUM(cnt) ELSE 100.0 * SUM(hits) / SUM(cnt) END, NULL, SUM(cnt)
         FROM ({expanded} AND k.x IS NULL) e
         WHERE dimension_id IS NOT NULL
         GROUP BY {keys}""",
-        f"""INSERT INTO {t["value"]} ({columns})
+        f"""INSERT INTO {target} ({columns})
         SELECT {keys}, MIN(region_id), NULL, MAX(total),
             MIN(CASE WHEN cum * 2 >= total THEN x END), MIN(CASE WHEN cum * 10 >= total * 9 THEN x END),
             MAX(total)
@@ -540,9 +568,19 @@ def statements(dialect: DialectName, *, today: date | None = None, threshold: in
     ]
     sql += _items(d, t)
     sql += d.analyze("steering_item")
-    sql += [f"DELETE FROM {t['value']}"]
-    sql += _aggregate(d, t)
+    target, begin = d.store_begin(t["value"])
+    sql += begin
+    sql += _aggregate(d, t, target)
+    sql += d.store_end(t["value"], target, _store_indexes())
     return sql
+
+
+def _store_indexes() -> list[tuple[str, list[str]]]:
+    model = apps.get_model("steering.IndicatorValue")
+    return [
+        (str(index.name), [model._meta.get_field(f).column for f in index.fields])
+        for index in model._meta.indexes
+    ]
 
 
 # --- The calendar -------------------------------------------------------------------------------------

@@ -61,7 +61,6 @@ class IndicatorValue(models.Model):
                 fields=["indicator", "dimension", "dimension_id", "grain", "period"],
                 name="steering_value_lookup",
             ),
-            models.Index(fields=["indicator", "dimension", "grain", "period"], name="steering_value_compare"),
         ]
 
     def __str__(self) -> str:

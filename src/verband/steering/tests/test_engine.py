@@ -104,9 +104,12 @@ def test_signals_by_door_and_reporter_and_area():
     assert value("signals_by_reporter", period="2026-03", series="police").value == 1
     assert value("signals_by_door", dimension="team", dimension_id=str(wt.pk), period="2026-03").value == 5
     # Areas: 3072 has 4 households, below a threshold of 5 → merged with 3011 into the region's "overig".
-    assert (
-        value("signals_by_door", dimension="area", dimension_id=f"overig:{r.pk}", period="2026-03").value == 5
+    # (Areas are kept per quarter and year.)
+    merged = value(
+        "signals_by_door", dimension="area", dimension_id=f"overig:{r.pk}", grain="quarter", period="2026-Q1"
     )
+    assert merged.value == 5
+    assert not IndicatorValue.objects.filter(dimension="area", grain="month").exists()
     assert not IndicatorValue.objects.filter(dimension="area", dimension_id="3072").exists()
 
 

@@ -203,10 +203,11 @@ def test_handovers_accepted_refused_and_bouncing():
     # As routes: X → Y1 twice (1 refused, bounced; waits 2 and 1 → median 1, p90 2), X → Y2 twice.
     x, y1 = hist["x"].organisation_id, hist["y1"].organisation_id
     route = f"referral|{x}|{y1}"
-    assert value("route_count", "2026-03", series=route).value == 2
-    wait = value("route_wait", "2026-03", series=route)
+    # (Routes are kept per quarter and year.)
+    assert value("route_count", "2026-Q1", series=route, grain="quarter").value == 2
+    wait = value("route_wait", "2026-Q1", series=route, grain="quarter")
     assert (wait.value, wait.p90) == (1, 2)
-    assert value("route_refused", "2026-03", series=route).value == 50
+    assert value("route_refused", "2026-Q1", series=route, grain="quarter").value == 50
 
 
 def closing_history() -> dict[str, Any]:
