@@ -80,7 +80,10 @@ class Dialect:
 
     def setup(self) -> list[str]:
         # The aggregation sorts and hashes millions of rows: give this transaction the memory for it.
-        return ["SET LOCAL work_mem = '256MB'"] if self.name == "postgresql" else []
+        # One refresh at a time (the store is swapped in at the end).
+        if self.name == "postgresql":
+            return ["SET LOCAL work_mem = '1GB'", "SELECT pg_advisory_xact_lock(15015015)"]
+        return []
 
     def store_begin(self, store: str) -> tuple[str, list[str]]:
         """Where the aggregation writes, and how to start. PostgreSQL fills a fresh table without indexes
@@ -667,11 +670,17 @@ def refresh(today: date | None = None) -> int:
     began = time.monotonic()
     vendor = connection.vendor
     dialect: DialectName = "postgresql" if vendor == "postgresql" else "sqlite"
-    fill_calendar(max(today, _last_day()))
-    with transaction.atomic(), connection.cursor() as cursor:
-        for statement in statements(dialect, today=today):
-            cursor.execute(statement)
-        rows = IndicatorValue.objects.count()
+    try:
+        fill_calendar(max(today, _last_day()))
+        with transaction.atomic(), connection.cursor() as cursor:
+            for statement in statements(dialect, today=today):
+                cursor.execute(statement)
+            rows = IndicatorValue.objects.count()
+    except Exception as exc:
+        run.finished_at = timezone.now()
+        run.error = f"{type(exc).__name__}: {exc}"[:2000]
+        run.save(update_fields=["finished_at", "error"])
+        raise
     run.finished_at = timezone.now()
     run.rows = rows
     run.seconds = time.monotonic() - began

@@ -605,5 +605,5 @@ def off_norm(
 
 
 def last_refresh() -> datetime | None:
-    run = RefreshRun.objects.filter(finished_at__isnull=False).order_by("-finished_at").first()
+    run = RefreshRun.objects.filter(finished_at__isnull=False, error="").order_by("-finished_at").first()
     return run.finished_at if run else None

@@ -151,3 +151,22 @@ def test_the_worker_schedules_the_refresh_and_the_task_records_a_run():
     assert refresh_steering.call() > 0
     run = RefreshRun.objects.get()
     assert run.finished_at is not None and run.rows == IndicatorValue.objects.count()
+
+
+def test_a_failed_refresh_is_recorded_and_keeps_the_old_numbers(monkeypatch):
+    from verband.steering import selectors
+    from verband.steering.models import RefreshRun
+
+    r = region()
+    signal(r, at(2026, 3, 2), activate=team(r))
+    engine.refresh(today=TODAY)
+    before = IndicatorValue.objects.count()
+    good = selectors.last_refresh()
+    monkeypatch.setattr(
+        engine, "statements", lambda *a, **k: ["DELETE FROM steering_indicatorvalue", "SELECT nonsense("]
+    )
+    with pytest.raises(Exception):  # noqa: B017 - whatever the database says
+        engine.refresh(today=TODAY)
+    assert IndicatorValue.objects.count() == before  # rolled back
+    assert RefreshRun.objects.exclude(error="").count() == 1
+    assert selectors.last_refresh() == good
