@@ -100,3 +100,56 @@ def test_routes_between_organisations_with_waits_and_rates():
     )
     elsewhere = team(region("Regio Anders"), "Elders")
     assert selectors.routes(Scope(organisation_id=elsewhere.organisation_id), "quarter", "2026-Q1") == []
+
+
+def test_who_sees_which_scope():
+    from verband.factories import NetworkFactory
+
+    r = region()
+    wt = team(r)
+    other = team(r, "Jeugdzorg Oost")
+    n1 = NetworkFactory.create(region=r, name="Kernteam Noord", organisations=[wt.organisation])
+    n2 = NetworkFactory.create(region=r, name="Kernteam Zuid", organisations=[other.organisation])
+    executive = MembershipFactory(organisation=wt.organisation, role=Role.EXECUTIVE)
+    assert selectors.scope_for(executive) == Scope(region_id=r.pk)
+    labels = [label for label, _scope in selectors.allowed_scopes(executive)]
+    assert labels[0] == r.name and {"Kernteam Noord", "Kernteam Zuid", other.organisation.label} <= set(
+        labels
+    )
+    coordinator = MembershipFactory(
+        organisation=wt.organisation, role=Role.NETWORK_COORDINATOR, networks=[n1]
+    )
+    assert selectors.scope_for(coordinator) == Scope(region_id=r.pk)
+    scopes = dict(selectors.allowed_scopes(coordinator))
+    assert scopes["Kernteam Noord"] == Scope(region_id=r.pk, network_id=n1.pk)
+    assert "Kernteam Zuid" not in scopes and other.organisation.label not in scopes
+    manager = MembershipFactory(organisation=wt.organisation, role=Role.MANAGER)
+    assert dict(selectors.allowed_scopes(manager))[wt.name] == Scope(
+        organisation_id=wt.organisation_id, team_id=wt.pk
+    )
+    for role in (
+        Role.PROFESSIONAL,
+        Role.LINE_MANAGER,
+        Role.PRIVACY_OFFICER,
+        Role.FUNCTIONAL_ADMIN,
+        Role.EXPERIENCE_EXPERT,
+    ):
+        with pytest.raises(PermissionDenied):
+            selectors.allowed_scopes(MembershipFactory(organisation=wt.organisation, role=role))
+    assert n2.pk
+
+
+def test_labels_are_dutch_in_dutch():
+    from django.utils import translation
+
+    r = region()
+    for _ in range(6):
+        signal(r, at(2026, 3, 2), activate=team(r, f"T{_}"))
+    engine.refresh(today=TODAY)
+    with translation.override("nl"):
+        table = selectors.trend(
+            "signalen_per_melder", Scope(region_id=r.pk), grain="quarter", periods=2, today=TODAY
+        )
+        assert [row.label for row in table.rows] == ["Burger of anoniem", "Totaal"]
+        # 15 June 2026 is in Q2: the last two closed quarters.
+        assert table.columns == ("K4 2025", "K1 2026")
