@@ -515,16 +515,30 @@ def _aggregate(d: Dialect, t: dict[str, str], target: str) -> list[str]:
         "WHEN 'team' THEN CAST(k.team_id AS VARCHAR) "
         "ELSE k.area END"
     )
-    period = "CASE gr.grain WHEN 'month' THEN k.month WHEN 'quarter' THEN k.quarter ELSE k.year END"
     series = "CASE sr.k WHEN 0 THEN '' ELSE k.series END"
-    expanded = f"""SELECT k.indicator, {series} AS series, dm.dimension, {dimension_id} AS dimension_id,
-            k.region_id, gr.grain, {period} AS period, k.x, k.cnt, k.hits
-        FROM steering_cube k
-        CROSS JOIN ({_union(DIMENSIONS, "dimension")}) dm
+    # Spread over the dimensions and series levels per month (x kept), then over the grains: quarters and
+    # years are sums of months, so the second spread starts from far fewer rows than the cube times 36.
+    sql += d.temp_table(
+        "steering_spread",
+        f"""SELECT indicator, series, dimension, dimension_id, MIN(region_id) AS region_id, month, quarter,
+            year, x, SUM(cnt) AS cnt, SUM(hits) AS hits
+        FROM (
+            SELECT k.indicator, {series} AS series, dm.dimension, {dimension_id} AS dimension_id, k.region_id,
+                k.month, k.quarter, k.year, k.x, k.cnt, k.hits
+            FROM steering_cube k
+            CROSS JOIN ({_union(DIMENSIONS, "dimension")}) dm
+            CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 AS k) sr
+            WHERE (sr.k = 0 OR k.series IS NOT NULL)
+        ) e
+        WHERE dimension_id IS NOT NULL
+        GROUP BY indicator, series, dimension, dimension_id, month, quarter, year, x""",
+    )
+    period = "CASE gr.grain WHEN 'month' THEN s.month WHEN 'quarter' THEN s.quarter ELSE s.year END"
+    expanded = f"""SELECT s.indicator, s.series, s.dimension, s.dimension_id, s.region_id, gr.grain,
+            {period} AS period, s.x, s.cnt, s.hits
+        FROM steering_spread s
         CROSS JOIN ({_union(GRAINS, "grain")}) gr
-        CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 AS k) sr
-        WHERE (sr.k = 0 OR k.series IS NOT NULL)
-          AND NOT (gr.grain = 'month' AND (dm.dimension = 'area' OR k.indicator LIKE 'route%'))"""
+        WHERE NOT (gr.grain = 'month' AND (s.dimension = 'area' OR s.indicator LIKE 'route%'))"""
     keys = "indicator, series, dimension, dimension_id, grain, period"
     columns = f"{keys}, region_id, numerator, denominator, value, p90, n"
     return [
@@ -532,7 +546,7 @@ def _aggregate(d: Dialect, t: dict[str, str], target: str) -> list[str]:
         f"""INSERT INTO {target} ({columns})
         SELECT {keys}, MIN(region_id), SUM(hits), SUM(cnt),
             CASE WHEN SUM(hits) IS NULL THEN SUM(cnt) ELSE 100.0 * SUM(hits) / SUM(cnt) END, NULL, SUM(cnt)
-        FROM ({expanded} AND k.x IS NULL) e
+        FROM ({expanded} AND s.x IS NULL) e
         WHERE dimension_id IS NOT NULL
         GROUP BY {keys}""",
         f"""INSERT INTO {target} ({columns})
@@ -546,7 +560,7 @@ def _aggregate(d: Dialect, t: dict[str, str], target: str) -> list[str]:
                 SUM(cnt) OVER (PARTITION BY {keys}) AS total
             FROM (
                 SELECT {keys}, MIN(region_id) AS region_id, x, SUM(cnt) AS cnt
-                FROM ({expanded} AND k.x IS NOT NULL) e
+                FROM ({expanded} AND s.x IS NOT NULL) e
                 WHERE dimension_id IS NOT NULL
                 GROUP BY {keys}, x
             ) h
