@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "verband.retention",
     "verband.tasks",
     "verband.measures",
+    "verband.steering",
     # After django_tasks_db: its admin for task results is replaced by ours (verband.background.admin).
     "verband.background",
 ]
