@@ -35,13 +35,8 @@ def _no_persons(text: str) -> None:
 
 def _refresh() -> None:
     """The indicator engine's store is filled (as the worker does every night)."""
-    from verband.steering import selectors
+    from verband.steering.engine import refresh
 
-    refresh = getattr(selectors, "refresh", None)
-    if refresh is None:
-        from verband.steering import engine  # type: ignore[attr-defined]
-
-        refresh = engine.refresh
     refresh()
 
 

@@ -48,22 +48,18 @@ class ScopeFilter(forms.Form):
 
 
 def recent_quarters(today: date, count: int = 8) -> list[tuple[str, str]]:
-    """The last `count` whole quarters before today, newest first, as ("2026-3", "2026 K3")."""
-    start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-    quarters = []
-    for n in range(1, count + 1):
-        q = start - relativedelta(months=3 * n)
-        number = (q.month - 1) // 3 + 1
-        quarters.append((f"{q.year}-{number}", f"{q.year} K{number}"))
-    return quarters
+    """The last `count` closed quarters, newest first, as ("2026-Q3", "K3 2026")."""
+    from verband.steering.selectors import closed_periods, period_label
+
+    return [(key, period_label(key)) for key in reversed(closed_periods("quarter", count, today))]
 
 
-def quarter_start(value: str) -> date | None:
-    """ "2026-3" → 1 July 2026; None for anything else."""
-    year, _sep, number = value.partition("-")
+def quarter_end(key: str) -> date | None:
+    """ "2026-Q3" → 1 October 2026 (the day after the quarter); None for anything else."""
+    year, _sep, number = key.partition("-Q")
     if not (year.isascii() and year.isdigit() and len(year) == 4 and number in {"1", "2", "3", "4"}):
         return None
-    return date(int(year), 3 * (int(number) - 1) + 1, 1)
+    return date(int(year), 3 * (int(number) - 1) + 1, 1) + relativedelta(months=3)
 
 
 class ReportForm(forms.Form):

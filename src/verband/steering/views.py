@@ -9,7 +9,6 @@ no personal data, like the overview page); a download is, as an export, because 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,7 +25,7 @@ from verband.sharing.access import actor_for_request
 from verband.sharing.accesslog import record
 from verband.sharing.decorators import role_required
 from verband.steering import charts, exports, selectors
-from verband.steering.forms import BY, BY_LABELS, GRAINS, PERIODS, ReportForm, ScopeFilter, quarter_start
+from verband.steering.forms import BY, BY_LABELS, GRAINS, PERIODS, ReportForm, ScopeFilter, quarter_end
 from verband.steering.tables import Cell, Table
 
 STEERING_ROLES = (Role.MANAGER, Role.EXECUTIVE, Role.NETWORK_COORDINATOR)
@@ -65,14 +64,25 @@ def shown(table: Table, *, transpose: bool) -> Shown:
     )
 
 
-def last_shown(table: Table) -> tuple[str, Cell] | None:
-    """The newest period's number of the first series (the chosen part of the network itself)."""
+def headline(table: Table, info: Any) -> tuple[str, Cell] | None:
+    """The newest period's number of the whole scope: the total row (the last one), or for a waiting time
+    the total's median (the last but one; the last is its 90th percentile)."""
     if not table.rows or not table.columns:
         return None
-    cells = table.rows[0].cells
-    return table.columns[-1], cells[len(table.columns) - 1] if len(cells) >= len(table.columns) else Cell(
-        None, "—"
+    row = (
+        table.rows[-2]
+        if getattr(info, "measure", "") == "median_p90" and len(table.rows) > 1
+        else table.rows[-1]
     )
+    n = len(table.columns)
+    return table.columns[-1], row.cells[n - 1] if len(row.cells) >= n else Cell(None, "—")
+
+
+def compared_column(table: Table, info: Any) -> int:
+    """The column a bar chart draws: the median of a waiting time, else the total (the last column)."""
+    if getattr(info, "measure", "") == "median_p90" or not table.columns:
+        return 0
+    return len(table.columns) - 1
 
 
 class Choice:
@@ -135,7 +145,7 @@ def overview_view(request: HttpRequest) -> HttpResponse:
             card.update(
                 table=shown(table, transpose=True),
                 chart=charts.trend_chart(table, ident=f"trend-{info.key}"),
-                last=last_shown(table),
+                last=headline(table, info),
                 norm_met=None if info.norm is None else info.key not in off,
                 norm_text=None if info.norm is None else charts.format_number(info.norm, info.unit),
             )
@@ -174,16 +184,22 @@ def indicator_view(request: HttpRequest, key: str) -> HttpResponse:
         for k, label in BY_LABELS.items()
     ]
     if info.computable:
+        off = {i.key for i, _cell in selectors.off_norm(choice.scope, choice.grain)}
         trend = selectors.trend(info.key, choice.scope, choice.grain, choice.periods)
         comparison = selectors.comparison(info.key, choice.scope, BY[by], choice.grain)  # type: ignore[arg-type]
         context.update(
             trend=shown(trend, transpose=True),
             trend_chart=charts.trend_chart(trend, ident=f"trend-{info.key}"),
-            last=last_shown(trend),
+            last=headline(trend, info),
             comparison=shown(comparison, transpose=False),
-            comparison_chart=charts.bar_chart(comparison, ident=f"bars-{info.key}")
-            if comparison.rows
-            else None,
+            comparison_chart=(
+                charts.bar_chart(
+                    comparison, column=compared_column(comparison, info), ident=f"bars-{info.key}"
+                )
+                if comparison.rows
+                else None
+            ),
+            norm_met=None if info.norm is None else info.key not in off,
             norm_text=None if info.norm is None else charts.format_number(info.norm, info.unit),
         )
     return render(request, "steering/indicator.html", context)
@@ -248,12 +264,11 @@ class ReportItem:
     norm_text: str | None
 
 
-def report_context(scope_label: str, scope: Any, start: date, label: str) -> dict[str, Any]:
-    """Everything the quarterly report shows for one scope and the quarter starting on `start`: per group of
+def report_context(scope_label: str, scope: Any, period: str, label: str) -> dict[str, Any]:
+    """Everything the quarterly report shows for one scope and one quarter (`period`, "2026-Q3"): per group of
     each indicator set, each indicator's definition, trend over eight quarters up to this one, its table and
     whether the norm was met; the routes of the quarter; the notes on suppression."""
-    period = selectors.quarter_period(start) if hasattr(selectors, "quarter_period") else label
-    end = date(start.year + (start.month + 2) // 12, (start.month + 2) % 12 + 1, 1)
+    end = quarter_end(period)
     off = {info.key for info, _cell in selectors.off_norm(scope, "quarter", period)}
     groups: list[tuple[str, str, list[ReportItem]]] = []
     notes: list[str] = []
@@ -268,7 +283,7 @@ def report_context(scope_label: str, scope: Any, start: date, label: str) -> dic
                     info,
                     shown(table, transpose=True),
                     charts.trend_chart(table, ident=f"report-{info.key}", width=600),
-                    last_shown(table),
+                    headline(table, info),
                     None if info.norm is None else info.key not in off,
                     None if info.norm is None else charts.format_number(info.norm, info.unit),
                 )
@@ -305,13 +320,12 @@ def report_view(request: HttpRequest) -> HttpResponse:
     index = form.cleaned_data["bereik"]
     scope_label, scope = scopes[index]
     value = form.cleaned_data["kwartaal"]
-    start = quarter_start(value)
-    if start is None:  # the form's choices only hold valid quarters
+    if quarter_end(value) is None:  # the form's choices only hold valid quarters
         raise Http404
     label = dict(form.fields["kwartaal"].choices)[value]  # type: ignore[attr-defined]
     from weasyprint import HTML
 
-    html = render_to_string("steering/report_pdf.html", report_context(scope_label, scope, start, label))
+    html = render_to_string("steering/report_pdf.html", report_context(scope_label, scope, value, label))
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     record(actor_for_request(request), action="export", object_type="steering_report", object_id=value)
     response = HttpResponse(pdf, content_type="application/pdf")
