@@ -64,7 +64,7 @@ def test_a_manager_looks_at_the_indicators_and_takes_the_quarterly_report_home(p
     page.get_by_role("button", name="Tonen").click()
     expect(page).to_have_url(re.compile(r"periode=kwartaal"))
     expect(page.locator(".chart-pair table thead").first).to_contain_text("Periode")
-    expect(page.get_by_role("table").first).to_contain_text(re.compile(r"\d{4} K\d"))
+    expect(page.get_by_role("table").first).to_contain_text(re.compile(r"[KQ]\d \d{4}"))
     assert_accessible(page, "the steering overview by quarter")
     screenshot(page, "steering-overview-quarter.png")
 
@@ -100,6 +100,9 @@ def test_a_manager_looks_at_the_indicators_and_takes_the_quarterly_report_home(p
     page.get_by_role("link", name="Alle indicatoren").click()
     page.get_by_role("navigation", name="Sturing").get_by_role("link", name="Routes").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Routes tussen organisaties")
+    page.get_by_label("Maand").check()
+    page.get_by_role("button", name="Tonen").click()
+    expect(page).to_have_url(re.compile(r"periode=maand"))
     _no_persons(page.content())
     assert_accessible(page, "the routes between organisations")
     screenshot(page, "steering-routes.png")

@@ -175,7 +175,7 @@ def trend_chart(table: Table, *, ident: str | None = None, width: int = 640) -> 
     """The table's rows as lines over its columns (periods, oldest first), with the norm as a dashed line.
     A suppressed or empty cell is a gap in its line: nothing is drawn for it."""
     ident = ident or f"trend-{table.key}"
-    left, right, top, bottom = 56.0, 20.0, 16.0, 44.0
+    left, right, top, bottom = 56.0, 40.0, 16.0, 44.0
     legend_rows = len(table.rows) if len(table.rows) > 1 else 0
     plot_h = 200.0
     height = top + plot_h + bottom + legend_rows * 18
@@ -184,7 +184,7 @@ def trend_chart(table: Table, *, ident: str | None = None, width: int = 640) -> 
     high = max([*values, table.norm or 0, 0])
     if table.unit == "percent" and high <= 100:
         high = max(high, 10)
-    ticks = nice_ticks(0, high or 1)
+    ticks = nice_ticks(0, max(high, 5) if table.unit == "count" else high or 1)
     if table.unit == "percent" and ticks[-1] > 100 >= high:
         ticks = [t for t in ticks if t <= 100] + ([100.0] if 100.0 not in ticks else [])
     top_value = ticks[-1] or 1
@@ -206,9 +206,9 @@ def trend_chart(table: Table, *, ident: str | None = None, width: int = 640) -> 
                 fill=MUTED, font_size=11)
         )  # fmt: skip
     body.append(_el("line", x1=left, x2=left + plot_w, y1=top + plot_h, y2=top + plot_h, stroke=INK))
-    every = max(1, math.ceil(n / 12))
+    every = max(1, math.ceil(n / (6 if width < 800 else 12)))  # labels never overlap
     for i, column in enumerate(table.columns):
-        if i % every and i != n - 1:
+        if (n - 1 - i) % every:  # counted back from the newest period, which always has its label
             continue
         x = x_at(i)
         body.append(_el("line", x1=x, x2=x, y1=top + plot_h, y2=top + plot_h + 4, stroke=INK))
@@ -323,7 +323,7 @@ def bar_chart(table: Table, *, column: int = 0, ident: str | None = None, width:
     height = top + len(table.rows) * (bar_h + gap) + 28
     cells = [row.cells[column] if column < len(row.cells) else Cell(None, "—") for row in table.rows]
     high = max([*_values(cells), table.norm or 0, 0])
-    ticks = nice_ticks(0, high or 1, 5)
+    ticks = nice_ticks(0, max(high, 5) if table.unit == "count" else high or 1, 5)
     if table.unit == "percent" and ticks[-1] > 100 >= high:
         ticks = [t for t in ticks if t <= 100] + ([100.0] if 100.0 not in ticks else [])
     top_value = ticks[-1] or 1

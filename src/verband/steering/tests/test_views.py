@@ -140,3 +140,35 @@ def test_nav_and_overview_link_to_steering(world, as_user):
     body = as_user(world.manager).get("/overzicht/").content.decode()
     assert body.count('href="/sturing/"') == 2
     assert 'href="/sturing/"' not in as_user(world.involved).get("/mijn-werk/").content.decode()
+
+
+def test_overview_reads_only_the_store_in_a_bounded_number_of_queries(world, as_user):
+    """The page reads the engine's store (one indexed lookup per indicator of the set, one per norm for
+    "off the norm") and the small network tables for the scopes; never a household, signal or person, and
+    not more with more history."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from verband.steering import selectors
+
+    client = as_user(world.executive)
+    client.get("/sturing/")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/sturing/?periode=kwartaal")
+    assert response.status_code == 200
+    read = [
+        q["sql"].split('FROM "')[1].split('"')[0] for q in captured.captured_queries if 'FROM "' in q["sql"]
+    ]
+    allowed = {
+        "django_session", "accounts_user", "otp_totp_totpdevice", "network_membership", "network_region",
+        "network_network", "network_organisation", "notifications_notification", "steering_indicatorvalue",
+        "steering_refreshrun",
+    }  # fmt: skip
+    assert set(read) <= allowed, set(read) - allowed
+    infos = selectors.indicator_sets()[0][2]
+    store = read.count("steering_indicatorvalue")
+    normed = sum(
+        1 for _k, _t, all_infos in selectors.indicator_sets() for i in all_infos if i.norm is not None
+    )
+    assert store <= len(infos) + normed
+    assert len(captured.captured_queries) - store <= 10
