@@ -10,10 +10,12 @@ from dateutil.relativedelta import relativedelta
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-GRAINS = {"maand": "month", "kwartaal": "quarter", "jaar": "year"}
+from verband.steering.selectors import By, Grain, closed_periods, period_label
+
+GRAINS: dict[str, Grain] = {"maand": "month", "kwartaal": "quarter", "jaar": "year"}
 GRAIN_LABELS = (("maand", _("Month")), ("kwartaal", _("Quarter")), ("jaar", _("Year")))
 PERIODS = {"month": 12, "quarter": 8, "year": 5}
-BY = {
+BY: dict[str, By] = {
     "netwerk": "network",
     "organisatie": "organisation",
     "team": "team",
@@ -49,8 +51,6 @@ class ScopeFilter(forms.Form):
 
 def recent_quarters(today: date, count: int = 8) -> list[tuple[str, str]]:
     """The last `count` closed quarters, newest first, as ("2026-Q3", "K3 2026")."""
-    from verband.steering.selectors import closed_periods, period_label
-
     return [(key, period_label(key)) for key in reversed(closed_periods("quarter", count, today))]
 
 

@@ -100,11 +100,11 @@ class Choice:
             index = 0
         self.index = index
         self.label, self.scope = self.scopes[index]
-        self.grain = GRAINS.get(self.grain_key, "month")
+        self.grain: selectors.Grain = GRAINS.get(self.grain_key, "month")
         self.periods = PERIODS[self.grain]
 
     def query(self, **extra: str) -> str:
-        return urlencode({"bereik": self.index, "periode": self.grain_key, **extra})
+        return urlencode({"bereik": str(self.index), "periode": self.grain_key, **extra})
 
 
 def _export(request: HttpRequest, table: Table, fmt: str, scope_label: str) -> HttpResponse:
@@ -186,7 +186,7 @@ def indicator_view(request: HttpRequest, key: str) -> HttpResponse:
     if info.computable:
         off = {i.key for i, _cell in selectors.off_norm(choice.scope, choice.grain)}
         trend = selectors.trend(info.key, choice.scope, choice.grain, choice.periods)
-        comparison = selectors.comparison(info.key, choice.scope, BY[by], choice.grain)  # type: ignore[arg-type]
+        comparison = selectors.comparison(info.key, choice.scope, BY[by], choice.grain)
         context.update(
             trend=shown(trend, transpose=True),
             trend_chart=charts.trend_chart(trend, ident=f"trend-{info.key}"),
@@ -222,7 +222,7 @@ def comparison_export_view(request: HttpRequest, key: str, fmt: str) -> HttpResp
     if not info.computable:
         raise Http404
     choice = Choice(request)
-    table = selectors.comparison(info.key, choice.scope, BY[_by(request)], choice.grain)  # type: ignore[arg-type]
+    table = selectors.comparison(info.key, choice.scope, BY[_by(request)], choice.grain)
     return _export(request, table, fmt, choice.label)
 
 

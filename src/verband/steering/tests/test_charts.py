@@ -53,6 +53,12 @@ def _accessible(root: ElementTree.Element) -> None:
     assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
 
 
+def _desc(root: ElementTree.Element) -> str:
+    desc = root.find(f"{SVG}desc")
+    assert desc is not None and desc.text
+    return desc.text
+
+
 def _no_inline_style(svg: str) -> None:
     assert " style=" not in svg and "<style" not in svg and "<script" not in svg
 
@@ -76,7 +82,7 @@ def test_trend_chart_is_accessible_svg_with_norm_line_and_gaps():
     _accessible(root)
     _no_inline_style(svg)
     assert root.find(f"{SVG}title").text == "Veiligheidsbeoordeling binnen 5 werkdagen"
-    desc = root.find(f"{SVG}desc").text
+    desc = _desc(root)
     assert "Norm 90%" in desc and "1 getal wordt niet getoond" in desc
     assert "Norm 90%" in svg
     paths = [p for p in root.iter(f"{SVG}path") if p.get("stroke") in charts.COLOURS]
@@ -125,7 +131,7 @@ def test_bar_chart_shows_suppressed_bars_as_not_shown():
     assert "<5" not in texts  # the bar says "not shown"; the table beside it says "<5"
     assert len([r for r in root.iter(f"{SVG}rect")]) == 2
     assert any(t and t.endswith("…") for t in texts)
-    desc = root.find(f"{SVG}desc").text
+    desc = _desc(root)
     assert "Netwerk Zuid" in desc and "1 niet getoond" in desc
 
 
@@ -151,13 +157,13 @@ def test_route_graph_draws_each_connection_with_width_by_count():
     texts = [t.text for t in root.iter(f"{SVG}text")]
     assert {"40", "10", "<5", "Veilig Thuis", "Wijkteams", "Politie"} <= set(texts)
     assert {"Activatie", "Verwijzing", "Opschalen"} <= set(texts)
-    assert "3 verbindingen tussen 3 organisaties" in root.find(f"{SVG}desc").text
+    assert "3 verbindingen tussen 3 organisaties" in _desc(root)
 
 
 def test_route_graph_without_routes_says_so():
     root = _parse(str(charts.route_graph([])))
     _accessible(root)
-    assert "Geen routes" in root.find(f"{SVG}desc").text
+    assert "Geen routes" in _desc(root)
 
 
 def test_ids_are_unique_per_chart():
