@@ -86,29 +86,36 @@ class Dialect:
         return [f"DROP TABLE IF EXISTS {name}", f"CREATE TEMP TABLE {name} AS {select}", *self.analyze(name)]
 
 
+# The tables the engine reads (and the two it writes), by the names its SQL uses.
+MODELS = {
+    "signal": "signals.Signal",
+    "activation": "signals.Activation",
+    "organisation": "network.Organisation",
+    "team": "network.Team",
+    "norms": "network.RegionNorms",
+    "household": "households.Household",
+    "assessment": "safety.SafetyAssessment",
+    "involvement": "sharing.Involvement",
+    "help": "collaboration.Help",
+    "helpkind": "collaboration.HelpKind",
+    "handover": "collaboration.Handover",
+    "regie": "plans.Regie",
+    "transfer": "plans.RegieTransfer",
+    "membership": "network.Membership",
+    "escalation": "escalation.Escalation",
+    "recipient": "escalation.EscalationRecipient",
+    "closing": "measures.Closing",
+    "network": "network.Network",
+    "consultation": "consultation.Consultation",
+    "meeting": "collaboration.CaseMeeting",
+    "agendaitem": "collaboration.AgendaItem",
+    "calendar": "steering.Calendar",
+    "value": "steering.IndicatorValue",
+}
+
+
 def _tables() -> dict[str, str]:
-    names = {
-        "signal": "signals.Signal",
-        "activation": "signals.Activation",
-        "organisation": "network.Organisation",
-        "team": "network.Team",
-        "norms": "network.RegionNorms",
-        "household": "households.Household",
-        "assessment": "safety.SafetyAssessment",
-        "involvement": "sharing.Involvement",
-        "help": "collaboration.Help",
-        "helpkind": "collaboration.HelpKind",
-        "handover": "collaboration.Handover",
-        "regie": "plans.Regie",
-        "transfer": "plans.RegieTransfer",
-        "membership": "network.Membership",
-        "escalation": "escalation.Escalation",
-        "recipient": "escalation.EscalationRecipient",
-        "closing": "measures.Closing",
-        "calendar": "steering.Calendar",
-        "value": "steering.IndicatorValue",
-    }
-    return {key: apps.get_model(label)._meta.db_table for key, label in names.items()}
+    return {key: apps.get_model(label)._meta.db_table for key, label in MODELS.items()}
 
 
 ITEM_COLUMNS = "indicator, series, region_id, network_id, organisation_id, team_id, area, day, hit, x"
@@ -381,6 +388,23 @@ def _items(d: Dialect, t: dict[str, str]) -> list[str]:
         JOIN steering_f_household fh ON fh.household_id = c.household_id
         WHERE {d.min_score("c.scores")} IS NOT NULL""",
     ]
+    # Consultations asked of a network's consultation function (Kompas: "consultatiefunctie benut").
+    out.append(
+        f"""{insert} SELECT 'consultations', NULL, n.region_id, c.network_id, c.organisation_id, NULL, fh.area,
+            {ld("c.asked_at")}, NULL, NULL
+        FROM {t["consultation"]} c
+        JOIN {t["network"]} n ON n.id = c.network_id
+        LEFT JOIN steering_f_household fh ON fh.household_id = c.household_id"""
+    )
+    # Households discussed in a held case meeting with an experience expert taking part.
+    out.append(
+        f"""{insert} SELECT 'discussed_with_experience_expert', NULL, m.region_id, m.network_id, NULL, NULL,
+            fh.area, {ld("m.held_at")}, NULL, NULL
+        FROM {t["agendaitem"]} a
+        JOIN {t["meeting"]} m ON m.id = a.meeting_id
+        LEFT JOIN steering_f_household fh ON fh.household_id = a.household_id
+        WHERE m.status = 'held' AND m.held_at IS NOT NULL AND m.experience_expert_id IS NOT NULL"""
+    )
     # The routes: who activates, refers, scales and transfers regie to whom (series 'kind|source|target',
     # organisation ids; 0 = a citizen or anonymous reporter, or a network).
     route_dims = "fh.region_id, NULL, q.target_id, q.team_id, fh.area, q.day"

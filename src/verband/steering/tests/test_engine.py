@@ -108,3 +108,43 @@ def test_signals_by_door_and_reporter_and_area():
         value("signals_by_door", dimension="area", dimension_id=f"overig:{r.pk}", period="2026-03").value == 5
     )
     assert not IndicatorValue.objects.filter(dimension="area", dimension_id="3072").exists()
+
+
+def test_the_same_sql_in_duckdb_gives_the_same_store():
+    duckdb = pytest.importorskip("duckdb")
+    from verband.steering import duck
+
+    r = region()
+    wt = team(r)
+    for i in range(7):
+        s = signal(r, at(2026, 4, 20 + i % 5, 23 if i % 2 else 8), activate=wt)
+        if i % 3:
+            assess(s, at(2026, 4, 28 + i % 3, 22), organisation=wt.organisation)
+    engine.refresh(today=TODAY)
+    expected = sorted(
+        IndicatorValue.objects.values_list(
+            "indicator", "series", "dimension", "dimension_id", "grain", "period", "value", "p90", "n"
+        )
+    )
+    con = duckdb.connect()
+    duck.copy_from_django(con)
+    duck.run(con, TODAY, threshold=5)
+    got = sorted(
+        con.execute(
+            "SELECT indicator, series, dimension, dimension_id, grain, period, value, p90, n FROM steering_indicatorvalue"
+        ).fetchall()
+    )
+    assert got == expected
+
+
+def test_the_worker_schedules_the_refresh_and_the_task_records_a_run():
+    from verband.background.scheduler import schedule
+    from verband.steering.models import RefreshRun
+    from verband.steering.tasks import refresh_steering
+
+    assert "steering" in [p.name for p in schedule()]
+    r = region()
+    signal(r, at(2026, 3, 2), activate=team(r))
+    assert refresh_steering.call() > 0
+    run = RefreshRun.objects.get()
+    assert run.finished_at is not None and run.rows == IndicatorValue.objects.count()
