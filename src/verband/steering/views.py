@@ -78,6 +78,14 @@ def headline(table: Table, info: Any) -> tuple[str, Cell] | None:
     return table.columns[-1], row.cells[n - 1] if len(row.cells) >= n else Cell(None, "—")
 
 
+def norm_met(info: Any, last: tuple[str, Cell] | None, off: set[str]) -> bool | None:
+    """Whether the newest number meets the norm, as the engine judges it (`off_norm`); None when there is
+    no norm or no number to judge (nothing counted, or too few to show)."""
+    if info.norm is None or last is None or last[1].value is None or last[1].suppressed:
+        return None
+    return info.key not in off
+
+
 def compared_column(table: Table, info: Any) -> int:
     """The column a bar chart draws: the median of a waiting time, else the total (the last column)."""
     if getattr(info, "measure", "") == "median_p90" or not table.columns:
@@ -146,7 +154,7 @@ def overview_view(request: HttpRequest) -> HttpResponse:
                 table=shown(table, transpose=True),
                 chart=charts.trend_chart(table, ident=f"trend-{info.key}"),
                 last=headline(table, info),
-                norm_met=None if info.norm is None else info.key not in off,
+                norm_met=norm_met(info, headline(table, info), off),
                 norm_text=None if info.norm is None else charts.format_number(info.norm, info.unit),
             )
         cards.append(card)
@@ -199,7 +207,7 @@ def indicator_view(request: HttpRequest, key: str) -> HttpResponse:
                 if comparison.rows
                 else None
             ),
-            norm_met=None if info.norm is None else info.key not in off,
+            norm_met=norm_met(info, headline(trend, info), off),
             norm_text=None if info.norm is None else charts.format_number(info.norm, info.unit),
         )
     return render(request, "steering/indicator.html", context)
@@ -284,7 +292,7 @@ def report_context(scope_label: str, scope: Any, period: str, label: str) -> dic
                     shown(table, transpose=True),
                     charts.trend_chart(table, ident=f"report-{info.key}", width=600),
                     headline(table, info),
-                    None if info.norm is None else info.key not in off,
+                    norm_met(info, headline(table, info), off),
                     None if info.norm is None else charts.format_number(info.norm, info.unit),
                 )
             by_group.setdefault(info.group, []).append(item)

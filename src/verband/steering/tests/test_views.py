@@ -172,3 +172,16 @@ def test_overview_reads_only_the_store_in_a_bounded_number_of_queries(world, as_
     )
     assert store <= len(infos) + normed
     assert len(captured.captured_queries) - store <= 10
+
+
+def test_norm_is_judged_only_on_a_number_shown():
+    from verband.steering.selectors import IndicatorInfo
+    from verband.steering.tables import Cell
+    from verband.steering.views import norm_met
+
+    info = IndicatorInfo("x", "s", "g", "t", "d", "percent", 90.0, True, "")
+    assert norm_met(info, ("K3 2026", Cell(95.0, "95%")), set()) is True
+    assert norm_met(info, ("K3 2026", Cell(80.0, "80%")), {"x"}) is False
+    assert norm_met(info, ("K3 2026", Cell(None, "—")), set()) is None
+    assert norm_met(info, ("K3 2026", Cell(None, "<5", suppressed=True)), set()) is None
+    assert norm_met(info, None, set()) is None
