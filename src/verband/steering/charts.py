@@ -175,7 +175,7 @@ def trend_chart(table: Table, *, ident: str | None = None, width: int = 640) -> 
     """The table's rows as lines over its columns (periods, oldest first), with the norm as a dashed line.
     A suppressed or empty cell is a gap in its line: nothing is drawn for it."""
     ident = ident or f"trend-{table.key}"
-    left, right, top, bottom = 56.0, 40.0, 16.0, 44.0
+    left, right, top, bottom = 56.0, 76.0, 16.0, 44.0
     legend_rows = len(table.rows) if len(table.rows) > 1 else 0
     plot_h = 200.0
     height = top + plot_h + bottom + legend_rows * 18
@@ -230,7 +230,7 @@ def trend_chart(table: Table, *, ident: str | None = None, width: int = 640) -> 
             )
         )
         body.append(
-            _el("text", _norm_text(table), x=left + plot_w - 4, y=y - 5, text_anchor="end", fill=NORM,
+            _el("text", _norm_text(table), x=left + plot_w + 6, y=y + 4, text_anchor="start", fill=NORM,
                 font_size=11, font_weight="bold")
         )  # fmt: skip
     for s, row in enumerate(table.rows):
@@ -429,8 +429,8 @@ def route_graph(
     most = max([r.count.value or 0 for r in routes if not r.count.suppressed] + [1])
     arrow = f"{slugify(ident) or 'routes'}-arrow"
     body = [
-        f'<defs><marker id="{arrow}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" '
-        f'markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0L10,5L0,10z" fill="{INK}"/></marker></defs>'
+        f'<defs><marker id="{arrow}" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="3.5" markerHeight="3.5" '
+        f'markerUnits="strokeWidth" orient="auto"><path d="M0,0L10,5L0,10z" fill="{INK}"/></marker></defs>'
     ]
     parallel: dict[tuple[str, str], int] = {}
     for route in routes:
@@ -444,12 +444,14 @@ def route_graph(
         length = math.hypot(dx, dy) or 1
         ux, uy = dx / length, dy / length
         # Bend to the right of the direction of travel, so A→B and B→A are two arcs, not one line.
-        bend = 22 + 16 * index
+        # Parallel arrows between the same two organisations bend further out, so their labels (at half the
+        # bend) stay apart.
+        bend = 30 + 40 * index
         mx, my = (x1 + x2) / 2 - uy * bend, (y1 + y2) / 2 + ux * bend
         sx, sy = x1 + ux * node_r, y1 + uy * node_r
         ex, ey = x2 - ux * (node_r + 2), y2 - uy * (node_r + 2)
         suppressed = route.count.suppressed or route.count.value is None
-        stroke_w = 1.5 if suppressed else 1.5 + 6.5 * (route.count.value or 0) / most
+        stroke_w = 2.0 if suppressed else 2.0 + 6.0 * (route.count.value or 0) / most
         dash = ROUTE_KINDS.get(route.kind, ("3 3", ""))[0]
         label = f"{route.source} → {route.target}, {route_kind_label(route.kind)}: {route.count.shown}"
         body.append('<g class="route">')
