@@ -125,3 +125,24 @@ def test_a_manager_looks_at_the_indicators_and_takes_the_quarterly_report_home(p
     assert "Kwartaalrapportage sturing" in text and quarter in text
     _no_persons(text)
     screenshot_pdf(page, pdf_path, "steering-report", min(pages, 4))
+
+
+def test_an_executive_sees_the_routes_of_the_region_as_a_graph_with_its_table(page: Page):
+    _refresh()
+    sign_in(page, "bestuurder")
+    page.goto("/sturing/routes/?periode=maand")
+    expect(page.get_by_label("Deel van het netwerk")).to_have_value("0")
+    graph = page.locator("svg.route-graph")
+    expect(graph).to_be_visible()
+    assert graph.get_attribute("role") == "img"
+    expect(graph.locator("desc")).to_contain_text("organisaties")
+    table = page.locator(".route-pair table")
+    expect(table.locator("thead")).to_contain_text("Van → naar")
+    assert table.locator("tbody tr").count() >= 1
+    _no_persons(page.content())
+    assert_accessible(page, "the routes of the region")
+    screenshot(page, "steering-routes-region.png")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Excel").click()
+    sheet = load_workbook(io.BytesIO(download_info.value.path().read_bytes())).active
+    assert sheet["A1"].value == "Routes tussen organisaties"
