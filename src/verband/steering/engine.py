@@ -78,6 +78,10 @@ class Dialect:
             return f"(SELECT MIN(CAST(j ->> 'score' AS INTEGER)) FROM jsonb_array_elements({column}) j)"
         return f"list_min(CAST(json_extract(CAST({column} AS JSON), '$[*].score') AS INTEGER[]))"
 
+    def setup(self) -> list[str]:
+        # The aggregation sorts and hashes millions of rows: give this transaction the memory for it.
+        return ["SET LOCAL work_mem = '256MB'"] if self.name == "postgresql" else []
+
     def analyze(self, table: str) -> list[str]:
         # PostgreSQL keeps no statistics for a fresh temporary table; without them it guesses the joins.
         return [f"ANALYZE {table}"] if self.name == "postgresql" else []
@@ -407,7 +411,9 @@ def _items(d: Dialect, t: dict[str, str]) -> list[str]:
     )
     # The routes: who activates, refers, scales and transfers regie to whom (series 'kind|source|target',
     # organisation ids; 0 = a citizen or anonymous reporter, or a network).
-    route_dims = "fh.region_id, NULL, q.target_id, q.team_id, fh.area, q.day"
+    # Routes are stored for the region and network (and in total) only: a connection between two
+    # organisations is shown to each of them from the region's rows (`selectors.routes`).
+    route_dims = "fh.region_id, NULL, NULL, NULL, NULL, q.day"
     questions = "steering_f_question q JOIN steering_f_household fh ON fh.household_id = q.household_id"
     route_series = (
         "q.kind || '|' || CAST(COALESCE(q.source_id, 0) AS VARCHAR) || '|' || "
@@ -431,7 +437,7 @@ def _items(d: Dialect, t: dict[str, str]) -> list[str]:
     )
     activations = f"""{t["activation"]} a JOIN steering_f_signal s ON s.signal_id = a.signal_id
         LEFT JOIN {t["team"]} tm ON tm.id = a.team_id"""
-    act_dims = f"s.region_id, a.network_id, tm.organisation_id, a.team_id, s.area, {ld('a.created_at')}"
+    act_dims = f"s.region_id, a.network_id, NULL, NULL, NULL, {ld('a.created_at')}"
     decided = "a.status IN ('accepted', 'handed_back', 'forwarded')"
     out += [
         f"{insert} SELECT 'route_count', {activation_series}, {act_dims}, NULL, NULL FROM {activations} "
@@ -458,43 +464,61 @@ def _union(values: tuple[str, ...], column: str) -> str:
 
 def _aggregate(d: Dialect, t: dict[str, str]) -> list[str]:
     """Every item counts in its series and in the total ('' series), in every dimension it has a unit in,
-    for every grain; counts and shares in one GROUP BY, medians and 90th percentiles (nearest rank) with
-    window functions."""
+    for every grain. First the items are rolled up into a cube by their finest keys and month (working days
+    kept as a histogram: a count per value of x), which is much smaller than the items; the cube is then
+    spread over the six dimensions, three grains and two series levels. Counts and shares are sums; the
+    median and 90th percentile (nearest rank) are the smallest x whose running count reaches half, and nine
+    tenths, of the total."""
+    sql = d.temp_table(
+        "steering_cube",
+        f"""SELECT i.indicator, i.series, i.region_id, i.network_id, i.organisation_id, i.team_id, i.area,
+            c.month, c.quarter, c.year, i.x, COUNT(*) AS cnt, SUM(i.hit) AS hits
+        FROM steering_item i JOIN {t["calendar"]} c ON c.day = i.day
+        GROUP BY i.indicator, i.series, i.region_id, i.network_id, i.organisation_id, i.team_id, i.area,
+            c.month, c.quarter, c.year, i.x""",
+    )
     dimension_id = (
         "CASE dm.dimension WHEN 'all' THEN '' "
-        "WHEN 'region' THEN CAST(i.region_id AS VARCHAR) "
-        "WHEN 'network' THEN CAST(i.network_id AS VARCHAR) "
-        "WHEN 'organisation' THEN CAST(i.organisation_id AS VARCHAR) "
-        "WHEN 'team' THEN CAST(i.team_id AS VARCHAR) "
-        "ELSE i.area END"
+        "WHEN 'region' THEN CAST(k.region_id AS VARCHAR) "
+        "WHEN 'network' THEN CAST(k.network_id AS VARCHAR) "
+        "WHEN 'organisation' THEN CAST(k.organisation_id AS VARCHAR) "
+        "WHEN 'team' THEN CAST(k.team_id AS VARCHAR) "
+        "ELSE k.area END"
     )
-    period = "CASE gr.grain WHEN 'month' THEN c.month WHEN 'quarter' THEN c.quarter ELSE c.year END"
-    series = "CASE sr.k WHEN 0 THEN '' ELSE i.series END"
-    expanded = f"""SELECT i.indicator, {series} AS series, dm.dimension, {dimension_id} AS dimension_id,
-            i.region_id, gr.grain, {period} AS period, i.hit, i.x
-        FROM steering_item i
-        JOIN {t["calendar"]} c ON c.day = i.day
+    period = "CASE gr.grain WHEN 'month' THEN k.month WHEN 'quarter' THEN k.quarter ELSE k.year END"
+    series = "CASE sr.k WHEN 0 THEN '' ELSE k.series END"
+    expanded = f"""SELECT k.indicator, {series} AS series, dm.dimension, {dimension_id} AS dimension_id,
+            k.region_id, gr.grain, {period} AS period, k.x, k.cnt, k.hits
+        FROM steering_cube k
         CROSS JOIN ({_union(DIMENSIONS, "dimension")}) dm
         CROSS JOIN ({_union(GRAINS, "grain")}) gr
         CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 AS k) sr
-        WHERE (sr.k = 0 OR i.series IS NOT NULL)"""
+        WHERE (sr.k = 0 OR k.series IS NOT NULL)"""
     keys = "indicator, series, dimension, dimension_id, grain, period"
     columns = f"{keys}, region_id, numerator, denominator, value, p90, n"
     return [
+        *sql,
         f"""INSERT INTO {t["value"]} ({columns})
-        SELECT {keys}, MIN(region_id), SUM(hit), COUNT(*),
-            CASE WHEN SUM(hit) IS NULL THEN COUNT(*) ELSE 100.0 * SUM(hit) / COUNT(*) END, NULL, COUNT(*)
-        FROM ({expanded} AND i.x IS NULL) e
+        SELECT {keys}, MIN(region_id), SUM(hits), SUM(cnt),
+            CASE WHEN SUM(hits) IS NULL THEN SUM(cnt) ELSE 100.0 * SUM(hits) / SUM(cnt) END, NULL, SUM(cnt)
+        FROM ({expanded} AND k.x IS NULL) e
         WHERE dimension_id IS NOT NULL
         GROUP BY {keys}""",
         f"""INSERT INTO {t["value"]} ({columns})
-        SELECT {keys}, MIN(region_id), NULL, COUNT(*),
-            MIN(CASE WHEN rn * 2 >= cnt THEN x END), MIN(CASE WHEN rn * 10 >= cnt * 9 THEN x END), COUNT(*)
+        SELECT {keys}, MIN(region_id), NULL, MAX(total),
+            MIN(CASE WHEN cum * 2 >= total THEN x END), MIN(CASE WHEN cum * 10 >= total * 9 THEN x END),
+            MAX(total)
         FROM (
-            SELECT e.*, ROW_NUMBER() OVER (PARTITION BY {keys} ORDER BY x) AS rn,
-                COUNT(*) OVER (PARTITION BY {keys}) AS cnt
-            FROM ({expanded} AND i.x IS NOT NULL) e
-            WHERE dimension_id IS NOT NULL
+            SELECT h.*,
+                SUM(cnt) OVER (PARTITION BY {keys} ORDER BY x ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+                    AS cum,
+                SUM(cnt) OVER (PARTITION BY {keys}) AS total
+            FROM (
+                SELECT {keys}, MIN(region_id) AS region_id, x, SUM(cnt) AS cnt
+                FROM ({expanded} AND k.x IS NOT NULL) e
+                WHERE dimension_id IS NOT NULL
+                GROUP BY {keys}, x
+            ) h
         ) w
         GROUP BY {keys}""",
     ]
@@ -507,7 +531,7 @@ def statements(dialect: DialectName, *, today: date | None = None, threshold: in
     t = _tables()
     today = today or timezone.localdate()
     threshold = threshold if threshold is not None else settings.SMALL_CELL_THRESHOLD
-    sql = _facts(d, t, today, threshold)
+    sql = d.setup() + _facts(d, t, today, threshold)
     sql += [
         "DROP TABLE IF EXISTS steering_item",
         "CREATE TEMP TABLE steering_item (indicator VARCHAR(60), series VARCHAR(120), region_id INTEGER, "
