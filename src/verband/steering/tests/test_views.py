@@ -15,6 +15,7 @@ PAGES = [
     "/sturing/",
     "/sturing/?periode=kwartaal",
     "/sturing/?periode=jaar&bereik=1",
+    "/sturing/?set=kompas",
     "/sturing/routes/",
     "/sturing/rapport/",
 ]
@@ -55,6 +56,8 @@ def test_steering_roles_see_charts_and_numbers_never_persons(world, as_user, who
         body = response.content.decode()
         _no_persons(body)
         assert " style=" not in body
+    kompas = client.get("/sturing/?set=kompas").content.decode()
+    assert "Nog niet te berekenen" in kompas and 'aria-current="page">Kompas' in kompas
     body = client.get("/sturing/").content.decode()
     assert 'role="img"' in body and "<table" in body and "Laatst bijgewerkt" in body
     key = _first_indicator(client)
