@@ -146,3 +146,13 @@ def test_an_executive_sees_the_routes_of_the_region_as_a_graph_with_its_table(pa
         page.get_by_role("link", name="Excel").click()
     sheet = load_workbook(io.BytesIO(download_info.value.path().read_bytes())).active
     assert sheet["A1"].value == "Routes tussen organisaties"
+
+    # An indicator compared per organisation of the region: bars with the numbers beside them.
+    page.goto("/sturing/indicator/signalen_per_deur/?periode=maand&per=organisatie")
+    bars = page.locator("svg.bar-chart")
+    expect(bars).to_be_visible()
+    assert bars.get_attribute("role") == "img"
+    expect(page.locator("#vergelijking ~ .chart-pair table, .chart-pair table").last).to_be_visible()
+    _no_persons(page.content())
+    assert_accessible(page, "an indicator compared per organisation")
+    screenshot(page, "steering-comparison-region.png")
