@@ -38,6 +38,7 @@ from verband.accounts.models import ApiToken, User
 from verband.households.models import Person
 from verband.sharing.accesslog import logged_subjects
 from verband.sharing.models import AccessLogEntry
+from verband.steering.selectors import closed_periods
 from verband.testing import World, actor_for, actor_for_token, build_world, make_user, sign_in
 
 # --------------------------------------------------------------------------------------------- the routes
@@ -163,6 +164,8 @@ PARAMETERS = {
     "platforms:decide/pk": "platform",
     "platforms:outcome/pk": "platform_decision",
     "platforms:meeting/pk": "platform_meeting",
+    "key": "indicator",
+    "fmt": "export_format",
 }
 
 # Query strings that make a route show something else than its bare address (each is asked too).
@@ -175,6 +178,7 @@ QUERIES = {
     "sharing:access_log": ["export=csv", "person={anna}"],
     "households:timeline": ["soort=signal"],
     # Misspelled (a name as typed is no name shown): Anna and Dirk are found all the same.
+    "steering:report": ["bereik=0&kwartaal={quarter}"],
     "search:search": ["q={household}", "q=Anne+van+Dam", "q=Dirck+Voss", "q=1012AB+12", "q=Kerkstraat+4"],
 }
 
@@ -534,6 +538,8 @@ def build_scene() -> Scene:
         "document": [str(visit.documents.get().pk), str(letter.pk)],
         "barrier": str(barrier.pk), "platform": str(tactical.pk), "platform_meeting": str(platform_meeting.pk),
         "platform_decision": str(platform_decision.pk),
+        "indicator": "signalen_per_deur", "export_format": ["csv", "xlsx"],
+        "quarter": closed_periods("quarter", 1)[0],
     }  # fmt: skip
     lists = {key: value if isinstance(value, list) else [value] for key, value in values.items()}
     return Scene(w, users, tokens, lists, persons=names_of(Person.objects.all()))
