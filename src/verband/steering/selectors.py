@@ -209,7 +209,9 @@ def _number(value: float, unit: Unit) -> str:
 
 def _cell(value: float | None, unit: Unit, hidden: bool = False) -> Cell:
     if hidden:
-        return Cell(None, f"<{_threshold()}", suppressed=True)
+        # Not "<5": a cell hidden because it could be worked out from a total may be large, and beside a
+        # median "<5" would read as "under five days".
+        return Cell(None, _("not shown"), suppressed=True)
     if value is None:
         return Cell(None, "—")
     return Cell(float(value), _number(value, unit))

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from verband.steering.agenda import feed_platform_agendas
 from verband.steering.engine import refresh
 
 
 @task()
 def refresh_steering() -> int:
-    """Recompute every indicator from the source tables; the number of stored values."""
-    return refresh()
+    """Recompute every indicator from the source tables, then put the indicators off their norm on the
+    tactical platforms' agendas; the number of stored values."""
+    rows = refresh()
+    feed_platform_agendas()
+    return rows
