@@ -278,10 +278,37 @@ def trend(
     """The indicator over the last `periods` closed periods (columns, oldest first); a row per series and a
     total row (one row "Total" when there is no breakdown; a median and a 90th-percentile row per series for
     waiting times)."""
-    info = indicator(key)
+    return trends([key], scope, grain, periods, today)[key]
+
+
+def trends(
+    keys: list[str], scope: Scope, grain: Grain = "month", periods: int = 12, today: date | None = None
+) -> dict[str, Table]:
+    """`trend` for several indicators, read from the store in one query (a page of indicator cards)."""
+    infos = [indicator(key) for key in keys]
     columns = closed_periods(grain, periods, today)
     dimension, dimension_id = _key(scope)
-    found = _values(info.compute, dimension, [dimension_id], grain, columns) if info.computable else []
+    computes = sorted({info.compute for info in infos if info.computable})
+    found: dict[str, list[Any]] = defaultdict(list)
+    if computes:
+        rows = IndicatorValue.objects.filter(
+            indicator__in=computes,
+            dimension=dimension,
+            dimension_id=dimension_id,
+            grain=grain,
+            period__in=columns,
+        )
+        for v in rows.values(
+            "indicator", "series", "dimension_id", "period", "value", "p90", "n", "region_id"
+        ):
+            found[v["indicator"]].append(v)
+    return {
+        info.key: _trend_table(info, grain, columns, found[info.compute] if info.computable else [])
+        for info in infos
+    }
+
+
+def _trend_table(info: IndicatorInfo, grain: Grain, columns: list[str], found: list[Any]) -> Table:
     by_series: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     for v in found:
         by_series[v["series"]][v["period"]] = v
@@ -582,27 +609,31 @@ def off_norm(
     dimension, dimension_id = _key(scope)
     threshold = _threshold()
     found: list[tuple[IndicatorInfo, Cell]] = []
-    for _set, _title, infos in indicator_sets():
-        for info in infos:
-            if not info.computable or info.norm is None:
-                continue
-            v = (
-                IndicatorValue.objects.filter(
-                    indicator=info.compute,
-                    dimension=dimension,
-                    dimension_id=dimension_id,
-                    grain=grain,
-                    period=period,
-                    series="",
-                )
-                .values("value", "n")
-                .first()
-            )
-            if not v or v["value"] is None or too_few(v["n"], threshold):
-                continue
-            misses = v["value"] < info.norm if info.norm_direction == "at_least" else v["value"] > info.norm
-            if misses:
-                found.append((info, _cell(v["value"], info.unit)))
+    normed = [
+        info
+        for _set, _t, infos in indicator_sets()
+        for info in infos
+        if info.computable and info.norm is not None
+    ]
+    totals = {
+        row["indicator"]: row
+        for row in IndicatorValue.objects.filter(
+            indicator__in={info.compute for info in normed},
+            dimension=dimension,
+            dimension_id=dimension_id,
+            grain=grain,
+            period=period,
+            series="",
+        ).values("indicator", "value", "n")
+    }
+    for info in normed:
+        assert info.norm is not None
+        v = totals.get(info.compute)
+        if not v or v["value"] is None or too_few(v["n"], threshold):
+            continue
+        misses = v["value"] < info.norm if info.norm_direction == "at_least" else v["value"] > info.norm
+        if misses:
+            found.append((info, _cell(v["value"], info.unit)))
     return found
 
 

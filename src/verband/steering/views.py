@@ -145,11 +145,14 @@ def overview_view(request: HttpRequest) -> HttpResponse:
     wanted = request.GET.get("set", "")
     current = next((s for s in sets if s[0] == wanted), sets[0])
     off = {info.key for info, _cell in selectors.off_norm(choice.scope, choice.grain)}
+    tables = selectors.trends(
+        [info.key for info in current[2] if info.computable], choice.scope, choice.grain, choice.periods
+    )
     cards = []
     for info in current[2]:
         card: dict[str, Any] = {"info": info, "href": reverse("steering:indicator", args=[info.key])}
         if info.computable:
-            table = selectors.trend(info.key, choice.scope, choice.grain, choice.periods)
+            table = tables[info.key]
             card.update(
                 table=shown(table, transpose=True),
                 chart=charts.trend_chart(table, ident=f"trend-{info.key}"),
@@ -282,10 +285,13 @@ def report_context(scope_label: str, scope: Any, period: str, label: str) -> dic
     notes: list[str] = []
     for _set_key, set_title, infos in selectors.indicator_sets():
         by_group: dict[str, list[ReportItem]] = {}
+        tables = selectors.trends(
+            [info.key for info in infos if info.computable], scope, "quarter", PERIODS["quarter"], today=end
+        )
         for info in infos:
             item = ReportItem(info, None, None, None, None, None)
             if info.computable:
-                table = selectors.trend(info.key, scope, "quarter", PERIODS["quarter"], today=end)
+                table = tables[info.key]
                 notes.extend(n for n in table.notes if n not in notes)
                 item = ReportItem(
                     info,
