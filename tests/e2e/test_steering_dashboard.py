@@ -100,9 +100,12 @@ def test_a_manager_looks_at_the_indicators_and_takes_the_quarterly_report_home(p
     page.get_by_role("link", name="Alle indicatoren").click()
     page.get_by_role("navigation", name="Sturing").get_by_role("link", name="Routes").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Routes tussen organisaties")
-    page.get_by_label("Maand").check()
+    # Routes are counted per quarter and year; the running quarter can be chosen too.
+    expect(page.get_by_label("Maand")).to_have_count(0)
+    page.get_by_label("Tijdvak").select_option(index=0)
     page.get_by_role("button", name="Tonen").click()
-    expect(page).to_have_url(re.compile(r"periode=maand"))
+    expect(page).to_have_url(re.compile(r"periode=kwartaal&tijdvak=\d{4}-Q\d"))
+    expect(page.get_by_label("Tijdvak")).to_contain_text("tot nu toe")
     _no_persons(page.content())
     assert_accessible(page, "the routes between organisations")
     screenshot(page, "steering-routes.png")
@@ -130,7 +133,9 @@ def test_a_manager_looks_at_the_indicators_and_takes_the_quarterly_report_home(p
 def test_an_executive_sees_the_routes_of_the_region_as_a_graph_with_its_table(page: Page):
     _refresh()
     sign_in(page, "bestuurder")
-    page.goto("/sturing/routes/?periode=maand")
+    page.goto("/sturing/routes/?periode=maand")  # a month is read as a quarter
+    page.get_by_label("Tijdvak").select_option(index=0)  # the running quarter, so far
+    page.get_by_role("button", name="Tonen").click()
     expect(page.get_by_label("Deel van het netwerk")).to_have_value("0")
     graph = page.locator("svg.route-graph")
     expect(graph).to_be_visible()

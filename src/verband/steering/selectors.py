@@ -440,6 +440,11 @@ def comparison(
     rows are the units, columns the series and their total (or "Value"; "Median" and "90th percentile" for
     waiting times)."""
     info = indicator(key)
+    if by == "area" and grain == "month":
+        grain = (
+            "quarter"  # areas are counted per quarter and year only (per month nearly all would be hidden)
+        )
+        period = None
     period = period or closed_periods(grain, 1)[0]
     ids = _units_in(scope, by)
     found = _values(info.compute, by, ids, grain, [period]) if info.computable else []
@@ -532,7 +537,10 @@ def routes(scope: Scope, grain: Grain = "quarter", period: str | None = None) ->
     """Which organisation activates, refers, scales up or down, or transfers regie to which, in one
     period: how often, the median and 90th-percentile wait (working days) until the answer, and the shares
     refused and bounced (handed back and sent on again, or refused and asked elsewhere). Counts suppressed
-    as everywhere; the waits and shares of a connection with too few questions are not shown."""
+    as everywhere; the waits and shares of a connection with too few questions are not shown. Routes are
+    counted per quarter and year only: a month is read as its quarter."""
+    if grain == "month":
+        grain, period = "quarter", None
     period = period or closed_periods(grain, 1)[0]
     # Routes are stored per region and network: an organisation (or its team) sees the connections of
     # its region that start or end with it; an area its region's.

@@ -25,7 +25,16 @@ from verband.sharing.access import actor_for_request
 from verband.sharing.accesslog import record
 from verband.sharing.decorators import role_required
 from verband.steering import charts, exports, selectors
-from verband.steering.forms import BY, BY_LABELS, GRAINS, PERIODS, ReportForm, ScopeFilter, quarter_end
+from verband.steering.forms import (
+    BY,
+    BY_LABELS,
+    GRAIN_LABELS,
+    GRAINS,
+    PERIODS,
+    ReportForm,
+    ScopeFilter,
+    quarter_end,
+)
 from verband.steering.tables import Cell, Table
 
 STEERING_ROLES = (Role.MANAGER, Role.EXECUTIVE, Role.NETWORK_COORDINATOR)
@@ -97,22 +106,40 @@ class Choice:
     """What the person chose on a page: the scope (from those they may choose), the grain, and the query
     string that keeps both on links."""
 
-    def __init__(self, request: HttpRequest, default_grain: str = "maand") -> None:
+    def __init__(self, request: HttpRequest, default_grain: str = "maand", coarse: bool = False) -> None:
         membership = request.membership  # type: ignore[attr-defined]
         self.scopes = selectors.allowed_scopes(membership)
         if not self.scopes:
             self.scopes = [(str(membership.organisation), selectors.scope_for(membership))]
         self.form = ScopeFilter(request.GET or None, self.scopes)
         index, self.grain_key = self.form.chosen(default_grain) if request.GET else (0, default_grain)
+        # One period to show (`tijdvak`): the running one so far or one of the last closed ones.
+        self.periods_offered: list[tuple[str, str]] = []
+        self.period: str | None = None
+        if coarse:  # routes are counted per quarter and year only (per month nearly every one would be hidden)
+            self.form.fields["periode"].choices = [c for c in GRAIN_LABELS if c[0] != "maand"]  # type: ignore[attr-defined]
+            if self.grain_key == "maand":
+                self.grain_key = "kwartaal"
         if not 0 <= index < len(self.scopes):
             index = 0
         self.index = index
         self.label, self.scope = self.scopes[index]
         self.grain: selectors.Grain = GRAINS.get(self.grain_key, "month")
         self.periods = PERIODS[self.grain]
+        if coarse:
+            running = selectors.period_key(timezone.localdate(), self.grain)
+            closed = list(reversed(selectors.closed_periods(self.grain, self.periods)))
+            self.periods_offered = [
+                (running, _("%(period)s (so far)") % {"period": selectors.period_label(running)})
+            ] + [(key, selectors.period_label(key)) for key in closed]
+            wanted = request.GET.get("tijdvak", "")
+            self.period = wanted if wanted in dict(self.periods_offered) else closed[0]
 
     def query(self, **extra: str) -> str:
-        return urlencode({"bereik": str(self.index), "periode": self.grain_key, **extra})
+        chosen = {"bereik": str(self.index), "periode": self.grain_key}
+        if self.period:
+            chosen["tijdvak"] = self.period
+        return urlencode({**chosen, **extra})
 
 
 def _export(request: HttpRequest, table: Table, fmt: str, scope_label: str) -> HttpResponse:
@@ -239,8 +266,8 @@ def comparison_export_view(request: HttpRequest, key: str, fmt: str) -> HttpResp
 
 @role_required(*STEERING_ROLES)
 def routes_view(request: HttpRequest) -> HttpResponse:
-    choice = Choice(request, default_grain="kwartaal")
-    routes = selectors.routes(choice.scope, choice.grain)
+    choice = Choice(request, default_grain="kwartaal", coarse=True)
+    routes = selectors.routes(choice.scope, choice.grain, choice.period)
     table = exports.routes_table(routes)
     return render(
         request,
@@ -256,9 +283,9 @@ def routes_view(request: HttpRequest) -> HttpResponse:
 
 @role_required(*STEERING_ROLES)
 def routes_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
-    choice = Choice(request, default_grain="kwartaal")
+    choice = Choice(request, default_grain="kwartaal", coarse=True)
     return _export(
-        request, exports.routes_table(selectors.routes(choice.scope, choice.grain)), fmt, choice.label
+        request, exports.routes_table(selectors.routes(choice.scope, choice.grain, choice.period)), fmt, choice.label
     )
 
 
