@@ -203,7 +203,7 @@ def export_parquet(tables: list[str], folder: Path) -> float:
                     out.write(data)
             spec = "{" + ", ".join(f"'{k}': '{v}'" for k, v in columns.items()) + "}"
             duck.execute(
-                f"COPY (SELECT * FROM read_csv('{csv}', header=true, columns={spec}, quote='\"', escape='\"')) "  # noqa: S608
+                f"COPY (SELECT * FROM read_csv('{csv}', header=true, columns={spec}, quote='\"', escape='\"', allow_quoted_nulls=false)) "  # noqa: S608
                 f"TO '{target}' (FORMAT parquet)"
             )
             csv.unlink()
@@ -313,10 +313,21 @@ def personas() -> dict[str, Any]:
 
 
 def dashboard_paths() -> list[str]:
-    """Every page under /sturing/: each indicator set, an indicator's detail with comparisons, the routes."""
-    from verband.steering import pages  # the present branch's list of pages to measure
+    """Every page under /sturing/: the overview of each indicator set, each set's first computable
+    indicator with its comparison by every dimension, and the routes."""
+    from verband.steering.forms import BY
 
-    return list(pages.bench_paths())
+    from verband.steering import selectors
+
+    sets = selectors.indicator_sets()
+    paths = ["/sturing/"]
+    for key, _title, infos in sets:
+        paths.append(f"/sturing/?set={key}")
+        computable = [info for info in infos if info.computable]
+        if computable:
+            paths += [f"/sturing/indicator/{computable[0].key}/?per={by}" for by in BY]
+    paths.append("/sturing/routes/")
+    return paths
 
 
 def measure_pages(requests: int, warmup: int) -> tuple[float, dict[str, float]]:
