@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "verband.retention",
     "verband.tasks",
     "verband.measures",
+    "verband.steering",
     # After django_tasks_db: its admin for task results is replaced by ours (verband.background.admin).
     "verband.background",
 ]
@@ -374,6 +375,20 @@ INSTRUMENTS_DIR = env_str(
     "assessment checklist; loaded next to the built-in neutral screening and Balansmodel. See "
     "docs/instruments.md. Invalid files are skipped and reported by `manage.py check_instruments`.",
     group="Safety",
+)
+STEERING_INDICATORS_DIR = env_str(
+    "VERBAND_STEERING_INDICATORS_DIR",
+    "",
+    "A folder with the region's own indicator sets (*.yaml, *.yml), loaded next to the built-in "
+    "core indicators and Kompas set. Checked by `manage.py check_indicators`.",
+    group="Steering",
+)
+STEERING_REFRESH_SECONDS = env_int(
+    "VERBAND_STEERING_REFRESH_SECONDS",
+    3600,
+    "How often the worker recomputes the steering indicators (seconds).",
+    group="Steering",
+    minimum=60,
 )
 MEASURE_REVIEW_WORKDAYS = env_int(
     "VERBAND_MEASURE_REVIEW_WORKDAYS",

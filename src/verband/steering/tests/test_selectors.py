@@ -1,0 +1,68 @@
+"""The selectors read the store and show only numbers that are safe to show."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from verband.factories import MembershipFactory
+from verband.network.models import Role
+from verband.steering import engine, selectors
+from verband.steering.selectors import Scope
+from verband.steering.tests.history import assess, at, region, signal, team
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 6, 15)
+
+
+def test_trend_rows_are_series_and_total_with_small_cells_hidden():
+    r = region()
+    wt = team(r)
+    for day in range(1, 8):  # 7 web reports in March
+        signal(r, at(2026, 3, day + 1), activate=wt)
+    for _ in range(2):  # 2 police registrations in March: below 5 → hidden
+        signal(r, at(2026, 3, 10), activate=wt, kind="police_registration", channel="api")
+    engine.refresh(today=TODAY)
+    table = selectors.trend("signalen_per_deur", Scope(region_id=r.pk), grain="month", periods=3, today=TODAY)
+    assert table.columns[-1].endswith("2026") and len(table.columns) == 3  # Mar, Apr, May
+    labels = [row.label for row in table.rows]
+    assert labels[-1] in ("Total", "Totaal")
+    march = {row.label: row.cells[0] for row in table.rows}
+    total = march[labels[-1]]
+    assert total.value == 9
+    # The police cell (2) is hidden; the web cell (7) too, else 9 - 7 gives it away (complementary).
+    assert all(c.suppressed for label, c in march.items() if label != labels[-1])
+    assert table.notes
+
+
+def test_comparison_and_off_norm_and_scopes():
+    r = region()
+    wt = team(r)
+    # 6 signals in April, 3 assessed on time: 50% against a norm of 90%.
+    for i in range(6):
+        s = signal(r, at(2026, 4, 1), activate=wt)
+        if i < 3:
+            assess(s, at(2026, 4, 2), organisation=wt.organisation)
+    engine.refresh(today=TODAY)
+    table = selectors.comparison(
+        "veiligheidsbeoordeling_binnen_norm",
+        Scope(region_id=r.pk),
+        by="organisation",
+        grain="quarter",
+        period="2026-Q2",
+    )
+    assert [row.label for row in table.rows] == [wt.organisation.label]
+    assert table.rows[0].cells[0].value == pytest.approx(50.0)
+    assert table.rows[0].cells[0].shown == "50%"
+    missed = selectors.off_norm(Scope(region_id=r.pk), grain="quarter", period="2026-Q2")
+    assert [info.key for info, _cell in missed] == ["veiligheidsbeoordeling_binnen_norm"]
+    assert selectors.last_refresh() is not None
+
+    manager = MembershipFactory(organisation=wt.organisation, role=Role.MANAGER)
+    assert selectors.scope_for(manager) == Scope(organisation_id=wt.organisation_id)
+    assert selectors.allowed_scopes(manager)[0][1] == Scope(organisation_id=wt.organisation_id)
+    with pytest.raises(PermissionDenied):
+        selectors.scope_for(MembershipFactory(organisation=wt.organisation, role=Role.PROFESSIONAL))
