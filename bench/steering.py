@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import statistics
 import sys
 import time
@@ -145,25 +144,25 @@ def vacuum_analyze() -> float:
 # ---------------------------------------------------------------------------------------------- refresh
 
 
-def timed_refresh(runs: int) -> tuple[float, list[float]]:
+def timed_refresh(runs: int, today: Any) -> tuple[float, list[float]]:
     from verband.steering import engine
 
     times = []
     for n in range(runs):
         started = time.perf_counter()
-        engine.refresh()
+        engine.refresh(today)
         times.append(time.perf_counter() - started)
         log(f"  PostgreSQL refresh {n + 1}/{runs}: {times[-1]:.2f} s")
     return round(statistics.median(times), 2), [round(t, 2) for t in times]
 
 
-def source_tables(sql: list[str]) -> list[str]:
-    """The tables of Django models the statements name (sources, and the tables they write)."""
-    from django.apps import apps
+def source_tables() -> list[str]:
+    """The tables the engine's statements read (`verband.steering.duck.source_models`, the calendar
+    included), without the store they write."""
+    from verband.steering import duck
 
-    text = "\n".join(sql)
-    names = {m._meta.db_table for m in apps.get_models(include_auto_created=True)}
-    return sorted(n for n in names if re.search(rf"\b{re.escape(n)}\b", text))
+    tables = [m._meta.db_table for m in duck.source_models()]
+    return [t for t in tables if t != "steering_indicatorvalue"]
 
 
 DUCK_TYPES = {
@@ -212,21 +211,28 @@ def export_parquet(tables: list[str], folder: Path) -> float:
     return round(time.perf_counter() - started, 1)
 
 
-def timed_duckdb(tables: list[str], folder: Path, runs: int) -> tuple[float, list[float], float, Any]:
-    """The DuckDB statements `runs` times on tables loaded from Parquet (loading not timed)."""
+def timed_duckdb(
+    tables: list[str], folder: Path, runs: int, today: Any
+) -> tuple[float, list[float], float, Any]:
+    """The DuckDB statements `runs` times on tables loaded from Parquet into the tables the engine's own
+    DuckDB test makes (`verband.steering.duck.create_tables`: the same names, columns and types); the
+    loading is not timed."""
     import duckdb
 
+    from verband.steering import duck as steering_duck
     from verband.steering import engine
 
     duck = duckdb.connect()
-    duck.execute("SET TimeZone = 'Europe/Amsterdam'")
     started = time.perf_counter()
+    steering_duck.create_tables(duck)
     for table in tables:
         parquet = folder / f"{table}.parquet"
-        duck.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet('{parquet}')")  # noqa: S608
+        columns = [r[0] for r in duck.execute(f"DESCRIBE {table}").fetchall()]
+        cols = ", ".join(f'"{c}"' for c in columns)
+        duck.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM read_parquet('{parquet}')")  # noqa: S608
     load = round(time.perf_counter() - started, 1)
     times = []
-    sql = engine.statements("duckdb")
+    sql = engine.statements("duckdb", today=today)
     for n in range(runs):
         started = time.perf_counter()
         for statement in sql:
@@ -236,7 +242,7 @@ def timed_duckdb(tables: list[str], folder: Path, runs: int) -> tuple[float, lis
     return round(statistics.median(times), 2), [round(t, 2) for t in times], load, duck
 
 
-def statement_timings(dialect: str, duck: Any = None) -> list[tuple[float, str]]:
+def statement_timings(dialect: str, today: Any, duck: Any = None) -> list[tuple[float, str]]:
     """Each statement's time once (PostgreSQL: on Django's connection, in a transaction rolled back)."""
     from django.db import connection, transaction
 
@@ -244,13 +250,13 @@ def statement_timings(dialect: str, duck: Any = None) -> list[tuple[float, str]]
 
     timings = []
     if dialect == "duckdb":
-        for statement in engine.statements("duckdb"):
+        for statement in engine.statements("duckdb", today=today):
             started = time.perf_counter()
             duck.execute(statement)
             timings.append((time.perf_counter() - started, statement))
         return timings
     with transaction.atomic(), connection.cursor() as cursor:
-        for statement in engine.statements("postgresql"):
+        for statement in engine.statements("postgresql", today=today):
             started = time.perf_counter()
             cursor.execute(statement)
             timings.append((time.perf_counter() - started, statement))
@@ -261,6 +267,7 @@ def statement_timings(dialect: str, duck: Any = None) -> list[tuple[float, str]]
 def compare_store(duck: Any) -> tuple[int, int]:
     """(rows, mismatches) between the store table PostgreSQL's refresh wrote and DuckDB's."""
     from django.db import connection
+
     from verband.steering.models import IndicatorValue
 
     table = IndicatorValue._meta.db_table
@@ -411,25 +418,23 @@ def main() -> None:
     refresh_s = duckdb_s = None
     if engine is not None:
         log("Refreshing on PostgreSQL …")
-        engine.refresh()  # the first refresh fills the calendar and warms the cache; not counted
-        refresh_s, result["refresh_runs_s"] = timed_refresh(args.runs)
-        sql = engine.statements("duckdb")
-        tables = source_tables(sql)
-        if "steering_calendar" not in tables:
-            tables.append("steering_calendar")
+        today = timezone.localdate()
+        engine.refresh(today)  # the first refresh fills the calendar and warms the cache; not counted
+        refresh_s, result["refresh_runs_s"] = timed_refresh(args.runs, today)
+        tables = source_tables()
         log(f"Exporting {len(tables)} tables to Parquet …")
         result["parquet_export_s"] = export_parquet(tables, cache / "parquet")
         log("Running the DuckDB statements …")
         duckdb_s, result["duckdb_runs_s"], result["duckdb_load_s"], duck = timed_duckdb(
-            tables, cache / "parquet", args.runs
+            tables, cache / "parquet", args.runs, today
         )
         result["store_rows"], result["mismatches"] = compare_store(duck)
         print(
             f"store rows {result['store_rows']}, mismatches between PostgreSQL and DuckDB: {result['mismatches']}"
         )
         if args.profile:
-            pg = statement_timings("postgresql")
-            dk = statement_timings("duckdb", duck)
+            pg = statement_timings("postgresql", today)
+            dk = statement_timings("duckdb", today, duck)
             result["statements"] = [
                 {"postgresql_s": round(a, 3), "duckdb_s": round(b, 3), "sql": s[:80]}
                 for (a, s), (b, _s) in zip(pg, dk, strict=False)

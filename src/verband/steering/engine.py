@@ -359,20 +359,23 @@ def _items(d: Dialect, t: dict[str, str]) -> list[str]:
         WHERE q.kind <> 'regie_transfer' AND q.status IN ('accepted', 'rejected')""",
         # Closings followed by a new signal within 365 days (counted once the year has passed, or sooner
         # when the signal came).
+        # (The first signal after each closing, found with one join and GROUP BY: a correlated EXISTS per
+        # closing is a scan of every signal per closing on PostgreSQL — O(closings x signals).)
         f"""{insert} SELECT 'repeat_within_year', NULL, fh.region_id, NULL, c.organisation_id, NULL, fh.area,
             cd.day,
-            CASE WHEN EXISTS (
-                SELECT 1 FROM steering_f_signal s JOIN {t["calendar"]} cs ON cs.day = s.day
-                WHERE s.household_id = c.household_id AND s.received_at > c.closed_at
-                  AND cs.day_no - cd.day_no <= 365) THEN 1 ELSE 0 END,
+            CASE WHEN nx.first_day_no - cd.day_no <= 365 THEN 1 ELSE 0 END,
             NULL
         FROM {t["closing"]} c
         JOIN steering_f_household fh ON fh.household_id = c.household_id
         JOIN {t["calendar"]} cd ON cd.day = {ld("c.closed_at")}
-        WHERE {today_dn} - cd.day_no > 365 OR EXISTS (
-                SELECT 1 FROM steering_f_signal s JOIN {t["calendar"]} cs ON cs.day = s.day
-                WHERE s.household_id = c.household_id AND s.received_at > c.closed_at
-                  AND cs.day_no - cd.day_no <= 365)""",
+        LEFT JOIN (
+            SELECT c2.id AS closing_id, MIN(cs.day_no) AS first_day_no
+            FROM {t["closing"]} c2
+            JOIN steering_f_signal s ON s.household_id = c2.household_id AND s.received_at > c2.closed_at
+            JOIN {t["calendar"]} cs ON cs.day = s.day
+            GROUP BY c2.id
+        ) nx ON nx.closing_id = c.id
+        WHERE {today_dn} - cd.day_no > 365 OR nx.first_day_no - cd.day_no <= 365""",
         # Closings where every member's closing score reached the phase's target.
         f"""{insert} SELECT 'target_met_at_closing', NULL, fh.region_id, NULL, c.organisation_id, NULL,
             fh.area, {ld("c.closed_at")},
@@ -432,45 +435,71 @@ def _union(values: tuple[str, ...], column: str) -> str:
     return " UNION ALL ".join(f"SELECT '{v}' AS {column}" for v in values)
 
 
+DIMENSION_COLUMNS = {
+    "all": "''",
+    "region": "CAST(i.region_id AS VARCHAR)",
+    "network": "CAST(i.network_id AS VARCHAR)",
+    "organisation": "CAST(i.organisation_id AS VARCHAR)",
+    "team": "CAST(i.team_id AS VARCHAR)",
+    "area": "i.area",
+}
+
+
 def _aggregate(d: Dialect, t: dict[str, str]) -> list[str]:
     """Every item counts in its series and in the total ('' series), in every dimension it has a unit in,
-    for every grain; counts and shares in one GROUP BY, medians and 90th percentiles (nearest rank) with
-    window functions."""
-    dimension_id = (
-        "CASE dm.dimension WHEN 'all' THEN '' "
-        "WHEN 'region' THEN CAST(i.region_id AS VARCHAR) "
-        "WHEN 'network' THEN CAST(i.network_id AS VARCHAR) "
-        "WHEN 'organisation' THEN CAST(i.organisation_id AS VARCHAR) "
-        "WHEN 'team' THEN CAST(i.team_id AS VARCHAR) "
-        "ELSE i.area END"
-    )
-    period = "CASE gr.grain WHEN 'month' THEN c.month WHEN 'quarter' THEN c.quarter ELSE c.year END"
-    series = "CASE sr.k WHEN 0 THEN '' ELSE i.series END"
-    expanded = f"""SELECT i.indicator, {series} AS series, dm.dimension, {dimension_id} AS dimension_id,
-            i.region_id, gr.grain, {period} AS period, i.hit, i.x
-        FROM steering_item i
-        JOIN {t["calendar"]} c ON c.day = i.day
-        CROSS JOIN ({_union(DIMENSIONS, "dimension")}) dm
+    for every grain. In two stages, so that no statement handles items x dimensions x grains x series rows:
+    first per dimension and month (`steering_agg_count`: hits and items; `steering_agg_x`: how many items
+    have each number of working days), then months added up to quarters and years and series to their total
+    ('' series). Medians and 90th percentiles are nearest-rank, from the running count over the working days
+    in ascending order: the smallest x whose running count reaches half (nine tenths) of the group."""
+    def per_dimension(with_x: bool) -> str:
+        parts = []
+        for dimension, column in DIMENSION_COLUMNS.items():
+            x = "i.x, " if with_x else ""
+            measures = "COUNT(*) AS cnt" if with_x else "SUM(i.hit) AS hits, COUNT(*) AS cnt"
+            parts.append(
+                f"""SELECT i.indicator, i.series, '{dimension}' AS dimension, {column} AS dimension_id,
+                c.month, c.quarter, c.year, {x}MIN(i.region_id) AS region_id, {measures}
+            FROM steering_item i JOIN {t["calendar"]} c ON c.day = i.day
+            WHERE i.x IS {"NOT " if with_x else ""}NULL AND {column} IS NOT NULL
+            GROUP BY i.indicator, i.series, {column}, c.month, c.quarter, c.year{", i.x" if with_x else ""}"""
+            )
+        return " UNION ALL ".join(parts)
+
+    def expanded(table: str, extra: str) -> str:
+        return f"""SELECT m.indicator, CASE sr.k WHEN 0 THEN '' ELSE m.series END AS series, m.dimension,
+            m.dimension_id, gr.grain,
+            CASE gr.grain WHEN 'month' THEN m.month WHEN 'quarter' THEN m.quarter ELSE m.year END AS period,
+            m.region_id, {extra}
+        FROM {table} m
         CROSS JOIN ({_union(GRAINS, "grain")}) gr
         CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 AS k) sr
-        WHERE (sr.k = 0 OR i.series IS NOT NULL)"""
+        WHERE (sr.k = 0 OR m.series IS NOT NULL)"""
+
     keys = "indicator, series, dimension, dimension_id, grain, period"
     columns = f"{keys}, region_id, numerator, denominator, value, p90, n"
     return [
+        *d.temp_table("steering_agg_count", per_dimension(with_x=False)),
+        *d.temp_table("steering_agg_x", per_dimension(with_x=True)),
         f"""INSERT INTO {t["value"]} ({columns})
-        SELECT {keys}, MIN(region_id), SUM(hit), COUNT(*),
-            CASE WHEN SUM(hit) IS NULL THEN COUNT(*) ELSE 100.0 * SUM(hit) / COUNT(*) END, NULL, COUNT(*)
-        FROM ({expanded} AND i.x IS NULL) e
-        WHERE dimension_id IS NOT NULL
+        SELECT {keys}, MIN(region_id), SUM(hits), SUM(cnt),
+            CASE WHEN SUM(hits) IS NULL THEN SUM(cnt) ELSE 100.0 * SUM(hits) / SUM(cnt) END, NULL, SUM(cnt)
+        FROM ({expanded("steering_agg_count", "m.hits, m.cnt")}) e
         GROUP BY {keys}""",
         f"""INSERT INTO {t["value"]} ({columns})
-        SELECT {keys}, MIN(region_id), NULL, COUNT(*),
-            MIN(CASE WHEN rn * 2 >= cnt THEN x END), MIN(CASE WHEN rn * 10 >= cnt * 9 THEN x END), COUNT(*)
+        SELECT {keys}, MIN(region_id), NULL, MAX(total),
+            MIN(CASE WHEN running * 2 >= total THEN x END), MIN(CASE WHEN running * 10 >= total * 9 THEN x END),
+            MAX(total)
         FROM (
-            SELECT e.*, ROW_NUMBER() OVER (PARTITION BY {keys} ORDER BY x) AS rn,
-                COUNT(*) OVER (PARTITION BY {keys}) AS cnt
-            FROM ({expanded} AND i.x IS NOT NULL) e
-            WHERE dimension_id IS NOT NULL
+            SELECT g.*,
+                SUM(cnt) OVER (PARTITION BY {keys} ORDER BY x ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+                    AS running,
+                SUM(cnt) OVER (PARTITION BY {keys}) AS total
+            FROM (
+                SELECT {keys}, x, MIN(region_id) AS region_id, SUM(cnt) AS cnt
+                FROM ({expanded("steering_agg_x", "m.x, m.cnt")}) e
+                GROUP BY {keys}, x
+            ) g
         ) w
         GROUP BY {keys}""",
     ]
@@ -483,7 +512,10 @@ def statements(dialect: DialectName, *, today: date | None = None, threshold: in
     t = _tables()
     today = today or timezone.localdate()
     threshold = threshold if threshold is not None else settings.SMALL_CELL_THRESHOLD
-    sql = _facts(d, t, today, threshold)
+    # PostgreSQL's default 4 MB per sort or hash spills the aggregation of millions of items to disk; for
+    # this transaction only (refresh runs in one), as DuckDB takes the memory it needs.
+    sql = ["SET LOCAL work_mem = '256MB'"] if dialect == "postgresql" else []
+    sql += _facts(d, t, today, threshold)
     sql += [
         "DROP TABLE IF EXISTS steering_item",
         "CREATE TEMP TABLE steering_item (indicator VARCHAR(60), series VARCHAR(120), region_id INTEGER, "
