@@ -452,6 +452,7 @@ def _aggregate(d: Dialect, t: dict[str, str]) -> list[str]:
     have each number of working days), then months added up to quarters and years and series to their total
     ('' series). Medians and 90th percentiles are nearest-rank, from the running count over the working days
     in ascending order: the smallest x whose running count reaches half (nine tenths) of the group."""
+
     def per_dimension(with_x: bool) -> str:
         parts = []
         for dimension, column in DIMENSION_COLUMNS.items():
