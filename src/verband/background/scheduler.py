@@ -26,6 +26,7 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 from verband.background.models import PeriodicRun
 from verband.notifications.services import send_digest
 from verband.retention.tasks import sweep_retention
+from verband.steering.tasks import refresh_steering
 from verband.worker import SWEEPS
 
 logger = logging.getLogger(__name__)
@@ -63,6 +64,8 @@ def schedule() -> list[Periodic]:
         Periodic("retention", sweep_retention, timedelta(days=1)),
         # Hourly: the daily e-mail digest of the users who chose it goes once a day, from its hour on.
         Periodic("digest", send_digest, timedelta(hours=1)),
+        # The steering indicators, recomputed in full (verband.steering.engine).
+        Periodic("steering", refresh_steering, timedelta(seconds=settings.STEERING_REFRESH_SECONDS)),
     ]
 
 

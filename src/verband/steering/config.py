@@ -36,6 +36,8 @@ COMPUTATIONS: dict[str, Literal["count", "share", "median_p90"]] = {
     "handover_bounced": "share",
     "repeat_within_year": "share",
     "target_met_at_closing": "share",
+    "consultations": "count",
+    "discussed_with_experience_expert": "count",
 }
 Dimension = Literal["region", "network", "organisation", "team", "area"]
 ALL_DIMENSIONS: list[Dimension] = ["region", "network", "organisation", "team", "area"]

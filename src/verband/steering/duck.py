@@ -33,28 +33,7 @@ _TYPES = {
 
 def source_models() -> list[type[models.Model]]:
     """The models whose tables the engine reads (and writes: the calendar and the store)."""
-    labels = {
-        "signal": "signals.Signal",
-        "activation": "signals.Activation",
-        "organisation": "network.Organisation",
-        "team": "network.Team",
-        "norms": "network.RegionNorms",
-        "household": "households.Household",
-        "assessment": "safety.SafetyAssessment",
-        "involvement": "sharing.Involvement",
-        "help": "collaboration.Help",
-        "helpkind": "collaboration.HelpKind",
-        "handover": "collaboration.Handover",
-        "regie": "plans.Regie",
-        "transfer": "plans.RegieTransfer",
-        "membership": "network.Membership",
-        "escalation": "escalation.Escalation",
-        "recipient": "escalation.EscalationRecipient",
-        "closing": "measures.Closing",
-        "calendar": "steering.Calendar",
-        "value": "steering.IndicatorValue",
-    }
-    return [apps.get_model(label) for label in labels.values()]
+    return [apps.get_model(label) for label in engine.MODELS.values()]
 
 
 def _columns(model: type[models.Model]) -> list[tuple[str, str]]:

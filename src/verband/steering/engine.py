@@ -78,6 +78,10 @@ class Dialect:
             return f"(SELECT MIN(CAST(j ->> 'score' AS INTEGER)) FROM jsonb_array_elements({column}) j)"
         return f"list_min(CAST(json_extract(CAST({column} AS JSON), '$[*].score') AS INTEGER[]))"
 
+    def setup(self) -> list[str]:
+        # The aggregation sorts and hashes millions of rows: give this transaction the memory for it.
+        return ["SET LOCAL work_mem = '256MB'"] if self.name == "postgresql" else []
+
     def analyze(self, table: str) -> list[str]:
         # PostgreSQL keeps no statistics for a fresh temporary table; without them it guesses the joins.
         return [f"ANALYZE {table}"] if self.name == "postgresql" else []
@@ -86,29 +90,36 @@ class Dialect:
         return [f"DROP TABLE IF EXISTS {name}", f"CREATE TEMP TABLE {name} AS {select}", *self.analyze(name)]
 
 
+# The tables the engine reads (and the two it writes), by the names its SQL uses.
+MODELS = {
+    "signal": "signals.Signal",
+    "activation": "signals.Activation",
+    "organisation": "network.Organisation",
+    "team": "network.Team",
+    "norms": "network.RegionNorms",
+    "household": "households.Household",
+    "assessment": "safety.SafetyAssessment",
+    "involvement": "sharing.Involvement",
+    "help": "collaboration.Help",
+    "helpkind": "collaboration.HelpKind",
+    "handover": "collaboration.Handover",
+    "regie": "plans.Regie",
+    "transfer": "plans.RegieTransfer",
+    "membership": "network.Membership",
+    "escalation": "escalation.Escalation",
+    "recipient": "escalation.EscalationRecipient",
+    "closing": "measures.Closing",
+    "network": "network.Network",
+    "consultation": "consultation.Consultation",
+    "meeting": "collaboration.CaseMeeting",
+    "agendaitem": "collaboration.AgendaItem",
+    "calendar": "steering.Calendar",
+    "value": "steering.IndicatorValue",
+}
+
+
 def _tables() -> dict[str, str]:
-    names = {
-        "signal": "signals.Signal",
-        "activation": "signals.Activation",
-        "organisation": "network.Organisation",
-        "team": "network.Team",
-        "norms": "network.RegionNorms",
-        "household": "households.Household",
-        "assessment": "safety.SafetyAssessment",
-        "involvement": "sharing.Involvement",
-        "help": "collaboration.Help",
-        "helpkind": "collaboration.HelpKind",
-        "handover": "collaboration.Handover",
-        "regie": "plans.Regie",
-        "transfer": "plans.RegieTransfer",
-        "membership": "network.Membership",
-        "escalation": "escalation.Escalation",
-        "recipient": "escalation.EscalationRecipient",
-        "closing": "measures.Closing",
-        "calendar": "steering.Calendar",
-        "value": "steering.IndicatorValue",
-    }
-    return {key: apps.get_model(label)._meta.db_table for key, label in names.items()}
+    return {key: apps.get_model(label)._meta.db_table for key, label in MODELS.items()}
 
 
 ITEM_COLUMNS = "indicator, series, region_id, network_id, organisation_id, team_id, area, day, hit, x"
@@ -384,9 +395,28 @@ def _items(d: Dialect, t: dict[str, str]) -> list[str]:
         JOIN steering_f_household fh ON fh.household_id = c.household_id
         WHERE {d.min_score("c.scores")} IS NOT NULL""",
     ]
+    # Consultations asked of a network's consultation function (Kompas: "consultatiefunctie benut").
+    out.append(
+        f"""{insert} SELECT 'consultations', NULL, n.region_id, c.network_id, c.organisation_id, NULL, fh.area,
+            {ld("c.asked_at")}, NULL, NULL
+        FROM {t["consultation"]} c
+        JOIN {t["network"]} n ON n.id = c.network_id
+        LEFT JOIN steering_f_household fh ON fh.household_id = c.household_id"""
+    )
+    # Households discussed in a held case meeting with an experience expert taking part.
+    out.append(
+        f"""{insert} SELECT 'discussed_with_experience_expert', NULL, m.region_id, m.network_id, NULL, NULL,
+            fh.area, {ld("m.held_at")}, NULL, NULL
+        FROM {t["agendaitem"]} a
+        JOIN {t["meeting"]} m ON m.id = a.meeting_id
+        LEFT JOIN steering_f_household fh ON fh.household_id = a.household_id
+        WHERE m.status = 'held' AND m.held_at IS NOT NULL AND m.experience_expert_id IS NOT NULL"""
+    )
     # The routes: who activates, refers, scales and transfers regie to whom (series 'kind|source|target',
     # organisation ids; 0 = a citizen or anonymous reporter, or a network).
-    route_dims = "fh.region_id, NULL, q.target_id, q.team_id, fh.area, q.day"
+    # Routes are stored for the region and network (and in total) only: a connection between two
+    # organisations is shown to each of them from the region's rows (`selectors.routes`).
+    route_dims = "fh.region_id, NULL, NULL, NULL, NULL, q.day"
     questions = "steering_f_question q JOIN steering_f_household fh ON fh.household_id = q.household_id"
     route_series = (
         "q.kind || '|' || CAST(COALESCE(q.source_id, 0) AS VARCHAR) || '|' || "
@@ -410,7 +440,7 @@ def _items(d: Dialect, t: dict[str, str]) -> list[str]:
     )
     activations = f"""{t["activation"]} a JOIN steering_f_signal s ON s.signal_id = a.signal_id
         LEFT JOIN {t["team"]} tm ON tm.id = a.team_id"""
-    act_dims = f"s.region_id, a.network_id, tm.organisation_id, a.team_id, s.area, {ld('a.created_at')}"
+    act_dims = f"s.region_id, a.network_id, NULL, NULL, NULL, {ld('a.created_at')}"
     decided = "a.status IN ('accepted', 'handed_back', 'forwarded')"
     out += [
         f"{insert} SELECT 'route_count', {activation_series}, {act_dims}, NULL, NULL FROM {activations} "
@@ -435,72 +465,63 @@ def _union(values: tuple[str, ...], column: str) -> str:
     return " UNION ALL ".join(f"SELECT '{v}' AS {column}" for v in values)
 
 
-DIMENSION_COLUMNS = {
-    "all": "''",
-    "region": "CAST(i.region_id AS VARCHAR)",
-    "network": "CAST(i.network_id AS VARCHAR)",
-    "organisation": "CAST(i.organisation_id AS VARCHAR)",
-    "team": "CAST(i.team_id AS VARCHAR)",
-    "area": "i.area",
-}
-
-
 def _aggregate(d: Dialect, t: dict[str, str]) -> list[str]:
     """Every item counts in its series and in the total ('' series), in every dimension it has a unit in,
-    for every grain. In two stages, so that no statement handles items x dimensions x grains x series rows:
-    first per dimension and month (`steering_agg_count`: hits and items; `steering_agg_x`: how many items
-    have each number of working days), then months added up to quarters and years and series to their total
-    ('' series). Medians and 90th percentiles are nearest-rank, from the running count over the working days
-    in ascending order: the smallest x whose running count reaches half (nine tenths) of the group."""
-
-    def per_dimension(with_x: bool) -> str:
-        parts = []
-        for dimension, column in DIMENSION_COLUMNS.items():
-            x = "i.x, " if with_x else ""
-            measures = "COUNT(*) AS cnt" if with_x else "SUM(i.hit) AS hits, COUNT(*) AS cnt"
-            parts.append(
-                f"""SELECT i.indicator, i.series, '{dimension}' AS dimension, {column} AS dimension_id,
-                c.month, c.quarter, c.year, {x}MIN(i.region_id) AS region_id, {measures}
-            FROM steering_item i JOIN {t["calendar"]} c ON c.day = i.day
-            WHERE i.x IS {"NOT " if with_x else ""}NULL AND {column} IS NOT NULL
-            GROUP BY i.indicator, i.series, {column}, c.month, c.quarter, c.year{", i.x" if with_x else ""}"""
-            )
-        return " UNION ALL ".join(parts)
-
-    def expanded(table: str, extra: str) -> str:
-        return f"""SELECT m.indicator, CASE sr.k WHEN 0 THEN '' ELSE m.series END AS series, m.dimension,
-            m.dimension_id, gr.grain,
-            CASE gr.grain WHEN 'month' THEN m.month WHEN 'quarter' THEN m.quarter ELSE m.year END AS period,
-            m.region_id, {extra}
-        FROM {table} m
+    for every grain. First the items are rolled up into a cube by their finest keys and month (working days
+    kept as a histogram: a count per value of x), which is much smaller than the items; the cube is then
+    spread over the six dimensions, three grains and two series levels. Counts and shares are sums; the
+    median and 90th percentile (nearest rank) are the smallest x whose running count reaches half, and nine
+    tenths, of the total."""
+    sql = d.temp_table(
+        "steering_cube",
+        f"""SELECT i.indicator, i.series, i.region_id, i.network_id, i.organisation_id, i.team_id, i.area,
+            c.month, c.quarter, c.year, i.x, COUNT(*) AS cnt, SUM(i.hit) AS hits
+        FROM steering_item i JOIN {t["calendar"]} c ON c.day = i.day
+        GROUP BY i.indicator, i.series, i.region_id, i.network_id, i.organisation_id, i.team_id, i.area,
+            c.month, c.quarter, c.year, i.x""",
+    )
+    dimension_id = (
+        "CASE dm.dimension WHEN 'all' THEN '' "
+        "WHEN 'region' THEN CAST(k.region_id AS VARCHAR) "
+        "WHEN 'network' THEN CAST(k.network_id AS VARCHAR) "
+        "WHEN 'organisation' THEN CAST(k.organisation_id AS VARCHAR) "
+        "WHEN 'team' THEN CAST(k.team_id AS VARCHAR) "
+        "ELSE k.area END"
+    )
+    period = "CASE gr.grain WHEN 'month' THEN k.month WHEN 'quarter' THEN k.quarter ELSE k.year END"
+    series = "CASE sr.k WHEN 0 THEN '' ELSE k.series END"
+    expanded = f"""SELECT k.indicator, {series} AS series, dm.dimension, {dimension_id} AS dimension_id,
+            k.region_id, gr.grain, {period} AS period, k.x, k.cnt, k.hits
+        FROM steering_cube k
+        CROSS JOIN ({_union(DIMENSIONS, "dimension")}) dm
         CROSS JOIN ({_union(GRAINS, "grain")}) gr
         CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 AS k) sr
-        WHERE (sr.k = 0 OR m.series IS NOT NULL)"""
-
+        WHERE (sr.k = 0 OR k.series IS NOT NULL)"""
     keys = "indicator, series, dimension, dimension_id, grain, period"
     columns = f"{keys}, region_id, numerator, denominator, value, p90, n"
     return [
-        *d.temp_table("steering_agg_count", per_dimension(with_x=False)),
-        *d.temp_table("steering_agg_x", per_dimension(with_x=True)),
+        *sql,
         f"""INSERT INTO {t["value"]} ({columns})
         SELECT {keys}, MIN(region_id), SUM(hits), SUM(cnt),
             CASE WHEN SUM(hits) IS NULL THEN SUM(cnt) ELSE 100.0 * SUM(hits) / SUM(cnt) END, NULL, SUM(cnt)
-        FROM ({expanded("steering_agg_count", "m.hits, m.cnt")}) e
+        FROM ({expanded} AND k.x IS NULL) e
+        WHERE dimension_id IS NOT NULL
         GROUP BY {keys}""",
         f"""INSERT INTO {t["value"]} ({columns})
         SELECT {keys}, MIN(region_id), NULL, MAX(total),
-            MIN(CASE WHEN running * 2 >= total THEN x END), MIN(CASE WHEN running * 10 >= total * 9 THEN x END),
+            MIN(CASE WHEN cum * 2 >= total THEN x END), MIN(CASE WHEN cum * 10 >= total * 9 THEN x END),
             MAX(total)
         FROM (
-            SELECT g.*,
+            SELECT h.*,
                 SUM(cnt) OVER (PARTITION BY {keys} ORDER BY x ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-                    AS running,
+                    AS cum,
                 SUM(cnt) OVER (PARTITION BY {keys}) AS total
             FROM (
-                SELECT {keys}, x, MIN(region_id) AS region_id, SUM(cnt) AS cnt
-                FROM ({expanded("steering_agg_x", "m.x, m.cnt")}) e
+                SELECT {keys}, MIN(region_id) AS region_id, x, SUM(cnt) AS cnt
+                FROM ({expanded} AND k.x IS NOT NULL) e
+                WHERE dimension_id IS NOT NULL
                 GROUP BY {keys}, x
-            ) g
+            ) h
         ) w
         GROUP BY {keys}""",
     ]
@@ -513,10 +534,7 @@ def statements(dialect: DialectName, *, today: date | None = None, threshold: in
     t = _tables()
     today = today or timezone.localdate()
     threshold = threshold if threshold is not None else settings.SMALL_CELL_THRESHOLD
-    # PostgreSQL's default 4 MB per sort or hash spills the aggregation of millions of items to disk; for
-    # this transaction only (refresh runs in one), as DuckDB takes the memory it needs.
-    sql = ["SET LOCAL work_mem = '256MB'"] if dialect == "postgresql" else []
-    sql += _facts(d, t, today, threshold)
+    sql = d.setup() + _facts(d, t, today, threshold)
     sql += [
         "DROP TABLE IF EXISTS steering_item",
         "CREATE TEMP TABLE steering_item (indicator VARCHAR(60), series VARCHAR(120), region_id INTEGER, "

@@ -505,12 +505,32 @@ def routes(scope: Scope, grain: Grain = "quarter", period: str | None = None) ->
     refused and bounced (handed back and sent on again, or refused and asked elsewhere). Counts suppressed
     as everywhere; the waits and shares of a connection with too few questions are not shown."""
     period = period or closed_periods(grain, 1)[0]
-    dimension, dimension_id = _key(scope)
+    # Routes are stored per region and network: an organisation (or its team) sees the connections of
+    # its region that start or end with it; an area its region's.
+    organisation_id = scope.organisation_id
+    if scope.team_id is not None and organisation_id is None:
+        organisation_id = (
+            Team.objects.filter(pk=scope.team_id).values_list("organisation_id", flat=True).first()
+        )
+    if scope.network_id is not None:
+        dimension, dimension_id = "network", str(scope.network_id)
+    elif organisation_id is not None:
+        region_id = (
+            Organisation.objects.filter(pk=organisation_id).values_list("region_id", flat=True).first()
+        )
+        dimension, dimension_id = "region", str(region_id)
+    elif scope.region_id is not None:
+        dimension, dimension_id = "region", str(scope.region_id)
+    else:
+        dimension, dimension_id = "all", ""
     data: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     for name in ("route_count", "route_wait", "route_refused", "route_bounced"):
         for v in _values(name, dimension, [dimension_id], grain, [period]):
-            if v["series"]:
-                data[v["series"]][name] = v
+            if not v["series"]:
+                continue
+            if organisation_id is not None and str(organisation_id) not in v["series"].split("|")[1:]:
+                continue
+            data[v["series"]][name] = v
     threshold = _threshold()
     keys = sorted(data, key=lambda s: -(data[s].get("route_count", {}).get("value") or 0))
     counts = [[data[k].get("route_count", {}).get("value") or 0] for k in keys]

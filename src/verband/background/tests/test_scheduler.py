@@ -34,7 +34,7 @@ def enqueued(path: str) -> int:
 def test_two_schedulers_in_the_same_period_enqueue_each_sweep_once(settings):
     settings.WORKER_INTERVAL_SECONDS = 10
     first = scheduler.enqueue_due(NOW)
-    assert first == [*NAMES, "prune_task_results", "retention", "digest"]
+    assert first == [*NAMES, "prune_task_results", "retention", "digest", "steering"]
     call_command("worker", "--batch", verbosity=0, stdout=io.StringIO())  # the runs left the queue
     second = scheduler.enqueue_due(NOW + timedelta(seconds=4))  # another machine, same period
     assert second == []
@@ -57,7 +57,12 @@ def test_the_next_period_is_enqueued_once_the_previous_run_left_the_queue(settin
     assert enqueued("verband.background.scheduler.prune_task_results") == 1
     assert enqueued("verband.retention.tasks.sweep_retention") == 1
     # sweeps still queued
-    assert scheduler.enqueue_due(NOW + timedelta(days=1)) == ["prune_task_results", "retention", "digest"]
+    assert scheduler.enqueue_due(NOW + timedelta(days=1)) == [
+        "prune_task_results",
+        "retention",
+        "digest",
+        "steering",
+    ]
 
 
 def test_periods_are_the_same_on_every_machine():
@@ -94,6 +99,6 @@ def test_schedulers_at_the_same_moment_enqueue_once():
         t.join(timeout=60)
     assert all(isinstance(r, list) for r in results), results
     assert sorted(name for r in results for name in r) == sorted(
-        [*NAMES, "prune_task_results", "retention", "digest"]
+        [*NAMES, "prune_task_results", "retention", "digest", "steering"]
     )
     assert [enqueued(path) for path in SWEEPS] == [1, 1, 1, 1]

@@ -171,3 +171,38 @@ def closing(s: Signal, when: datetime, scores: list[int], target: int = 7, organ
         scores=[{"person": i + 1, "score": score} for i, score in enumerate(scores)],
         summary="Veilig genoeg",
     )
+
+
+def consultation(network: Any, m: Any, when: datetime, n: int) -> Any:
+    from verband.consultation.models import Consultation
+
+    return Consultation.objects.create(
+        network=network,
+        reference=f"CO-{n:04d}",
+        facts="Casus zonder namen",
+        question="Wat zouden jullie doen?",
+        asked_by=m.user,
+        asked_by_membership=m,
+        organisation=m.organisation,
+        asked_at=when,
+    )
+
+
+def meeting(
+    network: Any, chair: Any, when: datetime, households: list[Any], expert: Any = None, held: bool = True
+) -> Any:
+    from verband.collaboration.models import AgendaItem, CaseMeeting
+
+    m = CaseMeeting.objects.create(
+        region=network.region,
+        network=network,
+        scheduled_at=when,
+        status="held" if held else "planned",
+        chair=chair.user,
+        chair_membership=chair,
+        experience_expert=expert,
+        held_at=when if held else None,
+    )
+    for i, household in enumerate(households):
+        AgendaItem.objects.create(meeting=m, household=household, order=i)
+    return m

@@ -135,3 +135,16 @@ def test_the_same_sql_in_duckdb_gives_the_same_store():
         ).fetchall()
     )
     assert got == expected
+
+
+def test_the_worker_schedules_the_refresh_and_the_task_records_a_run():
+    from verband.background.scheduler import schedule
+    from verband.steering.models import RefreshRun
+    from verband.steering.tasks import refresh_steering
+
+    assert "steering" in [p.name for p in schedule()]
+    r = region()
+    signal(r, at(2026, 3, 2), activate=team(r))
+    assert refresh_steering.call() > 0
+    run = RefreshRun.objects.get()
+    assert run.finished_at is not None and run.rows == IndicatorValue.objects.count()

@@ -240,6 +240,37 @@ def test_repeat_reports_and_target_at_closing():
     assert (t.numerator, t.denominator) == (1, 2)
 
 
+def network_history() -> dict[str, Any]:
+    from verband.factories import NetworkFactory
+
+    r = h.region("Regio Netwerk")
+    t = h.team(r, "Wijkteam Netwerk")
+    network = NetworkFactory.create(region=r, organisations=[t.organisation])
+    asker = h.member(t)
+    for n, day in enumerate((2, 3, 31)):
+        h.consultation(network, asker, at(2026, 3, day, 10), n)  # three questions in March
+    h.consultation(network, asker, at(2026, 4, 1, 10), 9)  # one in April
+    expert = h.member(t, role="experience_expert")
+    households = [h.household_of(h.signal(r, at(2026, 2, 2, 9))) for _ in range(3)]
+    h.meeting(network, asker, at(2026, 3, 10, 14), households, expert=expert)  # 3 households, with expert
+    h.meeting(network, asker, at(2026, 3, 24, 14), households[:2])  # no expert: not counted
+    h.meeting(network, asker, at(2026, 3, 26, 14), households[:1], expert=expert, held=False)  # not held
+    return {"region": r, "network": network}
+
+
+def test_consultations_and_households_discussed_with_an_experience_expert():
+    hist = network_history()
+    engine.refresh(today=TODAY)
+    assert value("consultations", "2026-03").value == 3
+    assert value("consultations", "2026-Q1", grain="quarter").value == 3
+    assert value("consultations", "2026-04").value == 1
+    assert (
+        value("consultations", "2026-03", dimension="network", dimension_id=str(hist["network"].pk)).value
+        == 3
+    )
+    assert value("discussed_with_experience_expert", "2026-03").value == 3
+
+
 def test_every_computation_has_a_test_history():
     """The histories above cover every computation of the engine (the DuckDB test runs them all)."""
     from verband.steering.config import COMPUTATIONS
@@ -249,6 +280,7 @@ def test_every_computation_has_a_test_history():
         "signal_to_first_contact", "signal_to_help", "activation_in_time", "help_wait", "help_within_norm",
         "no_regisseur", "escalations_reached", "escalations_decided", "escalation_decision_days", "handovers",
         "handover_refused", "handover_bounced", "repeat_within_year", "target_met_at_closing",
+        "consultations", "discussed_with_experience_expert",
     }  # fmt: skip
     assert covered == set(COMPUTATIONS)
 
@@ -264,6 +296,7 @@ def test_all_histories_give_the_same_store_in_duckdb():
     escalation_history()
     handover_history()
     closing_history()
+    network_history()
     engine.refresh(today=TODAY)
     columns = (
         "indicator, series, dimension, dimension_id, grain, period, numerator, denominator, value, p90, n"

@@ -66,3 +66,37 @@ def test_comparison_and_off_norm_and_scopes():
     assert selectors.allowed_scopes(manager)[0][1] == Scope(organisation_id=wt.organisation_id)
     with pytest.raises(PermissionDenied):
         selectors.scope_for(MembershipFactory(organisation=wt.organisation, role=Role.PROFESSIONAL))
+
+
+def test_routes_between_organisations_with_waits_and_rates():
+    from verband.steering.tests import history as h
+    from verband.steering.tests.test_indicators import handover_history
+
+    hist = handover_history()
+    x, y1 = hist["x"], hist["y1"]
+    sender = h.member(x)
+    # Three more accepted referrals X → Y1 in March, each answered after 3 working days: 5 in all.
+    for _ in range(3):
+        s = h.signal(hist["region"], at(2026, 3, 2, 9))
+        h.handover(s, sender, y1, at(2026, 3, 2, 9), "accepted", at(2026, 3, 5, 9))
+    engine.refresh(today=TODAY)
+    found = selectors.routes(Scope(organisation_id=x.organisation_id), grain="quarter", period="2026-Q1")
+    route = next(r for r in found if r.target == y1.organisation.label and r.kind == "referral")
+    assert route.source == x.organisation.label
+    # 5 questions, but hidden: the region's 7 handovers are shown elsewhere, and 7 - 5 would give the 2
+    # of X → Y2 (complementary suppression). Its waits and rates are over 5 answers: shown.
+    assert route.count.suppressed
+    # Waits 2, 1, 3, 3, 3 → sorted 1 2 3 3 3: median rank 3 → 3; p90 rank 5 → 3. Refused 1 of 5: 20%.
+    assert (route.median_wait.value, route.p90_wait.value) == (3, 3)
+    assert route.refused.shown == "20%"
+    assert route.bounced.shown == "20%"
+    # X → Y2 has two questions: the count is hidden, and the waits and rates with it.
+    other = next(r for r in found if r.target == hist["y2"].organisation.label)
+    assert other.count.suppressed and other.refused.value is None
+    # Y1's own organisation sees the same connection; an organisation elsewhere sees none of them.
+    assert any(
+        r.source == x.organisation.label
+        for r in selectors.routes(Scope(organisation_id=y1.organisation_id), "quarter", "2026-Q1")
+    )
+    elsewhere = team(region("Regio Anders"), "Elders")
+    assert selectors.routes(Scope(organisation_id=elsewhere.organisation_id), "quarter", "2026-Q1") == []
