@@ -73,3 +73,11 @@ def bounded(
     if len(text) > maximum:
         raise ValidationError({field: [_("At most %(count)d characters.") % {"count": maximum}]})
     return text
+
+
+def spreadsheet_cell(value: object) -> object:
+    """No formula injection: a text cell a spreadsheet would run (=, +, -, @, tab, return) is written as
+    text. Used by every CSV and XLSX export (caseload, steering)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("verband.tasks.urls")),
     path("", include("verband.measures.urls")),
     path("", include("verband.search.urls")),
+    path("", include("verband.steering.urls")),
     path("taal/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("beheer/django/", admin.site.urls),

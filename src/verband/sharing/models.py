@@ -358,6 +358,8 @@ OBJECT_LABELS = {
     "journal_form": _("journal form"),
     "documents": _("documents"),
     "document": _("document of a household"),
+    "steering_table": _("table of steering numbers (no persons)"),
+    "steering_report": _("quarterly steering report (no persons)"),
     "search": _("search query"),
 }
 

@@ -38,6 +38,7 @@ from verband.accounts.models import ApiToken, User
 from verband.households.models import Person
 from verband.sharing.accesslog import logged_subjects
 from verband.sharing.models import AccessLogEntry
+from verband.steering.selectors import closed_periods
 from verband.testing import World, actor_for, actor_for_token, build_world, make_user, sign_in
 
 # --------------------------------------------------------------------------------------------- the routes
@@ -151,6 +152,8 @@ PARAMETERS = {
     "journal:correct/pk": "journal_entry",
     "journal:download/pk": "document",
     "collaboration:merge_undo/pk": "merge",
+    "key": "indicator",
+    "fmt": "export_format",
 }
 
 # Query strings that make a route show something else than its bare address (each is asked too).
@@ -163,6 +166,7 @@ QUERIES = {
     "sharing:access_log": ["export=csv", "person={anna}"],
     "households:timeline": ["soort=signal"],
     # Misspelled (a name as typed is no name shown): Anna and Dirk are found all the same.
+    "steering:report": ["bereik=0&kwartaal={quarter}"],
     "search:search": ["q={household}", "q=Anne+van+Dam", "q=Dirck+Voss", "q=1012AB+12", "q=Kerkstraat+4"],
 }
 
@@ -500,6 +504,8 @@ def build_scene() -> Scene:
         "measure": measure_ids, "task": str(task.pk),
         "journal_entry": [str(visit.pk), str(corrected.pk)],
         "document": [str(visit.documents.get().pk), str(letter.pk)],
+        "indicator": "signalen_per_deur", "export_format": ["csv", "xlsx"],
+        "quarter": closed_periods("quarter", 1)[0],
     }  # fmt: skip
     lists = {key: value if isinstance(value, list) else [value] for key, value in values.items()}
     return Scene(w, users, tokens, lists, persons=names_of(Person.objects.all()))

@@ -44,6 +44,7 @@ from verband.sharing.decorators import role_required
 from verband.sharing.grants import Grant, approve, awaiting, may_approve
 from verband.sharing.signin_alarm import guessed_accounts
 from verband.text import plain_id
+from verband.text import spreadsheet_cell as _cell
 from verband.workspace import aggregates, caseload, today
 from verband.workspace.forms import CaseloadFilter
 
@@ -224,14 +225,6 @@ def caseload_view(request: HttpRequest) -> HttpResponse:
             "sort": sort,
         },
     )
-
-
-def _cell(value: object) -> object:
-    """No formula injection: a text cell a spreadsheet would run (=, +, -, @, tab, return) is written as
-    text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _export(fmt: str, view: str, headers: list[str], lines: list[list[object]]) -> HttpResponse:
