@@ -322,9 +322,8 @@ def personas() -> dict[str, Any]:
 def dashboard_paths() -> list[str]:
     """Every page under /sturing/: the overview of each indicator set, each set's first computable
     indicator with its comparison by every dimension, and the routes."""
-    from verband.steering.forms import BY
-
     from verband.steering import selectors
+    from verband.steering.forms import BY
 
     sets = selectors.indicator_sets()
     paths = ["/sturing/"]
@@ -435,12 +434,14 @@ def main() -> None:
         if args.profile:
             pg = statement_timings("postgresql", today)
             dk = statement_timings("duckdb", today, duck)
-            result["statements"] = [
-                {"postgresql_s": round(a, 3), "duckdb_s": round(b, 3), "sql": s[:80]}
-                for (a, s), (b, _s) in zip(pg, dk, strict=False)
-            ]
-            for row in sorted(result["statements"], key=lambda r: -r["postgresql_s"]):
-                print(f"  pg {row['postgresql_s']:8.3f} s  duckdb {row['duckdb_s']:8.3f} s  {row['sql']}")
+            result["statements"] = {
+                name: [{"s": round(sec, 3), "sql": " ".join(sql.split())[:100]} for sec, sql in timings]
+                for name, timings in (("postgresql", pg), ("duckdb", dk))
+            }
+            for name, timings in (("postgresql", pg), ("duckdb", dk)):
+                print(f"slowest statements on {name}:")
+                for sec, sql in sorted(timings, key=lambda r: -r[0])[:12]:
+                    print(f"  {sec:8.2f} s  {' '.join(sql.split())[:110]}")
         duck.close()
         result["ratio"] = round(refresh_s / duckdb_s, 2) if duckdb_s else None
     try:

@@ -465,63 +465,73 @@ def _union(values: tuple[str, ...], column: str) -> str:
     return " UNION ALL ".join(f"SELECT '{v}' AS {column}" for v in values)
 
 
+DIMENSION_COLUMNS = {
+    "all": "''",
+    "region": "CAST(i.region_id AS VARCHAR)",
+    "network": "CAST(i.network_id AS VARCHAR)",
+    "organisation": "CAST(i.organisation_id AS VARCHAR)",
+    "team": "CAST(i.team_id AS VARCHAR)",
+    "area": "i.area",
+}
+
+
 def _aggregate(d: Dialect, t: dict[str, str]) -> list[str]:
     """Every item counts in its series and in the total ('' series), in every dimension it has a unit in,
-    for every grain. First the items are rolled up into a cube by their finest keys and month (working days
-    kept as a histogram: a count per value of x), which is much smaller than the items; the cube is then
-    spread over the six dimensions, three grains and two series levels. Counts and shares are sums; the
-    median and 90th percentile (nearest rank) are the smallest x whose running count reaches half, and nine
-    tenths, of the total."""
-    sql = d.temp_table(
-        "steering_cube",
-        f"""SELECT i.indicator, i.series, i.region_id, i.network_id, i.organisation_id, i.team_id, i.area,
-            c.month, c.quarter, c.year, i.x, COUNT(*) AS cnt, SUM(i.hit) AS hits
-        FROM steering_item i JOIN {t["calendar"]} c ON c.day = i.day
-        GROUP BY i.indicator, i.series, i.region_id, i.network_id, i.organisation_id, i.team_id, i.area,
-            c.month, c.quarter, c.year, i.x""",
-    )
-    dimension_id = (
-        "CASE dm.dimension WHEN 'all' THEN '' "
-        "WHEN 'region' THEN CAST(k.region_id AS VARCHAR) "
-        "WHEN 'network' THEN CAST(k.network_id AS VARCHAR) "
-        "WHEN 'organisation' THEN CAST(k.organisation_id AS VARCHAR) "
-        "WHEN 'team' THEN CAST(k.team_id AS VARCHAR) "
-        "ELSE k.area END"
-    )
-    period = "CASE gr.grain WHEN 'month' THEN k.month WHEN 'quarter' THEN k.quarter ELSE k.year END"
-    series = "CASE sr.k WHEN 0 THEN '' ELSE k.series END"
-    expanded = f"""SELECT k.indicator, {series} AS series, dm.dimension, {dimension_id} AS dimension_id,
-            k.region_id, gr.grain, {period} AS period, k.x, k.cnt, k.hits
-        FROM steering_cube k
-        CROSS JOIN ({_union(DIMENSIONS, "dimension")}) dm
+    for every grain. In two stages, so that no statement handles items x dimensions x grains x series rows:
+    first per dimension and month (`steering_agg_count`: hits and items; `steering_agg_x`: how many items
+    have each number of working days), then months added up to quarters and years and series to their total
+    ('' series). Medians and 90th percentiles are nearest-rank, from the running count over the working days
+    in ascending order: the smallest x whose running count reaches half (nine tenths) of the group."""
+
+    def per_dimension(with_x: bool) -> str:
+        parts = []
+        for dimension, column in DIMENSION_COLUMNS.items():
+            x = "i.x, " if with_x else ""
+            group = "" if dimension == "all" else f"{column}, "  # PostgreSQL groups by no constant
+            measures = "COUNT(*) AS cnt" if with_x else "SUM(i.hit) AS hits, COUNT(*) AS cnt"
+            parts.append(
+                f"""SELECT i.indicator, i.series, '{dimension}' AS dimension, {column} AS dimension_id,
+                c.month, c.quarter, c.year, {x}MIN(i.region_id) AS region_id, {measures}
+            FROM steering_item i JOIN {t["calendar"]} c ON c.day = i.day
+            WHERE i.x IS {"NOT " if with_x else ""}NULL AND {column} IS NOT NULL
+            GROUP BY i.indicator, i.series, {group}c.month, c.quarter, c.year{", i.x" if with_x else ""}"""
+            )
+        return " UNION ALL ".join(parts)
+
+    def expanded(table: str, extra: str) -> str:
+        return f"""SELECT m.indicator, CASE sr.k WHEN 0 THEN '' ELSE m.series END AS series, m.dimension,
+            m.dimension_id, gr.grain,
+            CASE gr.grain WHEN 'month' THEN m.month WHEN 'quarter' THEN m.quarter ELSE m.year END AS period,
+            m.region_id, {extra}
+        FROM {table} m
         CROSS JOIN ({_union(GRAINS, "grain")}) gr
         CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 AS k) sr
-        WHERE (sr.k = 0 OR k.series IS NOT NULL)"""
+        WHERE (sr.k = 0 OR m.series IS NOT NULL)"""
+
     keys = "indicator, series, dimension, dimension_id, grain, period"
     columns = f"{keys}, region_id, numerator, denominator, value, p90, n"
     return [
-        *sql,
+        *d.temp_table("steering_agg_count", per_dimension(with_x=False)),
+        *d.temp_table("steering_agg_x", per_dimension(with_x=True)),
         f"""INSERT INTO {t["value"]} ({columns})
         SELECT {keys}, MIN(region_id), SUM(hits), SUM(cnt),
             CASE WHEN SUM(hits) IS NULL THEN SUM(cnt) ELSE 100.0 * SUM(hits) / SUM(cnt) END, NULL, SUM(cnt)
-        FROM ({expanded} AND k.x IS NULL) e
-        WHERE dimension_id IS NOT NULL
+        FROM ({expanded("steering_agg_count", "m.hits, m.cnt")}) e
         GROUP BY {keys}""",
         f"""INSERT INTO {t["value"]} ({columns})
         SELECT {keys}, MIN(region_id), NULL, MAX(total),
-            MIN(CASE WHEN cum * 2 >= total THEN x END), MIN(CASE WHEN cum * 10 >= total * 9 THEN x END),
+            MIN(CASE WHEN running * 2 >= total THEN x END), MIN(CASE WHEN running * 10 >= total * 9 THEN x END),
             MAX(total)
         FROM (
-            SELECT h.*,
+            SELECT g.*,
                 SUM(cnt) OVER (PARTITION BY {keys} ORDER BY x ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-                    AS cum,
+                    AS running,
                 SUM(cnt) OVER (PARTITION BY {keys}) AS total
             FROM (
-                SELECT {keys}, MIN(region_id) AS region_id, x, SUM(cnt) AS cnt
-                FROM ({expanded} AND k.x IS NOT NULL) e
-                WHERE dimension_id IS NOT NULL
+                SELECT {keys}, x, MIN(region_id) AS region_id, SUM(cnt) AS cnt
+                FROM ({expanded("steering_agg_x", "m.x, m.cnt")}) e
                 GROUP BY {keys}, x
-            ) h
+            ) g
         ) w
         GROUP BY {keys}""",
     ]
