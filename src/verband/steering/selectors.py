@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from verband.network.models import Network, Organisation, OrganisationKind, Region, Role, Team
 from verband.steering import config
 from verband.steering.models import IndicatorValue, RefreshRun
-from verband.steering.suppression import suppress_counts, too_few
+from verband.steering.suppression import suppress_counts, suppress_related, too_few
 from verband.steering.tables import Cell, Route, Row, Table, Unit
 
 Grain = Literal["month", "quarter", "year"]
@@ -291,15 +291,16 @@ def trends(
     computes = sorted({info.compute for info in infos if info.computable})
     found: dict[str, list[Any]] = defaultdict(list)
     if computes:
+        # Every month, quarter and year of the years shown: a count hidden here must stay hidden on the
+        # page of another grain (`_time_hidden`).
         rows = IndicatorValue.objects.filter(
             indicator__in=computes,
             dimension=dimension,
             dimension_id=dimension_id,
-            grain=grain,
-            period__in=columns,
+            period__in=_periods_of_years(columns),
         )
         for v in rows.values(
-            "indicator", "series", "dimension_id", "period", "value", "p90", "n", "region_id"
+            "indicator", "series", "dimension_id", "grain", "period", "value", "p90", "n", "region_id"
         ):
             found[v["indicator"]].append(v)
     return {
@@ -308,10 +309,45 @@ def trends(
     }
 
 
+def _periods_of_years(columns: list[str]) -> list[str]:
+    """Every month, quarter and year of the years the columns lie in."""
+    years = sorted({c[:4] for c in columns})
+    found = list(years)
+    for year in years:
+        found += [f"{year}-Q{q}" for q in range(1, 5)]
+        found += [f"{year}-{m:02d}" for m in range(1, 13)]
+    return found
+
+
+def _time_hidden(values: dict[tuple[str, str], float], series: list[str], years: list[str]) -> set[Any]:
+    """The (series, period) counts to hide so that no page of the scope gives a hidden one away: a month
+    from its quarter or year and the other months, a quarter from its year and the other quarters, a
+    series from the total and the other series — on whatever grain the page shows, so the relations are
+    taken over whole years, whether or not a period is closed yet."""
+    relations: list[tuple[object, list[object]]] = []
+    for year in years:
+        quarters = [f"{year}-Q{q}" for q in range(1, 5)]
+        months = [f"{year}-{m:02d}" for m in range(1, 13)]
+        for s in series:
+            relations.append(((s, year), [(s, q) for q in quarters]))
+            relations.append(((s, year), [(s, m) for m in months]))
+            for q, quarter in enumerate(quarters):
+                relations.append(((s, quarter), [(s, m) for m in months[3 * q : 3 * q + 3]]))
+        if len(series) > 1:
+            parts = [s for s in series if s]
+            for period in [year, *quarters, *months]:
+                relations.append((("", period), [(s, period) for s in parts]))
+    cells: dict[object, float] = dict(values.items())
+    return suppress_related(cells, relations, _threshold())
+
+
 def _trend_table(info: IndicatorInfo, grain: Grain, columns: list[str], found: list[Any]) -> Table:
     by_series: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    every: dict[tuple[str, str], float] = {}
     for v in found:
-        by_series[v["series"]][v["period"]] = v
+        every[(v["series"], v["period"])] = v["value"] or 0
+        if v.get("grain", grain) == grain and v["period"] in columns:
+            by_series[v["series"]][v["period"]] = v
     kind = _series_kind(info)
     series = sorted((s for s in by_series if s), key=lambda s: series_label(kind, s))
     series.append("")
@@ -320,7 +356,9 @@ def _trend_table(info: IndicatorInfo, grain: Grain, columns: list[str], found: l
     notes: list[str] = []
     if info.measure == "count":
         values = [[by_series[s].get(p, {}).get("value") or 0 for p in columns] for s in series]
-        hidden = suppress_counts(values, threshold, column_sums=len(series) > 1, row_sums=False)
+        every_series = sorted({s for s, _p in every} | set(series))
+        gone = _time_hidden(every, every_series, sorted({c[:4] for c in columns}))
+        hidden = [[(s, p) in gone for p in columns] for s in series]
         for s, vals, hid in zip(series, values, hidden, strict=True):
             rows.append(
                 Row(

@@ -1,0 +1,92 @@
+"""Attacks by differencing: a number hidden on one page must not be worked out from numbers shown on
+another page of the same scope (a month from its quarter, a quarter from its year)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from verband.steering import selectors
+from verband.steering.models import IndicatorValue
+from verband.steering.selectors import Scope
+from verband.steering.tests.history import region
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 6, 15)
+
+
+def _put(region_id: int, indicator: str, values: dict[str, int], series: str = "") -> None:
+    for period, value in values.items():
+        grain = "year" if len(period) == 4 else ("quarter" if "Q" in period else "month")
+        IndicatorValue.objects.create(
+            indicator=indicator, series=series, dimension="region", dimension_id=str(region_id),
+            region_id=region_id, grain=grain, period=period, value=value, n=value,
+        )  # fmt: skip
+
+
+def _shown(table, label_index: int = -1) -> dict[str, float | None]:
+    row = table.rows[label_index]
+    return {
+        c: (None if cell.suppressed else cell.value) for c, cell in zip(table.columns, row.cells, strict=True)
+    }
+
+
+def test_a_hidden_month_cannot_be_worked_out_from_its_quarter():
+    r = region()
+    months = {"2026-01": 12, "2026-02": 3, "2026-03": 20, "2026-04": 30, "2026-05": 25}
+    _put(r.pk, "no_regisseur", {**months, "2026-Q1": 35, "2026-Q2": 55, "2026": 90})
+    scope = Scope(region_id=r.pk)
+    by_month = _shown(selectors.trend("huishoudens_zonder_regisseur", scope, "month", 12, today=TODAY))
+    by_quarter = _shown(selectors.trend("huishoudens_zonder_regisseur", scope, "quarter", 8, today=TODAY))
+    q1 = by_quarter["Q1 2026"] if "Q1 2026" in by_quarter else by_quarter["K1 2026"]
+    assert q1 == 35  # the quarter is shown
+    q1_months = [
+        by_month[k]
+        for k in by_month
+        if k.endswith("2026") and k[:3] in ("Jan", "Feb", "Mar", "jan", "feb", "maa", "mrt")
+    ]
+    assert len(q1_months) == 3
+    # February (3) is hidden, and so is another month of the quarter: else 35 - 12 - 20 = 3.
+    assert sum(v is None for v in q1_months) >= 2
+
+
+def test_a_hidden_quarter_cannot_be_worked_out_from_its_year():
+    r = region()
+    _put(r.pk, "no_regisseur", {"2025-Q1": 30, "2025-Q2": 2, "2025-Q3": 40, "2025-Q4": 50, "2025": 122})
+    scope = Scope(region_id=r.pk)
+    by_quarter = _shown(selectors.trend("huishoudens_zonder_regisseur", scope, "quarter", 8, today=TODAY))
+    by_year = _shown(selectors.trend("huishoudens_zonder_regisseur", scope, "year", 5, today=TODAY))
+    assert by_year["2025"] == 122
+    quarters_2025 = [v for k, v in by_quarter.items() if k.endswith("2025")]
+    assert len(quarters_2025) == 4
+    assert sum(v is None for v in quarters_2025) >= 2
+
+
+def test_a_month_of_a_quarter_hidden_for_its_year_is_not_given_away_by_its_months():
+    """Q2 is hidden to protect Q1 in the year; then its months may not all be shown either."""
+    r = region()
+    months = {"2025-04": 10, "2025-05": 10, "2025-06": 10}
+    _put(
+        r.pk,
+        "no_regisseur",
+        {**months, "2025-Q1": 3, "2025-Q2": 30, "2025-Q3": 40, "2025-Q4": 50, "2025": 123},
+    )
+    scope = Scope(region_id=r.pk)
+    by_quarter = _shown(selectors.trend("huishoudens_zonder_regisseur", scope, "quarter", 8, today=TODAY))
+    by_year = _shown(selectors.trend("huishoudens_zonder_regisseur", scope, "year", 5, today=TODAY))
+    by_month = _shown(
+        selectors.trend("huishoudens_zonder_regisseur", scope, "month", 12, today=date(2026, 1, 15))
+    )
+    quarters = {k[:2]: v for k, v in by_quarter.items() if k.endswith("2025")}
+    shown_quarters = {k: v for k, v in quarters.items() if v is not None}
+    q1_known = by_year["2025"] is not None and len(shown_quarters) == 3
+    assert not q1_known
+    # Whatever quarter hides Q1: its months do not all show.
+    hidden_quarter = next(k for k, v in quarters.items() if v is None and k[1] != "1")
+    number = int(hidden_quarter[1])
+    names = {2: ("apr", "mei", "jun", "Apr", "May", "Jun"), 3: ("jul", "aug", "sep", "Jul", "Aug", "Sep"),
+             4: ("okt", "nov", "dec", "Oct", "Nov", "Dec")}[number]  # fmt: skip
+    its_months = [v for k, v in by_month.items() if k.endswith("2025") and k[:3] in names]
+    assert len(its_months) == 3 and any(v is None for v in its_months)
