@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from verband.network.models import Network, Organisation, OrganisationKind, Region, Role, Team
 from verband.steering import config
 from verband.steering.models import IndicatorValue, RefreshRun
-from verband.steering.suppression import suppress_counts, suppress_related, too_few
+from verband.steering.suppression import small, suppress_counts, suppress_related, too_few
 from verband.steering.tables import Cell, Route, Row, Table, Unit
 
 Grain = Literal["month", "quarter", "year"]
@@ -569,8 +569,9 @@ ROUTE_KINDS = ("activation", "referral", "scale_up", "scale_down", "regie_transf
 def routes(scope: Scope, grain: Grain = "quarter", period: str | None = None) -> list[Route]:
     """Which organisation activates, refers, scales up or down, or transfers regie to which, in one
     period: how often, the median and 90th-percentile wait (working days) until the answer, and the shares
-    refused and bounced (handed back and sent on again, or refused and asked elsewhere). Counts suppressed
-    as everywhere; the waits and shares of a connection with too few questions are not shown."""
+    refused and bounced (handed back and sent on again, or refused and asked elsewhere). A connection with
+    fewer households than the threshold is left out (its row alone would say that one went that way);
+    other counts suppressed as everywhere; the waits and shares over too few questions are not shown."""
     period = period or closed_periods(grain, 1)[0]
     # Routes are stored per region and network: an organisation (or its team) sees the connections of
     # its region that start or end with it; an area its region's.
@@ -606,6 +607,10 @@ def routes(scope: Scope, grain: Grain = "quarter", period: str | None = None) ->
     names = {o.pk: o.label for o in Organisation.objects.filter(pk__in=organisation_ids)}
     found: list[Route] = []
     for k, count, hid in zip(keys, counts, hidden, strict=True):
+        if small(count[0], threshold):
+            # Not listed at all: "police → shelter: not shown" would still tell that the shelter took in
+            # someone the police sent that quarter.
+            continue
         kind, source, target = k.split("|")
         wait = data[k].get("route_wait")
         refused = data[k].get("route_refused")

@@ -90,3 +90,31 @@ def test_a_month_of_a_quarter_hidden_for_its_year_is_not_given_away_by_its_month
              4: ("okt", "nov", "dec", "Oct", "Nov", "Dec")}[number]  # fmt: skip
     its_months = [v for k, v in by_month.items() if k.endswith("2025") and k[:3] in names]
     assert len(its_months) == 3 and any(v is None for v in its_months)
+
+
+def _route(region_id: int, series: str, count: int, period: str = "2026-Q1") -> None:
+    IndicatorValue.objects.create(
+        indicator="route_count", series=series, dimension="region", dimension_id=str(region_id),
+        region_id=region_id, grain="quarter", period=period, value=count, n=count,
+    )  # fmt: skip
+
+
+def test_a_connection_with_too_few_households_is_not_listed_at_all():
+    """A row "police → shelter: not shown" tells that the shelter took in someone the police sent that
+    quarter; a connection with fewer households than the threshold is left out, not shown as hidden."""
+    from verband.network.models import OrganisationKind
+    from verband.steering.tests.history import team
+
+    r = region()
+    police = team(r, "Politie").organisation
+    shelter = team(r, "Opvang").organisation
+    shelter.kind = OrganisationKind.SHELTER
+    shelter.save(update_fields=["kind"])
+    wijk = team(r, "Wijkteam").organisation
+    _route(r.pk, f"referral|{police.pk}|{shelter.pk}", 1)
+    _route(r.pk, f"referral|{police.pk}|{wijk.pk}", 30)
+    _route(r.pk, f"referral|{wijk.pk}|{police.pk}", 20)
+    found = selectors.routes(Scope(region_id=r.pk), "quarter", "2026-Q1")
+    assert shelter.label not in {x.target for x in found} | {x.source for x in found}
+    assert all(not x.count.suppressed or x.count.value is None for x in found)
+    assert {(x.source, x.target) for x in found} <= {(police.label, wijk.label), (wijk.label, police.label)}
