@@ -467,6 +467,21 @@ def _units_in(scope: Scope, by: By) -> list[str] | None:
     return None
 
 
+def _region_of(scope: Scope) -> int | None:
+    """The region a scope lies in (None for everything)."""
+    if scope.region_id is not None:
+        return scope.region_id
+    if scope.organisation_id is not None:
+        return (
+            Organisation.objects.filter(pk=scope.organisation_id).values_list("region_id", flat=True).first()
+        )
+    if scope.team_id is not None:
+        return Team.objects.filter(pk=scope.team_id).values_list("organisation__region_id", flat=True).first()
+    if scope.network_id is not None:
+        return Network.objects.filter(pk=scope.network_id).values_list("region_id", flat=True).first()
+    return None
+
+
 def comparison(
     key: str,
     scope: Scope,
@@ -481,9 +496,9 @@ def comparison(
     period = period or closed_periods(grain, 1)[0]
     ids = _units_in(scope, by)
     found = _values(info.compute, by, ids, grain, [period]) if info.computable else []
-    if by == "area":
-        if scope.region_id is not None:
-            found = [v for v in found if v["region_id"] == scope.region_id]
+    if by == "area":  # areas are the region's: never another region's, whatever the scope
+        region_id = _region_of(scope)
+        found = [v for v in found if region_id is not None and v["region_id"] == region_id]
         if scope.area:
             found = [v for v in found if v["dimension_id"] == scope.area]
     kind = _series_kind(info)

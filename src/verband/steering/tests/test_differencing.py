@@ -153,3 +153,18 @@ def test_a_unit_hidden_in_a_comparison_is_not_shown_on_its_own_page():
         "huishoudens_zonder_regisseur", Scope(region_id=r.pk, organisation_id=b.pk), "quarter", 8, today=TODAY
     )
     assert own.columns[-1].endswith("2026") and own.rows[-1].cells[-1].suppressed  # Q1 2026
+
+
+def test_a_manager_comparing_by_area_sees_no_area_of_another_region():
+    from verband.steering.tests.history import team
+
+    mine, theirs = region(), region("Regio Anders")
+    organisation = team(mine, "Eigen").organisation
+    for r, area in ((mine, "3072"), (theirs, "9711")):
+        IndicatorValue.objects.create(
+            indicator="no_regisseur", series="", dimension="area", dimension_id=area,
+            region_id=r.pk, grain="quarter", period="2026-Q1", value=40, n=40,
+        )  # fmt: skip
+    for scope in (Scope(organisation_id=organisation.pk), Scope(organisation_id=organisation.pk, team_id=1)):
+        table = selectors.comparison("huishoudens_zonder_regisseur", scope, "area", "quarter", "2026-Q1")
+        assert [row.label for row in table.rows] == ["3072"]
