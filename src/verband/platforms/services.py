@@ -442,6 +442,33 @@ def add_indicator_item(
         return _agenda(platform, AgendaSource.INDICATOR, title, text, indicator=indicator[:100])
 
 
+def _knowing_confidential(households: set[int]) -> dict[int, set[int]]:
+    """Per household: the organisations that keep (entered or manage) or were shown (a disclosure not
+    revoked) a confidential address of one of its members. Two queries."""
+    from verband.households.models import Address, AddressDisclosure, HouseholdMember
+
+    found: dict[int, set[int]] = defaultdict(set)
+    if not households:
+        return found
+    persons: dict[int, set[int]] = defaultdict(set)
+    for household_id, person_id in HouseholdMember.objects.filter(household_id__in=households).values_list(
+        "household_id", "person_id"
+    ):
+        persons[person_id].add(household_id)
+    addresses = Address.objects.filter(person_id__in=persons, confidential=True)
+    for person_id, organisation_id in addresses.filter(managed_by__isnull=False).values_list(
+        "person_id", "managed_by_id"
+    ):
+        for household_id in persons[person_id]:
+            found[household_id].add(organisation_id)
+    for person_id, organisation_id in AddressDisclosure.objects.filter(
+        address__in=addresses, revoked_at__isnull=True
+    ).values_list("address__person_id", "organisation_id"):
+        for household_id in persons[person_id]:
+            found[household_id].add(organisation_id)
+    return found
+
+
 def add_escalation_items(escalations: Sequence[Escalation]) -> int:
     """Escalations that reached the tactical platform step become items on their region's tactical
     platform's agenda: the kind of stall, the organisations involved and since when — no household
@@ -470,6 +497,9 @@ def add_escalation_items(escalations: Sequence[Escalation]) -> int:
             parties[e.pk] |= involved[e.household_id]
     # A shelter is not named: the item says what stalls and since when, and a platform member who works
     # only with the perpetrator must not read in it where she went (as `escalation.selectors.sees_whole`).
+    # Nor, for the household, an organisation that keeps or was shown a confidential address of one of
+    # its members: the neighbourhood team of the town she moved to names that town.
+    knowing = _knowing_confidential(households)
     names = dict(
         (pk, short or name)
         for pk, short, name in Organisation.objects.filter(pk__in=set().union(*parties.values()))
@@ -486,7 +516,8 @@ def add_escalation_items(escalations: Sequence[Escalation]) -> int:
         platform, meeting = platforms[e.region_id]
         if (platform.pk, e.pk) in have:
             continue
-        orgs = ", ".join(sorted(names[o] for o in parties[e.pk] if o in names)) or "—"
+        hidden = knowing.get(e.household_id, set()) if e.household_id is not None else set()
+        orgs = ", ".join(sorted(names[o] for o in parties[e.pk] if o in names and o not in hidden)) or "—"
         with override("nl"):
             title = _("Escalation: %(kind)s") % {"kind": e.get_kind_display()}
             text = _("Stalled since %(day)s. Organisations involved: %(orgs)s.") % {
