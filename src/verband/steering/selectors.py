@@ -319,26 +319,36 @@ def _periods_of_years(columns: list[str]) -> list[str]:
     return found
 
 
+Key = tuple[str, str, str]  # (unit, series, period)
+
+
+def _time_relations(unit: str, series: list[str], years: list[str]) -> list[tuple[Key, list[Key]]]:
+    """The relations between the (unit, series, period) counts of one unit over whole years: a year is its
+    quarters and its months, a quarter its months, a total its series."""
+    relations: list[tuple[Key, list[Key]]] = []
+    parts = [s for s in series if s]
+    for year in years:
+        quarters = [f"{year}-Q{q}" for q in range(1, 5)]
+        months = [f"{year}-{m:02d}" for m in range(1, 13)]
+        for s in series:
+            relations.append(((unit, s, year), [(unit, s, q) for q in quarters]))
+            relations.append(((unit, s, year), [(unit, s, m) for m in months]))
+            for q, quarter in enumerate(quarters):
+                relations.append(((unit, s, quarter), [(unit, s, m) for m in months[3 * q : 3 * q + 3]]))
+        if parts:
+            for period in [year, *quarters, *months]:
+                relations.append(((unit, "", period), [(unit, s, period) for s in parts]))
+    return relations
+
+
 def _time_hidden(values: dict[tuple[str, str], float], series: list[str], years: list[str]) -> set[Any]:
     """The (series, period) counts to hide so that no page of the scope gives a hidden one away: a month
     from its quarter or year and the other months, a quarter from its year and the other quarters, a
     series from the total and the other series — on whatever grain the page shows, so the relations are
     taken over whole years, whether or not a period is closed yet."""
-    relations: list[tuple[object, list[object]]] = []
-    for year in years:
-        quarters = [f"{year}-Q{q}" for q in range(1, 5)]
-        months = [f"{year}-{m:02d}" for m in range(1, 13)]
-        for s in series:
-            relations.append(((s, year), [(s, q) for q in quarters]))
-            relations.append(((s, year), [(s, m) for m in months]))
-            for q, quarter in enumerate(quarters):
-                relations.append(((s, quarter), [(s, m) for m in months[3 * q : 3 * q + 3]]))
-        if len(series) > 1:
-            parts = [s for s in series if s]
-            for period in [year, *quarters, *months]:
-                relations.append((("", period), [(s, period) for s in parts]))
-    cells: dict[object, float] = dict(values.items())
-    return suppress_related(cells, relations, _threshold())
+    cells: dict[Key, float] = {("", s, p): v for (s, p), v in values.items()}
+    hidden = suppress_related(cells, _time_relations("", series, years), _threshold())
+    return {(s, p) for _u, s, p in hidden}
 
 
 def _trend_table(info: IndicatorInfo, grain: Grain, columns: list[str], found: list[Any]) -> Table:
@@ -482,6 +492,40 @@ def _region_of(scope: Scope) -> int | None:
     return None
 
 
+def _units_hidden(compute: str, by: By, ids: list[str] | None, scope: Scope, period: str) -> set[Key]:
+    """The (unit, series, period) counts of a comparison to hide: over the whole year of `period` and every
+    grain, each unit's months, quarters, year and series bound as on a trend, and the units of each series
+    and period bound by the scope's total (shown on the scope's own page). A unit's quarter hidden in one
+    quarter's comparison cannot then be worked out from the year's comparison and the other quarters'."""
+    rows = IndicatorValue.objects.filter(
+        indicator=compute, dimension=by, period__in=_periods_of_years([period])
+    )
+    if ids is not None:
+        rows = rows.filter(dimension_id__in=ids)
+    if by == "area":
+        rows = rows.filter(region_id=_region_of(scope))
+    cells: dict[Key, float] = {}
+    totals: dict[Key, float] = defaultdict(float)
+    series_of: dict[str, set[str]] = defaultdict(set)
+    for v in rows.values("series", "dimension_id", "period", "value"):
+        value = v["value"] or 0
+        cells[(v["dimension_id"], v["series"], v["period"])] = value
+        totals[("", v["series"], v["period"])] += value
+        series_of[v["dimension_id"]].add(v["series"])
+    every_series = sorted(set().union(*series_of.values()) | {""}) if series_of else [""]
+    years = [period[:4]]
+    relations: list[tuple[Key, list[Key]]] = []
+    for unit in series_of:
+        relations += _time_relations(unit, every_series, years)
+    units = sorted(series_of)
+    if len(units) > 1:
+        for total in totals:
+            _scope, s, p = total
+            relations.append((("", s, p), [(u, s, p) for u in units]))
+    hidden = suppress_related({**cells, **totals}, relations, _threshold())
+    return {key for key in hidden if key[0] != ""}
+
+
 def comparison(
     key: str,
     scope: Scope,
@@ -536,7 +580,8 @@ def comparison(
         columns = [series_label(kind, s) for s in series] + ([_("Total")] if series else [_("Value")])
         if info.measure == "count":
             values = [[grid[u].get(s, {}).get("value") or 0 for s in keys] for u in units]
-            hidden = suppress_counts(values, threshold, column_sums=True, row_sums=bool(series))
+            gone = _units_hidden(info.compute, by, ids, scope, period)
+            hidden = [[(u, s, period) in gone for s in keys] for u in units]
             for u, vals, hid in zip(units, values, hidden, strict=True):
                 rows.append(
                     Row(

@@ -11,7 +11,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
+from typing import TypeVar
 
 Matrix = Sequence[Sequence[float | None]]
 Line = list[tuple[int, int]]
@@ -77,12 +78,12 @@ def suppress_counts(values: Matrix, threshold: int, *, column_sums: bool, row_su
     )
 
 
-Relation = tuple[object, Sequence[object]]
+K = TypeVar("K", bound=Hashable)
 
 
 def suppress_related(
-    values: dict[object, float], relations: Sequence[Relation], threshold: int
-) -> set[object]:
+    values: dict[K, float], relations: Sequence[tuple[K, Sequence[K]]], threshold: int
+) -> set[K]:
     """Which cells to hide when cells are bound by relations `total = sum(parts)` that may each be shown
     on another page (a quarter and its months, a year and its quarters and months, a total and its series).
     Primary: the small cells. Then, per relation, until stable: exactly one hidden cell (the total or a

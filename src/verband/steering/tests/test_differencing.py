@@ -168,3 +168,32 @@ def test_a_manager_comparing_by_area_sees_no_area_of_another_region():
     for scope in (Scope(organisation_id=organisation.pk), Scope(organisation_id=organisation.pk, team_id=1)):
         table = selectors.comparison("huishoudens_zonder_regisseur", scope, "area", "quarter", "2026-Q1")
         assert [row.label for row in table.rows] == ["3072"]
+
+
+def test_an_area_hidden_in_one_quarter_cannot_be_worked_out_from_the_year_and_the_other_quarters():
+    """The comparison by area shows the last closed quarter, then the last closed year: downloaded each
+    quarter, the four quarters and the year would give a hidden quarter away."""
+    r = region()
+    for area, values in (
+        ("3072", {"2025-Q1": 30, "2025-Q2": 3, "2025-Q3": 40, "2025-Q4": 50, "2025": 123}),
+        ("3073", {"2025-Q1": 30, "2025-Q2": 30, "2025-Q3": 40, "2025-Q4": 50, "2025": 150}),
+        ("3074", {"2025-Q1": 35, "2025-Q2": 36, "2025-Q3": 41, "2025-Q4": 52, "2025": 164}),
+    ):
+        for period, value in values.items():
+            IndicatorValue.objects.create(
+                indicator="no_regisseur", series="", dimension="area", dimension_id=area, region_id=r.pk,
+                grain="year" if len(period) == 4 else "quarter", period=period, value=value, n=value,
+            )  # fmt: skip
+    scope = Scope(region_id=r.pk)
+    key = "huishoudens_zonder_regisseur"
+
+    def seen(grain, period):
+        table = selectors.comparison(key, scope, "area", grain, period)
+        return {row.label: (None if row.cells[0].suppressed else row.cells[0].value) for row in table.rows}
+
+    quarters = [seen("quarter", f"2025-Q{q}") for q in range(1, 5)]
+    year = seen("year", "2025")
+    for area in ("3072", "3073", "3074"):
+        known = [q[area] for q in quarters]
+        if year[area] is not None:
+            assert sum(v is None for v in known) != 1, area
