@@ -68,6 +68,12 @@ _BSN = re.compile(r"(?<!\d)\d{4}[ .]?\d{2}[ .]?\d{3}(?!\d)|(?<!\d)\d{3}[ .]\d{3}
 _REFERENCE = re.compile(r"\b(?:HH|SG)-[A-Z0-9]", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _BIRTH = re.compile(r"\b(?:geb(?:oren)?\.?|geboortedatum)\s*:?\s*\d", re.IGNORECASE)
+# An address (a Dutch postcode, 1234 AB) and a phone number (ten digits from 0, or +31 …): a barrier's text
+# is read region-wide, and the address may be a shelter's.
+_POSTCODE = re.compile(r"(?<![\d])[1-9]\d{3} ?[A-Z]{2}(?![\w])")
+_PHONE = re.compile(
+    r"(?<![\d+])(?:(?:\+31[ -]?|0031[ -]?|0)6[ -]?\d{8}|0\d{2}[ -]?\d{7}|0\d{3}[ -]?\d{6})(?!\d)"
+)
 
 
 def refuse_personal_data(field: str, text: str) -> None:
@@ -83,6 +89,10 @@ def refuse_personal_data(field: str, text: str) -> None:
         raise ValidationError({field: [_("Remove the e-mail address: a barrier names no persons.")]})
     if _BIRTH.search(text):
         raise ValidationError({field: [_("Remove the date of birth: a barrier names no persons.")]})
+    if _POSTCODE.search(text):
+        raise ValidationError({field: [_("Remove the postcode: a barrier names no addresses.")]})
+    if _PHONE.search(text):
+        raise ValidationError({field: [_("Remove the phone number: a barrier names no persons.")]})
 
 
 def _url(barrier: Barrier) -> str:
