@@ -68,6 +68,12 @@ _BSN = re.compile(r"(?<!\d)\d{4}[ .]?\d{2}[ .]?\d{3}(?!\d)|(?<!\d)\d{3}[ .]\d{3}
 _REFERENCE = re.compile(r"\b(?:HH|SG)-[A-Z0-9]", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _BIRTH = re.compile(r"\b(?:geb(?:oren)?\.?|geboortedatum)\s*:?\s*\d", re.IGNORECASE)
+# An address (a Dutch postcode, 1234 AB) and a phone number (ten digits from 0, or +31 …): a barrier's text
+# is read region-wide, and the address may be a shelter's.
+_POSTCODE = re.compile(r"(?<![\d])[1-9]\d{3} ?[A-Z]{2}(?![\w])")
+_PHONE = re.compile(
+    r"(?<![\d+])(?:(?:\+31[ -]?|0031[ -]?|0)6[ -]?\d{8}|0\d{2}[ -]?\d{7}|0\d{3}[ -]?\d{6})(?!\d)"
+)
 
 
 def refuse_personal_data(field: str, text: str) -> None:
@@ -83,6 +89,10 @@ def refuse_personal_data(field: str, text: str) -> None:
         raise ValidationError({field: [_("Remove the e-mail address: a barrier names no persons.")]})
     if _BIRTH.search(text):
         raise ValidationError({field: [_("Remove the date of birth: a barrier names no persons.")]})
+    if _POSTCODE.search(text):
+        raise ValidationError({field: [_("Remove the postcode: a barrier names no addresses.")]})
+    if _PHONE.search(text):
+        raise ValidationError({field: [_("Remove the phone number: a barrier names no persons.")]})
 
 
 def _url(barrier: Barrier) -> str:
@@ -442,6 +452,33 @@ def add_indicator_item(
         return _agenda(platform, AgendaSource.INDICATOR, title, text, indicator=indicator[:100])
 
 
+def _knowing_confidential(households: set[int]) -> dict[int, set[int]]:
+    """Per household: the organisations that keep (entered or manage) or were shown (a disclosure not
+    revoked) a confidential address of one of its members. Two queries."""
+    from verband.households.models import Address, AddressDisclosure, HouseholdMember
+
+    found: dict[int, set[int]] = defaultdict(set)
+    if not households:
+        return found
+    persons: dict[int, set[int]] = defaultdict(set)
+    for household_id, person_id in HouseholdMember.objects.filter(household_id__in=households).values_list(
+        "household_id", "person_id"
+    ):
+        persons[person_id].add(household_id)
+    addresses = Address.objects.filter(person_id__in=persons, confidential=True)
+    for person_id, organisation_id in addresses.filter(managed_by__isnull=False).values_list(
+        "person_id", "managed_by_id"
+    ):
+        for household_id in persons[person_id]:
+            found[household_id].add(organisation_id)
+    for person_id, organisation_id in AddressDisclosure.objects.filter(
+        address__in=addresses, revoked_at__isnull=True
+    ).values_list("address__person_id", "organisation_id"):
+        for household_id in persons[person_id]:
+            found[household_id].add(organisation_id)
+    return found
+
+
 def add_escalation_items(escalations: Sequence[Escalation]) -> int:
     """Escalations that reached the tactical platform step become items on their region's tactical
     platform's agenda: the kind of stall, the organisations involved and since when — no household
@@ -470,6 +507,9 @@ def add_escalation_items(escalations: Sequence[Escalation]) -> int:
             parties[e.pk] |= involved[e.household_id]
     # A shelter is not named: the item says what stalls and since when, and a platform member who works
     # only with the perpetrator must not read in it where she went (as `escalation.selectors.sees_whole`).
+    # Nor, for the household, an organisation that keeps or was shown a confidential address of one of
+    # its members: the neighbourhood team of the town she moved to names that town.
+    knowing = _knowing_confidential(households)
     names = dict(
         (pk, short or name)
         for pk, short, name in Organisation.objects.filter(pk__in=set().union(*parties.values()))
@@ -486,7 +526,8 @@ def add_escalation_items(escalations: Sequence[Escalation]) -> int:
         platform, meeting = platforms[e.region_id]
         if (platform.pk, e.pk) in have:
             continue
-        orgs = ", ".join(sorted(names[o] for o in parties[e.pk] if o in names)) or "—"
+        hidden = knowing.get(e.household_id, set()) if e.household_id is not None else set()
+        orgs = ", ".join(sorted(names[o] for o in parties[e.pk] if o in names and o not in hidden)) or "—"
         with override("nl"):
             title = _("Escalation: %(kind)s") % {"kind": e.get_kind_display()}
             text = _("Stalled since %(day)s. Organisations involved: %(orgs)s.") % {

@@ -61,7 +61,10 @@ def routes_table(routes: Sequence[Route], *, title: str | None = None, definitio
                 "or regie handed over. Waits in working days from the question to the answer; refused and "
                 "bounced as a share of the questions."
             )
-        ),
+        )
+        + " "
+        + _("Connections with fewer than %(n)d households are left out.")
+        % {"n": settings.SMALL_CELL_THRESHOLD},
         row_header=str(_("From → to")),
         columns=(
             str(_("How")),

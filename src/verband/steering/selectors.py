@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from verband.network.models import Network, Organisation, OrganisationKind, Region, Role, Team
 from verband.steering import config
 from verband.steering.models import IndicatorValue, RefreshRun
-from verband.steering.suppression import suppress_counts, too_few
+from verband.steering.suppression import small, suppress_counts, suppress_related, too_few
 from verband.steering.tables import Cell, Route, Row, Table, Unit
 
 Grain = Literal["month", "quarter", "year"]
@@ -291,15 +291,16 @@ def trends(
     computes = sorted({info.compute for info in infos if info.computable})
     found: dict[str, list[Any]] = defaultdict(list)
     if computes:
+        # Every month, quarter and year of the years shown: a count hidden here must stay hidden on the
+        # page of another grain (`_time_hidden`).
         rows = IndicatorValue.objects.filter(
             indicator__in=computes,
             dimension=dimension,
             dimension_id=dimension_id,
-            grain=grain,
-            period__in=columns,
+            period__in=_periods_of_years(columns),
         )
         for v in rows.values(
-            "indicator", "series", "dimension_id", "period", "value", "p90", "n", "region_id"
+            "indicator", "series", "dimension_id", "grain", "period", "value", "p90", "n", "region_id"
         ):
             found[v["indicator"]].append(v)
     return {
@@ -308,10 +309,55 @@ def trends(
     }
 
 
+def _periods_of_years(columns: list[str]) -> list[str]:
+    """Every month, quarter and year of the years the columns lie in."""
+    years = sorted({c[:4] for c in columns})
+    found = list(years)
+    for year in years:
+        found += [f"{year}-Q{q}" for q in range(1, 5)]
+        found += [f"{year}-{m:02d}" for m in range(1, 13)]
+    return found
+
+
+Key = tuple[str, str, str]  # (unit, series, period)
+
+
+def _time_relations(unit: str, series: list[str], years: list[str]) -> list[tuple[Key, list[Key]]]:
+    """The relations between the (unit, series, period) counts of one unit over whole years: a year is its
+    quarters and its months, a quarter its months, a total its series."""
+    relations: list[tuple[Key, list[Key]]] = []
+    parts = [s for s in series if s]
+    for year in years:
+        quarters = [f"{year}-Q{q}" for q in range(1, 5)]
+        months = [f"{year}-{m:02d}" for m in range(1, 13)]
+        for s in series:
+            relations.append(((unit, s, year), [(unit, s, q) for q in quarters]))
+            relations.append(((unit, s, year), [(unit, s, m) for m in months]))
+            for q, quarter in enumerate(quarters):
+                relations.append(((unit, s, quarter), [(unit, s, m) for m in months[3 * q : 3 * q + 3]]))
+        if parts:
+            for period in [year, *quarters, *months]:
+                relations.append(((unit, "", period), [(unit, s, period) for s in parts]))
+    return relations
+
+
+def _time_hidden(values: dict[tuple[str, str], float], series: list[str], years: list[str]) -> set[Any]:
+    """The (series, period) counts to hide so that no page of the scope gives a hidden one away: a month
+    from its quarter or year and the other months, a quarter from its year and the other quarters, a
+    series from the total and the other series — on whatever grain the page shows, so the relations are
+    taken over whole years, whether or not a period is closed yet."""
+    cells: dict[Key, float] = {("", s, p): v for (s, p), v in values.items()}
+    hidden = suppress_related(cells, _time_relations("", series, years), _threshold())
+    return {(s, p) for _u, s, p in hidden}
+
+
 def _trend_table(info: IndicatorInfo, grain: Grain, columns: list[str], found: list[Any]) -> Table:
     by_series: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    every: dict[tuple[str, str], float] = {}
     for v in found:
-        by_series[v["series"]][v["period"]] = v
+        every[(v["series"], v["period"])] = v["value"] or 0
+        if v.get("grain", grain) == grain and v["period"] in columns:
+            by_series[v["series"]][v["period"]] = v
     kind = _series_kind(info)
     series = sorted((s for s in by_series if s), key=lambda s: series_label(kind, s))
     series.append("")
@@ -320,7 +366,9 @@ def _trend_table(info: IndicatorInfo, grain: Grain, columns: list[str], found: l
     notes: list[str] = []
     if info.measure == "count":
         values = [[by_series[s].get(p, {}).get("value") or 0 for p in columns] for s in series]
-        hidden = suppress_counts(values, threshold, column_sums=len(series) > 1, row_sums=False)
+        every_series = sorted({s for s, _p in every} | set(series))
+        gone = _time_hidden(every, every_series, sorted({c[:4] for c in columns}))
+        hidden = [[(s, p) in gone for p in columns] for s in series]
         for s, vals, hid in zip(series, values, hidden, strict=True):
             rows.append(
                 Row(
@@ -429,6 +477,55 @@ def _units_in(scope: Scope, by: By) -> list[str] | None:
     return None
 
 
+def _region_of(scope: Scope) -> int | None:
+    """The region a scope lies in (None for everything)."""
+    if scope.region_id is not None:
+        return scope.region_id
+    if scope.organisation_id is not None:
+        return (
+            Organisation.objects.filter(pk=scope.organisation_id).values_list("region_id", flat=True).first()
+        )
+    if scope.team_id is not None:
+        return Team.objects.filter(pk=scope.team_id).values_list("organisation__region_id", flat=True).first()
+    if scope.network_id is not None:
+        return Network.objects.filter(pk=scope.network_id).values_list("region_id", flat=True).first()
+    return None
+
+
+def _units_hidden(compute: str, by: By, ids: list[str] | None, scope: Scope, period: str) -> set[Key]:
+    """The (unit, series, period) counts of a comparison to hide: over the whole year of `period` and every
+    grain, each unit's months, quarters, year and series bound as on a trend, and the units of each series
+    and period bound by the scope's total (shown on the scope's own page). A unit's quarter hidden in one
+    quarter's comparison cannot then be worked out from the year's comparison and the other quarters'."""
+    rows = IndicatorValue.objects.filter(
+        indicator=compute, dimension=by, period__in=_periods_of_years([period])
+    )
+    if ids is not None:
+        rows = rows.filter(dimension_id__in=ids)
+    if by == "area":
+        rows = rows.filter(region_id=_region_of(scope))
+    cells: dict[Key, float] = {}
+    totals: dict[Key, float] = defaultdict(float)
+    series_of: dict[str, set[str]] = defaultdict(set)
+    for v in rows.values("series", "dimension_id", "period", "value"):
+        value = v["value"] or 0
+        cells[(v["dimension_id"], v["series"], v["period"])] = value
+        totals[("", v["series"], v["period"])] += value
+        series_of[v["dimension_id"]].add(v["series"])
+    every_series = sorted(set().union(*series_of.values()) | {""}) if series_of else [""]
+    years = [period[:4]]
+    relations: list[tuple[Key, list[Key]]] = []
+    for unit in series_of:
+        relations += _time_relations(unit, every_series, years)
+    units = sorted(series_of)
+    if len(units) > 1:
+        for total in totals:
+            _scope, s, p = total
+            relations.append((("", s, p), [(u, s, p) for u in units]))
+    hidden = suppress_related({**cells, **totals}, relations, _threshold())
+    return {key for key in hidden if key[0] != ""}
+
+
 def comparison(
     key: str,
     scope: Scope,
@@ -448,9 +545,9 @@ def comparison(
     period = period or closed_periods(grain, 1)[0]
     ids = _units_in(scope, by)
     found = _values(info.compute, by, ids, grain, [period]) if info.computable else []
-    if by == "area":
-        if scope.region_id is not None:
-            found = [v for v in found if v["region_id"] == scope.region_id]
+    if by == "area":  # areas are the region's: never another region's, whatever the scope
+        region_id = _region_of(scope)
+        found = [v for v in found if region_id is not None and v["region_id"] == region_id]
         if scope.area:
             found = [v for v in found if v["dimension_id"] == scope.area]
     kind = _series_kind(info)
@@ -488,7 +585,8 @@ def comparison(
         columns = [series_label(kind, s) for s in series] + ([_("Total")] if series else [_("Value")])
         if info.measure == "count":
             values = [[grid[u].get(s, {}).get("value") or 0 for s in keys] for u in units]
-            hidden = suppress_counts(values, threshold, column_sums=True, row_sums=bool(series))
+            gone = _units_hidden(info.compute, by, ids, scope, period)
+            hidden = [[(u, s, period) in gone for s in keys] for u in units]
             for u, vals, hid in zip(units, values, hidden, strict=True):
                 rows.append(
                     Row(
@@ -536,9 +634,10 @@ ROUTE_KINDS = ("activation", "referral", "scale_up", "scale_down", "regie_transf
 def routes(scope: Scope, grain: Grain = "quarter", period: str | None = None) -> list[Route]:
     """Which organisation activates, refers, scales up or down, or transfers regie to which, in one
     period: how often, the median and 90th-percentile wait (working days) until the answer, and the shares
-    refused and bounced (handed back and sent on again, or refused and asked elsewhere). Counts suppressed
-    as everywhere; the waits and shares of a connection with too few questions are not shown. Routes are
-    counted per quarter and year only: a month is read as its quarter."""
+    refused and bounced (handed back and sent on again, or refused and asked elsewhere). A connection with
+    fewer households than the threshold is left out (its row alone would say that one went that way);
+    other counts suppressed as everywhere; the waits and shares over too few questions are not shown.
+    Routes are counted per quarter and year only: a month is read as its quarter."""
     if grain == "month":
         grain, period = "quarter", None
     period = period or closed_periods(grain, 1)[0]
@@ -576,6 +675,10 @@ def routes(scope: Scope, grain: Grain = "quarter", period: str | None = None) ->
     names = {o.pk: o.label for o in Organisation.objects.filter(pk__in=organisation_ids)}
     found: list[Route] = []
     for k, count, hid in zip(keys, counts, hidden, strict=True):
+        if small(count[0], threshold):
+            # Not listed at all: "police → shelter: not shown" would still tell that the shelter took in
+            # someone the police sent that quarter.
+            continue
         kind, source, target = k.split("|")
         wait = data[k].get("route_wait")
         refused = data[k].get("route_refused")

@@ -11,7 +11,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
+from typing import TypeVar
 
 Matrix = Sequence[Sequence[float | None]]
 Line = list[tuple[int, int]]
@@ -75,3 +76,38 @@ def suppress_counts(values: Matrix, threshold: int, *, column_sums: bool, row_su
     return complementary(
         values, hidden, lines(rows, columns, column_sums=column_sums, row_sums=row_sums), threshold
     )
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def suppress_related(
+    values: dict[K, float], relations: Sequence[tuple[K, Sequence[K]]], threshold: int
+) -> set[K]:
+    """Which cells to hide when cells are bound by relations `total = sum(parts)` that may each be shown
+    on another page (a quarter and its months, a year and its quarters and months, a total and its series).
+    Primary: the small cells. Then, per relation, until stable: exactly one hidden cell (the total or a
+    part) can be worked out from the others, and so can the sum of several hidden parts of a shown total
+    when it is small; the smallest shown non-zero cell of the relation is hidden too. The result depends
+    only on the values, never on which page asks, so every page of a scope hides the same cells."""
+    hidden = {key for key, value in values.items() if small(value, threshold)}
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in relations:
+            cells = [total, *parts]
+            hidden_here = [k for k in cells if k in hidden]
+            if not hidden_here:
+                continue
+            if len(hidden_here) > 1:
+                if total in hidden:
+                    continue  # the total and a part hidden: only their difference is known
+                if sum(values.get(k, 0) or 0 for k in hidden_here) >= threshold:
+                    continue
+            shown = [(values.get(k, 0) or 0, i, k) for i, k in enumerate(cells) if k not in hidden]
+            nonzero = [x for x in shown if x[0] > 0]
+            if not nonzero:
+                continue  # only zeros left: hiding them tells nothing more
+            hidden.add(min(nonzero, key=lambda x: (x[0], x[1]))[2])
+            changed = True
+    return hidden

@@ -64,6 +64,8 @@ def test_the_household_page_offers_to_report_a_barrier(cast, as_user):
         ("Voor HH-T-0001 is er sinds maart geen plek in de opvang.", "referentie"),
         ("Mail naar anna@example.nl over een plek in de opvang.", "e-mailadres"),
         ("Moeder, geboren 02-01-1990, vindt geen plek in de opvang.", "geboortedatum"),
+        ("Geen tweede kamer vrij in de opvang aan de Kerkstraat, 3511 AB Utrecht.", "postcode"),
+        ("Moeder vindt geen plek; bel haar op 06-12345678 voor de wachtlijst.", "telefoonnummer"),
     ],
 )
 def test_obvious_personal_data_is_refused_in_dutch(cast, as_user, text, message):

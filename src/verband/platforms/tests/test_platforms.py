@@ -319,3 +319,36 @@ def test_an_indicator_off_its_norm_is_put_on_the_agenda_once_per_period(cast):
     )
     assert first is not None and again is None and next_quarter is not None
     assert AgendaItem.objects.filter(platform=cast.tactical, source=AgendaSource.INDICATOR).count() == 2
+
+
+def test_an_escalation_item_names_no_organisation_that_knows_a_confidential_address(cast):
+    """She moved to a confidential address and the neighbourhood team there works with her: a platform
+    member who works only with him must not read in the agenda which team (which town) that is."""
+    from verband.factories import OrganisationFactory
+    from verband.households.models import Address, AddressDisclosure
+
+    w = cast.world
+    today = timezone.localdate()
+    elsewhere = OrganisationFactory.create(region=w.region, name="Wijkteam Verweg", kind="neighbourhood_team")
+    told = OrganisationFactory.create(region=w.region, name="Huisarts Verweg", kind="other")
+    person = w.household.members.first().person
+    address = Address.objects.create(
+        person=person, postcode="9999ZZ", confidential=True, managed_by=elsewhere
+    )
+    AddressDisclosure.objects.create(address=address, organisation=told, basis="toestemming")
+    escalation = Escalation.objects.create(
+        region=w.region,
+        household=w.household,
+        kind=EscalationKind.HANDOVER_UNANSWERED,
+        subject_type="handover",
+        subject_id=1,
+        summary="-",
+        breach_since=today - timedelta(days=20),
+        step=Step.COORDINATOR,
+        step_due_on=today - timedelta(days=1),
+    )
+    escalation.parties.add(w.org_b, elsewhere, told)
+    assert lifecycle.climb(escalation.pk, today=today)
+    item = AgendaItem.objects.get(escalation=escalation)
+    assert "Politie Testdorp" in item.text
+    assert "Verweg" not in item.text
