@@ -116,7 +116,8 @@ class Choice:
         # One period to show (`tijdvak`): the running one so far or one of the last closed ones.
         self.periods_offered: list[tuple[str, str]] = []
         self.period: str | None = None
-        if coarse:  # routes are counted per quarter and year only (per month nearly every one would be hidden)
+        # Routes are counted per quarter and year only (per month nearly every one would be hidden).
+        if coarse:
             self.form.fields["periode"].choices = [c for c in GRAIN_LABELS if c[0] != "maand"]  # type: ignore[attr-defined]
             if self.grain_key == "maand":
                 self.grain_key = "kwartaal"
@@ -143,6 +144,8 @@ class Choice:
 
 
 def _export(request: HttpRequest, table: Table, fmt: str, scope_label: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
     record(actor_for_request(request), action="export", object_type="steering_table", object_id=table.key)
     on = timezone.localdate()
     if fmt == "csv":
@@ -285,7 +288,10 @@ def routes_view(request: HttpRequest) -> HttpResponse:
 def routes_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     choice = Choice(request, default_grain="kwartaal", coarse=True)
     return _export(
-        request, exports.routes_table(selectors.routes(choice.scope, choice.grain, choice.period)), fmt, choice.label
+        request,
+        exports.routes_table(selectors.routes(choice.scope, choice.grain, choice.period)),
+        fmt,
+        choice.label,
     )
 
 
