@@ -377,6 +377,18 @@ KEPT: dict[str, dict[str, str]] = {
         "summary": "names kinds of items and household references, never persons (escalation.detectors)",
         "decided_by_name": "the professional who decided (accountability)",
     },
+    # A platform's agenda and decisions are about the network, not a household: their texts refuse personal
+    # data when written (platforms.services.refuse_personal_data) and an escalation's item names only the
+    # kind of stall, the organisations and since when (platforms.services.add_escalation_items).
+    "platforms.agendaitem": {
+        "indicator": "an indicator's key and period (numbers only)",
+        "title": "the kind of stall, barrier or indicator; personal data refused when written",
+        "text": "organisations, dates and numbers; personal data refused when written",
+    },
+    "platforms.decision": {
+        "text": "what a platform decided about the network; personal data refused when written",
+        "outcome": "what came of it; personal data refused when written",
+    },
 }
 
 
