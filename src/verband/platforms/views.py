@@ -7,6 +7,8 @@ and their own; the households they linked, only they see. Every refused look is 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from django.contrib import messages
@@ -235,20 +237,35 @@ def _back_with_errors(request: HttpRequest, exc: ValidationError) -> None:
             messages.error(request, m)
 
 
+class _Done:
+    ok = False
+
+
+@contextmanager
+def _attempt(request: HttpRequest, actor: Actor, action: str, object_type: str, pk: int) -> Iterator[_Done]:
+    """A write through the services: refused, it is logged as denied and answered 403; bad input goes back
+    to the page as messages. `ok` says whether it went through."""
+    done = _Done()
+    try:
+        yield done
+    except PermissionDenied:
+        record(actor, action=action, object_type=object_type, object_id=str(pk), outcome="denied")
+        raise
+    except ValidationError as exc:
+        _back_with_errors(request, exc)
+    else:
+        done.ok = True
+
+
 @login_required
 @require_POST
 def support_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for_request(request)
     barrier = _barrier(actor, pk)
-    try:
+    with _attempt(request, actor, "update", "barrier", pk) as done:
         household = _household(actor, request.POST.get("household", ""))
         services.support(actor, barrier, household)
-    except PermissionDenied:
-        record(actor, action="update", object_type="barrier", object_id=str(pk), outcome="denied")
-        raise
-    except ValidationError as exc:
-        _back_with_errors(request, exc)
-    else:
+    if done.ok:
         messages.success(request, _("Added: the platform sees that more households run into this."))
     return redirect("platforms:barrier", pk=barrier.pk)
 
@@ -258,14 +275,9 @@ def support_view(request: HttpRequest, pk: int) -> HttpResponse:
 def withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for_request(request)
     barrier = _barrier(actor, pk)
-    try:
+    with _attempt(request, actor, "withdraw", "barrier", pk) as done:
         services.withdraw(actor, barrier)
-    except PermissionDenied:
-        record(actor, action="withdraw", object_type="barrier", object_id=str(pk), outcome="denied")
-        raise
-    except ValidationError as exc:
-        _back_with_errors(request, exc)
-    else:
+    if done.ok:
         messages.success(request, _("The barrier is withdrawn."))
     return redirect("platforms:barrier", pk=barrier.pk)
 
@@ -281,15 +293,11 @@ def merge_view(request: HttpRequest, pk: int) -> HttpResponse:
         if into_id is not None
         else None
     )
-    try:
+    with _attempt(request, actor, "merge", "barrier", pk) as done:
         if into is None:
             raise ValidationError({"into": [_("Choose another open barrier of the region to merge into.")]})
         services.merge(actor, barrier, into)
-    except PermissionDenied:
-        record(actor, action="merge", object_type="barrier", object_id=str(pk), outcome="denied")
-        raise
-    except ValidationError as exc:
-        _back_with_errors(request, exc)
+    if not done.ok:
         return redirect("platforms:barrier", pk=barrier.pk)
     messages.success(request, _("Merged: its cases and supporters now count with this barrier."))
     return redirect("platforms:barrier", pk=into.pk)
@@ -300,14 +308,9 @@ def merge_view(request: HttpRequest, pk: int) -> HttpResponse:
 def schedule_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_for_request(request)
     barrier = _barrier(actor, pk)
-    try:
+    with _attempt(request, actor, "update", "barrier", pk) as done:
         services.schedule(actor, barrier, _date(request.POST.get("due_on")))
-    except PermissionDenied:
-        record(actor, action="update", object_type="barrier", object_id=str(pk), outcome="denied")
-        raise
-    except ValidationError as exc:
-        _back_with_errors(request, exc)
-    else:
+    if done.ok:
         messages.success(request, _("The barrier is on the tactical platform's agenda."))
     return redirect("platforms:barrier", pk=barrier.pk)
 
@@ -414,7 +417,7 @@ def _work(request: HttpRequest, pk: int) -> tuple[Actor, Platform]:
 @require_POST
 def members_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor, platform = _work(request, pk)
-    try:
+    with _attempt(request, actor, "update", "platform", pk):
         if request.POST.get("remove"):
             services.remove_member(actor, platform, plain_id(request.POST.get("remove")))
             messages.success(request, _("The member is removed."))
@@ -426,11 +429,6 @@ def members_view(request: HttpRequest, pk: int) -> HttpResponse:
                 chair=bool(request.POST.get("chair")),
             )
             messages.success(request, _("The member is added."))
-    except PermissionDenied:
-        record(actor, action="update", object_type="platform", object_id=str(pk), outcome="denied")
-        raise
-    except ValidationError as exc:
-        _back_with_errors(request, exc)
     return redirect("platforms:platform", pk=platform.pk)
 
 
@@ -438,15 +436,11 @@ def members_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor, platform = _work(request, pk)
-    try:
+    with _attempt(request, actor, "create", "platform_meeting", pk) as done:
         meeting = services.plan_meeting(
             actor, platform, _date(request.POST.get("held_on"), "held_on"), request.POST.get("place", "")
         )
-    except PermissionDenied:
-        record(actor, action="create", object_type="platform_meeting", object_id=str(pk), outcome="denied")
-        raise
-    except ValidationError as exc:
-        _back_with_errors(request, exc)
+    if not done.ok:
         return redirect("platforms:platform", pk=platform.pk)
     messages.success(request, _("The meeting is planned; the members are told."))
     return redirect("platforms:meeting", pk=meeting.pk)
@@ -456,7 +450,7 @@ def plan_meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def priority_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor, platform = _work(request, pk)
-    try:
+    with _attempt(request, actor, "create", "platform_priority", pk) as done:
         services.add_priority(
             actor,
             platform,
@@ -466,12 +460,7 @@ def priority_view(request: HttpRequest, pk: int) -> HttpResponse:
             starts_on=_date(request.POST.get("starts_on"), "starts_on"),
             ends_on=_date(request.POST.get("ends_on"), "ends_on"),
         )
-    except PermissionDenied:
-        record(actor, action="create", object_type="platform_priority", object_id=str(pk), outcome="denied")
-        raise
-    except ValidationError as exc:
-        _back_with_errors(request, exc)
-    else:
+    if done.ok:
         messages.success(request, _("The priority is added."))
     return redirect("platforms:platform", pk=platform.pk)
 
@@ -497,7 +486,7 @@ def decide_view(request: HttpRequest, pk: int) -> HttpResponse:
         if meeting
         else redirect("platforms:platform", pk=platform.pk)
     )
-    try:
+    with _attempt(request, actor, "create", "platform_decision", pk) as done:
         services.decide(
             actor,
             platform,
@@ -507,12 +496,7 @@ def decide_view(request: HttpRequest, pk: int) -> HttpResponse:
             item=item,
             meeting=meeting,
         )
-    except PermissionDenied:
-        record(actor, action="create", object_type="platform_decision", object_id=str(pk), outcome="denied")
-        raise
-    except ValidationError as exc:
-        _back_with_errors(request, exc)
-    else:
+    if done.ok:
         messages.success(request, _("The decision is recorded; whoever raised the barrier is told."))
     return back
 
@@ -529,16 +513,11 @@ def outcome_view(request: HttpRequest, pk: int) -> HttpResponse:
         or (decision.owner_membership is not None and actor.membership == decision.owner_membership)
     ):
         raise _denied(actor, "platform_decision", pk)
-    try:
+    with _attempt(request, actor, "complete", "platform_decision", pk) as done:
         services.record_outcome(
             actor, decision, request.POST.get("outcome", ""), resolved=bool(request.POST.get("resolved"))
         )
-    except PermissionDenied:
-        record(actor, action="complete", object_type="platform_decision", object_id=str(pk), outcome="denied")
-        raise
-    except ValidationError as exc:
-        _back_with_errors(request, exc)
-    else:
+    if done.ok:
         messages.success(request, _("The outcome is recorded."))
     return redirect("platforms:platform", pk=decision.platform_id)
 
@@ -552,21 +531,14 @@ def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
     platform = meeting.platform
     may_work = selectors.may_work_on(actor, platform)
     if request.method == "POST":
-        try:
+        with _attempt(request, actor, "update", "platform_meeting", pk) as done:
             if request.POST.get("cancel"):
                 services.cancel_meeting(actor, meeting)
             else:
                 services.save_minutes(
                     actor, meeting, request.POST.get("minutes", ""), held=bool(request.POST.get("held"))
                 )
-        except PermissionDenied:
-            record(
-                actor, action="update", object_type="platform_meeting", object_id=str(pk), outcome="denied"
-            )
-            raise
-        except ValidationError as exc:
-            _back_with_errors(request, exc)
-        else:
+        if done.ok:
             messages.success(request, _("The minutes are saved."))
         return redirect("platforms:meeting", pk=meeting.pk)
     record(actor, action="view", object_type="platform_meeting", object_id=str(meeting.pk))
