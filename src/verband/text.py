@@ -77,7 +77,7 @@ def bounded(
 
 def spreadsheet_cell(value: object) -> object:
     """No formula injection: a text cell a spreadsheet would run (=, +, -, @, tab, return) is written as
-    text. Used by every CSV and XLSX export (caseload, steering)."""
+    text. Used by every CSV and XLSX export (caseload, steering, the access log)."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value

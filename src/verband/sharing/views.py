@@ -35,7 +35,7 @@ from verband.sharing.models import (
     Judgement,
     basis_label,
 )
-from verband.text import plain_id
+from verband.text import plain_id, spreadsheet_cell
 
 
 def _plausible_date(value: date) -> None:
@@ -213,15 +213,15 @@ def _export(
             [
                 entry.pk,
                 timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
-                _safe_cell(
+                spreadsheet_cell(
                     entry.username or (f"API token {entry.token_id}" if entry.token_id else "Verband")
                 ),
-                _safe_cell(entry.organisation_name),
+                spreadsheet_cell(entry.organisation_name),
                 entry.role_label,  # type: ignore[attr-defined]
                 entry.action_label,  # type: ignore[attr-defined]
-                _safe_cell(f"{entry.object_label} {entry.object_id}".strip()),  # type: ignore[attr-defined]
+                spreadsheet_cell(f"{entry.object_label} {entry.object_id}".strip()),  # type: ignore[attr-defined]
                 whose,
-                _safe_cell(str(entry.basis_label)),  # type: ignore[attr-defined]
+                spreadsheet_cell(str(entry.basis_label)),  # type: ignore[attr-defined]
                 entry.get_outcome_display(),
                 entry.ip_address or "",
                 entry.get_channel_display(),
@@ -235,11 +235,6 @@ def _export(
         household_id=household.pk if household else None,
     )
     return response
-
-
-def _safe_cell(text: str) -> str:
-    """No formula injection: a cell a spreadsheet would run (=, +, -, @) is written as text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @role_required(Role.PRIVACY_OFFICER)

@@ -12,15 +12,7 @@ from django.utils.translation import override
 
 from verband.platforms import services as platforms
 from verband.platforms.models import Level, Platform
-from verband.steering.selectors import Scope, closed_periods, off_norm, period_label
-from verband.steering.tables import Unit
-
-
-def _norm_text(norm: float, unit: Unit) -> str:
-    if unit == "percent":
-        return f"{round(norm)}%"
-    text = f"{norm:.1f}".replace(".", ",")
-    return text[:-2] if text.endswith(",0") else text
+from verband.steering.selectors import Scope, closed_periods, number_text, off_norm, period_label
 
 
 def feed_platform_agendas(today: date | None = None) -> int:
@@ -45,7 +37,7 @@ def feed_platform_agendas(today: date | None = None) -> int:
                 ) % {
                     "value": cell.shown,
                     "period": period_label(period),
-                    "norm": _norm_text(info.norm, info.unit),
+                    "norm": number_text(info.norm, info.unit),
                 }
                 item = platforms.add_indicator_item(
                     platform, title, f"{text} {info.definition}", indicator=f"{info.key}@{period}"

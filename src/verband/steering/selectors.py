@@ -198,7 +198,8 @@ def _threshold() -> int:
     return int(settings.SMALL_CELL_THRESHOLD)
 
 
-def _number(value: float, unit: Unit) -> str:
+def number_text(value: float, unit: Unit) -> str:
+    """A value as a cell shows it: "87%", "12", "3,5"."""
     if unit == "percent":
         return f"{round(value)}%"
     if unit == "count":
@@ -214,7 +215,7 @@ def _cell(value: float | None, unit: Unit, hidden: bool = False) -> Cell:
         return Cell(None, _("not shown"), suppressed=True)
     if value is None:
         return Cell(None, "—")
-    return Cell(float(value), _number(value, unit))
+    return Cell(float(value), number_text(value, unit))
 
 
 def series_label(kind: str, series: str) -> str:

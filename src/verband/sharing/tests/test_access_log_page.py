@@ -89,7 +89,7 @@ def test_an_extract_is_exported_as_csv_in_words_and_the_export_is_logged(world, 
 
 
 def test_a_cell_a_spreadsheet_would_run_is_written_as_text(world, as_user):
-    from verband.sharing.views import _safe_cell
+    from verband.text import spreadsheet_cell as _safe_cell
 
     assert _safe_cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")' and _safe_cell("Jan") == "Jan"
 
