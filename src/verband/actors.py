@@ -1,7 +1,7 @@
 """Who acts in Verband: a leaf module that every layer may import (it imports no app of Verband).
 
-An `Actor` is a person for one of their memberships, an organisation's system through an API token, or
-Verband itself (`SYSTEM`). The request turns into an actor in `verband.sharing.access.actor_for_request`;
+An `Actor` is a person for one of their memberships, an organisation's system through an API token, a
+member of a household at the household's own door (`verband.portal`), or Verband itself (`SYSTEM`). The request turns into an actor in `verband.sharing.access.actor_for_request`;
 the access rule that reads it lives there too."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 class Channel(models.TextChoices):
     WEB = "web", _("Web")
     API = "api", _("API")
+    HOUSEHOLD = "household", _("Household")
     SYSTEM = "system", _("System")
 
 
@@ -36,6 +37,9 @@ class Actor:
     ip_address: str | None = None
     path: str = ""
     network_ids: frozenset[int] = field(default_factory=frozenset)
+    # A member of a household at the household's own door (channel HOUSEHOLD): whose data it is.
+    household_id: int | None = None
+    person_id: int | None = None
 
     @property
     def role(self) -> str:
@@ -43,6 +47,8 @@ class Actor:
             return self.membership.role
         if self.token is not None:
             return "api_client"
+        if self.channel == Channel.HOUSEHOLD:
+            return "household_member"
         return "system"
 
 

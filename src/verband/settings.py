@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "verband.measures",
     "verband.platforms",
     "verband.steering",
+    "verband.portal",
     # After django_tasks_db: its admin for task results is replaced by ours (verband.background.admin).
     "verband.background",
 ]

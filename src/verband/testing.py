@@ -46,8 +46,10 @@ __all__ = [
     "actor_for_token",
     "build_world",
     "confirm_likely",
+    "make_member",
     "make_user",
     "sign_in",
+    "sign_in_member",
 ]
 
 
@@ -97,6 +99,31 @@ def sign_in(client: Client, user: User) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def make_member(household: Household, person: Person, username: str | None = None) -> Any:
+    """A member of the household with a redeemed access at the household's door (`verband.portal`): an
+    account with the test password and a confirmed authenticator app, as after the invitation."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from verband.portal.models import MemberAccess, hash_code, new_code
+
+    user = UserFactory.create(username=username or f"thuis-{person.pk}", household_member=True)
+    return MemberAccess.objects.create(
+        household=household,
+        person=person,
+        user=user,
+        code_hash=hash_code(new_code()),
+        code_expires_at=timezone.now() + timedelta(days=14),
+        redeemed_at=timezone.now(),
+    )
+
+
+def sign_in_member(client: Client, access: Any) -> Client:
+    """Signs a household member in at their door, as if password and one-time code were given."""
+    return sign_in(client, access.user)
 
 
 @dataclass

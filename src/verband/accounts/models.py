@@ -24,6 +24,9 @@ class User(AbstractUser):
     # Made by the demo loader, with a published password and a second factor anyone can compute: such
     # an account signs in only while demo mode is on.
     is_demo = models.BooleanField(_("demo account"), default=False, editable=False)
+    # A member of a household who signs in at the household's own door (`verband.portal`): such an
+    # account has no membership and reaches only /thuis/.
+    household_member = models.BooleanField(_("household member"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("user")

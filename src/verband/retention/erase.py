@@ -40,6 +40,7 @@ from verband.plans.models import (
     RegieTransfer,
     SafetyAgreement,
 )
+from verband.portal.models import MemberAccess
 from verband.rights.models import RightsRequest
 from verband.safety.models import DangerFact, InstrumentResult, SafetyAssessment
 from verband.sharing.models import Consent, EmergencyAccess, Involvement, SharingBasis
@@ -186,6 +187,13 @@ HOUSEHOLD_RULES: list[Clear] = [
     ),
     Clear("escalation", _("escalations"), Escalation, "household_id", {"question": "", "decision": ""}),
     Clear("shield_decision", _("shield decisions"), ShieldDecision, "household_id", {"reason": ""}),
+    Clear(
+        "member_access",
+        _("accesses to the household's door"),
+        MemberAccess,
+        "household_id",
+        {"cut_off_reason": ""},
+    ),
     Clear("consent", _("consents"), Consent, "household_id", {"note": "", "withdrawn_note": ""}),
     Clear(
         "sharing_basis",
@@ -355,6 +363,10 @@ KEPT: dict[str, dict[str, str]] = {
     "rights.rightsrequest": {
         "recorded_by_name": "the professional who recorded it (accountability)",
         "decided_by_name": "the professional who decided (accountability)",
+    },
+    "portal.memberaccess": {
+        "invited_by_name": "the professional who invited (accountability)",
+        "code_hash": "the hash of a one-time code, no data",
     },
     "consultation.consultation": {"reference": "the consultation's number, not a person's data"},
     "measures.closing": {

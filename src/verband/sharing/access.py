@@ -73,6 +73,18 @@ def actor_for_request(request: HttpRequest) -> Actor:
             path=request.path[:300],
         )
     user = request.user if request.user.is_authenticated else None
+    member_access = getattr(request, "member_access", None)
+    if user is not None and getattr(user, "household_member", False):
+        # A member of a household at the household's own door: no organisation, no role, no household
+        # opened through an involvement; whose data it is comes with the access (`verband.portal`).
+        return Actor(
+            channel=Channel.HOUSEHOLD,
+            user=user,
+            ip_address=client_ip(request),
+            path=request.path[:300],
+            household_id=member_access.household_id if member_access else None,
+            person_id=member_access.person_id if member_access else None,
+        )
     return Actor(
         channel=Channel.WEB,
         user=user,

@@ -327,6 +327,7 @@ OBJECT_LABELS = {
     "network": _("network"),
     "plan_action": _("action of the family plan"),
     "plan_pdf": _("family plan (PDF)"),
+    "portal_page": _("page of the household's door"),
     "regie": _("regie"),
     "regie_transfer": _("transfer of regie"),
     "relation": _("relation"),
