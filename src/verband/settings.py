@@ -435,6 +435,12 @@ SESSION_MAX_HOURS = env_int(
     minimum=1,
 )
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+QUICK_EXIT_URL = env_str(
+    "VERBAND_QUICK_EXIT_URL",
+    "https://www.google.com/search?q=weerbericht",
+    "The neutral site the quick exit (“Snel weg”) of the household's door and the public door leaves for.",
+    group="Household's door",
+)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

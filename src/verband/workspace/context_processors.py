@@ -36,6 +36,7 @@ def verband(request: HttpRequest) -> dict[str, Any]:
 
     return {
         "demo_mode": settings.DEMO_MODE,
+        "quick_exit_url": settings.QUICK_EXIT_URL,
         "may_report": may_report(membership),
         # The reporting centre confirms likely matches ("te bevestigen", `signals.confirmation`).
         "may_confirm_recognition": membership is not None

@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sharing', '0013_alter_involvement_end_reason'),
+        ("sharing", "0013_alter_involvement_end_reason"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accesslogentry',
-            name='channel',
-            field=models.CharField(choices=[('web', 'Web'), ('api', 'API'), ('household', 'Household'), ('system', 'System')], max_length=10),
+            model_name="accesslogentry",
+            name="channel",
+            field=models.CharField(
+                choices=[("web", "Web"), ("api", "API"), ("household", "Household"), ("system", "System")],
+                max_length=10,
+            ),
         ),
     ]
