@@ -278,6 +278,7 @@ ACTION_LABELS = {
     "complete": _("completed"),
     "download": _("downloaded"),
     "search": _("entered"),
+    "redeem": _("redeemed"),
 }
 OBJECT_LABELS = {
     "household": _("household"),
@@ -328,6 +329,8 @@ OBJECT_LABELS = {
     "plan_action": _("action of the family plan"),
     "plan_pdf": _("family plan (PDF)"),
     "portal_page": _("page of the household's door"),
+    "member_access": _("access to the household's door"),
+    "invitation_letter": _("invitation letter for the household's door"),
     "regie": _("regie"),
     "regie_transfer": _("transfer of regie"),
     "relation": _("relation"),
