@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from verband.households.models import HouseholdMember
 from verband.network.models import CASEWORK_ROLES
-from verband.portal.forms import CutOffForm, InviteForm
+from verband.text import plain_id
+from verband.portal.forms import InviteForm
 from verband.portal.models import MemberAccess
 from verband.portal.services import cut_off, invite
 from verband.sharing.access import actor_for_request, get_household_or_404
@@ -102,19 +103,17 @@ def letter_view(request: HttpRequest, reference: str, access_id: int) -> HttpRes
 def cut_off_view(request: HttpRequest, reference: str) -> HttpResponse:
     actor = actor_for_request(request)
     household, _basis = get_household_or_404(actor, reference, action="update")
-    form = CutOffForm(request.POST)
-    access_id = form.cleaned_data.get("access") if form.is_valid() else None
-    if access_id is None and "access" in form.errors:
-        raise Http404
-    access = MemberAccess.objects.filter(pk=request.POST.get("access") if access_id is None else access_id,
-                                         household=household).select_related("household").first() if (
-        access_id is not None
-    ) else None
+    wanted = plain_id(request.POST.get("access", ""))
+    access = (
+        MemberAccess.objects.filter(pk=wanted, household=household).select_related("household").first()
+        if wanted is not None
+        else None
+    )
     if access is None:
         record(actor, action="revoke", object_type="member_access", household_id=household.pk, outcome="denied")
         raise Http404
     try:
-        cut_off(actor, access, form.data.get("reason", ""))  # PermissionDenied: not the regisseur
+        cut_off(actor, access, request.POST.get("reason", ""))  # PermissionDenied: not the regisseur
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
