@@ -248,6 +248,8 @@ LOCKOUT_ALARM_FAILURES = env_int(
 )
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+# The same page, except at the household's door (its own page, without the professionals' wording).
+AXES_LOCKOUT_CALLABLE = "verband.accounts.views.lockout_view"
 AXES_VERBOSE = False
 PROXY_COUNT = env_int(
     "VERBAND_PROXY_COUNT",

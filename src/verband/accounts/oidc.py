@@ -61,7 +61,8 @@ class VerbandOIDCBackend(OIDCAuthenticationBackend):
         return user_info
 
     def filter_users_by_claims(self, claims: dict[str, Any]) -> Any:
-        users = get_user_model().objects.filter(is_active=True)
+        # Household accounts never sign in through the professionals' provider.
+        users = get_user_model().objects.filter(is_active=True, household_member=False)
         if not settings.DEMO_MODE:
             users = users.filter(is_demo=False)
         subject = claims.get("sub")

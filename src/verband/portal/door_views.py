@@ -70,6 +70,17 @@ def _door_actor(request: HttpRequest, **extra: Any) -> Actor:
     return Actor(channel=Channel.HOUSEHOLD, ip_address=client_ip(request), path=request.path[:300], **extra)
 
 
+def _log_member(request: HttpRequest, access: Any, action: str, object_type: str) -> None:
+    """An entry on the household channel about the member's own data (their household and person)."""
+    record(
+        actor_for_request(request),
+        action=action,
+        object_type=object_type,
+        household_id=access.household_id if access is not None else None,
+        person_id=access.person_id if access is not None else None,
+    )
+
+
 # --- Redeeming the invitation --------------------------------------------------------------------
 
 
@@ -111,6 +122,9 @@ def redeem_view(request: HttpRequest) -> HttpResponse:
             form.add_error("code", _("This code is not correct, has expired or has been used already."))
         record(_door_actor(request), action="redeem", object_type="member_access", outcome="denied")
         user_login_failed.send(sender=__name__, credentials=_code_credentials(), request=request)
+        # This attempt still gets the neutral answer; the next one finds the door locked (below, not the
+        # professionals' lockout page of axes' middleware).
+        request.axes_locked_out = False  # type: ignore[attr-defined]
     return render(request, "portal/redeem_code.html", {"form": form})
 
 
@@ -158,7 +172,7 @@ def _finish_redeem(request: HttpRequest, state: dict[str, Any], make_device: Any
     otp_login(request, device)
     request.member_access = access  # type: ignore[attr-defined]
     request.session.cycle_key()
-    record(actor_for_request(request), action="sign_in", object_type="session")
+    _log_member(request, access, "sign_in", "session")
     messages.success(request, _("Your access is ready. From now on, sign in with your username and password."))
     return redirect(home_url())
 
@@ -364,8 +378,9 @@ def verify_view(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             request.session.pop(EMAIL_SENT, None)
             request.session.cycle_key()
-            request.member_access = open_access_for(user)  # type: ignore[attr-defined]
-            record(actor_for_request(request), action="sign_in", object_type="session")
+            access = open_access_for(user)
+            request.member_access = access  # type: ignore[attr-defined]
+            _log_member(request, access, "sign_in", "session")
             return redirect(home_url())
         else:
             form.add_error("token", _("This code is not correct or has expired."))
@@ -379,7 +394,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        record(actor_for_request(request), action="sign_out", object_type="session")
+        _log_member(request, getattr(request, "member_access", None), "sign_out", "session")
     auth_logout(request)
     messages.info(request, _("You have been signed out."))
     return redirect("portal:login")
@@ -392,6 +407,6 @@ def quick_exit_view(request: HttpRequest) -> HttpResponse:
     Without the CSRF check on purpose: ending a session is all it does, and the beacon must work even when
     the token is gone."""
     if request.user.is_authenticated:
-        record(actor_for_request(request), action="sign_out", object_type="session")
+        _log_member(request, getattr(request, "member_access", None), "sign_out", "session")
     auth_logout(request)
     return HttpResponse(status=204)
