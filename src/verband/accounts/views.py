@@ -175,7 +175,9 @@ def switch_membership_view(request: HttpRequest) -> HttpResponse:
     return redirect("workspace:start")
 
 
-def lockout_view(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
+def lockout_view(
+    request: HttpRequest, original_response: Any = None, credentials: Any = None
+) -> HttpResponse:
     """The page after too many failed sign-ins (django-axes): the professionals' page, or at the household's
     door its own page, which names no organisation and no administrator."""
     door = request.path_info.startswith("/thuis/")

@@ -38,13 +38,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from verband.accounts.forms import TokenForm
-from verband.accounts.models import User
 from verband.accounts.middleware import DOOR_SESSION, LAST_SEEN, SIGNED_IN_AT
+from verband.accounts.models import User
 from verband.accounts.twofactor import second_factor_done
 from verband.accounts.views import qr_svg
 from verband.actors import Actor, Channel
 from verband.portal.access import open_access_for
-from verband.portal.forms import METHOD_APP, METHOD_EMAIL, AccountForm, CodeForm, DoorLoginForm, EmailForm
+from verband.portal.forms import METHOD_APP, AccountForm, CodeForm, DoorLoginForm, EmailForm
 from verband.portal.services import RedeemFailed, redeem, redeemable_access
 from verband.sharing.access import actor_for_request, client_ip
 from verband.sharing.accesslog import record
@@ -173,11 +173,15 @@ def _finish_redeem(request: HttpRequest, state: dict[str, Any], make_device: Any
     request.member_access = access  # type: ignore[attr-defined]
     request.session.cycle_key()
     _log_member(request, access, "sign_in", "session")
-    messages.success(request, _("Your access is ready. From now on, sign in with your username and password."))
+    messages.success(
+        request, _("Your access is ready. From now on, sign in with your username and password.")
+    )
     return redirect(home_url())
 
 
-def _wrong_code(request: HttpRequest, state: dict[str, Any], form: TokenForm, message: str) -> HttpResponse | None:
+def _wrong_code(
+    request: HttpRequest, state: dict[str, Any], form: TokenForm, message: str
+) -> HttpResponse | None:
     state["tries"] = state.get("tries", 0) + 1
     if state["tries"] >= REDEEM_TRIES:
         request.session.pop(REDEEM, None)
@@ -207,7 +211,9 @@ def redeem_app_view(request: HttpRequest) -> HttpResponse:
         token = form.cleaned_data["token"]
 
         def make_device(user: Any) -> TOTPDevice | None:
-            device = TOTPDevice.objects.create(user=user, key=key, name=_("Authenticator app"), confirmed=True)
+            device = TOTPDevice.objects.create(
+                user=user, key=key, name=_("Authenticator app"), confirmed=True
+            )
             return device if device.verify_token(token) else None
 
         done = _finish_redeem(request, state, make_device)
@@ -261,7 +267,9 @@ def redeem_email_view(request: HttpRequest) -> HttpResponse:
         if email_form.is_valid():
             sent_at = state.get("email_sent_at", 0)
             if time.time() - sent_at < 30 and state.get("email") == email_form.cleaned_data["email"]:
-                messages.info(request, _("The code was sent a moment ago. Wait a little before asking again."))
+                messages.info(
+                    request, _("The code was sent a moment ago. Wait a little before asking again.")
+                )
             else:
                 _send_email_code(request, state, email_form.cleaned_data["email"])
                 messages.info(request, _("We have sent a code to this address."))
@@ -295,7 +303,12 @@ def redeem_email_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/redeem_email.html",
-        {"email_form": email_form, "form": token_form, "sent": "email_token" in state, "email": state.get("email")},
+        {
+            "email_form": email_form,
+            "form": token_form,
+            "sent": "email_token" in state,
+            "email": state.get("email"),
+        },
     )
 
 
@@ -314,9 +327,12 @@ def _sign_in(request: HttpRequest, user: Any) -> None:
 @csrf_protect
 @never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and getattr(request.user, "household_member", False):
-        if second_factor_done(request):
-            return redirect(home_url())
+    if (
+        request.user.is_authenticated
+        and getattr(request.user, "household_member", False)
+        and second_factor_done(request)
+    ):
+        return redirect(home_url())
     form = DoorLoginForm(request, data=request.POST or None)
     if request.method == "POST":
         if form.is_valid() and open_access_for(form.user_cache) is not None:
@@ -367,7 +383,9 @@ def verify_view(request: HttpRequest) -> HttpResponse:
                 if request.method == "POST":
                     messages.info(request, _("We have sent a new code."))
             elif request.method == "POST":
-                messages.info(request, _("The code was sent a moment ago. Wait a little before asking again."))
+                messages.info(
+                    request, _("The code was sent a moment ago. Wait a little before asking again.")
+                )
             if request.method == "POST":
                 return redirect("portal:verify")
     if request.method == "POST" and form.is_bound and form.is_valid():
@@ -403,7 +421,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def quick_exit_view(request: HttpRequest) -> HttpResponse:
-    """"Leave quickly": the page has already gone (door.js sends this as a beacon); the session ends here.
+    """ "Leave quickly": the page has already gone (door.js sends this as a beacon); the session ends here.
     Without the CSRF check on purpose: ending a session is all it does, and the beacon must work even when
     the token is gone."""
     if request.user.is_authenticated:

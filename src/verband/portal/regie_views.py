@@ -15,13 +15,13 @@ from django.views.decorators.http import require_POST
 
 from verband.households.models import HouseholdMember
 from verband.network.models import CASEWORK_ROLES
-from verband.text import plain_id
 from verband.portal.forms import InviteForm
 from verband.portal.models import MemberAccess
 from verband.portal.services import cut_off, invite
 from verband.sharing.access import actor_for_request, get_household_or_404
 from verband.sharing.accesslog import record
 from verband.sharing.decorators import role_required
+from verband.text import plain_id
 
 # The codes of this session's invitations, for their letters: a code is stored only as a hash, so the
 # letter can be made only by the regisseur who just invited, in the same session.
@@ -46,7 +46,9 @@ def invite_view(request: HttpRequest, reference: str) -> HttpResponse:
             .first()
         )
     if member is None:
-        record(actor, action="create", object_type="member_access", household_id=household.pk, outcome="denied")
+        record(
+            actor, action="create", object_type="member_access", household_id=household.pk, outcome="denied"
+        )
         raise Http404
     try:
         access, code = invite(actor, household, member.person)  # PermissionDenied: not the regisseur
@@ -110,7 +112,9 @@ def cut_off_view(request: HttpRequest, reference: str) -> HttpResponse:
         else None
     )
     if access is None:
-        record(actor, action="revoke", object_type="member_access", household_id=household.pk, outcome="denied")
+        record(
+            actor, action="revoke", object_type="member_access", household_id=household.pk, outcome="denied"
+        )
         raise Http404
     try:
         cut_off(actor, access, request.POST.get("reason", ""))  # PermissionDenied: not the regisseur

@@ -4,9 +4,8 @@ perpetrator; the neighbourhood team works with the whole household, probation wi
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
+from django.utils import timezone
 
 from verband.households.models import HouseholdMember, Person
 from verband.network.models import Role
@@ -26,8 +25,10 @@ def door(family):  # noqa: F811
         mandated_by=w.manager,
     )
     w.teammate = make_user("teammate", w.org_a, Role.PROFESSIONAL, w.team_a1)
-    this_year = date.today().year
-    w.teen = Person.objects.create(given_names="Tess", family_name="Vos", birth_year=this_year - 14, birth_month=1, birth_day=1)
+    this_year = timezone.localdate().year
+    w.teen = Person.objects.create(
+        given_names="Tess", family_name="Vos", birth_year=this_year - 14, birth_month=1, birth_day=1
+    )
     w.young = Person.objects.create(given_names="Mees", family_name="Vos", birth_year=this_year - 10)
     HouseholdMember.objects.create(household=w.household, person=w.teen, role="child")
     HouseholdMember.objects.create(household=w.household, person=w.young, role="child")

@@ -34,7 +34,11 @@ def test_the_regisseur_invites_a_member_and_sees_the_code_once(door, as_user):
     assert access.redeemable and access.invited_by == door.involved
     assert timedelta(days=13) < access.code_expires_at - timezone.now() <= timedelta(days=14)
     entry = AccessLogEntry.objects.filter(object_type="member_access", action="create").get()
-    assert (entry.outcome, entry.subject_household_id, entry.subject_person_id) == ("granted", door.household.pk, door.anna.pk)
+    assert (entry.outcome, entry.subject_household_id, entry.subject_person_id) == (
+        "granted",
+        door.household.pk,
+        door.anna.pk,
+    )
     # The timeline says that someone was invited, not who.
     event = HouseholdEvent.objects.filter(household=door.household).latest("pk")
     assert "Anna" not in event.summary and "uitgenodigd" in event.summary
@@ -74,7 +78,12 @@ def test_the_letter_holds_the_code_and_nothing_about_anyone(door, as_user, monke
         assert secret not in letter, secret
     assert AccessLogEntry.objects.filter(object_type="invitation_letter", outcome="granted").count() == 1
     # Another professional, or the regisseur in another session, gets no letter: the code is not kept.
-    assert as_user(door.involved).get(f"/huishoudens/{door.household.reference}/thuis/brief/{access.pk}/").status_code == 404
+    assert (
+        as_user(door.involved)
+        .get(f"/huishoudens/{door.household.reference}/thuis/brief/{access.pk}/")
+        .status_code
+        == 404
+    )
     assert AccessLogEntry.objects.filter(object_type="invitation_letter", outcome="denied").count() == 1
 
 
@@ -182,13 +191,22 @@ def test_the_regisseur_stops_an_access_and_the_session_ends_at_once(door, as_use
     assert regisseur.post(cut_off_url(door), {"access": member.pk, "reason": ""}).status_code == 302
     member.refresh_from_db()
     assert member.is_open  # a reason is required
-    response = regisseur.post(cut_off_url(door), {"access": member.pk, "reason": "Telefoon afgepakt"}, follow=True)
+    response = regisseur.post(
+        cut_off_url(door), {"access": member.pk, "reason": "Telefoon afgepakt"}, follow=True
+    )
     assert "De toegang is gestopt" in body(response)
     member.refresh_from_db()
     member.user.refresh_from_db()
-    assert not member.is_open and member.cut_off_by == door.involved and member.cut_off_reason == "Telefoon afgepakt"
+    assert (
+        not member.is_open
+        and member.cut_off_by == door.involved
+        and member.cut_off_reason == "Telefoon afgepakt"
+    )
     assert not member.user.is_active
-    assert AccessLogEntry.objects.filter(object_type="member_access", action="revoke", outcome="granted").count() == 1
+    assert (
+        AccessLogEntry.objects.filter(object_type="member_access", action="revoke", outcome="granted").count()
+        == 1
+    )
     assert "gestopt" in HouseholdEvent.objects.filter(household=door.household).latest("pk").summary
     # The member's next request ends the session and shows the door's sign-in page.
     response = client.get("/thuis/")

@@ -80,7 +80,7 @@ def test_the_e_mail_path_sends_a_neutral_mail_and_verifies(door, client):
     message = mail.outbox[0]
     token = client.session["portal_redeem"]["email_token"]
     assert message.to == ["anna@example.org"] and token in message.body
-    text = message.subject + message.body
+    text = f"{message.subject} {message.body}"
     for secret in ["Anna", "Dam", "Veilig Thuis", "HH-T", "Verband", "Wijkteam", "huishoud", "zonnebloem"]:
         assert secret not in text, secret
     assert not User.objects.filter(username="zonnebloem").exists()
@@ -102,7 +102,9 @@ def test_a_code_that_does_not_work_gets_one_neutral_answer(door, client, case):
     if case == "wrong":
         code = "ABCD-EFGH-JKMN-PQRS"
     elif case == "expired":
-        MemberAccess.objects.filter(pk=access.pk).update(code_expires_at=timezone.now() - timedelta(minutes=1))
+        MemberAccess.objects.filter(pk=access.pk).update(
+            code_expires_at=timezone.now() - timedelta(minutes=1)
+        )
     elif case == "used":
         MemberAccess.objects.filter(pk=access.pk).update(redeemed_at=timezone.now())
     else:
@@ -148,7 +150,10 @@ def test_a_wrong_app_code_writes_nothing_and_too_many_start_over(door, client):
     for _n in range(4):
         response = client.post(APP, {"token": wrong})
         assert response.status_code == 200 and "Deze code klopt niet" in body(response)
-    assert not User.objects.filter(username="zonnebloem").exists() and not TOTPDevice.objects.filter(user__household_member=True).exists()
+    assert (
+        not User.objects.filter(username="zonnebloem").exists()
+        and not TOTPDevice.objects.filter(user__household_member=True).exists()
+    )
     access.refresh_from_db()
     assert access.redeemable
     response = client.post(APP, {"token": wrong})

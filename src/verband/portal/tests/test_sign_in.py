@@ -51,7 +51,9 @@ def test_password_then_app_code(door, anna, client):
     assert response.status_code == 302 and response["Location"] == "/thuis/"
     entry = AccessLogEntry.objects.filter(action="sign_in", user_id=anna.user.pk).get()
     assert (entry.channel, entry.subject_household_id, entry.subject_person_id) == (
-        "household", door.household.pk, door.anna.pk
+        "household",
+        door.household.pk,
+        door.anna.pk,
     )
 
 
