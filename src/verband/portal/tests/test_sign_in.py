@@ -225,3 +225,17 @@ def test_member_required(door, anna, client):
     with pytest.raises(Http404):
         call(door.involved)
     assert AccessLogEntry.objects.filter(object_type="portal_page", outcome="denied").count() == 1
+
+
+def test_the_door_base_shows_sign_out_to_a_signed_in_member_only(door, anna):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+
+    request = RequestFactory().get("/thuis/")
+    request.user = anna.user
+    page = render_to_string("portal/base.html", {"user": anna.user}, request=request)
+    assert 'action="/thuis/afmelden/"' in page and 'data-leave="/thuis/snel-weg/"' in page
+    page = render_to_string("portal/base.html", {"user": AnonymousUser()}, request=request)
+    assert 'action="/thuis/afmelden/"' not in page
+    page = render_to_string("portal/base.html", {"user": door.involved}, request=request)
+    assert 'action="/thuis/afmelden/"' not in page
