@@ -27,6 +27,12 @@ logger = logging.getLogger(__name__)
 
 
 class VerbandOIDCBackend(OIDCAuthenticationBackend):
+    def authenticate(self, request: Any, **kwargs: Any) -> Any:
+        # The household's door has its own provider and backend (`portal.oidc`).
+        if request is not None and str(getattr(request, "path_info", "")).startswith("/thuis/"):
+            return None
+        return super().authenticate(request, **kwargs)
+
     def get_or_create_user(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Any:
         # mozilla-django-oidc does not check the audience; an ID token must be meant for this client.
         audience = payload.get("aud")

@@ -45,6 +45,7 @@ from verband.accounts.views import qr_svg
 from verband.actors import Actor, Channel
 from verband.portal.access import open_access_for
 from verband.portal.forms import METHOD_APP, AccountForm, CodeForm, DoorLoginForm, EmailForm
+from verband.portal.oidc import LINK_SESSION_KEY
 from verband.portal.services import RedeemFailed, redeem, redeemable_access
 from verband.sharing.access import actor_for_request, client_ip
 from verband.sharing.accesslog import record
@@ -64,6 +65,14 @@ def home_url() -> str:
         return reverse("portal:home")
     except NoReverseMatch:
         return "/thuis/"
+
+
+def _provider() -> str:
+    return settings.HOUSEHOLD_OIDC_PROVIDER_NAME or _("your digital identity")
+
+
+def _oidc_context() -> dict[str, Any]:
+    return {"oidc_enabled": settings.HOUSEHOLD_OIDC_ENABLED, "oidc_provider": _provider()}
 
 
 def _door_actor(request: HttpRequest, **extra: Any) -> Actor:
@@ -147,7 +156,7 @@ def redeem_account_view(request: HttpRequest) -> HttpResponse:
         )
         _save_state(request, state)
         return redirect("portal:redeem_app" if state["method"] == METHOD_APP else "portal:redeem_email")
-    return render(request, "portal/redeem_account.html", {"form": form})
+    return render(request, "portal/redeem_account.html", {"form": form, **_oidc_context()})
 
 
 def _finish_redeem(request: HttpRequest, state: dict[str, Any], make_device: Any) -> HttpResponse | None:
@@ -341,7 +350,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if not form.errors:
             # An account whose access was stopped: the answer of a wrong password.
             form.add_error(None, DoorLoginForm.error_messages["invalid_login"])
-    return render(request, "portal/login.html", {"form": form})
+    if request.GET.get("oidc") == "mislukt":
+        messages.error(
+            request, _("Signing in through %(provider)s did not succeed.") % {"provider": _provider()}
+        )
+    return render(request, "portal/login.html", {"form": form, **_oidc_context()})
 
 
 def _device_for(user: Any) -> TOTPDevice | EmailDevice | None:
@@ -407,6 +420,34 @@ def verify_view(request: HttpRequest) -> HttpResponse:
         "portal/verify.html",
         {"form": form, "by_email": by_email, "demo_code": _demo_code(device)},
     )
+
+
+@require_POST
+def oidc_link_view(request: HttpRequest) -> HttpResponse:
+    """Redeeming with the citizen identity provider instead of a password: after the invitation code, the
+    member signs in at the provider, whose subject is linked to their new account (`portal.oidc`)."""
+    state = _state(request)
+    if state is None or request.user.is_authenticated or not settings.HOUSEHOLD_OIDC_ENABLED:
+        return redirect("portal:redeem")
+    request.session[LINK_SESSION_KEY] = state["access"]
+    return redirect("portal:oidc_start")
+
+
+@never_cache
+def oidc_done_view(request: HttpRequest) -> HttpResponse:
+    """Back from the identity provider, signed in: the door's session rules, and the sign-in logged."""
+    user = request.user
+    if not (
+        user.is_authenticated and getattr(user, "household_member", False) and second_factor_done(request)
+    ):
+        return redirect("portal:login")
+    now = time.time()
+    request.session[SIGNED_IN_AT] = now
+    request.session[LAST_SEEN] = now
+    request.session[DOOR_SESSION] = True
+    access = getattr(request, "member_access", None) or open_access_for(user)
+    _log_member(request, access, "sign_in", "session")
+    return redirect(home_url())
 
 
 @require_POST

@@ -166,6 +166,7 @@ PARAMETERS = {
     "platforms:meeting/pk": "platform_meeting",
     "key": "indicator",
     "fmt": "export_format",
+    "access_id": "member_access",
 }
 
 # Query strings that make a route show something else than its bare address (each is asked too).
@@ -517,6 +518,15 @@ def build_scene() -> Scene:
         Notification.objects.filter(user=w.involved).order_by("pk").first() or Notification.objects.first()
     )
     assert notification is not None
+    # An invitation to the household's door (its letter is made only in the session that invited).
+    from verband.portal.models import MemberAccess, hash_code, new_code
+
+    member_access = MemberAccess.objects.create(
+        household=h,
+        person=anna,
+        code_hash=hash_code(new_code()),
+        code_expires_at=timezone.now() + timedelta(days=14),
+    )
     tokens = {
         "a": w.token_a, "b": w.token_b, "vt": w.token_vt,
         "probation": _token(probation, "Reclassering", ["households:read", "network:read"]),
@@ -540,6 +550,7 @@ def build_scene() -> Scene:
         "platform_decision": str(platform_decision.pk),
         "indicator": "signalen_per_deur", "export_format": ["csv", "xlsx"],
         "quarter": closed_periods("quarter", 1)[0],
+        "member_access": str(member_access.pk),
     }  # fmt: skip
     lists = {key: value if isinstance(value, list) else [value] for key, value in values.items()}
     return Scene(w, users, tokens, lists, persons=names_of(Person.objects.all()))
