@@ -353,8 +353,11 @@ def test_the_reporting_centre_reads_it_as_from_a_citizen(world, client, as_user)
     vt = as_user(world.vt)
     activation = Activation.objects.get(signal=signal)
     vt.post(f"/werkbak/{activation.pk}/oppakken/", {"legal_basis": "legal_task"})
+    activation.refresh_from_db()
+    assert activation.status == "accepted"
     body = vt.get(f"/meldingen/{signal.reference}/").content.decode()
     assert "None" not in body
+    assert signal.receipt in body and "Joke" in body and "0612345678" in body
     assert AccessLogEntry.objects.filter(object_id=signal.reference, username="vt").exists()
 
 
