@@ -304,6 +304,10 @@ def receive_from_citizen(data: CitizenInput) -> Signal:
     if region is None:
         raise RuntimeError("No region to receive the public door's signals")
     this_year = timezone.localdate().year
+    # A postcode that holds a shelter never routes or shows (as for every door, `_routing_postcode`).
+    postcode = _postcode(data.postcode)
+    if addresses.is_shelter_location(region.pk, postcode, ""):
+        postcode = ""
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -328,7 +332,7 @@ def receive_from_citizen(data: CitizenInput) -> Signal:
                     ),
                     acute_danger=data.acute_danger,
                     location=data.town[:200],
-                    postcode=_postcode(data.postcode),
+                    postcode=postcode,
                 )
                 SignalPerson.objects.bulk_create(
                     [

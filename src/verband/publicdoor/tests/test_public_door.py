@@ -16,7 +16,7 @@ from django.utils.translation import override
 
 from verband.actors import Channel
 from verband.factories import OrganisationFactory, RegionFactory, TeamFactory
-from verband.network.models import CoverageArea
+from verband.network.models import CoverageArea, ShelterAddress
 from verband.publicdoor import limits
 from verband.publicdoor.models import SubmissionCount
 from verband.sharing.models import AccessLogEntry
@@ -369,3 +369,10 @@ def test_in_the_demo_region_a_citizen_reaches_veilig_thuis_with_or_without_a_pos
         assert signal.region == demo
         parties = [a.team for a in Activation.objects.filter(signal=signal)]
         assert parties and all(t is not None and t.organisation.kind == "reporting_centre" for t in parties)
+
+
+def test_a_shelters_postcode_is_not_kept_as_the_area(world, client):
+    ShelterAddress.objects.create(region=world.region, postcode="1012AB", house_number="12")
+    post(client, worry(postcode="1012 AB"))
+    signal = Signal.objects.get()
+    assert signal.postcode == "" and signal.region == world.region
