@@ -361,16 +361,6 @@ def test_the_reporting_centre_reads_it_as_from_a_citizen(world, client, as_user)
     assert AccessLogEntry.objects.filter(object_id=signal.reference, username="vt").exists()
 
 
-def test_in_the_demo_region_a_citizen_reaches_veilig_thuis_with_or_without_a_postcode(demo, client):
-    post(client, worry(postcode="3072 AB"))
-    post(client, worry(postcode="", town=""), address="198.51.100.50")
-    assert services.route_pending() == 2
-    for signal in Signal.objects.filter(channel="public"):
-        assert signal.region == demo
-        parties = [a.team for a in Activation.objects.filter(signal=signal)]
-        assert parties and all(t is not None and t.organisation.kind == "reporting_centre" for t in parties)
-
-
 def test_a_shelters_postcode_is_not_kept_as_the_area(world, client):
     ShelterAddress.objects.create(region=world.region, postcode="1012AB", house_number="12")
     post(client, worry(postcode="1012 AB"))
