@@ -195,11 +195,10 @@ def give_after_handover(
 def _reachable(signal: Signal) -> bool:
     """The reporter's account is still in force at the organisation they reported for."""
     user = signal.source_user
-    if user is None or not user.is_active or getattr(user, "household_member", False):
+    organisation_id = signal.source_organisation_id
+    if user is None or organisation_id is None or not user.is_active or user.household_member:
         return False
-    return (
-        Membership.objects.active().filter(user=user, organisation_id=signal.source_organisation_id).exists()
-    )
+    return Membership.objects.active().filter(user=user, organisation_id=organisation_id).exists()
 
 
 def _give(
