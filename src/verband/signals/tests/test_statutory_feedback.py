@@ -4,6 +4,8 @@ chosen and by which organisation — no more; recorded, with a notification."""
 
 from __future__ import annotations
 
+from unittest.mock import ANY
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -315,3 +317,20 @@ def test_a_handover_to_a_shelter_names_no_shelter(reported, as_user):
 )
 def test_follow_up_after_a_handover(kind, handover_kind, expected):
     assert feedback.follow_up_after_handover(kind, handover_kind) == expected
+
+
+def test_the_reporting_organisations_system_reads_the_feedback(reported, client):
+    world = reported
+    by_system = report_on_anna(actor_for_token(world.token_b))
+    feedback.give_after_assessment(actor_for(world.vt), world.household, FollowUp.LOCAL_TEAM, world.org_a)
+    from verband.accounts.models import ApiScope, ApiToken
+
+    token = ApiToken(organisation=world.org_b, name="Meldsysteem", scopes=[ApiScope.SIGNALS_WRITE])
+    raw = token.set_token()
+    token.save()
+    response = client.get(f"/api/v1/signals/{by_system.reference}", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 200
+    assert response.json()["feedback"] == [
+        {"moment": "assessment", "follow_up": "local_team", "organisation": "Wijkteams Testdorp", "on": ANY}
+    ]
+    assert "Anna" not in response.content.decode() and SUMMARY not in response.content.decode()
