@@ -358,6 +358,7 @@ KEPT: dict[str, dict[str, str]] = {
     },
     "plans.regietransfer": {"requested_by_name": "the professional who asked (accountability)"},
     "collaboration.handover": {"decided_by_name": "the professional who answered (accountability)"},
+    "signals.reporterfeedback": {"by_name": "the professional who gave the feedback (accountability)"},
     "sharing.consent": {"information": "categories from a closed list (which information), no data"},
     "sharing.involvement": {
         "network_kinds": "kinds of organisation from a closed list: they decide the retention period"

@@ -20,8 +20,14 @@ from verband.apikit import AUTH_ERRORS, ErrorOut, error_response, require_scope
 from verband.households.models import MemberRole, Sex
 from verband.sharing.access import actor_for_request
 from verband.sharing.accesslog import record
-from verband.signals import checks, selectors, services
-from verband.signals.models import PROFESSIONAL_KINDS, ActivationStatus, Signal, SignalStatus, ViolenceForm
+from verband.signals import checks, feedback, selectors, services
+from verband.signals.models import (
+    PROFESSIONAL_KINDS,
+    ActivationStatus,
+    Signal,
+    SignalStatus,
+    ViolenceForm,
+)
 from verband.text import refuse_nul
 
 router = Router(tags=["signals"])
@@ -170,12 +176,23 @@ class TakenUpOut(Schema):
     on: datetime
 
 
+class FeedbackOut(Schema):
+    moment: str = Field(..., description="assessment (end of the safety assessment) or handover (after one)")
+    follow_up: str = Field(..., description="The follow-up the reporting centre chose, from a closed list")
+    organisation: str | None = Field(None, description="The organisation that takes it up, if named")
+    on: datetime
+
+
 class SignalOut(Schema):
     reference: str
     status: str = Field(..., description="received (stored, being routed) or routed")
     received_at: datetime
     taken_up_by: list[TakenUpOut] = Field(
         default_factory=list, description="Organisations that took up the follow-up; nothing more"
+    )
+    feedback: list[FeedbackOut] = Field(
+        default_factory=list,
+        description="The reporting centre's statutory feedback: the follow-up chosen and by whom; nothing more",
     )
 
 
@@ -197,6 +214,15 @@ def _out(signal: Signal, *, just_routed: bool = False) -> dict:
         "status": signal.status,
         "received_at": signal.received_at,
         "taken_up_by": taken,
+        "feedback": [
+            {
+                "moment": line.moment,
+                "follow_up": line.follow_up,
+                "organisation": line.organisation.name if line.organisation else None,
+                "on": line.at,
+            }
+            for line in ([] if just_routed else feedback.feedback_lines(signal))
+        ],
     }
 
 

@@ -115,6 +115,7 @@ PARAMETERS = {
     "signals:detail/reference": "signal",
     "signals:recognise/reference": "received_signal",
     "signals:confirm/reference": "likely_signal",
+    "signals:feedback/reference": "vt_household",
     "/api/v1/signals/{reference}/reference": "api_signal",
     "households:first_contact/pk": "involvement",
     "signals:accept/pk": "activation",
@@ -321,6 +322,12 @@ def build_scene() -> Scene:
                             persons=[signals.PersonInput(role="child", given_names="Noor", family_name="Bakker")]),
     )  # fmt: skip
     signals.finish(sent.pk)
+    sent.refresh_from_db()
+    # Veilig Thuis works with that household: its feedback step to reporters (`signals:feedback`) opens.
+    sharing.involve(
+        SYSTEM, sent.household, team=w.team_vt, purpose="safety_assessment", legal_basis="legal_task",
+        started_on=today,
+    )  # fmt: skip
     # A report by Veilig Thuis's system about "Ana van Dam" with Anna's birth date: a likely match, attached
     # to Anna's household and waiting in the reporting centre's queue to be confirmed.
     likely, _created = signals.receive(
@@ -535,7 +542,7 @@ def build_scene() -> Scene:
     }  # fmt: skip
     values: dict[str, Any] = {
         "household": h.reference, "signal": signal.reference, "received_signal": received.reference,
-        "api_signal": sent.reference, "likely_signal": likely.reference,
+        "api_signal": sent.reference, "likely_signal": likely.reference, "vt_household": sent.household.reference,
         "instrument": instrument, "involvement": str(h.involvements.filter(team=w.team_a1).get().pk),
         "activation": str(activation.pk), "danger_fact": str(danger.pk), "plan_action": str(plan_action.pk),
         "regie_transfer": str(transfer.pk), "handover": str(handover.pk), "help": str(help_anna.pk),
