@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The e-mail code as second factor of household members at their door (verband.portal).
+    "django_otp.plugins.otp_email",
     "axes",
     "mozilla_django_oidc",
     "django_htmx",
@@ -123,6 +125,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "verband.accounts.middleware.SessionExpiryMiddleware",
+    "verband.accounts.middleware.HouseholdDoorMiddleware",
     "verband.accounts.middleware.SecondFactorRequiredMiddleware",
     "verband.accounts.middleware.ActingMembershipMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -259,6 +262,11 @@ OTP_TOTP_ISSUER = "Verband"
 # Even a superuser never sees a second-factor secret in the admin.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_TOTP_THROTTLE_FACTOR = 1
+# The e-mail code of household members: a subject and body that say nothing but the code (no name, no
+# organisation, no household) — the mail may be read by someone else on a shared device.
+OTP_EMAIL_SUBJECT = "Code {token}"
+OTP_EMAIL_BODY_TEMPLATE_PATH = "portal/email_code.txt"
+OTP_EMAIL_TOKEN_VALIDITY = 600
 
 RECOGNITION_GRACE_MINUTES = env_int(
     "VERBAND_RECOGNITION_GRACE_MINUTES",
@@ -440,6 +448,27 @@ QUICK_EXIT_URL = env_str(
     "https://www.google.com/search?q=weerbericht",
     "The neutral site the quick exit (“Snel weg”) of the household's door and the public door leaves for.",
     group="Household's door",
+)
+HOUSEHOLD_INVITATION_DAYS = env_int(
+    "VERBAND_HOUSEHOLD_INVITATION_DAYS",
+    14,
+    "Days an invitation code for the household's door stays valid.",
+    group="Household's door",
+    minimum=1,
+)
+HOUSEHOLD_SESSION_IDLE_MINUTES = env_int(
+    "VERBAND_HOUSEHOLD_SESSION_IDLE_MINUTES",
+    10,
+    "Minutes without activity after which a household member's session at the household's door ends.",
+    group="Household's door",
+    minimum=1,
+)
+HOUSEHOLD_SESSION_MAX_MINUTES = env_int(
+    "VERBAND_HOUSEHOLD_SESSION_MAX_MINUTES",
+    60,
+    "Minutes after sign-in after which a household member's session ends regardless of activity.",
+    group="Household's door",
+    minimum=1,
 )
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

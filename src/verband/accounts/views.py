@@ -111,7 +111,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/verify.html", {"form": form, "demo_code": _demo_code(device)})
 
 
-def _qr_svg(uri: str) -> str:
+def qr_svg(uri: str) -> str:
     image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = io.BytesIO()
     image.save(buffer)
@@ -144,7 +144,7 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
         "accounts/enrol.html",
         {
             "form": form,
-            "qr": _qr_svg(device.config_url),
+            "qr": qr_svg(device.config_url),
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         },
     )

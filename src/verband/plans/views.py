@@ -31,8 +31,8 @@ from verband.plans.models import (
     TransferStatus,
 )
 from verband.plans.selectors import plan_document, plan_of, shield_names
-from verband.portal.selectors import responses_for_scope
-from verband.portal.selectors import words_for_scope as member_words_for_scope
+from verband.portal.member_selectors import responses_for_scope
+from verband.portal.member_selectors import words_for_scope as member_words_for_scope
 from verband.safety.selectors import danger_flags
 from verband.sharing.access import actor_for_request, get_household_or_404, visible_households
 from verband.sharing.accesslog import Subject, record, record_many

@@ -104,7 +104,7 @@ class MemberAccess(models.Model):
 
 # --- What a member says and asks at their door ---------------------------------------------------------
 # Each is one member's own: a member reads only their own; a professional reads it where their scope sees
-# that member (`verband.portal.selectors`). Kept as written (a history): the latest counts.
+# that member (`verband.portal.member_selectors`). Kept as written (a history): the latest counts.
 
 
 class MemberWords(models.Model):

@@ -14,7 +14,7 @@ from verband.collaboration.models import AgendaItem, CaseMeeting, MeetingStatus
 from verband.households.models import HouseholdMember
 from verband.network.models import CASEWORK_ROLES
 from verband.portal import member_services as services
-from verband.portal import selectors
+from verband.portal import member_selectors as selectors
 from verband.sharing.access import actor_for_request, get_household_or_404, visible_households
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.sharing.decorators import role_required

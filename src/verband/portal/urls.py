@@ -1,10 +1,19 @@
 from django.urls import path
 
-from verband.portal import member_views
+from verband.portal import door_views, member_views
 
 app_name = "portal"
 
-urlpatterns: list = [
+urlpatterns = [
+    # Getting in (door_views): the invitation, signing in and out, the quick exit.
+    path("uitnodiging/", door_views.redeem_view, name="redeem"),
+    path("uitnodiging/account/", door_views.redeem_account_view, name="redeem_account"),
+    path("uitnodiging/app/", door_views.redeem_app_view, name="redeem_app"),
+    path("uitnodiging/e-mail/", door_views.redeem_email_view, name="redeem_email"),
+    path("aanmelden/", door_views.login_view, name="login"),
+    path("aanmelden/code/", door_views.verify_view, name="verify"),
+    path("afmelden/", door_views.logout_view, name="logout"),
+    path("snel-weg/", door_views.quick_exit_view, name="quick_exit"),
     # What a member sees and does (`member_views`).
     path("", member_views.home_view, name="home"),
     path("woorden/", member_views.words_view, name="words"),

@@ -278,6 +278,7 @@ ACTION_LABELS = {
     "complete": _("completed"),
     "download": _("downloaded"),
     "search": _("entered"),
+    "redeem": _("redeemed"),
 }
 OBJECT_LABELS = {
     "household": _("household"),
@@ -336,6 +337,8 @@ OBJECT_LABELS = {
     "member_voice": _("words, questions and feedback of the household's members"),
     "member_feedback": _("a member's feedback on the help"),
     "meeting_invitation": _("invitation of a member to a meeting"),
+    "member_access": _("access to the household's door"),
+    "invitation_letter": _("invitation letter for the household's door"),
     "regie": _("regie"),
     "regie_transfer": _("transfer of regie"),
     "relation": _("relation"),
