@@ -562,7 +562,7 @@ def member_questions_unanswered(ctx: Context) -> Iterator[Stall]:
         due = ctx.due(at, days)
         if due >= ctx.today:
             continue
-        membership_id, organisation_id = regies.get(household_id, (None, None))
+        regie = regies.get(household_id)
         yield Stall(
             EscalationKind.MEMBER_QUESTION,
             "member_message",
@@ -570,8 +570,8 @@ def member_questions_unanswered(ctx: Context) -> Iterator[Stall]:
             household_id,
             region,
             due,
-            owners=[membership_id] if membership_id is not None else [],
-            parties=[organisation_id] if organisation_id is not None else [],
+            owners=[regie[0]] if regie is not None else [],
+            parties=[regie[1]] if regie is not None else [],
             describer=_describe_member_question,
             norm_days=days,
         )

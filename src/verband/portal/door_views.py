@@ -159,11 +159,15 @@ def _finish_redeem(request: HttpRequest, state: dict[str, Any], make_device: Any
     request.member_access = access  # type: ignore[attr-defined]
     request.session.cycle_key()
     record(actor_for_request(request), action="sign_in", object_type="session")
-    messages.success(request, _("Your access is ready. From now on, sign in with your username and password."))
+    messages.success(
+        request, _("Your access is ready. From now on, sign in with your username and password.")
+    )
     return redirect(home_url())
 
 
-def _wrong_code(request: HttpRequest, state: dict[str, Any], form: TokenForm, message: str) -> HttpResponse | None:
+def _wrong_code(
+    request: HttpRequest, state: dict[str, Any], form: TokenForm, message: str
+) -> HttpResponse | None:
     state["tries"] = state.get("tries", 0) + 1
     if state["tries"] >= REDEEM_TRIES:
         request.session.pop(REDEEM, None)
@@ -193,7 +197,9 @@ def redeem_app_view(request: HttpRequest) -> HttpResponse:
         token = form.cleaned_data["token"]
 
         def make_device(user: Any) -> TOTPDevice | None:
-            device = TOTPDevice.objects.create(user=user, key=key, name=_("Authenticator app"), confirmed=True)
+            device = TOTPDevice.objects.create(
+                user=user, key=key, name=_("Authenticator app"), confirmed=True
+            )
             return device if device.verify_token(token) else None
 
         done = _finish_redeem(request, state, make_device)
@@ -247,7 +253,9 @@ def redeem_email_view(request: HttpRequest) -> HttpResponse:
         if email_form.is_valid():
             sent_at = state.get("email_sent_at", 0)
             if time.time() - sent_at < 30 and state.get("email") == email_form.cleaned_data["email"]:
-                messages.info(request, _("The code was sent a moment ago. Wait a little before asking again."))
+                messages.info(
+                    request, _("The code was sent a moment ago. Wait a little before asking again.")
+                )
             else:
                 _send_email_code(request, state, email_form.cleaned_data["email"])
                 messages.info(request, _("We have sent a code to this address."))
@@ -281,7 +289,12 @@ def redeem_email_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/redeem_email.html",
-        {"email_form": email_form, "form": token_form, "sent": "email_token" in state, "email": state.get("email")},
+        {
+            "email_form": email_form,
+            "form": token_form,
+            "sent": "email_token" in state,
+            "email": state.get("email"),
+        },
     )
 
 
@@ -353,7 +366,9 @@ def verify_view(request: HttpRequest) -> HttpResponse:
                 if request.method == "POST":
                     messages.info(request, _("We have sent a new code."))
             elif request.method == "POST":
-                messages.info(request, _("The code was sent a moment ago. Wait a little before asking again."))
+                messages.info(
+                    request, _("The code was sent a moment ago. Wait a little before asking again.")
+                )
             if request.method == "POST":
                 return redirect("portal:verify")
     if request.method == "POST" and form.is_bound and form.is_valid():
@@ -388,7 +403,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def quick_exit_view(request: HttpRequest) -> HttpResponse:
-    """"Leave quickly": the page has already gone (door.js sends this as a beacon); the session ends here.
+    """ "Leave quickly": the page has already gone (door.js sends this as a beacon); the session ends here.
     Without the CSRF check on purpose: ending a session is all it does, and the beacon must work even when
     the token is gone."""
     if request.user.is_authenticated:

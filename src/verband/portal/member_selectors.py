@@ -71,8 +71,8 @@ def helpers_of(household: Household, person_id: int, scope: Scope) -> list[Helpe
         whole, persons = members_of([involvement])
         if not whole and person_id not in persons:
             continue
-        if involvement.network_id is not None:
-            network = involvement.network
+        network = involvement.network
+        if network is not None:
             helper = Helper(network.name, "", "network", network.phone, network.email)
         else:
             organisation = involvement.organisation

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 
 from verband.plans.models import Agreement, FamilyPlan, PlanVersion
 from verband.plans.selectors import plan_document
-from verband.portal import member_services as services
 from verband.portal import member_selectors as selectors
+from verband.portal import member_services as services
 from verband.portal.access import member_actor, member_required
 from verband.portal.models import MemberAccess, MemberFeedback, MemberMessage
 from verband.rights.models import RightsKind, RightsRequest

@@ -45,7 +45,9 @@ def invite_view(request: HttpRequest, reference: str) -> HttpResponse:
             .first()
         )
     if member is None:
-        record(actor, action="create", object_type="member_access", household_id=household.pk, outcome="denied")
+        record(
+            actor, action="create", object_type="member_access", household_id=household.pk, outcome="denied"
+        )
         raise Http404
     try:
         access, code = invite(actor, household, member.person)  # PermissionDenied: not the regisseur
@@ -106,12 +108,19 @@ def cut_off_view(request: HttpRequest, reference: str) -> HttpResponse:
     access_id = form.cleaned_data.get("access") if form.is_valid() else None
     if access_id is None and "access" in form.errors:
         raise Http404
-    access = MemberAccess.objects.filter(pk=request.POST.get("access") if access_id is None else access_id,
-                                         household=household).select_related("household").first() if (
-        access_id is not None
-    ) else None
+    access = (
+        MemberAccess.objects.filter(
+            pk=request.POST.get("access") if access_id is None else access_id, household=household
+        )
+        .select_related("household")
+        .first()
+        if (access_id is not None)
+        else None
+    )
     if access is None:
-        record(actor, action="revoke", object_type="member_access", household_id=household.pk, outcome="denied")
+        record(
+            actor, action="revoke", object_type="member_access", household_id=household.pk, outcome="denied"
+        )
         raise Http404
     try:
         cut_off(actor, access, form.data.get("reason", ""))  # PermissionDenied: not the regisseur

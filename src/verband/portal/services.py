@@ -82,7 +82,9 @@ def door_refusal(person: Person, today: date | None = None) -> str:
     """Why this person cannot be invited (empty if they can)."""
     age = age_on(person, today or timezone.localdate())
     if age is None:
-        return _("The year of birth is not known: record it first, so that we know the member is 12 or older.")
+        return _(
+            "The year of birth is not known: record it first, so that we know the member is 12 or older."
+        )
     if age < MINIMUM_AGE:
         return _("Children get their own access to the household's door from the age of 12.")
     return ""

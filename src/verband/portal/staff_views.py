@@ -9,12 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from verband.collaboration.models import AgendaItem, CaseMeeting, MeetingStatus
 from verband.households.models import HouseholdMember
 from verband.network.models import CASEWORK_ROLES
-from verband.portal import member_services as services
 from verband.portal import member_selectors as selectors
+from verband.portal import member_services as services
 from verband.sharing.access import actor_for_request, get_household_or_404, visible_households
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.sharing.decorators import role_required
@@ -104,18 +105,16 @@ def voice_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @role_required(*CASEWORK_ROLES)
+@require_POST
 def meeting_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The chair of a planned meeting invites a member of a household on its agenda (or takes the
     invitation back). The member sees the meeting at their door."""
     actor = actor_for_request(request)
-    if request.method != "POST":
-        raise Http404
     meeting = CaseMeeting.objects.filter(pk=pk, status=MeetingStatus.PLANNED).first()
+    item_id = plain_id(request.POST.get("item"))
     item = (
-        AgendaItem.objects.filter(meeting=meeting, pk=plain_id(request.POST.get("item")))
-        .select_related("household")
-        .first()
-        if meeting is not None
+        AgendaItem.objects.filter(meeting=meeting, pk=item_id).select_related("household").first()
+        if meeting is not None and item_id is not None
         else None
     )
     person_id = plain_id(request.POST.get("person"))

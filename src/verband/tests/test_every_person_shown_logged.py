@@ -164,6 +164,12 @@ PARAMETERS = {
     "platforms:decide/pk": "platform",
     "platforms:outcome/pk": "platform_decision",
     "platforms:meeting/pk": "platform_meeting",
+    # The household's door (`verband.portal`): a member's own items, and the regisseur's pages.
+    "portal:message/pk": "member_message",
+    "portal:rights_detail/pk": "rights_request",
+    "portal_staff:meeting_invite/pk": "meeting",
+    "portal:respond/pk": "plan_version",
+    "access_id": "member_access",
     "key": "indicator",
     "fmt": "export_format",
 }
@@ -513,6 +519,20 @@ def build_scene() -> Scene:
         actor_for(w.manager), tactical, text="De gemeente zoekt twee extra plekken.", owner=f"o{w.org_a.pk}",
         due_on=today + timedelta(days=30),
     )  # fmt: skip
+    # Anna and Dirk at the household's door: Anna asked her regisseur a question (answered), wrote her words,
+    # gave feedback and asked for her data; both are personas of the region.
+    from verband.actors import Actor, Channel
+    from verband.portal import member_services
+    from verband.testing import make_member
+
+    anna_access = make_member(h, anna, "thuis-anna")
+    dirk_access = make_member(h, dirk, "thuis-dirk")
+    users["member_anna"], users["member_dirk"] = anna_access.user, dirk_access.user
+    anna_at_home = Actor(channel=Channel.HOUSEHOLD, user=anna_access.user, household_id=h.pk, person_id=anna.pk)
+    question = member_services.ask_question(anna_at_home, anna_access, "Wanneer komt u weer langs?")
+    member_services.answer_question(involved, h, anna.pk, "Dinsdag om tien uur.")
+    member_services.write_words(anna_at_home, anna_access, "Ik wil rust in huis.")
+    member_services.give_feedback(anna_at_home, anna_access, 4, "Fijn dat er iemand luistert.")
     notification = (
         Notification.objects.filter(user=w.involved).order_by("pk").first() or Notification.objects.first()
     )
@@ -538,6 +558,8 @@ def build_scene() -> Scene:
         "document": [str(visit.documents.get().pk), str(letter.pk)],
         "barrier": str(barrier.pk), "platform": str(tactical.pk), "platform_meeting": str(platform_meeting.pk),
         "platform_decision": str(platform_decision.pk),
+        "member_message": str(question.pk), "member_access": str(anna_access.pk),
+        "plan_version": str(plan.versions.order_by("-number").first().pk),
         "indicator": "signalen_per_deur", "export_format": ["csv", "xlsx"],
         "quarter": closed_periods("quarter", 1)[0],
     }  # fmt: skip
@@ -693,7 +715,13 @@ def ask_api(scene: Scene, operation: str) -> list[Asked]:
 
 # Routes no persona of the region is shown by GET: each only sends on (to the start page of the role, or
 # back to signing in without a password step under way).
-NOT_SHOWN = {"workspace:start", "accounts:verify", "accounts:enrol"}
+NOT_SHOWN = {"workspace:start", "accounts:verify", "accounts:enrol"} | {
+    # The steps of signing in and of redeeming an invitation at the household's door, each shown only with
+    # the step before it under way in the session.
+    "portal:verify", "portal:redeem_account", "portal:redeem_app", "portal:redeem_email",
+    # The invitation letter is printed once, right after inviting: its code is only in that session.
+    "door_regie:letter",
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("route", WEB, ids=[r.route or "/" for r in WEB])
