@@ -28,11 +28,14 @@ def questions_view(request: HttpRequest) -> HttpResponse:
     """Vragen van het huishouden: the questions still waiting for this regisseur, oldest first."""
     actor = actor_for_request(request)
     assert actor.user is not None
-    waiting = list(
+    questions = list(
         selectors.open_questions_of_regisseur(actor.user.pk)
         .filter(household__in=visible_households(actor))
         .select_related("person")
     )
+    # Only of members the regisseur's scope sees (a scope per household, not per question).
+    scopes = {q.household_id: view_scope(actor, q.household) for q in questions}
+    waiting = [q for q in questions if scopes[q.household_id].sees_person(q.person_id)]
     record_many(
         actor, action="list", object_type="member_questions", object_id="open",
         subjects=[Subject(m.household_id, m.person_id) for m in waiting],
