@@ -248,6 +248,8 @@ LOCKOUT_ALARM_FAILURES = env_int(
 )
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+# The same page, except at the household's door (its own page, without the professionals' wording).
+AXES_LOCKOUT_CALLABLE = "verband.accounts.views.lockout_view"
 AXES_VERBOSE = False
 PROXY_COUNT = env_int(
     "VERBAND_PROXY_COUNT",
@@ -534,12 +536,70 @@ OIDC_CREATE_USER = False
 OIDC_AUTHENTICATE_CLASS = "verband.accounts.oidc.VerbandOIDCAuthenticationRequestView"
 OIDC_CALLBACK_CLASS = "verband.accounts.oidc.VerbandOIDCCallbackView"
 LOGIN_REDIRECT_URL_FAILURE = "/aanmelden/?oidc=mislukt"
+# The household's door may sign its members in through a citizen identity provider (its own client, apart
+# from the professionals' provider above). Accounts are never made by the provider: a member links their
+# subject while redeeming their invitation code, and is found by that subject afterwards.
+HOUSEHOLD_OIDC_ENABLED = env_bool(
+    "VERBAND_HOUSEHOLD_OIDC_ENABLED",
+    False,
+    "Let household members sign in at the household's door through a citizen identity provider.",
+    group="Household's door",
+)
+HOUSEHOLD_OIDC_PROVIDER_NAME = env_str(
+    "VERBAND_HOUSEHOLD_OIDC_PROVIDER_NAME",
+    "",
+    "The name on the button of the household's door, e.g. the identity provider's own name.",
+    group="Household's door",
+)
+HOUSEHOLD_OIDC_OP_ISSUER = env_str(
+    "VERBAND_HOUSEHOLD_OIDC_OP_ISSUER",
+    "",
+    "The citizen identity provider's issuer identifier (required when enabled; other issuers are refused).",
+    group="Household's door",
+)
+HOUSEHOLD_OIDC_OP_AUTHORIZATION_ENDPOINT = env_str(
+    "VERBAND_HOUSEHOLD_OIDC_OP_AUTHORIZATION_ENDPOINT", "", "Its authorization endpoint URL.",
+    group="Household's door",
+)  # fmt: skip
+HOUSEHOLD_OIDC_OP_TOKEN_ENDPOINT = env_str(
+    "VERBAND_HOUSEHOLD_OIDC_OP_TOKEN_ENDPOINT", "", "Its token endpoint URL.", group="Household's door"
+)
+HOUSEHOLD_OIDC_OP_USER_ENDPOINT = env_str(
+    "VERBAND_HOUSEHOLD_OIDC_OP_USER_ENDPOINT", "", "Its userinfo endpoint URL.", group="Household's door"
+)
+HOUSEHOLD_OIDC_OP_JWKS_ENDPOINT = env_str(
+    "VERBAND_HOUSEHOLD_OIDC_OP_JWKS_ENDPOINT", "", "Its JSON Web Key Set URL.", group="Household's door"
+)
+HOUSEHOLD_OIDC_RP_CLIENT_ID = env_str(
+    "VERBAND_HOUSEHOLD_OIDC_RP_CLIENT_ID", "", "Client id of the household's door at the provider.",
+    group="Household's door",
+)  # fmt: skip
+HOUSEHOLD_OIDC_RP_CLIENT_SECRET = env_str(
+    "VERBAND_HOUSEHOLD_OIDC_RP_CLIENT_SECRET", "", "Client secret of the household's door at the provider.",
+    group="Household's door", secret=True,
+)  # fmt: skip
+HOUSEHOLD_OIDC_RP_SIGN_ALGO = env_str(
+    "VERBAND_HOUSEHOLD_OIDC_RP_SIGN_ALGO", "RS256", "Signing algorithm of its ID tokens.",
+    group="Household's door",
+)  # fmt: skip
+HOUSEHOLD_OIDC_RP_SCOPES = env_str(
+    "VERBAND_HOUSEHOLD_OIDC_RP_SCOPES", "openid", "Scopes requested from it (no more than needed).",
+    group="Household's door",
+)  # fmt: skip
 if OIDC_ENABLED:
     if not OIDC_OP_ISSUER:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured("OIDC_OP_ISSUER is required when OIDC_ENABLED is on (issuer pinning).")
     AUTHENTICATION_BACKENDS.append("verband.accounts.oidc.VerbandOIDCBackend")
+if HOUSEHOLD_OIDC_ENABLED:
+    if not HOUSEHOLD_OIDC_OP_ISSUER:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "VERBAND_HOUSEHOLD_OIDC_OP_ISSUER is required when VERBAND_HOUSEHOLD_OIDC_ENABLED is on."
+        )
+    AUTHENTICATION_BACKENDS.append("verband.portal.oidc.DoorOIDCBackend")
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
@@ -767,6 +827,6 @@ MEMBER_QUESTION_ANSWER_DAYS = env_int(
     3,
     "Working days the regisseur has to answer a question a household member asked at the household's "
     "door (/thuis/). A question still unanswered after it goes onto the escalation ladder.",
-    group="The household's door",
+    group="Household's door",
     minimum=1,
 )

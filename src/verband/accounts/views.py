@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import time
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
@@ -172,3 +173,12 @@ def switch_membership_view(request: HttpRequest) -> HttpResponse:
     request.session[ACTING_MEMBERSHIP] = membership.pk
     messages.success(request, _("You now act as %(role)s.") % {"role": str(membership)})
     return redirect("workspace:start")
+
+
+def lockout_view(
+    request: HttpRequest, original_response: Any = None, credentials: Any = None
+) -> HttpResponse:
+    """The page after too many failed sign-ins (django-axes): the professionals' page, or at the household's
+    door its own page, which names no organisation and no administrator."""
+    door = request.path_info.startswith("/thuis/")
+    return render(request, "portal/locked.html" if door else settings.AXES_LOCKOUT_TEMPLATE, status=429)

@@ -38,13 +38,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from verband.accounts.forms import TokenForm
-from verband.accounts.models import User
 from verband.accounts.middleware import DOOR_SESSION, LAST_SEEN, SIGNED_IN_AT
+from verband.accounts.models import User
 from verband.accounts.twofactor import second_factor_done
 from verband.accounts.views import qr_svg
 from verband.actors import Actor, Channel
 from verband.portal.access import open_access_for
-from verband.portal.forms import METHOD_APP, METHOD_EMAIL, AccountForm, CodeForm, DoorLoginForm, EmailForm
+from verband.portal.forms import METHOD_APP, AccountForm, CodeForm, DoorLoginForm, EmailForm
+from verband.portal.oidc import LINK_SESSION_KEY
 from verband.portal.services import RedeemFailed, redeem, redeemable_access
 from verband.sharing.access import actor_for_request, client_ip
 from verband.sharing.accesslog import record
@@ -66,8 +67,27 @@ def home_url() -> str:
         return "/thuis/"
 
 
+def _provider() -> str:
+    return settings.HOUSEHOLD_OIDC_PROVIDER_NAME or _("your digital identity")
+
+
+def _oidc_context() -> dict[str, Any]:
+    return {"oidc_enabled": settings.HOUSEHOLD_OIDC_ENABLED, "oidc_provider": _provider()}
+
+
 def _door_actor(request: HttpRequest, **extra: Any) -> Actor:
     return Actor(channel=Channel.HOUSEHOLD, ip_address=client_ip(request), path=request.path[:300], **extra)
+
+
+def _log_member(request: HttpRequest, access: Any, action: str, object_type: str) -> None:
+    """An entry on the household channel about the member's own data (their household and person)."""
+    record(
+        actor_for_request(request),
+        action=action,
+        object_type=object_type,
+        household_id=access.household_id if access is not None else None,
+        person_id=access.person_id if access is not None else None,
+    )
 
 
 # --- Redeeming the invitation --------------------------------------------------------------------
@@ -111,6 +131,9 @@ def redeem_view(request: HttpRequest) -> HttpResponse:
             form.add_error("code", _("This code is not correct, has expired or has been used already."))
         record(_door_actor(request), action="redeem", object_type="member_access", outcome="denied")
         user_login_failed.send(sender=__name__, credentials=_code_credentials(), request=request)
+        # This attempt still gets the neutral answer; the next one finds the door locked (below, not the
+        # professionals' lockout page of axes' middleware).
+        request.axes_locked_out = False  # type: ignore[attr-defined]
     return render(request, "portal/redeem_code.html", {"form": form})
 
 
@@ -133,7 +156,7 @@ def redeem_account_view(request: HttpRequest) -> HttpResponse:
         )
         _save_state(request, state)
         return redirect("portal:redeem_app" if state["method"] == METHOD_APP else "portal:redeem_email")
-    return render(request, "portal/redeem_account.html", {"form": form})
+    return render(request, "portal/redeem_account.html", {"form": form, **_oidc_context()})
 
 
 def _finish_redeem(request: HttpRequest, state: dict[str, Any], make_device: Any) -> HttpResponse | None:
@@ -158,7 +181,7 @@ def _finish_redeem(request: HttpRequest, state: dict[str, Any], make_device: Any
     otp_login(request, device)
     request.member_access = access  # type: ignore[attr-defined]
     request.session.cycle_key()
-    record(actor_for_request(request), action="sign_in", object_type="session")
+    _log_member(request, access, "sign_in", "session")
     messages.success(
         request, _("Your access is ready. From now on, sign in with your username and password.")
     )
@@ -313,9 +336,12 @@ def _sign_in(request: HttpRequest, user: Any) -> None:
 @csrf_protect
 @never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and getattr(request.user, "household_member", False):
-        if second_factor_done(request):
-            return redirect(home_url())
+    if (
+        request.user.is_authenticated
+        and getattr(request.user, "household_member", False)
+        and second_factor_done(request)
+    ):
+        return redirect(home_url())
     form = DoorLoginForm(request, data=request.POST or None)
     if request.method == "POST":
         if form.is_valid() and open_access_for(form.user_cache) is not None:
@@ -324,7 +350,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if not form.errors:
             # An account whose access was stopped: the answer of a wrong password.
             form.add_error(None, DoorLoginForm.error_messages["invalid_login"])
-    return render(request, "portal/login.html", {"form": form})
+    if request.GET.get("oidc") == "mislukt":
+        messages.error(
+            request, _("Signing in through %(provider)s did not succeed.") % {"provider": _provider()}
+        )
+    return render(request, "portal/login.html", {"form": form, **_oidc_context()})
 
 
 def _device_for(user: Any) -> TOTPDevice | EmailDevice | None:
@@ -379,8 +409,9 @@ def verify_view(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             request.session.pop(EMAIL_SENT, None)
             request.session.cycle_key()
-            request.member_access = open_access_for(user)  # type: ignore[attr-defined]
-            record(actor_for_request(request), action="sign_in", object_type="session")
+            access = open_access_for(user)
+            request.member_access = access  # type: ignore[attr-defined]
+            _log_member(request, access, "sign_in", "session")
             return redirect(home_url())
         else:
             form.add_error("token", _("This code is not correct or has expired."))
@@ -392,9 +423,37 @@ def verify_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+def oidc_link_view(request: HttpRequest) -> HttpResponse:
+    """Redeeming with the citizen identity provider instead of a password: after the invitation code, the
+    member signs in at the provider, whose subject is linked to their new account (`portal.oidc`)."""
+    state = _state(request)
+    if state is None or request.user.is_authenticated or not settings.HOUSEHOLD_OIDC_ENABLED:
+        return redirect("portal:redeem")
+    request.session[LINK_SESSION_KEY] = state["access"]
+    return redirect("portal:oidc_start")
+
+
+@never_cache
+def oidc_done_view(request: HttpRequest) -> HttpResponse:
+    """Back from the identity provider, signed in: the door's session rules, and the sign-in logged."""
+    user = request.user
+    if not (
+        user.is_authenticated and getattr(user, "household_member", False) and second_factor_done(request)
+    ):
+        return redirect("portal:login")
+    now = time.time()
+    request.session[SIGNED_IN_AT] = now
+    request.session[LAST_SEEN] = now
+    request.session[DOOR_SESSION] = True
+    access = getattr(request, "member_access", None) or open_access_for(user)
+    _log_member(request, access, "sign_in", "session")
+    return redirect(home_url())
+
+
+@require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        record(actor_for_request(request), action="sign_out", object_type="session")
+        _log_member(request, getattr(request, "member_access", None), "sign_out", "session")
     auth_logout(request)
     messages.info(request, _("You have been signed out."))
     return redirect("portal:login")
@@ -407,6 +466,6 @@ def quick_exit_view(request: HttpRequest) -> HttpResponse:
     Without the CSRF check on purpose: ending a session is all it does, and the beacon must work even when
     the token is gone."""
     if request.user.is_authenticated:
-        record(actor_for_request(request), action="sign_out", object_type="session")
+        _log_member(request, getattr(request, "member_access", None), "sign_out", "session")
     auth_logout(request)
     return HttpResponse(status=204)

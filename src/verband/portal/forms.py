@@ -109,12 +109,3 @@ class EmailForm(forms.Form):
 
 class InviteForm(forms.Form):
     person = IdField(required=True, error_messages={"required": _("Choose a member.")})
-
-
-class CutOffForm(forms.Form):
-    access = IdField(required=True)
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=300,
-        error_messages={"required": _("Give the reason for stopping the access.")},
-    )

@@ -15,12 +15,13 @@ from django.views.decorators.http import require_POST
 
 from verband.households.models import HouseholdMember
 from verband.network.models import CASEWORK_ROLES
-from verband.portal.forms import CutOffForm, InviteForm
+from verband.portal.forms import InviteForm
 from verband.portal.models import MemberAccess
 from verband.portal.services import cut_off, invite
 from verband.sharing.access import actor_for_request, get_household_or_404
 from verband.sharing.accesslog import record
 from verband.sharing.decorators import role_required
+from verband.text import plain_id
 
 # The codes of this session's invitations, for their letters: a code is stored only as a hash, so the
 # letter can be made only by the regisseur who just invited, in the same session.
@@ -104,17 +105,10 @@ def letter_view(request: HttpRequest, reference: str, access_id: int) -> HttpRes
 def cut_off_view(request: HttpRequest, reference: str) -> HttpResponse:
     actor = actor_for_request(request)
     household, _basis = get_household_or_404(actor, reference, action="update")
-    form = CutOffForm(request.POST)
-    access_id = form.cleaned_data.get("access") if form.is_valid() else None
-    if access_id is None and "access" in form.errors:
-        raise Http404
+    wanted = plain_id(request.POST.get("access", ""))
     access = (
-        MemberAccess.objects.filter(
-            pk=request.POST.get("access") if access_id is None else access_id, household=household
-        )
-        .select_related("household")
-        .first()
-        if (access_id is not None)
+        MemberAccess.objects.filter(pk=wanted, household=household).select_related("household").first()
+        if wanted is not None
         else None
     )
     if access is None:
@@ -123,7 +117,7 @@ def cut_off_view(request: HttpRequest, reference: str) -> HttpResponse:
         )
         raise Http404
     try:
-        cut_off(actor, access, form.data.get("reason", ""))  # PermissionDenied: not the regisseur
+        cut_off(actor, access, request.POST.get("reason", ""))  # PermissionDenied: not the regisseur
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

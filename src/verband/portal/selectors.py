@@ -39,8 +39,8 @@ def door_panel(actor: Actor, regie: Any, people: list[Person]) -> list[DoorRow] 
     ):
         return None
     latest: dict[int, MemberAccess] = {}
-    for access in MemberAccess.objects.filter(household_id=regie.household_id).order_by("invited_at", "pk"):
-        latest[access.person_id] = access  # the newest per member wins
+    for made in MemberAccess.objects.filter(household_id=regie.household_id).order_by("invited_at", "pk"):
+        latest[made.person_id] = made  # the newest per member wins
     rows = []
     for person in people:
         access = latest.get(person.pk)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from verband.portal import door_views, member_views
+from verband.portal.oidc import DoorOIDCCallbackView, DoorOIDCRequestView
 
 app_name = "portal"
 
@@ -14,6 +15,11 @@ urlpatterns = [
     path("aanmelden/code/", door_views.verify_view, name="verify"),
     path("afmelden/", door_views.logout_view, name="logout"),
     path("snel-weg/", door_views.quick_exit_view, name="quick_exit"),
+    # A citizen identity provider, by configuration (portal.oidc).
+    path("uitnodiging/koppelen/", door_views.oidc_link_view, name="oidc_link"),
+    path("oidc/start/", DoorOIDCRequestView.as_view(), name="oidc_start"),
+    path("oidc/terug/", DoorOIDCCallbackView.as_view(), name="oidc_callback"),
+    path("oidc/klaar/", door_views.oidc_done_view, name="oidc_done"),
     # What a member sees and does (`member_views`).
     path("", member_views.home_view, name="home"),
     path("woorden/", member_views.words_view, name="words"),
