@@ -845,3 +845,12 @@ SMALL_CELL_THRESHOLD = env_int(
     group="Steering",
     minimum=1,
 )
+
+MEMBER_QUESTION_ANSWER_DAYS = env_int(
+    "VERBAND_MEMBER_QUESTION_ANSWER_DAYS",
+    3,
+    "Working days the regisseur has to answer a question a household member asked at the household's "
+    "door (/thuis/). A question still unanswered after it goes onto the escalation ladder.",
+    group="Household's door",
+    minimum=1,
+)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("verband.platforms.urls")),
     path("", include("verband.search.urls")),
     path("", include("verband.steering.urls")),
+    path("", include("verband.portal.staff_urls")),
     path("thuis/", include("verband.portal.urls")),
     path("", include("verband.portal.regie_urls")),
     path("melden/", include("verband.publicdoor.urls")),

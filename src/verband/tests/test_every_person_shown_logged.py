@@ -166,6 +166,11 @@ PARAMETERS = {
     "platforms:decide/pk": "platform",
     "platforms:outcome/pk": "platform_decision",
     "platforms:meeting/pk": "platform_meeting",
+    # The household's door (`verband.portal`): a member's own items, and the regisseur's pages.
+    "portal:message/pk": "member_message",
+    "portal:rights_detail/pk": "rights_request",
+    "portal_staff:meeting_invite/pk": "meeting",
+    "portal:respond/pk": "plan_version",
     "key": "indicator",
     "fmt": "export_format",
     "access_id": "member_access",
@@ -522,6 +527,22 @@ def build_scene() -> Scene:
         actor_for(w.manager), tactical, text="De gemeente zoekt twee extra plekken.", owner=f"o{w.org_a.pk}",
         due_on=today + timedelta(days=30),
     )  # fmt: skip
+    # Anna and Dirk at the household's door: Anna asked her regisseur a question (answered), wrote her words,
+    # gave feedback and asked for her data; both are personas of the region.
+    from verband.actors import Actor, Channel
+    from verband.portal import member_services
+    from verband.testing import make_member
+
+    anna_access = make_member(h, anna, "thuis-anna")
+    dirk_access = make_member(h, dirk, "thuis-dirk")
+    users["member_anna"], users["member_dirk"] = anna_access.user, dirk_access.user
+    anna_at_home = Actor(
+        channel=Channel.HOUSEHOLD, user=anna_access.user, household_id=h.pk, person_id=anna.pk
+    )
+    question = member_services.ask_question(anna_at_home, anna_access, "Wanneer komt u weer langs?")
+    member_services.answer_question(involved, h, anna.pk, "Dinsdag om tien uur.")
+    member_services.write_words(anna_at_home, anna_access, "Ik wil rust in huis.")
+    member_services.give_feedback(anna_at_home, anna_access, 4, "Fijn dat er iemand luistert.")
     notification = (
         Notification.objects.filter(user=w.involved).order_by("pk").first() or Notification.objects.first()
     )
@@ -531,7 +552,7 @@ def build_scene() -> Scene:
 
     member_access = MemberAccess.objects.create(
         household=h,
-        person=anna,
+        person=bram,
         code_hash=hash_code(new_code()),
         code_expires_at=timezone.now() + timedelta(days=14),
     )
@@ -557,6 +578,8 @@ def build_scene() -> Scene:
         "document": [str(visit.documents.get().pk), str(letter.pk)],
         "barrier": str(barrier.pk), "platform": str(tactical.pk), "platform_meeting": str(platform_meeting.pk),
         "platform_decision": str(platform_decision.pk),
+        "member_message": str(question.pk),
+        "plan_version": str(plan.versions.order_by("-number").first().pk),
         "indicator": "signalen_per_deur", "export_format": ["csv", "xlsx"],
         "quarter": closed_periods("quarter", 1)[0],
         "member_access": str(member_access.pk),
