@@ -1,0 +1,53 @@
+"""The statutory feedback and the follow-up of a signal, read as the person the victim fears: a partner who
+works only with one member (probation with the father) and a reporter must not learn through the page or
+the API who protects her, nor that a shelter took her in."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from verband.accounts.models import ApiScope, ApiToken
+from verband.actors import SYSTEM
+from verband.network.models import Organisation, Team
+from verband.sharing import services as sharing_services
+from verband.shielding.members import scope_involvement
+from verband.signals import feedback
+from verband.signals.models import FollowUp
+from verband.signals.tests.test_statutory_feedback import SHELTER, reported, signal_page  # noqa: F401
+from verband.testing import actor_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _token(organisation: Organisation) -> str:
+    token = ApiToken(organisation=organisation, name="Eigen systeem", scopes=[ApiScope.SIGNALS_WRITE])
+    raw = token.set_token()
+    token.save()
+    return raw
+
+
+def test_a_partner_working_only_with_one_member_reads_no_follow_up_through_the_api(reported, client):  # noqa: F811
+    """Probation works with Bram only (member-scoped): its signal page is the minimal one, without who took
+    the signal up and without the reporter's feedback — the API answers the same."""
+    world = reported
+    feedback.give_after_assessment(actor_for(world.vt), world.household, FollowUp.LOCAL_TEAM, world.org_a)
+    probation = Organisation.objects.create(
+        region=world.region, name="Reclassering Testdorp", kind="probation"
+    )
+    team = Team.objects.create(organisation=probation, name="Reclassering Team Zuid")
+    involvement = sharing_services.involve(
+        SYSTEM, world.household, team=team, purpose="criminal_justice", legal_basis="legal_task",
+        started_on=date(2026, 1, 5),
+    )  # fmt: skip
+    bram = world.household.members.get(person__given_names="Bram").person
+    scope_involvement(involvement, [bram.pk])
+    response = client.get(
+        f"/api/v1/signals/{world.signal.reference}", HTTP_AUTHORIZATION=f"Bearer {_token(probation)}"
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["feedback"] == [] and body["taken_up_by"] == []
+    assert "Wijkteams Testdorp" not in response.content.decode()
+    assert "Veilig Thuis" not in response.content.decode()
