@@ -7,16 +7,17 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from verband.accounts.models import ApiScope, ApiToken
 from verband.actors import SYSTEM
-from verband.network.models import Organisation, Team
+from verband.network.models import Organisation, Role, Team
 from verband.sharing import services as sharing_services
 from verband.shielding.members import scope_involvement
 from verband.signals import feedback
-from verband.signals.models import FollowUp
+from verband.signals.models import ActivationStatus, FollowUp
 from verband.signals.tests.test_statutory_feedback import SHELTER, reported, signal_page  # noqa: F401
-from verband.testing import actor_for
+from verband.testing import actor_for, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +52,25 @@ def test_a_partner_working_only_with_one_member_reads_no_follow_up_through_the_a
     assert body["feedback"] == [] and body["taken_up_by"] == []
     assert "Wijkteams Testdorp" not in response.content.decode()
     assert "Veilig Thuis" not in response.content.decode()
+
+
+def test_a_shelter_that_took_the_signal_up_is_not_named_to_the_reporter(reported, as_user, client):  # noqa: F811
+    """The routing desk sent the signal on to a shelter's team, which took it up: the reporter (the police
+    officer) reads that a partner took it up, never the shelter's name (it is where she is)."""
+    world = reported
+    shelter = Organisation.objects.create(region=world.region, name=SHELTER, kind="shelter")
+    team = Team.objects.create(organisation=shelter, name="Opvang Geheimstad")
+    worker = make_user("opvang", shelter, Role.PROFESSIONAL, team)
+    world.signal.activations.create(
+        household=world.household, team=team, purpose="help", reason="Doorgezet", norm_working_days=2,
+        due_on=date(2026, 12, 31), status=ActivationStatus.ACCEPTED, decided_at=timezone.now(),
+        decided_by=worker,
+    )  # fmt: skip
+    page = signal_page(as_user(world.other_org), world.signal)
+    assert "Veilig Thuis Testdorp" in page  # the other partner that took it up is still named
+    assert "Geheimstad" not in page and "opvang" not in page.lower()
+    token = _token(world.org_b)
+    response = client.get(f"/api/v1/signals/{world.signal.reference}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200
+    assert "Geheimstad" not in response.content.decode()
+    assert len(response.json()["taken_up_by"]) == 3
