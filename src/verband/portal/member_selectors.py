@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from verband.collaboration.models import CaseMeeting, MeetingStatus
 from verband.households.models import Address, Household, HouseholdMember, Person
-from verband.network.models import Organisation, OrganisationKind, ShelterAddress
+from verband.network.models import Organisation, OrganisationKind, ShelterAddress, Team
 from verband.plans.models import Regie
 from verband.portal.models import (
     MeetingInvitation,
@@ -99,7 +99,7 @@ def _squash(text: str) -> str:
 
 def meeting_place(meeting: CaseMeeting, household: Household) -> str:
     """The place of a meeting as a member may read it: empty when it could say where someone is hidden —
-    when it names a shelter (its name or a shelter address of the region) or any address of any member of
+    when it names a shelter (its name, one of its teams or a shelter address of the region) or any address of any member of
     the household (a confidential address, or one a perpetrator must not learn). The regisseur tells the
     place then."""
     place = meeting.location.strip()
@@ -115,6 +115,10 @@ def meeting_place(meeting: CaseMeeting, household: Household) -> str:
         region_id=household.region_id, kind=OrganisationKind.SHELTER
     ).values_list("name", "short_name"):
         needles.update(_squash(n) for n in (name, short))
+    for (team,) in Team.objects.filter(
+        organisation__region_id=household.region_id, organisation__kind=OrganisationKind.SHELTER
+    ).values_list("name"):
+        needles.add(_squash(team))  # a shelter's team is named for where it is ("Opvang Centrum")
     people = HouseholdMember.objects.filter(household=household).values("person_id")
     for street, postcode, city, confidential in Address.objects.filter(person_id__in=people).values_list(
         "street", "postcode", "city", "confidential"

@@ -1,0 +1,95 @@
+"""The household's door, tried by the person the victim fears: the father (Dirk) with his own account, on
+her phone, with her letter; a professional working with him only; and an outsider. Each test is one
+attempt and what it must not give him."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from verband.collaboration.models import CaseMeeting
+from verband.factories import PASSWORD
+from verband.network.models import Team
+from verband.portal.models import MeetingInvitation, MemberMessage
+from verband.portal.services import cut_off
+from verband.portal.tests.helpers import QUICK_EXIT
+from verband.portal.tests.test_member_views import WHEREABOUTS, home, member, page  # noqa: F401
+from verband.rights.models import HowReceived, RightsRequest
+from verband.sharing.models import AccessLogEntry
+from verband.testing import actor_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _denied(object_type: str, object_id: int) -> bool:
+    return AccessLogEntry.objects.filter(
+        channel="household", outcome="denied", object_type=object_type, object_id=str(object_id)
+    ).exists()
+
+
+def test_he_cannot_open_her_messages_or_requests_by_their_number(home):  # noqa: F811
+    hers = MemberMessage.objects.create(
+        household=home.household, person=home.anna, from_member=True, text="Waar kan ik veilig slapen?"
+    )
+    request = RightsRequest.objects.create(
+        household=home.household, person=home.anna, organisation=home.org_a, kind="access",
+        asked="Wat weet u over mijn adres?", received_on=timezone.localdate(), due_on=timezone.localdate() + timedelta(days=30),
+        how_received=HowReceived.DOOR,
+    )  # fmt: skip
+    dirk = member(home.dirk_access)
+    for url, object_type, pk in (
+        (f"/thuis/vragen/{hers.pk}/", "member_message", hers.pk),
+        (f"/thuis/mijn-gegevens/{request.pk}/", "rights_request", request.pk),
+    ):
+        response = dirk.get(url)
+        assert response.status_code == 404, url
+        assert "veilig slapen" not in response.content.decode() and "adres" not in response.content.decode()
+        assert _denied(object_type, pk), url
+    # His own lists hold none of hers.
+    assert "veilig slapen" not in page(dirk, "/thuis/vragen/")
+    assert "Wat weet u" not in page(dirk, "/thuis/mijn-gegevens/")
+
+
+def test_a_meeting_at_the_shelter_named_by_its_team_is_not_placed(home):  # noqa: F811
+    """The chair wrote the shelter's team as the place ("Opvang Centrum"): the father reads no place."""
+    chair = home.involved
+    team = Team.objects.get(name="Opvang Centrum")
+    meeting = CaseMeeting.objects.create(
+        region=home.region, scheduled_at=timezone.now() + timedelta(days=3), location=f"Bij {team.name}",
+        chair=chair, chair_membership=chair.memberships.get(),
+    )  # fmt: skip
+    MeetingInvitation.objects.create(meeting=meeting, household=home.household, person=home.dirk)
+    body = page(member(home.dirk_access), "/thuis/afspraken/")
+    for hidden in WHEREABOUTS:
+        assert hidden not in body, hidden
+
+
+def test_the_quick_exit_ends_her_session_at_once(home):  # noqa: F811
+    anna = member(home.anna_access)
+    assert anna.get("/thuis/").status_code == 200
+    assert anna.post(QUICK_EXIT).status_code == 204
+    response = anna.get("/thuis/vragen/")
+    assert response.status_code == 302 and "/thuis/aanmelden/" in response["Location"]
+
+
+def test_cut_off_ends_his_session_on_the_next_request(home):  # noqa: F811
+    dirk = member(home.dirk_access)
+    assert dirk.get("/thuis/").status_code == 200
+    cut_off(actor_for(home.involved), home.dirk_access, "Dreigt via de app")
+    response = dirk.get("/thuis/")
+    assert response.status_code == 302 and response["Location"] == "/thuis/aanmelden/"
+    # Signing in again with his password gets the answer of a wrong password.
+    again = Client().post(
+        "/thuis/aanmelden/", {"username": home.dirk_access.user.username, "password": PASSWORD}
+    )
+    assert again.status_code == 200 and "_auth_user_id" not in again.client.session
+
+
+@pytest.mark.parametrize("url", ["/thuis/", "/thuis/vragen/", "/thuis/aanmelden/", "/melden/"])
+def test_no_page_of_the_doors_is_kept_by_the_browser(home, url):  # noqa: F811
+    client = member(home.anna_access) if url in ("/thuis/", "/thuis/vragen/") else Client()
+    response = client.get(url)
+    assert "no-store" in response["Cache-Control"]
