@@ -93,3 +93,26 @@ def test_no_page_of_the_doors_is_kept_by_the_browser(home, url):  # noqa: F811
     client = member(home.anna_access) if url in ("/thuis/", "/thuis/vragen/") else Client()
     response = client.get(url)
     assert "no-store" in response["Cache-Control"]
+
+
+def test_his_own_invitation_does_not_let_him_try_usernames_without_end(door, client, settings):
+    """With his own invitation, the account step answers "taken" for a username in use: he could try her
+    name over and over to learn whether she has an account at the door. Each "taken" counts towards the
+    lockout of the invitation step (per address), as a wrong code does."""
+    from verband.portal.tests.helpers import ACCOUNT, REDEEM, account_step, invited
+    from verband.testing import make_member
+
+    settings.AXES_FAILURE_LIMIT = 3
+    make_member(door.household, door.anna, username="anna.vandam")
+    _access, code = invited(door, door.dirk)
+    assert client.post(REDEEM, {"code": code})["Location"] == ACCOUNT
+    for _n in range(3):
+        response = account_step(client, username="anna.vandam")
+        assert (
+            response.status_code == 200
+            and "Deze gebruikersnaam is al in gebruik" in response.content.decode()
+        )
+    response = account_step(client, username="anna.vandam")
+    assert response.status_code == 429
+    assert "gebruikersnaam" not in response.content.decode()
+    assert account_step(client, username="nog-een-naam").status_code == 429  # no answer until it ends
