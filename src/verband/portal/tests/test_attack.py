@@ -116,3 +116,23 @@ def test_his_own_invitation_does_not_let_him_try_usernames_without_end(door, cli
     assert response.status_code == 429
     assert "gebruikersnaam" not in response.content.decode()
     assert account_step(client, username="nog-een-naam").status_code == 429  # no answer until it ends
+
+
+def test_probation_cannot_count_the_doors_of_the_household_by_trying_numbers(door, as_user):
+    """Probation works with Dirk only and may not stop or invite: whether the number it tries is an access
+    (or a member) of this household or not, the answer is the same — else the difference would tell it that
+    another member has a door of her own."""
+    from verband.portal.tests.helpers import cut_off_url, invite_url
+    from verband.testing import make_member
+
+    hers = make_member(door.household, door.anna)
+    probation = as_user(door.probation)
+    real = probation.post(cut_off_url(door), {"access": hers.pk, "reason": "zomaar"})
+    made_up = probation.post(cut_off_url(door), {"access": hers.pk + 1000, "reason": "zomaar"})
+    assert real.status_code == made_up.status_code
+    other = door.other_household.members.get().person
+    member = probation.post(invite_url(door), {"person": door.anna.pk})
+    stranger = probation.post(invite_url(door), {"person": other.pk})
+    assert member.status_code == stranger.status_code
+    hers.refresh_from_db()
+    assert hers.is_open
