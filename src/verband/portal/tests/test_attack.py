@@ -136,3 +136,42 @@ def test_probation_cannot_count_the_doors_of_the_household_by_trying_numbers(doo
     assert member.status_code == stranger.status_code
     hers.refresh_from_db()
     assert hers.is_open
+
+
+def test_probation_reads_nothing_of_her_invitation_on_the_household_pages(door, as_user):
+    """The regisseur invites Anna and later stops it: probation (working with Dirk only) sees no line
+    about it on the household page nor on the timeline, and no door panel."""
+    from verband.portal.services import invite
+
+    access, _code = invite(actor_for(door.involved), door.household, door.anna)
+    cut_off(actor_for(door.involved), access, "Verkeerd adres")
+    probation = as_user(door.probation)
+    for url in (
+        f"/huishoudens/{door.household.reference}/",
+        f"/huishoudens/{door.household.reference}/tijdlijn/",
+    ):
+        response = probation.get(url)
+        if response.status_code == 404:
+            continue  # no such page for this partner
+        body = response.content.decode()
+        assert response.status_code == 200, url
+        assert "uitgenodigd voor Thuis" not in body and "Een toegang tot Thuis" not in body, url
+    # The regisseur's own page shows it (the test reads the right page).
+    own = as_user(door.involved).get(f"/huishoudens/{door.household.reference}/").content.decode()
+    assert "uitgenodigd voor Thuis" in own or "Een toegang tot Thuis" in own
+
+
+def test_his_request_about_his_data_never_goes_to_the_shelter(home):  # noqa: F811
+    """Without a regisseur, Dirk's request under the AVG goes to an organisation involved with him — never
+    to the shelter: its privacy officer would answer him in its own name, and its name is where she is."""
+    from verband.plans.models import Regie
+    from verband.sharing.models import Involvement
+
+    Regie.objects.filter(household=home.household).delete()
+    Involvement.objects.filter(household=home.household, team=home.team_a1).delete()
+    dirk = member(home.dirk_access)
+    response = dirk.post("/thuis/mijn-gegevens/", {"kind": "access", "asked": "Wat staat er over mij?"})
+    assert response.status_code == 302
+    request = RightsRequest.objects.get()
+    assert request.organisation.kind != "shelter"
+    assert request.organisation.name == "Reclassering Testdorp"
