@@ -93,6 +93,23 @@ def helpers_of(household: Household, person_id: int, scope: Scope) -> list[Helpe
     return helpers
 
 
+def organisations_of_others(household: Household, person_id: int) -> set[int]:
+    """The organisations involved with the household only for other members (every involvement of theirs
+    names members, none of them this one): the member's copy does not name them — a party that works only
+    with her is part of what protects her."""
+    mine: set[int] = set()
+    others: set[int] = set()
+    for involvement in (
+        Involvement.objects.active()
+        .filter(household=household, organisation__isnull=False, only_user__isnull=True)
+        .prefetch_related("scoped_members")
+    ):
+        whole, persons = members_of([involvement])
+        assert involvement.organisation_id is not None
+        (mine if whole or person_id in persons else others).add(involvement.organisation_id)
+    return others - mine
+
+
 def _squash(text: str) -> str:
     return re.sub(r"[^0-9a-z]", "", text.lower())
 

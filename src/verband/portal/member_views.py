@@ -73,13 +73,17 @@ def home_view(request: HttpRequest) -> HttpResponse:
     scope = _scope(access)
     plan = FamilyPlan.objects.get(household_id=access.household_id)
     doc = plan_document(plan, reader=access.person, scopes=(scope,))
+    # Never a shelter, nor a party that works only with other members (with her).
+    others = selectors.organisations_of_others(access.household, access.person_id)
+
+    def named(organisation: Any) -> bool:
+        return scope.names_organisation(organisation) and getattr(organisation, "pk", None) not in others
+
     for section in doc.sections:
         for agreement in section.agreements:
-            agreement.monitor_named = scope.names_organisation(agreement.monitored_by)
+            agreement.monitor_named = named(agreement.monitored_by)
         for action in section.actions:
-            action.owner_named = action.owner_organisation is None or scope.names_organisation(
-                action.owner_organisation
-            )
+            action.owner_named = action.owner_organisation is None or named(action.owner_organisation)
     version = _newest_version(plan)
     response = (
         version.member_responses.filter(person_id=access.person_id).first() if version is not None else None

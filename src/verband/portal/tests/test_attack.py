@@ -175,3 +175,33 @@ def test_his_request_about_his_data_never_goes_to_the_shelter(home):  # noqa: F8
     request = RightsRequest.objects.get()
     assert request.organisation.kind != "shelter"
     assert request.organisation.name == "Reclassering Testdorp"
+
+
+def test_a_party_that_works_only_with_her_is_not_named_to_him(home):  # noqa: F811
+    """Victim support works with Anna only. Dirk's door names it nowhere: not among who helps, and not as
+    the owner of a part of the plan for the whole family."""
+    from datetime import date
+
+    from verband.actors import SYSTEM
+    from verband.network.models import Organisation
+    from verband.plans.models import FamilyPlan, PlanAction
+    from verband.sharing import services as sharing_services
+    from verband.shielding.members import scope_involvement
+
+    support = Organisation.objects.create(region=home.region, name="Slachtofferhulp Testdorp", kind="other")
+    team = Team.objects.create(organisation=support, name="Steunpunt Anna", phone="0204444444")
+    involvement = sharing_services.involve(
+        SYSTEM, home.household, team=team, purpose="help", legal_basis="consent", started_on=date(2026, 1, 5)
+    )
+    scope_involvement(involvement, [home.anna.pk])
+    plan = FamilyPlan.objects.get(household=home.household)
+    PlanAction.objects.create(
+        plan=plan, text="Omgangsregeling voorbereiden", owner_organisation=support, due_on=date(2026, 12, 22)
+    )
+    dirk = member(home.dirk_access)
+    for url in ("/thuis/", "/thuis/wie-helpen/"):
+        body = page(dirk, url)
+        assert "Slachtofferhulp" not in body and "Steunpunt" not in body and "0204444444" not in body, url
+    assert "Omgangsregeling voorbereiden" in page(dirk, "/thuis/")  # the action itself is his to read
+    anna = member(home.anna_access)
+    assert "Slachtofferhulp" in page(anna, "/thuis/wie-helpen/")  # she does see who helps her
