@@ -205,3 +205,19 @@ def test_a_party_that_works_only_with_her_is_not_named_to_him(home):  # noqa: F8
     assert "Omgangsregeling voorbereiden" in page(dirk, "/thuis/")  # the action itself is his to read
     anna = member(home.anna_access)
     assert "Slachtofferhulp" in page(anna, "/thuis/wie-helpen/")  # she does see who helps her
+
+
+def test_cut_off_between_password_and_code_lets_no_code_in(door, client):
+    """He gave the password, then the regisseur stopped his access: the one-time code he still has opens
+    nothing."""
+    from verband.accounts.tests.helpers import code_for, device_of
+    from verband.portal.tests.helpers import LOGIN, VERIFY
+    from verband.testing import make_member
+
+    his = make_member(door.household, door.dirk, username="vader")
+    assert client.post(LOGIN, {"username": "vader", "password": PASSWORD})["Location"] == VERIFY
+    cut_off(actor_for(door.involved), his, "Dreigt via de app")
+    response = client.post(VERIFY, {"token": code_for(device_of(his.user))})
+    assert response.status_code == 302 and response["Location"] == LOGIN
+    assert "_auth_user_id" not in client.session
+    assert client.get("/thuis/").status_code == 302
