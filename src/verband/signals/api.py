@@ -198,9 +198,10 @@ class SignalOut(Schema):
 
 
 def _taken_up_by(activation: Activation) -> str:
-    """Who took a signal up, as its reporter may read it: never a shelter's name (it is where she is)."""
+    """Who took a signal up, as its reporter may read it (as on the signal's page): an organisation, never a
+    team's or a network's name (a district), never a shelter's (it is where she is)."""
     if activation.network is not None:
-        return str(activation.network)
+        return _("The regional network")
     named = feedback.nameable(activation.team.organisation) if activation.team else None
     return str(named) if named is not None else _("A partner of the network")
 

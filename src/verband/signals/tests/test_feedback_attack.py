@@ -74,3 +74,19 @@ def test_a_shelter_that_took_the_signal_up_is_not_named_to_the_reporter(reported
     assert response.status_code == 200
     assert "Geheimstad" not in response.content.decode()
     assert len(response.json()["taken_up_by"]) == 3
+
+
+def test_the_reporters_system_reads_no_network_or_team_name(reported, client):  # noqa: F811
+    """The reporter's page says "the regional network took it up" and names organisations, never a team or
+    a network (their names are districts); the reporter's system reads the same."""
+    world = reported
+    response = client.get(
+        f"/api/v1/signals/{world.signal.reference}", HTTP_AUTHORIZATION=f"Bearer {_token(world.org_b)}"
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Netwerk HG Testdorp" not in text and "Team Veiligheidsbeoordeling" not in text
+    assert {t["organisation"] for t in response.json()["taken_up_by"]} == {
+        "Het regionale netwerk",
+        "Veilig Thuis Testdorp",
+    }
