@@ -147,6 +147,15 @@ def redeem_account_view(request: HttpRequest) -> HttpResponse:
         return redirect("portal:redeem")
     initial = {"username": state.get("username", ""), "method": state.get("method", METHOD_APP)}
     form = AccountForm(data=request.POST or None, initial=initial)
+    if request.method == "POST" and not AxesProxyHandler.is_allowed(request, _code_credentials()):
+        record(_door_actor(request), action="redeem", object_type="member_access", outcome="denied")
+        return render(request, "portal/locked.html", status=429)
+    if request.method == "POST" and form.has_error("username", code="taken"):
+        # "Taken" tells whether an account has this username (hers, at the door): each answer counts
+        # towards the lockout of the invitation step, as a wrong code does, so names cannot be tried
+        # without end.
+        user_login_failed.send(sender=__name__, credentials=_code_credentials(), request=request)
+        request.axes_locked_out = False  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         state.update(
             username=form.cleaned_data["username"],

@@ -82,7 +82,7 @@ class AccountForm(forms.Form):
         refuse_nul(username)
         # "thuis-uitnodiging" is the name under which wrong invitation codes count (door_views).
         if username.lower() == "thuis-uitnodiging" or User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("This username is taken. Choose another."))
+            raise forms.ValidationError(_("This username is taken. Choose another."), code="taken")
         return username
 
     def clean(self) -> dict[str, Any]:

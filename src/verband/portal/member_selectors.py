@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from verband.collaboration.models import CaseMeeting, MeetingStatus
 from verband.households.models import Address, Household, HouseholdMember, Person
-from verband.network.models import Organisation, OrganisationKind, ShelterAddress
+from verband.network.models import Organisation, OrganisationKind, ShelterAddress, Team
 from verband.plans.models import Regie
 from verband.portal.models import (
     MeetingInvitation,
@@ -93,13 +93,30 @@ def helpers_of(household: Household, person_id: int, scope: Scope) -> list[Helpe
     return helpers
 
 
+def organisations_of_others(household: Household, person_id: int) -> set[int]:
+    """The organisations involved with the household only for other members (every involvement of theirs
+    names members, none of them this one): the member's copy does not name them — a party that works only
+    with her is part of what protects her."""
+    mine: set[int] = set()
+    others: set[int] = set()
+    for involvement in (
+        Involvement.objects.active()
+        .filter(household=household, organisation__isnull=False, only_user__isnull=True)
+        .prefetch_related("scoped_members")
+    ):
+        whole, persons = members_of([involvement])
+        assert involvement.organisation_id is not None
+        (mine if whole or person_id in persons else others).add(involvement.organisation_id)
+    return others - mine
+
+
 def _squash(text: str) -> str:
     return re.sub(r"[^0-9a-z]", "", text.lower())
 
 
 def meeting_place(meeting: CaseMeeting, household: Household) -> str:
     """The place of a meeting as a member may read it: empty when it could say where someone is hidden —
-    when it names a shelter (its name or a shelter address of the region) or any address of any member of
+    when it names a shelter (its name, one of its teams or a shelter address of the region) or any address of any member of
     the household (a confidential address, or one a perpetrator must not learn). The regisseur tells the
     place then."""
     place = meeting.location.strip()
@@ -115,6 +132,10 @@ def meeting_place(meeting: CaseMeeting, household: Household) -> str:
         region_id=household.region_id, kind=OrganisationKind.SHELTER
     ).values_list("name", "short_name"):
         needles.update(_squash(n) for n in (name, short))
+    for (team,) in Team.objects.filter(
+        organisation__region_id=household.region_id, organisation__kind=OrganisationKind.SHELTER
+    ).values_list("name"):
+        needles.add(_squash(team))  # a shelter's team is named for where it is ("Opvang Centrum")
     people = HouseholdMember.objects.filter(household=household).values("person_id")
     for street, postcode, city, confidential in Address.objects.filter(person_id__in=people).values_list(
         "street", "postcode", "city", "confidential"

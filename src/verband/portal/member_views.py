@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from verband.network.models import OrganisationKind
 from verband.plans.models import Agreement, FamilyPlan, PlanVersion
 from verband.plans.selectors import plan_document
 from verband.portal import member_selectors as selectors
@@ -72,13 +73,17 @@ def home_view(request: HttpRequest) -> HttpResponse:
     scope = _scope(access)
     plan = FamilyPlan.objects.get(household_id=access.household_id)
     doc = plan_document(plan, reader=access.person, scopes=(scope,))
+    # Never a shelter, nor a party that works only with other members (with her).
+    others = selectors.organisations_of_others(access.household, access.person_id)
+
+    def named(organisation: Any) -> bool:
+        return scope.names_organisation(organisation) and getattr(organisation, "pk", None) not in others
+
     for section in doc.sections:
         for agreement in section.agreements:
-            agreement.monitor_named = scope.names_organisation(agreement.monitored_by)
+            agreement.monitor_named = named(agreement.monitored_by)
         for action in section.actions:
-            action.owner_named = action.owner_organisation is None or scope.names_organisation(
-                action.owner_organisation
-            )
+            action.owner_named = action.owner_organisation is None or named(action.owner_organisation)
     version = _newest_version(plan)
     response = (
         version.member_responses.filter(person_id=access.person_id).first() if version is not None else None
@@ -251,13 +256,16 @@ def feedback_view(request: HttpRequest) -> HttpResponse:
 
 def _receiving_organisation(access: MemberAccess) -> int | None:
     """Who receives a member's request: the regisseur's organisation, else an organisation involved for
-    the whole household or this member."""
+    the whole household or this member — never a shelter: its privacy officer answers in its own name, and
+    its name is where she is (the member's copy never names one either)."""
     regie = services.current_regie(access.household_id)
-    if regie is not None:
+    if regie is not None and regie.organisation.kind != OrganisationKind.SHELTER:
         return regie.organisation_id
     for involvement in (
         Involvement.objects.active()
         .filter(household_id=access.household_id, organisation__isnull=False, only_user__isnull=True)
+        .exclude(organisation__kind=OrganisationKind.SHELTER)
+        .order_by("pk")
         .prefetch_related("scoped_members")
     ):
         scoped = {m.person_id for m in involvement.scoped_members.all()}

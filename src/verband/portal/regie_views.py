@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -17,7 +17,7 @@ from verband.households.models import HouseholdMember
 from verband.network.models import CASEWORK_ROLES
 from verband.portal.forms import InviteForm
 from verband.portal.models import MemberAccess
-from verband.portal.services import cut_off, invite
+from verband.portal.services import cut_off, invite, is_regisseur, may_cut_off
 from verband.sharing.access import actor_for_request, get_household_or_404
 from verband.sharing.accesslog import record
 from verband.sharing.decorators import role_required
@@ -37,6 +37,13 @@ def _back(reference: str) -> HttpResponse:
 def invite_view(request: HttpRequest, reference: str) -> HttpResponse:
     actor = actor_for_request(request)
     household, _basis = get_household_or_404(actor, reference, action="update")
+    if not is_regisseur(actor, household):
+        # Refused before the member is looked up: the same answer for any number tried, so that a partner
+        # working with one member does not learn who else belongs to the household.
+        record(
+            actor, action="create", object_type="member_access", household_id=household.pk, outcome="denied"
+        )
+        raise PermissionDenied
     form = InviteForm(request.POST)
     member = None
     if form.is_valid():
@@ -105,6 +112,13 @@ def letter_view(request: HttpRequest, reference: str, access_id: int) -> HttpRes
 def cut_off_view(request: HttpRequest, reference: str) -> HttpResponse:
     actor = actor_for_request(request)
     household, _basis = get_household_or_404(actor, reference, action="update")
+    if not may_cut_off(actor, household):
+        # Refused before the access is looked up: the same answer for any number tried, so that a partner
+        # working with one member does not learn that another member has a door of her own.
+        record(
+            actor, action="revoke", object_type="member_access", household_id=household.pk, outcome="denied"
+        )
+        raise PermissionDenied
     wanted = plain_id(request.POST.get("access", ""))
     access = (
         MemberAccess.objects.filter(pk=wanted, household=household).select_related("household").first()

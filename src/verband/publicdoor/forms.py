@@ -123,6 +123,11 @@ class PublicDoorForm(forms.Form):
         super().__init__(*args, **kwargs)
         # No maxlength on the story: the limit is checked here, and nothing pasted is cut off unseen.
         self.fields["description"].widget.attrs.pop("maxlength", None)
+        # The browser remembers nothing typed here: on a shared computer or phone the next person to open
+        # the form would be offered the names, the town and the reporter's own details.
+        for field in self.fields.values():
+            if not isinstance(field.widget, (forms.RadioSelect, forms.CheckboxInput)):
+                field.widget.attrs["autocomplete"] = "off"
 
     @property
     def is_bait_taken(self) -> bool:

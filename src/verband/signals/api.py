@@ -23,6 +23,7 @@ from verband.sharing.accesslog import record
 from verband.signals import checks, feedback, selectors, services
 from verband.signals.models import (
     PROFESSIONAL_KINDS,
+    Activation,
     ActivationStatus,
     Signal,
     SignalStatus,
@@ -196,13 +197,25 @@ class SignalOut(Schema):
     )
 
 
-def _out(signal: Signal, *, just_routed: bool = False) -> dict:
+def _taken_up_by(activation: Activation) -> str:
+    """Who took a signal up, as its reporter may read it (as on the signal's page): an organisation, never a
+    team's or a network's name (a district), never a shelter's (it is where she is)."""
+    if activation.network is not None:
+        return _("The regional network")
+    named = feedback.nameable(activation.team.organisation) if activation.team else None
+    return str(named) if named is not None else _("A partner of the network")
+
+
+def _out(signal: Signal, *, just_routed: bool = False, follow_up: bool = True) -> dict:
+    """`follow_up` False: the actor only decides whether to take the signal up, or works with named members
+    only (`selectors.signal_access` "pending"): as on the signal's page, not who took it up nor the
+    reporter's feedback — it would tell a partner of the perpetrator who works with her."""
     # A signal routed in this request has only open activations: nobody took it up yet.
     taken = [
-        {"organisation": str(a.team.organisation if a.team else a.network), "on": a.decided_at}
+        {"organisation": _taken_up_by(a), "on": a.decided_at}
         for a in (
             []
-            if just_routed
+            if just_routed or not follow_up
             # A partner already involved that saw the report (an update) has it as much as one taking it up.
             else signal.activations.filter(
                 status__in=[ActivationStatus.ACCEPTED, ActivationStatus.ACKNOWLEDGED]
@@ -221,7 +234,7 @@ def _out(signal: Signal, *, just_routed: bool = False) -> dict:
                 "organisation": line.organisation.name if line.organisation else None,
                 "on": line.at,
             }
-            for line in ([] if just_routed else feedback.feedback_lines(signal))
+            for line in ([] if just_routed or not follow_up else feedback.feedback_lines(signal))
         ],
     }
 
@@ -298,4 +311,4 @@ def get_signal(request: HttpRequest, reference: str) -> dict:
         object_id=signal.reference,
         household_id=signal.household_id if access == "full" else None,
     )
-    return _out(signal)
+    return _out(signal, follow_up=access != "pending")

@@ -211,6 +211,10 @@ def signal_view(request: HttpRequest, reference: str) -> HttpResponse:
         activations = [a for a in activations if a.pk in mine]
     for activation in activations:
         activation.clock = selectors.clock_for(activation)  # type: ignore[attr-defined]
+        # A shelter that took it up is not named to the reporter: its name is where she is.
+        activation.named_organisation = (  # type: ignore[attr-defined]
+            feedback.nameable(activation.team.organisation) if activation.team else None
+        )
     context: dict = {"signal": signal, "access": access, "activations": activations}
     if access in ("reporter", "full"):
         # The law's feedback: which follow-up and by which organisation, no more (`signals.feedback`).
