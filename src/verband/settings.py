@@ -261,7 +261,15 @@ PROXY_COUNT = env_int(
 # Lockout records count by the client address as the access log records it, an IPv6 address by its /64.
 AXES_CLIENT_IP_CALLABLE = "verband.sharing.access.lockout_address"
 
-OTP_TOTP_ISSUER = "Verband"
+
+def _totp_issuer(device: object) -> str:
+    """The name an authenticator app shows beside the code: "Verband" for professionals, the door's neutral
+    name for a household member (her phone may be looked at by the person she fears)."""
+    user = getattr(device, "user", None)
+    return HOUSEHOLD_TOTP_ISSUER if getattr(user, "household_member", False) else "Verband"
+
+
+OTP_TOTP_ISSUER = _totp_issuer
 # Even a superuser never sees a second-factor secret in the admin.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_TOTP_THROTTLE_FACTOR = 1
@@ -270,6 +278,20 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_EMAIL_SUBJECT = "Code {token}"
 OTP_EMAIL_BODY_TEMPLATE_PATH = "portal/email_code.txt"
 OTP_EMAIL_TOKEN_VALIDITY = 600
+HOUSEHOLD_TOTP_ISSUER = env_str(
+    "VERBAND_HOUSEHOLD_TOTP_ISSUER",
+    "Thuis",
+    "The name a household member's authenticator app shows beside the code: neutral, it is seen on her phone.",
+    group="Household's door",
+)
+HOUSEHOLD_MAIL_FROM = env_str(
+    "VERBAND_HOUSEHOLD_MAIL_FROM",
+    "Thuis <noreply@verband.localhost>",
+    "Sender of the e-mails to household members (codes, a new message waits): neutral, it is seen in "
+    "a mailbox someone else may read; not the sender of the professionals' e-mails.",
+    group="Household's door",
+)
+OTP_EMAIL_SENDER = HOUSEHOLD_MAIL_FROM
 
 PUBLIC_DOOR_LIMIT = env_int(
     "VERBAND_PUBLIC_DOOR_LIMIT",

@@ -223,7 +223,9 @@ def redeem_app_view(request: HttpRequest) -> HttpResponse:
         _save_state(request, state)
     key = state["totp_key"]
     # Not saved: only for the QR code (the label is the chosen username).
-    probe = TOTPDevice(key=key, name=_("Authenticator app"), user=User(username=state["username"]))
+    probe = TOTPDevice(
+        key=key, name=_("Authenticator app"), user=User(username=state["username"], household_member=True)
+    )
     form = TokenForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from django_otp.plugins.otp_email.models import EmailDevice
 from django_tasks import task
 
 from verband.accounts.models import User
@@ -250,14 +251,20 @@ def mail_member(user_id: int) -> int:
     """The neutral e-mail to a member that a message is waiting at their door: no name, no household,
     no content — the phone or mailbox may be read by someone else."""
     user = User.objects.filter(pk=user_id, is_active=True, household_member=True).first()
-    if user is None or not user.email:
+    if user is None:
+        return 0
+    # The address the member gave for their e-mail code (redeeming keeps it on the device), else the
+    # account's own.
+    device = EmailDevice.objects.devices_for_user(user, confirmed=True).first()
+    address = (device.email if device is not None else "") or user.email
+    if not address:
         return 0
     with override(settings.LANGUAGE_CODE):
         send_mail(
             _("There is a new message for you"),
             _("There is a new message for you. Sign in to read it: %(link)s\n\nDo not reply to this e-mail.")
             % {"link": f"{settings.BASE_URL}/thuis/"},
-            None,
-            [user.email],
+            settings.HOUSEHOLD_MAIL_FROM,
+            [address],
         )
     return 1

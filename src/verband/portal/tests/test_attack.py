@@ -221,3 +221,30 @@ def test_cut_off_between_password_and_code_lets_no_code_in(door, client):
     assert response.status_code == 302 and response["Location"] == LOGIN
     assert "_auth_user_id" not in client.session
     assert client.get("/thuis/").status_code == 302
+
+
+def test_her_authenticator_app_and_mailbox_show_a_neutral_name(world, settings):
+    """What her phone shows beside the code, and who her e-mails come from, name no network against
+    violence: the door's own neutral issuer and sender."""
+    from django.core import mail
+    from django_otp.plugins.otp_email.models import EmailDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from verband.factories import HouseholdMemberFactory
+    from verband.portal.member_services import mail_member
+    from verband.testing import make_member
+
+    member = HouseholdMemberFactory.create(household=world.household)
+    access = make_member(world.household, member.person)
+    device = TOTPDevice.objects.filter(user=access.user).first()
+    assert device is not None
+    assert "issuer=Thuis" in device.config_url and "Verband" not in device.config_url
+    professional = TOTPDevice.objects.filter(user=world.involved).first()
+    assert professional is not None and "issuer=Verband" in professional.config_url
+    # The "new message" e-mail goes to the address she gave for her codes, from the neutral sender.
+    EmailDevice.objects.create(user=access.user, name="e-mail", email="anna@example.org", confirmed=True)
+    mail.outbox.clear()
+    assert mail_member.call(access.user.pk) == 1
+    sent = mail.outbox[-1]
+    assert sent.to == ["anna@example.org"] and sent.from_email == settings.HOUSEHOLD_MAIL_FROM
+    assert "Verband" not in sent.from_email
