@@ -18,6 +18,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from verband.accounts.models import User
 from verband.actors import Actor, Channel
 from verband.households.models import EventKind, Household, HouseholdMember, Person
 from verband.network.models import Role
+from verband.notifications.services import notify
 from verband.plans.models import Regie
 from verband.portal.models import MemberAccess, hash_code, new_code
 from verband.sharing.accesslog import record
@@ -231,4 +233,14 @@ def redeem(
             household_id=access.household_id,
             person_id=access.person_id,
         )
+        # Whoever invited hears that the code was used: if the member says it was not her (someone found
+        # her letter), the regisseur stops the access at once.
+        if access.invited_by_id is not None:
+            reference = Household.objects.filter(pk=access.household_id).values_list("reference", flat=True)
+            notify(
+                [access.invited_by_id],
+                _("An invitation to Thuis was used (%(reference)s): check with the member that it was them")
+                % {"reference": reference.first() or ""},
+                reverse("households:detail", args=[reference.first() or ""]) + "#thuis",
+            )
     return access, user, device

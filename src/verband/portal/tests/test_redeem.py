@@ -15,6 +15,7 @@ from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from verband.accounts.models import User
+from verband.notifications.models import Notification
 from verband.portal.models import MemberAccess
 from verband.portal.services import cut_off
 from verband.portal.tests.helpers import ACCOUNT, APP, EMAIL, REDEEM, account_step, invited
@@ -66,6 +67,11 @@ def test_code_then_account_then_app_makes_the_account(door, client):
     assert all(e.subject_person_id == door.anna.pk for e in entries), [
         (e.action, e.object_type, e.subject_person_id) for e in entries
     ]
+    # Whoever invited hears that the code was used (someone who found her letter would be found out), with
+    # the household's reference and no name.
+    told = Notification.objects.get(user=access.invited_by)
+    assert "Thuis" in told.title and access.household.reference in told.title
+    assert door.anna.given_names not in told.title and told.url.endswith("#thuis")
 
 
 def test_the_e_mail_path_sends_a_neutral_mail_and_verifies(door, client):
