@@ -2,7 +2,7 @@
 meetings they are invited to, their own words, their answer to a plan version, questions to their
 regisseur, feedback on the help, and requests about their own data.
 
-Every page is `member_required` and reads through the member's own copy (`member_scope`): the household's
+Every page is `member_required` and reads through the member's own copy (`door_scope`: `member_scope`, and for a child also without what is kept from a perpetrator): the household's
 parts and theirs, minus what is kept from them; a shelter is never named. Every page view is logged on
 the household channel with the member's household and person as subjects; an id of anything that is not
 this member's own answers 404 and is logged as denied. Page titles are neutral ("Mijn plan")."""
@@ -29,7 +29,7 @@ from verband.rights.models import RightsKind, RightsRequest
 from verband.rights.services import DOOR_KINDS, record_member_request
 from verband.sharing.accesslog import Subject, record, record_many
 from verband.sharing.models import Involvement
-from verband.shielding.scope import Scope, member_scope
+from verband.shielding.scope import Scope, door_scope
 from verband.text import errors_of, plain_id
 
 
@@ -59,7 +59,7 @@ def _not_found(request: HttpRequest, object_type: str, object_id: Any) -> Http40
 
 
 def _scope(access: MemberAccess) -> Scope:
-    return member_scope(access.household, access.person_id)
+    return door_scope(access.household, access.person_id)
 
 
 def _newest_version(plan: FamilyPlan) -> PlanVersion | None:

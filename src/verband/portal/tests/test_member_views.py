@@ -373,3 +373,26 @@ def test_a_member_sees_meetings_they_are_invited_to_and_no_shelter_place(home, a
         f"/overleggen/{town_hall.pk}/gezinslid-uitnodigen/", {"item": item.pk, "person": home.dirk.pk}
     )
     assert refused.status_code == 404
+
+
+def test_a_childs_door_keeps_off_what_is_kept_from_the_father_unless_lifted_for_the_child(home):
+    """Bram's phone is within Dirk's reach (a weekend of contact): an escape agreement for the whole
+    household, kept from Dirk by default, is not on Bram's door either — until a professional lifts the
+    shield for Bram in particular, with a reason."""
+    from verband.shielding.models import ItemType, ShieldDecision
+
+    plan = FamilyPlan.objects.get(household=home.household)
+    escape = SafetyAgreement.objects.create(
+        plan=plan, text="Bij ruzie gaat Anna met de kinderen naar haar zus", monitored_by=home.org_a
+    )
+    anna = page(member(home.anna_access), "/thuis/")
+    assert escape.text in anna  # hers to know
+    for access in (home.dirk_access, home.bram_access):
+        assert escape.text not in page(member(access), "/thuis/")
+    assert "Rust in huis voor iedereen" in page(member(home.bram_access), "/thuis/")  # not shielded: shown
+    ShieldDecision.objects.create(
+        household=home.household, item_type=ItemType.AGREEMENT, item_id=escape.pk, person=home.bram,
+        shielded=False, reason="Bram moet weten waar hij heen kan",
+    )  # fmt: skip
+    assert escape.text in page(member(home.bram_access), "/thuis/")
+    assert escape.text not in page(member(home.dirk_access), "/thuis/")
