@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "verband.measures",
     "verband.platforms",
     "verband.steering",
+    "verband.publicdoor",
     "verband.portal",
     # After django_tasks_db: its admin for task results is replaced by ours (verband.background.admin).
     "verband.background",
@@ -269,6 +270,29 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_EMAIL_SUBJECT = "Code {token}"
 OTP_EMAIL_BODY_TEMPLATE_PATH = "portal/email_code.txt"
 OTP_EMAIL_TOKEN_VALIDITY = 600
+
+PUBLIC_DOOR_LIMIT = env_int(
+    "VERBAND_PUBLIC_DOOR_LIMIT",
+    5,
+    "Submissions the public door (/melden/) accepts from one address (an IPv6 /64) per window; more are "
+    "refused with 429 and not stored.",
+    group="Public door",
+    minimum=1,
+)
+PUBLIC_DOOR_WINDOW_MINUTES = env_int(
+    "VERBAND_PUBLIC_DOOR_WINDOW_MINUTES",
+    60,
+    "The window, in minutes, of the public door's limit per address.",
+    group="Public door",
+    minimum=1,
+)
+PUBLIC_DOOR_REGION = env_str(
+    "VERBAND_PUBLIC_DOOR_REGION",
+    "",
+    "The code of the region that receives a citizen's signal from the public door when its postcode is "
+    "missing or covered by no team or network. Empty: the first region.",
+    group="Public door",
+)
 
 RECOGNITION_GRACE_MINUTES = env_int(
     "VERBAND_RECOGNITION_GRACE_MINUTES",

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("verband.portal.staff_urls")),
     path("thuis/", include("verband.portal.urls")),
     path("", include("verband.portal.regie_urls")),
+    path("melden/", include("verband.publicdoor.urls")),
     path("taal/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("beheer/django/", admin.site.urls),

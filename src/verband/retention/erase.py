@@ -116,6 +116,8 @@ HOUSEHOLD_RULES: list[Clear] = [
             "reporter_name": "",
             "reporter_function": "",
             "reporter_phone": "",
+            "reporter_email": "",
+            "receipt": "",
             "location": "",
             # The four digits of the postcode (the area) stay for the counts per area.
             "postcode": Substr("postcode", 1, 4),

@@ -21,14 +21,14 @@ from verband.households.models import MemberRole, Sex
 from verband.sharing.access import actor_for_request
 from verband.sharing.accesslog import record
 from verband.signals import checks, selectors, services
-from verband.signals.models import ActivationStatus, Signal, SignalKind, SignalStatus, ViolenceForm
+from verband.signals.models import PROFESSIONAL_KINDS, ActivationStatus, Signal, SignalStatus, ViolenceForm
 from verband.text import refuse_nul
 
 router = Router(tags=["signals"])
 
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
-KindLiteral = Literal[tuple(SignalKind.values)]  # type: ignore[valid-type]
+KindLiteral = Literal[tuple(value for value, _label in PROFESSIONAL_KINDS)]  # type: ignore[valid-type]
 RoleLiteral = Literal[tuple(MemberRole.values)]  # type: ignore[valid-type]
 SexLiteral = Literal[tuple(Sex.values)]  # type: ignore[valid-type]
 ViolenceLiteral = Literal[tuple(ViolenceForm.values)]  # type: ignore[valid-type]

@@ -23,6 +23,17 @@ class SignalKind(models.TextChoices):
     ADVICE = "advice_request", _("Advice request")
     POLICE = "police_registration", _("Police registration")
     SELF_REFERRAL = "self_referral", _("Self-referral (recorded on someone's behalf)")
+    # From anyone without an account, through the public door (`verband.publicdoor`): routed to the
+    # reporting centre alone, which weighs it first.
+    CITIZEN_ADVICE = "citizen_advice", _("Advice request from a citizen")
+    CITIZEN_REPORT = "citizen_report", _("Report from a citizen")
+
+
+CITIZEN_KINDS = frozenset({SignalKind.CITIZEN_ADVICE, SignalKind.CITIZEN_REPORT})
+# What a professional or a partner system reports (the intake form, the API).
+PROFESSIONAL_KINDS = [choice for choice in SignalKind.choices if choice[0] not in CITIZEN_KINDS]
+# The channel of a signal from the public door (a signal's channel is otherwise the actor's: web, api).
+PUBLIC_CHANNEL = "public"
 
 
 class ViolenceForm(models.TextChoices):
@@ -76,6 +87,11 @@ class Signal(models.Model):
     anonymous_to_household = models.BooleanField(
         _("reporter stays anonymous towards the household"), default=False
     )
+    # A citizen through the public door: an e-mail address (optional), whether the reporting centre may
+    # contact them, and the receipt they were given — random, it names and opens nothing.
+    reporter_email = models.EmailField(_("reporter's e-mail"), blank=True)
+    may_contact = models.BooleanField(_("the reporter may be contacted"), default=False)
+    receipt = models.CharField(_("receipt given to the citizen"), max_length=20, blank=True, db_index=True)
     # What happened.
     description = models.TextField(_("what happened"))
     violence_forms = models.JSONField(_("forms of violence"), default=list, blank=True)
