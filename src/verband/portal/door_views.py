@@ -463,9 +463,12 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def quick_exit_view(request: HttpRequest) -> HttpResponse:
     """ "Leave quickly": the page has already gone (door.js sends this as a beacon); the session ends here.
-    Without the CSRF check on purpose: ending a session is all it does, and the beacon must work even when
-    the token is gone."""
-    if request.user.is_authenticated:
+    Without the CSRF check on purpose: ending a household member's session is all it does, and the beacon
+    must work even when the token is gone."""
+    if not request.user.is_authenticated:
+        auth_logout(request)  # whatever is left of a session (e.g. an invitation half redeemed)
+    elif getattr(request.user, "household_member", False):
         _log_member(request, getattr(request, "member_access", None), "sign_out", "session")
-    auth_logout(request)
+        auth_logout(request)
+    # A professional's session is not ended from here: without the CSRF check, another site could.
     return HttpResponse(status=204)

@@ -80,7 +80,8 @@ class AccountForm(forms.Form):
     def clean_username(self) -> str:
         username = self.cleaned_data["username"].strip()
         refuse_nul(username)
-        if User.objects.filter(username__iexact=username).exists():
+        # "thuis-uitnodiging" is the name under which wrong invitation codes count (door_views).
+        if username.lower() == "thuis-uitnodiging" or User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(_("This username is taken. Choose another."))
         return username
 

@@ -69,12 +69,20 @@ class PublicDoorForm(forms.Form):
     person1_name = forms.CharField(label=_("Name (if you know it)"), required=False, max_length=200)
     person1_age = forms.CharField(label=_("Age or year of birth (about)"), required=False, max_length=20)
     person1_role = forms.ChoiceField(
-        label=_("Who is this?"), choices=PERSON_ROLES, initial=MemberRole.VICTIM, required=False
+        label=_("Who is this?"),
+        choices=PERSON_ROLES,
+        initial=MemberRole.VICTIM,
+        required=False,
+        widget=forms.RadioSelect,
     )
     person2_name = forms.CharField(label=_("Name (if you know it)"), required=False, max_length=200)
     person2_age = forms.CharField(label=_("Age or year of birth (about)"), required=False, max_length=20)
     person2_role = forms.ChoiceField(
-        label=_("Who is this?"), choices=PERSON_ROLES, initial=MemberRole.PERPETRATOR, required=False
+        label=_("Who is this?"),
+        choices=PERSON_ROLES,
+        initial=MemberRole.PERPETRATOR,
+        required=False,
+        widget=forms.RadioSelect,
     )
     relation = forms.ChoiceField(
         label=_("What are you to them?"), choices=RELATIONS, required=False, widget=forms.RadioSelect

@@ -2,9 +2,9 @@
 VERBAND_PUBLIC_DOOR_WINDOW_MINUTES, counted in the database (`SubmissionCount`) so that every worker
 process shares the count.
 
-A fixed window per address: the first submission starts it, and each submission takes one place by a
-conditional UPDATE (`count < limit`), so two requests at the same moment never both take the last place.
-A refused submission costs three small queries and writes nothing. Windows that ended are pruned when a
+A fixed window per address: the first submission starts it, and each submission takes one place by one
+conditional UPDATE (the window ended, or `count < limit`), so two requests at the same moment never both
+take the last place. A refused submission costs two small queries and writes nothing. Windows that ended are pruned when a
 new one starts."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, Q, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -40,12 +40,14 @@ def take_place(request: HttpRequest) -> bool:
     now = timezone.now()
     window_opened_after = now - timedelta(minutes=settings.PUBLIC_DOOR_WINDOW_MINUTES)
     rows = SubmissionCount.objects.filter(address_key=key)
+    ended = Q(window_start__lte=window_opened_after)
     for _attempt in range(3):
-        # Within the current window and places left: take one.
-        if rows.filter(window_start__gt=window_opened_after, count__lt=limit).update(count=F("count") + 1):
-            return True
-        # A window that ended: a new one starts with this submission.
-        if rows.filter(window_start__lte=window_opened_after).update(window_start=now, count=1):
+        # One statement: a window that ended starts again with this submission; a current one with places
+        # left gives one. Two requests at once never both take the last place, nor both restart a window.
+        if rows.filter(ended | Q(count__lt=limit)).update(
+            count=Case(When(ended, then=Value(1)), default=F("count") + 1),
+            window_start=Case(When(ended, then=Value(now)), default=F("window_start")),
+        ):
             return True
         if rows.exists():
             return False  # the window is full

@@ -147,6 +147,12 @@ def test_the_quick_exit_ends_the_session(door, anna, client):
     assert client.post(QUICK_EXIT).status_code == 204  # also when nobody is signed in
 
 
+def test_the_quick_exit_does_not_end_a_professionals_session(door, as_user):
+    client = as_user(door.involved)
+    assert client.post(QUICK_EXIT).status_code == 204
+    assert client.get("/mijn-werk/").status_code == 200
+
+
 def test_the_door_pages_carry_the_quick_exit_and_sign_out(door, anna, client):
     page = body(client.get(LOGIN))
     assert 'data-leave="/thuis/snel-weg/"' in page and "Snel weg" in page

@@ -280,8 +280,8 @@ def test_a_refused_submission_stays_cheap(world, client, settings):
             assert post(client, worry()).status_code == 429
         counts.append(len(captured.captured_queries))
         assert not [q for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("INSERT")]
-    # The session (the page's messages) and the limit's three: two conditional UPDATEs and one EXISTS.
-    assert counts[0] == counts[1] == counts[2] and counts[0] <= 4, counts
+    # The session (the page's messages) and the limit's two: one conditional UPDATE and one EXISTS.
+    assert counts[0] == counts[1] == counts[2] and counts[0] <= 3, counts
 
 
 def test_an_ipv6_network_shares_one_limit(world, client, settings):
