@@ -148,8 +148,22 @@ def test_a_neighbour_reports_a_worry_and_veilig_thuis_finds_it_with_its_clock(ph
     card.get_by_role("link", name=signal.reference).click()
     expect(vt.get_by_role("heading", level=1)).to_contain_text(signal.reference)
     expect(vt.get_by_text("Melding burger").first).to_be_visible()
+    assert WORRY not in vt.content()  # what happened shows once the team takes it up
     assert_accessible(vt, "the citizen's signal")
     screenshot(vt, "public-signal-vt.png")
+
+    # Veilig Thuis takes it up: now it reads the neighbour's story — and never who she is.
+    vt.goto("/werkbak/")
+    group = vt.locator("article.inbox-item", has_text=signal.reference).locator(
+        "section.inbox-group", has_text="Team Onderzoek Zuid"
+    )
+    group.get_by_role("button", name="Wij pakken dit op").click()
+    vt.goto(f"/meldingen/{signal.reference}/")
+    expect(vt.get_by_text(WORRY)).to_be_visible()
+    expect(vt.locator("main")).to_contain_text("Melding burger")
+    expect(vt.locator("main")).to_contain_text(receipt)  # so that Veilig Thuis finds it when she calls
+    assert_accessible(vt, "the citizen's signal, taken up")
+    screenshot(vt, "public-signal-taken-up-vt.png")
 
 
 def screenshot_path(name: str):
