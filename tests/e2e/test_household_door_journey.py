@@ -74,6 +74,7 @@ KEPT_FROM_KEMAL = (
     SHELTER_ACTION,
     SHELTER_STREET,
     "3072",
+    "Hilledijk",  # the family's old home: no address at all shows at his door
     "Arosa",
     "Opvang Rotterdam",
     WISH,

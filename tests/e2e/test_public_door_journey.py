@@ -122,6 +122,19 @@ def test_a_neighbour_reports_a_worry_and_veilig_thuis_finds_it_with_its_clock(ph
     expect(neighbour.get_by_role("heading", level=1)).to_have_text("Dank u wel, uw bericht is ontvangen")
     assert receipt not in neighbour.content()
 
+    # Another time, someone looks over her shoulder: Escape twice leaves for a neutral site, and the back
+    # button does not bring back what she was typing.
+    neighbour.goto("/melden/zorg/")
+    neighbour.get_by_label("Waar maakt u zich zorgen over?").fill("Ik hoor weer geschreeuw")
+    neighbour.keyboard.press("Escape")
+    neighbour.keyboard.press("Escape")
+    expect(neighbour).to_have_title("Weerbericht")
+    screenshot(neighbour, "public-quick-exit-phone.png")
+    neighbour.go_back()
+    neighbour.wait_for_load_state()
+    assert "Ik hoor weer geschreeuw" not in neighbour.content()
+    assert neighbour.locator("textarea").count() == 0 or neighbour.locator("textarea").input_value() == ""
+
     # 5. Routing is the worker's task (django-tasks); here it runs as the worker would.
     assert route_pending() >= 1
 
