@@ -529,7 +529,9 @@ def build_scene() -> Scene:
     anna_access = make_member(h, anna, "thuis-anna")
     dirk_access = make_member(h, dirk, "thuis-dirk")
     users["member_anna"], users["member_dirk"] = anna_access.user, dirk_access.user
-    anna_at_home = Actor(channel=Channel.HOUSEHOLD, user=anna_access.user, household_id=h.pk, person_id=anna.pk)
+    anna_at_home = Actor(
+        channel=Channel.HOUSEHOLD, user=anna_access.user, household_id=h.pk, person_id=anna.pk
+    )
     question = member_services.ask_question(anna_at_home, anna_access, "Wanneer komt u weer langs?")
     member_services.answer_question(involved, h, anna.pk, "Dinsdag om tien uur.")
     member_services.write_words(anna_at_home, anna_access, "Ik wil rust in huis.")
