@@ -49,6 +49,7 @@ from verband.households.models import Address, Household, HouseholdMember, Membe
 from verband.network.models import Organisation
 from verband.plans.models import FamilyPlan, Goal, PlanAction, SafetyAgreement
 from verband.portal.models import MemberAccess
+from verband.sharing.models import AccessLogEntry
 
 pytestmark = pytest.mark.e2e
 
@@ -345,6 +346,11 @@ def test_the_household_door_from_invitation_to_cut_off(page: Page, device):
     response = kemal.request.get(f"/thuis/vragen/{message_id}/")
     assert response.status == 404
     assert QUESTION not in response.text()
+    # Every page he saw is in the access log on the household's channel, and so is the refused attempt.
+    logged = AccessLogEntry.objects.filter(channel="household", username="kemal.d")
+    seen_paths = set(logged.filter(outcome="granted").values_list("path", flat=True))
+    assert set(MEMBER_PAGES) <= seen_paths, set(MEMBER_PAGES) - seen_paths
+    assert logged.filter(outcome="denied", path=f"/thuis/vragen/{message_id}/").exists()
 
     # 4. Yasmin (14): the household's part and her own.
     yasmin = device()
