@@ -226,14 +226,18 @@ def redeem(page: Page, code: str, username: str, slug: str, *, check: bool = Fal
     return secret
 
 
-def door_sign_in(page: Page, username: str, secret: str) -> None:
+def door_sign_in(page: Page, username: str, secret: str, slug: str) -> None:
     """Password, then the app's code (one step ahead: the code of the last step was used already)."""
     page.goto("/thuis/aanmelden/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Aanmelden")
+    assert_accessible(page, "the door's sign-in page")
+    screenshot(page, f"door-signin-{slug}.png")
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Volgende").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Vul uw eenmalige code in")
+    assert_accessible(page, "the door's one-time code page")
+    screenshot(page, f"door-signin-code-{slug}.png")
     page.locator("input[name=token]").fill(app_code(secret, ahead=1))
     page.get_by_role("button", name="Aanmelden", exact=True).click()
     expect(page).to_have_url(re.compile(r"/thuis/$"))
@@ -376,6 +380,7 @@ def test_the_household_door_from_invitation_to_cut_off(page: Page, device):
     # 5. The regisseur reads her wish and answer and answers her question.
     regie.goto(f"/huishoudens/{HOUSEHOLD}/plan/versies/")
     expect(regie.get_by_role("region", name="Wat gezinsleden antwoordden")).to_contain_text(NOTE)
+    assert_accessible(regie, "the plan's versions with the members' answers")
     screenshot(regie, "door-regie-versions.png")
     regie.goto("/vragen-van-huishoudens/")
     expect(regie.get_by_role("row").filter(has_text="Elif Demir")).to_contain_text(QUESTION)
@@ -412,6 +417,7 @@ def test_the_household_door_from_invitation_to_cut_off(page: Page, device):
     if "/thuis/" in elif_.url:  # back at the door: only its sign-in page
         expect(elif_).to_have_url(re.compile(r"/thuis/aanmelden/"))
         expect(elif_.get_by_role("heading", level=1)).to_have_text("Aanmelden")
+        assert_accessible(elif_, "the door's sign-in page after the quick exit")
     html = elif_.content()
     for private in (QUESTION, ANSWER, WISH, ESCAPE, "Mijn plan"):
         assert private not in html, f"back button shows {private!r} at {elif_.url}"
@@ -422,7 +428,7 @@ def test_the_household_door_from_invitation_to_cut_off(page: Page, device):
 
     # 7. She signs in again, at a desktop this time.
     desk = device(DESKTOP)
-    door_sign_in(desk, "elif.d", elif_secret)
+    door_sign_in(desk, "elif.d", elif_secret, "desktop")
     expect(desk.get_by_text(ESCAPE)).to_be_visible()
     assert_accessible(desk, "Elif's plan at a desktop")
     screenshot(desk, "door-victim-home-desktop.png")
