@@ -376,6 +376,9 @@ def test_the_household_door_from_invitation_to_cut_off(page: Page, device):
     assert_fits_phone(yasmin)
     assert_accessible(yasmin, "Yasmin's plan")
     screenshot(yasmin, "door-child-home-phone.png")
+    seen = visit_all(yasmin, "Yasmin", "child")
+    for kept in (WISH, NOTE, QUESTION, OWN_AGREEMENT, SHELTER_ACTION, SHELTER_STREET, KEMAL_GOAL):
+        assert kept not in seen, f"Yasmin's pages show {kept!r}"
 
     # 5. The regisseur reads her wish and answer and answers her question.
     regie.goto(f"/huishoudens/{HOUSEHOLD}/plan/versies/")
