@@ -8,8 +8,10 @@ plan, and what never reaches the wrong person.
    writes her wish, does not agree with version 2, and asks her regisseur a question.
 3. Kemal, on his phone, redeems his code and sees his own part — and no trace of where she is (her
    shelter's street, postcode or name), what protects her (her safety agreements, the household's escape
-   agreement) or what she wrote (her wish, her answer to the plan, her question), on any of his pages.
-4. Yasmin (14) sees the household's part and her own, not her parents' or her brother's.
+   agreement) or what she wrote (her wish, her answer to the plan, her question), on any of his pages;
+   her message's id answers "not found"; his pages and that refusal are in the access log (channel
+   "household").
+4. Yasmin (14) sees the household's part and her own, not her parents' or her brother's, on any page.
 5. Fatima reads Elif's wish and answer, and answers her question; Elif reads the answer.
 6. Elif leaves quickly ("Snel weg"): she lands on the neutral site, the back button brings nothing of the
    door back, and her session has ended (a /thuis/ page asks to sign in).
