@@ -23,6 +23,12 @@ class DoorLoginForm(LoginForm):
 
     household_door = True
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A shared phone or computer: the browser does not offer the next person her username (which may
+        # be her name) from its history of what was typed. Password managers still fill it if she uses one.
+        self.fields["username"].widget.attrs["autocomplete"] = "off"
+
 
 class CodeForm(forms.Form):
     code = forms.CharField(
@@ -54,7 +60,7 @@ class AccountForm(forms.Form):
         max_length=150,
         help_text=_("Letters, digits and . - _ only. Choose a name that does not give you away."),
         validators=[UnicodeUsernameValidator()],
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
     )
     password1 = forms.CharField(
         label=_("Password"),

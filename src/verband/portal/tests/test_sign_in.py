@@ -245,3 +245,13 @@ def test_the_door_base_shows_sign_out_to_a_signed_in_member_only(door, anna):
     assert 'action="/thuis/afmelden/"' not in page
     page = render_to_string("portal/base.html", {"user": door.involved}, request=request)
     assert 'action="/thuis/afmelden/"' not in page
+
+
+def test_the_doors_username_fields_are_not_remembered_by_the_browser(client):
+    """On a shared phone the next person is not offered her username from the browser's form history."""
+    import re
+
+    for url in ("/thuis/aanmelden/",):
+        body = client.get(url).content.decode()
+        field = re.search(r'<input[^>]*name="username"[^>]*>', body)
+        assert field is not None and 'autocomplete="off"' in field.group(0), url
