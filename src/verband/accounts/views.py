@@ -119,6 +119,16 @@ def qr_svg(uri: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+def enrolment(device: TOTPDevice) -> dict[str, str]:
+    """What an enrolment page shows of a new authenticator device: its QR code, and its secret in groups of
+    four for typing it in by hand (the professionals' enrolment and the household's door alike)."""
+    secret = base64.b32encode(device.bin_key).decode()
+    return {
+        "qr": qr_svg(device.config_url),
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+    }
+
+
 @sensitive_post_parameters("token")
 @csrf_protect
 @never_cache
@@ -139,16 +149,7 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your authenticator app is set up."))
             return _finish(request)
         form.add_error("token", _("This code is not correct. Check the time on your phone and try again."))
-    secret = base64.b32encode(device.bin_key).decode()
-    return render(
-        request,
-        "accounts/enrol.html",
-        {
-            "form": form,
-            "qr": qr_svg(device.config_url),
-            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-        },
-    )
+    return render(request, "accounts/enrol.html", {"form": form, **enrolment(device)})
 
 
 @require_POST

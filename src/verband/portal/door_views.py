@@ -9,7 +9,6 @@ and wrong codes count towards the lockout of the sign-in (django-axes, per addre
 
 from __future__ import annotations
 
-import base64
 import time
 from typing import Any
 
@@ -41,7 +40,7 @@ from verband.accounts.forms import TokenForm
 from verband.accounts.middleware import DOOR_SESSION, LAST_SEEN, SIGNED_IN_AT
 from verband.accounts.models import User
 from verband.accounts.twofactor import second_factor_done
-from verband.accounts.views import qr_svg
+from verband.accounts.views import enrolment
 from verband.actors import Actor, Channel
 from verband.portal.access import open_access_for
 from verband.portal.forms import METHOD_APP, AccountForm, CodeForm, DoorLoginForm, EmailForm
@@ -244,16 +243,7 @@ def redeem_app_view(request: HttpRequest) -> HttpResponse:
         )
         if again is not None:
             return again
-    secret = base64.b32encode(probe.bin_key).decode()
-    return render(
-        request,
-        "portal/redeem_app.html",
-        {
-            "form": form,
-            "qr": qr_svg(probe.config_url),
-            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-        },
-    )
+    return render(request, "portal/redeem_app.html", {"form": form, **enrolment(probe)})
 
 
 def _send_email_code(request: HttpRequest, state: dict[str, Any], email: str) -> None:
