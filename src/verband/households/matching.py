@@ -52,13 +52,39 @@ PRIOR_LOG2 = -9.0
 MAX_BLOCKED = 150
 
 
+# Latin letters that Unicode does not decompose into a base letter and accents, spelled as Dutch
+# officers (and the BRP's ASCII fallbacks) spell them: Turkish dotless ı, Polish ł, Scandinavian ø and æ,
+# German ß, Croatian đ. Letters named "LATIN ... LETTER X WITH ..." are found from their Unicode name.
+_SPELLED = {
+    "DOTLESS": "i", "SHARP": "ss", "AE": "ae", "OE": "oe", "ETH": "d", "THORN": "th", "KRA": "k", "ENG": "ng",
+    "IJ": "ij", "LJ": "lj", "NJ": "nj", "DZ": "dz", "OU": "ou", "LONG": "s", "SCHWA": "e",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _latin(ch: str) -> str:
+    """One character as plain lower-case Latin letters: "ł" → "l", "ß" → "ss"; "" for what is not a
+    Latin letter (punctuation, digits, other scripts)."""
+    if "a" <= ch <= "z" or ch in " '":
+        return ch
+    decomposed = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    if decomposed != ch:
+        return "".join(_latin(c) for c in decomposed.lower())
+    name = unicodedata.name(ch, "")
+    for kind in (" LETTER ", " LIGATURE "):
+        if name.startswith("LATIN ") and kind in name:
+            word = name.partition(kind)[2].split()[0]
+            return _SPELLED.get(word) or (word.lower() if len(word) == 1 else "")
+    return "'" if ch in "\u2019\u2018`\u02bc\u00b4" else ""
+
+
 @lru_cache(maxsize=100_000)
 def fold(text: str) -> str:
-    """Lower case without accents or punctuation: "Özdemir-Jansen" → "ozdemir jansen"."""
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = re.sub(r"[^a-z' ]+", " ", text.replace("-", " "))
-    return " ".join(text.split())
+    """Lower case, every Latin letter spelled in plain a–z (accents and strokes dropped, ß and æ written
+    out), punctuation a space: "Özdemir-Jansen" → "ozdemir jansen", "Yıldırım" → "yildirim", "Łukasz" →
+    "lukasz". The register's side and the query's side are folded alike."""
+    text = unicodedata.normalize("NFKD", (text or "").replace("-", " ")).lower()
+    return " ".join("".join(_latin(ch) or " " for ch in text if not unicodedata.combining(ch)).split())
 
 
 @lru_cache(maxsize=100_000)
