@@ -9,7 +9,7 @@ re-registrations) and writes `recognition_model.json`, which this module reads o
 agreement is adjusted for its frequency (a shared "de Jong" weighs less than a shared "Wiegersma"). The
 summed weight is turned into a probability by a calibration fitted on held-out pairs (`probability`).
 
-A missing field weighs nothing. An equal BSN (+14) and a differing one (−40, which excludes) are fixed
+A missing field weighs nothing. An equal BSN (+14) and a differing one (-40, which excludes) are fixed
 weights: the synthetic registers the model is estimated on carry no BSNs, and the eleven test makes a
 typing error land on no one."""
 

@@ -134,7 +134,8 @@ def offer(typed: Description, known: Description, person_id: int = 0) -> Offer |
     # The register's spelling of what was typed: one part of a double name stays as typed (the other
     # part was not typed), the given name is the one that agreed (not the first official one).
     whole = family_level in ("exact", "similar") or swapped
-    surname = f"{known.surname_prefix} {known.family_name}".strip() if whole else typed.family_name
+    typed_surname = f"{typed.surname_prefix} {typed.family_name}".strip()
+    surname = f"{known.surname_prefix} {known.family_name}".strip() if whole else typed_surname
     shown_first = ""
     if given and not swapped:
         shown_first = next((w for w in known.given_names.split() if fold(w) == known_given), "")
