@@ -226,3 +226,24 @@ def test_when_nothing_tells_two_apart_both_are_shown_and_neither_is_linked():
     assert all(any("bijna even goed" in r for r in c.reasons) for c in shown)
     far = matching.Candidate(2, 0.6, [], False, False, 20.0)
     assert matching._undecided([one, far])[0].automatic
+
+
+def test_in_the_database_two_persons_nothing_separates_are_both_shown_and_neither_linked(world):
+    from verband.households.models import Address, Person
+
+    anna = Person.objects.get(given_names="Anna")
+    other = Person.objects.create(given_names="Anna", surname_prefix="van", family_name="Dam", birth_year=1990,
+                                  birth_month=1, birth_day=2, sex=anna.sex)  # fmt: skip
+    Address.objects.create(person=other, street="Kade", house_number="3", postcode="3011AA", city="Rotterdam")
+    matching.index_person(Person.objects.prefetch_related("addresses").get(pk=other.pk))
+    typed = Description(given_names="Anna", surname_prefix="van", family_name="Dam", birth_year=1990,
+                        birth_month=1, birth_day=2)  # fmt: skip
+    found = matching.find_candidates(typed)
+    assert {c.person_id for c in found} >= {anna.pk, other.pk}
+    assert not any(c.automatic or c.likely for c in found) and all(c.undecided for c in found)
+    assert matching.linked(found) is None
+    # The address puts Anna first; the other may be her, moved (a double registration): still shown.
+    at_anna = Description(**{**typed.__dict__, "addresses": tuple(
+        (a.postcode, a.house_number, a.street) for a in anna.addresses.all() if not a.confidential)})  # fmt: skip
+    best, *rest = matching.find_candidates(at_anna)
+    assert best.person_id == anna.pk and other.pk in {c.person_id for c in rest}
