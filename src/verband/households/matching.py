@@ -196,7 +196,8 @@ def blocking_keys(d: Description, *, query: bool = False) -> set[str]:
     month swapped, given and family name swapped, a glued prefix). Every family name part, every given
     name (with its short forms and other spellings) and the Dutch sound key make the name keys, so that
     a person is fetched despite a spelling variant, a married name, a call name, a missing birth date
-    (`g:` given name with family name, `n:` initial with family name) or a missing address."""
+    (`g:` given name with family name, `n:` initial with family name) or a missing address, and `v:` a
+    given name with the year of birth finds them despite a typing error in the family name."""
     keys: set[str] = set()
     if d.full_birth:
         keys.add(f"b:{d.birth_year:04d}{d.birth_month:02d}{d.birth_day:02d}")
@@ -218,6 +219,11 @@ def blocking_keys(d: Description, *, query: bool = False) -> set[str]:
                 keys.add(f"y:{sound}|{d.birth_year}")
             for given_key in given_keys:
                 keys.add(f"g:{given_key}|{sound}")
+    if d.birth_year:
+        # A given name with the year of birth: found despite a typing error in the family name.
+        for word in fold(d.given_names).split():
+            if len(word) > 1:
+                keys.add(f"v:{names.sound(word)}|{d.birth_year}")
     if d.bsn:
         keys.add(f"s:{d.bsn}")
     for postcode, number, _street in d.addresses:
