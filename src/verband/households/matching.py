@@ -43,13 +43,14 @@ PREFIXES = sorted(
     reverse=True,
 )  # fmt: skip
 
+# Probabilities are calibrated (`comparison.probability`): of the candidates at p, about p are the person.
 # Above this probability a candidate is shown; auto-linking needs more than probability (see `certain`).
 CANDIDATE_THRESHOLD = 0.5
 # Above this probability (and short of `certain`) a candidate is a likely match: the signal is attached
-# to the known household pending confirmation by the reporting centre. A name alone (with or without a
-# year of birth) stays below it; a name with a full birth date (also with day and month swapped), or a
-# name with a year of birth and the same address, reaches it.
-LIKELY_THRESHOLD = 0.99
+# to the known household pending confirmation by the reporting centre. Besides the probability, `likely`
+# asks for a full birth date that agrees (also misspelled or with day and month swapped) or a year of
+# birth with the same address: a name alone, or with a year, never reaches it however rare the name.
+LIKELY_THRESHOLD = 0.95
 # Two candidates whose weights differ by less than this (log2: odds of one against the other under 20 to
 # 1) are not told apart (`_undecided`): both are shown and neither is linked.
 AMBIGUITY_BITS = math.log2(20)
