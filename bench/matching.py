@@ -220,6 +220,8 @@ def main() -> None:
     print(
         f"FEBRL 4: F1 {result['f1']} (precision {result['precision']}, recall {result['recall']})", flush=True
     )
+    result["persons"] = ensure_register(args.persons, args.seed)
+    result.update(dutch(args.queries, args.seed))
     if args.independent_json:
         result.update(json.loads(args.independent_json.read_text().strip().splitlines()[-1]))
     else:
@@ -232,8 +234,6 @@ def main() -> None:
         f"near-duplicate non-members left unlinked {result['precision_near_duplicates']}",
         flush=True,
     )
-    result["persons"] = ensure_register(args.persons, args.seed)
-    result.update(dutch(args.queries, args.seed))
     from django.db import connection
 
     result["database"] = connection.vendor
