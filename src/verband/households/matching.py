@@ -1,15 +1,18 @@
 # ruff: noqa: RUF002, RUF003 - names with Turkish, Polish and other letters are the point here
 """Recognising persons: who in the register is the person a signal describes?
 
-Names are compared with rapidfuzz (Jaro-Winkler) after Dutch-aware normalisation (the tussenvoegsel
-is split off, accents dropped); sound-alike names meet through jellyfish's metaphone. Evidence is
-added up as log-odds weights in the manner of Fellegi and Sunter: agreement on a rare, reliable field
-(a BSN, a full birth date) counts for much, disagreement counts against. Every candidate carries the
-reasons in words.
+Every Latin letter is transliterated (`fold`), family names compare in parts and given names with their
+short forms and other spellings (`households.names`), and each field compares into a level that weighs
+log2(m/u) in a Fellegi-Sunter model estimated offline (`households.comparison`, decision 0005); the sum
+is a calibrated probability. Agreement on a rare, reliable field counts for much; a first name that
+clearly differs or a birth decades apart counts strongly against, also within a household (twins,
+same-name parents and children). Every candidate carries the reasons for and against in words; two
+candidates nothing tells apart are both shown and neither is linked.
 
 A lookup never scans the register: blocking keys (`PersonKey`, indexed) bring only the persons that
-share a birth date (also with day and month swapped), a sound-alike family name with an initial or a
-birth year, a BSN or an address. See bench/matching.py for quality (F1) and speed."""
+share a birth date (also with day and month swapped), a Dutch sound key of a family-name part with an
+initial, a birth year or a given name, a given name with a birth year, a BSN or an address. See
+bench/matching.py for quality (F1) and speed."""
 
 from __future__ import annotations
 
