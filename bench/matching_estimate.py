@@ -231,9 +231,12 @@ def estimate(persons: int, seed: int, u_from: str = "mixed") -> dict:
 
     contexts_m: list[bool] = []
     contexts_u: list[bool] = []
+    siblings_seen: list[bool] = []
 
     def count(counter: dict[str, Counter], c: comparison.Comparison) -> None:
         (contexts_m if counter is counts_m else contexts_u).append(comparison.in_household(c))
+        if counter is counts_m:
+            siblings_seen.append(comparison.as_siblings(c))
         for field, level in c.levels().items():
             if level is not None:
                 counter[field][level] += 1
@@ -286,6 +289,21 @@ def estimate(persons: int, seed: int, u_from: str = "mixed") -> dict:
             level = getattr(c, field)
             if level is not None:
                 counts_hh[field][level] += 1
+    # Siblings: family name and full birth date agree, the address not. m counted in the labelled
+    # pairs; u counted exactly in the register (pairs of persons sharing a family name and birth date).
+    siblings_m = sum(1 for c in siblings_seen if c) + 1
+    groups: Counter = Counter(
+        (part.core, d.birth_year, d.birth_month, d.birth_day)
+        for d in described
+        if d.full_birth
+        for part in names.family_parts(d.surname_prefix, d.family_name)[:1]
+    )
+    n = len(described)
+    shared = sum(k * (k - 1) // 2 for k in groups.values())
+    siblings = {
+        "m": round(siblings_m / (len(siblings_seen) + 2), 7),
+        "u": round((shared + 1) / (n * (n - 1) // 2), 12),
+    }
     household = {
         "m": round(context_m / (len(contexts_m) + 2), 7),
         "u": round(context_u / (len(contexts_u) + 2), 9),
@@ -319,6 +337,7 @@ def estimate(persons: int, seed: int, u_from: str = "mixed") -> dict:
         "surname_frequency_floor": round(1 / total, 9),
         "surname_agreement": round(agreement, 9),
         "household": household,
+        "siblings": siblings,
         "register": register,
         "households": households,
         "variants": variants,
@@ -434,6 +453,7 @@ def main() -> None:
             "surname_frequency_floor",
             "surname_agreement",
             "household",
+            "siblings",
         )
     }
     model["calibration"] = {"knots": [[0.0, 0.0], [40.0, 1.0]]}  # placeholder while calibrating

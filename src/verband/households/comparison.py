@@ -351,6 +351,12 @@ def in_household(c: Comparison) -> bool:
     return c.family in ("exact", "similar", "part") and c.address == "same"
 
 
+def as_siblings(c: Comparison) -> bool:
+    """Family name and full birth date agree, the address does not (or is not known): the two may be the
+    same person or twins (a twin reported without address, or living elsewhere)."""
+    return c.family in ("exact", "similar", "part") and c.birth == "exact" and c.address != "same"
+
+
 def weights(c: Comparison) -> dict[str, float]:
     """log2 Bayes factors per field (missing fields weigh nothing).
 
@@ -358,19 +364,25 @@ def weights(c: Comparison) -> dict[str, float]:
     a son may share his father's names and address. So when family name and address agree, the two
     count as one piece of evidence (m and u of the pair of levels, estimated together), and the other
     fields are weighed against the persons of one household (u from pairs of household members) —
-    a different first name or a birth decades apart then counts fully against."""
+    a different first name or a birth decades apart then counts fully against. Likewise when family
+    name and full birth date agree without the address (twins): the pair counts once, its u counted
+    exactly in the register (pairs sharing family name and birth date)."""
     found: dict[str, float] = {}
     general, within, pair = _tables()
     household = in_household(c) and bool(within)
+    siblings = not household and as_siblings(c) and "siblings" in model()
+    joint = ("family", "address") if household else ("family", "birth") if siblings else ()
     for field, level in c.levels().items():
-        if level is None:
+        if level is None or field in joint:
             continue
-        if household and field in ("family", "address"):
-            continue
-        found[field] = (within[field] if household and field in within else general[field])[level]
+        found[field] = (within[field] if (household or siblings) and field in within else general[field])[
+            level
+        ]
     if household:
         found["household"] = pair
-    if c.family in ("exact", "part") and c.surname and not household:
+    elif siblings:
+        found["siblings"] = math.log2(model()["siblings"]["m"] / model()["siblings"]["u"])
+    if c.family in ("exact", "part") and c.surname and not household and not siblings:
         # Term frequency: two random persons share a name v with probability p_v², any name with
         # probability Σp²; agreeing on v is worth log2(Σp² / p_v) more than agreeing on an average name.
         # Not within a household: there the name is shared by the family whatever its frequency.

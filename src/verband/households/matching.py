@@ -407,7 +407,10 @@ def explain(c: comparison.Comparison, weights: dict[str, float]) -> tuple[list[s
         level = getattr(c, part)
         if level is None:
             continue
-        weight = weights.get(part, weights.get("household", 0.0) if part in ("family", "address") else 0.0)
+        weight = weights.get(part)
+        if weight is None:  # counted together with another field (a household, twins)
+            joint = "household" if "household" in weights else "siblings"
+            weight = weights.get(joint, 0.0)
         if level in texts and weight > 0:
             agree.append(texts[level])
         elif weight < 0:
