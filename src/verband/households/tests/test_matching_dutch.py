@@ -247,3 +247,15 @@ def test_in_the_database_two_persons_nothing_separates_are_both_shown_and_neithe
         (a.postcode, a.house_number, a.street) for a in anna.addresses.all() if not a.confidential)})  # fmt: skip
     best, *rest = matching.find_candidates(at_anna)
     assert best.person_id == anna.pk and other.pk in {c.person_id for c in rest}
+
+
+def test_likely_needs_a_birth_date_that_agrees_not_only_a_rare_name():
+    known = Description(given_names="Wiegertje Sjoukje", family_name="Wiegersma", birth_year=1979, birth_month=8,
+                        birth_day=21, addresses=(("8911AB", "3", "Nieuwestad"),))  # fmt: skip
+    name_only = Description(given_names="Wiegertje Sjoukje", family_name="Wiegersma")
+    score = compare(name_only, known)[0]
+    assert not matching.likely(name_only, known, score)
+    with_date = Description(**{**name_only.__dict__, "birth_year": 1979, "birth_month": 8, "birth_day": 21})
+    assert matching.likely(with_date, known, compare(with_date, known)[0])
+    year_and_address = Description(**{**name_only.__dict__, "birth_year": 1979, "addresses": known.addresses})
+    assert matching.likely(year_and_address, known, compare(year_and_address, known)[0])
