@@ -282,13 +282,15 @@ def compare_levels(query: Description, known: Description) -> Comparison:
     typed_words = given_words(query.given_names)
     if straight.family in ("exact", "similar", "part") or not typed_words:
         return straight
-    # Only worth trying when the typed given names look like the registered family name.
+    # Only worth trying when the typed given names look like the registered family name, or the typed
+    # family name like a registered given name.
     typed_given = "".join(typed_words)
+    typed_family = "".join(p.core for p in names.family_parts(query.surname_prefix, query.family_name))
     if not any(
         _jw(typed_given, reading) >= 0.8 or _jw(typed_words[-1], reading) >= 0.8
         for part in names.family_parts(known.surname_prefix, known.family_name)
         for reading in part.readings()
-    ):
+    ) and not any(_jw(typed_family, word) >= 0.8 for word in given_words(known.given_names)):
         return straight
     swapped_query = replace(
         query,
