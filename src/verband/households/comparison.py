@@ -80,8 +80,15 @@ def _close(a: str, b: str) -> bool:
 
 def family_level(query: Description, known: Description) -> tuple[str | None, str, str, str]:
     """The family names' level, the shared core, and the two names compared (for the reasons)."""
-    q_parts = names.family_parts(query.surname_prefix, query.family_name)
-    k_parts = names.family_parts(known.surname_prefix, known.family_name)
+    return _family_level(query.surname_prefix, query.family_name, known.surname_prefix, known.family_name)
+
+
+@lru_cache(maxsize=50_000)  # a block holds many persons of one family name: compared once
+def _family_level(
+    q_prefix: str, q_family: str, k_prefix: str, k_family: str
+) -> tuple[str | None, str, str, str]:
+    q_parts = names.family_parts(q_prefix, q_family)
+    k_parts = names.family_parts(k_prefix, k_family)
     if not q_parts or not k_parts:
         return None, "", "", ""
     shown = (" ".join(p.core for p in q_parts), " ".join(p.core for p in k_parts))
@@ -112,10 +119,6 @@ def family_level(query: Description, known: Description) -> tuple[str | None, st
     return ("alike" if best >= 0.8 else "different"), "", *shown
 
 
-def _given_words(d: Description) -> list[str]:
-    return list(given_words(d.given_names))
-
-
 @lru_cache(maxsize=100_000)
 def given_words(given_names: str) -> tuple[str, ...]:
     """The folded given names; a word typed as capitals without a vowel ("JC", "JHM") is initials."""
@@ -136,11 +139,16 @@ def given_words(given_names: str) -> tuple[str, ...]:
 
 
 def given_level(query: Description, known: Description) -> tuple[str | None, str, str]:
+    return _given_level(query.given_names, query.initials, known.given_names, known.initials)
+
+
+@lru_cache(maxsize=50_000)
+def _given_level(q_given: str, q_initials: str, k_given: str, k_initials: str) -> tuple[str | None, str, str]:
     from verband.households.matching import initials
 
-    q_words, k_words = _given_words(query), _given_words(known)
-    q_letters = "".join(w[0] for w in q_words) or initials("", query.initials)
-    k_letters = "".join(w[0] for w in k_words) or initials("", known.initials)
+    q_words, k_words = list(given_words(q_given)), list(given_words(k_given))
+    q_letters = "".join(w[0] for w in q_words) or initials("", q_initials)
+    k_letters = "".join(w[0] for w in k_words) or initials("", k_initials)
     if not q_letters or not k_letters:
         return None, "", ""
     if not q_words or not k_words or names.is_initials(q_words) or names.is_initials(k_words):
