@@ -97,7 +97,7 @@ def offer(typed: Description, known: Description, person_id: int = 0) -> Offer |
     # Names compare as recognition compares them: a family name in parts (a married or double name,
     # a tussenvoegsel however written), a given name with its short forms and other spellings.
     family_level = comparison.family_level(typed, known)[0]
-    given_level, _typed_given, known_given = comparison.given_level(typed, known)
+    given_level, typed_given, known_given = comparison.given_level(typed, known)
     family = family_level in ("exact", "similar", "part")
     given = given_level in ("exact", "official", "equivalent", "similar")
     swapped = False
@@ -127,10 +127,15 @@ def offer(typed: Description, known: Description, person_id: int = 0) -> Offer |
         reasons.append(_("given and family name swapped"))
     elif family:
         reasons.append(_("family name equal") if family_level == "exact" else _("family name similar"))
-    if given and not swapped:
+    if given and not swapped and given_level == "equivalent":
+        # A call name or another spelling: said so, with both forms (the registered one is shown anyway).
         reasons.append(
-            _("given name equal") if given_level in ("exact", "official") else _("given name similar")
+            _("given name is a short form or another spelling (%(a)s ~ %(b)s)")
+            % {"a": typed_given, "b": known_given}
         )
+    elif given and not swapped:
+        equal = given_level in ("exact", "full", "official")
+        reasons.append(_("given name equal") if equal else _("given name similar"))
     # The register's spelling of what was typed: one part of a double name stays as typed (the other
     # part was not typed), the given name is the one that agreed (not the first official one).
     whole = family_level in ("exact", "similar") or swapped

@@ -88,4 +88,8 @@ def test_an_offer_knows_call_names_and_shows_only_the_typed_part_of_a_double_nam
     made = offer(typed, known, 7)
     assert made is not None and made.name == "Johannes de Vries"  # the typed part as typed, no partner's name
     assert "Jansen" not in made.name and "Cornelis" not in made.name
-    assert made.reasons == ("geboortedatum gelijk", "achternaam lijkt erop", "voornaam lijkt erop")
+    assert made.reasons == (
+        "geboortedatum gelijk",
+        "achternaam lijkt erop",
+        "voornaam is een korte vorm of andere spelling (hans ~ johannes)",
+    )
