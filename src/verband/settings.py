@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The e-mail code as second factor of household members at their door (verband.portal).
+    "django_otp.plugins.otp_email",
     "axes",
     "mozilla_django_oidc",
     "django_htmx",
@@ -101,6 +103,7 @@ INSTALLED_APPS = [
     "verband.measures",
     "verband.platforms",
     "verband.steering",
+    "verband.publicdoor",
     "verband.portal",
     # After django_tasks_db: its admin for task results is replaced by ours (verband.background.admin).
     "verband.background",
@@ -123,6 +126,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "verband.accounts.middleware.SessionExpiryMiddleware",
+    "verband.accounts.middleware.HouseholdDoorMiddleware",
     "verband.accounts.middleware.SecondFactorRequiredMiddleware",
     "verband.accounts.middleware.ActingMembershipMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -245,6 +249,8 @@ LOCKOUT_ALARM_FAILURES = env_int(
 )
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+# The same page, except at the household's door (its own page, without the professionals' wording).
+AXES_LOCKOUT_CALLABLE = "verband.accounts.views.lockout_view"
 AXES_VERBOSE = False
 PROXY_COUNT = env_int(
     "VERBAND_PROXY_COUNT",
@@ -255,10 +261,60 @@ PROXY_COUNT = env_int(
 # Lockout records count by the client address as the access log records it, an IPv6 address by its /64.
 AXES_CLIENT_IP_CALLABLE = "verband.sharing.access.lockout_address"
 
-OTP_TOTP_ISSUER = "Verband"
+
+def _totp_issuer(device: object) -> str:
+    """The name an authenticator app shows beside the code: "Verband" for professionals, the door's neutral
+    name for a household member (her phone may be looked at by the person she fears)."""
+    user = getattr(device, "user", None)
+    return HOUSEHOLD_TOTP_ISSUER if getattr(user, "household_member", False) else "Verband"
+
+
+OTP_TOTP_ISSUER = _totp_issuer
 # Even a superuser never sees a second-factor secret in the admin.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_TOTP_THROTTLE_FACTOR = 1
+# The e-mail code of household members: a subject and body that say nothing but the code (no name, no
+# organisation, no household) — the mail may be read by someone else on a shared device.
+OTP_EMAIL_SUBJECT = "Code {token}"
+OTP_EMAIL_BODY_TEMPLATE_PATH = "portal/email_code.txt"
+OTP_EMAIL_TOKEN_VALIDITY = 600
+HOUSEHOLD_TOTP_ISSUER = env_str(
+    "VERBAND_HOUSEHOLD_TOTP_ISSUER",
+    "Thuis",
+    "The name a household member's authenticator app shows beside the code: neutral, it is seen on her phone.",
+    group="Household's door",
+)
+HOUSEHOLD_MAIL_FROM = env_str(
+    "VERBAND_HOUSEHOLD_MAIL_FROM",
+    "Thuis <noreply@verband.localhost>",
+    "Sender of the e-mails to household members (codes, a new message waits): neutral, it is seen in "
+    "a mailbox someone else may read; not the sender of the professionals' e-mails.",
+    group="Household's door",
+)
+OTP_EMAIL_SENDER = HOUSEHOLD_MAIL_FROM
+
+PUBLIC_DOOR_LIMIT = env_int(
+    "VERBAND_PUBLIC_DOOR_LIMIT",
+    5,
+    "Submissions the public door (/melden/) accepts from one address (an IPv6 /64) per window; more are "
+    "refused with 429 and not stored.",
+    group="Public door",
+    minimum=1,
+)
+PUBLIC_DOOR_WINDOW_MINUTES = env_int(
+    "VERBAND_PUBLIC_DOOR_WINDOW_MINUTES",
+    60,
+    "The window, in minutes, of the public door's limit per address.",
+    group="Public door",
+    minimum=1,
+)
+PUBLIC_DOOR_REGION = env_str(
+    "VERBAND_PUBLIC_DOOR_REGION",
+    "",
+    "The code of the region that receives a citizen's signal from the public door when its postcode is "
+    "missing or covered by no team or network. Empty: the first region.",
+    group="Public door",
+)
 
 RECOGNITION_GRACE_MINUTES = env_int(
     "VERBAND_RECOGNITION_GRACE_MINUTES",
@@ -441,6 +497,27 @@ QUICK_EXIT_URL = env_str(
     "The neutral site the quick exit (“Snel weg”) of the household's door and the public door leaves for.",
     group="Household's door",
 )
+HOUSEHOLD_INVITATION_DAYS = env_int(
+    "VERBAND_HOUSEHOLD_INVITATION_DAYS",
+    14,
+    "Days an invitation code for the household's door stays valid.",
+    group="Household's door",
+    minimum=1,
+)
+HOUSEHOLD_SESSION_IDLE_MINUTES = env_int(
+    "VERBAND_HOUSEHOLD_SESSION_IDLE_MINUTES",
+    10,
+    "Minutes without activity after which a household member's session at the household's door ends.",
+    group="Household's door",
+    minimum=1,
+)
+HOUSEHOLD_SESSION_MAX_MINUTES = env_int(
+    "VERBAND_HOUSEHOLD_SESSION_MAX_MINUTES",
+    60,
+    "Minutes after sign-in after which a household member's session ends regardless of activity.",
+    group="Household's door",
+    minimum=1,
+)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -505,12 +582,70 @@ OIDC_CREATE_USER = False
 OIDC_AUTHENTICATE_CLASS = "verband.accounts.oidc.VerbandOIDCAuthenticationRequestView"
 OIDC_CALLBACK_CLASS = "verband.accounts.oidc.VerbandOIDCCallbackView"
 LOGIN_REDIRECT_URL_FAILURE = "/aanmelden/?oidc=mislukt"
+# The household's door may sign its members in through a citizen identity provider (its own client, apart
+# from the professionals' provider above). Accounts are never made by the provider: a member links their
+# subject while redeeming their invitation code, and is found by that subject afterwards.
+HOUSEHOLD_OIDC_ENABLED = env_bool(
+    "VERBAND_HOUSEHOLD_OIDC_ENABLED",
+    False,
+    "Let household members sign in at the household's door through a citizen identity provider.",
+    group="Household's door",
+)
+HOUSEHOLD_OIDC_PROVIDER_NAME = env_str(
+    "VERBAND_HOUSEHOLD_OIDC_PROVIDER_NAME",
+    "",
+    "The name on the button of the household's door, e.g. the identity provider's own name.",
+    group="Household's door",
+)
+HOUSEHOLD_OIDC_OP_ISSUER = env_str(
+    "VERBAND_HOUSEHOLD_OIDC_OP_ISSUER",
+    "",
+    "The citizen identity provider's issuer identifier (required when enabled; other issuers are refused).",
+    group="Household's door",
+)
+HOUSEHOLD_OIDC_OP_AUTHORIZATION_ENDPOINT = env_str(
+    "VERBAND_HOUSEHOLD_OIDC_OP_AUTHORIZATION_ENDPOINT", "", "Its authorization endpoint URL.",
+    group="Household's door",
+)  # fmt: skip
+HOUSEHOLD_OIDC_OP_TOKEN_ENDPOINT = env_str(
+    "VERBAND_HOUSEHOLD_OIDC_OP_TOKEN_ENDPOINT", "", "Its token endpoint URL.", group="Household's door"
+)
+HOUSEHOLD_OIDC_OP_USER_ENDPOINT = env_str(
+    "VERBAND_HOUSEHOLD_OIDC_OP_USER_ENDPOINT", "", "Its userinfo endpoint URL.", group="Household's door"
+)
+HOUSEHOLD_OIDC_OP_JWKS_ENDPOINT = env_str(
+    "VERBAND_HOUSEHOLD_OIDC_OP_JWKS_ENDPOINT", "", "Its JSON Web Key Set URL.", group="Household's door"
+)
+HOUSEHOLD_OIDC_RP_CLIENT_ID = env_str(
+    "VERBAND_HOUSEHOLD_OIDC_RP_CLIENT_ID", "", "Client id of the household's door at the provider.",
+    group="Household's door",
+)  # fmt: skip
+HOUSEHOLD_OIDC_RP_CLIENT_SECRET = env_str(
+    "VERBAND_HOUSEHOLD_OIDC_RP_CLIENT_SECRET", "", "Client secret of the household's door at the provider.",
+    group="Household's door", secret=True,
+)  # fmt: skip
+HOUSEHOLD_OIDC_RP_SIGN_ALGO = env_str(
+    "VERBAND_HOUSEHOLD_OIDC_RP_SIGN_ALGO", "RS256", "Signing algorithm of its ID tokens.",
+    group="Household's door",
+)  # fmt: skip
+HOUSEHOLD_OIDC_RP_SCOPES = env_str(
+    "VERBAND_HOUSEHOLD_OIDC_RP_SCOPES", "openid", "Scopes requested from it (no more than needed).",
+    group="Household's door",
+)  # fmt: skip
 if OIDC_ENABLED:
     if not OIDC_OP_ISSUER:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured("OIDC_OP_ISSUER is required when OIDC_ENABLED is on (issuer pinning).")
     AUTHENTICATION_BACKENDS.append("verband.accounts.oidc.VerbandOIDCBackend")
+if HOUSEHOLD_OIDC_ENABLED:
+    if not HOUSEHOLD_OIDC_OP_ISSUER:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "VERBAND_HOUSEHOLD_OIDC_OP_ISSUER is required when VERBAND_HOUSEHOLD_OIDC_ENABLED is on."
+        )
+    AUTHENTICATION_BACKENDS.append("verband.portal.oidc.DoorOIDCBackend")
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
@@ -730,5 +865,14 @@ SMALL_CELL_THRESHOLD = env_int(
     5,
     "Counts below this number are not shown in steering overviews (small-cell suppression).",
     group="Steering",
+    minimum=1,
+)
+
+MEMBER_QUESTION_ANSWER_DAYS = env_int(
+    "VERBAND_MEMBER_QUESTION_ANSWER_DAYS",
+    3,
+    "Working days the regisseur has to answer a question a household member asked at the household's "
+    "door (/thuis/). A question still unanswered after it goes onto the escalation ladder.",
+    group="Household's door",
     minimum=1,
 )

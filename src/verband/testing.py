@@ -123,7 +123,13 @@ def make_member(household: Household, person: Person, username: str | None = Non
 
 def sign_in_member(client: Client, access: Any) -> Client:
     """Signs a household member in at their door, as if password and one-time code were given."""
-    return sign_in(client, access.user)
+    from verband.accounts.middleware import DOOR_SESSION
+
+    sign_in(client, access.user)
+    session = client.session
+    session[DOOR_SESSION] = True
+    session.save()
+    return client
 
 
 @dataclass

@@ -44,7 +44,7 @@ def test_the_reporting_centre_confirms_a_likely_match(page: Page):
                     date_of_birth="1958-02-10")  # fmt: skip
     certain = report(page, street="Dordtsestraatweg", house_number="512", postcode="3075BK")
     # The answers say nothing about whether she was known.
-    assert set(likely) == set(certain) == {"reference", "status", "received_at", "taken_up_by"}
+    assert set(likely) == set(certain) == {"reference", "status", "received_at", "taken_up_by", "feedback"}
     household = Household.objects.get(reference="HH-2026-0004")
     for answer in (likely, certain):
         assert Signal.objects.get(reference=answer["reference"]).household_id == household.pk

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,10 @@ class LoginForm(forms.Form):
         "inactive": _("This account is not active."),
     }
 
+    # Which accounts sign in here: the professionals' sign-in refuses household accounts and the household's
+    # door (`verband.portal.forms.DoorLoginForm`) refuses professionals, with the answer of a wrong password.
+    household_door = False
+
     def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         self.request = request
         self.user_cache: Any = None
@@ -38,6 +43,12 @@ class LoginForm(forms.Form):
         password = cleaned.get("password")
         if username and password:
             self.user_cache = authenticate(self.request, username=username, password=password)
+            if self.user_cache is not None and bool(self.user_cache.household_member) != self.household_door:
+                # Counted as a failed attempt, as a wrong password is (the lockout).
+                self.user_cache = None
+                user_login_failed.send(
+                    sender=__name__, credentials={"username": username}, request=self.request
+                )
             if self.user_cache is None:
                 raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
             if not self.user_cache.is_active:

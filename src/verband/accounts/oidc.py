@@ -27,6 +27,12 @@ logger = logging.getLogger(__name__)
 
 
 class VerbandOIDCBackend(OIDCAuthenticationBackend):
+    def authenticate(self, request: Any, **kwargs: Any) -> Any:
+        # The household's door has its own provider and backend (`portal.oidc`).
+        if request is not None and str(getattr(request, "path_info", "")).startswith("/thuis/"):
+            return None
+        return super().authenticate(request, **kwargs)
+
     def get_or_create_user(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Any:
         # mozilla-django-oidc does not check the audience; an ID token must be meant for this client.
         audience = payload.get("aud")
@@ -61,7 +67,8 @@ class VerbandOIDCBackend(OIDCAuthenticationBackend):
         return user_info
 
     def filter_users_by_claims(self, claims: dict[str, Any]) -> Any:
-        users = get_user_model().objects.filter(is_active=True)
+        # Household accounts never sign in through the professionals' provider.
+        users = get_user_model().objects.filter(is_active=True, household_member=False)
         if not settings.DEMO_MODE:
             users = users.filter(is_demo=False)
         subject = claims.get("sub")

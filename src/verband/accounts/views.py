@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import time
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
@@ -111,11 +112,21 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/verify.html", {"form": form, "demo_code": _demo_code(device)})
 
 
-def _qr_svg(uri: str) -> str:
+def qr_svg(uri: str) -> str:
     image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = io.BytesIO()
     image.save(buffer)
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def enrolment(device: TOTPDevice) -> dict[str, str]:
+    """What an enrolment page shows of a new authenticator device: its QR code, and its secret in groups of
+    four for typing it in by hand (the professionals' enrolment and the household's door alike)."""
+    secret = base64.b32encode(device.bin_key).decode()
+    return {
+        "qr": qr_svg(device.config_url),
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+    }
 
 
 @sensitive_post_parameters("token")
@@ -138,16 +149,7 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your authenticator app is set up."))
             return _finish(request)
         form.add_error("token", _("This code is not correct. Check the time on your phone and try again."))
-    secret = base64.b32encode(device.bin_key).decode()
-    return render(
-        request,
-        "accounts/enrol.html",
-        {
-            "form": form,
-            "qr": _qr_svg(device.config_url),
-            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-        },
-    )
+    return render(request, "accounts/enrol.html", {"form": form, **enrolment(device)})
 
 
 @require_POST
@@ -172,3 +174,12 @@ def switch_membership_view(request: HttpRequest) -> HttpResponse:
     request.session[ACTING_MEMBERSHIP] = membership.pk
     messages.success(request, _("You now act as %(role)s.") % {"role": str(membership)})
     return redirect("workspace:start")
+
+
+def lockout_view(
+    request: HttpRequest, original_response: Any = None, credentials: Any = None
+) -> HttpResponse:
+    """The page after too many failed sign-ins (django-axes): the professionals' page, or at the household's
+    door its own page, which names no organisation and no administrator."""
+    door = request.path_info.startswith("/thuis/")
+    return render(request, "portal/locked.html" if door else settings.AXES_LOCKOUT_TEMPLATE, status=429)

@@ -271,6 +271,18 @@ def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
                 for n in range(meetings.ACTIONS_PER_ITEM)
             ],
         }
+    # Members invited to come (the household's door shows them the meeting), as far as the viewer sees them.
+    from verband.portal.models import MeetingInvitation
+
+    invited: dict[int, list[Any]] = {}
+    for invitation in MeetingInvitation.objects.filter(meeting=meeting).select_related("person"):
+        invited.setdefault(invitation.household_id, []).append(invitation.person)
+    for row in rows:
+        row.invited = (  # type: ignore[attr-defined]
+            [p for p in invited.get(row.item.household_id, []) if row.scope.sees_person(p.pk)]
+            if row.visible
+            else []
+        )
     subjects = []
     for r in rows:
         if not r.visible:
@@ -284,6 +296,7 @@ def meeting_view(request: HttpRequest, pk: int) -> HttpResponse:
         if r.shielded_names:
             persons |= r.scope.shielded_from(ItemType.MINUTES, r.item.pk)
         persons |= {p.pk for p in r.members}  # type: ignore[attr-defined]
+        persons |= {p.pk for p in r.invited}  # type: ignore[attr-defined]
         subjects += [Subject(r.item.household_id, pid) for pid in sorted(persons)]
     record_many(
         actor,

@@ -43,6 +43,7 @@ from verband.sharing.access import works_with
 from verband.sharing.basis import Basis
 from verband.sharing.models import InformationScope, LegalBasis, Purpose, SharingBasis, SharingKind
 from verband.shielding.members import scope_involvement
+from verband.signals import feedback as reporter_feedback
 from verband.text import bounded, refuse_nul
 from verband.workdays import add_working_days
 from verband.workflow import Tell, happened, transition
@@ -309,6 +310,17 @@ def accept_handover(actor: Actor, handover: Handover) -> Handover:
             happened(actor, household, "involvement_scope", str(involvement.pk), person_id=handover.person_id)
         if handover.kind in (HandoverKind.SCALE_UP, HandoverKind.SCALE_DOWN):
             Household.objects.filter(pk=household.pk).update(level=level_of(handover.to_team))
+        # A handover by the reporting centre, taken up: the professional reporters hear by whom (the law's
+        # feedback, `signals.feedback`).
+        reporter_feedback.give_after_handover(
+            actor,
+            household,
+            from_organisation=handover.from_organisation,
+            to_organisation=handover.to_team.organisation,
+            handover_kind=handover.kind,
+            handover_id=handover.pk,
+            by_user=handover.from_user,
+        )
     return handover
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, Min, OuterRef, Q
 from django.utils import timezone
@@ -34,6 +35,7 @@ from verband.plans.models import (
     RegieTransfer,
     TransferStatus,
 )
+from verband.portal.models import MemberMessage
 from verband.rights.models import WARNING_WORKING_DAYS, RightsRequest
 from verband.safety.models import SafetyAssessment
 from verband.sharing.models import Involvement, Purpose
@@ -530,6 +532,51 @@ def mandates_unconfirmed(ctx: Context) -> Iterator[Stall]:
         )
 
 
+def member_questions_unanswered(ctx: Context) -> Iterator[Stall]:
+    """A question a member asked at the household's door, not answered by the regisseur within
+    `VERBAND_MEMBER_QUESTION_ANSWER_DAYS` working days: one stall per member's thread (its oldest open
+    question), waiting for the regisseur and their organisation. It ends when the regisseur answers."""
+    days = settings.MEMBER_QUESTION_ANSWER_DAYS
+    asked_before = timezone.make_aware(datetime.combine(ctx.today - timedelta(days=days), time.min))
+    waiting = MemberMessage.objects.filter(
+        from_member=True,
+        answered_at__isnull=True,
+        at__lt=asked_before,
+        household__status=HouseholdStatus.ACTIVE,
+    ).order_by("at", "pk")
+    regies: dict[int, tuple[int, int]] = {}
+    seen: set[tuple[int, int]] = set()
+    rows = list(waiting.values_list("pk", "household_id", "person_id", "household__region_id", "at"))
+    if rows:
+        current = Regie.objects.filter(
+            ended_at__isnull=True, household_id__in={household_id for _pk, household_id, *_rest in rows}
+        )
+        for household_id, membership_id, organisation_id in current.values_list(
+            "household_id", "membership_id", "organisation_id"
+        ):
+            regies[household_id] = (membership_id, organisation_id)
+    for pk, household_id, person_id, region, at in rows:
+        if (household_id, person_id) in seen:
+            continue
+        seen.add((household_id, person_id))
+        due = ctx.due(at, days)
+        if due >= ctx.today:
+            continue
+        regie = regies.get(household_id)
+        yield Stall(
+            EscalationKind.MEMBER_QUESTION,
+            "member_message",
+            pk,
+            household_id,
+            region,
+            due,
+            owners=[regie[0]] if regie is not None else [],
+            parties=[regie[1]] if regie is not None else [],
+            describer=_describe_member_question,
+            norm_days=days,
+        )
+
+
 # --- What each stall is, in words: a query per kind for the stalls that get an escalation -----------
 
 _CHUNK = 5000  # ids per query, within every database's limit on parameters
@@ -679,6 +726,18 @@ def _describe_task(stalls: Sequence[Stall]) -> None:
         }
 
 
+def _describe_member_question(stalls: Sequence[Stall]) -> None:
+    for stall, message in _load(MemberMessage, stalls, "household"):
+        # Names the household's reference, never the member nor what they asked.
+        stall.summary = _(
+            "A question from a member of %(ref)s is not answered (asked %(asked)s, norm %(days)s working days)"
+        ) % {
+            "ref": message.household.reference,
+            "asked": _day(timezone.localdate(message.at)),
+            "days": stall.norm_days,
+        }
+
+
 def describe(stalls: Iterable[Stall]) -> None:
     """Write the summary of every stall that has none yet, in a query per kind of stall."""
     todo: dict[Callable[[Sequence[Stall]], None], list[Stall]] = defaultdict(list)
@@ -701,6 +760,7 @@ DETECTORS: tuple[Callable[[Context], Iterator[Stall]], ...] = (
     rights_requests_due,
     tasks_overdue,
     mandates_unconfirmed,
+    member_questions_unanswered,
 )
 
 

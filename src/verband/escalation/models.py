@@ -39,6 +39,7 @@ class EscalationKind(models.TextChoices):
     TASK_OVERDUE = "task_overdue", _("Task overdue (safety plan review, aftercare check)")
     DISAGREEMENT = "disagreement", _("Partners disagree — decide")
     MANDATE_UNCONFIRMED = "mandate_unconfirmed", _("Regie mandate not confirmed")
+    MEMBER_QUESTION = "member_question", _("Question of a household member not answered")
 
 
 class EscalationStatus(models.TextChoices):

@@ -38,6 +38,8 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
     from verband.escalation.selectors import open_shown
     from verband.measures.selectors import visible_measures
     from verband.plans.selectors import regie_panel
+    from verband.portal.member_selectors import voice_panel
+    from verband.portal.selectors import door_panel
     from verband.safety.selectors import safety_summary
     from verband.tasks.selectors import tasks_of
 
@@ -103,6 +105,12 @@ def household_view(request: HttpRequest, reference: str, relation_error: str = "
         and emergency is None
         and detail.household.status == HouseholdStatus.ACTIVE,
         "today": today,
+        # The household's door: questions of members waiting for an answer, and their latest feedback.
+        "voice": voice_panel(detail.household, detail.scope),
+        # The household's door ("Toegang voor het huishouden"): for the current regisseur only.
+        "door": door_panel(actor, current, people)
+        if detail.scope.whole and emergency is None and current is not None
+        else None,
     }
     if measures:
         from verband.sharing.accesslog import Subject, record_many

@@ -31,6 +31,8 @@ from verband.plans.models import (
     TransferStatus,
 )
 from verband.plans.selectors import plan_document, plan_of, shield_names
+from verband.portal.member_selectors import responses_for_scope
+from verband.portal.member_selectors import words_for_scope as member_words_for_scope
 from verband.safety.selectors import danger_flags
 from verband.sharing.access import actor_for_request, get_household_or_404, visible_households
 from verband.sharing.accesslog import Subject, record, record_many
@@ -76,6 +78,8 @@ def plan_view(request: HttpRequest, reference: str) -> HttpResponse:
             "whole": scope.whole,
             "may_write": actor.membership is not None and actor.membership.role in WRITERS and scope.whole,
             "danger": danger_flags([household.pk]).get(household.pk, []),
+            # What members wrote themselves at the household's door: each member's to those who see them.
+            "member_words": member_words_for_scope(household, scope),
         },
     )
 
@@ -334,6 +338,8 @@ def versions_view(request: HttpRequest, reference: str) -> HttpResponse:
             "numbers": numbers,
             "hidden": len(hidden),
             "whole": scope.whole,
+            # Members' answers to these versions (at the household's door), of the members this viewer sees.
+            "responses": responses_for_scope([older.pk, newer.pk], household, scope),
         },
     )
 

@@ -42,8 +42,11 @@ def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect("portal:login")
-        access = open_access_for(request.user)
-        if access is None or not second_factor_done(request):
+        # HouseholdDoorMiddleware has looked the access up already for a household account.
+        access = getattr(request, "member_access", None) or open_access_for(request.user)
+        if access is not None and not second_factor_done(request):
+            return redirect("portal:verify")
+        if access is None:
             record(actor_for_request(request), action="view", object_type="portal_page", outcome="denied")
             raise Http404
         request.member_access = access  # type: ignore[attr-defined]

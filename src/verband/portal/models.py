@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from verband.plans.models import Agreement
+
 # Letters and digits that are hard to mix up when read from a letter (no 0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_GROUPS = 4
@@ -98,3 +100,124 @@ class MemberAccess(models.Model):
     @property
     def redeemable(self) -> bool:
         return self.is_open and self.redeemed_at is None and self.code_expires_at > timezone.now()
+
+
+# --- What a member says and asks at their door ---------------------------------------------------------
+# Each is one member's own: a member reads only their own; a professional reads it where their scope sees
+# that member (`verband.portal.member_selectors`). Kept as written (a history): the latest counts.
+
+
+class MemberWords(models.Model):
+    """A member's own words and wishes for the plan, in their own words. Every change is a new row."""
+
+    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("households.Person", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("your words and wishes"), max_length=2000)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("words of a member")
+        verbose_name_plural = _("words of members")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["household", "person", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.household_id}:{self.person_id}"
+
+
+class VersionResponse(models.Model):
+    """A member's answer to a version of the plan: agrees, agrees in part or disagrees, with a note. Kept
+    with the version; a new answer to the same version is a new row (the latest counts)."""
+
+    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("households.Person", on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(
+        "plans.PlanVersion", on_delete=models.CASCADE, related_name="member_responses"
+    )
+    agreement = models.CharField(_("do you agree?"), max_length=20, choices=Agreement.choices)
+    note = models.TextField(_("what you want to add"), max_length=1000, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("answer of a member to a plan version")
+        verbose_name_plural = _("answers of members to plan versions")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.version_id}:{self.person_id}"
+
+
+class MemberMessage(models.Model):
+    """One message of a member's thread with their regisseur: a question of the member (`from_member`) or
+    the regisseur's answer. A question is answered (`answered_at`) by the first answer after it."""
+
+    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("households.Person", on_delete=models.PROTECT, related_name="+")
+    from_member = models.BooleanField(default=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    author_name = models.CharField(max_length=200, blank=True)
+    text = models.TextField(_("message"), max_length=2000)
+    at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # When the member saw an answer (an answer not seen yet is shown when they next sign in).
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message of a member's thread")
+        verbose_name_plural = _("messages of members' threads")
+        ordering = ["at", "pk"]
+        indexes = [
+            models.Index(fields=["household", "person", "at"]),
+            models.Index(fields=["from_member", "answered_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id}:{self.person_id}:{self.pk}"
+
+
+class MemberFeedback(models.Model):
+    """A member's feedback on the help and the plan: a score from 1 to 5 and, if they like, words."""
+
+    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("households.Person", on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(_("score"))
+    text = models.TextField(_("what you want to tell us"), max_length=2000, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("feedback of a member")
+        verbose_name_plural = _("feedback of members")
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=5), name="member_feedback_score")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id}:{self.person_id}:{self.score}"
+
+
+class MeetingInvitation(models.Model):
+    """A member of a household invited to a case meeting about their household, by whoever plans it."""
+
+    meeting = models.ForeignKey(
+        "collaboration.CaseMeeting", on_delete=models.CASCADE, related_name="member_invitations"
+    )
+    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("households.Person", on_delete=models.PROTECT, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    invited_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("invitation of a member to a meeting")
+        verbose_name_plural = _("invitations of members to meetings")
+        ordering = ["invited_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "household", "person"], name="member_invited_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}:{self.person_id}"

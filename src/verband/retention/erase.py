@@ -40,7 +40,7 @@ from verband.plans.models import (
     RegieTransfer,
     SafetyAgreement,
 )
-from verband.portal.models import MemberAccess
+from verband.portal.models import MemberAccess, MemberFeedback, MemberMessage, MemberWords, VersionResponse
 from verband.rights.models import RightsRequest
 from verband.safety.models import DangerFact, InstrumentResult, SafetyAssessment
 from verband.sharing.models import Consent, EmergencyAccess, Involvement, SharingBasis
@@ -116,6 +116,8 @@ HOUSEHOLD_RULES: list[Clear] = [
             "reporter_name": "",
             "reporter_function": "",
             "reporter_phone": "",
+            "reporter_email": "",
+            "receipt": "",
             "location": "",
             # The four digits of the postcode (the area) stay for the counts per area.
             "postcode": Substr("postcode", 1, 4),
@@ -259,6 +261,20 @@ HOUSEHOLD_RULES: list[Clear] = [
         "consultation__household_id",
         {"text": ""},
     ),
+    # What members wrote at the household's door (`verband.portal`): their words, answers, questions and
+    # the regisseur's answers, feedback. The rows (dates, scores, agreement) stay for steering.
+    Clear("member_words", _("members' own words in the plan"), MemberWords, "household_id", {"text": ""}),
+    Clear(
+        "member_response",
+        _("members' answers to plan versions"),
+        VersionResponse,
+        "household_id",
+        {"note": ""},
+    ),
+    Clear(
+        "member_message", _("questions of members and answers"), MemberMessage, "household_id", {"text": ""}
+    ),
+    Clear("member_feedback", _("members' feedback"), MemberFeedback, "household_id", {"text": ""}),
 ]
 
 # The minutes of a case meeting are one text about every household on its agenda: blanked when the last
@@ -356,6 +372,7 @@ KEPT: dict[str, dict[str, str]] = {
     },
     "plans.regietransfer": {"requested_by_name": "the professional who asked (accountability)"},
     "collaboration.handover": {"decided_by_name": "the professional who answered (accountability)"},
+    "signals.reporterfeedback": {"by_name": "the professional who gave the feedback (accountability)"},
     "sharing.consent": {"information": "categories from a closed list (which information), no data"},
     "sharing.involvement": {
         "network_kinds": "kinds of organisation from a closed list: they decide the retention period"
@@ -368,6 +385,7 @@ KEPT: dict[str, dict[str, str]] = {
         "invited_by_name": "the professional who invited (accountability)",
         "code_hash": "the hash of a one-time code, no data",
     },
+    "portal.membermessage": {"author_name": "the professional who answered (accountability)"},
     "consultation.consultation": {"reference": "the consultation's number, not a person's data"},
     "measures.closing": {
         "phase": "a phase from a closed list, for steering",

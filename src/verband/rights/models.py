@@ -38,6 +38,7 @@ class HowReceived(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
     PHONE = "phone", _("By phone")
     REPRESENTATIVE = "representative", _("Through a lawyer or representative")
+    DOOR = "door", _("Through the household's door (signed in)")
 
 
 class RightsStatus(models.TextChoices):

@@ -201,6 +201,65 @@ def record_request(
     return request
 
 
+# What a member may ask for themselves at the household's door (`verband.portal`).
+DOOR_KINDS = (RightsKind.ACCESS, RightsKind.CORRECTION)
+
+
+def record_member_request(
+    actor: Actor, household: Household, *, person_id: int, kind: str, asked: str, organisation_id: int
+) -> RightsRequest:
+    """A member's own request, filed at the household's door (signed in with a second factor): about
+    themselves only, for access or a correction. It is received by `organisation_id` (the regisseur's
+    organisation, or one involved with the household) and handled by the privacy officer as any other.
+    Who the person is stays to be checked by the professional (`identity_checked` is not set)."""
+    if actor.household_id != household.pk or actor.person_id != person_id:
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    if kind not in DOOR_KINDS:
+        errors["kind"] = [_("Choose what you ask for.")]
+    try:
+        asked = bounded(
+            asked,
+            field="asked",
+            minimum=ASKED_MIN,
+            maximum=ASKED_MAX,
+            too_short=_("Write in a sentence what you ask."),
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    today = timezone.localdate()
+    with transaction.atomic():
+        request = RightsRequest.objects.create(
+            household=household,
+            person_id=person_id,
+            kind=kind,
+            how_received=HowReceived.DOOR,
+            received_on=today,
+            asked=asked,
+            due_on=legal_due(today),
+            recorded_by=actor.user,
+            recorded_by_name="",
+            organisation_id=organisation_id,
+        )
+        record(
+            actor,
+            action="create",
+            object_type="rights_request",
+            object_id=str(request.pk),
+            household_id=household.pk,
+            person_id=person_id,
+        )
+        with override("nl"):
+            title = _("Request under the AVG (%(kind)s) at %(reference)s") % {
+                "kind": RightsKind(kind).label.lower(),
+                "reference": household.reference,
+            }
+        notify(privacy_officers(household), title, reverse("rights:region"))
+    return request
+
+
 def _check(actor: Actor, request: RightsRequest) -> None:
     if not may_handle_person(actor, request.household, request.person_id):
         raise PermissionDenied

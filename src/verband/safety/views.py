@@ -24,6 +24,7 @@ from verband.sharing.accesslog import Subject, record_many
 from verband.sharing.decorators import role_required
 from verband.shielding.models import ItemType
 from verband.shielding.scope import Scope, view_scope
+from verband.signals import feedback as reporter_feedback
 from verband.text import errors_of
 
 WRITERS = (Role.PROFESSIONAL, Role.LINE_MANAGER, Role.NETWORK_COORDINATOR)
@@ -63,6 +64,8 @@ def _page(
         "danger_form": danger_form or DangerForm(),
         "may_write": may_write,
         "instruments": sorted(instruments.available().values(), key=lambda i: i.name),
+        # The reporting centre sees which professional reporters still wait for the law's feedback.
+        "feedback_waiting": len(reporter_feedback.due_after_assessment(actor, household)),
     }
     return render(request, "safety/safety.html", context, status=status)
 
@@ -101,6 +104,9 @@ def safety_view(request: HttpRequest, reference: str) -> HttpResponse:
                     )
             else:
                 messages.success(request, _("The safety assessment is recorded."))
+                if reporter_feedback.due_after_assessment(actor, household):
+                    # The reporting centre's next step: tell the professional reporters the follow-up.
+                    return redirect("signals:feedback", reference=household.reference)
                 return redirect("safety:page", reference=household.reference)
         return _page(request, actor, household, basis, form=form, status=400)
     household, basis = get_household_or_404(actor, reference)

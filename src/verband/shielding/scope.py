@@ -208,6 +208,34 @@ def member_scope(household: Household, person_id: int) -> Scope:
     )
 
 
+def door_scope(household: Household, person_id: int) -> Scope:
+    """A member's view at the household's own door (`verband.portal`): their own copy (`member_scope`) —
+    and for a child, also without what is kept from a member recorded as perpetrator. A child's phone is
+    within his reach (a weekend of contact, a visit): an escape agreement, the shelter's part or any other
+    item shielded from him stays off the child's door too, unless a professional lifted the shield for
+    this child in particular, with a reason (`verband.shielding.services`)."""
+    members = list(HouseholdMember.objects.filter(household=household))
+    shields = household_shields(household, members=members)
+    roles = {m.role for m in members if m.person_id == person_id}
+    threats = {m.person_id for m in members if m.role in THREAT_ROLES} - {person_id}
+    if MemberRole.CHILD in roles and not roles & THREAT_ROLES and threats:
+        latest: dict[Key, bool] = {}
+        for item_type, item_id, shielded in ShieldDecision.objects.filter(
+            household=household, person_id=person_id
+        ).values_list("item_type", "item_id", "shielded"):
+            latest[(item_type, item_id)] = shielded
+        shields = {
+            key: kept | {person_id} if kept & threats and latest.get(key) is not False else kept
+            for key, kept in shields.items()
+        }
+    return Scope(
+        whole=False,
+        person_ids=frozenset({person_id}),
+        household_level=True,
+        shields=shields,
+    )
+
+
 def household_copy_scope(household: Household) -> Scope:
     """The household's own copy for everyone at home (the plan PDF without a reader): the household's
     parts and every member's, minus every item kept from any member — they read it together, so an item

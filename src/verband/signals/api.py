@@ -20,15 +20,22 @@ from verband.apikit import AUTH_ERRORS, ErrorOut, error_response, require_scope
 from verband.households.models import MemberRole, Sex
 from verband.sharing.access import actor_for_request
 from verband.sharing.accesslog import record
-from verband.signals import checks, selectors, services
-from verband.signals.models import ActivationStatus, Signal, SignalKind, SignalStatus, ViolenceForm
+from verband.signals import checks, feedback, selectors, services
+from verband.signals.models import (
+    PROFESSIONAL_KINDS,
+    Activation,
+    ActivationStatus,
+    Signal,
+    SignalStatus,
+    ViolenceForm,
+)
 from verband.text import refuse_nul
 
 router = Router(tags=["signals"])
 
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
-KindLiteral = Literal[tuple(SignalKind.values)]  # type: ignore[valid-type]
+KindLiteral = Literal[tuple(value for value, _label in PROFESSIONAL_KINDS)]  # type: ignore[valid-type]
 RoleLiteral = Literal[tuple(MemberRole.values)]  # type: ignore[valid-type]
 SexLiteral = Literal[tuple(Sex.values)]  # type: ignore[valid-type]
 ViolenceLiteral = Literal[tuple(ViolenceForm.values)]  # type: ignore[valid-type]
@@ -170,6 +177,13 @@ class TakenUpOut(Schema):
     on: datetime
 
 
+class FeedbackOut(Schema):
+    moment: str = Field(..., description="assessment (end of the safety assessment) or handover (after one)")
+    follow_up: str = Field(..., description="The follow-up the reporting centre chose, from a closed list")
+    organisation: str | None = Field(None, description="The organisation that takes it up, if named")
+    on: datetime
+
+
 class SignalOut(Schema):
     reference: str
     status: str = Field(..., description="received (stored, being routed) or routed")
@@ -177,15 +191,31 @@ class SignalOut(Schema):
     taken_up_by: list[TakenUpOut] = Field(
         default_factory=list, description="Organisations that took up the follow-up; nothing more"
     )
+    feedback: list[FeedbackOut] = Field(
+        default_factory=list,
+        description="The reporting centre's statutory feedback: the follow-up chosen and by whom; nothing more",
+    )
 
 
-def _out(signal: Signal, *, just_routed: bool = False) -> dict:
+def _taken_up_by(activation: Activation) -> str:
+    """Who took a signal up, as its reporter may read it (as on the signal's page): an organisation, never a
+    team's or a network's name (a district), never a shelter's (it is where she is)."""
+    if activation.network is not None:
+        return _("The regional network")
+    named = feedback.nameable(activation.team.organisation) if activation.team else None
+    return str(named) if named is not None else _("A partner of the network")
+
+
+def _out(signal: Signal, *, just_routed: bool = False, follow_up: bool = True) -> dict:
+    """`follow_up` False: the actor only decides whether to take the signal up, or works with named members
+    only (`selectors.signal_access` "pending"): as on the signal's page, not who took it up nor the
+    reporter's feedback — it would tell a partner of the perpetrator who works with her."""
     # A signal routed in this request has only open activations: nobody took it up yet.
     taken = [
-        {"organisation": str(a.team.organisation if a.team else a.network), "on": a.decided_at}
+        {"organisation": _taken_up_by(a), "on": a.decided_at}
         for a in (
             []
-            if just_routed
+            if just_routed or not follow_up
             # A partner already involved that saw the report (an update) has it as much as one taking it up.
             else signal.activations.filter(
                 status__in=[ActivationStatus.ACCEPTED, ActivationStatus.ACKNOWLEDGED]
@@ -197,6 +227,15 @@ def _out(signal: Signal, *, just_routed: bool = False) -> dict:
         "status": signal.status,
         "received_at": signal.received_at,
         "taken_up_by": taken,
+        "feedback": [
+            {
+                "moment": line.moment,
+                "follow_up": line.follow_up,
+                "organisation": line.organisation.name if line.organisation else None,
+                "on": line.at,
+            }
+            for line in ([] if just_routed or not follow_up else feedback.feedback_lines(signal))
+        ],
     }
 
 
@@ -272,4 +311,4 @@ def get_signal(request: HttpRequest, reference: str) -> dict:
         object_id=signal.reference,
         household_id=signal.household_id if access == "full" else None,
     )
-    return _out(signal)
+    return _out(signal, follow_up=access != "pending")

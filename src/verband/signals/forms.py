@@ -12,13 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from verband.households.models import MemberRole, Sex
 from verband.signals import checks
-from verband.signals.models import SignalKind, ViolenceForm
+from verband.signals.models import PROFESSIONAL_KINDS, ViolenceForm
 from verband.signals.services import PersonInput, SignalInput
 
 
 class SignalForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("What kind of signal"), choices=SignalKind.choices, widget=forms.RadioSelect
+        label=_("What kind of signal"), choices=PROFESSIONAL_KINDS, widget=forms.RadioSelect
     )
     description = forms.CharField(
         label=_("What happened, and what worries you?"),

@@ -107,3 +107,27 @@ class InboxFilterForm(forms.Form):
             "party": party,
             "age": data.get("age") or "",
         }
+
+
+class FeedbackForm(forms.Form):
+    """The follow-up the reporting centre chose at the end of its safety assessment, and the organisation
+    that takes it up (from `signals.feedback.organisations`: no shelter)."""
+
+    follow_up = forms.CharField(max_length=30, error_messages={"required": _("Choose the follow-up.")})
+    organisation = forms.CharField(max_length=12, required=False)
+
+    def __init__(self, *args: Any, organisations: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisations = {o.pk: o for o in organisations}
+
+    def clean_organisation(self) -> Any:
+        raw = str(self.cleaned_data.get("organisation") or "")
+        if not raw:
+            return None
+        try:
+            pk = IdField(required=True).clean(raw)
+        except forms.ValidationError:
+            pk = None
+        if pk not in self.organisations:
+            raise forms.ValidationError(_("Choose an organisation of your region."))
+        return self.organisations[pk]

@@ -23,6 +23,17 @@ class SignalKind(models.TextChoices):
     ADVICE = "advice_request", _("Advice request")
     POLICE = "police_registration", _("Police registration")
     SELF_REFERRAL = "self_referral", _("Self-referral (recorded on someone's behalf)")
+    # From anyone without an account, through the public door (`verband.publicdoor`): routed to the
+    # reporting centre alone, which weighs it first.
+    CITIZEN_ADVICE = "citizen_advice", _("Advice request from a citizen")
+    CITIZEN_REPORT = "citizen_report", _("Report from a citizen")
+
+
+CITIZEN_KINDS = frozenset({SignalKind.CITIZEN_ADVICE, SignalKind.CITIZEN_REPORT})
+# What a professional or a partner system reports (the intake form, the API).
+PROFESSIONAL_KINDS = [choice for choice in SignalKind.choices if choice[0] not in CITIZEN_KINDS]
+# The channel of a signal from the public door (a signal's channel is otherwise the actor's: web, api).
+PUBLIC_CHANNEL = "public"
 
 
 class ViolenceForm(models.TextChoices):
@@ -76,6 +87,11 @@ class Signal(models.Model):
     anonymous_to_household = models.BooleanField(
         _("reporter stays anonymous towards the household"), default=False
     )
+    # A citizen through the public door: an e-mail address (optional), whether the reporting centre may
+    # contact them, and the receipt they were given — random, it names and opens nothing.
+    reporter_email = models.EmailField(_("reporter's e-mail"), blank=True)
+    may_contact = models.BooleanField(_("the reporter may be contacted"), default=False)
+    receipt = models.CharField(_("receipt given to the citizen"), max_length=20, blank=True, db_index=True)
     # What happened.
     description = models.TextField(_("what happened"))
     violence_forms = models.JSONField(_("forms of violence"), default=list, blank=True)
@@ -356,3 +372,77 @@ class Activation(models.Model):
     @property
     def party_name(self) -> str:
         return str(self.party)
+
+
+class FeedbackMoment(models.TextChoices):
+    """When the law asks the reporting centre to tell a professional reporter what follows (Wmo 2015
+    art. 4.1.1, Wet verplichte meldcode)."""
+
+    ASSESSMENT = "assessment", _("End of the safety assessment")
+    HANDOVER = "handover", _("After a handover")
+
+
+class FollowUp(models.TextChoices):
+    """The follow-up the reporting centre chose, from Veilig Thuis' own closed list."""
+
+    NONE = "none", _("No further help needed")
+    LOCAL_TEAM = "local_team", _("The local team (wijkteam) takes it up")
+    VOLUNTARY_HELP = "voluntary_help", _("Voluntary help through the network")
+    MONITORING = "monitoring", _("Veilig Thuis sets safety conditions and monitors them")
+    INVESTIGATION = "investigation", _("Veilig Thuis investigates")
+    SCALED_UP = "scaled_up", _("Scaled up to the multidisciplinary approach")
+    CHILD_PROTECTION_BOARD = (
+        "child_protection_board",
+        _("Council for Child Protection (Raad voor de Kinderbescherming)"),
+    )
+    POLICE_JUSTICE = "police_justice", _("Police and justice")
+
+
+class ReporterFeedback(models.Model):
+    """The statutory feedback to a professional reporter: which follow-up was chosen and by whom (the
+    organisation, never a team or a person, never a shelter) — no more. One per signal and moment."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="feedback")
+    moment = models.CharField(_("moment"), max_length=20, choices=FeedbackMoment.choices)
+    follow_up = models.CharField(_("follow-up"), max_length=30, choices=FollowUp.choices)
+    organisation = models.ForeignKey(
+        "network.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("taken up by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    # Who gave it (accountability): the professional of the reporting centre, or who accepted a handover.
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    by_name = models.CharField(_("given by"), max_length=200, blank=True)
+    by_organisation = models.ForeignKey(
+        "network.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # To whom: the reporter of the signal as it was when the feedback was given.
+    source_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    source_organisation = models.ForeignKey(
+        "network.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assessment = models.ForeignKey(
+        "safety.SafetyAssessment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The handover it followed (collaboration lies above signals: the id, not a key).
+    handover_id = models.PositiveIntegerField(null=True, blank=True)
+    notified = models.BooleanField(_("reporter notified"), default=False)
+
+    class Meta:
+        verbose_name = _("feedback to the reporter")
+        verbose_name_plural = _("feedback to reporters")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["signal", "moment"], name="reporter_feedback_once_per_moment")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signal} {self.moment}: {self.follow_up}"

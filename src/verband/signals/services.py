@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from functools import partial
@@ -39,6 +40,7 @@ from verband.network.models import (
     Network,
     Organisation,
     OrganisationKind,
+    Region,
     RegionNorms,
     Team,
 )
@@ -52,6 +54,8 @@ from verband.sharing.models import EMERGENCY, InformationScope, Involvement, Leg
 from verband.signals import statements
 from verband.signals.models import (
     ACTIVATION_FLOW,
+    CITIZEN_KINDS,
+    PUBLIC_CHANNEL,
     SIGNAL_FLOW,
     Activation,
     ActivationStatus,
@@ -233,6 +237,115 @@ def _routing_postcode(
         ):
             return postcode
     return ""
+
+
+# --- The public door: a citizen's advice request or report ---------------------------------------
+
+
+@dataclass
+class CitizenInput:
+    """What a citizen typed at the public door, cleaned by its form. Names, age and place are optional;
+    contact details are kept only when the citizen gives them."""
+
+    kind: str  # SignalKind.CITIZEN_ADVICE or CITIZEN_REPORT
+    description: str
+    persons: list[PersonInput] = field(default_factory=list)
+    relation: str = ""  # what the citizen is to them: neighbour, family, ...
+    children_involved: bool = False
+    acute_danger: bool = False
+    postcode: str = ""
+    town: str = ""
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    reporter_email: str = ""
+    may_contact: bool = False
+
+
+# A receipt is eight characters from an alphabet without look-alikes (no 0/O, 1/I/L): about 10^12
+# possibilities, drawn by `secrets`. It counts nothing and opens nothing; it only lets the reporting
+# centre find the signal when the citizen calls.
+RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_receipt() -> str:
+    code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+    return f"{code[:4]}-{code[4:]}"
+
+
+def public_door_region(postcode: str) -> Region | None:
+    """The region a citizen's signal goes to: the region of a team or network whose coverage holds the
+    postcode's four digits, else the configured VERBAND_PUBLIC_DOOR_REGION (a region's code), else the
+    first region. Never none while a region exists: a report is never dropped for want of a place."""
+    number = _covering_number(_postcode(postcode))
+    if number is not None:
+        area = (
+            CoverageArea.objects.filter(postcode_from__lte=number, postcode_to__gte=number)
+            .filter(Q(team__active=True) | Q(network__active=True))
+            .select_related("team__organisation", "network")
+            .order_by("postcode_from", "pk")
+            .first()
+        )
+        if area is not None:
+            return area.team.organisation.region if area.team is not None else area.network.region  # type: ignore[union-attr]
+    configured = settings.PUBLIC_DOOR_REGION
+    region = Region.objects.filter(code=configured).first() if configured else None
+    return region or Region.objects.order_by("pk").first()
+
+
+def receive_from_citizen(data: CitizenInput) -> Signal:
+    """Store a citizen's signal from the public door and route it at once (no reporter confirms a
+    recognition: the citizen is shown nothing of the register). Logged as Verband itself — the citizen
+    has no account, and their address is not kept. Returns the signal; its `receipt` is all the citizen
+    is told."""
+    refuse_nul(data.description, data.relation, data.town, data.reporter_name, data.reporter_phone)
+    if data.kind not in CITIZEN_KINDS:
+        raise ValidationError(_("Choose whether you ask for advice or report a worry."))
+    region = public_door_region(data.postcode)
+    if region is None:
+        raise RuntimeError("No region to receive the public door's signals")
+    this_year = timezone.localdate().year
+    # A postcode that holds a shelter never routes or shows (as for every door, `_routing_postcode`).
+    postcode = _postcode(data.postcode)
+    if addresses.is_shelter_location(region.pk, postcode, ""):
+        postcode = ""
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                signal = Signal.objects.create(
+                    reference=households.next_reference("SG", Signal),
+                    receipt=new_receipt(),
+                    region=region,
+                    kind=data.kind,
+                    channel=PUBLIC_CHANNEL,
+                    reporter_name=data.reporter_name[:200],
+                    reporter_function=data.relation[:120],
+                    reporter_phone=data.reporter_phone[:40],
+                    reporter_email=data.reporter_email,
+                    may_contact=data.may_contact,
+                    # A citizen is never named to the household.
+                    anonymous_to_household=True,
+                    description=data.description,
+                    children_involved=data.children_involved
+                    or any(
+                        p.role == MemberRole.CHILD or (p.birth_year and this_year - p.birth_year < 18)
+                        for p in data.persons
+                    ),
+                    acute_danger=data.acute_danger,
+                    location=data.town[:200],
+                    postcode=postcode,
+                )
+                SignalPerson.objects.bulk_create(
+                    [
+                        SignalPerson(signal=signal, position=index, **asdict(p))
+                        for index, p in enumerate(data.persons)
+                    ]
+                )
+                record(SYSTEM, action="create", object_type="signal", object_id=signal.reference)
+                transaction.on_commit(partial(route_signal.enqueue, signal.pk), robust=True)
+            return signal
+        except IntegrityError:
+            continue  # a concurrent signal took the reference: draw again
+    raise RuntimeError("Could not store the signal")
 
 
 def description_of(sp: SignalPerson) -> matching.Description:
@@ -565,6 +678,19 @@ def _target(
     return None, coverage.network(), why
 
 
+def _for_citizens(rule: RoutingRule) -> bool:
+    """A citizen's advice request or report goes to the reporting centre alone (Veilig Thuis weighs it
+    first; it decides whom else to involve): of the region's rules only those whose team is a reporting
+    centre's, and the routing desk. Nothing else applying, the routing desk has it."""
+    if rule.condition == RuleCondition.FALLBACK:
+        return True
+    if rule.target == RuleTarget.FIXED:
+        return rule.team is not None and rule.team.organisation.kind == OrganisationKind.REPORTING_CENTRE
+    if rule.target == RuleTarget.COVERING_TEAM:
+        return rule.organisation is not None and rule.organisation.kind == OrganisationKind.REPORTING_CENTRE
+    return False
+
+
 def fallback_rule(region_id: int) -> RoutingRule | None:
     return (
         RoutingRule.objects.filter(region_id=region_id, active=True, condition=RuleCondition.FALLBACK)
@@ -585,6 +711,8 @@ def plan_activations(
             "team__organisation", "network", "organisation"
         )
     )
+    if signal.kind in CITIZEN_KINDS:
+        rules = [rule for rule in rules if _for_citizens(rule)]
     # The routing desk as `fallback_rule` finds it, from the rules just read.
     fallback = next(
         (
@@ -690,7 +818,7 @@ def pending_signals(grace_minutes: int | None = None) -> list[int]:
     cutoff = timezone.now() - timedelta(minutes=minutes)
     return list(
         Signal.objects.filter(status=SignalStatus.RECEIVED)
-        .filter(Q(channel="api") | Q(received_at__lte=cutoff))
+        .filter(Q(channel__in=["api", PUBLIC_CHANNEL]) | Q(received_at__lte=cutoff))
         .order_by("received_at")
         .values_list("pk", flat=True)[:500]
     )

@@ -24,7 +24,7 @@ from verband.sharing.accesslog import Subject, record, record_many
 from verband.sharing.basis import Basis, basis_from
 from verband.sharing.decorators import role_required
 from verband.sharing.models import LegalBasis
-from verband.signals import selectors, services
+from verband.signals import feedback, selectors, services
 from verband.signals.forms import PersonFormSet, SignalForm, to_input
 from verband.signals.inbox_forms import HandBackForm, InboxFilterForm, RecognitionForm, SendOnForm
 from verband.signals.models import Activation, ActivationStatus, MatchState, SignalStatus
@@ -211,7 +211,14 @@ def signal_view(request: HttpRequest, reference: str) -> HttpResponse:
         activations = [a for a in activations if a.pk in mine]
     for activation in activations:
         activation.clock = selectors.clock_for(activation)  # type: ignore[attr-defined]
+        # A shelter that took it up is not named to the reporter: its name is where she is.
+        activation.named_organisation = (  # type: ignore[attr-defined]
+            feedback.nameable(activation.team.organisation) if activation.team else None
+        )
     context: dict = {"signal": signal, "access": access, "activations": activations}
+    if access in ("reporter", "full"):
+        # The law's feedback: which follow-up and by which organisation, no more (`signals.feedback`).
+        context["feedback"] = feedback.feedback_lines(signal)
     persons = list(signal.persons.all()) if access in ("pending", "full") else []
     if access == "full":
         context["people"] = persons

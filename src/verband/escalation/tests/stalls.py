@@ -23,8 +23,9 @@ KINDS = (
     "task_overdue",
     "mandate_unconfirmed",
     "update_not_seen",
+    "member_question",
 )
-STALLED_PER_100 = 12  # households i with i % 100 < 12 stall; the kind is KINDS[i % 100]
+STALLED_PER_100 = 13  # households i with i % 100 < 12 stall; the kind is KINDS[i % 100]
 
 
 def build(households: int, today: date, name: str = "B") -> dict[str, int]:
@@ -275,6 +276,18 @@ def build(households: int, today: date, name: str = "B") -> dict[str, int]:
             )
             for i, h in enumerate(ids)
             if kind_of(i) == "task_overdue"
+        ),
+        batch_size=batch,
+    )
+    # A question a member asked at the household's door a month ago, not answered.
+    from verband.portal.models import MemberMessage
+
+    asked = [(i, h) for i, h in enumerate(ids) if kind_of(i) == "member_question"]
+    askers = Person.objects.bulk_create(Person(family_name=f"Lid {name}{i}") for i, _h in asked)
+    MemberMessage.objects.bulk_create(
+        (
+            MemberMessage(household_id=h, person=person, text="Vraag", at=long_ago)
+            for (_i, h), person in zip(asked, askers, strict=True)
         ),
         batch_size=batch,
     )

@@ -20,7 +20,7 @@ def test_a_member_acts_on_the_household_channel(world):
     access = make_member(world.household, member.person)
     request = HttpRequest()
     request.user = access.user
-    request.member_access = access  # type: ignore[attr-defined]
+    request.member_access = access
     actor = actor_for_request(request)
     assert actor.channel == Channel.HOUSEHOLD
     assert actor.role == "household_member"

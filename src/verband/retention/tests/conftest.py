@@ -169,6 +169,19 @@ def full(shielded):  # noqa: F811
         asked="Dirk wil alle gegevens van Bram zien", due_on=timezone.localdate(), status="delivered",
         decision="Besluit: Dirk krijgt het overzicht van Bram", organisation=w.org_a,
     )  # fmt: skip
+    # What members wrote at the household's door: words, an answer to a version, a question and its answer,
+    # feedback — each naming someone.
+    from verband.plans.models import PlanVersion
+    from verband.portal.models import MemberFeedback, MemberMessage, MemberWords, VersionResponse
+
+    MemberWords.objects.create(household=h, person=anna, text="Anna wil niet terug naar de Dorpsstraat")
+    version = PlanVersion.objects.create(plan=FamilyPlan.objects.get(household=h), number=99, snapshot={})
+    VersionResponse.objects.create(household=h, person=dirk, version=version, agreement="disagrees",
+                                   note="Dirk wil Bram zien")  # fmt: skip
+    MemberMessage.objects.create(household=h, person=anna, text="Weet Dirk waar de Geheimelaan is?")
+    MemberMessage.objects.create(household=h, person=anna, from_member=False, author=w.involved,
+                                 author_name="Regisseur", text="Nee Anna, dat weet hij niet.")  # fmt: skip
+    MemberFeedback.objects.create(household=h, person=bram, score=3, text="Bram vindt het gesprek fijn")
     w.signal = signal
     w.shelter_address = shelter
     w.bram = bram

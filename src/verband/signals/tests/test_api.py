@@ -91,8 +91,10 @@ def test_reporter_sees_follow_up_and_others_get_not_found(world, client, as_user
     activation = signal.activations.get(network=world.network)
     as_user(world.coordinator).post(f"/werkbak/{activation.pk}/oppakken/", {"legal_basis": "legal_task"})
     body = client.get(f"/api/v1/signals/{reference}", HTTP_AUTHORIZATION=f"Bearer {world.token_vt}").json()
-    assert [t["organisation"] for t in body["taken_up_by"]] == ["Netwerk HG Testdorp"]
-    assert set(body) == {"reference", "status", "received_at", "taken_up_by"}
+    assert [t["organisation"] for t in body["taken_up_by"]] == [
+        "Het regionale netwerk"
+    ]  # as on the page: never a network's name
+    assert set(body) == {"reference", "status", "received_at", "taken_up_by", "feedback"}
     other = client.get(f"/api/v1/signals/{reference}", HTTP_AUTHORIZATION=f"Bearer {world.token_a}")
     assert other.status_code == 403  # no signals scope
     assert AccessLogEntry.objects.filter(object_type="signal_feedback", channel="api").exists()

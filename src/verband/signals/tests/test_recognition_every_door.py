@@ -126,13 +126,13 @@ def test_the_api_answer_does_not_tell_whether_anyone_was_known(world, client, po
         for r in (first, certain, likely, new, anna)
     ]
     assert all(shape == shapes[0] for shape in shapes), shapes
-    assert set(first) == {"reference", "status", "received_at", "taken_up_by"}
+    assert set(first) == {"reference", "status", "received_at", "taken_up_by", "feedback"}
     # ... also when it asks after its signal later.
     for answer in (certain, new, anna):
         follow = client.get(
             f"/api/v1/signals/{answer['reference']}", HTTP_AUTHORIZATION=f"Bearer {police_token}"
         ).json()
-        assert "HH-" not in str(follow) and follow["taken_up_by"] == []
+        assert "HH-" not in str(follow) and follow["taken_up_by"] == [] and follow["feedback"] == []
 
 
 def test_a_likely_match_waits_in_the_reporting_centres_queue(world, client, police_token, as_user):

@@ -19,7 +19,9 @@ from verband.signals.models import Activation, Signal
 # The queries of one page view, middleware and the access-log append included (and the Werkbak's count in the menu: one query). The household page reads
 # its measures in force and its tasks in one query each, and the journal's entries once to know which
 # timeline lines this viewer sees, and how often the household was reported (one aggregate).
-HOUSEHOLD_PAGE = 38
+HOUSEHOLD_PAGE = (
+    40  # two of them: the household door's open questions and latest feedback (portal.selectors.voice_panel)
+)
 INBOX = 17
 MY_WORK = 30  # seven of them: the sources of "vandaag eerst" (workspace.today), one query each
 
