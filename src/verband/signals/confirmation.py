@@ -64,6 +64,20 @@ class Pair:
     known: Person
     reasons: list[str]
     score: float
+    against: tuple[str, ...] = ()
+
+    @property
+    def agree(self) -> list[str]:
+        return [r for r in self.reasons if r not in self.against]
+
+    @property
+    def certainty(self) -> str:
+        """How sure recognition is, in words (the score is a calibrated probability)."""
+        if self.score >= 0.99:
+            return _("almost certainly the same person")
+        if self.score >= 0.9:
+            return _("probably the same person")
+        return _("possibly the same person: check carefully")
 
 
 def pairs(signal: Signal) -> list[Pair]:
@@ -72,7 +86,15 @@ def pairs(signal: Signal) -> list[Pair]:
     found = []
     for sp in people:
         candidate: dict = next((c for c in sp.candidates if c.get("person") == sp.person_id), {})
-        found.append(Pair(sp, known[sp.person_id], candidate.get("reasons", []), candidate.get("score", 0)))
+        found.append(
+            Pair(
+                sp,
+                known[sp.person_id],
+                candidate.get("reasons", []),
+                candidate.get("score", 0),
+                tuple(candidate.get("against", ())),
+            )
+        )
     return found
 
 

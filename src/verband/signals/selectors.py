@@ -14,10 +14,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from rapidfuzz.distance import JaroWinkler
 
 from verband.actors import Actor
-from verband.households.matching import Description, first_name, phonetic, split_surname
+from verband.households import comparison
+from verband.households.matching import Description, fold
 from verband.households.models import Household, Person, partial_date_display
 from verband.network.models import ACTING_ROLES, CASEWORK_ROLES, Membership, OrganisationKind
 from verband.sharing.access import can_see_household, plausible_reference, visible_households
@@ -57,16 +57,6 @@ class Offer:
     by_bsn: bool
 
 
-def _close(typed: str, known: str) -> bool:
-    """Two folded names are the same name, perhaps misspelled ("ana" ~ "anna", "damme" ~ "dam")."""
-    if not typed or not known:
-        return False
-    if typed == known:
-        return True
-    similarity = JaroWinkler.normalized_similarity(typed, known)
-    return similarity >= 0.9 or (phonetic(typed) == phonetic(known) and similarity >= 0.8)
-
-
 def _birth_contradicts(typed: Description, known: Description) -> bool:
     pairs = (
         (typed.birth_year, known.birth_year),
@@ -87,32 +77,41 @@ def offer(typed: Description, known: Description, person_id: int = 0) -> Offer |
       the birth date (year, month, day) must be equal to the registered part;
     - or an equal full birth date (day, month and year exactly: a swapped day and month is not offered,
       since it would tell the reporter the registered date) together with a close name: the family name
-      and the first given name both close (equal, Jaro-Winkler at least 0.9, or sounding alike at 0.8),
-      also when the reporter swapped given and family name. Both names must be typed.
+      (or one part of a double or married name) and a given name both close (equal, misspelled or
+      sounding alike, a short form or another spelling: `households.comparison`), also when the
+      reporter swapped given and family name. Both names must be typed.
     A name alone, a name with a year of birth (or month and year), a postcode or an address is never
     enough: such a person is registered as new, and the partners involved can recognise them later.
     Two typed BSNs that differ exclude each other.
 
     What an offer shows (nothing the reporter did not give):
     - the name in the register's spelling, but only the parts the reporter typed: the family name (with
-      its prefix) and the first given name when the typed one is close to it; never further given names,
-      initials or a given name the reporter did not type;
+      its prefix; only the typed part of a double name) and the registered given name that agreed with
+      the typed one; never further given names, initials or a given name the reporter did not type;
     - the birth date only as typed and only when it is equal (so it is the reporter's own input);
     - reasons in words about what was typed and agreed: "BSN gelijk", "geboortedatum gelijk",
       "achternaam gelijk / lijkt erop", "voornaam gelijk / lijkt erop". Never an address, postcode, sex,
       a registered birth date or BSN, a score, or anything about a household (see `may_triage`)."""
     if typed.bsn and known.bsn and typed.bsn != known.bsn:
         return None
-    _t_prefix, t_core = split_surname(typed.surname_prefix, typed.family_name)
-    _k_prefix, k_core = split_surname(known.surname_prefix, known.family_name)
-    t_first, k_first = first_name(typed.given_names), first_name(known.given_names)
-    family = _close(t_core, k_core)
-    given = _close(t_first, k_first)
-    swapped = not (family and given) and _close(t_core, k_first) and _close(t_first, k_core)
+    # Names compare as recognition compares them: a family name in parts (a married or double name,
+    # a tussenvoegsel however written), a given name with its short forms and other spellings.
+    family_level = comparison.family_level(typed, known)[0]
+    given_level, typed_given, known_given = comparison.given_level(typed, known)
+    family = family_level in ("exact", "similar", "part")
+    given = given_level in ("exact", "official", "equivalent", "similar")
+    swapped = False
+    if not (family and given) and typed.given_names:
+        crossed = comparison.compare_levels(typed, known)
+        swapped = (
+            crossed.swapped
+            and crossed.family in ("exact", "similar", "part")
+            and crossed.given in ("exact", "official", "equivalent", "similar")
+        )
     by_bsn = bool(typed.bsn and typed.bsn == known.bsn)
     same_birth = typed.full_birth and known.full_birth and not _birth_contradicts(typed, known)
     if by_bsn:
-        if (t_core and not (family or swapped)) or _birth_contradicts(typed, known):
+        if (typed.family_name and not (family or swapped)) or _birth_contradicts(typed, known):
             return None
     elif not (same_birth and ((family and given) or swapped)):
         return None
@@ -127,13 +126,26 @@ def offer(typed: Description, known: Description, person_id: int = 0) -> Offer |
     if swapped:
         reasons.append(_("given and family name swapped"))
     elif family:
-        reasons.append(_("family name equal") if t_core == k_core else _("family name similar"))
+        reasons.append(_("family name equal") if family_level == "exact" else _("family name similar"))
+    if given and not swapped and given_level == "equivalent":
+        # A call name or another spelling: said so, with both forms (the registered one is shown anyway).
+        reasons.append(
+            _("given name is a short form or another spelling (%(a)s ~ %(b)s)")
+            % {"a": typed_given, "b": known_given}
+        )
+    elif given and not swapped:
+        equal = given_level in ("exact", "full", "official")
+        reasons.append(_("given name equal") if equal else _("given name similar"))
+    # The register's spelling of what was typed: one part of a double name stays as typed (the other
+    # part was not typed), the given name is the one that agreed (not the first official one).
+    whole = family_level in ("exact", "similar") or swapped
+    typed_surname = f"{typed.surname_prefix} {typed.family_name}".strip()
+    surname = f"{known.surname_prefix} {known.family_name}".strip() if whole else typed_surname
+    shown_first = ""
     if given and not swapped:
-        reasons.append(_("given name equal") if t_first == k_first else _("given name similar"))
-    surname = (
-        f"{known.surname_prefix} {known.family_name}".strip() if (family or swapped) else typed.family_name
-    )
-    shown_first = known.given_names.split()[0] if (given or swapped) and known.given_names.split() else ""
+        shown_first = next((w for w in known.given_names.split() if fold(w) == known_given), "")
+    elif swapped and known.given_names.split():
+        shown_first = known.given_names.split()[0]
     birth = (
         partial_date_display(typed.birth_year, typed.birth_month, typed.birth_day)
         if typed.birth_year and not _birth_contradicts(typed, known) and known.birth_year
